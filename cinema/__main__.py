@@ -1,0 +1,5 @@
+"""`python -m cinema` is the `cinema` command."""
+
+from cinema.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,146 @@
+"""Input events the engine is fed, and the effects it hands back."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+
+# ---- input events -------------------------------------------------------
+
+
+class Command(Enum):
+    """What the teacher can ask for (keyboard, presenter remote, teacher clicker)."""
+
+    NEXT = "next"
+    BACK = "back"
+    PAUSE = "pause"  # toggles pause / resume
+    REPEAT = "repeat"
+    SKIP = "skip"
+    ACCEPT = "accept"  # Enter / OK: take the offer on screen (calm activity, resume)
+    DECLINE = "decline"
+    QUIT = "quit"  # asks for the PIN
+
+
+@dataclass(frozen=True)
+class TeacherCommand:
+    command: Command
+
+
+@dataclass(frozen=True)
+class PinDigit:
+    """A digit typed while the PIN prompt is open ("" with done=True submits, cancel closes)."""
+
+    digit: str = ""
+    submit: bool = False
+    cancel: bool = False
+
+
+@dataclass(frozen=True)
+class ClickerPressed:
+    clicker: str
+    key: str
+
+
+@dataclass(frozen=True)
+class CardScanned:
+    payload: str
+    source: str = "camera"
+
+
+@dataclass(frozen=True)
+class PowerReading:
+    percent: float | None
+    minutes_left: float | None = None
+    charging: bool | None = None
+
+
+@dataclass(frozen=True)
+class DeviceChanged:
+    name: str
+    connected: bool
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class MediaFinished:
+    token: int  # which play request finished (stale tokens are ignored)
+
+
+@dataclass(frozen=True)
+class MediaFailed:
+    token: int
+    reason: str
+
+
+@dataclass(frozen=True)
+class MediaPosition:
+    token: int
+    seconds: float
+
+
+@dataclass(frozen=True)
+class Tick:
+    """Sent by the main loop about once a second so timers can run out."""
+
+
+Event = (
+    TeacherCommand | PinDigit | ClickerPressed | CardScanned | PowerReading | DeviceChanged
+    | MediaFinished | MediaFailed | MediaPosition | Tick
+)
+
+
+# ---- effects ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Record:
+    """A journal record to commit before anything that depends on it is shown."""
+
+    kind: str
+    payload: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class PlayMedia:
+    token: int
+    path: str
+    kind: str  # "video" | "audio"
+    start_at: float = 0.0
+    subtitles: str | None = None
+
+
+@dataclass(frozen=True)
+class PreloadMedia:
+    """A hint: this file plays next, get it ready so the gap is short."""
+
+    path: str
+
+
+@dataclass(frozen=True)
+class StopMedia:
+    pass
+
+
+@dataclass(frozen=True)
+class PauseMedia:
+    paused: bool
+
+
+@dataclass(frozen=True)
+class SeekMedia:
+    seconds: float
+
+
+@dataclass(frozen=True)
+class PlaySound:
+    name: str  # "scan_ok", "scan_refused", "answer", "timer_done"
+
+
+@dataclass(frozen=True)
+class Exit:
+    reason: str
+
+
+Effect = Record | PlayMedia | PreloadMedia | StopMedia | PauseMedia | SeekMedia | PlaySound | Exit

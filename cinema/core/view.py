@@ -1,0 +1,185 @@
+"""What the screen should show: a frozen snapshot the engine builds and the display draws.
+
+Strings here are either content (titles, questions: already in the lesson's language)
+or message ids (`msg` fields: English source strings the display passes through gettext).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+class Screen(Enum):
+    TITLE = "title"
+    VIDEO = "video"
+    SLIDES = "slides"
+    AUDIO = "audio"
+    QUESTION = "question"  # an activity question is open, answers coming in
+    RESULTS = "results"  # bar chart after the teacher closes the question
+    CHECKIN = "checkin"  # five faces, votes coming in
+    CHECKIN_RESULTS = "checkin_results"
+    ATTENDANCE = "attendance"
+    BREAK = "break"
+    CLOSING = "closing"
+    NOTICE = "notice"  # something failed; moving on shortly
+    RESUME = "resume"  # an unfinished session was found
+    CONTENT_ERROR = "content_error"  # the playlist/config could not be loaded
+
+
+@dataclass(frozen=True)
+class DeviceStatus:
+    name: str  # e.g. "clickers", "camera", "simulated class"
+    connected: bool
+
+
+@dataclass(frozen=True)
+class StatusBar:
+    battery_percent: float | None = None
+    battery_minutes: float | None = None
+    charging: bool | None = None
+    attendance: int = 0
+    devices: tuple[DeviceStatus, ...] = ()
+
+
+@dataclass(frozen=True)
+class TitleBody:
+    title: str
+    subtitle: str = ""
+
+
+@dataclass(frozen=True)
+class MediaBody:
+    """Video or audio. The player draws video frames; the display draws around them."""
+
+    path: str
+    title: str
+    position: float = 0.0  # seconds played, as last reported
+    duration: float | None = None
+
+
+@dataclass(frozen=True)
+class SlideBody:
+    image: str  # path of the image file
+    index: int  # 0-based slide number
+    count: int
+    seconds_left: float | None = None  # None: the teacher advances
+
+
+@dataclass(frozen=True)
+class OptionTally:
+    key: str  # what the child presses: "A".."F", "0".."9", "T"/"F"
+    text: str
+    count: int = 0
+    correct: bool = False
+
+
+@dataclass(frozen=True)
+class QuestionBody:
+    prompt: str
+    options: tuple[OptionTally, ...]  # counts are hidden (zero) while the question is open
+    answered: int  # how many handsets have answered (never who)
+    expected: int | None  # handsets known in the room, if any
+    question_number: int  # 1-based
+    question_count: int
+    seconds_left: float | None = None
+    image: str | None = None
+
+
+@dataclass(frozen=True)
+class ResultsBody:
+    prompt: str
+    options: tuple[OptionTally, ...]  # with counts and the right answer marked
+    answered: int
+    question_number: int
+    question_count: int
+    has_correct: bool  # False for polls
+
+
+@dataclass(frozen=True)
+class CheckinBody:
+    prompt: str
+    answered: int
+
+
+@dataclass(frozen=True)
+class CheckinResultsBody:
+    prompt: str
+    counts: tuple[int, int, int, int, int]  # face 1 (very sad) .. face 5 (very happy)
+    offer_calm: bool  # the room needs a calm-down: the teacher is offered the calm item
+    calm_title: str = ""
+
+
+@dataclass(frozen=True)
+class ScanLine:
+    label: str  # first name if the roster has it, else learner id; "" for refused cards
+    accepted: bool
+    msg: str = ""  # message id for a refused card, e.g. "Card not recognised"
+
+
+@dataclass(frozen=True)
+class AttendanceBody:
+    count: int
+    expected: int | None  # roster size, if known
+    recent: tuple[ScanLine, ...] = ()  # newest first, at most a few
+
+
+@dataclass(frozen=True)
+class BreakBody:
+    title: str
+    seconds_left: float
+    seconds_total: float
+
+
+@dataclass(frozen=True)
+class ClosingBody:
+    title: str
+    attendance: int
+    answers: int
+
+
+@dataclass(frozen=True)
+class NoticeBody:
+    msg: str  # message id, e.g. "This video could not be played."
+    detail: str = ""  # file name or short reason (not translated)
+    seconds_left: float | None = None
+
+
+@dataclass(frozen=True)
+class ResumeBody:
+    playlist_title: str
+    item_title: str
+    item_number: int  # 1-based
+    item_count: int
+
+
+@dataclass(frozen=True)
+class ContentErrorBody:
+    problems: tuple[str, ...]  # "file:line: key: what is wrong — how to fix" lines
+
+
+Body = (
+    TitleBody | MediaBody | SlideBody | QuestionBody | ResultsBody | CheckinBody
+    | CheckinResultsBody | AttendanceBody | BreakBody | ClosingBody | NoticeBody
+    | ResumeBody | ContentErrorBody
+)
+
+
+@dataclass(frozen=True)
+class PinPrompt:
+    digits: int  # how many digits typed so far (shown as dots)
+    wrong: bool = False
+
+
+@dataclass(frozen=True)
+class View:
+    screen: Screen
+    body: Body
+    language: str = "en"
+    item_number: int = 0  # 1-based position in the playlist (0 before the first item)
+    item_count: int = 0
+    lesson_title: str = ""
+    paused: bool = False
+    status: StatusBar = field(default_factory=StatusBar)
+    pin: PinPrompt | None = None  # PIN prompt drawn over the screen when set
+    toast: str = ""  # a short message id shown briefly over the screen (e.g. "Paused")
