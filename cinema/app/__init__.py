@@ -1,0 +1,1 @@
+"""The kiosk application: wires devices, engine, journal, player and display together."""

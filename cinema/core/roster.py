@@ -1,0 +1,77 @@
+"""Learners and card tokens: a card carries programme + learner id + a keyed check, never a name."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import re
+from dataclasses import dataclass
+
+TOKEN_PREFIX = "LC1"
+_ID_RE = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
+CHECK_LEN = 8
+
+
+def _check(key: bytes, program: str, learner_id: str) -> str:
+    mac = hmac.new(key, f"{TOKEN_PREFIX}|{program}|{learner_id}".encode(), hashlib.sha256).digest()
+    return base64.b32encode(mac).decode()[:CHECK_LEN]
+
+
+def make_token(program: str, learner_id: str, key: bytes) -> str:
+    if not _ID_RE.match(program) or not _ID_RE.match(learner_id):
+        raise ValueError("programme code and learner id may use only letters, digits, - and _")
+    return f"{TOKEN_PREFIX}.{program}.{learner_id}.{_check(key, program, learner_id)}"
+
+
+@dataclass(frozen=True)
+class CardCheck:
+    learner_id: str | None
+    reason: str = ""  # "" when valid; else a message id for the screen
+
+    @property
+    def valid(self) -> bool:
+        return self.learner_id is not None
+
+
+def verify_token(payload: str, program: str, keys: tuple[bytes, ...]) -> CardCheck:
+    """Accept a card of this programme whose check matches any current key."""
+    parts = payload.strip().split(".")
+    if len(parts) != 4 or parts[0] != TOKEN_PREFIX:
+        return CardCheck(None, "Card not recognised")
+    _, card_program, learner_id, check = parts
+    if not _ID_RE.match(card_program) or not _ID_RE.match(learner_id):
+        return CardCheck(None, "Card not recognised")
+    if card_program != program:
+        return CardCheck(None, "Card from another programme")
+    for key in keys:
+        if hmac.compare_digest(_check(key, card_program, learner_id), check.upper()):
+            return CardCheck(learner_id)
+    return CardCheck(None, "Card not recognised")
+
+
+@dataclass(frozen=True)
+class Learner:
+    learner_id: str
+    name: str = ""
+
+    @property
+    def first_name(self) -> str:
+        return self.name.split()[0] if self.name.strip() else ""
+
+
+@dataclass(frozen=True)
+class Roster:
+    program: str
+    keys: tuple[bytes, ...]
+    learners: tuple[Learner, ...] = ()
+
+    def find(self, learner_id: str) -> Learner | None:
+        for learner in self.learners:
+            if learner.learner_id == learner_id:
+                return learner
+        return None
+
+    def label(self, learner_id: str) -> str:
+        learner = self.find(learner_id)
+        return (learner.first_name if learner else "") or learner_id

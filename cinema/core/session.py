@@ -1,0 +1,710 @@
+"""The session engine: a state machine over a playlist, fed events, returning effects."""
+
+from __future__ import annotations
+
+import math
+import uuid
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Iterable
+
+from cinema.config.models import Item, Playlist
+from cinema.core.activity import AnswerBox
+from cinema.core.checkin import CheckinBox, needs_calm
+from cinema.core.clock import Clock
+from cinema.core.events import (
+    CardScanned, ClickerPressed, Command, DeviceChanged, Effect, Event, Exit, MediaFailed,
+    MediaFinished, MediaPosition, PauseMedia, PinDigit, PlayMedia, PlaySound, PowerReading,
+    PreloadMedia, Record, StopMedia, TeacherCommand, Tick,
+)
+from cinema.core.roster import Roster, verify_token
+from cinema.core.view import (
+    AttendanceBody, BreakBody, CheckinBody, CheckinResultsBody, ClosingBody, DeviceStatus,
+    MediaBody, NoticeBody, OptionTally, PinPrompt, QuestionBody, ResultsBody, ResumeBody, Screen,
+    ScanLine, SlideBody, StatusBar, TitleBody, View,
+)
+
+
+class Phase(Enum):
+    """Where the session as a whole is."""
+
+    NEW = "new"  # built, not started
+    RESUME_OFFER = "resume_offer"  # an unfinished session was found; the teacher chooses
+    RUNNING = "running"
+    NOTICE = "notice"  # an item failed; a notice shows, then the next item starts
+    ENDED = "ended"
+
+
+class Step(Enum):
+    """Transitions between phases; anything not in the table is refused."""
+
+    START = "start"
+    OFFER = "offer"
+    FAIL = "fail"
+    RECOVER = "recover"
+    END = "end"
+
+
+TRANSITIONS: dict[tuple[Phase, Step], Phase] = {
+    (Phase.NEW, Step.START): Phase.RUNNING,
+    (Phase.NEW, Step.OFFER): Phase.RESUME_OFFER,
+    (Phase.RESUME_OFFER, Step.START): Phase.RUNNING,
+    (Phase.RUNNING, Step.FAIL): Phase.NOTICE,
+    (Phase.NOTICE, Step.RECOVER): Phase.RUNNING,
+    (Phase.RUNNING, Step.END): Phase.ENDED,
+    (Phase.NOTICE, Step.END): Phase.ENDED,
+    (Phase.RESUME_OFFER, Step.END): Phase.ENDED,
+}
+
+MEDIA_TYPES = ("video", "audio")
+PIN_TIMEOUT = 20.0
+RECENT_SCANS = 4
+FAILURE_MSG = {
+    "video": "This video could not be played.",
+    "audio": "This audio could not be played.",
+    "slides": "This slide could not be shown.",
+}
+
+
+@dataclass(frozen=True)
+class ResumePoint:
+    """Where an unfinished session was, read back from its journal."""
+
+    session_id: str
+    item_index: int
+    position: float = 0.0
+    attendance: tuple[str, ...] = ()
+    answers: int = 0
+
+
+@dataclass
+class ItemState:
+    """What the current item is doing; reset whenever an item starts."""
+
+    started_at: float
+    slide: int = 0
+    slide_started_at: float = 0.0
+    question: int = 0
+    box: AnswerBox | None = None
+    checkin: CheckinBox | None = None
+    results: bool = False  # activity/check-in: the results are showing
+    media_token: int = 0
+    position: float = 0.0
+    start_at: float = 0.0
+    paused_for: float = 0.0  # seconds spent paused, taken off timers
+    notice_until: float = 0.0
+
+
+@dataclass
+class Options:
+    failure_notice_seconds: float = 4.0
+    teacher_pin: str = "1234"
+    exit_at_end: bool = False
+    expected_handsets: int | None = None
+
+
+@dataclass
+class SessionEngine:
+    """Feed it events with `handle()`; apply the effects it returns, records first."""
+
+    playlist: Playlist
+    clock: Clock
+    options: Options = field(default_factory=Options)
+    roster: Roster | None = None
+    session_id: str = field(default_factory=lambda: uuid.uuid4().hex)
+
+    def __post_init__(self) -> None:
+        self.phase = Phase.NEW
+        self.index = -1
+        self.state = ItemState(started_at=self.clock.monotonic())
+        self.paused = False
+        self.paused_at = 0.0
+        self.pin: str | None = None
+        self.pin_wrong = False
+        self.pin_opened_at = 0.0
+        self.attendance: set[str] = set()
+        self.recent: list[ScanLine] = []
+        self.answers = 0
+        self.status = StatusBar()
+        self.devices: dict[str, bool] = {}
+        self.toast = ""
+        self.toast_until = 0.0
+        self.return_to: int | None = None  # after a calm item taken from a check-in
+        self.failed_kind = ""
+        self.failed_detail = ""
+        self.resume_point: ResumePoint | None = None
+        self._token = 0
+
+    # ---- phase machine ---------------------------------------------------
+
+    def _go(self, step: Step) -> None:
+        try:
+            self.phase = TRANSITIONS[(self.phase, step)]
+        except KeyError:
+            raise RuntimeError(f"no transition from {self.phase.name} by {step.name}") from None
+
+    @property
+    def item(self) -> Item | None:
+        if 0 <= self.index < len(self.playlist.items):
+            return self.playlist.items[self.index]
+        return None
+
+    def now(self) -> float:
+        return self.clock.monotonic()
+
+    # ---- starting --------------------------------------------------------
+
+    def start(self) -> list[Effect]:
+        self._go(Step.START)
+        fx: list[Effect] = [Record("session.started", {
+            "playlist": self.playlist.id,
+            "title": self.playlist.title,
+            "language": self.playlist.language,
+            "items": len(self.playlist.items),
+        })]
+        return fx + self._enter(0)
+
+    def offer_resume(self, point: ResumePoint) -> list[Effect]:
+        """Show the resume offer; ACCEPT resumes, DECLINE starts a new session."""
+        self.resume_point = point
+        self._go(Step.OFFER)
+        return []
+
+    def resume(self, point: ResumePoint) -> list[Effect]:
+        """Continue an unfinished session at the item (and media second) it was on."""
+        self.session_id = point.session_id
+        self.attendance = set(point.attendance)
+        self.answers = point.answers
+        self.resume_point = None
+        self._go(Step.START)
+        index = min(max(point.item_index, 0), len(self.playlist.items) - 1)
+        fx: list[Effect] = [Record("session.resumed", {"index": index, "position": round(point.position, 1)})]
+        return fx + self._enter(index, start_at=point.position)
+
+    # ---- the event entry point -------------------------------------------
+
+    def handle(self, event: Event) -> list[Effect]:
+        if self.phase is Phase.ENDED:
+            return []
+        if isinstance(event, Tick):
+            return self._tick()
+        if isinstance(event, PowerReading):
+            return self._power(event)
+        if isinstance(event, DeviceChanged):
+            return self._device(event)
+        if self.pin is not None and isinstance(event, (PinDigit, TeacherCommand)):
+            return self._pin(event)
+        if isinstance(event, PinDigit):
+            return []
+        if self.phase is Phase.RESUME_OFFER:
+            return self._resume_choice(event)
+        if isinstance(event, TeacherCommand):
+            return self._command(event.command)
+        if isinstance(event, ClickerPressed):
+            return self._press(event)
+        if isinstance(event, CardScanned):
+            return self._scan(event)
+        if isinstance(event, MediaFinished):
+            if event.token == self.state.media_token and self.phase is Phase.RUNNING:
+                return self._leave("finished") + self._enter_next()
+            return []
+        if isinstance(event, MediaFailed):
+            if event.token == self.state.media_token and self.phase is Phase.RUNNING:
+                return self._fail(event.reason)
+            return []
+        if isinstance(event, MediaPosition):
+            if event.token == self.state.media_token:
+                self.state.position = event.seconds
+            return []
+        return []
+
+    # ---- items -------------------------------------------------------------
+
+    def _enter(self, index: int, start_at: float = 0.0) -> list[Effect]:
+        self.index = index
+        item = self.playlist.items[index]
+        now = self.now()
+        self.state = ItemState(started_at=now, slide_started_at=now, start_at=start_at, position=start_at)
+        self.paused = False
+        fx: list[Effect] = [Record("item.started", {
+            "index": index, "item": item.id, "type": item.type, "title": item.title,
+        })]
+        if item.type in MEDIA_TYPES:
+            if item.media is None:
+                return fx + self._fail("no media file")
+            self._token += 1
+            self.state.media_token = self._token
+            fx.append(PlayMedia(self._token, str(item.media), item.type, start_at,
+                                str(item.subtitles) if item.subtitles else None))
+        elif item.type == "activity" and item.activity is not None:
+            self._open_question(0)
+        elif item.type == "activity":
+            return fx + self._fail("activity not found")
+        elif item.type == "checkin":
+            self.state.checkin = CheckinBox()
+        elif item.type == "slides" and not item.slides:
+            return fx + self._fail("no slides")
+        nxt = self._following_media(index)
+        if nxt is not None:
+            fx.append(PreloadMedia(nxt))
+        return fx
+
+    def _following_media(self, index: int) -> str | None:
+        if index + 1 < len(self.playlist.items):
+            nxt = self.playlist.items[index + 1]
+            if nxt.type in MEDIA_TYPES and nxt.media is not None:
+                return str(nxt.media)
+        return None
+
+    def _leave(self, reason: str) -> list[Effect]:
+        item = self.item
+        if item is None:
+            return []
+        fx: list[Effect] = []
+        if item.type in MEDIA_TYPES:
+            fx.append(StopMedia())
+        payload = {"index": self.index, "item": item.id, "type": item.type, "reason": reason,
+                   "seconds": round(self.now() - self.state.started_at, 1)}
+        fx.append(Record("item.skipped" if reason == "skip" else "item.ended", payload))
+        return fx
+
+    def _enter_next(self) -> list[Effect]:
+        if self.return_to is not None:
+            target, self.return_to = self.return_to, None
+            return self._enter(target)
+        if self.index + 1 < len(self.playlist.items):
+            return self._enter(self.index + 1)
+        return self._end("completed")
+
+    def _end(self, reason: str) -> list[Effect]:
+        fx: list[Effect] = []
+        if self.phase is Phase.RUNNING and self.item is not None and self.item.type in MEDIA_TYPES:
+            fx.append(StopMedia())
+        fx.append(Record("session.ended", {
+            "reason": reason, "attendance": len(self.attendance), "answers": self.answers,
+            "index": self.index,
+        }))
+        self._go(Step.END)
+        if reason != "completed" or self.options.exit_at_end:
+            fx.append(Exit(reason))
+        return fx
+
+    def _fail(self, reason: str) -> list[Effect]:
+        item = self.item
+        assert item is not None
+        self.failed_kind = item.type
+        self.failed_detail = (item.media.name if item.media else "") if item.type in MEDIA_TYPES else ""
+        self.state.notice_until = self.now() + self.options.failure_notice_seconds
+        self._go(Step.FAIL)
+        fx: list[Effect] = []
+        if item.type in MEDIA_TYPES:
+            fx.append(StopMedia())
+        fx.append(Record("item.failed", {"index": self.index, "item": item.id, "type": item.type,
+                                         "reason": reason}))
+        return fx
+
+    def _recover(self) -> list[Effect]:
+        self._go(Step.RECOVER)
+        return self._enter_next()
+
+    # ---- activity questions ---------------------------------------------
+
+    def _open_question(self, number: int) -> None:
+        item = self.item
+        assert item is not None and item.activity is not None
+        self.state.question = number
+        self.state.box = AnswerBox(item.activity.questions[number])
+        self.state.results = False
+        self.state.slide_started_at = self.now()
+        self.state.paused_for = 0.0
+
+    def _close_question(self) -> list[Effect]:
+        box = self.state.box
+        item = self.item
+        assert box is not None and item is not None and item.activity is not None
+        box.close()
+        self.state.results = True
+        return [Record("question.closed", {
+            "index": self.index, "item": item.id, "activity": item.activity.id,
+            "question": self.state.question, "answered": box.answered, "tally": box.tally(),
+            "correct": box.question.correct,
+        })]
+
+    # ---- teacher commands -----------------------------------------------
+
+    def _command(self, command: Command) -> list[Effect]:
+        if command is Command.QUIT:
+            self.pin = ""
+            self.pin_wrong = False
+            self.pin_opened_at = self.now()
+            return []
+        if self.phase is Phase.NOTICE:
+            if command in (Command.NEXT, Command.SKIP):
+                return self._recover()
+            if command is Command.REPEAT:
+                self._go(Step.RECOVER)
+                return self._enter(self.index)
+            return []
+        if self.phase is not Phase.RUNNING:
+            return []
+        item = self.item
+        assert item is not None
+        if command is Command.PAUSE:
+            return self._toggle_pause()
+        if self.paused:
+            # Moving on while paused un-pauses: the teacher means to go on.
+            self._unpause_timers()
+        if command is Command.NEXT:
+            return self._next_within(item)
+        if command is Command.BACK:
+            return self._back_within(item)
+        if command is Command.SKIP:
+            return self._leave("skip") + self._enter_next()
+        if command is Command.REPEAT:
+            return self._leave("repeat") + self._enter(self.index)
+        if command is Command.ACCEPT:
+            return self._accept(item)
+        if command is Command.DECLINE:
+            if item.type == "checkin" and self.state.results:
+                return self._leave("next") + self._enter_next()
+            return []
+        return []
+
+    def _next_within(self, item: Item) -> list[Effect]:
+        if item.type == "slides" and self.state.slide + 1 < len(item.slides):
+            self.state.slide += 1
+            self.state.slide_started_at = self.now()
+            self.state.paused_for = 0.0
+            return []
+        if item.type == "activity" and self.state.box is not None:
+            if not self.state.results:
+                return self._close_question()
+            assert item.activity is not None
+            if self.state.question + 1 < len(item.activity.questions):
+                self._open_question(self.state.question + 1)
+                return []
+        if item.type == "checkin" and self.state.checkin is not None and not self.state.results:
+            return self._close_checkin(item)
+        if self.index + 1 >= len(self.playlist.items) and self.return_to is None:
+            return self._leave("next") + self._end("completed")
+        return self._leave("next") + self._enter_next()
+
+    def _back_within(self, item: Item) -> list[Effect]:
+        if item.type == "slides" and self.state.slide > 0:
+            self.state.slide -= 1
+            self.state.slide_started_at = self.now()
+            self.state.paused_for = 0.0
+            return []
+        if item.type == "activity" and self.state.results and self.state.box is not None:
+            return []  # answers are closed; going back would re-open a counted question
+        if self.index == 0:
+            return []
+        self.return_to = None
+        return self._leave("back") + self._enter(self.index - 1)
+
+    def _accept(self, item: Item) -> list[Effect]:
+        if item.type == "checkin" and self.state.results and item.calm_item:
+            target = self.playlist.index_of(item.calm_item)
+            if target is None:
+                return []
+            fx = self._leave("next") + [Record("checkin.calm_accepted", {"index": self.index, "item": item.id,
+                                                                         "calm_item": item.calm_item})]
+            self.return_to = self.index + 1 if self.index + 1 < len(self.playlist.items) else None
+            if self.return_to == target:
+                self.return_to = None
+            return fx + self._enter(target)
+        return self._next_within(item)
+
+    def _close_checkin(self, item: Item) -> list[Effect]:
+        box = self.state.checkin
+        assert box is not None
+        box.close()
+        self.state.results = True
+        counts = box.counts()
+        calm = bool(item.calm_item) and needs_calm(counts, item.calm_threshold)
+        return [Record("checkin.closed", {"index": self.index, "item": item.id, "counts": list(counts),
+                                          "offer_calm": calm})]
+
+    def _toggle_pause(self) -> list[Effect]:
+        item = self.item
+        assert item is not None
+        if not self.paused:
+            self.paused = True
+            self.paused_at = self.now()
+            fx: list[Effect] = [Record("item.paused", {"index": self.index, "item": item.id,
+                                                       "position": round(self.state.position, 1)})]
+            if item.type in MEDIA_TYPES:
+                fx.append(PauseMedia(True))
+            return fx
+        self._unpause_timers()
+        fx = [Record("item.resumed", {"index": self.index, "item": item.id})]
+        if item.type in MEDIA_TYPES:
+            fx.append(PauseMedia(False))
+        return fx
+
+    def _unpause_timers(self) -> None:
+        if self.paused:
+            self.state.paused_for += self.now() - self.paused_at
+            self.paused = False
+
+    # ---- PIN ----------------------------------------------------------------
+
+    def _pin(self, event: PinDigit | TeacherCommand) -> list[Effect]:
+        assert self.pin is not None
+        if isinstance(event, TeacherCommand):
+            if event.command in (Command.QUIT, Command.DECLINE):
+                self.pin = None
+            return []
+        if event.cancel:
+            self.pin = None
+            return []
+        if event.submit:
+            if self.pin == self.options.teacher_pin:
+                self.pin = None
+                return self._end("teacher")
+            self.pin = ""
+            self.pin_wrong = True
+            return [Record("pin.refused", {})]
+        if event.digit.isdigit() and len(self.pin) < 12:
+            self.pin += event.digit
+            self.pin_opened_at = self.now()
+        return []
+
+    # ---- resume offer -----------------------------------------------------
+
+    def _resume_choice(self, event: Event) -> list[Effect]:
+        if not isinstance(event, TeacherCommand) or self.resume_point is None:
+            return []
+        if event.command in (Command.ACCEPT, Command.NEXT):
+            return self.resume(self.resume_point)
+        if event.command is Command.DECLINE:
+            old = self.resume_point
+            self.resume_point = None
+            self._go(Step.START)
+            fx: list[Effect] = [Record("session.abandoned", {"session": old.session_id, "index": old.item_index})]
+            fx.append(Record("session.started", {
+                "playlist": self.playlist.id, "title": self.playlist.title,
+                "language": self.playlist.language, "items": len(self.playlist.items),
+            }))
+            return fx + self._enter(0)
+        return []
+
+    # ---- clickers, cards --------------------------------------------------
+
+    def _press(self, event: ClickerPressed) -> list[Effect]:
+        item = self.item
+        if self.phase is not Phase.RUNNING or item is None or self.paused:
+            return []
+        if item.type == "activity" and self.state.box is not None and not self.state.results:
+            box = self.state.box
+            first = event.clicker not in box.answers
+            if not box.answer(event.clicker, event.key):
+                return []
+            if first:
+                self.answers += 1
+            assert item.activity is not None
+            return [Record("answer.recorded", {
+                "index": self.index, "item": item.id, "activity": item.activity.id,
+                "question": self.state.question, "clicker": event.clicker, "key": event.key.upper(),
+                "correct": box.is_correct(event.key.upper()),
+            })]
+        if item.type == "checkin" and self.state.checkin is not None and not self.state.results:
+            vote = self.state.checkin.vote(event.clicker, event.key)
+            if vote is None:
+                return []
+            face, previous = vote
+            # The handset id is dropped here: only the face reaches the journal.
+            return [Record("checkin.recorded", {"index": self.index, "item": item.id, "face": face,
+                                                "replaces": previous})]
+        return []
+
+    def _scan(self, event: CardScanned) -> list[Effect]:
+        if self.phase not in (Phase.RUNNING, Phase.NOTICE):
+            return []
+        if self.roster is None:
+            return [Record("attendance.refused", {"reason": "no roster", "source": event.source})]
+        check = verify_token(event.payload, self.roster.program, self.roster.keys)
+        if not check.valid:
+            reason = check.reason
+            self._remember(ScanLine("", False, reason))
+            return [Record("attendance.refused", {"reason": reason, "source": event.source}),
+                    PlaySound("scan_refused")]
+        learner = check.learner_id
+        assert learner is not None
+        if learner in self.attendance:
+            self._show_toast("Already marked")
+            return []
+        self.attendance.add(learner)
+        self._remember(ScanLine(self.roster.label(learner), True))
+        return [Record("attendance.scanned", {"learner_id": learner, "source": event.source,
+                                              "index": self.index}), PlaySound("scan_ok")]
+
+    def _remember(self, line: ScanLine) -> None:
+        self.recent.insert(0, line)
+        del self.recent[RECENT_SCANS:]
+
+    def _show_toast(self, msg: str, seconds: float = 2.0) -> None:
+        self.toast = msg
+        self.toast_until = self.now() + seconds
+
+    # ---- power, devices ---------------------------------------------------
+
+    def _power(self, event: PowerReading) -> list[Effect]:
+        before = self.status.battery_percent
+        self.status = StatusBar(event.percent, event.minutes_left, event.charging,
+                                self.status.attendance, self.status.devices)
+        if before is None or event.percent is None or int(before) != int(event.percent):
+            return [Record("power.reading", {"percent": event.percent, "minutes_left": event.minutes_left,
+                                             "charging": event.charging})]
+        return []
+
+    def _device(self, event: DeviceChanged) -> list[Effect]:
+        if self.devices.get(event.name) == event.connected:
+            return []
+        self.devices[event.name] = event.connected
+        kind = "device.connected" if event.connected else "device.lost"
+        return [Record(kind, {"device": event.name, "detail": event.detail})]
+
+    # ---- time -----------------------------------------------------------------
+
+    def _tick(self) -> list[Effect]:
+        now = self.now()
+        if self.toast and now >= self.toast_until:
+            self.toast = ""
+        if self.pin is not None and now - self.pin_opened_at > PIN_TIMEOUT:
+            self.pin = None
+        if self.phase is Phase.NOTICE:
+            if now >= self.state.notice_until:
+                return self._recover()
+            return []
+        if self.phase is not Phase.RUNNING or self.paused:
+            return []
+        item = self.item
+        assert item is not None
+        left = self._seconds_left(item)
+        if left is None or left > 0:
+            return []
+        if item.type == "slides":
+            return self._next_within(item)
+        if item.type == "activity":
+            if not self.state.results:
+                return self._close_question()
+            return []
+        if item.type == "break":
+            return [PlaySound("timer_done")] + self._leave("finished") + self._enter_next()
+        if item.type == "title":
+            return self._leave("finished") + self._enter_next()
+        return []
+
+    def _seconds_left(self, item: Item) -> float | None:
+        """Time left on the current timer, None when the teacher advances."""
+        now = self.now() if not self.paused else self.paused_at
+        if item.type == "slides" and item.seconds:
+            return item.seconds - (now - self.state.slide_started_at - self.state.paused_for)
+        if item.type == "activity" and item.activity is not None and item.activity.seconds:
+            if self.state.results:
+                return None
+            return item.activity.seconds - (now - self.state.slide_started_at - self.state.paused_for)
+        if item.type in ("break", "title") and item.seconds:
+            return item.seconds - (now - self.state.started_at - self.state.paused_for)
+        return None
+
+    # ---- what the screen shows -----------------------------------------------
+
+    def view(self) -> View:
+        status = StatusBar(self.status.battery_percent, self.status.battery_minutes, self.status.charging,
+                           len(self.attendance),
+                           tuple(DeviceStatus(n, ok) for n, ok in sorted(self.devices.items())))
+        pin = PinPrompt(len(self.pin), self.pin_wrong) if self.pin is not None else None
+        common = dict(language=self.playlist.language, item_count=len(self.playlist.items),
+                      lesson_title=self.playlist.title, paused=self.paused, status=status, pin=pin,
+                      toast="Paused" if self.paused and not self.toast else self.toast)
+        if self.phase is Phase.RESUME_OFFER and self.resume_point is not None:
+            point = self.resume_point
+            idx = min(point.item_index, len(self.playlist.items) - 1)
+            body = ResumeBody(self.playlist.title, self.playlist.items[idx].title, idx + 1, len(self.playlist.items))
+            return View(Screen.RESUME, body, item_number=0, **common)
+        number = self.index + 1
+        if self.phase is Phase.NOTICE:
+            left = max(0, math.ceil(self.state.notice_until - self.now()))
+            body = NoticeBody(FAILURE_MSG.get(self.failed_kind, "This video could not be played."),
+                              self.failed_detail, left)
+            return View(Screen.NOTICE, body, item_number=number, **common)
+        if self.phase is Phase.ENDED or self.item is None:
+            body = ClosingBody(self.playlist.title, len(self.attendance), self.answers)
+            return View(Screen.CLOSING, body, item_number=number, **common)
+        screen, body = self._body(self.item)
+        return View(screen, body, item_number=number, **common)
+
+    def _body(self, item: Item):
+        left = self._seconds_left(item)
+        left_whole = None if left is None else max(0, math.ceil(left))
+        if item.type == "title":
+            return Screen.TITLE, TitleBody(item.title or self.playlist.title, item.subtitle)
+        if item.type == "closing":
+            return Screen.CLOSING, ClosingBody(item.title or self.playlist.title, len(self.attendance), self.answers)
+        if item.type in MEDIA_TYPES:
+            screen = Screen.VIDEO if item.type == "video" else Screen.AUDIO
+            # Position is rounded to whole seconds so the view changes once a second, not every frame.
+            return screen, MediaBody(str(item.media), item.title, float(int(self.state.position)))
+        if item.type == "slides":
+            return Screen.SLIDES, SlideBody(str(item.slides[self.state.slide]), self.state.slide,
+                                            len(item.slides), left_whole)
+        if item.type == "activity":
+            assert item.activity is not None and self.state.box is not None
+            box = self.state.box
+            question = box.question
+            total = len(item.activity.questions)
+            if self.state.results:
+                tally = box.tally()
+                options = tuple(OptionTally(o.key, o.text, tally[o.key], o.key == question.correct)
+                                for o in question.options)
+                return Screen.RESULTS, ResultsBody(question.prompt, options, box.answered, self.state.question + 1,
+                                                   total, question.correct is not None)
+            options = tuple(OptionTally(o.key, o.text) for o in question.options)
+            return Screen.QUESTION, QuestionBody(question.prompt, options, box.answered,
+                                                 self.options.expected_handsets, self.state.question + 1,
+                                                 total, left_whole, str(question.image) if question.image else None)
+        if item.type == "checkin":
+            box = self.state.checkin
+            assert box is not None
+            prompt = item.prompt or item.title
+            if self.state.results:
+                counts = box.counts()
+                calm = bool(item.calm_item) and needs_calm(counts, item.calm_threshold)
+                calm_title = ""
+                if calm and item.calm_item:
+                    target = self.playlist.index_of(item.calm_item)
+                    calm_title = self.playlist.items[target].title if target is not None else ""
+                return Screen.CHECKIN_RESULTS, CheckinResultsBody(prompt, counts, calm, calm_title)
+            return Screen.CHECKIN, CheckinBody(prompt, box.answered)
+        if item.type == "attendance":
+            expected = len(self.roster.learners) if self.roster and self.roster.learners else None
+            return Screen.ATTENDANCE, AttendanceBody(len(self.attendance), expected, tuple(self.recent))
+        if item.type == "break":
+            total = item.seconds or 0.0
+            return Screen.BREAK, BreakBody(item.title, float(left_whole or 0), total)
+        return Screen.TITLE, TitleBody(item.title)
+
+    # ---- for the journal's resume table ------------------------------------
+
+    def resume_state(self) -> tuple[int, float]:
+        return self.index, self.state.position
+
+
+def replay_point(session_id: str, records: Iterable[tuple[str, dict]]) -> ResumePoint:
+    """Where an unfinished session stood, from its records (kind, payload) in order."""
+    index = 0
+    attendance: list[str] = []
+    answered: set[tuple] = set()
+    for kind, payload in records:
+        if kind == "item.started":
+            index = int(payload.get("index", 0))
+        elif kind == "attendance.scanned":
+            if payload.get("learner_id") not in attendance:
+                attendance.append(payload["learner_id"])
+        elif kind == "answer.recorded":
+            answered.add((payload.get("index"), payload.get("question"), payload.get("clicker")))
+        elif kind == "session.resumed":
+            index = int(payload.get("index", 0))
+    return ResumePoint(session_id, index, 0.0, tuple(attendance), len(answered))

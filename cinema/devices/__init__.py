@@ -1,0 +1,1 @@
+"""Device adapters: each turns the world into events, each with a fake or simulator."""
