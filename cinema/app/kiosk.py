@@ -1,0 +1,340 @@
+"""The kiosk main loop: events in order to the engine, records committed before the screen shows them."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import queue
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from cinema.core.events import (
+    Effect, Exit, MediaFailed, MediaFinished, MediaPosition, PauseMedia, PlayMedia, PlaySound,
+    PreloadMedia, Record, SeekMedia, StopMedia, TeacherCommand, Command, Tick,
+)
+from cinema.core.session import Options, SessionEngine, replay_point
+from cinema.core.view import ContentErrorBody, Screen, View
+from cinema.journal import Journal, JournalError
+
+log = logging.getLogger("cinema.kiosk")
+
+RESUME_SAVE_EVERY = 2.0  # seconds between saves of the media position
+IDLE_WAIT_MS = 40  # how long the loop sleeps when nothing moves (keys feel instant, CPU stays low)
+
+
+@dataclass
+class RunOptions:
+    config: Path
+    playlist: Path | None = None
+    journal: Path | None = None
+    windowed: bool = False
+    headless: bool = False
+    simulate_class: int = 0
+    speed: float = 1.0
+    exit_at_end: bool = False
+    resume: bool = False
+    trace: bool = False
+    screenshots: Path | None = None  # save a PNG whenever the screen changes (for looking at runs)
+    max_seconds: float | None = None  # safety stop for unattended runs (real seconds)
+    size: tuple[int, int] | None = None
+
+
+class Kiosk:
+    """One run of the kiosk. `run()` returns the process exit code."""
+
+    def __init__(self, opts: RunOptions, out=sys.stdout) -> None:
+        self.opts = opts
+        self.out = out
+        self.events: queue.Queue = queue.Queue()
+        self.pending: list[Record] = []  # records not yet on disk (disk full): retried every tick
+        self.journal_failed = ""
+
+    # ---- loading --------------------------------------------------------
+
+    def _load(self):
+        from cinema.config import ConfigError, load_activities, load_kiosk_config, load_playlist
+
+        try:
+            config = load_kiosk_config(self.opts.config)
+            activities = load_activities(config.activities_dir)
+            playlist = load_playlist(self.opts.playlist or config.playlist, activities)
+        except ConfigError as exc:
+            return None, None, [str(p) for p in exc.problems]
+        return config, playlist, []
+
+    # ---- run ------------------------------------------------------------
+
+    def run(self) -> int:
+        if self.opts.headless:
+            os.environ["SDL_VIDEODRIVER"] = "dummy"
+            os.environ["SDL_AUDIODRIVER"] = "dummy"
+        os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+        config, playlist, problems = self._load()
+        if problems:
+            for line in problems:
+                print(line, file=sys.stderr)
+            if self.opts.headless or self.opts.exit_at_end:
+                return 1
+            return self._show_problems(problems)
+        from cinema.app.clocks import SpeedClock, SystemClock
+
+        self.clock = SpeedClock(self.opts.speed) if self.opts.speed != 1.0 else SystemClock()
+        journal_path = self.opts.journal or config.journal
+        try:
+            self.journal = Journal(journal_path, config.kiosk_id)
+        except JournalError as exc:
+            print(f"cannot open the journal: {exc}", file=sys.stderr)
+            return 1
+        roster = None
+        self.sim = None
+        if self.opts.simulate_class:
+            from cinema.devices.simulated_class import SimulatedClass, demo_roster
+
+            roster = demo_roster(self.opts.simulate_class)
+            self.sim = SimulatedClass(roster, self.clock, teacher=self.opts.headless)
+        options = Options(failure_notice_seconds=config.failure_notice_seconds, teacher_pin=config.teacher_pin,
+                          exit_at_end=self.opts.exit_at_end,
+                          expected_handsets=self.opts.simulate_class or None)
+        self.engine = SessionEngine(playlist, self.clock, options, roster)
+        try:
+            return self._main(config)
+        finally:
+            self.journal.close()
+
+    def _begin(self) -> None:
+        """Start a new session, or resume / offer to resume the unfinished one."""
+        unfinished = self.journal.unfinished_session()
+        if unfinished is not None:
+            point = replay_point(unfinished, ((r.kind, r.payload) for r in self.journal.records(unfinished)))
+            saved = self.journal.resume_position(unfinished)
+            if saved is not None and saved[0] == point.item_index:
+                point = type(point)(point.session_id, point.item_index, saved[1], point.attendance, point.answers)
+            if self.opts.resume:
+                self._apply(self.engine.resume(point))
+                return
+            if not self.opts.headless:
+                self._apply(self.engine.offer_resume(point))
+                return
+            self._commit_records([Record("session.abandoned", {"session": unfinished, "index": point.item_index})])
+        self._apply(self.engine.start())
+
+    def _main(self, config) -> int:
+        import pygame
+
+        from cinema.display.renderer import Renderer
+        from cinema.display.window import open_window
+
+        pygame.init()
+        size = self.opts.size or ((config.display.width, config.display.height) if config.display.width else None)
+        fullscreen = config.display.fullscreen and not (self.opts.windowed or self.opts.headless)
+        surface = open_window(config.display.display, size, fullscreen, self.opts.headless)
+        self.renderer = Renderer(surface.get_size(), self.engine.playlist.language)
+        self.player = self._make_player()
+        self._begin()
+        last_view: View | None = None
+        last_second = -1
+        last_tick = 0.0
+        last_save = 0.0
+        last_frame_serial = -1
+        shots = 0
+        start = time.monotonic()
+        code = 0
+        running = True
+        while running:
+            now = time.monotonic()
+            for ev in pygame.event.get():
+                running = self._pygame_event(ev, pygame) and running
+                if ev.type in (pygame.VIDEORESIZE, pygame.WINDOWSIZECHANGED):
+                    surface = pygame.display.get_surface()
+                    self.renderer = Renderer(surface.get_size(), self.engine.playlist.language)
+                    last_view = None
+            if now - last_tick >= 0.25:
+                last_tick = now
+                self.events.put(Tick())
+                if self.player is not None and self.engine.state.media_token:
+                    self.events.put(MediaPosition(self.engine.state.media_token, self.player.position()))
+                if self.sim is not None:
+                    for e in self.sim.step(self.engine.view()):
+                        self.events.put(e)
+                if self.pending:
+                    self._commit_records([])
+            while True:
+                try:
+                    event = self.events.get_nowait()
+                except queue.Empty:
+                    break
+                exit_reason = self._apply(self.engine.handle(event))
+                if exit_reason is not None:
+                    running = False
+                    code = 0
+            if now - last_save >= RESUME_SAVE_EVERY:
+                last_save = now
+                self._save_resume()
+            view = self.engine.view()
+            second = int(time.time())
+            frame = self.player.frame() if self.player is not None else None
+            serial = self.player.frame_serial() if self.player is not None and hasattr(self.player, "frame_serial") else 0
+            if view != last_view or second != last_second or serial != last_frame_serial:
+                self.renderer.draw(surface, view, frame)
+                pygame.display.flip()
+                if self.opts.screenshots and (last_view is None or view.screen != last_view.screen
+                                              or view.item_number != last_view.item_number):
+                    shots += 1
+                    self.opts.screenshots.mkdir(parents=True, exist_ok=True)
+                    pygame.image.save(surface, str(self.opts.screenshots / f"{shots:03d}-{view.screen.value}.png"))
+                last_view, last_second, last_frame_serial = view, second, serial
+            if self.opts.max_seconds is not None and now - start > self.opts.max_seconds:
+                log.warning("stopping: --max-seconds reached")
+                code = 2
+                break
+            playing_video = view.screen is Screen.VIDEO and frame is not None
+            pygame.time.wait(10 if playing_video else IDLE_WAIT_MS)
+        self._save_resume()
+        if self.player is not None:
+            self.player.close()
+        pygame.quit()
+        return code
+
+    # ---- input --------------------------------------------------------------
+
+    def _pygame_event(self, ev, pygame) -> bool:
+        from cinema.app.keys import key_event
+
+        if ev.type == pygame.QUIT:
+            # Closing the window asks for the PIN like Escape; children cannot close the kiosk.
+            self.events.put(TeacherCommand(Command.QUIT))
+        elif ev.type == pygame.KEYDOWN:
+            event = key_event(ev.key, getattr(ev, "unicode", ""), self.engine.pin is not None)
+            if event is not None:
+                self.events.put(event)
+        return True
+
+    # ---- effects ------------------------------------------------------------
+
+    def _apply(self, effects: list[Effect]) -> str | None:
+        """Records first (write-ahead), then everything the records make visible or audible."""
+        records = [e for e in effects if isinstance(e, Record)]
+        self._commit_records(records)
+        exit_reason = None
+        for effect in effects:
+            if isinstance(effect, PlayMedia):
+                if self.player is not None:
+                    self.player.play(effect.token, effect.path, effect.start_at, effect.subtitles)
+            elif isinstance(effect, PreloadMedia):
+                if self.player is not None:
+                    self.player.preload(effect.path)
+            elif isinstance(effect, StopMedia):
+                if self.player is not None:
+                    self.player.stop()
+            elif isinstance(effect, PauseMedia):
+                if self.player is not None:
+                    self.player.pause(effect.paused)
+            elif isinstance(effect, SeekMedia):
+                if self.player is not None:
+                    self.player.seek(effect.seconds)
+            elif isinstance(effect, PlaySound):
+                pass  # sounds come with the attendance issue (#4)
+            elif isinstance(effect, Exit):
+                exit_reason = effect.reason
+        return exit_reason
+
+    def _commit_records(self, records: list[Record]) -> None:
+        batch = self.pending + records
+        if not batch:
+            return
+        try:
+            stored = self.journal.append(self.engine.session_id, batch, self.clock.wall(), self.clock.monotonic())
+        except JournalError as exc:
+            # Keep them in memory and try again: losing a record is worse than a warning.
+            self.pending = batch
+            if str(exc) != self.journal_failed:
+                self.journal_failed = str(exc)
+                log.error("journal write failed, %d records held in memory: %s", len(batch), exc)
+                print(f"journal: {exc}", file=sys.stderr)
+            return
+        self.pending = []
+        self.journal_failed = ""
+        if self.opts.trace:
+            for rec in stored:
+                self.out.write(json.dumps({"id": rec.id, "seq": rec.seq, "kind": rec.kind}) + "\n")
+            self.out.flush()
+
+    def _save_resume(self) -> None:
+        if self.engine.index < 0:
+            return
+        index, position = self.engine.resume_state()
+        try:
+            self.journal.save_resume(self.engine.session_id, index, position, self.clock.monotonic())
+        except JournalError:
+            pass  # the records are what matter; the position is a convenience
+
+    # ---- media ---------------------------------------------------------------
+
+    def _make_player(self):
+        from cinema.media.factory import MediaUnavailable, make_player
+
+        mode = "frames"
+        try:
+            return make_player(mode, on_finished=lambda t: self.events.put(MediaFinished(t)),
+                               on_failed=lambda t, r: self.events.put(MediaFailed(t, r)),
+                               rate=self.opts.speed, headless=self.opts.headless)
+        except MediaUnavailable as exc:
+            log.error("no media player: %s", exc)
+            print(str(exc), file=sys.stderr)
+            return _NoPlayer(self.events)
+
+    # ---- content errors --------------------------------------------------------
+
+    def _show_problems(self, problems: list[str]) -> int:
+        """Broken content: a readable screen for the teacher instead of a crash; Escape leaves."""
+        import pygame
+
+        from cinema.display.renderer import Renderer
+        from cinema.display.window import open_window
+
+        pygame.init()
+        surface = open_window(0, self.opts.size, not self.opts.windowed, False)
+        renderer = Renderer(surface.get_size(), "en")
+        view = View(Screen.CONTENT_ERROR, ContentErrorBody(tuple(problems)))
+        renderer.draw(surface, view, None)
+        pygame.display.flip()
+        while True:
+            for ev in pygame.event.get():
+                if ev.type == pygame.KEYDOWN and ev.key == pygame.K_ESCAPE:
+                    pygame.quit()
+                    return 1
+            pygame.time.wait(100)
+
+
+class _NoPlayer:
+    """Stands in when VLC is missing: every media item fails with a clear reason."""
+
+    def __init__(self, events: queue.Queue) -> None:
+        self.events = events
+
+    def play(self, token, path, start_at=0.0, subtitles=None):
+        self.events.put(MediaFailed(token, "VLC is not installed"))
+
+    def preload(self, path):
+        pass
+
+    def pause(self, paused):
+        pass
+
+    def seek(self, seconds):
+        pass
+
+    def stop(self):
+        pass
+
+    def position(self):
+        return 0.0
+
+    def frame(self):
+        return None
+
+    def close(self):
+        pass

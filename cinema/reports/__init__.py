@@ -1,0 +1,1 @@
+"""Reports: read journals (and later bundles), merge them, summarise."""

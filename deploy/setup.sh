@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Set up Learning Cinema from a checkout on Debian/Ubuntu: system packages, then a venv in .venv.
+#   bash deploy/setup.sh          what the kiosk needs
+#   bash deploy/setup.sh --test   also what the tests need
+# Safe to run again: it installs only what is missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+want_tests=0
+[ "${1:-}" = "--test" ] && want_tests=1
+
+packages=(libvlc5 vlc-plugin-base vlc-plugin-video-output ffmpeg espeak-ng fonts-noto-core fonts-dejavu-core
+          python3-venv python3-pip)
+[ "$want_tests" = 1 ] && packages+=(xvfb socat poppler-utils)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "Installing system packages: ${missing[*]}"
+  sudo_cmd=""
+  [ "$(id -u)" != 0 ] && sudo_cmd="sudo"
+  $sudo_cmd apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+python=${PYTHON:-python3}
+if ! "$python" -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then
+  echo "Learning Cinema needs Python 3.11 or newer; $python is $("$python" --version)" >&2
+  exit 1
+fi
+[ -x .venv/bin/python ] || "$python" -m venv .venv
+.venv/bin/python -m pip install -q --upgrade pip
+if [ "$want_tests" = 1 ]; then
+  .venv/bin/python -m pip install -q -e ".[test]"
+else
+  .venv/bin/python -m pip install -q -e .
+fi
+echo "Ready: .venv/bin/cinema"
