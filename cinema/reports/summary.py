@@ -39,15 +39,16 @@ def merge(sources: Iterable[Iterable[dict[str, Any]]]) -> list[dict[str, Any]]:
 
 
 def summarise(records: list[dict[str, Any]]) -> dict[str, Any]:
-    sessions: set[str] = set()
-    attendance: set[tuple[str, str]] = set()
+    sessions: set[tuple[str, str]] = set()
+    attendance: set[tuple] = set()
     answers: set[tuple] = set()
     checkins = 0
     played = failed = 0
-    per_session: dict[str, dict[str, Any]] = {}
+    per_session: dict[tuple[str, str], dict[str, Any]] = {}
     for rec in records:
-        kind, p, sid = rec["kind"], rec["payload"], rec["session_id"]
-        info = per_session.setdefault(sid, {"session_id": sid, "kiosk_id": rec["kiosk_id"], "playlist": None,
+        kind, p = rec["kind"], rec["payload"]
+        sid = (rec["kiosk_id"], rec["session_id"])  # session ids are random, but kiosks are what we trust
+        info = per_session.setdefault(sid, {"session_id": rec["session_id"], "kiosk_id": rec["kiosk_id"], "playlist": None,
                                             "title": None, "started_wall": rec["wall"], "ended": None,
                                             "attendance": 0, "items_played": 0, "items_failed": 0})
         if kind == "session.started":
@@ -75,5 +76,5 @@ def summarise(records: list[dict[str, Any]]) -> dict[str, Any]:
             "sessions": len(sessions), "attendance": len(attendance), "answers": len(answers),
             "checkins": checkins, "items_played": played, "items_failed": failed, "records": len(records),
         },
-        "sessions": [s for s in per_session.values() if s["session_id"] in sessions],
+        "sessions": [info for sid, info in per_session.items() if sid in sessions],
     }
