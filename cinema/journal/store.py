@@ -99,7 +99,8 @@ class Journal:
                 self._db.execute(f"PRAGMA user_version={target}")
                 self._db.execute("COMMIT")
             except BaseException:
-                self._db.execute("ROLLBACK")
+                if self._db.in_transaction:
+                    self._db.execute("ROLLBACK")
                 raise
 
     def _meta(self, key: str) -> str | None:
@@ -134,10 +135,13 @@ class Journal:
                     stored.append(rec)
                 self._db.execute("COMMIT")
             except BaseException:
-                self._db.execute("ROLLBACK")
+                if self._db.in_transaction:
+                    self._db.execute("ROLLBACK")
                 raise
         except sqlite3.Error as exc:
             raise JournalError(_explain(exc)) from exc
+        except (TypeError, ValueError) as exc:
+            raise JournalError(f"a record could not be stored: {exc}") from exc
         return stored
 
     def save_resume(self, session_id: str, item_index: int, position: float, mono: float) -> None:
@@ -170,8 +174,7 @@ class Journal:
             return None
         session_id = row[0]
         ended = self._db.execute(
-            "SELECT 1 FROM records WHERE session_id = ? AND kind IN ('session.ended', 'session.abandoned')"
-            " LIMIT 1", (session_id,)).fetchone()
+            "SELECT 1 FROM records WHERE session_id = ? AND kind = 'session.ended' LIMIT 1", (session_id,)).fetchone()
         abandoned = self._db.execute(
             "SELECT 1 FROM records WHERE kind = 'session.abandoned' AND json_extract(payload, '$.session') = ?"
             " LIMIT 1", (session_id,)).fetchone()

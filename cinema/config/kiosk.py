@@ -1,0 +1,170 @@
+"""The kiosk config (kiosk_config/*.yaml): its schema and `load_kiosk_config`.
+
+Relative paths in a kiosk config (journal, playlist, playlists_dir, activities_dir) start at
+the project root: the folder above `kiosk_config/` when the file lives in a folder of that
+name, otherwise the config file's own folder. So `kiosk_config/default.yaml` can say
+`playlist: playlists/demo.yaml`, and a config copied next to its playlists works too.
+"""
+
+from __future__ import annotations
+
+from gettext import gettext as _
+from pathlib import Path
+
+from .models import DevicesConfig, DisplayConfig, KioskConfig, PowerConfig
+from .problems import ConfigError, Problem, Reporter, did_you_mean, display_path
+from .schema import (
+    ID_TEXT, VERSION_FIELD, Boolean, Choice, Context, Field, FilePath, ListOf, Number, Nullable, Schema, Section, Text,
+)
+from .yaml_lines import Node, read_yaml_file
+
+POWER_SOURCES = ("auto", "psutil", "nut", "vedirect", "simulated", "none")
+
+DISPLAY_SCHEMA = Schema("display", "Which screen the kiosk uses and how big its window is.", (
+    Field("display", Number(minimum=0, maximum=15, integer=True),
+          "Which screen: 0 is the first. A projector plugged in next to the laptop screen is usually 1.",
+          default=0),
+    Field("width", Number(minimum=0, maximum=16384, integer=True),
+          "Window width in pixels; 0 uses the screen's own size.", default=0),
+    Field("height", Number(minimum=0, maximum=16384, integer=True),
+          "Window height in pixels; 0 uses the screen's own size.", default=0),
+    Field("fullscreen", Boolean(),
+          "true fills the screen (a lesson); false opens a window (preparing, testing).", default=True),
+))
+
+POWER_SCHEMA = Schema("power", "When to warn about the battery and when to save and stop.", (
+    Field("warn_percent", Number(minimum=0, maximum=100),
+          "At this battery level the screen dims and the teacher is warned.", default=20.0),
+    Field("critical_percent", Number(minimum=0, maximum=100),
+          "At this level the kiosk saves the session and asks for power; must be below warn_percent.",
+          default=8.0),
+    Field("source", Choice(POWER_SOURCES),
+          "Where the battery level comes from: auto (try each), psutil (the laptop battery), nut "
+          "(a UPS via `upsc`), vedirect (a Victron charger on a serial port), simulated, or none.",
+          default="auto"),
+))
+
+DEVICES_SCHEMA = Schema("devices", "Clicker receivers, card scanners and the camera to use.", (
+    Field("clickers", ListOf(Text()),
+          "Clicker receivers: serial device paths or port URLs (e.g. /dev/ttyUSB0). Empty: find them.",
+          default=()),
+    Field("scanners", ListOf(Text()),
+          "USB card scanners that are serial devices; keyboard-like scanners need no entry.", default=()),
+    Field("camera", Nullable(Number(minimum=0, maximum=63, integer=True)),
+          "Webcam number for scanning QR cards (0 = the first camera); null = no camera.", default=None),
+))
+
+KIOSK_SCHEMA = Schema("kiosk config", "One kiosk's settings: who it is, where its lessons and journal are.", (
+    VERSION_FIELD,
+    Field("kiosk_id", ID_TEXT,
+          "A name for this kiosk, unique in the programme; it marks every journal record.", required=True),
+    Field("language", Text(pattern=r"[a-z]{2,3}([_-][A-Za-z0-9]{2,8})?",
+                           pattern_hint="use a language code such as en, ar, uk, fr, pt, es"),
+          "Language of the kiosk's own words (menus, notices), as a code: en, ar, uk, fr, pt, es.",
+          default="en"),
+    Field("teacher_pin", Text(pattern=r"[0-9]{4,8}", pattern_hint="use 4 to 8 digits, in quotes, e.g. \"4821\""),
+          "Digits the teacher types to end a session or leave the kiosk (4 to 8 digits).", required=True),
+    Field("journal", FilePath(), "The journal file where everything that happens is recorded.",
+          default=Path("var/journal.sqlite")),
+    Field("playlist", FilePath(), "The lesson playlist opened at start.", required=True),
+    Field("playlists_dir", FilePath(), "Folder of lesson playlists the teacher can choose from.",
+          default=Path("playlists")),
+    Field("activities_dir", FilePath(), "Folder of activity files (quizzes, polls) playlists refer to.",
+          default=Path("activities")),
+    Field("display", Section(DISPLAY_SCHEMA), DISPLAY_SCHEMA.doc, default={}),
+    Field("power", Section(POWER_SCHEMA), POWER_SCHEMA.doc, default={}),
+    Field("devices", Section(DEVICES_SCHEMA), DEVICES_SCHEMA.doc, default={}),
+    Field("failure_notice_seconds", Number(minimum=0, maximum=60),
+          "How long the notice stays when a media file cannot be played, before moving on.", default=4.0),
+))
+
+
+def project_root(config_path: Path) -> Path:
+    """The folder a kiosk config's relative paths start from (see the module docstring)."""
+    folder = config_path.absolute().parent
+    return folder.parent if folder.name == "kiosk_config" else folder
+
+
+def load_kiosk_config(path: Path) -> KioskConfig:
+    """The kiosk config in `path`; raises ConfigError listing everything wrong with it."""
+    config, problems = read_kiosk_config(path)
+    if problems or config is None:
+        raise ConfigError(problems)
+    return config
+
+
+def read_kiosk_config(path: Path) -> tuple[KioskConfig | None, list[Problem]]:
+    """The config (built from defaults where values are wrong) and its problems; never raises.
+
+    The config is None only when the file cannot be read as YAML at all.
+    """
+    path = Path(path).absolute()
+    report = Reporter(path)
+    root = read_yaml_file(path, report)
+    if root is None:
+        return None, report.problems
+    root_dir = project_root(path)
+    v = KIOSK_SCHEMA.read(root, Context(report, root_dir))
+    display = _section(v, "display", DISPLAY_SCHEMA)
+    power = _section(v, "power", POWER_SCHEMA)
+    devices = _section(v, "devices", DEVICES_SCHEMA)
+    _check_together(display, power, root, report)
+    # Defaults are relative and a missing playlist is None: anchor them all at the root.
+    paths = {name: root_dir / (v[name] or "") for name in ("journal", "playlist", "playlists_dir", "activities_dir")}
+    _check_paths(paths, v["playlist"] is not None, root_dir, root, report)
+
+    config = KioskConfig(
+        kiosk_id=v["kiosk_id"] or "",
+        language=v["language"],
+        teacher_pin=v["teacher_pin"] or "",
+        journal=paths["journal"],
+        playlist=paths["playlist"],
+        playlists_dir=paths["playlists_dir"],
+        activities_dir=paths["activities_dir"],
+        display=DisplayConfig(**display),
+        power=PowerConfig(warn_percent=float(power["warn_percent"]),
+                          critical_percent=float(power["critical_percent"]), source=power["source"]),
+        devices=DevicesConfig(clickers=tuple(devices["clickers"]), scanners=tuple(devices["scanners"]),
+                              camera=devices["camera"]),
+        failure_notice_seconds=float(v["failure_notice_seconds"]),
+        source=path,
+    )
+    return config, report.problems
+
+
+def _section(values: dict, name: str, schema: Schema) -> dict:
+    """A nested block's values, with every default filled in when the block was absent."""
+    defaults = {f.name: f.default for f in schema.fields}
+    return {**defaults, **(values.get(name) or {})}
+
+
+def _check_together(display: dict, power: dict, root: Node, report: Reporter) -> None:
+    """Values that are fine alone but not together."""
+    if power["critical_percent"] >= power["warn_percent"]:
+        report.add(root.line_of("power", "critical_percent"), "power.critical_percent",
+                   _("({critical}) must be below warn_percent ({warn})").format(
+                       critical=power["critical_percent"], warn=power["warn_percent"]),
+                   _("lower critical_percent or raise warn_percent"))
+    if (display["width"] == 0) != (display["height"] == 0):
+        report.add(root.line_of("display", "width"), "display.width",
+                   _("width and height must both be 0 (the screen's size) or both be set"),
+                   _("set both, or set both to 0"))
+
+
+def _check_paths(paths: dict[str, Path], playlist_given: bool, root_dir: Path, root: Node, report: Reporter) -> None:
+    root_shown = display_path(root_dir)
+    for name in ("playlists_dir", "activities_dir"):
+        if not paths[name].is_dir():
+            report.add(root.line_of(name), name,
+                       _("folder not found: {folder}").format(folder=display_path(paths[name])),
+                       _("create it or correct the path (relative to {root})").format(root=root_shown))
+    if playlist_given and not paths["playlist"].is_file():
+        folder = paths["playlists_dir"]
+        candidates = [p.name for p in folder.glob("*.y*ml")] if folder.is_dir() else []
+        report.add(root.line_of("playlist"), "playlist",
+                   _("playlist not found: {file}").format(file=display_path(paths["playlist"])),
+                   did_you_mean(paths["playlist"].name, candidates)
+                   or _("correct the path (relative to {root})").format(root=root_shown))
+    if paths["journal"].is_dir():
+        report.add(root.line_of("journal"), "journal", _("is a folder; it must name a file"),
+                   _("add a file name, e.g. var/journal.sqlite"))

@@ -1,0 +1,226 @@
+"""Lesson playlists (playlists/*.yaml): the schema of each item type and `load_playlist`."""
+
+from __future__ import annotations
+
+from gettext import gettext as _
+from dataclasses import replace
+from pathlib import Path
+
+from .media_files import check_media_file
+from .models import ITEM_TYPES, Activity, Item, Playlist
+from .problems import ConfigError, Problem, Reporter, did_you_mean
+from .schema import (
+    ID_TEXT, VERSION_FIELD, Choice, Context, Field, FilePath, ListOf, Number, Nullable, Raw, Schema, Text,
+)
+from .yaml_lines import Node, read_yaml_file
+
+# Every key an item may have, once; ITEM_KEYS says which of them each item type takes.
+_ITEM_FIELDS = {f.name: f for f in (
+    Field("type", Choice(ITEM_TYPES), "What the item is: " + ", ".join(ITEM_TYPES) + ".", required=True),
+    Field("id", Nullable(ID_TEXT),
+          "A name for the item, unique in the playlist (check-ins refer to it; the journal records it). "
+          "Left out: <type>-<n>, e.g. video-2 for the second video.", default=None),
+    Field("title", Text(allow_empty=True), "The title shown for the item.", default=""),
+    Field("subtitle", Text(allow_empty=True), "A smaller line under the title.", default=""),
+    Field("media", FilePath(), "The video or audio file, relative to this playlist's folder.", required=True),
+    Field("subtitles", Nullable(FilePath()), "A subtitle file (.srt) for the video.", default=None),
+    Field("slides", ListOf(FilePath(), min_items=1),
+          "The slide pictures in order (PNG or JPG), relative to this playlist's folder.", required=True),
+    Field("seconds", Nullable(Number(above=0, maximum=4 * 3600)),
+          "How long: per slide, for a break, or to hold a title. Left out: the teacher moves on.",
+          default=None),
+    Field("activity", ID_TEXT, "The id of an activity in the activities folder.", required=True),
+    Field("prompt", Text(allow_empty=True), "The check-in question; left out: \"How do you feel today?\".",
+          default=""),
+    Field("calm_item", Nullable(ID_TEXT),
+          "The id of the item (usually a break) offered when many children feel low.", default=None),
+    Field("calm_threshold", Number(above=0, maximum=1),
+          "Share of answers on the two lowest faces (0.4 = 40%) that makes the kiosk offer calm_item.",
+          default=0.4),
+)}
+
+ITEM_KEYS = {
+    "title": ("subtitle", "seconds"),
+    "video": ("media", "subtitles"),
+    "slides": ("slides", "seconds"),
+    "audio": ("media",),
+    "activity": ("activity",),
+    "checkin": ("prompt", "calm_item", "calm_threshold"),
+    "attendance": ("seconds",),
+    "break": ("seconds",),
+    "closing": ("subtitle", "seconds"),
+}
+
+ITEM_SCHEMAS = {
+    kind: Schema(f"{kind} item", f"A playlist item of type {kind}.",
+                 tuple(_ITEM_FIELDS[k] for k in ("type", "id", "title", *keys)))
+    for kind, keys in ITEM_KEYS.items()
+}
+
+PLAYLIST_SCHEMA = Schema("playlist", "One lesson: its items in the order they are shown.", (
+    VERSION_FIELD,
+    Field("id", Nullable(ID_TEXT), "A name for the lesson, recorded in the journal; left out: the file name.",
+          default=None),
+    Field("title", Text(), "The lesson's title, shown when the teacher chooses a lesson.", required=True),
+    Field("language", Text(pattern=r"[a-z]{2,3}([_-][A-Za-z0-9]{2,8})?",
+                           pattern_hint="use a language code such as en, ar, uk, fr, pt, es"),
+          "The language of the lesson (en, ar, uk, ...): sets text direction and the kiosk's words.",
+          default="en"),
+    Field("items", Raw(), "The items, in order; each starts with \"- type: ...\".", required=True),
+))
+
+
+def load_playlist(path: Path, activities: dict[str, Activity], *, check_media: bool = False) -> Playlist:
+    """The playlist in `path` with its activities filled in; raises ConfigError listing all problems.
+
+    With check_media, every video, audio, subtitle and slide file must exist, be readable and not
+    be empty (`cinema check` does this). Without it a missing file is left to the kiosk, which
+    shows a notice and moves on, so one bad copy does not stop the whole lesson.
+    """
+    playlist, problems = read_playlist(path, activities, check_media=check_media)
+    if problems or playlist is None:
+        raise ConfigError(problems)
+    return playlist
+
+
+def read_playlist(path: Path, activities: dict[str, Activity], *,
+                  check_media: bool = False) -> tuple[Playlist | None, list[Problem]]:
+    """The playlist (None if it is not YAML at all) and every problem found; never raises."""
+    path = Path(path).absolute()
+    report = Reporter(path)
+    root = read_yaml_file(path, report)
+    if root is None:
+        return None, report.problems
+    ctx = Context(report, path.parent)
+    v = PLAYLIST_SCHEMA.read(root, ctx)
+    items: list[Item] = []
+    if isinstance(v["items"], Node):
+        items = _read_items(v["items"], activities, ctx, check_media)
+    playlist = Playlist(id=v["id"] or path.stem, title=v["title"] or "", language=v["language"],
+                        items=tuple(items), source=path)
+    return playlist, report.problems
+
+
+def _read_items(node: Node, activities: dict[str, Activity], ctx: Context, check_media: bool) -> list[Item]:
+    if not node.is_list or not node.value:
+        ctx.report.add(node.line, "items", _("needs a list of at least one item"),
+                       _("write each item on its own line starting with \"- type: \""))
+        return []
+    read = [(i, entry, _read_item(i, entry, activities, ctx, check_media)) for i, entry in enumerate(node.value)]
+    placed = [(i, entry, item) for i, entry, item in read if item is not None]
+    placed = _with_ids(placed)
+    _check_unique_ids(placed, ctx)
+    # An item dropped for a bad type still has its id: do not also call a calm_item naming it unknown.
+    dropped_ids = [entry.value["id"].raw for _i, entry, item in read
+                   if item is None and entry.is_mapping and "id" in entry.value]
+    _check_calm_items(placed, dropped_ids, ctx)
+    return [item for _i, _entry, item in placed]
+
+
+def _read_item(index: int, node: Node, activities: dict[str, Activity], ctx: Context,
+               check_media: bool) -> Item | None:
+    where = f"items[{index}]"
+    if not node.is_mapping:
+        ctx.report.add(node.line, where, _("must be a block of `key: value` lines"),
+                       _("start the item with \"- type: \" and indent its other keys under it"))
+        return None
+    type_node = node.value.get("type")
+    kind = Choice(ITEM_TYPES).read(type_node, ctx, f"{where}.type") if type_node is not None else None
+    if type_node is None:
+        ctx.report.add(node.line, f"{where}.type", _("is missing"),
+                       _("add `type:` — one of: {types}").format(types=", ".join(ITEM_TYPES)))
+    if kind not in ITEM_SCHEMAS:
+        _report_unknown_keys(node, set(_ITEM_FIELDS), ctx, where)
+        return None
+    schema = ITEM_SCHEMAS[kind]
+    misplaced = frozenset(k for k in node.value if k in _ITEM_FIELDS and k not in schema.field_names())
+    for key in sorted(misplaced, key=lambda k: node.key_lines[k]):
+        owners = ", ".join(t for t, keys in ITEM_KEYS.items() if key in keys)
+        ctx.report.add(node.key_lines[key], f"{where}.{key}",
+                       _("a {kind} item does not use `{key}` (only {owners} items do)").format(
+                           kind=kind, key=key, owners=owners),
+                       _("remove it, or change the item's type"))
+    v = schema.read(node, ctx, where, skip=misplaced)
+
+    activity = None
+    if kind == "activity" and v["activity"]:
+        activity = activities.get(v["activity"])
+        if activity is None:
+            ctx.report.add(node.value["activity"].line, f"{where}.activity",
+                           _("no activity with id {id!r} in the activities folder").format(id=v["activity"]),
+                           did_you_mean(v["activity"], activities)
+                           or _("add activities/{id}.yaml with `id: {id}`, or use one of: {ids}").format(
+                               id=v["activity"], ids=", ".join(sorted(activities)) or _("(none yet)")))
+    if check_media:
+        _check_item_media(kind, v, node, ctx, where)
+    return Item(
+        type=kind, id=v["id"] or "", title=v.get("title", ""), subtitle=v.get("subtitle", ""),
+        media=v.get("media"), subtitles=v.get("subtitles"), slides=tuple(v.get("slides") or ()),
+        seconds=None if v.get("seconds") is None else float(v["seconds"]), activity=activity,
+        prompt=v.get("prompt", ""), calm_item=v.get("calm_item"),
+        calm_threshold=float(v.get("calm_threshold", 0.4)), line=node.line,
+    )
+
+
+def _report_unknown_keys(node: Node, known: set[str], ctx: Context, where: str) -> None:
+    for key in node.value:
+        if key not in known:
+            ctx.report.add(node.key_lines[key], f"{where}.{key}", _("unknown key"),
+                           did_you_mean(key, known) or _("remove it"))
+
+
+def _check_item_media(kind: str, v: dict, node: Node, ctx: Context, where: str) -> None:
+    if kind in ("video", "audio") and v.get("media") is not None:
+        check_media_file(v["media"], kind, ctx, node.value["media"].line, f"{where}.media")
+    if v.get("subtitles") is not None:
+        check_media_file(v["subtitles"], "subtitles", ctx, node.value["subtitles"].line, f"{where}.subtitles")
+    if v.get("slides"):
+        slide_nodes = node.value["slides"].value
+        for i, slide in enumerate(v["slides"]):
+            # ListOf drops wrong entries; they were reported already, so lines may shift only then.
+            line = slide_nodes[i].line if i < len(slide_nodes) else node.value["slides"].line
+            check_media_file(slide, "image", ctx, line, f"{where}.slides[{i}]")
+
+
+Placed = list[tuple[int, Node, Item]]  # (index in the file's list, its node, the item read from it)
+
+
+def _with_ids(placed: Placed) -> Placed:
+    """Give items without an id `<type>-<n>` (n counts items of that type), skipping ids in use."""
+    taken = {item.id for _i, _n, item in placed if item.id}
+    counts: dict[str, int] = {}
+    result = []
+    for index, node, item in placed:
+        counts[item.type] = counts.get(item.type, 0) + 1
+        if not item.id:
+            n = counts[item.type]
+            while f"{item.type}-{n}" in taken:
+                n += 1
+            item = replace(item, id=f"{item.type}-{n}")
+            taken.add(item.id)
+        result.append((index, node, item))
+    return result
+
+
+def _check_unique_ids(placed: Placed, ctx: Context) -> None:
+    first: dict[str, Item] = {}
+    for index, node, item in placed:
+        if item.id in first:
+            ctx.report.add(node.value["id"].line if "id" in node.value else node.line, f"items[{index}].id",
+                           _("item id {id!r} is already used by the item on line {line}").format(
+                               id=item.id, line=first[item.id].line),
+                           _("give each item its own id"))
+        else:
+            first[item.id] = item
+
+
+def _check_calm_items(placed: Placed, other_ids: list[str | None], ctx: Context) -> None:
+    ids = [item.id for _i, _n, item in placed] + [i for i in other_ids if i]
+    for index, node, item in placed:
+        if item.type != "checkin" or item.calm_item is None or item.calm_item in ids:
+            continue
+        ctx.report.add(node.value["calm_item"].line, f"items[{index}].calm_item",
+                       _("no item with id {id!r} in this playlist").format(id=item.calm_item),
+                       did_you_mean(item.calm_item, ids)
+                       or _("give the break item `id: {id}`, or use one of: {ids}").format(
+                           id=item.calm_item, ids=", ".join(ids)))
