@@ -1,0 +1,95 @@
+"""What is drawn over any screen: the teacher PIN prompt, the Paused badge, the toast."""
+
+from __future__ import annotations
+
+import pygame
+
+from cinema.core.view import PinPrompt, View
+from cinema.display import icons
+from cinema.display.canvas import Canvas
+from cinema.locale import N_
+
+PAUSED = N_("Paused")
+ENTER_PIN = N_("Enter the teacher PIN")
+WRONG_PIN = N_("Wrong PIN")
+PIN_SLOTS = 4  # dots shown before any digit is typed; more appear if the PIN is longer
+
+
+def draw_overlays(c: Canvas, view: View) -> None:
+    if view.paused:
+        draw_paused(c)
+    if view.toast and not (view.paused and view.toast == PAUSED):
+        draw_toast(c, c._(view.toast))
+    if view.pin is not None:
+        draw_pin(c, view.pin)
+
+
+def _pill(c: Canvas, name: str, text: str, center_top: tuple[int, int] | None, center_bottom=None,
+          draw_icon=None, color=None) -> None:
+    m = c.metrics
+    size = m.body
+    h = round(c.line_height(size) * 1.3)
+    icon_w = h if draw_icon else 0
+    text_w = min(c.content.width - icon_w - 4 * m.gap, c.text_width(text, size) + 2)
+    pill = pygame.Rect(0, 0, text_w + icon_w + 3 * m.gap, h)
+    if center_top:
+        pill.midtop = center_top
+    else:
+        pill.midbottom = center_bottom
+    pygame.draw.rect(c.surface, c.theme.panel, pill, border_radius=h // 2)
+    pygame.draw.rect(c.surface, color or c.theme.accent, pill, max(2, m.gap // 3), border_radius=h // 2)
+    inner = pill.inflate(-2 * m.gap, 0)
+    if draw_icon:
+        icon_rect = c.mirror(pygame.Rect(inner.left, pill.top + h // 6, h * 2 // 3, h * 2 // 3), inner)
+        c.icon(name + ".icon", icon_rect, draw_icon, overlay=True)
+        words = c.mirror(pygame.Rect(inner.left + icon_w, pill.top, inner.width - icon_w, h), inner)
+    else:
+        words = pygame.Rect(inner.left, pill.top, inner.width, h)
+    c.text(name, text, words, size, align="center", valign="center", max_lines=1, overlay=True)
+
+
+def draw_paused(c: Canvas) -> None:
+    _pill(c, "overlay.paused", c._(PAUSED), (c.content.centerx, c.content.top),
+          draw_icon=lambda s, r: icons.pause(s, r, c.theme.warn), color=c.theme.warn)
+
+
+def draw_toast(c: Canvas, text: str) -> None:
+    _pill(c, "overlay.toast", text, None, (c.content.centerx, c.content.bottom))
+
+
+def draw_pin(c: Canvas, pin: PinPrompt) -> None:
+    m = c.metrics
+    area = c.content
+    # darken everything under the status strip, so the prompt is the only thing to read
+    shade = pygame.Rect(0, m.status_rect.bottom, m.width, m.height - m.status_rect.bottom)
+    c.surface.fill((80, 80, 80), shade, special_flags=pygame.BLEND_RGB_MULT)
+    panel = pygame.Rect(0, 0, round(area.width * 0.8), round(area.height * 0.8))
+    panel.center = area.center
+    c.panel(panel, edge=c.theme.bad if pin.wrong else c.theme.accent)
+    c.record("overlay.pin", panel, "icon", overlay=True)
+    inner = panel.inflate(-2 * m.margin, -2 * m.margin)
+    lock_h = round(inner.height * 0.25)
+    lock = pygame.Rect(0, 0, lock_h, lock_h)
+    lock.midtop = inner.midtop
+    c.icon("overlay.pin.lock", lock, icons.lock, c.theme.text, overlay=True)
+    prompt_h = c.line_height(m.body)
+    prompt = pygame.Rect(inner.left, lock.bottom + m.gap, inner.width, prompt_h)
+    c.text("overlay.pin.prompt", c._(ENTER_PIN), prompt, m.body, align="center", valign="center",
+           max_lines=1, overlay=True)
+    slots = max(PIN_SLOTS, pin.digits)
+    dot = min(round(inner.height * 0.12), (inner.width - (slots - 1) * m.gap) // slots)
+    row_w = slots * dot + (slots - 1) * m.gap
+    dots = pygame.Rect(0, prompt.bottom + m.margin, row_w, dot)
+    dots.centerx = inner.centerx
+    for i in range(slots):
+        at = pygame.Rect(dots.left + i * (dot + m.gap), dots.top, dot, dot)
+        at = c.mirror(at, dots)  # digits fill in reading order
+        if i < pin.digits:
+            pygame.draw.circle(c.surface, c.theme.text, at.center, dot // 2)
+        else:
+            pygame.draw.circle(c.surface, c.theme.muted, at.center, dot // 2, max(2, dot // 10))
+    c.record("overlay.pin.dots", dots, "icon", overlay=True)
+    if pin.wrong:
+        wrong = pygame.Rect(inner.left, dots.bottom + m.gap, inner.width, inner.bottom - dots.bottom - m.gap)
+        c.text("overlay.pin.wrong", c._(WRONG_PIN), wrong, m.body, align="center", valign="center",
+               color=c.theme.bad, bold=True, max_lines=1, overlay=True)

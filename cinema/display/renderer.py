@@ -1,0 +1,122 @@
+"""Draws a View: background, the screen's own module, overlays, then the status strip on top."""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Callable
+
+import pygame
+
+from cinema.core.view import Screen, View
+from cinema.display.canvas import Canvas
+from cinema.display.images import ImageCache
+from cinema.display.layout import Layout, Metrics
+from cinema.display.overlays import draw_overlays
+from cinema.display.screens import (
+    attendance, audio, break_time, checkin, checkin_results, closing, content_error, notice,
+    question, results, resume, slides, title, video,
+)
+from cinema.display.status import clock_text, draw_status
+from cinema.display.text import TextRenderer
+from cinema.display.theme import Theme
+from cinema.locale import base_language, is_rtl, translator
+
+log = logging.getLogger(__name__)
+
+ScreenDraw = Callable[[Canvas, View, "pygame.Surface | None"], None]
+
+SCREENS: dict[Screen, ScreenDraw] = {
+    Screen.TITLE: title.draw,
+    Screen.VIDEO: video.draw,
+    Screen.SLIDES: slides.draw,
+    Screen.AUDIO: audio.draw,
+    Screen.QUESTION: question.draw,
+    Screen.RESULTS: results.draw,
+    Screen.CHECKIN: checkin.draw,
+    Screen.CHECKIN_RESULTS: checkin_results.draw,
+    Screen.ATTENDANCE: attendance.draw,
+    Screen.BREAK: break_time.draw,
+    Screen.CLOSING: closing.draw,
+    Screen.NOTICE: notice.draw,
+    Screen.RESUME: resume.draw,
+    Screen.CONTENT_ERROR: content_error.draw,
+}
+
+
+class Renderer:
+    """Turns Views into pixels on the pygame thread (never call it from another thread).
+
+    `strict=True` (tests) lets a screen's exception through; the kiosk keeps the default and
+    logs it, so a bad View shows the status strip and an empty screen rather than a crash.
+    """
+
+    def __init__(self, surface_or_size: pygame.Surface | tuple[int, int], language: str = "en", *,
+                 theme: Theme | None = None, text: TextRenderer | None = None, strict: bool = False) -> None:
+        size = surface_or_size.get_size() if isinstance(surface_or_size, pygame.Surface) else surface_or_size
+        self.language = language
+        self.theme = theme or Theme()
+        self.text = text or TextRenderer()
+        self.images = ImageCache()
+        self.strict = strict
+        self.metrics = Metrics(*size)
+        self._last_view: View | None = None
+        self._last_second: int | None = None
+        self._last_size: tuple[int, int] | None = None
+
+    # --- geometry the rest of the kiosk needs ------------------------------------------------
+    @property
+    def size(self) -> tuple[int, int]:
+        return (self.metrics.width, self.metrics.height)
+
+    @property
+    def status_rect(self) -> pygame.Rect:
+        return self.metrics.status_rect
+
+    @property
+    def content_rect(self) -> pygame.Rect:
+        """Where the video goes: give this rectangle to the media player."""
+        return self.metrics.video_rect
+
+    def resize(self, size: tuple[int, int]) -> None:
+        """A new screen size: new layout, and scaled pictures are made again for it."""
+        if tuple(size) != self.size:
+            self.metrics = Metrics(*size)
+            self.images.clear()
+            self._last_view = None
+
+    # --- drawing -----------------------------------------------------------------------------
+    def needs_redraw(self, view: View, now_second: int) -> bool:
+        """True when the View changed or the status clock's second ticked since the last draw."""
+        return view != self._last_view or int(now_second) != self._last_second
+
+    def draw(self, surface: pygame.Surface, view: View, frame: pygame.Surface | None = None,
+             now: float | None = None) -> Layout:
+        """Draw `view` on `surface` and return every box drawn. `now` is epoch seconds for the
+        clock (default: the laptop's time); `frame` is the current video frame, if any."""
+        now = time.time() if now is None else now
+        self.resize(surface.get_size())
+        language = view.language or self.language
+        rtl = is_rtl(language)
+        layout = Layout(self.metrics.width, self.metrics.height, rtl)
+        canvas = Canvas(surface, self.metrics, self.theme, self.text, translator(base_language(language)),
+                        rtl, layout, self.images)
+        surface.fill(self.theme.background)
+        draw_screen = SCREENS.get(view.screen)
+        try:
+            if draw_screen is None:
+                raise ValueError(f"no screen module for {view.screen!r}")
+            draw_screen(canvas, view, frame)
+            draw_overlays(canvas, view)
+        except Exception:
+            if self.strict:
+                raise
+            log.exception("could not draw the %s screen", view.screen)
+        draw_status(canvas, view, now)
+        self._last_view = view
+        self._last_second = int(now)
+        return layout
+
+    @staticmethod
+    def clock_text(now: float | None = None) -> str:
+        return clock_text(now)

@@ -1,0 +1,154 @@
+"""Realistic sample Views of every screen in English, Arabic and Ukrainian, for the
+screenshot script and the display tests (content is in the lesson's language)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pygame
+
+from cinema.core.view import (
+    AttendanceBody, BreakBody, CheckinBody, CheckinResultsBody, ClosingBody, ContentErrorBody,
+    DeviceStatus, MediaBody, NoticeBody, OptionTally, PinPrompt, QuestionBody, ResultsBody,
+    ResumeBody, ScanLine, Screen, SlideBody, StatusBar, TitleBody, View,
+)
+
+BIDI_SAMPLE = "السؤال 3 من 10 — درس Python"
+
+CONTENT: dict[str, dict[str, object]] = {
+    "en": {
+        "lesson": "Water and Health",
+        "subtitle": "Lesson 3: keeping clean",
+        "video": "How to wash your hands",
+        "audio": "Song: the water cycle",
+        "prompt": "Which of these should you do before eating?",
+        "options": ("Wash your hands with soap", "Play outside", "Drink juice", "Nothing"),
+        "poll": "Which game shall we play after the break?",
+        "poll_options": ("Football", "Drawing", "Singing"),
+        "checkin": "How are you feeling today?",
+        "names": ("Amira", "Yusuf", "Layla", "Omar"),
+        "break": "Stretch and drink some water",
+        "closing": "Well done, see you next time!",
+        "calm": "Breathing with the balloon",
+        "item": "Quiz: clean hands",
+    },
+    "ar": {
+        "lesson": "الماء والصحة",
+        "subtitle": BIDI_SAMPLE,
+        "video": "كيف تغسل يديك",
+        "audio": "أغنية: دورة الماء",
+        "prompt": "ماذا يجب أن تفعل قبل الأكل؟",
+        "options": ("اغسل يديك بالماء والصابون", "العب في الخارج", "اشرب العصير", "لا شيء"),
+        "poll": "أي لعبة نلعب بعد الاستراحة؟",
+        "poll_options": ("كرة القدم", "الرسم", "الغناء"),
+        "checkin": "كيف تشعر اليوم؟",
+        "names": ("أميرة", "يوسف", "ليلى", "عمر"),
+        "break": "تمدّد واشرب بعض الماء",
+        "closing": "أحسنتم، إلى اللقاء!",
+        "calm": "التنفّس مع البالون",
+        "item": "اختبار: الأيدي النظيفة",
+    },
+    "uk": {
+        "lesson": "Вода і здоров'я",
+        "subtitle": "Урок 3: чистота",
+        "video": "Як мити руки",
+        "audio": "Пісня: кругообіг води",
+        "prompt": "Що треба зробити перед їжею?",
+        "options": ("Помити руки з милом", "Погратися надворі", "Випити сік", "Нічого"),
+        "poll": "У яку гру пограємо після перерви?",
+        "poll_options": ("Футбол", "Малювання", "Спів"),
+        "checkin": "Як ти почуваєшся сьогодні?",
+        "names": ("Олена", "Богдан", "Марія", "Тарас"),
+        "break": "Потягнися і випий води",
+        "closing": "Молодці, до зустрічі!",
+        "calm": "Дихаємо з повітряною кулькою",
+        "item": "Вікторина: чисті руки",
+    },
+}
+
+PROBLEMS = (
+    "playlists/water.yaml:14: items[2].path: file 'handwash.mp4' not found — copy it into media/ or fix the name",
+    "playlists/water.yaml:22: items[4].kind: 'quizz' is not a kind — did you mean 'quiz'?",
+    "activities/clean_hands.yaml:8: questions[0].correct: 'E' is not one of the options A-D — use A, B, C or D",
+    "kiosk_config/default.yaml:3: language: 'arb' is not known — use ar, en, es, fr, pt or uk",
+)
+
+
+def sample_status() -> StatusBar:
+    return StatusBar(battery_percent=64, battery_minutes=135, charging=False, attendance=18,
+                     devices=(DeviceStatus("clickers", True), DeviceStatus("camera", False)))
+
+
+def make_slide_image(path: Path, size: tuple[int, int] = (1600, 900)) -> Path:
+    """A simple 16:9 picture (sky, sun, a house) saved as PNG, to stand in for a lesson slide."""
+    image = pygame.Surface(size)
+    w, h = size
+    image.fill((120, 190, 235))
+    pygame.draw.rect(image, (90, 160, 70), (0, h * 0.7, w, h * 0.3))
+    pygame.draw.circle(image, (250, 210, 60), (w * 0.82, h * 0.2), h * 0.1)
+    pygame.draw.rect(image, (200, 120, 80), (w * 0.3, h * 0.45, w * 0.22, h * 0.3))
+    pygame.draw.polygon(image, (150, 60, 50), [(w * 0.28, h * 0.45), (w * 0.41, h * 0.28), (w * 0.54, h * 0.45)])
+    pygame.image.save(image, str(path))
+    return path
+
+
+def sample_frame(size: tuple[int, int] = (640, 360)) -> pygame.Surface:
+    """A stand-in video frame (4 colour bands) of the given size."""
+    frame = pygame.Surface(size)
+    colors = [(200, 60, 60), (60, 160, 80), (60, 90, 200), (220, 200, 60)]
+    band = size[0] // len(colors)
+    for i, color in enumerate(colors):
+        frame.fill(color, (i * band, 0, band + 1, size[1]))
+    return frame
+
+
+def sample_views(language: str, image_dir: Path) -> dict[str, View]:
+    """Every screen (and the overlays) with realistic content, keyed by a short name."""
+    t = CONTENT.get(language, CONTENT["en"])
+    slide = image_dir / "slide.png"
+    if not slide.exists():
+        make_slide_image(slide)
+    keys = "ABCD"
+    options = tuple(OptionTally(k, text) for k, text in zip(keys, t["options"]))
+    counted = tuple(OptionTally(k, text, count, k == "A")
+                    for k, text, count in zip(keys, t["options"], (11, 3, 4, 0)))
+    poll = tuple(OptionTally(k, text, count) for k, text, count in zip("ABC", t["poll_options"], (9, 5, 4)))
+
+    def view(screen: Screen, body, **kw) -> View:
+        base = dict(language=language, item_number=3, item_count=7, lesson_title=t["lesson"],
+                    status=sample_status())
+        base.update(kw)
+        return View(screen, body, **base)
+
+    question = QuestionBody(t["prompt"], options, answered=12, expected=20, question_number=2,
+                            question_count=5, seconds_left=25)
+    return {
+        "title": view(Screen.TITLE, TitleBody(t["lesson"], t["subtitle"]), item_number=1),
+        "video": view(Screen.VIDEO, MediaBody("media/handwash.mp4", t["video"], 42, 180)),
+        "slides": view(Screen.SLIDES, SlideBody(str(slide), 1, 12, seconds_left=20)),
+        "slides_missing": view(Screen.SLIDES, SlideBody(str(image_dir / "missing-slide-07.png"), 6, 12)),
+        "audio": view(Screen.AUDIO, MediaBody("media/water_cycle.ogg", t["audio"], 83.5, 240)),
+        "question": view(Screen.QUESTION, question),
+        "question_image": view(Screen.QUESTION, QuestionBody(
+            t["prompt"], options[:3], answered=4, expected=None, question_number=3, question_count=5,
+            image=str(slide))),
+        "results": view(Screen.RESULTS, ResultsBody(t["prompt"], counted, 18, 2, 5, True)),
+        "results_poll": view(Screen.RESULTS, ResultsBody(t["poll"], poll, 18, 5, 5, False)),
+        "checkin": view(Screen.CHECKIN, CheckinBody(t["checkin"], 9)),
+        "checkin_results": view(Screen.CHECKIN_RESULTS, CheckinResultsBody(t["checkin"], (1, 2, 5, 6, 4), False)),
+        "checkin_results_calm": view(Screen.CHECKIN_RESULTS, CheckinResultsBody(
+            t["checkin"], (6, 5, 3, 2, 1), True, t["calm"])),
+        "attendance": view(Screen.ATTENDANCE, AttendanceBody(18, 24, (
+            ScanLine(t["names"][0], True), ScanLine("", False, "Card from another programme"),
+            ScanLine(t["names"][1], True), ScanLine("", False, "Card not recognised"),
+            ScanLine(t["names"][2], False, "Already marked")))),
+        "break": view(Screen.BREAK, BreakBody(t["break"], 272, 600)),
+        "closing": view(Screen.CLOSING, ClosingBody(t["closing"], 18, 96), item_number=7),
+        "notice": view(Screen.NOTICE, NoticeBody("This video could not be played.", "handwash.mp4", 4)),
+        "resume": view(Screen.RESUME, ResumeBody(t["lesson"], t["item"], 3, 7), item_number=0, item_count=0),
+        "content_error": view(Screen.CONTENT_ERROR, ContentErrorBody(PROBLEMS * 3), item_number=0, item_count=0),
+        "pin": view(Screen.QUESTION, question, pin=PinPrompt(2)),
+        "pin_wrong": view(Screen.QUESTION, question, pin=PinPrompt(4, wrong=True)),
+        "paused": view(Screen.VIDEO, MediaBody("media/handwash.mp4", t["video"], 42, 180), paused=True),
+        "toast": view(Screen.CHECKIN, CheckinBody(t["checkin"], 9), toast="Battery low"),
+    }

@@ -1,0 +1,1 @@
+"""One module per screen of `cinema.core.view.Screen`; each has `draw(canvas, view, frame)`."""

@@ -1,0 +1,61 @@
+"""The attendance screen: how many are here (of how many), and the last cards scanned:
+a tick and the name for accepted cards, a cross and the reason for refused ones."""
+
+from __future__ import annotations
+
+import pygame
+
+from cinema.core.view import AttendanceBody, View
+from cinema.display import icons
+from cinema.display.canvas import Canvas
+from cinema.display.layout import split_columns, stack
+
+
+def draw(c: Canvas, view: View, frame: pygame.Surface | None = None) -> None:
+    body: AttendanceBody = view.body
+    m, area = c.metrics, c.content
+    hint_h = c.line_height(m.heading)
+    hint, main = stack(area, [hint_h, area.height - hint_h - m.gap], m.gap)
+    hint_icon = c.mirror(pygame.Rect(hint.left, hint.top, hint_h, hint_h), hint)
+    c.icon("attendance.card", hint_icon, icons.card, c.theme.accent)
+    c.text("attendance.hint", c._("Show your card"),
+           c.mirror(pygame.Rect(hint.left + hint_h + m.gap, hint.top, hint.width - hint_h - m.gap, hint_h), hint),
+           m.heading, valign="center", max_lines=1)
+
+    count_col, list_col = split_columns(main, 2, m.margin, c.rtl)
+    of_h = c.line_height(m.heading) if body.expected else 0
+    icon_h = round(count_col.height * 0.3)
+    count_h = count_col.height - icon_h - of_h - 2 * m.gap
+    person, count, of = stack(count_col, [icon_h, count_h, of_h], m.gap)
+    c.icon("attendance.person", icons.square(person), icons.person, c.theme.text)
+    c.text("attendance.count", str(body.count), count, m.huge, bold=True, align="center", valign="center",
+           max_lines=1)
+    if body.expected:
+        c.text("attendance.expected", c._("of %(n)d") % {"n": body.expected}, of, m.heading,
+               align="center", color=c.theme.muted, max_lines=1)
+
+    # Names are big; a refused card's reason is one size for all rows, on one or two lines.
+    name_h = c.line_height(m.body)
+    mark_side = c.line_height(m.min_text)
+    words_w = list_col.width - mark_side - m.gap
+    y = list_col.top
+    for i, scan in enumerate(body.recent):
+        if scan.accepted:
+            text, line_h = scan.label, name_h
+        else:
+            reason = c._(scan.msg) if scan.msg else c._("Card not recognised")
+            text = f"{scan.label} — {reason}" if scan.label else reason
+            lines = len(c.text_renderer.wrap(text, words_w, m.min_text, c.rtl))
+            line_h = c.line_height(m.min_text) * min(2, lines)
+        row = pygame.Rect(list_col.left, y, list_col.width, line_h)
+        if row.bottom > list_col.bottom:
+            break
+        y = row.bottom + m.gap
+        mark = c.mirror(pygame.Rect(row.left, row.centery - mark_side // 2, mark_side, mark_side), row)
+        words = c.mirror(pygame.Rect(row.left + mark_side + m.gap, row.top, words_w, line_h), row)
+        if scan.accepted:
+            c.icon(f"scan.{i}.mark", mark, icons.tick, c.theme.good)
+            c.text(f"scan.{i}", text, words, m.body, valign="center", max_lines=1)
+        else:
+            c.icon(f"scan.{i}.mark", mark, icons.cross, c.theme.bad)
+            c.text(f"scan.{i}", text, words, m.min_text, valign="center", color=c.theme.bad, max_lines=2)

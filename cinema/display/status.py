@@ -1,0 +1,128 @@
+"""The status strip (clock, battery, attendance, devices, item n / m) and the progress bar."""
+
+from __future__ import annotations
+
+import time
+from typing import Callable
+
+import pygame
+
+from cinema.core.view import StatusBar, View
+from cinema.display import icons
+from cinema.display.canvas import Canvas
+
+
+def clock_text(now: float | None) -> str:
+    """HH:MM in the laptop's local time."""
+    return time.strftime("%H:%M", time.localtime(now))
+
+
+def battery_time_text(c: Canvas, minutes: float | None) -> str:
+    if minutes is None or minutes < 0:
+        return ""
+    whole = int(round(minutes))
+    if whole < 60:
+        return c._("%(m)d min") % {"m": whole}
+    return c._("%(h)d h %(m)02d min") % {"h": whole // 60, "m": whole % 60}
+
+
+def battery_color(c: Canvas, percent: float) -> tuple[int, int, int]:
+    if percent < 20:
+        return c.theme.bad
+    if percent < 50:
+        return c.theme.warn
+    return c.theme.good
+
+
+Piece = tuple[str, int, Callable[[pygame.Rect], None]]
+
+
+def draw_status(c: Canvas, view: View, now: float | None) -> None:
+    m = c.metrics
+    strip = pygame.Rect(0, 0, m.width, m.status_height)
+    pygame.draw.rect(c.surface, c.theme.status_bg, strip)
+    c.record("status", c.metrics.status_rect, "status")
+    size = m.min_text
+    inner = strip.inflate(-2 * m.margin, 0)
+    icon_side = round(m.status_height * 0.7)
+    status: StatusBar = view.status
+
+    def text_piece(name: str, text: str, color=None) -> Piece:
+        width = c.text_width(text, size)
+
+        def draw(rect: pygame.Rect) -> None:
+            c.text(name, text, rect, size, color=color, align="center", valign="center",
+                   max_lines=1, kind="status")
+
+        return (name, width, draw)
+
+    def icon_piece(name: str, draw_icon: Callable[[pygame.Rect], None], width: int | None = None) -> Piece:
+        def draw(rect: pygame.Rect) -> None:
+            box = pygame.Rect(0, 0, rect.width, icon_side)
+            box.center = rect.center
+            draw_icon(box)
+            c.record(name, box, "status")
+
+        return (name, width or icon_side, draw)
+
+    start: list[Piece] = [text_piece("status.clock", clock_text(now))]
+    optional: list[Piece] = []  # dropped first when the strip is too narrow
+    if status.battery_percent is not None:
+        pct = status.battery_percent
+        fill = battery_color(c, pct)
+        start.append(icon_piece(
+            "status.battery.icon",
+            lambda r: icons.battery(c.surface, r, pct, c.theme.text, fill, status.charging),
+            round(icon_side * 1.9),
+        ))
+        start.append(text_piece("status.battery.percent", f"{pct:.0f}%",
+                                fill if pct < 20 else None))
+        left = battery_time_text(c, status.battery_minutes)
+        if left and not status.charging:
+            optional.append(text_piece("status.battery.time", left, c.theme.muted))
+    start.append(icon_piece("status.attendance.icon", lambda r: icons.person(c.surface, r, c.theme.text)))
+    start.append(text_piece("status.attendance.count", str(status.attendance)))
+    for i, dev in enumerate(status.devices):
+        start.append(icon_piece(
+            f"status.device.{i}",
+            lambda r, d=dev: icons.device(c.surface, r, d.name, d.connected, c.theme.good, c.theme.bad),
+        ))
+    end: list[Piece] = []
+    if view.item_count:
+        end.append(text_piece("status.items", f"{view.item_number} / {view.item_count}"))
+
+    gap = m.gap
+    small_gap = max(3, gap // 2)
+    widths = lambda pieces: sum(p[1] for p in pieces) + gap * len(pieces)  # noqa: E731
+    if optional and widths(start) + widths(optional) + widths(end) <= inner.width:
+        # time left goes right after the battery percent
+        at = next(i for i, p in enumerate(start) if p[0] == "status.battery.percent") + 1
+        start[at:at] = optional
+    while widths(start) + widths(end) > inner.width and len(start) > 1:
+        start.pop()  # a crowded strip loses device icons before the clock and the battery
+
+    _place(c, start, inner, gap, small_gap, from_start=True)
+    _place(c, end, inner, gap, small_gap, from_start=False)
+    _draw_progress(c, view)
+
+
+def _place(c: Canvas, pieces: list[Piece], inner: pygame.Rect, gap: int, small_gap: int, from_start: bool) -> None:
+    """Lay pieces out from the start edge (or the end edge), in reading order."""
+    # an icon and the number it labels sit close together; groups are further apart
+    gaps = [small_gap if p[0].endswith(".icon") else gap for p in pieces]
+    total = sum(p[1] for p in pieces) + sum(gaps[:-1])
+    x = inner.left if from_start else inner.right - total
+    for (_name, width, draw), after in zip(pieces, gaps):
+        draw(c.mirror(pygame.Rect(x, inner.top, width, inner.height), inner))
+        x += width + after
+
+
+def _draw_progress(c: Canvas, view: View) -> None:
+    m = c.metrics
+    bar = pygame.Rect(0, m.status_height, m.width, m.progress_height)
+    pygame.draw.rect(c.surface, c.theme.panel, bar)
+    if view.item_count:
+        fraction = max(0.0, min(1.0, view.item_number / view.item_count))
+        filled = pygame.Rect(0, bar.top, round(bar.width * fraction), bar.height)
+        pygame.draw.rect(c.surface, c.theme.progress, c.mirror(filled, bar))
+    c.record("status.progress", bar, "status")
