@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cinema.core.events import (
-    Effect, Exit, MediaFailed, MediaFinished, MediaPosition, PauseMedia, PlayMedia, PlaySound,
+    DeviceChanged, Effect, PowerReading, Exit, MediaFailed, MediaFinished, MediaPosition, PauseMedia, PlayMedia, PlaySound,
     PreloadMedia, Record, SeekMedia, StopMedia, TeacherCommand, Command, Tick,
 )
 from cinema.core.session import Options, SessionEngine, replay_point
@@ -21,6 +21,7 @@ from cinema.journal import Journal, JournalError
 
 log = logging.getLogger("cinema.kiosk")
 
+BATTERY_EVERY = 30.0  # seconds between battery readings (the full power policy is issue #6)
 RESUME_SAVE_EVERY = 2.0  # seconds between saves of the media position
 IDLE_WAIT_MS = 40  # how long the loop sleeps when nothing moves (keys feel instant, CPU stays low)
 
@@ -139,7 +140,11 @@ class Kiosk:
         last_tick = 0.0
         last_save = 0.0
         last_frame_serial = -1
+        last_battery = -BATTERY_EVERY
         shots = 0
+        video_shot_due = False
+        if self.sim is not None:
+            self.events.put(DeviceChanged("simulated class", True, f"{self.sim.size} children"))
         start = time.monotonic()
         code = 0
         running = True
@@ -155,7 +160,13 @@ class Kiosk:
                 last_tick = now
                 self.events.put(Tick())
                 if self.player is not None and self.engine.state.media_token:
-                    self.events.put(MediaPosition(self.engine.state.media_token, self.player.position()))
+                    self.events.put(MediaPosition(self.engine.state.media_token, self.player.position(),
+                                                  self.player.duration()))
+                if now - last_battery >= BATTERY_EVERY:
+                    last_battery = now
+                    reading = read_battery()
+                    if reading is not None:
+                        self.events.put(reading)
                 if self.sim is not None:
                     for e in self.sim.step(self.engine.view()):
                         self.events.put(e)
@@ -180,8 +191,11 @@ class Kiosk:
             if view != last_view or second != last_second or serial != last_frame_serial:
                 self.renderer.draw(surface, view, frame)
                 pygame.display.flip()
-                if self.opts.screenshots and (last_view is None or view.screen != last_view.screen
-                                              or view.item_number != last_view.item_number):
+                new_screen = last_view is None or (view.screen, view.item_number) != (last_view.screen,
+                                                                                      last_view.item_number)
+                if self.opts.screenshots and (new_screen or (video_shot_due and frame is not None)):
+                    # A video screen is saved again once its first frame is drawn.
+                    video_shot_due = new_screen and view.screen is Screen.VIDEO and frame is None
                     shots += 1
                     self.opts.screenshots.mkdir(parents=True, exist_ok=True)
                     pygame.image.save(surface, str(self.opts.screenshots / f"{shots:03d}-{view.screen.value}.png"))
@@ -276,11 +290,14 @@ class Kiosk:
     def _make_player(self):
         from cinema.media.factory import MediaUnavailable, make_player
 
-        mode = "frames"
+        # Frames mode: VLC decodes into a buffer the size of the video area and we blit it, so
+        # the status bar and overlays stay on top and headless runs still show the video.
+        rect = self.renderer.content_rect
         try:
-            return make_player(mode, on_finished=lambda t: self.events.put(MediaFinished(t)),
+            return make_player("frames", on_finished=lambda t: self.events.put(MediaFinished(t)),
                                on_failed=lambda t, r: self.events.put(MediaFailed(t, r)),
-                               rate=self.opts.speed, headless=self.opts.headless)
+                               rate=self.opts.speed, frame_size=(rect.width, rect.height),
+                               audio=not self.opts.headless)
         except MediaUnavailable as exc:
             log.error("no media player: %s", exc)
             print(str(exc), file=sys.stderr)
@@ -301,12 +318,33 @@ class Kiosk:
         view = View(Screen.CONTENT_ERROR, ContentErrorBody(tuple(problems)))
         renderer.draw(surface, view, None)
         pygame.display.flip()
-        while True:
+        if self.opts.screenshots:
+            self.opts.screenshots.mkdir(parents=True, exist_ok=True)
+            pygame.image.save(surface, str(self.opts.screenshots / "001-content_error.png"))
+        start = time.monotonic()
+        while self.opts.max_seconds is None or time.monotonic() - start < self.opts.max_seconds:
             for ev in pygame.event.get():
                 if ev.type == pygame.KEYDOWN and ev.key == pygame.K_ESCAPE:
                     pygame.quit()
                     return 1
             pygame.time.wait(100)
+        pygame.quit()
+        return 1
+
+
+def read_battery() -> PowerReading | None:
+    """The laptop battery through psutil; None on a machine without one."""
+    try:
+        import psutil
+
+        battery = psutil.sensors_battery()
+    except Exception:  # a battery that reads nonsense must not stop a lesson
+        return None
+    if battery is None:
+        return None
+    secs = battery.secsleft
+    minutes = None if secs in (psutil.POWER_TIME_UNLIMITED, psutil.POWER_TIME_UNKNOWN) or secs is None else secs / 60
+    return PowerReading(float(battery.percent), minutes, bool(battery.power_plugged))
 
 
 class _NoPlayer:
@@ -332,6 +370,9 @@ class _NoPlayer:
 
     def position(self):
         return 0.0
+
+    def duration(self):
+        return None
 
     def frame(self):
         return None

@@ -78,6 +78,7 @@ class MediaFailed:
 class MediaPosition:
     token: int
     seconds: float
+    duration: float | None = None
 
 
 @dataclass(frozen=True)

@@ -90,6 +90,7 @@ class ItemState:
     results: bool = False  # activity/check-in: the results are showing
     media_token: int = 0
     position: float = 0.0
+    duration: float | None = None
     start_at: float = 0.0
     paused_for: float = 0.0  # seconds spent paused, taken off timers
     notice_until: float = 0.0
@@ -215,6 +216,8 @@ class SessionEngine:
         if isinstance(event, MediaPosition):
             if event.token == self.state.media_token:
                 self.state.position = event.seconds
+                if event.duration:
+                    self.state.duration = event.duration
             return []
         return []
 
@@ -250,8 +253,9 @@ class SessionEngine:
         return fx
 
     def _following_media(self, index: int) -> str | None:
-        if index + 1 < len(self.playlist.items):
-            nxt = self.playlist.items[index + 1]
+        following = self.return_to if self.return_to is not None else self._step_from(index, +1)
+        if following is not None:
+            nxt = self.playlist.items[following]
             if nxt.type in MEDIA_TYPES and nxt.media is not None:
                 return str(nxt.media)
         return None
@@ -272,9 +276,23 @@ class SessionEngine:
         if self.return_to is not None:
             target, self.return_to = self.return_to, None
             return self._enter(target)
-        if self.index + 1 < len(self.playlist.items):
-            return self._enter(self.index + 1)
+        following = self._step_from(self.index, +1)
+        if following is not None:
+            return self._enter(following)
         return self._end("completed")
+
+    def _on_offer(self, index: int) -> bool:
+        """A check-in's calm item plays only when the teacher takes the offer, never in sequence."""
+        item_id = self.playlist.items[index].id
+        return any(i.type == "checkin" and i.calm_item == item_id for i in self.playlist.items)
+
+    def _step_from(self, index: int, direction: int) -> int | None:
+        index += direction
+        while 0 <= index < len(self.playlist.items):
+            if not self._on_offer(index):
+                return index
+            index += direction
+        return None
 
     def _end(self, reason: str) -> list[Effect]:
         fx: list[Effect] = []
@@ -385,7 +403,7 @@ class SessionEngine:
                 return []
         if item.type == "checkin" and self.state.checkin is not None and not self.state.results:
             return self._close_checkin(item)
-        if self.index + 1 >= len(self.playlist.items) and self.return_to is None:
+        if self._step_from(self.index, +1) is None and self.return_to is None:
             return self._leave("next") + self._end("completed")
         return self._leave("next") + self._enter_next()
 
@@ -397,10 +415,11 @@ class SessionEngine:
             return []
         if item.type == "activity" and self.state.results and self.state.box is not None:
             return []  # answers are closed; going back would re-open a counted question
-        if self.index == 0:
+        previous = self._step_from(self.index, -1)
+        if previous is None:
             return []
         self.return_to = None
-        return self._leave("back") + self._enter(self.index - 1)
+        return self._leave("back") + self._enter(previous)
 
     def _accept(self, item: Item) -> list[Effect]:
         if item.type == "checkin" and self.state.results and item.calm_item:
@@ -409,9 +428,7 @@ class SessionEngine:
                 return []
             fx = self._leave("next") + [Record("checkin.calm_accepted", {"index": self.index, "item": item.id,
                                                                          "calm_item": item.calm_item})]
-            self.return_to = self.index + 1 if self.index + 1 < len(self.playlist.items) else None
-            if self.return_to == target:
-                self.return_to = None
+            self.return_to = self._step_from(self.index, +1)
             return fx + self._enter(target)
         return self._next_within(item)
 
@@ -646,7 +663,8 @@ class SessionEngine:
         if item.type in MEDIA_TYPES:
             screen = Screen.VIDEO if item.type == "video" else Screen.AUDIO
             # Position is rounded to whole seconds so the view changes once a second, not every frame.
-            return screen, MediaBody(str(item.media), item.title, float(int(self.state.position)))
+            return screen, MediaBody(str(item.media), item.title, float(int(self.state.position)),
+                                     self.state.duration)
         if item.type == "slides":
             return Screen.SLIDES, SlideBody(str(item.slides[self.state.slide]), self.state.slide,
                                             len(item.slides), left_whole)

@@ -42,7 +42,9 @@ items:
 def project(tmp_path):
     """A project folder with the shipped config and activities and a playlist needing no media."""
     (tmp_path / "kiosk_config").mkdir()
-    shutil.copy(ROOT / "kiosk_config" / "default.yaml", tmp_path / "kiosk_config" / "default.yaml")
+    config = (ROOT / "kiosk_config" / "default.yaml").read_text()
+    (tmp_path / "kiosk_config" / "default.yaml").write_text(
+        config.replace("playlist: playlists/demo.yaml", "playlist: playlists/e2e.yaml"))
     shutil.copytree(ROOT / "activities", tmp_path / "activities")
     (tmp_path / "playlists").mkdir()
     (tmp_path / "playlists" / "e2e.yaml").write_text(PLAYLIST)

@@ -32,6 +32,7 @@ def playlist() -> Playlist:
         Item("checkin", "c", prompt="How do you feel?", calm_item="calm", calm_threshold=0.4),
         Item("attendance", "att"),
         Item("break", "calm", title="Breathe", seconds=30),
+        Item("break", "pause", title="Break", seconds=30),
         Item("closing", "end", title="Bye"),
     ))
 
@@ -56,8 +57,11 @@ def engine(clock):
 
 def goto(engine, item_id):
     engine.start()
-    while engine.item.id != item_id:
+    for _ in engine.playlist.items:
+        if engine.item.id == item_id:
+            return
         cmd(engine, Command.SKIP)
+    raise AssertionError(f"never reached {item_id}")
 
 
 def test_start_records_session_and_first_item(engine):
@@ -223,8 +227,16 @@ def test_attendance_card_twice_counts_once_refused_cards_and_late_scans(engine):
     assert engine.view().status.attendance == 2
 
 
+def test_calm_item_is_only_played_when_offered(engine):
+    goto(engine, "att")
+    cmd(engine, Command.NEXT)
+    assert engine.item.id == "pause"
+    cmd(engine, Command.BACK)
+    assert engine.item.id == "att"
+
+
 def test_break_timer_ends_item(engine, clock):
-    goto(engine, "calm")
+    goto(engine, "pause")
     assert engine.view().body.seconds_left == 30
     clock.advance(30)
     fx = engine.handle(Tick())

@@ -1,0 +1,47 @@
+"""The command line as a teacher or technician uses it: clear lines, exit codes, no tracebacks."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.app.kiosk_project import ROOT
+
+
+def cinema(*args, cwd=ROOT, env=None):
+    return subprocess.run([sys.executable, "-m", "cinema", *args], capture_output=True, text=True, cwd=cwd,
+                          env=env, timeout=120)
+
+
+def test_check_reports_file_line_and_exit_1_for_a_typo(project):
+    playlist = project / "playlists" / "e2e.yaml"
+    playlist.write_text(playlist.read_text().replace("    title: Hello", "    titel: Hello"))
+    out = cinema("check", "--config", str(project / "kiosk_config" / "default.yaml"), "--playlist", str(playlist))
+    assert out.returncode == 1
+    assert "Traceback" not in out.stdout + out.stderr
+    assert f"{playlist}:8: " in out.stdout or "e2e.yaml:8:" in out.stdout
+    assert "did you mean" in out.stdout and "title" in out.stdout
+
+
+def test_check_passes_on_good_content(project):
+    out = cinema("check", "--config", str(project / "kiosk_config" / "default.yaml"),
+                 "--playlist", str(project / "playlists" / "e2e.yaml"))
+    assert out.returncode == 0, out.stdout + out.stderr
+
+
+def test_kiosk_shows_broken_content_on_screen_instead_of_crashing(project, tmp_path):
+    playlist = project / "playlists" / "e2e.yaml"
+    playlist.write_text(playlist.read_text().replace("type: break", "type: brake"))
+    shots = tmp_path / "shots"
+    env = dict(os.environ, SDL_VIDEODRIVER="dummy", SDL_AUDIODRIVER="dummy")
+    out = cinema("run", "--config", str(project / "kiosk_config" / "default.yaml"), "--playlist", str(playlist),
+                 "--windowed", "--screenshots", str(shots), "--max-seconds", "1", env=env)
+    assert out.returncode == 1
+    assert "Traceback" not in out.stderr
+    assert "brake" in out.stderr
+    assert (shots / "001-content_error.png").exists()
+
+
+def test_unknown_command_options_give_usage_not_traceback():
+    out = cinema("run", "--speed", "0", "--headless")
+    assert out.returncode == 1 and "speed" in out.stderr and "Traceback" not in out.stderr
