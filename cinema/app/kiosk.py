@@ -52,6 +52,7 @@ class Kiosk:
         self.events: queue.Queue = queue.Queue()
         self.pending: list[Record] = []  # records not yet on disk (disk full): retried every tick
         self.journal_failed = ""
+        self.first_frame_logged = False
 
     # ---- loading --------------------------------------------------------
 
@@ -172,11 +173,13 @@ class Kiosk:
                         self.events.put(e)
                 if self.pending:
                     self._commit_records([])
+            handled = False
             while True:
                 try:
                     event = self.events.get_nowait()
                 except queue.Empty:
                     break
+                handled = True
                 exit_reason = self._apply(self.engine.handle(event))
                 if exit_reason is not None:
                     running = False
@@ -184,13 +187,18 @@ class Kiosk:
             if now - last_save >= RESUME_SAVE_EVERY:
                 last_save = now
                 self._save_resume()
-            view = self.engine.view()
+            # The view is rebuilt only when an event came in (Ticks included, 4 a second):
+            # an idle kiosk does next to nothing between them.
+            view = self.engine.view() if handled or last_view is None else last_view
             second = int(time.time())
             frame = self.player.frame() if self.player is not None else None
             serial = self.player.frame_serial() if self.player is not None and hasattr(self.player, "frame_serial") else 0
             if view != last_view or second != last_second or serial != last_frame_serial:
                 self.renderer.draw(surface, view, frame)
                 pygame.display.flip()
+                if last_view is None and not self.first_frame_logged:
+                    self.first_frame_logged = True
+                    log.info("first frame drawn %.3f s after the process started", _since_process_start())
                 new_screen = last_view is None or (view.screen, view.item_number) != (last_view.screen,
                                                                                       last_view.item_number)
                 if self.opts.screenshots and (new_screen or (video_shot_due and frame is not None)):
@@ -330,6 +338,15 @@ class Kiosk:
             pygame.time.wait(100)
         pygame.quit()
         return 1
+
+
+def _since_process_start() -> float:
+    try:
+        import psutil
+
+        return time.time() - psutil.Process().create_time()
+    except Exception:
+        return float("nan")
 
 
 def read_battery() -> PowerReading | None:

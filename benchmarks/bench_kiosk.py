@@ -1,0 +1,121 @@
+"""Kiosk benchmarks: start to first frame, and CPU while an activity screen waits.
+
+Prints a table. The idle kiosk is compared with a 60 fps redraw loop of the same screen,
+measured in the same run on the same (SDL dummy) output.
+Usage: python benchmarks/bench_kiosk.py [--seconds 20]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import psutil
+
+ROOT = Path(__file__).resolve().parents[1]
+ENV = dict(os.environ, SDL_VIDEODRIVER="dummy", SDL_AUDIODRIVER="dummy", PYGAME_HIDE_SUPPORT_PROMPT="1",
+           PYTHONPATH=str(ROOT), CINEMA_LOG="info")
+
+QUIZ_FIRST = """\
+version: 1
+id: bench
+title: Bench
+language: en
+items:
+  - type: activity
+    id: quiz
+    activity: water-quiz
+  - type: closing
+    id: bye
+    title: Bye
+"""
+
+LOOP_60FPS = """
+import sys, time, pygame
+sys.path.insert(0, {root!r})
+from cinema.display.renderer import Renderer
+from cinema.display.window import open_window
+from cinema.core.view import View, Screen, QuestionBody, OptionTally
+pygame.init()
+surface = open_window(0, None, False, True)
+renderer = Renderer(surface.get_size(), "en")
+view = View(Screen.QUESTION, QuestionBody("Where does rain come from?",
+            tuple(OptionTally(k, t) for k, t in (("A", "From the clouds"), ("B", "From the trees"),
+                                                  ("C", "From the ground"), ("D", "From the sun"))),
+            0, None, 1, 3), item_number=1, item_count=2, lesson_title="Bench")
+clock = pygame.time.Clock()
+while True:
+    pygame.event.get()
+    renderer.draw(surface, view, None)
+    pygame.display.flip()
+    clock.tick(60)
+"""
+
+
+def project(tmp: Path) -> tuple[Path, Path]:
+    (tmp / "kiosk_config").mkdir()
+    config = (ROOT / "kiosk_config" / "default.yaml").read_text().replace("playlists/demo.yaml", "playlists/bench.yaml")
+    (tmp / "kiosk_config" / "default.yaml").write_text(config)
+    shutil.copytree(ROOT / "activities", tmp / "activities")
+    (tmp / "playlists").mkdir()
+    (tmp / "playlists" / "bench.yaml").write_text(QUIZ_FIRST)
+    return tmp / "kiosk_config" / "default.yaml", tmp / "j.sqlite"
+
+
+def cpu_share(proc: subprocess.Popen, warmup: float, seconds: float) -> float:
+    """CPU seconds per wall second (1.0 = one whole core) of a running process."""
+    p = psutil.Process(proc.pid)
+    time.sleep(warmup)
+    t0 = p.cpu_times()
+    w0 = time.monotonic()
+    time.sleep(seconds)
+    t1 = p.cpu_times()
+    w1 = time.monotonic()
+    return ((t1.user + t1.system) - (t0.user + t0.system)) / (w1 - w0)
+
+
+def first_frame(config: Path, journal: Path) -> float:
+    proc = subprocess.run([sys.executable, "-m", "cinema", "run", "--config", str(config), "--journal", str(journal),
+                           "--headless", "--max-seconds", "1.5"], env=ENV, capture_output=True, text=True, cwd=ROOT)
+    m = re.search(r"first frame drawn ([0-9.]+) s", proc.stderr)
+    if not m:
+        raise SystemExit(f"no first-frame line in the kiosk's log:\n{proc.stderr}")
+    return float(m.group(1))
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--seconds", type=float, default=20.0)
+    ap.add_argument("--runs", type=int, default=5)
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        config, journal = project(Path(tmp))
+        starts = sorted(first_frame(config, Path(tmp) / f"s{i}.sqlite") for i in range(args.runs))
+        kiosk = subprocess.Popen([sys.executable, "-m", "cinema", "run", "--config", str(config), "--journal",
+                                  str(journal), "--headless"], env=ENV, cwd=ROOT,
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        loop = subprocess.Popen([sys.executable, "-c", LOOP_60FPS.format(root=str(ROOT))], env=ENV,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            idle = cpu_share(kiosk, 3.0, args.seconds)
+            busy = cpu_share(loop, 0.0, args.seconds)
+        finally:
+            kiosk.kill()
+            loop.kill()
+    print(f"{'measure':44} {'value':>10} {'target':>12}")
+    print(f"{'start to first frame, median of %d (s)' % args.runs:44} {starts[len(starts) // 2]:10.2f} {'':>12}")
+    print(f"{'start to first frame, worst (s)':44} {starts[-1]:10.2f} {'':>12}")
+    print(f"{'CPU, kiosk waiting on a quiz (% of a core)':44} {idle * 100:10.2f} {'< 1%':>12}")
+    print(f"{'CPU, 60 fps redraw loop, same screen (%)':44} {busy * 100:10.2f} {'':>12}")
+    print(f"{'ratio kiosk / 60 fps loop':44} {idle / busy if busy else float('nan'):10.3f} {'':>12}")
+
+
+if __name__ == "__main__":
+    main()
