@@ -129,7 +129,8 @@ class Kiosk:
         from cinema.display.renderer import Renderer
         from cinema.display.window import open_window
 
-        pygame.init()
+        pygame.display.init()
+        pygame.font.init()
         size = self.opts.size or ((config.display.width, config.display.height) if config.display.width else None)
         fullscreen = config.display.fullscreen and not (self.opts.windowed or self.opts.headless)
         surface = open_window(config.display.display, size, fullscreen, self.opts.headless)
@@ -320,7 +321,8 @@ class Kiosk:
         from cinema.display.renderer import Renderer
         from cinema.display.window import open_window
 
-        pygame.init()
+        pygame.display.init()
+        pygame.font.init()
         surface = open_window(0, self.opts.size, not self.opts.windowed, False)
         renderer = Renderer(surface.get_size(), "en")
         view = View(Screen.CONTENT_ERROR, ContentErrorBody(tuple(problems)))

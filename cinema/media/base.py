@@ -30,3 +30,15 @@ class Player(Protocol):
 
 
 Callback = Callable[..., None]
+
+
+class MediaUnavailable(RuntimeError):
+    """The media library (libvlc) cannot be used here; the message says what to install."""
+
+
+class FrameSource(Protocol):
+    """Optional extra of players that decode video into pygame Surfaces ("frames" mode)."""
+
+    def frame_serial(self) -> int:
+        """Goes up by one for every new video frame: redraw only when it changed."""
+        ...

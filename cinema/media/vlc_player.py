@@ -1,0 +1,455 @@
+"""Play video and audio with libvlc: into the kiosk window, into pygame frames, or nowhere (tests)."""
+
+from __future__ import annotations
+
+import ctypes
+import logging
+import os
+import queue
+import threading
+import time
+from dataclasses import dataclass
+from typing import Callable
+
+import vlc
+
+from cinema.media.base import MediaUnavailable
+from cinema.media.end_check import PlayFacts, end_reason
+
+log = logging.getLogger(__name__)
+
+MODES = ("window", "frames", "dummy")
+
+_BASE_ARGS = (
+    "--quiet",
+    "--no-video-title-show",  # the file name would flash over every lesson video
+    "--no-osd",
+    "--no-snapshot-preview",
+    "--no-sub-autodetect-file",  # subtitles come from the playlist, not from neighbours
+    "--no-stats",
+)
+# The kiosk never calls XInitThreads, so VLC must not use Xlib in its window (libvlc docs).
+_WINDOW_ARGS = ("--no-xlib",)
+_DUMMY_ARGS = ("--vout=dummy", "--aout=dummy")
+_SILENT_ARGS = ("--aout=dummy",)
+
+_VLC_EVENTS = (
+    ("MediaPlayerPlaying", "playing"),
+    ("MediaPlayerESAdded", "es"),
+    ("MediaPlayerTimeChanged", "time"),
+    ("MediaPlayerLengthChanged", "length"),
+    ("MediaPlayerEndReached", "end"),
+    ("MediaPlayerEncounteredError", "error"),
+)
+_ES_AUDIO, _ES_VIDEO = 0, 1
+_TICK_S = 0.2
+
+
+class _EsChanged(ctypes.Structure):
+    # libvlc_event_t.u.media_player_es_changed, which python-vlc does not declare.
+    _fields_ = [("i_type", ctypes.c_int), ("i_id", ctypes.c_int)]
+
+
+@dataclass
+class _Item:
+    """The current play request, as the supervisor thread sees it."""
+
+    token: int
+    gen: int
+    path: str
+    start_at: float
+    requested_at: float
+    playing_at: float | None = None
+    progress_at: float = 0.0
+    audio: int = 0
+    video: int = 0
+    max_time_s: float = 0.0
+    length_s: float | None = None
+    paused_since: float | None = None
+    paused_total: float = 0.0
+    seeked: bool = False
+    done: bool = False
+
+
+class VlcPlayer:
+    """One libvlc instance and one MediaPlayer, reused for every item (no gap, no new window).
+
+    `on_finished(token)` and `on_failed(token, reason)` are called from this player's own
+    supervisor thread, never from VLC's threads, so they may call back into the player.
+    Public methods never raise for a bad file: it becomes `on_failed`.
+    """
+
+    def __init__(
+        self,
+        on_finished: Callable[[int], None],
+        on_failed: Callable[[int, str], None],
+        mode: str = "dummy",
+        *,
+        rate: float = 1.0,
+        window_id: int | None = None,
+        frame_size: tuple[int, int] = (1280, 720),
+        audio: bool = True,
+        start_timeout: float = 5.0,
+        stall_timeout: float = 15.0,
+        vlc_args: tuple[str, ...] = (),
+    ) -> None:
+        if mode not in MODES:
+            raise ValueError(f"unknown VLC mode {mode!r}; use one of {', '.join(MODES)}")
+        if mode == "window" and not window_id:
+            raise ValueError("window mode needs the window id to draw into")
+        self._on_finished = on_finished
+        self._on_failed = on_failed
+        self._mode = mode
+        self._rate = rate
+        self._start_timeout = start_timeout
+        self._stall_timeout = stall_timeout
+
+        args = list(_BASE_ARGS)
+        if mode == "window":
+            args += _WINDOW_ARGS
+        if mode == "dummy":
+            args += _DUMMY_ARGS
+        elif not audio:
+            args += _SILENT_ARGS
+        args += vlc_args
+        self._instance = vlc.Instance(args)
+        if self._instance is None:
+            raise MediaUnavailable(
+                "VLC could not start (plugins missing?): install vlc-plugin-base "
+                "vlc-plugin-video-output"
+            )
+        self._mp = self._instance.media_player_new()
+        self._frames = None
+        if mode == "window":
+            self._mp.set_xwindow(int(window_id))
+            # Keys and clicks must reach the kiosk's window, not VLC's child window.
+            self._mp.video_set_key_input(False)
+            self._mp.video_set_mouse_input(False)
+        elif mode == "frames":
+            from cinema.media.frame_buffer import FrameBuffer
+
+            self._frames = FrameBuffer(frame_size)
+            self._frames.attach(self._mp)
+
+        self._control = threading.RLock()  # serialises calls into the MediaPlayer
+        self._state = threading.Lock()  # guards _gen/_item, held only briefly
+        self._gen = 0
+        self._item: _Item | None = None
+        self._media: vlc.Media | None = None
+        self._preloaded: tuple[str, vlc.Media] | None = None
+        self._inbox: queue.Queue = queue.Queue()
+        self._closed = False
+        self._attach_events()
+        self._supervisor = threading.Thread(target=self._run, name="vlc-supervisor", daemon=True)
+        self._supervisor.start()
+
+    # -- the Player interface ---------------------------------------------------
+
+    def play(self, token: int, path: str, start_at: float = 0.0, subtitles: str | None = None) -> None:
+        with self._control:
+            if self._closed:
+                return
+            problem = _unreadable(path)
+            if problem:
+                self._stop_vlc()
+                gen = self._begin(token, path, start_at)
+                self._inbox.put((gen, "fail", problem))
+                return
+            try:
+                media = self._take_media(path)
+                if start_at > 0:
+                    media.add_option(f":start-time={start_at:.3f}")
+                if subtitles:
+                    if os.path.isfile(subtitles):
+                        media.add_option(f":sub-file={subtitles}")
+                    else:
+                        log.warning("subtitles not found, playing without: %s", subtitles)
+                if self._frames is not None:
+                    self._frames.set_source_size(_visible_size(media))
+                # set_media stops the previous input and waits for it: its last events
+                # carry the old generation and are ignored.
+                self._mp.set_media(media)
+                self._media = media
+                gen = self._begin(token, path, start_at)
+                self._mp.set_rate(self._rate)
+                started = self._mp.play()
+            except Exception as exc:  # a libvlc surprise must not crash the kiosk
+                log.exception("VLC refused to play %s", path)
+                gen = self._begin(token, path, start_at)
+                self._inbox.put((gen, "fail", f"could not start playback ({exc})"))
+                return
+            if started != 0:
+                self._inbox.put((gen, "fail", "VLC could not start playing this file"))
+            log.info("playing %s (token %s)", os.path.basename(path), token)
+
+    def preload(self, path: str) -> None:
+        """Open and parse the next file now so that play() starts it without a pause."""
+        with self._control:
+            if self._closed or _unreadable(path):
+                return
+            try:
+                media = self._instance.media_new_path(path)
+                media.parse_with_options(vlc.MediaParseFlag.local, 2000)
+            except Exception:
+                log.exception("preload failed for %s", path)
+                return
+            self._preloaded = (path, media)
+
+    def pause(self, paused: bool) -> None:
+        with self._control:
+            if self._closed:
+                return
+            self._mp.set_pause(1 if paused else 0)
+            now = time.monotonic()
+            with self._state:
+                item = self._item
+                if item is None:
+                    return
+                if paused and item.paused_since is None:
+                    item.paused_since = now
+                elif not paused and item.paused_since is not None:
+                    item.paused_total += now - item.paused_since
+                    item.progress_at = now
+                    item.paused_since = None
+
+    def seek(self, seconds: float) -> None:
+        with self._control:
+            if self._closed:
+                return
+            self._mp.set_time(int(max(0.0, seconds) * 1000))
+            with self._state:
+                if self._item is not None:
+                    self._item.seeked = True
+                    self._item.progress_at = time.monotonic()
+
+    def stop(self) -> None:
+        """Stop playing; no callback comes for the stopped item."""
+        with self._control:
+            if self._closed:
+                return
+            self._stop_vlc()
+            if self._frames is not None:
+                self._frames.clear()
+
+    def position(self) -> float:
+        with self._control:
+            if self._closed:
+                return 0.0
+            ms = self._mp.get_time()
+        return max(0, ms) / 1000.0
+
+    def duration(self) -> float | None:
+        with self._control:
+            if self._closed:
+                return None
+            ms = self._mp.get_length()
+        if ms and ms > 0:
+            return ms / 1000.0
+        with self._state:
+            return self._item.length_s if self._item else None
+
+    def started_at(self) -> float | None:
+        """time.monotonic() when VLC began playing the current item; None before (or stopped)."""
+        with self._state:
+            return self._item.playing_at if self._item is not None else None
+
+    def frame(self):
+        """The newest video frame as a pygame Surface ("frames" mode), else None."""
+        if self._frames is None:
+            return None
+        with self._state:
+            item = self._item
+            if item is not None and item.video == 0 and (item.audio > 0 or item.done):
+                return None  # an audio item: do not keep showing the last video
+        return self._frames.frame()
+
+    def frame_serial(self) -> int:
+        """Goes up with every new video frame; the display redraws only when it changed."""
+        return self._frames.serial() if self._frames is not None else 0
+
+    def set_frame_size(self, size: tuple[int, int]) -> None:
+        """Where frames should fit ("frames" mode); takes effect from the next video."""
+        if self._frames is not None:
+            self._frames.set_target_size(size)
+
+    def close(self) -> None:
+        with self._control:
+            if self._closed:
+                return
+            self._stop_vlc()
+            self._closed = True
+        self._inbox.put((None, "close", None))
+        if threading.current_thread() is not self._supervisor:  # close() from a callback
+            self._supervisor.join(timeout=5)
+        self._mp.release()
+        self._instance.release()
+
+    # -- inside -------------------------------------------------------------------
+
+    def _begin(self, token: int, path: str, start_at: float) -> int:
+        now = time.monotonic()
+        with self._state:
+            self._gen += 1
+            self._item = _Item(token, self._gen, path, start_at, requested_at=now, progress_at=now)
+            return self._gen
+
+    def _stop_vlc(self) -> None:
+        with self._state:
+            self._gen += 1  # whatever VLC still says about the old item is ignored
+            self._item = None
+        self._mp.stop()
+
+    def _take_media(self, path: str) -> vlc.Media:
+        pre, self._preloaded = self._preloaded, None
+        if pre is not None and pre[0] == path:
+            return pre[1]
+        return self._instance.media_new_path(path)
+
+    def _attach_events(self) -> None:
+        # python-vlc keeps one handler per event type: nobody else may attach to this player.
+        manager = self._mp.event_manager()
+        # The handlers run on VLC's threads, where calling libvlc can deadlock: they only
+        # note what happened for the supervisor thread.
+        self._handlers = []
+        for event_name, kind in _VLC_EVENTS:
+            handler = self._make_handler(kind)
+            self._handlers.append(handler)
+            manager.event_attach(getattr(vlc.EventType, event_name), handler)
+
+    def _make_handler(self, kind: str):
+        inbox = self._inbox
+
+        def handler(event) -> None:
+            value = None
+            if kind == "time":
+                value = event.u.new_time / 1000.0
+            elif kind == "length":
+                value = event.u.new_length / 1000.0
+            elif kind == "es":
+                value = _EsChanged.from_address(ctypes.addressof(event.u)).i_type
+            inbox.put((self._gen, kind, value))
+
+        return handler
+
+    def _run(self) -> None:
+        while True:
+            try:
+                gen, kind, value = self._inbox.get(timeout=_TICK_S)
+            except queue.Empty:
+                gen, kind, value = None, "tick", None
+            if kind == "close":
+                return
+            now = time.monotonic()
+            with self._state:
+                outcome = self._note(gen, kind, value, now) or self._watchdog(now)
+            if outcome is not None:
+                self._report(*outcome)
+
+    def _note(self, gen, kind, value, now):
+        """Update the current item from one VLC event; return an outcome when it is over."""
+        item = self._item
+        if item is None or item.done or gen != item.gen:
+            return None
+        if kind == "playing":
+            if item.playing_at is None:
+                item.playing_at = now
+            item.progress_at = now
+        elif kind == "es":
+            if value == _ES_VIDEO:
+                item.video += 1
+            elif value == _ES_AUDIO:
+                item.audio += 1
+        elif kind == "time":
+            if value > item.max_time_s:
+                item.max_time_s = value
+                item.progress_at = now
+        elif kind == "length":
+            if value > 0:
+                item.length_s = value
+        elif kind == "end":
+            return self._finish(item, _reason_at_end(item, now, self._rate))
+        elif kind == "error":
+            return self._finish(item, "VLC could not open or decode this file")
+        elif kind == "fail":
+            return self._finish(item, value)
+        return None
+
+    def _watchdog(self, now):
+        item = self._item
+        if item is None or item.done or item.paused_since is not None:
+            return None
+        if item.playing_at is None and now - item.requested_at > self._start_timeout:
+            return self._finish(item, f"did not start within {self._start_timeout:g} s")
+        if item.playing_at is not None and now - item.progress_at > self._stall_timeout:
+            return self._finish(item, f"playback stuck for {self._stall_timeout:g} s")
+        return None
+
+    def _finish(self, item: _Item, reason: str | None):
+        item.done = True
+        return (item.gen, item.token, item.path, reason)
+
+    def _report(self, gen: int, token: int, path: str, reason: str | None) -> None:
+        name = os.path.basename(path)
+        if reason is None:
+            log.info("finished %s (token %s)", name, token)
+            callback, args = self._on_finished, (token,)
+        else:
+            log.warning("failed %s (token %s): %s", name, token, reason)
+            with self._control:  # a stuck item must not keep VLC busy
+                if self._gen == gen and not self._closed:
+                    self._mp.stop()
+            callback, args = self._on_failed, (token, reason)
+        try:
+            callback(*args)
+        except Exception:
+            log.exception("media callback raised")
+
+
+def _reason_at_end(item: _Item, now: float, rate: float) -> str | None:
+    if item.playing_at is None:
+        played = 0.0
+    else:
+        # TimeChanged comes only every ~0.3-0.5 s, so short clips are judged by the clock.
+        elapsed = now - item.playing_at - item.paused_total
+        played = max(item.max_time_s - item.start_at, elapsed * rate)
+    facts = PlayFacts(
+        audio_streams=item.audio,
+        video_streams=item.video,
+        length_s=item.length_s,
+        start_at_s=item.start_at,
+        played_s=played,
+        seeked=item.seeked,
+    )
+    return end_reason(facts)
+
+
+def _visible_size(media: vlc.Media, wait_s: float = 0.5) -> tuple[int, int] | None:
+    """The first video track's displayed size, parsing the file if preload() did not."""
+    if media.get_parsed_status() != vlc.MediaParsedStatus.done:
+        media.parse_with_options(vlc.MediaParseFlag.local, int(wait_s * 1000))
+        deadline = time.monotonic() + wait_s
+        while media.get_parsed_status() == 0 and time.monotonic() < deadline:
+            time.sleep(0.002)
+    for track in media.tracks_get() or ():
+        if track.type == vlc.TrackType.video:
+            # python-vlc declares MediaTrack's audio/video union as separate fields: the
+            # video pointer sits where it calls `audio` (reading `.video` crashes).
+            video = ctypes.cast(track.audio, ctypes.POINTER(vlc.VideoTrack)).contents
+            if video.width and video.height:
+                sar = video.sar_num / video.sar_den if video.sar_num and video.sar_den else 1.0
+                return (max(1, round(video.width * sar)), video.height)
+    return None
+
+
+def _unreadable(path: str) -> str | None:
+    """A short reason when the file cannot be played at all, before asking VLC."""
+    name = os.path.basename(path) or path
+    if not os.path.exists(path):
+        return f"file not found: {name}"
+    if not os.path.isfile(path):
+        return f"not a file: {name}"
+    if not os.access(path, os.R_OK):
+        return f"file cannot be read (permissions): {name}"
+    if os.path.getsize(path) == 0:
+        return f"file is empty: {name}"
+    return None
