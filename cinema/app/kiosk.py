@@ -135,7 +135,7 @@ class Kiosk:
         fullscreen = config.display.fullscreen and not (self.opts.windowed or self.opts.headless)
         surface = open_window(config.display.display, size, fullscreen, self.opts.headless)
         self.renderer = Renderer(surface.get_size(), self.engine.playlist.language)
-        self.player = self._make_player()
+        self.player = self._make_player(config.display.video, pygame)
         self._begin()
         last_view: View | None = None
         last_second = -1
@@ -296,9 +296,18 @@ class Kiosk:
 
     # ---- media ---------------------------------------------------------------
 
-    def _make_player(self):
+    def _make_player(self, video: str, pygame):
         from cinema.media.factory import MediaUnavailable, make_player
 
+        if video == "window" and not self.opts.headless:
+            window_id = pygame.display.get_wm_info().get("window")
+            if window_id:
+                try:
+                    return make_player("window", on_finished=lambda t: self.events.put(MediaFinished(t)),
+                                       on_failed=lambda t, r: self.events.put(MediaFailed(t, r)),
+                                       rate=self.opts.speed, window_id=window_id)
+                except (MediaUnavailable, ValueError) as exc:
+                    log.warning("window video output not available (%s); drawing frames instead", exc)
         # Frames mode: VLC decodes into a buffer the size of the video area and we blit it, so
         # the status bar and overlays stay on top and headless runs still show the video.
         rect = self.renderer.content_rect

@@ -30,6 +30,11 @@ DISPLAY_SCHEMA = Schema("display", "Which screen the kiosk uses and how big its 
           "Window height in pixels; 0 uses the screen's own size.", default=0),
     Field("fullscreen", Boolean(),
           "true fills the screen (a lesson); false opens a window (preparing, testing).", default=True),
+    Field("video", Choice(("frames", "window")),
+          "How video reaches the screen: frames (the kiosk draws each frame, so the status bar and "
+          "PIN prompt stay visible; works everywhere) or window (VLC draws straight into the window: "
+          "about a third of the CPU, so longer on battery, but nothing shows over a playing video).",
+          default="frames"),
 ))
 
 POWER_SCHEMA = Schema("power", "When to warn about the battery and when to save and stop.", (

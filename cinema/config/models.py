@@ -78,6 +78,7 @@ class DisplayConfig:
     width: int = 0  # 0 = the display's own size
     height: int = 0
     fullscreen: bool = True
+    video: str = "frames"  # frames | window (see kiosk_config/default.yaml)
 
 
 @dataclass(frozen=True)
