@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 
-ITEM_TYPES = ("title", "video", "slides", "audio", "activity", "checkin", "attendance", "break", "closing")
+ITEM_TYPES = ("title", "video", "slides", "audio", "activity", "checkin", "attendance", "pairing", "break", "closing")
 ACTIVITY_KINDS = ("multiple_choice", "true_false", "poll", "numeric", "discussion", "energizer")
 
 
@@ -54,6 +54,7 @@ class Item:
     prompt: str = ""  # check-in question
     calm_item: str | None = None  # check-in: id of the item offered when the room needs calm
     calm_threshold: float = 0.4  # check-in: share of the two lowest faces that triggers the offer
+    teams: int | None = None  # activity: team mode with this many teams (handsets grouped by pairing)
     line: int = 0  # line in the playlist file, for messages
 
 

@@ -34,6 +34,9 @@ _ITEM_FIELDS = {f.name: f for f in (
           default=""),
     Field("calm_item", Nullable(ID_TEXT),
           "The id of the item (usually a break) offered when many children feel low.", default=None),
+    Field("teams", Nullable(Number(minimum=2, maximum=8, integer=True)),
+          "Team mode: split the handsets into this many teams and show team scores (2 to 8).",
+          default=None),
     Field("calm_threshold", Number(above=0, maximum=1),
           "Share of answers on the two lowest faces (0.4 = 40%) that makes the kiosk offer calm_item.",
           default=0.4),
@@ -44,9 +47,10 @@ ITEM_KEYS = {
     "video": ("media", "subtitles"),
     "slides": ("slides", "seconds"),
     "audio": ("media",),
-    "activity": ("activity",),
+    "activity": ("activity", "teams"),
     "checkin": ("prompt", "calm_item", "calm_threshold"),
     "attendance": ("seconds",),
+    "pairing": ("seconds",),
     "break": ("seconds",),
     "closing": ("subtitle", "seconds"),
 }
@@ -158,7 +162,8 @@ def _read_item(index: int, node: Node, activities: dict[str, Activity], ctx: Con
         media=v.get("media"), subtitles=v.get("subtitles"), slides=tuple(v.get("slides") or ()),
         seconds=None if v.get("seconds") is None else float(v["seconds"]), activity=activity,
         prompt=v.get("prompt", ""), calm_item=v.get("calm_item"),
-        calm_threshold=float(v.get("calm_threshold", 0.4)), line=node.line,
+        calm_threshold=float(v.get("calm_threshold", 0.4)),
+        teams=None if v.get("teams") is None else int(v["teams"]), line=node.line,
     )
 
 

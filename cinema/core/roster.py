@@ -6,7 +6,7 @@ import base64
 import hashlib
 import hmac
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 TOKEN_PREFIX = "LC1"
 _ID_RE = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
@@ -75,3 +75,44 @@ class Roster:
     def label(self, learner_id: str) -> str:
         learner = self.find(learner_id)
         return (learner.first_name if learner else "") or learner_id
+
+
+TEACHER_KEYS = {
+    # Teacher handsets with navigation keys...
+    "OK": "next", "DOWN": "next", "BACK": "back", "UP": "pause",
+    # ...and simple handsets with letters only.
+    "A": "back", "B": "next", "C": "pause", "D": "repeat", "E": "accept",
+}
+
+
+@dataclass
+class Handsets:
+    """Which handset belongs to which learner (and team), and which are the teacher's."""
+
+    teacher: frozenset[str] = frozenset()
+    learner_by_clicker: dict[str, str] = field(default_factory=dict)
+    team_by_learner: dict[str, int] = field(default_factory=dict)  # from a pairing CSV, 1-based
+    _order: dict[str, int] = field(default_factory=dict)  # first-seen order, for even teams
+
+    def is_teacher(self, clicker: str) -> bool:
+        return clicker in self.teacher
+
+    def learner(self, clicker: str) -> str | None:
+        return self.learner_by_clicker.get(clicker)
+
+    def pair(self, clicker: str, learner_id: str) -> str | None:
+        """Give `clicker` to the learner; returns the handset they had before (a swapped one)."""
+        previous = next((c for c, l in self.learner_by_clicker.items() if l == learner_id), None)
+        if previous is not None:
+            del self.learner_by_clicker[previous]
+        self.learner_by_clicker[clicker] = learner_id
+        return previous
+
+    def team(self, clicker: str, teams: int) -> int:
+        """1-based team of a handset: the pairing file's team, else round-robin in first-seen order."""
+        learner = self.learner(clicker)
+        if learner is not None and learner in self.team_by_learner:
+            return (self.team_by_learner[learner] - 1) % teams + 1
+        key = learner if learner is not None else clicker
+        order = self._order.setdefault(key, len(self._order))
+        return order % teams + 1

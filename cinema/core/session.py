@@ -17,11 +17,11 @@ from cinema.core.events import (
     MediaFinished, MediaPosition, PauseMedia, PinDigit, PlayMedia, PlaySound, PowerReading,
     PreloadMedia, Record, StopMedia, TeacherCommand, Tick,
 )
-from cinema.core.roster import Roster, verify_token
+from cinema.core.roster import TEACHER_KEYS, Handsets, Roster, verify_token
 from cinema.core.view import (
     AttendanceBody, BreakBody, CheckinBody, CheckinResultsBody, ClosingBody, DeviceStatus,
     MediaBody, NoticeBody, OptionTally, PinPrompt, QuestionBody, ResultsBody, ResumeBody, Screen,
-    ScanLine, SlideBody, StatusBar, TitleBody, View,
+    ScanLine, SlideBody, StatusBar, TeamScore, TitleBody, View,
 )
 
 
@@ -58,6 +58,7 @@ TRANSITIONS: dict[tuple[Phase, Step], Phase] = {
 
 MEDIA_TYPES = ("video", "audio")
 PIN_TIMEOUT = 20.0
+PAIRING_WINDOW = 20.0  # seconds after a card scan in which a key press pairs the handset
 RECENT_SCANS = 4
 FAILURE_MSG = {
     "video": "This video could not be played.",
@@ -94,6 +95,10 @@ class ItemState:
     start_at: float = 0.0
     paused_for: float = 0.0  # seconds spent paused, taken off timers
     notice_until: float = 0.0
+    pairing_learner: str | None = None  # card just scanned on the pairing screen
+    pairing_since: float = 0.0
+    team_correct: dict[int, int] = field(default_factory=dict)  # team mode, whole activity
+    team_answered: dict[int, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -102,6 +107,7 @@ class Options:
     teacher_pin: str = "1234"
     exit_at_end: bool = False
     expected_handsets: int | None = None
+    teacher_clickers: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -115,6 +121,7 @@ class SessionEngine:
     session_id: str = field(default_factory=lambda: uuid.uuid4().hex)
 
     def __post_init__(self) -> None:
+        self.handsets = Handsets(teacher=self.options.teacher_clickers)
         self.phase = Phase.NEW
         self.index = -1
         self.state = ItemState(started_at=self.clock.monotonic())
@@ -245,6 +252,8 @@ class SessionEngine:
             return fx + self._fail("activity not found")
         elif item.type == "checkin":
             self.state.checkin = CheckinBox()
+        if item.type in ("attendance", "pairing"):
+            self.recent = []
         elif item.type == "slides" and not item.slides:
             return fx + self._fail("no slides")
         nxt = self._following_media(index)
@@ -342,6 +351,12 @@ class SessionEngine:
         assert box is not None and item is not None and item.activity is not None
         box.close()
         self.state.results = True
+        if item.teams:
+            for clicker, key in box.answers.items():
+                team = self.handsets.team(clicker, item.teams)
+                self.state.team_answered[team] = self.state.team_answered.get(team, 0) + 1
+                if box.is_correct(key):
+                    self.state.team_correct[team] = self.state.team_correct.get(team, 0) + 1
         return [Record("question.closed", {
             "index": self.index, "item": item.id, "activity": item.activity.id,
             "question": self.state.question, "answered": box.answered, "tally": box.tally(),
@@ -509,9 +524,17 @@ class SessionEngine:
     # ---- clickers, cards --------------------------------------------------
 
     def _press(self, event: ClickerPressed) -> list[Effect]:
+        if self.handsets.is_teacher(event.clicker):
+            # The teacher's handset drives the lesson, even while paused, and never answers.
+            name = TEACHER_KEYS.get(event.key.upper())
+            return self._command(Command(name)) if name else []
+        if event.key.upper() in ("OK", "UP", "DOWN", "BACK"):
+            return []  # navigation keys on a child's handset do nothing
         item = self.item
         if self.phase is not Phase.RUNNING or item is None or self.paused:
             return []
+        if item.type == "pairing":
+            return self._pair(event.clicker)
         if item.type == "activity" and self.state.box is not None and not self.state.results:
             box = self.state.box
             first = event.clicker not in box.answers
@@ -520,11 +543,17 @@ class SessionEngine:
             if first:
                 self.answers += 1
             assert item.activity is not None
-            return [Record("answer.recorded", {
+            payload = {
                 "index": self.index, "item": item.id, "activity": item.activity.id,
                 "question": self.state.question, "clicker": event.clicker, "key": event.key.upper(),
                 "correct": box.is_correct(event.key.upper()),
-            })]
+            }
+            learner = self.handsets.learner(event.clicker)
+            if learner is not None:
+                payload["learner_id"] = learner
+            if item.teams:
+                payload["team"] = self.handsets.team(event.clicker, item.teams)
+            return [Record("answer.recorded", payload)]
         if item.type == "checkin" and self.state.checkin is not None and not self.state.results:
             vote = self.state.checkin.vote(event.clicker, event.key)
             if vote is None:
@@ -534,6 +563,20 @@ class SessionEngine:
             return [Record("checkin.recorded", {"index": self.index, "item": item.id, "face": face,
                                                 "replaces": previous})]
         return []
+
+    def _pair(self, clicker: str) -> list[Effect]:
+        learner = self.state.pairing_learner
+        if learner is None or self.now() - self.state.pairing_since > PAIRING_WINDOW:
+            return []
+        self.state.pairing_learner = None
+        if self.handsets.learner(clicker) == learner:
+            return []
+        before = self.handsets.learner(clicker)
+        swapped = self.handsets.pair(clicker, learner)
+        assert self.roster is not None
+        self._remember(ScanLine(self.roster.label(learner), True))
+        return [Record("handset.paired", {"clicker": clicker, "learner_id": learner, "replaces": swapped,
+                                          "was_learner": before}), PlaySound("scan_ok")]
 
     def _scan(self, event: CardScanned) -> list[Effect]:
         if self.phase not in (Phase.RUNNING, Phase.NOTICE):
@@ -548,7 +591,12 @@ class SessionEngine:
                     PlaySound("scan_refused")]
         learner = check.learner_id
         assert learner is not None
-        if learner in self.attendance:
+        if self.item is not None and self.item.type == "pairing" and self.phase is Phase.RUNNING:
+            self.state.pairing_learner = learner
+            self.state.pairing_since = self.now()
+            if learner in self.attendance:
+                return []
+        elif learner in self.attendance:
             self._show_toast("Already marked")
             return []
         self.attendance.add(learner)
@@ -677,8 +725,10 @@ class SessionEngine:
                 tally = box.tally()
                 options = tuple(OptionTally(o.key, o.text, tally[o.key], o.key == question.correct)
                                 for o in question.options)
+                teams = tuple(TeamScore(t, self.state.team_correct.get(t, 0), self.state.team_answered.get(t, 0))
+                              for t in range(1, (item.teams or 0) + 1))
                 return Screen.RESULTS, ResultsBody(question.prompt, options, box.answered, self.state.question + 1,
-                                                   total, question.correct is not None)
+                                                   total, question.correct is not None, teams)
             options = tuple(OptionTally(o.key, o.text) for o in question.options)
             return Screen.QUESTION, QuestionBody(question.prompt, options, box.answered,
                                                  self.options.expected_handsets, self.state.question + 1,
@@ -699,6 +749,14 @@ class SessionEngine:
         if item.type == "attendance":
             expected = len(self.roster.learners) if self.roster and self.roster.learners else None
             return Screen.ATTENDANCE, AttendanceBody(len(self.attendance), expected, tuple(self.recent))
+        if item.type == "pairing":
+            waiting = ""
+            if self.state.pairing_learner and self.roster is not None \
+                    and self.now() - self.state.pairing_since <= PAIRING_WINDOW:
+                waiting = self.roster.label(self.state.pairing_learner)
+            expected = len(self.attendance) or None
+            return Screen.PAIRING, AttendanceBody(len(self.handsets.learner_by_clicker), expected,
+                                                  tuple(self.recent), waiting)
         if item.type == "break":
             total = item.seconds or 0.0
             return Screen.BREAK, BreakBody(item.title, float(left_whole or 0), total)

@@ -20,6 +20,7 @@ class Screen(Enum):
     CHECKIN = "checkin"  # five faces, votes coming in
     CHECKIN_RESULTS = "checkin_results"
     ATTENDANCE = "attendance"
+    PAIRING = "pairing"  # a child scans their card, then presses a key on a handset
     BREAK = "break"
     CLOSING = "closing"
     NOTICE = "notice"  # something failed; moving on shortly
@@ -87,6 +88,13 @@ class QuestionBody:
 
 
 @dataclass(frozen=True)
+class TeamScore:
+    team: int  # 1-based
+    correct: int
+    answered: int
+
+
+@dataclass(frozen=True)
 class ResultsBody:
     prompt: str
     options: tuple[OptionTally, ...]  # with counts and the right answer marked
@@ -94,6 +102,7 @@ class ResultsBody:
     question_number: int
     question_count: int
     has_correct: bool  # False for polls
+    teams: tuple[TeamScore, ...] = ()  # team mode: right answers per team so far in this activity
 
 
 @dataclass(frozen=True)
@@ -119,9 +128,10 @@ class ScanLine:
 
 @dataclass(frozen=True)
 class AttendanceBody:
-    count: int
+    count: int  # children marked present (pairing screen: handsets paired)
     expected: int | None  # roster size, if known
     recent: tuple[ScanLine, ...] = ()  # newest first, at most a few
+    waiting: str = ""  # pairing screen: whose card was just scanned, waiting for a key press
 
 
 @dataclass(frozen=True)

@@ -36,6 +36,7 @@ SCREENS: dict[Screen, ScreenDraw] = {
     Screen.CHECKIN: checkin.draw,
     Screen.CHECKIN_RESULTS: checkin_results.draw,
     Screen.ATTENDANCE: attendance.draw,
+    Screen.PAIRING: attendance.draw,
     Screen.BREAK: break_time.draw,
     Screen.CLOSING: closing.draw,
     Screen.NOTICE: notice.draw,

@@ -10,7 +10,7 @@ import pygame
 from cinema.core.view import (
     AttendanceBody, BreakBody, CheckinBody, CheckinResultsBody, ClosingBody, ContentErrorBody,
     DeviceStatus, MediaBody, NoticeBody, OptionTally, PinPrompt, QuestionBody, ResultsBody,
-    ResumeBody, ScanLine, Screen, SlideBody, StatusBar, TitleBody, View,
+    ResumeBody, ScanLine, TeamScore, Screen, SlideBody, StatusBar, TitleBody, View,
 )
 
 BIDI_SAMPLE = "السؤال 3 من 10 — درس Python"
@@ -134,6 +134,8 @@ def sample_views(language: str, image_dir: Path) -> dict[str, View]:
             image=str(slide))),
         "results": view(Screen.RESULTS, ResultsBody(t["prompt"], counted, 18, 2, 5, True)),
         "results_poll": view(Screen.RESULTS, ResultsBody(t["poll"], poll, 18, 5, 5, False)),
+        "results_teams": view(Screen.RESULTS, ResultsBody(t["prompt"], counted, 18, 2, 5, True, (
+            TeamScore(1, 7, 9), TeamScore(2, 9, 9), TeamScore(3, 4, 8)))),
         "checkin": view(Screen.CHECKIN, CheckinBody(t["checkin"], 9)),
         "checkin_results": view(Screen.CHECKIN_RESULTS, CheckinResultsBody(t["checkin"], (1, 2, 5, 6, 4), False)),
         "checkin_results_calm": view(Screen.CHECKIN_RESULTS, CheckinResultsBody(
@@ -142,6 +144,9 @@ def sample_views(language: str, image_dir: Path) -> dict[str, View]:
             ScanLine(t["names"][0], True), ScanLine("", False, "Card from another programme"),
             ScanLine(t["names"][1], True), ScanLine("", False, "Card not recognised"),
             ScanLine(t["names"][2], False, "Already marked")))),
+        "pairing": view(Screen.PAIRING, AttendanceBody(12, 18, (
+            ScanLine(t["names"][0], True), ScanLine(t["names"][1], True)), t["names"][2])),
+        "pairing_idle": view(Screen.PAIRING, AttendanceBody(0, None)),
         "break": view(Screen.BREAK, BreakBody(t["break"], 272, 600)),
         "closing": view(Screen.CLOSING, ClosingBody(t["closing"], 18, 96), item_number=7),
         "notice": view(Screen.NOTICE, NoticeBody("This video could not be played.", "handwash.mp4", 4)),

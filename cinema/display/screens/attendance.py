@@ -1,11 +1,11 @@
-"""The attendance screen: how many are here (of how many), and the last cards scanned:
+"""The attendance and clicker-pairing screens: how many are here (of how many), and the last cards scanned:
 a tick and the name for accepted cards, a cross and the reason for refused ones."""
 
 from __future__ import annotations
 
 import pygame
 
-from cinema.core.view import AttendanceBody, View
+from cinema.core.view import AttendanceBody, Screen, View
 from cinema.display import icons
 from cinema.display.canvas import Canvas
 from cinema.display.layout import split_columns, stack
@@ -18,7 +18,13 @@ def draw(c: Canvas, view: View, frame: pygame.Surface | None = None) -> None:
     hint, main = stack(area, [hint_h, area.height - hint_h - m.gap], m.gap)
     hint_icon = c.mirror(pygame.Rect(hint.left, hint.top, hint_h, hint_h), hint)
     c.icon("attendance.card", hint_icon, icons.card, c.theme.accent)
-    c.text("attendance.hint", c._("Show your card"),
+    if view.screen is Screen.PAIRING:
+        # Pairing: scan a card, then press any key on the handset that child will use.
+        hint_text = (c._("%(name)s: press a key on your clicker") % {"name": body.waiting} if body.waiting
+                     else c._("Scan your card, then press a key on your clicker"))
+    else:
+        hint_text = c._("Show your card")
+    c.text("attendance.hint", hint_text,
            c.mirror(pygame.Rect(hint.left + hint_h + m.gap, hint.top, hint.width - hint_h - m.gap, hint_h), hint),
            m.heading, valign="center", max_lines=1)
 

@@ -8,7 +8,7 @@ import pygame
 from cinema.core.view import ResultsBody, View
 from cinema.display import icons
 from cinema.display.canvas import Canvas
-from cinema.display.layout import stack
+from cinema.display.layout import split_columns, stack
 from cinema.display.screens.common import answered_footer
 from cinema.display.screens.question import draw_header
 
@@ -64,4 +64,18 @@ def draw(c: Canvas, view: View, frame: pygame.Surface | None = None) -> None:
         count_box = pygame.Rect(bar_area.left + max(bar_len, 3) + m.gap, row.top, count_w, side)
         c.text(f"result.{option.key}.count", count_text, c.mirror(count_box, bar_area), m.body,
                valign="center", bold=True, max_lines=1)
-    answered_footer(c, footer, body.answered, None)
+    if body.teams:
+        _team_scores(c, footer, body)
+    else:
+        answered_footer(c, footer, body.answered, None)
+
+
+def _team_scores(c: Canvas, footer: pygame.Rect, body: ResultsBody) -> None:
+    """Team mode: each team's right answers so far; the leading team(s) get a tick."""
+    best = max(t.correct for t in body.teams)
+    cells = split_columns(footer, len(body.teams), c.metrics.gap, c.rtl)
+    for team, cell in zip(body.teams, cells):
+        leading = team.correct == best and best > 0
+        c.text(f"team.{team.team}", c._("Team %(n)d: %(score)d") % {"n": team.team, "score": team.correct},
+               cell, c.metrics.body, bold=leading, align="center", valign="center", max_lines=1,
+               color=c.theme.good if leading else c.theme.text)
