@@ -59,10 +59,13 @@ class Kiosk:
     def _load(self):
         from cinema.config import ConfigError, load_activities, load_kiosk_config, load_playlist
 
+        from cinema.config.pairing import load_pairing
+
         try:
             config = load_kiosk_config(self.opts.config)
             activities = load_activities(config.activities_dir)
             playlist = load_playlist(self.opts.playlist or config.playlist, activities)
+            self.pairing = load_pairing(config.devices.pairing) if config.devices.pairing else ({}, {})
         except ConfigError as exc:
             return None, None, [str(p) for p in exc.problems]
         return config, playlist, []
@@ -99,8 +102,11 @@ class Kiosk:
             self.sim = SimulatedClass(roster, self.clock, teacher=self.opts.headless)
         options = Options(failure_notice_seconds=config.failure_notice_seconds, teacher_pin=config.teacher_pin,
                           exit_at_end=self.opts.exit_at_end,
-                          expected_handsets=self.opts.simulate_class or None)
+                          expected_handsets=self.opts.simulate_class or None,
+                          teacher_clickers=frozenset(config.devices.teacher_clickers))
         self.engine = SessionEngine(playlist, self.clock, options, roster)
+        self.engine.handsets.learner_by_clicker.update(self.pairing[0])
+        self.engine.handsets.team_by_learner.update(self.pairing[1])
         try:
             return self._main(config)
         finally:

@@ -55,6 +55,12 @@ DEVICES_SCHEMA = Schema("devices", "Clicker receivers, card scanners and the cam
           default=()),
     Field("scanners", ListOf(Text()),
           "USB card scanners that are serial devices; keyboard-like scanners need no entry.", default=()),
+    Field("teacher_clickers", ListOf(Text()),
+          "Ids of the teacher's handsets: they drive the lesson (next, back, pause) and never answer.",
+          default=()),
+    Field("pairing", Nullable(FilePath()),
+          "A CSV file pairing handsets to learners (columns clicker,learner_id and optionally team); "
+          "null = pair on the pairing screen.", default=None),
     Field("camera", Nullable(Number(minimum=0, maximum=63, integer=True)),
           "Webcam number for scanning QR cards (0 = the first camera); null = no camera.", default=None),
 ))
@@ -130,7 +136,9 @@ def read_kiosk_config(path: Path) -> tuple[KioskConfig | None, list[Problem]]:
         power=PowerConfig(warn_percent=float(power["warn_percent"]),
                           critical_percent=float(power["critical_percent"]), source=power["source"]),
         devices=DevicesConfig(clickers=tuple(devices["clickers"]), scanners=tuple(devices["scanners"]),
-                              camera=devices["camera"]),
+                              camera=devices["camera"],
+                              teacher_clickers=tuple(str(c).upper() for c in devices["teacher_clickers"]),
+                              pairing=devices["pairing"]),
         failure_notice_seconds=float(v["failure_notice_seconds"]),
         source=path,
     )

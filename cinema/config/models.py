@@ -94,6 +94,8 @@ class DevicesConfig:
     clickers: tuple[str, ...] = ()  # port URLs or device paths
     scanners: tuple[str, ...] = ()
     camera: int | None = None
+    teacher_clickers: tuple[str, ...] = ()
+    pairing: Path | None = None  # CSV: clicker,learner_id[,team]
 
 
 @dataclass(frozen=True)

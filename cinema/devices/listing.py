@@ -1,0 +1,245 @@
+"""`cinema devices`: list receivers, input devices, cameras and batteries; listen to a receiver."""
+
+from __future__ import annotations
+
+import json
+import os
+import queue
+import sys
+import time
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any, TextIO
+
+from cinema.core.events import ClickerPressed, DeviceChanged
+from cinema.devices.clickers.manager import (
+    AUTO, DEFAULT_PROTOCOL, PortManager, ReceiverSpec, _system_ports, match_usb,
+)
+
+
+# ---- listing -----------------------------------------------------------------------------
+
+
+def list_devices(list_ports: Callable[[], Iterable[Any]] = _system_ports, dev: Path = Path("/dev"),
+                 sys_root: Path = Path("/sys"), battery: Callable[[], Any] | None = None) -> list[dict]:
+    """Everything a kiosk could use, one dict per device, each with a "kind":
+    "receiver" (a USB serial chip receivers are built on), "serial" (another serial port),
+    "input" (keyboards, presenter remotes, keyboard-wedge scanners), "camera", "battery".
+    Folders that are missing or unreadable are skipped, never an error."""
+    found: list[dict] = []
+    found += _serial_ports(list_ports)
+    found += _input_devices(dev / "input" / "by-id")
+    found += _cameras(dev, sys_root / "class" / "video4linux")
+    found += _batteries(sys_root / "class" / "power_supply", battery or _psutil_battery)
+    return found
+
+
+def _hex(n: int | None) -> str | None:
+    return None if n is None else f"{n:04x}"
+
+
+def _serial_ports(list_ports: Callable[[], Iterable[Any]]) -> list[dict]:
+    try:
+        infos = sorted(list_ports(), key=lambda p: p.device)
+    except Exception:
+        return []
+    out = []
+    for info in infos:
+        vid, pid = getattr(info, "vid", None), getattr(info, "pid", None)
+        if vid is None and getattr(info, "hwid", "n/a") == "n/a":
+            continue  # a motherboard's legacy ttyS port with nothing behind it
+        usb = match_usb(vid, pid)
+        out.append({
+            "kind": "receiver" if usb else "serial",
+            "path": info.device,
+            "description": getattr(info, "description", "") or "",
+            "vid": _hex(vid), "pid": _hex(pid),
+            "serial_number": getattr(info, "serial_number", None),
+            "chip": usb.chip if usb else None,
+            "protocol": usb.protocol if usb else None,  # a guess: see USB_RECEIVERS
+        })
+    return out
+
+
+def _input_devices(by_id: Path) -> list[dict]:
+    try:
+        entries = sorted(by_id.iterdir())
+    except OSError:
+        return []
+    out = []
+    for entry in entries:
+        name = entry.name
+        looks = "keyboard" if name.endswith("-kbd") else "mouse" if "mouse" in name else \
+            "joystick" if "joystick" in name else "other"
+        out.append({
+            "kind": "input", "path": str(entry), "device": os.path.realpath(entry),
+            "looks_like": looks,  # presenter remotes and barcode scanners show up as keyboards
+            "readable": os.access(entry, os.R_OK),
+        })
+    return out
+
+
+def _cameras(dev: Path, v4l: Path) -> list[dict]:
+    try:
+        nodes = sorted(dev.glob("video*"), key=lambda p: (len(p.name), p.name))
+    except OSError:
+        return []
+    out = []
+    for node in nodes:
+        info = v4l / node.name
+        index = _read(info / "index")
+        out.append({
+            "kind": "camera", "path": str(node), "name": _read(info / "name") or node.name,
+            # a webcam makes two nodes; the one with index 0 gives pictures, the other metadata
+            "capture": index in (None, "0"),
+            "number": int(node.name[5:]) if node.name[5:].isdigit() else None,
+            "readable": os.access(node, os.R_OK),
+        })
+    return out
+
+
+def _batteries(power_supply: Path, psutil_battery: Callable[[], Any]) -> list[dict]:
+    out = []
+    try:
+        supplies = sorted(power_supply.iterdir())
+    except OSError:
+        supplies = []
+    for sup in supplies:
+        kind = _read(sup / "type")
+        if kind in ("Battery", "UPS"):
+            capacity = _read(sup / "capacity")
+            out.append({"kind": "battery", "source": "sysfs", "path": str(sup), "name": sup.name, "type": kind,
+                        "percent": float(capacity) if capacity and capacity.isdigit() else None,
+                        "status": _read(sup / "status")})
+        elif kind in ("Mains", "USB", "USB_C"):
+            online = _read(sup / "online")
+            out.append({"kind": "power", "source": "sysfs", "path": str(sup), "name": sup.name, "type": kind,
+                        "online": online == "1" if online is not None else None})
+    reading = None
+    try:
+        reading = psutil_battery()
+    except Exception:
+        pass
+    if reading is not None:
+        secs = getattr(reading, "secsleft", None)
+        minutes = secs / 60 if isinstance(secs, (int, float)) and secs >= 0 else None
+        out.append({"kind": "battery", "source": "psutil", "percent": float(reading.percent),
+                    "plugged": reading.power_plugged, "minutes_left": minutes})
+    return out
+
+
+def _psutil_battery() -> Any:
+    import psutil
+
+    return psutil.sensors_battery()
+
+
+def _read(path: Path) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8", errors="replace").strip()
+    except OSError:
+        return None
+
+
+def describe(device: dict) -> str:
+    """One line for a person reading `cinema devices`."""
+    kind, path = device["kind"], device.get("path", "")
+    if kind in ("receiver", "serial"):
+        ids = f" [{device['vid']}:{device['pid']}]" if device.get("vid") else ""
+        what = device.get("chip") or device.get("description") or ""
+        guess = f" - clicker receiver? protocol {device['protocol']}" if device.get("protocol") else ""
+        return f"serial   {path}{ids} {what}{guess}"
+    if kind == "input":
+        note = "" if device["readable"] else " (not readable: add the user to the 'input' group)"
+        return f"input    {path} ({device['looks_like']}){note}"
+    if kind == "camera":
+        role = "" if device["capture"] else " (metadata node, not a camera picture)"
+        note = "" if device["readable"] else " (not readable: add the user to the 'video' group)"
+        return f"camera   {path} {device['name']}{role}{note}"
+    if kind == "battery":
+        pct = "unknown" if device.get("percent") is None else f"{device['percent']:.0f}%"
+        where = device.get("name") or device["source"]
+        extra = device.get("status") or ("plugged in" if device.get("plugged") else
+                                         "on battery" if device.get("plugged") is False else "")
+        return f"battery  {where}: {pct} {extra}".rstrip()
+    if kind == "power":
+        state = {True: "connected", False: "not connected", None: "unknown"}[device.get("online")]
+        return f"power    {device.get('name')} ({device.get('type')}): {state}"
+    return f"{kind}  {path}"
+
+
+# ---- listening -------------------------------------------------------------------------
+
+
+def listen(port_url: str, protocol: str, seconds: float | None, out: TextIO, err: TextIO | None = None,
+           **manager_options: Any) -> int:
+    """Print every press the receiver on `port_url` reports as a JSON line
+    `{"clicker": ..., "key": ...}`, for `seconds` (None: until Ctrl-C).
+
+    Returns 0, or 1 with one line on `err` when the port cannot be opened or the protocol is
+    unknown. A receiver unplugged while listening is waited for (a note goes to `err`).
+    """
+    err = err if err is not None else sys.stderr
+    events: queue.Queue = queue.Queue()
+    try:
+        manager = PortManager([ReceiverSpec(port_url, protocol or AUTO)], events.put, **manager_options)
+    except Exception as exc:  # unknown protocol, unregistered fake
+        print(f"cinema devices: {_protocol_problem(protocol, exc)}", file=err)
+        return 1
+    deadline = None if seconds is None else time.monotonic() + seconds
+    ever_connected = False
+    code = 0
+    manager.start()
+    try:
+        while deadline is None or time.monotonic() < deadline:
+            wait = 0.2 if deadline is None else max(0.0, min(0.2, deadline - time.monotonic()))
+            try:
+                event = events.get(timeout=wait)
+            except queue.Empty:
+                continue
+            if isinstance(event, ClickerPressed):
+                out.write(json.dumps({"clicker": event.clicker, "key": event.key}) + "\n")
+                out.flush()
+            elif isinstance(event, DeviceChanged):
+                if event.connected:
+                    if ever_connected:
+                        print(f"cinema devices: {port_url} is back", file=err, flush=True)
+                    ever_connected = True
+                elif not ever_connected:
+                    print(f"cinema devices: cannot open {port_url}: {event.detail}", file=err, flush=True)
+                    code = 1
+                    break
+                else:
+                    print(f"cinema devices: lost {port_url} ({event.detail}); waiting for it to come back",
+                          file=err, flush=True)
+    except KeyboardInterrupt:
+        pass  # Ctrl-C is how a person stops listening: not an error
+    finally:
+        manager.stop()
+    return code
+
+
+def _protocol_problem(protocol: str, exc: Exception) -> str:
+    if isinstance(exc, (KeyError, ValueError)):
+        return f"unknown protocol {protocol!r}: {exc}"
+    return str(exc)
+
+
+def main_devices(args: Any) -> int:
+    """`cinema devices [--listen PORT --seconds N] [--protocol NAME] [--json]`."""
+    if getattr(args, "listen", None):
+        return listen(args.listen, getattr(args, "protocol", None) or AUTO, getattr(args, "seconds", None),
+                      sys.stdout)
+    devices = list_devices()
+    if getattr(args, "json", False):
+        for d in devices:
+            sys.stdout.write(json.dumps(d, ensure_ascii=False) + "\n")
+        return 0
+    if not devices:
+        print("No devices found.")
+    for d in devices:
+        print(describe(d))
+    if not any(d["kind"] == "receiver" for d in devices):
+        print(f"No clicker receiver found. Plug one in, or name its port: cinema devices --listen PORT "
+              f"(protocol {DEFAULT_PROTOCOL} unless --protocol says otherwise).")
+    return 0
