@@ -164,13 +164,11 @@ class SessionEngine:
 
     def start(self) -> list[Effect]:
         self._go(Step.START)
-        fx: list[Effect] = [Record("session.started", {
-            "playlist": self.playlist.id,
-            "title": self.playlist.title,
-            "language": self.playlist.language,
-            "items": len(self.playlist.items),
-        })]
-        return fx + self._enter(0)
+        return [self._started_record()] + self._enter(0)
+
+    def _started_record(self) -> Record:
+        return Record("session.started", {"playlist": self.playlist.id, "title": self.playlist.title,
+                                          "language": self.playlist.language, "items": len(self.playlist.items)})
 
     def offer_resume(self, point: ResumePoint) -> list[Effect]:
         """Show the resume offer; ACCEPT resumes, DECLINE starts a new session."""
@@ -513,11 +511,8 @@ class SessionEngine:
             old = self.resume_point
             self.resume_point = None
             self._go(Step.START)
-            fx: list[Effect] = [Record("session.abandoned", {"session": old.session_id, "index": old.item_index})]
-            fx.append(Record("session.started", {
-                "playlist": self.playlist.id, "title": self.playlist.title,
-                "language": self.playlist.language, "items": len(self.playlist.items),
-            }))
+            fx: list[Effect] = [Record("session.abandoned", {"session": old.session_id, "index": old.item_index}),
+                                self._started_record()]
             return fx + self._enter(0)
         return []
 
