@@ -163,6 +163,8 @@ class Kiosk:
                 if ev.type in (pygame.VIDEORESIZE, pygame.WINDOWSIZECHANGED):
                     surface = pygame.display.get_surface()
                     self.renderer = Renderer(surface.get_size(), self.engine.playlist.language)
+                    if hasattr(self.player, "set_frame_size"):
+                        self.player.set_frame_size(self.renderer.content_rect.size)
                     last_view = None
             if now - last_tick >= 0.25:
                 last_tick = now
@@ -200,7 +202,13 @@ class Kiosk:
             second = int(time.time())
             frame = self.player.frame() if self.player is not None else None
             serial = self.player.frame_serial() if self.player is not None and hasattr(self.player, "frame_serial") else 0
-            if view != last_view or second != last_second or serial != last_frame_serial:
+            only_frame = (view == last_view and second == last_second and serial != last_frame_serial
+                          and frame is not None and view.pin is None and not view.paused and not view.toast)
+            if only_frame:
+                # A new video frame on an unchanged screen: blit and update just the video area.
+                pygame.display.update(self.renderer.draw_frame(surface, frame))
+                last_frame_serial = serial
+            elif view != last_view or second != last_second or serial != last_frame_serial:
                 self.renderer.draw(surface, view, frame)
                 pygame.display.flip()
                 if last_view is None and not self.first_frame_logged:

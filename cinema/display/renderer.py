@@ -11,7 +11,7 @@ import pygame
 from cinema.core.view import Screen, View
 from cinema.display.canvas import Canvas
 from cinema.display.images import ImageCache
-from cinema.display.layout import Layout, Metrics
+from cinema.display.layout import Layout, Metrics, fit_rect
 from cinema.display.overlays import draw_overlays
 from cinema.display.screens import (
     attendance, audio, break_time, checkin, checkin_results, closing, content_error, notice,
@@ -117,6 +117,16 @@ class Renderer:
         self._last_view = view
         self._last_second = int(now)
         return layout
+
+    def draw_frame(self, surface: pygame.Surface, frame: pygame.Surface) -> pygame.Rect:
+        """Only the new video frame, for a screen that is otherwise unchanged; returns the area
+        to update. Callers use it only when nothing is drawn over the video (no PIN, no badge)."""
+        area = self.metrics.video_rect
+        target = fit_rect(frame.get_size(), area)
+        if target.size != frame.get_size():
+            frame = pygame.transform.scale(frame, target.size)
+        surface.blit(frame, target)
+        return target
 
     @staticmethod
     def clock_text(now: float | None = None) -> str:
