@@ -104,6 +104,21 @@ def load_kiosk_config(path: Path) -> KioskConfig:
     return config
 
 
+def _clicker_ids(ids, root: Node, report: Reporter) -> tuple[str, ...]:
+    """Teacher handset ids as the receivers report them (8 hex digits); bad ones are problems."""
+    from cinema.devices.clickers.protocol import normalize_clicker
+
+    out = []
+    for text in ids:
+        try:
+            out.append(normalize_clicker(str(text)))
+        except ValueError:
+            line = root.value["devices"].line if isinstance(root.value, dict) and "devices" in root.value else 0
+            report.add(line, "devices.teacher_clickers", _("{value!r} is not a handset id").format(value=text),
+                       _("use the id `cinema devices --listen` prints (1 to 8 hex digits)"))
+    return tuple(out)
+
+
 def read_kiosk_config(path: Path) -> tuple[KioskConfig | None, list[Problem]]:
     """The config (built from defaults where values are wrong) and its problems; never raises.
 
@@ -137,7 +152,7 @@ def read_kiosk_config(path: Path) -> tuple[KioskConfig | None, list[Problem]]:
                           critical_percent=float(power["critical_percent"]), source=power["source"]),
         devices=DevicesConfig(clickers=tuple(devices["clickers"]), scanners=tuple(devices["scanners"]),
                               camera=devices["camera"],
-                              teacher_clickers=tuple(str(c).upper() for c in devices["teacher_clickers"]),
+                              teacher_clickers=_clicker_ids(devices["teacher_clickers"], root, report),
                               pairing=devices["pairing"]),
         failure_notice_seconds=float(v["failure_notice_seconds"]),
         source=path,

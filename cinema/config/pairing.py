@@ -7,6 +7,8 @@ import re
 from gettext import gettext as _
 from pathlib import Path
 
+from cinema.devices.clickers.protocol import normalize_clicker
+
 from .problems import ConfigError, Reporter
 
 _CLICKER = re.compile(r"^[0-9A-Fa-f]{1,8}$")
@@ -34,6 +36,8 @@ def load_pairing(path: Path) -> tuple[dict[str, str], dict[str, int]]:
         if not any(cell.strip() for cell in row):
             continue
         clicker = row[0].strip().upper() if row else ""
+        if _CLICKER.match(clicker):
+            clicker = normalize_clicker(clicker)  # the id the receivers report: 8 hex digits
         learner = row[1].strip() if len(row) > 1 else ""
         if not _CLICKER.match(clicker):
             report.add(number, "clicker", _("{value!r} is not a handset id").format(value=clicker),

@@ -61,7 +61,7 @@ class SimulatedClass:
         return len(self.roster.learners)
 
     def clicker(self, i: int) -> str:
-        return f"{0xC1000 + i:06X}"
+        return f"{0xC1000 + i:08X}"  # as receivers report ids: 8 hex digits
 
     def step(self, view: View) -> list[Event]:
         """Events due now, given what the screen shows."""

@@ -14,7 +14,7 @@ def write(tmp_path, text):
 
 def test_pairs_and_teams_load(tmp_path):
     pairs, teams = load_pairing(write(tmp_path, "clicker,learner_id,team\nc1a2,L001,1\n00FF,L002,\n"))
-    assert pairs == {"C1A2": "L001", "00FF": "L002"}
+    assert pairs == {"0000C1A2": "L001", "000000FF": "L002"}
     assert teams == {"L001": 1}
 
 
@@ -22,7 +22,7 @@ def test_pairs_and_teams_load(tmp_path):
     ("id,name\n", 1, "column names"),
     ("clicker,learner_id\nZZZ,L1\n", 2, "not a handset id"),
     ("clicker,learner_id\nAB,L 1\n", 2, "not a learner id"),
-    ("clicker,learner_id\nAB,L1\nab,L2\n", 3, "paired twice"),
+    ("clicker,learner_id\nAB,L1\n00ab,L2\n", 3, "paired twice"),
     ("clicker,learner_id\nAB,L1\nCD,L1\n", 3, "already has a handset (line 2)"),
     ("clicker,learner_id,team\nAB,L1,nine\n", 2, "not a team number"),
 ])

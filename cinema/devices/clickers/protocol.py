@@ -100,7 +100,10 @@ class Parser(Protocol):
     def closed(self) -> bool: ...
 
     def feed(self, data: bytes) -> None:
-        """Buffer bytes read from the port; `b""` means the port closed."""
+        """Buffer bytes read from the port; `b""` means the port closed.
+
+        A pyserial read that timed out also returns b"": do not feed that one.
+        """
 
     def next_event(self) -> ParserEvent | Signal:
         """Parse and return the next event, or NEED_DATA / CLOSED."""
