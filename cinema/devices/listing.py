@@ -13,18 +13,19 @@ from typing import Any, TextIO
 
 from cinema.core.events import ClickerPressed, DeviceChanged
 from cinema.devices.clickers.manager import (
-    AUTO, DEFAULT_PROTOCOL, PortManager, ReceiverSpec, _system_ports, match_usb,
+    AUTO, DEFAULT_PROTOCOL, PortManager, ReceiverSpec, match_usb, system_ports,
 )
 
 
 # ---- listing -----------------------------------------------------------------------------
 
 
-def list_devices(list_ports: Callable[[], Iterable[Any]] = _system_ports, dev: Path = Path("/dev"),
+def list_devices(list_ports: Callable[[], Iterable[Any]] = system_ports, dev: Path = Path("/dev"),
                  sys_root: Path = Path("/sys"), battery: Callable[[], Any] | None = None) -> list[dict]:
     """Everything a kiosk could use, one dict per device, each with a "kind":
     "receiver" (a USB serial chip receivers are built on), "serial" (another serial port),
-    "input" (keyboards, presenter remotes, keyboard-wedge scanners), "camera", "battery".
+    "input" (keyboards, presenter remotes, keyboard-wedge scanners), "camera", "battery",
+    "power" (mains / USB supply online or not).
     Folders that are missing or unreadable are skipped, never an error."""
     found: list[dict] = []
     found += _serial_ports(list_ports)
@@ -172,19 +173,30 @@ def describe(device: dict) -> str:
 
 
 def listen(port_url: str, protocol: str, seconds: float | None, out: TextIO, err: TextIO | None = None,
-           **manager_options: Any) -> int:
+           list_ports: Callable[[], Iterable[Any]] = system_ports, **manager_options: Any) -> int:
     """Print every press the receiver on `port_url` reports as a JSON line
     `{"clicker": ..., "key": ...}`, for `seconds` (None: until Ctrl-C).
 
-    Returns 0, or 1 with one line on `err` when the port cannot be opened or the protocol is
-    unknown. A receiver unplugged while listening is waited for (a note goes to `err`).
+    `port_url` "auto" takes the first USB receiver found. Returns 0, or 1 with one line on
+    `err` when there is no receiver, the port cannot be opened or the protocol is unknown.
+    A receiver unplugged while listening is waited for (a note goes to `err`).
     """
     err = err if err is not None else sys.stderr
+    protocol = protocol or AUTO
+    if port_url == AUTO:
+        found = [d for d in _serial_ports(list_ports) if d["kind"] == "receiver"]
+        if not found:
+            print("cinema devices: no clicker receiver found; plug one in, or name its port: --listen PORT",
+                  file=err)
+            return 1
+        port_url = found[0]["path"]
+        protocol = found[0]["protocol"] if protocol == AUTO else protocol
     events: queue.Queue = queue.Queue()
     try:
-        manager = PortManager([ReceiverSpec(port_url, protocol or AUTO)], events.put, **manager_options)
-    except Exception as exc:  # unknown protocol, unregistered fake
-        print(f"cinema devices: {_protocol_problem(protocol, exc)}", file=err)
+        manager = PortManager([ReceiverSpec(port_url, protocol)], events.put, list_ports=list_ports,
+                              quiet=True, **manager_options)
+    except Exception as exc:  # an unknown protocol (the message names the known ones), an unregistered fake
+        print(f"cinema devices: {exc}", file=err)
         return 1
     deadline = None if seconds is None else time.monotonic() + seconds
     ever_connected = False
@@ -210,19 +222,13 @@ def listen(port_url: str, protocol: str, seconds: float | None, out: TextIO, err
                     code = 1
                     break
                 else:
-                    print(f"cinema devices: lost {port_url} ({event.detail}); waiting for it to come back",
+                    print(f"cinema devices: lost {port_url}: {event.detail}; waiting for it to come back",
                           file=err, flush=True)
     except KeyboardInterrupt:
         pass  # Ctrl-C is how a person stops listening: not an error
     finally:
         manager.stop()
     return code
-
-
-def _protocol_problem(protocol: str, exc: Exception) -> str:
-    if isinstance(exc, (KeyError, ValueError)):
-        return f"unknown protocol {protocol!r}: {exc}"
-    return str(exc)
 
 
 def main_devices(args: Any) -> int:

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import asdict, dataclass, field, is_dataclass
+from dataclasses import asdict, dataclass, field
 from enum import Enum
 from typing import Any
 
+from cinema.core.clock import Clock
 from cinema.core.events import DeviceChanged, Event
 from cinema.devices.clickers import ports
 from cinema.devices.clickers.protocol import Press, ReceiverInfo
@@ -20,9 +22,13 @@ log = logging.getLogger("cinema.devices.clickers")
 AUTO = "auto"
 DEFAULT_PROTOCOL = "lcp"  # our open protocol: what a DIY ESP32 / Arduino receiver speaks
 RETRY_EVERY = 0.5  # seconds between attempts to open a missing receiver
-SCAN_EVERY = 0.5  # seconds between looks at the USB serial ports for new receivers
+SCAN_EVERY = 0.5  # seconds between looks for new receivers (a stat of /dev; the full scan only on change)
+FULL_SCAN_EVERY = 10.0  # seconds between full scans even when /dev looks unchanged
 VANISH_CHECK_EVERY = 0.5  # some drivers keep reading "nothing" after an unplug: look for the file too
 READ_CHUNK = 4096
+# How long one read waits for bytes. stop() interrupts a waiting read (cancel_read), so this only
+# sets how often an idle reader wakes up: 0.5 s costs ~0.03% of a core, 0.1 s ~0.12%.
+READ_TIMEOUT = 0.5
 
 
 # ---- which USB serial adapters are clicker receivers ---------------------------
@@ -66,7 +72,7 @@ def match_usb(vid: int | None, pid: int | None) -> UsbId | None:
     return (exact or vendor or [None])[0]
 
 
-def _system_ports() -> list[Any]:
+def system_ports() -> list[Any]:
     from serial.tools.list_ports import comports
 
     return list(comports())
@@ -181,7 +187,8 @@ class _Link:
                 continue
             try:
                 parser = self._parser_for(url)
-                port = self.m._opener(url, self.m.baudrate or getattr(parser, "baudrate", 115200))
+                port = self.m._opener(url, self.m.baudrate or getattr(parser, "baudrate", 115200),
+                                      self.m.read_timeout)
             except Exception as exc:  # any driver error is "not there yet": retry, never raise
                 self._open_failed(url, _describe(exc))
                 stop.wait(self.m.retry_every)
@@ -207,7 +214,7 @@ class _Link:
     def _open_failed(self, url: str | None, why: str) -> None:
         if why != self.detail:
             # first failure, or a different one (e.g. "busy" after "not plugged in"): worth a line
-            level = logging.INFO if self.state is LinkState.LOST else logging.WARNING
+            level = self.m._info if self.state is LinkState.LOST else self.m._warn
             log.log(level, "%s: cannot open %s: %s", self.name, url or "the receiver", why)
             self.detail = why
         # a configured receiver that is missing shows as a crossed-out clicker from the start
@@ -226,11 +233,11 @@ class _Link:
         self.url = url
         self.counters.opens += 1
         self.counters.connected_at = m._now()
-        log.info("%s: connected on %s (%s)", self.name, url, self.protocol)
+        log.log(m._info, "%s: connected on %s (%s)", self.name, url, self.protocol)
         self._move(LinkState.CONNECTED, f"{url} ({self.protocol})")
         self._tell(True, self.detail)
         path = os.path.realpath(url) if url.startswith("/") else None
-        next_check = time.monotonic() + VANISH_CHECK_EVERY
+        next_check = time.monotonic() + m.vanish_check_every
         try:
             while not m._stop.is_set():
                 data = port.read(min(max(port.in_waiting, 1), READ_CHUNK))
@@ -240,7 +247,7 @@ class _Link:
                     if reply:
                         port.write(reply)  # the receiver reset and asks for its start command again
                 elif path is not None and time.monotonic() >= next_check:
-                    next_check = time.monotonic() + VANISH_CHECK_EVERY
+                    next_check = time.monotonic() + m.vanish_check_every
                     if not os.path.exists(path) or not os.path.exists(url):
                         raise _Vanished("the device file is gone")
         except Exception as exc:  # a yanked cable shows up as any of several errors
@@ -248,7 +255,7 @@ class _Link:
                 return
             why = _describe(exc)
             self.counters.losses += 1
-            log.warning("%s: lost %s: %s", self.name, url, why)
+            log.log(m._warn, "%s: lost %s: %s", self.name, url, why)
             self._move(LinkState.LOST, why)
             self._tell(False, why)
 
@@ -267,7 +274,7 @@ class _Link:
                 self.m._emit(ev.as_event())
             elif isinstance(ev, ReceiverInfo):
                 if ev != self.receiver:
-                    log.info("%s: receiver firmware %s, channel %s", self.name, ev.firmware, ev.channel)
+                    log.log(self.m._info, "%s: receiver firmware %s, channel %s", self.name, ev.firmware, ev.channel)
                 self.receiver = ev
 
     def _reply(self) -> bytes:
@@ -290,8 +297,26 @@ class _Link:
         }
 
 
+# What the usual open errors mean for the person at the laptop.
+_ERRNO_HINTS = {
+    errno.ENOENT: "not plugged in (no such device)",
+    errno.ENODEV: "not plugged in (no such device)",
+    errno.ENXIO: "not plugged in (no such device)",
+    errno.EACCES: "no permission: add this user to the 'dialout' group, then log in again",
+    errno.EPERM: "no permission: add this user to the 'dialout' group, then log in again",
+    errno.EBUSY: "in use by another program",
+    errno.EAGAIN: "in use by another program",
+    errno.EIO: "unplugged (input/output error)",
+}
+
+
 def _describe(exc: BaseException) -> str:
+    code = getattr(exc, "errno", None)
+    if code in _ERRNO_HINTS:
+        return _ERRNO_HINTS[code]
     text = str(exc) or type(exc).__name__
+    if "returned no data" in text:  # pyserial's words for a USB serial chip that went away
+        return "unplugged (the device stopped answering)"
     return text.splitlines()[0][:200]
 
 
@@ -303,21 +328,8 @@ def _close_quietly(port: Any) -> None:
 
 
 def _parser_stats(parser: Any) -> dict[str, Any]:
-    if parser is None:
-        return {}
     stats = getattr(parser, "stats", None)
-    if callable(stats):
-        try:
-            stats = stats()
-        except Exception:
-            return {}
-    if stats is None:
-        return {}
-    if is_dataclass(stats) and not isinstance(stats, type):
-        return asdict(stats)
-    if isinstance(stats, dict):
-        return dict(stats)
-    return {k: v for k, v in vars(stats).items() if not k.startswith("_")}
+    return stats.as_dict() if stats is not None else {}
 
 
 # ---- the manager -------------------------------------------------------------------------
@@ -340,17 +352,27 @@ class PortManager:
     """
 
     def __init__(self, specs: Sequence[ReceiverSpec | tuple[str, str]], on_event: Callable[[Event], None],
-                 clock: Any = None, *, baudrate: int | None = None, retry_every: float = RETRY_EVERY,
-                 scan_every: float = SCAN_EVERY, list_ports: Callable[[], Iterable[Any]] = _system_ports,
+                 clock: Clock | None = None, *, baudrate: int | None = None, retry_every: float = RETRY_EVERY,
+                 scan_every: float = SCAN_EVERY, vanish_check_every: float = VANISH_CHECK_EVERY,
+                 read_timeout: float = READ_TIMEOUT, quiet: bool = False,
+                 list_ports: Callable[[], Iterable[Any]] | None = None,
                  opener: Callable[..., ports.Port] = ports.open_port,
                  make_parser: Callable[[str], Any] = _make_parser) -> None:
         self.specs = [s if isinstance(s, ReceiverSpec) else ReceiverSpec(*s) for s in specs]
         self.on_event = on_event
-        self.clock = clock
+        self.clock = clock  # stamps "connected_at" / "last_press_at" in status(); waits use real time
         self.baudrate = baudrate  # None: each protocol's own (LCP 115200)
         self.retry_every = retry_every
         self.scan_every = scan_every
-        self._list_ports = list_ports
+        self.vanish_check_every = vanish_check_every
+        self.read_timeout = read_timeout
+        # quiet: the caller reports the changes itself (`cinema devices --listen`)
+        self._info = logging.DEBUG if quiet else logging.INFO
+        self._warn = logging.DEBUG if quiet else logging.WARNING
+        # Listing ports costs about a millisecond, so the system's list is read again only when
+        # /dev changed (a device node came or went); an injected list is read on every scan.
+        self._list_ports = list_ports or system_ports
+        self._watch_dev = list_ports is None
         self._opener = opener
         self._make_parser = make_parser
         self._stop = threading.Event()
@@ -450,8 +472,14 @@ class PortManager:
         return DEFAULT_PROTOCOL
 
     def _scan_loop(self) -> None:
+        last_mark: int | None = None
+        last_full = -FULL_SCAN_EVERY
         while not self._stop.is_set():
-            self._scan_once()
+            mark = _dev_mark() if self._watch_dev else None
+            now = time.monotonic()
+            if mark is None or mark != last_mark or now - last_full >= FULL_SCAN_EVERY:
+                last_mark, last_full = mark, now
+                self._scan_once()
             self._stop.wait(self.scan_every)
 
     def _scan_once(self) -> None:
@@ -470,7 +498,7 @@ class PortManager:
                     continue
                 found = self._discovered[key] = _Discovered(info.device, usb)
             protocol = usb.protocol if self._auto_protocol == AUTO else self._auto_protocol
-            log.info("found a receiver: %s on %s", usb.chip, info.device)
+            log.log(self._info, "found a receiver: %s on %s", usb.chip, info.device)
             found.link = _Link(self, short_name(info.device), protocol,
                                lambda key=key: self._current_device(key))
             self._add_link(found.link)
@@ -483,6 +511,13 @@ class PortManager:
         with self._lock:
             found = self._discovered.get(key)
             return found.device if found is not None and found.device else None
+
+
+def _dev_mark() -> int | None:
+    try:
+        return os.stat("/dev").st_mtime_ns
+    except OSError:
+        return None
 
 
 def _identity(info: Any) -> tuple:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -183,7 +184,9 @@ class FakeReceiver:
     def open(self, url: str, baudrate: int = 115200, timeout: float = READ_TIMEOUT) -> FakePort:
         with self._cond:
             if not self.plugged:
-                raise serial.SerialException(f"[Errno 2] could not open port {url}: No such file or directory")
+                # the same shape as pyserial's: the errno says "no such device"
+                raise serial.SerialException(errno.ENOENT, f"could not open port {url}: [Errno 2] "
+                                                           f"No such file or directory: {url!r}")
             self.opens += 1
             self._port = FakePort(self, timeout)
             return self._port
