@@ -127,6 +127,12 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_devices(args: argparse.Namespace) -> int:
+    from cinema.devices.listing import main_devices
+
+    return main_devices(args)
+
+
 def cmd_later(name: str, issue: int):
     def run(args: argparse.Namespace) -> int:
         raise UserError(f"`cinema {name}` is not built yet (issue #{issue})")
@@ -189,7 +195,14 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--xapi", metavar="FILE_OR_URL")
     report.set_defaults(func=cmd_report)
 
-    for name, issue in (("cards", 4), ("scan", 4), ("devices", 3), ("export", 5)):
+    devices = sub.add_parser("devices", help="list receivers, input devices, cameras, batteries")
+    devices.add_argument("--listen", metavar="PORT", help="print each press from this port (or auto) as JSON")
+    devices.add_argument("--seconds", type=float, metavar="N", help="stop after N seconds (default: until Ctrl-C)")
+    devices.add_argument("--protocol", metavar="NAME", help="lcp or iskipper (default: guessed from the USB id)")
+    devices.add_argument("--json", action="store_true", help="list devices as JSON lines")
+    devices.set_defaults(func=cmd_devices)
+
+    for name, issue in (("cards", 4), ("scan", 4), ("export", 5)):
         p = sub.add_parser(name, help=f"(coming: issue #{issue})")
         p.add_argument("rest", nargs=argparse.REMAINDER)
         p.set_defaults(func=cmd_later(name, issue))

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cinema.core.events import (
-    DeviceChanged, Effect, PowerReading, Exit, MediaFailed, MediaFinished, MediaPosition, PauseMedia, PlayMedia, PlaySound,
+    ClickerPressed, DeviceChanged, Effect, PowerReading, Exit, MediaFailed, MediaFinished, MediaPosition, PauseMedia, PlayMedia, PlaySound,
     PreloadMedia, Record, SeekMedia, StopMedia, TeacherCommand, Command, Tick,
 )
 from cinema.core.session import Options, SessionEngine, replay_point
@@ -98,6 +98,8 @@ class Kiosk:
             return 1
         roster = None
         self.sim = None
+        self.sim_receiver = None
+        self.receivers = None
         if self.opts.simulate_class:
             from cinema.devices.simulated_class import SimulatedClass, demo_roster
 
@@ -146,6 +148,7 @@ class Kiosk:
         self.renderer = Renderer(surface.get_size(), self.engine.playlist.language)
         self.player = self._make_player(config.display.video, pygame)
         self._begin()
+        self.receivers = self._start_receivers(config)
         last_view: View | None = None
         last_second = -1
         last_tick = 0.0
@@ -154,8 +157,6 @@ class Kiosk:
         last_battery = -BATTERY_EVERY
         shots = 0
         video_shot_due = False
-        if self.sim is not None:
-            self.events.put(DeviceChanged("simulated class", True, f"{self.sim.size} children"))
         start = time.monotonic()
         code = 0
         running = True
@@ -182,7 +183,10 @@ class Kiosk:
                         self.events.put(reading)
                 if self.sim is not None:
                     for e in self.sim.step(self.engine.view()):
-                        self.events.put(e)
+                        if isinstance(e, ClickerPressed) and self.sim_receiver is not None:
+                            self.sim_receiver.press(e.clicker, e.key)  # through bytes and parser
+                        else:
+                            self.events.put(e)
                 if self.pending:
                     self._commit_records([])
             # Everything queued is handled, then its records are committed in one transaction
@@ -242,10 +246,38 @@ class Kiosk:
             elif self.events.empty():
                 self._sleep()
         self._save_resume()
+        if self.receivers is not None:
+            self.receivers.stop()
+        if self.sim_receiver is not None:
+            self.sim_receiver.close()
         if self.player is not None:
             self.player.close()
         pygame.quit()
         return code
+
+    def _start_receivers(self, config):
+        """Clicker receivers: the configured (or found) ones on a real screen, the simulated class's."""
+        from cinema.devices.clickers.manager import PortManager, specs_from_config
+
+        # Headless runs (tests, demos) read only receivers named in the config, never go looking.
+        wanted = not self.opts.headless or config.devices.clickers
+        specs = specs_from_config(config.devices.clickers) if wanted else []
+        self.sim_receiver = None
+        if self.sim is not None:
+            from cinema.devices.simulated_receiver import SimulatedReceiver
+
+            self.sim_receiver = SimulatedReceiver()
+            specs.append(self.sim_receiver.spec)
+        if not specs:
+            return None
+        try:
+            manager = PortManager(specs, self.events.put)
+            manager.start()
+            return manager
+        except ValueError as exc:
+            log.error("clicker receivers: %s", exc)
+            print(f"clicker receivers: {exc}", file=sys.stderr)
+            return None
 
     def _sleep(self) -> None:
         """Sleep until a device event (the queue wakes us at once) or a short slice for keys.
