@@ -104,6 +104,15 @@ class SimulatedClass:
             self._late_done = True
             for i in range(max(0, n - self.late), n):
                 self.plans.append(_Plan(now + self.rng.uniform(1.0, 4.0), CardScanned(self._card(i))))
+        if view.screen is Screen.PAIRING:
+            # Each child scans their card, then presses a key on the handset they took from the bag.
+            t = now + 0.5
+            for i in range(n):
+                t += self.rng.uniform(0.6, 1.2)
+                self.plans.append(_Plan(t, CardScanned(self._card(i))))
+                self.plans.append(_Plan(t + 0.3, ClickerPressed(self.clicker(i), self.rng.choice("ABCD"))))
+            self._teacher_due = t + 2.0
+            return
         if view.screen is Screen.QUESTION:
             body = view.body
             keys = [o.key for o in body.options]  # type: ignore[union-attr]

@@ -46,7 +46,7 @@ def test_demo_lesson_in_three_languages(shipped):
                for name in ("demo", "demo_ar", "demo_uk")}
 
     assert [i.type for i in lessons["demo"].items] == [
-        "title", "attendance", "video", "slides", "activity", "checkin", "audio", "video", "break", "closing"]
+        "title", "attendance", "pairing", "video", "slides", "activity", "checkin", "audio", "video", "break", "closing"]
     # Same item ids in every language, so reports line the lessons up.
     assert len({tuple(i.id for i in p.items) for p in lessons.values()}) == 1
     assert [p.language for p in lessons.values()] == ["en", "ar", "uk"]
