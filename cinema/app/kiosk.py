@@ -100,6 +100,7 @@ class Kiosk:
         self.sim = None
         self.sim_receiver = None
         self.receivers = None
+        self.keypads = None
         if self.opts.simulate_class:
             from cinema.devices.simulated_class import SimulatedClass, demo_roster
 
@@ -149,6 +150,7 @@ class Kiosk:
         self.player = self._make_player(config.display.video, pygame)
         self._begin()
         self.receivers = self._start_receivers(config)
+        self.keypads = self._start_keypads(config)
         last_view: View | None = None
         last_second = -1
         last_tick = 0.0
@@ -248,12 +250,32 @@ class Kiosk:
         self._save_resume()
         if self.receivers is not None:
             self.receivers.stop()
+        if self.keypads is not None:
+            self.keypads.stop()
         if self.sim_receiver is not None:
             self.sim_receiver.close()
         if self.player is not None:
             self.player.close()
         pygame.quit()
         return code
+
+    def _start_keypads(self, config):
+        """USB keypads and presenter remotes named in the config (they need evdev)."""
+        from cinema.devices.clickers.hid import mapper_from_config
+        from cinema.devices.clickers.hid_reader import HidReader, HidUnavailable
+
+        mapper = mapper_from_config(config.devices.keypads, config.devices.presenters)
+        if mapper is None:
+            return None
+        reader = HidReader(mapper, self.events.put)
+        try:
+            reader.start()
+        except HidUnavailable as exc:
+            log.error("keypads: %s", exc)
+            print(f"keypads: {exc}", file=sys.stderr)
+            self.events.put(DeviceChanged("keypads", False, str(exc)))
+            return None
+        return reader
 
     def _start_receivers(self, config):
         """Clicker receivers: the configured (or found) ones on a real screen, the simulated class's."""

@@ -55,6 +55,11 @@ DEVICES_SCHEMA = Schema("devices", "Clicker receivers, card scanners and the cam
           default=()),
     Field("scanners", ListOf(Text()),
           "USB card scanners that are serial devices; keyboard-like scanners need no entry.", default=()),
+    Field("keypads", ListOf(Text()),
+          "USB number keypads children answer with, by device path (see `cinema devices`); each "
+          "counts as one handset.", default=()),
+    Field("presenters", ListOf(Text()),
+          "The teacher's presenter remotes, by device path: next, back and pause.", default=()),
     Field("teacher_clickers", ListOf(Text()),
           "Ids of the teacher's handsets: they drive the lesson (next, back, pause) and never answer.",
           default=()),
@@ -153,7 +158,8 @@ def read_kiosk_config(path: Path) -> tuple[KioskConfig | None, list[Problem]]:
         devices=DevicesConfig(clickers=tuple(devices["clickers"]), scanners=tuple(devices["scanners"]),
                               camera=devices["camera"],
                               teacher_clickers=_clicker_ids(devices["teacher_clickers"], root, report),
-                              pairing=devices["pairing"]),
+                              pairing=devices["pairing"],
+                              keypads=tuple(devices["keypads"]), presenters=tuple(devices["presenters"])),
         failure_notice_seconds=float(v["failure_notice_seconds"]),
         source=path,
     )

@@ -96,6 +96,8 @@ class DevicesConfig:
     camera: int | None = None
     teacher_clickers: tuple[str, ...] = ()
     pairing: Path | None = None  # CSV: clicker,learner_id[,team]
+    keypads: tuple[str, ...] = ()  # USB keypads (evdev device paths), one handset each
+    presenters: tuple[str, ...] = ()  # presenter remotes (evdev device paths)
 
 
 @dataclass(frozen=True)

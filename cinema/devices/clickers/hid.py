@@ -9,6 +9,8 @@ not need `evdev`; `hid_reader.py` is the thin adapter that reads real devices.
 
 from __future__ import annotations
 
+import zlib
+
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -110,3 +112,15 @@ class HidMapper:
         if device.digits_as_letters:
             key = DIGITS_AS_LETTERS.get(key, key)
         return Press(device.clicker, key, None)
+
+
+def keypad_clicker_id(device_id: str) -> str:
+    """A stable handset id for a USB keypad, from its device path (the same keypad, the same id)."""
+    return f"{zlib.crc32(device_id.encode()) & 0xFFFFFFFF:08X}"
+
+
+def mapper_from_config(keypads: Iterable[str], presenters: Iterable[str]) -> HidMapper | None:
+    """The kiosk config's `devices.keypads` (children's) and `devices.presenters` (the teacher's)."""
+    devices = [HidDevice(path, clicker=keypad_clicker_id(path)) for path in keypads]
+    devices += [HidDevice(path) for path in presenters]
+    return HidMapper(devices) if devices else None
