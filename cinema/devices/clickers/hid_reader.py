@@ -46,6 +46,7 @@ class HidReader:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._open: dict[str, object] = {}  # device id -> evdev InputDevice
+        self._missing: set[str] = set()  # devices already reported as not there
 
     def start(self) -> None:
         if self._evdev is None:
@@ -83,8 +84,13 @@ class HidReader:
             dev = self._evdev.InputDevice(device_id)
             if self.grab:
                 dev.grab()  # the keypad's keys must not also type into the kiosk window
-        except OSError:
-            return  # not plugged in yet: looked for again; the status bar shows what is missing
+        except OSError as exc:
+            # Not plugged in (or no permission): looked for again; said once so the status bar shows it.
+            if device_id not in self._missing:
+                self._missing.add(device_id)
+                self.put(DeviceChanged(f"keypad {device_id}", False, exc.strerror or str(exc)))
+            return
+        self._missing.discard(device_id)
         self._open[device_id] = dev
         self.put(DeviceChanged(f"keypad {device_id}", True, getattr(dev, "name", "")))
 
