@@ -56,6 +56,7 @@ class Kiosk:
         self.pending: list[Record] = []  # records not yet on disk (disk full): retried every tick
         self.journal_failed = ""
         self.first_frame_logged = False
+        self.sounds = None
 
     # ---- loading --------------------------------------------------------
 
@@ -148,6 +149,9 @@ class Kiosk:
         surface = open_window(config.display.display, size, fullscreen, self.opts.headless)
         self.renderer = Renderer(surface.get_size(), self.engine.playlist.language)
         self.player = self._make_player(config.display.video, pygame)
+        from cinema.app.sounds import Sounds
+
+        self.sounds = Sounds()
         self._begin()
         self.receivers = self._start_receivers(config)
         self.keypads = self._start_keypads(config)
@@ -351,7 +355,8 @@ class Kiosk:
                 if self.player is not None:
                     self.player.seek(effect.seconds)
             elif isinstance(effect, PlaySound):
-                pass  # sounds come with the attendance issue (#4)
+                if self.sounds is not None:
+                    self.sounds.play(effect.name)
             elif isinstance(effect, Exit):
                 exit_reason = effect.reason
         return exit_reason

@@ -50,6 +50,14 @@ class CardScanned:
 
 
 @dataclass(frozen=True)
+class CardAnswer:
+    """A card held up with one letter's edge on top ("answer by card"): the camera saw it turned."""
+
+    payload: str
+    key: str  # "A".."D"
+
+
+@dataclass(frozen=True)
 class PowerReading:
     percent: float | None
     minutes_left: float | None = None
@@ -87,7 +95,7 @@ class Tick:
 
 
 Event = (
-    TeacherCommand | PinDigit | ClickerPressed | CardScanned | PowerReading | DeviceChanged
+    TeacherCommand | PinDigit | ClickerPressed | CardScanned | CardAnswer | PowerReading | DeviceChanged
     | MediaFinished | MediaFailed | MediaPosition | Tick
 )
 

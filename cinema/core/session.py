@@ -13,7 +13,7 @@ from cinema.core.activity import AnswerBox
 from cinema.core.checkin import CheckinBox, needs_calm
 from cinema.core.clock import Clock
 from cinema.core.events import (
-    CardScanned, ClickerPressed, Command, DeviceChanged, Effect, Event, Exit, MediaFailed,
+    CardAnswer, CardScanned, ClickerPressed, Command, DeviceChanged, Effect, Event, Exit, MediaFailed,
     MediaFinished, MediaPosition, PauseMedia, PinDigit, PlayMedia, PlaySound, PowerReading,
     PreloadMedia, Record, StopMedia, TeacherCommand, Tick,
 )
@@ -210,6 +210,8 @@ class SessionEngine:
             return self._press(event)
         if isinstance(event, CardScanned):
             return self._scan(event)
+        if isinstance(event, CardAnswer):
+            return self._card_answer(event)
         if isinstance(event, MediaFinished):
             if event.token == self.state.media_token and self.phase is Phase.RUNNING:
                 return self._leave("finished") + self._enter_next()
@@ -558,6 +560,31 @@ class SessionEngine:
             return [Record("checkin.recorded", {"index": self.index, "item": item.id, "face": face,
                                                 "replaces": previous})]
         return []
+
+    def _card_answer(self, event: CardAnswer) -> list[Effect]:
+        """Children without clickers answer by turning their card: one answer per learner, last wins."""
+        item = self.item
+        if (self.phase is not Phase.RUNNING or item is None or self.paused or item.type != "activity"
+                or self.state.box is None or self.state.results or self.roster is None):
+            return []
+        check = verify_token(event.payload, self.roster.program, self.roster.keys)
+        if not check.valid:
+            return []
+        learner = check.learner_id
+        assert learner is not None and item.activity is not None
+        box = self.state.box
+        voter = f"card:{learner}"
+        first = voter not in box.answers
+        if box.answers.get(voter) == event.key.upper() or not box.answer(voter, event.key):
+            return []  # the camera sees the same card many times a second: only changes count
+        if first:
+            self.answers += 1
+        payload = {"index": self.index, "item": item.id, "activity": item.activity.id,
+                   "question": self.state.question, "clicker": None, "learner_id": learner, "via": "card",
+                   "key": event.key.upper(), "correct": box.is_correct(event.key.upper())}
+        if item.teams:
+            payload["team"] = self.handsets.team(voter, item.teams)
+        return [Record("answer.recorded", payload)]
 
     def _pair(self, clicker: str) -> list[Effect]:
         learner = self.state.pairing_learner

@@ -111,3 +111,18 @@ def test_team_from_pairing_file_wins_over_round_robin():
     h.pair("C1", "L1")
     assert h.team("C1", 2) == 2
     assert [h.team(c, 3) for c in ("x", "y", "z", "w")] == [1, 2, 3, 1]
+
+
+def test_answer_by_card_one_per_learner_last_wins_repeats_ignored():
+    from cinema.core.events import CardAnswer
+
+    eng = engine()
+    eng.handle(TeacherCommand(Command.NEXT))
+    token = make_token("P1", "L4", KEY)
+    first = records(eng.handle(CardAnswer(token, "A")), "answer.recorded")
+    assert first[0]["learner_id"] == "L4" and first[0]["via"] == "card" and first[0]["correct"] is False
+    assert eng.handle(CardAnswer(token, "A")) == []  # seen again in the next frame: nothing new
+    changed = records(eng.handle(CardAnswer(token, "B")), "answer.recorded")
+    assert changed[0]["correct"] is True
+    assert eng.handle(CardAnswer(make_token("OTHER", "L4", KEY), "A")) == []  # not our card
+    assert eng.view().body.answered == 1

@@ -1,0 +1,57 @@
+"""Short sounds made at start-up (no files): a happy chirp for a card, a low buzz for a refused one."""
+
+from __future__ import annotations
+
+import logging
+import math
+from array import array
+
+log = logging.getLogger("cinema.sounds")
+
+RATE = 22050
+# name -> [(frequency Hz, seconds)], 0 Hz is a pause
+TUNES = {
+    "scan_ok": [(660, 0.07), (880, 0.10)],
+    "scan_refused": [(220, 0.12), (0, 0.04), (196, 0.16)],
+    "timer_done": [(523, 0.12), (0, 0.08), (659, 0.12), (0, 0.08), (784, 0.2)],
+    "answer": [(990, 0.03)],
+}
+
+
+def tone_samples(notes: list[tuple[float, float]], volume: float = 0.35) -> array:
+    """16-bit mono samples with short fades, so the notes do not click."""
+    out = array("h")
+    for freq, seconds in notes:
+        n = int(RATE * seconds)
+        fade = max(1, min(n // 4, int(RATE * 0.01)))
+        for i in range(n):
+            env = min(1.0, i / fade, (n - i) / fade)
+            value = math.sin(2 * math.pi * freq * i / RATE) if freq else 0.0
+            out.append(int(32767 * volume * env * value))
+    return out
+
+
+class Sounds:
+    """Plays the kiosk's sounds; silent (one log line) where there is no audio device."""
+
+    def __init__(self) -> None:
+        self._sounds: dict[str, object] = {}
+        try:
+            import pygame
+
+            if not pygame.mixer.get_init():
+                pygame.mixer.init(frequency=RATE, size=-16, channels=1)
+            for name, notes in TUNES.items():
+                self._sounds[name] = pygame.mixer.Sound(buffer=tone_samples(notes).tobytes())
+        except Exception as exc:  # no sound card, busy device: the lesson goes on without sounds
+            log.warning("sounds are off: %s", exc)
+            self._sounds = {}
+
+    def play(self, name: str) -> None:
+        sound = self._sounds.get(name)
+        if sound is not None:
+            sound.play()
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self._sounds)
