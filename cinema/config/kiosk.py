@@ -11,7 +11,7 @@ from __future__ import annotations
 from gettext import gettext as _
 from pathlib import Path
 
-from .models import DevicesConfig, DisplayConfig, KioskConfig, PowerConfig
+from .models import CardsConfig, DevicesConfig, DisplayConfig, KioskConfig, PowerConfig
 from .problems import ConfigError, Problem, Reporter, did_you_mean, display_path
 from .schema import (
     ID_TEXT, VERSION_FIELD, Boolean, Choice, Context, Field, FilePath, ListOf, Number, Nullable, Schema, Section, Text,
@@ -70,6 +70,16 @@ DEVICES_SCHEMA = Schema("devices", "Clicker receivers, card scanners and the cam
           "Webcam number for scanning QR cards (0 = the first camera); null = no camera.", default=None),
 ))
 
+CARDS_SCHEMA = Schema("cards", "Children's QR cards: the programme code and the key that signs them.", (
+    Field("program", Text(pattern=r"[A-Za-z0-9_-]{1,32}", pattern_hint="use letters, digits, - and _, e.g. LC-NORTH"),
+          "Programme code carried by every card; cards of another programme are refused.", default="DEMO"),
+    Field("keys", FilePath(),
+          "The programme's card key file (made by `cinema cards`); copy the same file to every kiosk of "
+          "the programme. Keep it off the internet: whoever has it can make cards.",
+          default=Path("var/card-keys.json")),
+    Field("names_on_cards", Boolean(), "Print the child's first name on the card.", default=True),
+))
+
 KIOSK_SCHEMA = Schema("kiosk config", "One kiosk's settings: who it is, where its lessons and journal are.", (
     VERSION_FIELD,
     Field("kiosk_id", ID_TEXT,
@@ -90,6 +100,10 @@ KIOSK_SCHEMA = Schema("kiosk config", "One kiosk's settings: who it is, where it
     Field("display", Section(DISPLAY_SCHEMA), DISPLAY_SCHEMA.doc, default={}),
     Field("power", Section(POWER_SCHEMA), POWER_SCHEMA.doc, default={}),
     Field("devices", Section(DEVICES_SCHEMA), DEVICES_SCHEMA.doc, default={}),
+    Field("cards", Section(CARDS_SCHEMA), CARDS_SCHEMA.doc, default={}),
+    Field("roster", Nullable(FilePath()),
+          "The class list, a CSV with columns learner_id,name (kept on this kiosk only); null = none.",
+          default=None),
     Field("failure_notice_seconds", Number(minimum=0, maximum=60),
           "How long the notice stays when a media file cannot be played, before moving on.", default=4.0),
 ))
@@ -139,6 +153,7 @@ def read_kiosk_config(path: Path) -> tuple[KioskConfig | None, list[Problem]]:
     display = _section(v, "display", DISPLAY_SCHEMA)
     power = _section(v, "power", POWER_SCHEMA)
     devices = _section(v, "devices", DEVICES_SCHEMA)
+    cards = _section(v, "cards", CARDS_SCHEMA)
     _check_together(display, power, root, report)
     # Defaults are relative and a missing playlist is None: anchor them all at the root.
     paths = {name: root_dir / (v[name] or "") for name in ("journal", "playlist", "playlists_dir", "activities_dir")}
@@ -160,6 +175,9 @@ def read_kiosk_config(path: Path) -> tuple[KioskConfig | None, list[Problem]]:
                               teacher_clickers=_clicker_ids(devices["teacher_clickers"], root, report),
                               pairing=devices["pairing"],
                               keypads=tuple(devices["keypads"]), presenters=tuple(devices["presenters"])),
+        cards=CardsConfig(program=cards["program"] or "DEMO", keys=Path(cards["keys"]),
+                          names_on_cards=bool(cards["names_on_cards"])),
+        roster=v.get("roster"),
         failure_notice_seconds=float(v["failure_notice_seconds"]),
         source=path,
     )

@@ -101,6 +101,13 @@ class DevicesConfig:
 
 
 @dataclass(frozen=True)
+class CardsConfig:
+    program: str = "DEMO"
+    keys: Path = Path("var/card-keys.json")
+    names_on_cards: bool = True
+
+
+@dataclass(frozen=True)
 class KioskConfig:
     kiosk_id: str
     language: str
@@ -112,5 +119,7 @@ class KioskConfig:
     display: DisplayConfig = field(default_factory=DisplayConfig)
     power: PowerConfig = field(default_factory=PowerConfig)
     devices: DevicesConfig = field(default_factory=DevicesConfig)
+    cards: CardsConfig = field(default_factory=CardsConfig)
+    roster: Path | None = None  # CSV learner_id,name[,group,language]
     failure_notice_seconds: float = 4.0
     source: Path | None = None
