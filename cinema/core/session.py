@@ -540,16 +540,8 @@ class SessionEngine:
             if first:
                 self.answers += 1
             assert item.activity is not None
-            payload = {
-                "index": self.index, "item": item.id, "activity": item.activity.id,
-                "question": self.state.question, "clicker": event.clicker, "key": event.key.upper(),
-                "correct": box.is_correct(event.key.upper()),
-            }
-            learner = self.handsets.learner(event.clicker)
-            if learner is not None:
-                payload["learner_id"] = learner
-            if item.teams:
-                payload["team"] = self.handsets.team(event.clicker, item.teams)
+            payload = self._answer(item, event.clicker, event.key, self.handsets.learner(event.clicker))
+            payload["clicker"] = event.clicker
             return [Record("answer.recorded", payload)]
         if item.type == "checkin" and self.state.checkin is not None and not self.state.results:
             vote = self.state.checkin.vote(event.clicker, event.key)
@@ -579,12 +571,21 @@ class SessionEngine:
             return []  # the camera sees the same card many times a second: only changes count
         if first:
             self.answers += 1
+        payload = self._answer(item, voter, event.key, learner)
+        payload.update(clicker=None, via="card")
+        return [Record("answer.recorded", payload)]
+
+    def _answer(self, item: Item, voter: str, key: str, learner: str | None) -> dict:
+        """The answer.recorded payload: what was answered, right or not, by whom (if paired), team."""
+        assert item.activity is not None and self.state.box is not None
+        key = key.upper()
         payload = {"index": self.index, "item": item.id, "activity": item.activity.id,
-                   "question": self.state.question, "clicker": None, "learner_id": learner, "via": "card",
-                   "key": event.key.upper(), "correct": box.is_correct(event.key.upper())}
+                   "question": self.state.question, "key": key, "correct": self.state.box.is_correct(key)}
+        if learner is not None:
+            payload["learner_id"] = learner
         if item.teams:
             payload["team"] = self.handsets.team(voter, item.teams)
-        return [Record("answer.recorded", payload)]
+        return payload
 
     def _pair(self, clicker: str) -> list[Effect]:
         learner = self.state.pairing_learner
