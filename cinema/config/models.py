@@ -54,6 +54,7 @@ class Item:
     prompt: str = ""  # check-in question
     calm_item: str | None = None  # check-in: id of the item offered when the room needs calm
     calm_threshold: float = 0.4  # check-in: share of the two lowest faces that triggers the offer
+    answer_by_card: bool = False  # activity: children may also answer by turning their QR card
     teams: int | None = None  # activity: team mode with this many teams (handsets grouped by pairing)
     line: int = 0  # line in the playlist file, for messages
 

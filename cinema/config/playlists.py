@@ -10,7 +10,7 @@ from .media_files import check_media_file
 from .models import ITEM_TYPES, Activity, Item, Playlist
 from .problems import ConfigError, Problem, Reporter, did_you_mean
 from .schema import (
-    ID_TEXT, VERSION_FIELD, Choice, Context, Field, FilePath, ListOf, Number, Nullable, Raw, Schema, Text,
+    ID_TEXT, VERSION_FIELD, Boolean, Choice, Context, Field, FilePath, ListOf, Number, Nullable, Raw, Schema, Text,
 )
 from .yaml_lines import Node, read_yaml_file
 
@@ -34,6 +34,9 @@ _ITEM_FIELDS = {f.name: f for f in (
           default=""),
     Field("calm_item", Nullable(ID_TEXT),
           "The id of the item (usually a break) offered when many children feel low.", default=None),
+    Field("answer_by_card", Boolean(),
+          "Children without clickers may answer by holding up their card with their letter on top "
+          "(the webcam reads it).", default=False),
     Field("teams", Nullable(Number(minimum=2, maximum=8, integer=True)),
           "Team mode: split the handsets into this many teams and show team scores (2 to 8).",
           default=None),
@@ -47,7 +50,7 @@ ITEM_KEYS = {
     "video": ("media", "subtitles"),
     "slides": ("slides", "seconds"),
     "audio": ("media",),
-    "activity": ("activity", "teams"),
+    "activity": ("activity", "teams", "answer_by_card"),
     "checkin": ("prompt", "calm_item", "calm_threshold"),
     "attendance": ("seconds",),
     "pairing": ("seconds",),
@@ -163,7 +166,8 @@ def _read_item(index: int, node: Node, activities: dict[str, Activity], ctx: Con
         seconds=None if v.get("seconds") is None else float(v["seconds"]), activity=activity,
         prompt=v.get("prompt", ""), calm_item=v.get("calm_item"),
         calm_threshold=float(v.get("calm_threshold", 0.4)),
-        teams=None if v.get("teams") is None else int(v["teams"]), line=node.line,
+        teams=None if v.get("teams") is None else int(v["teams"]),
+        answer_by_card=bool(v.get("answer_by_card", False)), line=node.line,
     )
 
 
