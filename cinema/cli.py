@@ -127,6 +127,14 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_cards(args: argparse.Namespace) -> int:
+    from cinema.cards.command import cards_main
+
+    config = Path(args.config) if args.config else _default_config()
+    return cards_main(Path(args.roster), Path(args.output), config if config.exists() else None,
+                      show_names=False if args.no_names else None)
+
+
 def cmd_devices(args: argparse.Namespace) -> int:
     from cinema.devices.listing import main_devices
 
@@ -202,7 +210,14 @@ def build_parser() -> argparse.ArgumentParser:
     devices.add_argument("--json", action="store_true", help="list devices as JSON lines")
     devices.set_defaults(func=cmd_devices)
 
-    for name, issue in (("cards", 4), ("scan", 4), ("export", 5)):
+    cards = sub.add_parser("cards", help="printable QR cards for a class list (CSV: learner_id,name)")
+    cards.add_argument("roster", metavar="ROSTER.csv")
+    cards.add_argument("-o", "--output", required=True, metavar="cards.pdf")
+    cards.add_argument("--config", help="kiosk config with the programme code and card key file")
+    cards.add_argument("--no-names", action="store_true", help="print the picture only, not the first name")
+    cards.set_defaults(func=cmd_cards)
+
+    for name, issue in (("scan", 4), ("export", 5)):
         p = sub.add_parser(name, help=f"(coming: issue #{issue})")
         p.add_argument("rest", nargs=argparse.REMAINDER)
         p.set_defaults(func=cmd_later(name, issue))

@@ -10,7 +10,14 @@ from dataclasses import dataclass, field
 
 TOKEN_PREFIX = "LC1"
 _ID_RE = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
+ID_PATTERN = _ID_RE.pattern  # programme codes and learner ids: what a token can carry
+# 8 base32 letters = 40 bits: a guessed or mistyped check passes once in a trillion tries, and
+# it is short enough to type from a worn card when the camera cannot read it.
 CHECK_LEN = 8
+# Base32 (A-Z, 2-7) has no 0, 1 or 8, so a hand-typed 0, 1 or 8 can only be a misread O, I or B:
+# reading them so costs nothing in safety. Lowercase is read as uppercase; spaces and dashes
+# (the card prints the check as "ABCD EFGH") are ignored.
+_CHECK_TYPOS = str.maketrans({"0": "O", "1": "I", "8": "B", " ": None, "-": None})
 
 
 def _check(key: bytes, program: str, learner_id: str) -> str:
@@ -24,10 +31,16 @@ def make_token(program: str, learner_id: str, key: bytes) -> str:
     return f"{TOKEN_PREFIX}.{program}.{learner_id}.{_check(key, program, learner_id)}"
 
 
+def normalize_check(typed: str) -> str:
+    """The check as printed, from what a person typed (case, O/0, I/1, B/8, spaces forgiven)."""
+    return typed.strip().upper().translate(_CHECK_TYPOS)
+
+
 @dataclass(frozen=True)
 class CardCheck:
     learner_id: str | None
     reason: str = ""  # "" when valid; else a message id for the screen
+    old_key: bool = False  # valid, but signed with a key being retired: print this child a new card
 
     @property
     def valid(self) -> bool:
@@ -35,7 +48,11 @@ class CardCheck:
 
 
 def verify_token(payload: str, program: str, keys: tuple[bytes, ...]) -> CardCheck:
-    """Accept a card of this programme whose check matches any current key."""
+    """Accept a card of this programme whose check matches any current key.
+
+    `keys` is current key first, then older keys still in their grace period (see
+    cinema.cards.keys); the prefix, programme and learner id must be exact.
+    """
     parts = payload.strip().split(".")
     if len(parts) != 4 or parts[0] != TOKEN_PREFIX:
         return CardCheck(None, "Card not recognised")
@@ -44,9 +61,10 @@ def verify_token(payload: str, program: str, keys: tuple[bytes, ...]) -> CardChe
         return CardCheck(None, "Card not recognised")
     if card_program != program:
         return CardCheck(None, "Card from another programme")
-    for key in keys:
-        if hmac.compare_digest(_check(key, card_program, learner_id), check.upper()):
-            return CardCheck(learner_id)
+    check = normalize_check(check)
+    for index, key in enumerate(keys):
+        if hmac.compare_digest(_check(key, card_program, learner_id), check):
+            return CardCheck(learner_id, old_key=index > 0)
     return CardCheck(None, "Card not recognised")
 
 
@@ -54,10 +72,15 @@ def verify_token(payload: str, program: str, keys: tuple[bytes, ...]) -> CardChe
 class Learner:
     learner_id: str
     name: str = ""
+    group: str = ""  # class or group label from the roster, for sorting cards; "" = none
+    language: str = ""  # the child's language code (e.g. "ar", "uk"); "" = the kiosk's
 
     @property
     def first_name(self) -> str:
-        return self.name.split()[0] if self.name.strip() else ""
+        """The first word of the name; for "Said, Amina" (family name first) the word after the comma."""
+        name = self.name.split(",", 1)[1] if "," in self.name and self.name.split(",", 1)[1].strip() else self.name
+        words = name.replace(",", " ").split()
+        return words[0] if words else ""
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,89 @@
+"""`cinema cards ROSTER.csv -o cards.pdf`: read the roster and the key, write the cards, say what was made."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from datetime import date
+from gettext import gettext as _
+from gettext import ngettext
+from pathlib import Path
+from typing import TextIO
+
+from cinema.config.problems import ConfigError, display_path
+
+from .keys import current_key, new_key_file
+from .pdf import make_cards_pdf
+from .roster_csv import load_roster_csv
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent.parent
+DEFAULT_PROGRAM = "DEMO"
+DEFAULT_KEYS = Path("var/card-keys.json")
+
+
+@dataclass(frozen=True)
+class CardSettings:
+    program: str = DEFAULT_PROGRAM
+    keys: Path = PROJECT_ROOT / DEFAULT_KEYS
+    show_names: bool = True
+
+
+def cards_main(roster_csv: Path, out_pdf: Path, config_path: Path | None = None, *,
+               program: str | None = None, keys: Path | None = None, show_names: bool | None = None,
+               today: date | None = None, out: TextIO | None = None, err: TextIO | None = None) -> int:
+    """Make the cards; 0 on success, 1 with `file:line: ...` lines (or one line) on stderr otherwise.
+
+    Settings come from the kiosk config's `cards` section when `config_path` is given, and an
+    argument given here wins over it. A missing key file is made (and said so): the first
+    `cinema cards` of a programme creates its key.
+    """
+    out = out or sys.stdout
+    err = err or sys.stderr
+    today = today or date.today()
+    try:
+        settings = _settings(config_path, program, keys, show_names)
+        learners = load_roster_csv(Path(roster_csv))
+    except ConfigError as exc:
+        for problem in exc.problems:
+            print(str(problem), file=err)
+        return 1
+    try:
+        if not settings.keys.exists():
+            new_key_file(settings.keys, today)
+            print(_("Made a new card key: {path}. Copy it to every kiosk of programme {program}; "
+                    "keep it private.").format(path=display_path(settings.keys), program=settings.program), file=out)
+        key = current_key(settings.keys)
+    except ConfigError as exc:
+        for problem in exc.problems:
+            print(str(problem), file=err)
+        return 1
+    except OSError as exc:
+        print(_("cannot write the card key {path}: {error}").format(
+            path=display_path(settings.keys), error=exc.strerror or exc), file=err)
+        return 1
+    try:
+        pages = make_cards_pdf(learners, settings.program, key, Path(out_pdf), show_names=settings.show_names)
+    except OSError as exc:
+        print(_("cannot write {path}: {error}").format(path=display_path(Path(out_pdf)), error=exc.strerror or exc),
+              file=err)
+        return 1
+    cards = ngettext("{n} card", "{n} cards", len(learners)).format(n=len(learners))
+    sheets = ngettext("{n} page", "{n} pages", pages).format(n=pages)
+    print(_("{path}: {cards} on {pages}").format(path=display_path(Path(out_pdf)), cards=cards, pages=sheets),
+          file=out)
+    return 0
+
+
+def _settings(config_path: Path | None, program: str | None, keys: Path | None,
+              show_names: bool | None) -> CardSettings:
+    base = CardSettings()
+    if config_path is not None:
+        from cinema.config import load_kiosk_config
+
+        cards = getattr(load_kiosk_config(Path(config_path)), "cards", None)
+        if cards is not None:
+            base = CardSettings(cards.program, Path(cards.keys), cards.names_on_cards)
+    return CardSettings(program or base.program, Path(keys) if keys else base.keys,
+                        base.show_names if show_names is None else show_names)
+
+
