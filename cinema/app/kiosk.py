@@ -97,7 +97,7 @@ class Kiosk:
         except JournalError as exc:
             print(f"cannot open the journal: {exc}", file=sys.stderr)
             return 1
-        roster = None
+        roster = self._roster(config)
         self.sim = None
         self.sim_receiver = None
         self.receivers = None
@@ -105,7 +105,7 @@ class Kiosk:
         if self.opts.simulate_class:
             from cinema.devices.simulated_class import SimulatedClass, demo_roster
 
-            roster = demo_roster(self.opts.simulate_class)
+            roster = demo_roster(self.opts.simulate_class)  # its own demo key: no key file needed
             self.sim = SimulatedClass(roster, self.clock, teacher=self.opts.headless)
         options = Options(failure_notice_seconds=config.failure_notice_seconds, teacher_pin=config.teacher_pin,
                           exit_at_end=self.opts.exit_at_end,
@@ -118,6 +118,32 @@ class Kiosk:
             return self._main(config)
         finally:
             self.journal.close()
+
+    def _roster(self, config):
+        """The class list and the programme's card keys; without keys every card is refused (said once)."""
+        from datetime import date
+
+        from cinema.cards.keys import load_keys
+        from cinema.cards.roster_csv import load_roster_csv
+        from cinema.config import ConfigError
+        from cinema.core.roster import Roster
+
+        learners = ()
+        if config.roster is not None:
+            try:
+                learners = tuple(load_roster_csv(config.roster))
+            except ConfigError as exc:
+                for problem in exc.problems:
+                    print(str(problem), file=sys.stderr)
+                log.error("roster not loaded: %d problem(s)", len(exc.problems))
+        try:
+            keys = load_keys(config.cards.keys, date.today())
+        except (OSError, ValueError, ConfigError) as exc:
+            keys = ()
+            if config.roster is not None:
+                print(f"cards cannot be checked: {exc}", file=sys.stderr)
+                log.error("card keys not loaded: %s", exc)
+        return Roster(config.cards.program, keys, learners)
 
     def _begin(self) -> None:
         """Start a new session, or resume / offer to resume the unfinished one."""
