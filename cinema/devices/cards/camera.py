@@ -1,0 +1,290 @@
+"""Reads a camera in a thread, decodes the newest frame, and reports each card it sees."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import cv2
+import numpy as np
+
+from cinema.core.clock import Clock
+from cinema.core.events import CardScanned, DeviceChanged, Event
+from cinema.devices.cards.decode import DEFAULT_OPTIONS, DecodeOptions, Found, decode_frame
+from cinema.devices.cards.sources import FrameSource, SourceFactory, open_camera
+
+log = logging.getLogger("cinema.devices.cards")
+
+DEVICE_NAME = "camera"
+REOPEN_EVERY = 2.0  # seconds between attempts to open a missing camera
+LOST_AFTER = 1.0  # seconds of failed reads before the camera counts as unplugged
+REPEAT_AFTER = 5.0  # seconds before the same card is reported again while it stays in view
+PREVIEW_SIZE = (320, 180)
+DARK_LEVEL = 12  # mean brightness under which a frame is "black" (lens cap, covered camera)
+
+
+# ---- repeat suppression (pure) ---------------------------------------------------------------
+
+
+class Debouncer:
+    """Reports a code at most once every `every` seconds: a card held up for a minute is a
+    dozen scans, not 1,800 (the engine ignores a learner already marked)."""
+
+    def __init__(self, every: float = REPEAT_AFTER, keep: int = 512) -> None:
+        self.every = every
+        self.keep = keep  # at most this many codes remembered (a class is ~40)
+        self._last: dict[str, float] = {}
+
+    def fresh(self, text: str, now: float) -> bool:
+        last = self._last.get(text)
+        if last is not None and now - last < self.every:
+            return False
+        self._last[text] = now
+        if len(self._last) > self.keep:
+            oldest = min(self._last, key=self._last.__getitem__)
+            del self._last[oldest]
+        return True
+
+
+# ---- the preview the attendance screen shows -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Preview:
+    """A small RGB copy of the newest decoded frame, with the codes found in it (scaled)."""
+
+    width: int
+    height: int
+    rgb: bytes  # width * height * 3 bytes, rows top to bottom (pygame.image.frombuffer "RGB")
+    codes: tuple[Found, ...]
+    frame: int  # decoded frame number, to redraw only when it changes
+
+
+def make_preview(frame: np.ndarray, found: Sequence[Found], size: tuple[int, int], number: int) -> Preview:
+    h, w = frame.shape[:2]
+    small = cv2.resize(frame, size, interpolation=cv2.INTER_AREA)
+    rgb = cv2.cvtColor(small, cv2.COLOR_GRAY2RGB if small.ndim == 2 else cv2.COLOR_BGR2RGB)
+    sx, sy = size[0] / w, size[1] / h
+    codes = tuple(Found(f.text, tuple((int(x * sx), int(y * sy)) for x, y in f.corners),  # type: ignore[arg-type]
+                        f.orientation_degrees) for f in found)
+    return Preview(size[0], size[1], rgb.tobytes(), codes, number)
+
+
+# ---- the scanner -----------------------------------------------------------------------------
+
+
+class _SystemClock:
+    def monotonic(self) -> float:
+        return time.monotonic()
+
+    def wall(self) -> float:
+        return time.time()
+
+
+@dataclass
+class CameraStats:
+    frames: int = 0  # frames the camera gave
+    decoded: int = 0  # frames decoded (the rest were skipped: decoding fell behind)
+    codes: int = 0  # codes found, all frames together
+    scans: int = 0  # CardScanned events sent
+    opens: int = 0
+    losses: int = 0
+    decode_seconds: float = 0.0
+
+    @property
+    def skipped(self) -> int:
+        return self.frames - self.decoded
+
+
+class CameraScanner:
+    """Two threads: one reads frames at the camera's rate and keeps only the newest; one decodes
+    the newest frame whenever it is free, so a slow decode skips frames instead of lagging.
+
+    Calls `on_event(CardScanned(text, "camera"))` for each code seen (repeats suppressed for
+    `repeat_after` seconds) and `on_event(DeviceChanged("camera", connected, detail))` when the
+    camera opens, is missing, or vanishes; a missing camera is tried again every `reopen_every`
+    seconds. `on_found(found)` (optional) gets every decoded frame's codes, with orientation,
+    for answer-by-card. Nothing raises into the caller; callbacks run in the scanner's threads.
+    """
+
+    def __init__(self, open_source: SourceFactory | str, on_event: Callable[[Event], None], *,
+                 on_found: Callable[[list[Found]], None] | None = None, clock: Clock | None = None,
+                 repeat_after: float = REPEAT_AFTER, reopen_every: float = REOPEN_EVERY,
+                 lost_after: float = LOST_AFTER, preview_size: tuple[int, int] | None = PREVIEW_SIZE,
+                 options: DecodeOptions = DEFAULT_OPTIONS, name: str = DEVICE_NAME) -> None:
+        if isinstance(open_source, str):
+            spec = open_source
+            open_source = lambda: open_camera(spec)  # noqa: E731
+        self._open_source = open_source
+        self.on_event = on_event
+        self.on_found = on_found
+        self.clock: Clock = clock or _SystemClock()
+        self.debounce = Debouncer(repeat_after)
+        self.reopen_every = reopen_every
+        self.lost_after = lost_after
+        self.preview_size = preview_size
+        self.options = options
+        self.name = name
+        self.stats = CameraStats()
+        self.connected: bool | None = None  # None until the first attempt
+        self.detail = ""
+        self.dark = False
+        self._stop = threading.Event()
+        self._cond = threading.Condition()
+        self._newest: tuple[int, np.ndarray] | None = None
+        self._preview: Preview | None = None
+        self._threads: list[threading.Thread] = []
+
+    # -- life --
+
+    def start(self) -> None:
+        if self._threads:
+            return
+        self._threads = [threading.Thread(target=self._capture_loop, name="camera capture", daemon=True),
+                         threading.Thread(target=self._decode_loop, name="camera decode", daemon=True)]
+        for t in self._threads:
+            t.start()
+
+    def stop(self, timeout: float = 2.0) -> None:
+        self._stop.set()
+        with self._cond:
+            self._cond.notify_all()
+        deadline = time.monotonic() + timeout
+        for t in self._threads:
+            t.join(max(0.0, deadline - time.monotonic()))
+
+    def preview(self) -> Preview | None:
+        """The newest preview (None before the first decoded frame, or without previews)."""
+        return self._preview
+
+    def status(self) -> dict[str, Any]:
+        s = self.stats
+        return {"name": self.name, "connected": bool(self.connected), "detail": self.detail, "dark": self.dark,
+                "frames": s.frames, "decoded": s.decoded, "skipped": s.skipped, "codes": s.codes,
+                "scans": s.scans, "opens": s.opens, "losses": s.losses,
+                "decode_ms": round(1000 * s.decode_seconds / s.decoded, 2) if s.decoded else None}
+
+    # -- helpers --
+
+    def _emit(self, event: Event) -> None:
+        try:
+            self.on_event(event)
+        except Exception:
+            log.exception("%s: the event handler failed", self.name)
+
+    def _set_connected(self, connected: bool, detail: str) -> None:
+        if connected == self.connected and (connected or detail == self.detail):
+            return
+        was = self.connected
+        self.connected, self.detail = connected, detail
+        if connected:
+            log.info("%s: connected", self.name)
+        elif was:
+            log.warning("%s: lost: %s", self.name, detail)
+        else:
+            log.warning("%s: cannot open: %s", self.name, detail)
+        if was != connected:
+            self._emit(DeviceChanged(self.name, connected, detail))
+
+    # -- capture thread --
+
+    def _capture_loop(self) -> None:
+        while not self._stop.is_set():
+            try:
+                source = self._open_source()
+            except Exception as exc:  # not plugged in, busy, no permission: try again later
+                self._set_connected(False, str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__)
+                self._stop.wait(self.reopen_every)
+                continue
+            self.stats.opens += 1
+            self._set_connected(True, "")
+            try:
+                self._read_frames(source)
+            finally:
+                try:
+                    source.close()
+                except Exception:
+                    pass
+            if not self._stop.is_set():
+                self.stats.losses += 1
+                self._set_connected(False, "the camera stopped sending pictures")
+                self._stop.wait(self.reopen_every)
+
+    def _read_frames(self, source: FrameSource) -> None:
+        failing_since: float | None = None
+        number = 0
+        while not self._stop.is_set():
+            try:
+                frame = source.read()
+            except Exception:  # a driver error is a failed read
+                frame = None
+            now = time.monotonic()
+            if frame is None:
+                failing_since = failing_since or now
+                if now - failing_since >= self.lost_after:
+                    return
+                self._stop.wait(0.01)  # a vanished camera fails at once: do not spin
+                continue
+            failing_since = None
+            number += 1
+            self.stats.frames += 1
+            with self._cond:
+                self._newest = (number, frame)  # an undecoded older frame is dropped here
+                self._cond.notify()
+
+    # -- decode thread --
+
+    def _decode_loop(self) -> None:
+        dark_since: float | None = None
+        while not self._stop.is_set():
+            with self._cond:
+                while self._newest is None and not self._stop.is_set():
+                    self._cond.wait(0.5)
+                if self._stop.is_set():
+                    return
+                number, frame = self._newest  # type: ignore[misc]
+                self._newest = None
+            try:
+                t0 = time.perf_counter()
+                found = decode_frame(frame, self.options)
+                self.stats.decode_seconds += time.perf_counter() - t0
+            except Exception:
+                log.exception("%s: decoding a frame failed", self.name)
+                continue
+            self.stats.decoded += 1
+            self.stats.codes += len(found)
+            dark_since = self._watch_dark(frame, dark_since)
+            if self.preview_size:
+                try:
+                    self._preview = make_preview(frame, found, self.preview_size, self.stats.decoded)
+                except Exception:
+                    log.exception("%s: making the preview failed", self.name)
+            if self.on_found is not None and found:
+                try:
+                    self.on_found(found)
+                except Exception:
+                    log.exception("%s: the on_found handler failed", self.name)
+            now = self.clock.monotonic()
+            for f in found:
+                if self.debounce.fresh(f.text, now):
+                    self.stats.scans += 1
+                    self._emit(CardScanned(f.text, "camera"))
+
+    def _watch_dark(self, frame: np.ndarray, dark_since: float | None) -> float | None:
+        """Log (once) a camera that sees only black for 2 s: a lens cap or a covered lens."""
+        dark = float(frame[::16, ::16].mean()) < DARK_LEVEL
+        now = self.clock.monotonic()
+        if not dark:
+            if self.dark:
+                log.info("%s: the picture is back", self.name)
+            self.dark = False
+            return None
+        dark_since = dark_since or now
+        if not self.dark and now - dark_since >= 2.0:
+            self.dark = True
+            log.warning("%s: the picture is black (lens covered?)", self.name)
+        return dark_since

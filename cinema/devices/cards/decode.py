@@ -1,0 +1,136 @@
+"""Finds and decodes the QR codes in one camera frame or image file with zxing-cpp."""
+
+from __future__ import annotations
+
+import io
+
+from dataclasses import dataclass
+from typing import Any
+
+import cv2
+import numpy as np
+import zxingcpp
+
+Point = tuple[int, int]
+
+
+@dataclass(frozen=True)
+class Found:
+    """One QR code in a frame.
+
+    corners: the code's own top-left, top-right, bottom-right, bottom-left corners in the
+    image (so they turn with the code). orientation_degrees: how far the code is turned
+    clockwise in the image, -180..180 (0 upright, 90 its top edge points right).
+    """
+
+    text: str
+    corners: tuple[Point, Point, Point, Point]
+    orientation_degrees: int
+
+
+@dataclass(frozen=True)
+class DecodeOptions:
+    """zxing-cpp's search options (measured on 1280x720 camera frames: benchmarks/bench_qr.py).
+
+    try_rotate finds codes turned by 90/270° (cards held sideways to answer); try_downscale
+    finds codes that are large in the frame; try_invert (light on dark) never happens with
+    printed cards and costs time, so it is off.
+    """
+
+    try_rotate: bool = True
+    try_downscale: bool = True
+    try_invert: bool = False
+    binarizer: str = "LocalAverage"  # or "GlobalHistogram" (faster, worse in uneven light)
+
+
+DEFAULT_OPTIONS = DecodeOptions()
+
+
+def to_gray(image: Any) -> np.ndarray:
+    """A uint8 grayscale array from a BGR/BGRA/grayscale array (what OpenCV gives)."""
+    arr = np.asarray(image)
+    if arr.ndim == 2:
+        return arr if arr.dtype == np.uint8 else arr.astype(np.uint8)
+    if arr.ndim == 3 and arr.shape[2] in (3, 4):
+        code = cv2.COLOR_BGR2GRAY if arr.shape[2] == 3 else cv2.COLOR_BGRA2GRAY
+        return cv2.cvtColor(arr if arr.dtype == np.uint8 else arr.astype(np.uint8), code)
+    if arr.ndim == 3 and arr.shape[2] == 1:
+        return arr[:, :, 0]
+    raise ValueError(f"not an image array: shape {arr.shape}")
+
+
+def _corners(position: Any) -> tuple[Point, Point, Point, Point]:
+    pts = (position.top_left, position.top_right, position.bottom_right, position.bottom_left)
+    return tuple((int(p.x), int(p.y)) for p in pts)  # type: ignore[return-value]
+
+
+def decode_frame(image: Any, options: DecodeOptions = DEFAULT_OPTIONS) -> list[Found]:
+    """Every QR code readable in `image` (grayscale or BGR array), each once.
+
+    Grayscale in is fastest (a camera frame is converted once, here, if it is colour).
+    Never raises for a bad frame: an empty or broken array finds nothing.
+    """
+    try:
+        gray = to_gray(image)
+    except ValueError:
+        return []
+    if gray.size == 0:
+        return []
+    results = zxingcpp.read_barcodes(
+        np.ascontiguousarray(gray),
+        formats=zxingcpp.BarcodeFormat.QRCode,
+        try_rotate=options.try_rotate,
+        try_downscale=options.try_downscale,
+        try_invert=options.try_invert,
+        binarizer=getattr(zxingcpp.Binarizer, options.binarizer),
+    )
+    found: list[Found] = []
+    seen: set[tuple[str, Point]] = set()
+    for r in results:
+        if not r.valid or not r.text:
+            continue
+        corners = _corners(r.position)
+        key = (r.text, corners[0])
+        if key in seen:  # the same symbol found at two scales
+            continue
+        seen.add(key)
+        found.append(Found(r.text, corners, int(r.orientation)))
+    return found
+
+
+class UnreadableImage(Exception):
+    """The file is missing, not an image, or an image format we cannot read."""
+
+
+def load_gray(path: str) -> np.ndarray:
+    """Read an image file as grayscale: OpenCV first, Pillow for what OpenCV cannot open (GIF).
+
+    The bytes are read here (not by cv2.imread) so that a missing file is a clear error and
+    OpenCV prints no warnings of its own.
+    """
+    try:
+        with open(path, "rb") as f:
+            data = f.read()
+    except FileNotFoundError as exc:
+        raise UnreadableImage("no such file") from exc
+    except IsADirectoryError as exc:
+        raise UnreadableImage("is a folder, not an image") from exc
+    except PermissionError as exc:
+        raise UnreadableImage("no permission to read it") from exc
+    except OSError as exc:
+        raise UnreadableImage(exc.strerror or "cannot read it") from exc
+    img = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_GRAYSCALE) if data else None
+    if img is not None and img.size:
+        return img
+    try:
+        from PIL import Image
+
+        with Image.open(io.BytesIO(data)) as im:
+            return np.array(im.convert("L"))
+    except Exception as exc:
+        raise UnreadableImage("not an image this program can read") from exc
+
+
+def decode_file(path: str, options: DecodeOptions = DEFAULT_OPTIONS) -> list[Found]:
+    """The QR codes in an image file; raises `UnreadableImage` if it cannot be read."""
+    return decode_frame(load_gray(path), options)

@@ -1,0 +1,48 @@
+"""`cinema scan IMAGE...`: the cards in image files, one JSON line per code found."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from typing import IO, Any
+
+from cinema.core.roster import verify_token
+from cinema.devices.cards.answer_card import answer_for
+from cinema.devices.cards.decode import UnreadableImage, decode_file
+
+
+def scan_lines(path: str, program: str, keys: Sequence[bytes]) -> list[dict[str, Any]]:
+    """The JSON objects `cinema scan` prints for one file (raises `UnreadableImage`)."""
+    found = decode_file(path)
+    if not found:
+        return [{"file": path, "codes": 0, "note": "no QR code in this image"}]
+    lines = []
+    for code in found:
+        check = verify_token(code.text, program, tuple(keys))
+        line: dict[str, Any] = {"file": path, "learner_id": check.learner_id, "valid": check.valid}
+        if not check.valid:
+            line["reason"] = check.reason
+        # how the card is held: the answer-by-card letter, or null between two letters
+        line["orientation"] = code.orientation_degrees
+        line["answer"] = answer_for(code.orientation_degrees)
+        lines.append(line)
+    return lines
+
+
+def scan_main(paths: Iterable[str], program: str, keys: Sequence[bytes], out: IO[str]) -> int:
+    """Print a JSON line per code in each image; 0 when every image could be read, else 1.
+
+    An image that cannot be read prints `{"file": ..., "error": ...}` and the others are still
+    scanned; an image with no code prints `{"file": ..., "codes": 0, ...}`.
+    """
+    status = 0
+    for path in paths:
+        try:
+            lines = scan_lines(path, program, keys)
+        except UnreadableImage as exc:
+            lines = [{"file": path, "error": str(exc)}]
+            status = 1
+        for line in lines:
+            out.write(json.dumps(line, ensure_ascii=False) + "\n")
+        out.flush()
+    return status

@@ -1,0 +1,184 @@
+"""Where camera frames come from: a USB webcam through OpenCV, or a fake with fault switches, by one seam."""
+
+from __future__ import annotations
+
+import glob
+import os
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Protocol
+
+import cv2
+import numpy as np
+
+FAKE_SCHEME = "fake://"
+
+
+class FrameSource(Protocol):
+    """What the scanner needs from a camera: frames until it fails."""
+
+    def read(self) -> np.ndarray | None:
+        """The next BGR (or grayscale) frame, waiting for it; None when the read failed."""
+
+    def close(self) -> None: ...
+
+
+SourceFactory = Callable[[], FrameSource]
+
+
+class CameraUnavailable(Exception):
+    """No camera at this address (not plugged in, busy, or no permission)."""
+
+
+# ---- the real camera ---------------------------------------------------------------------
+
+
+class OpenCVCamera:
+    """A V4L2 / USB webcam through OpenCV, asking for 1280x720 MJPG at 30 frames/s."""
+
+    def __init__(self, device: int | str, size: tuple[int, int] = (1280, 720), fps: int = 30) -> None:
+        # Look before asking OpenCV: it prints a warning of its own for every failed open, and a
+        # missing camera is tried again every 2 s.
+        path = f"/dev/video{device}" if isinstance(device, int) else device
+        if path.startswith("/dev/") and os.path.isdir("/dev") and not os.path.exists(path):
+            raise CameraUnavailable(f"not plugged in ({path})")
+        backend = cv2.CAP_V4L2 if hasattr(cv2, "CAP_V4L2") else cv2.CAP_ANY
+        cap = cv2.VideoCapture(device, backend)
+        if not cap.isOpened():
+            cap.release()
+            raise CameraUnavailable(f"no camera at {device}")
+        # MJPG: most USB webcams give 720p at 30 fps only compressed (raw YUYV is ~10 fps)
+        cap.set(cv2.CAP_PROP_FOURCC, cv2.VideoWriter_fourcc(*"MJPG"))
+        cap.set(cv2.CAP_PROP_FRAME_WIDTH, size[0])
+        cap.set(cv2.CAP_PROP_FRAME_HEIGHT, size[1])
+        cap.set(cv2.CAP_PROP_FPS, fps)
+        cap.set(cv2.CAP_PROP_BUFFERSIZE, 1)  # old frames queued in the driver only add delay
+        if hasattr(cv2, "CAP_PROP_READ_TIMEOUT_MSEC"):
+            cap.set(cv2.CAP_PROP_READ_TIMEOUT_MSEC, 1000)  # a pulled camera: fail the read, do not hang
+        self._cap = cap
+
+    def read(self) -> np.ndarray | None:
+        ok, frame = self._cap.read()
+        return frame if ok and frame is not None and frame.size else None
+
+    def close(self) -> None:
+        self._cap.release()
+
+
+def list_cameras() -> list[str]:
+    """Video devices on this machine (Linux), e.g. ["/dev/video0", "/dev/video2"]."""
+    return sorted(glob.glob("/dev/video*"), key=lambda p: (len(p), p))
+
+
+# ---- the seam: a spec string to a frame source -----------------------------------------------
+
+_fakes: dict[str, SourceFactory] = {}
+_fakes_lock = threading.Lock()
+
+
+def register_fake_camera(url: str, factory: SourceFactory) -> None:
+    """Make `open_camera(url)` return `factory()` (tests, `--simulate-class`)."""
+    with _fakes_lock:
+        _fakes[url] = factory
+
+
+def unregister_fake_camera(url: str) -> None:
+    with _fakes_lock:
+        _fakes.pop(url, None)
+
+
+def open_camera(spec: str | int = "auto") -> FrameSource:
+    """Open a camera: "auto" (the first video device), an index ("0"), a device path, or a
+    registered `fake://` URL. Raises `CameraUnavailable` when there is none to open."""
+    if isinstance(spec, str) and spec.startswith(FAKE_SCHEME):
+        with _fakes_lock:
+            factory = _fakes.get(spec)
+        if factory is None:
+            raise LookupError(f"{spec}: no fake camera registered (call register_fake_camera in the test)")
+        return factory()
+    if spec == "auto":
+        devices = list_cameras()
+        if not devices:
+            raise CameraUnavailable("no camera plugged in")
+        spec = devices[0]
+    device: int | str = int(spec) if isinstance(spec, str) and spec.isdigit() else spec
+    return OpenCVCamera(device)
+
+
+# ---- a fake camera -------------------------------------------------------------------------
+
+
+class FakeCamera:
+    """Frames from a list (looped) or an iterator, paced at `fps`, with fault switches.
+
+    Switches (flip them while it runs): `present` False makes opening fail and reads fail like
+    a pulled USB cable; `black` gives black frames (a lens cap); `drop_every` N makes every Nth
+    read fail (a flaky cable). An iterator that runs out behaves like an unplugged camera.
+    Register `fake.open` with `register_fake_camera`, or pass `lambda: fake.open()` as a source.
+    """
+
+    def __init__(self, frames: Sequence[np.ndarray] | Iterable[np.ndarray], fps: float | None = 30.0,
+                 *, loop: bool | None = None, present: bool = True) -> None:
+        self._list = list(frames) if isinstance(frames, (list, tuple)) else None
+        self._iter: Iterator[np.ndarray] | None = None if self._list is not None else iter(frames)
+        self.loop = self._list is not None if loop is None else loop
+        self.fps = fps
+        self.present = present
+        self.black = False
+        self.drop_every = 0
+        self.opens = 0
+        self.reads = 0
+        self.ended = False
+        self._index = 0
+        self._next_at = 0.0
+        self._lock = threading.Lock()
+        self._last_shape: tuple[int, ...] = (720, 1280, 3)
+
+    def open(self) -> FakeCamera:
+        if not self.present:
+            raise CameraUnavailable("no camera plugged in")
+        self.opens += 1
+        self._next_at = time.monotonic()
+        return self
+
+    def _next(self) -> np.ndarray | None:
+        with self._lock:
+            if self._list is not None:
+                if self._index >= len(self._list):
+                    if not self.loop or not self._list:
+                        return None
+                    self._index = 0
+                frame = self._list[self._index]
+                self._index += 1
+                return frame
+            try:
+                return next(self._iter)  # type: ignore[arg-type]
+            except StopIteration:
+                return None
+
+    def read(self) -> np.ndarray | None:
+        if self.fps:
+            # a camera delivers frames at its own rate, whatever the reader does
+            self._next_at += 1.0 / self.fps
+            delay = self._next_at - time.monotonic()
+            if delay > 0:
+                time.sleep(delay)
+            else:
+                self._next_at = time.monotonic()
+        if not self.present or self.ended:
+            return None
+        self.reads += 1
+        if self.drop_every and self.reads % self.drop_every == 0:
+            return None
+        frame = self._next()
+        if frame is None:
+            self.ended = True
+            return None
+        self._last_shape = frame.shape
+        if self.black:
+            return np.zeros(frame.shape, np.uint8)
+        return frame
+
+    def close(self) -> None:
+        pass

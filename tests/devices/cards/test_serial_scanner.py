@@ -1,0 +1,159 @@
+"""Serial scanners: lines become scans (whole, byte by byte, with junk), and an unplugged scanner comes back."""
+
+import re
+import shutil
+import subprocess
+import threading
+import time
+
+import pytest
+import serial
+
+from cinema.core.events import CardScanned, DeviceChanged
+from cinema.devices.cards.serial_scanner import ScanLines, SerialScanner
+from cinema.devices.clickers.ports import FakeReceiver, fake_port
+
+A, B = "LC1.TEST.s001.ABCDEFGH", "LC1.TEST.s002.QQQQQQQQ"
+
+
+def lines_of(data: bytes, chunk: int | None = None):
+    p = ScanLines()
+    out = []
+    step = chunk or len(data) or 1
+    for i in range(0, len(data), step):
+        p.feed(data[i:i + step])
+        out += [e.payload for e in p.events()]
+    return out, p.stats
+
+
+@pytest.mark.parametrize("data, lines, junk", [
+    (f"{A}\r".encode(), [A], 0),
+    (f"{A}\n".encode(), [A], 0),
+    (f"{A}\r\n{B}\r\n".encode(), [A, B], 0),
+    (f"{A}".encode(), [], 0),  # no line end yet: not a scan
+    (f"\r\n\r\n{A}\r\n\n".encode(), [A], 0),  # blank lines are nothing
+    (f"  {A} \t\r".encode(), [A], 0),  # padding some scanners add
+    (b"\x02" + A.encode() + b"\x03\r", [A], 0),  # STX/ETX framing bytes dropped
+    (b"\xff\xfe\x80\r" + B.encode() + b"\r", [B], 1),  # line noise before a good line
+    (b"x" * 600 + b"\r" + A.encode() + b"\r", [A], 1),  # an endless line is junk, the next is fine
+    ("Марія-01\r".encode(), ["Марія-01"], 0),  # UTF-8 text comes through as text
+])
+def test_lines(data, lines, junk):
+    for chunk in (None, 1, 3):  # whole, byte by byte, and in odd pieces
+        got, stats = lines_of(data, chunk)
+        assert got == lines, chunk
+        assert stats.junk == junk and stats.lines == len(lines)
+
+
+def test_scans_are_card_events_from_the_scanner():
+    p = ScanLines()
+    p.feed(f"{A}\r".encode())
+    assert list(p.events()) == [CardScanned(A, "scanner")]
+
+
+class Recorder(list):
+    def __init__(self):
+        super().__init__()
+        self.lock = threading.Lock()
+
+    def __call__(self, event):
+        with self.lock:
+            self.append(event)
+
+    def scans(self):
+        return [e.payload for e in list(self) if isinstance(e, CardScanned)]
+
+    def devices(self):
+        return [e.connected for e in list(self) if isinstance(e, DeviceChanged)]
+
+
+def wait_for(predicate, seconds=5.0):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.01)
+    return False
+
+
+def test_a_fake_scanner_unplugged_and_plugged_again_is_reported_and_read_again():
+    rx = FakeReceiver(plugged=False)
+    rec = Recorder()
+    with fake_port("fake://scanner", rx.open):
+        s = SerialScanner("fake://scanner", rec, retry_every=0.02, read_timeout=0.02)
+        s.start()
+        try:
+            assert wait_for(lambda: rec.devices() == [False])  # missing at start: said at once
+            rx.plug()
+            assert wait_for(lambda: rec.devices() == [False, True])
+            rx.send(f"{A}\r\n".encode())
+            assert wait_for(lambda: rec.scans() == [A])
+            rx.unplug()
+            assert wait_for(lambda: rec.devices() == [False, True, False])
+            rx.plug()
+            assert wait_for(lambda: rec.devices() == [False, True, False, True])
+            rx.send(f"{B}\r".encode())
+            assert wait_for(lambda: rec.scans() == [A, B])
+        finally:
+            s.stop()
+    assert rx.opens == 2 and s.status()["losses"] == 1 and rec[0].name == "scanner fake://scanner"
+
+
+def test_loop_port_carries_scans_written_in_pieces():
+    port = serial.serial_for_url("loop://", timeout=0.02)
+    rec = Recorder()
+    s = SerialScanner("loop://", rec, opener=lambda url, baud, timeout: port, read_timeout=0.02)
+    s.start()
+    try:
+        assert wait_for(lambda: rec.devices() == [True])
+        payload = f"{A}\r\n{B}\r\n".encode()
+        for i in range(0, len(payload), 5):
+            port.write(payload[i:i + 5])
+        assert wait_for(lambda: rec.scans() == [A, B])
+    finally:
+        s.stop()
+
+
+def test_an_unregistered_fake_url_fails_loudly_in_the_callers_thread():
+    with pytest.raises(LookupError):
+        SerialScanner("fake://nobody", lambda e: None)
+
+
+def socat_pair(link_dir, name):
+    """A pty pair whose kiosk end is a stable symlink, like /dev/serial/by-id/... for a real scanner."""
+    dev, kiosk = str(link_dir / f"{name}-dev"), str(link_dir / name)
+    proc = subprocess.Popen(["socat", "-d", "-d", f"pty,raw,echo=0,link={dev}", f"pty,raw,echo=0,link={kiosk}"],
+                            stderr=subprocess.PIPE, text=True)
+    found = 0
+    deadline = time.monotonic() + 5
+    while found < 2 and time.monotonic() < deadline:
+        found += len(re.findall(r"PTY is", proc.stderr.readline()))
+    assert wait_for(lambda: (link_dir / name).exists())
+    return proc, dev, kiosk
+
+
+@pytest.mark.skipif(shutil.which("socat") is None, reason="socat is not installed")
+def test_a_pty_scanner_that_goes_away_and_comes_back_is_read_again(tmp_path):
+    proc, dev, kiosk = socat_pair(tmp_path, "scanner")
+    rec = Recorder()
+    s = SerialScanner(kiosk, rec, retry_every=0.05, read_timeout=0.05)
+    s.start()
+    try:
+        assert wait_for(lambda: rec.devices() == [True])
+        with serial.serial_for_url(dev, timeout=0.1) as w:
+            w.write(f"{A}\r".encode())
+            w.flush()
+        assert wait_for(lambda: rec.scans() == [A])
+        proc.terminate()
+        proc.wait(5)
+        assert wait_for(lambda: rec.devices() == [True, False])
+        proc, dev, kiosk = socat_pair(tmp_path, "scanner")
+        assert wait_for(lambda: rec.devices() == [True, False, True])
+        with serial.serial_for_url(dev, timeout=0.1) as w:
+            w.write(f"{B}\n".encode())
+            w.flush()
+        assert wait_for(lambda: rec.scans() == [A, B])
+    finally:
+        s.stop()
+        proc.terminate()
+        proc.wait(5)
