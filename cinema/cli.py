@@ -135,6 +135,24 @@ def cmd_cards(args: argparse.Namespace) -> int:
                       show_names=False if args.no_names else None)
 
 
+def cmd_scan(args: argparse.Namespace) -> int:
+    from datetime import date
+
+    from cinema.cards.keys import load_keys
+    from cinema.config import ConfigError, load_kiosk_config
+    from cinema.devices.cards.scan_cli import scan_main
+
+    config_path = Path(args.config) if args.config else _default_config()
+    try:
+        config = load_kiosk_config(config_path)
+        keys = load_keys(config.cards.keys, date.today())
+    except ConfigError as exc:
+        raise UserError("; ".join(str(p) for p in exc.problems)) from None
+    except (OSError, ValueError) as exc:
+        raise UserError(f"the card key file cannot be read: {exc}") from None
+    return scan_main(args.images, config.cards.program, keys, sys.stdout)
+
+
 def cmd_devices(args: argparse.Namespace) -> int:
     from cinema.devices.listing import main_devices
 
@@ -217,7 +235,12 @@ def build_parser() -> argparse.ArgumentParser:
     cards.add_argument("--no-names", action="store_true", help="print the picture only, not the first name")
     cards.set_defaults(func=cmd_cards)
 
-    for name, issue in (("scan", 4), ("export", 5)):
+    scan = sub.add_parser("scan", help="read the QR cards in images; one JSON line per code")
+    scan.add_argument("images", nargs="+", metavar="IMAGE")
+    scan.add_argument("--config", help="kiosk config with the programme code and card key file")
+    scan.set_defaults(func=cmd_scan)
+
+    for name, issue in (("export", 5),):
         p = sub.add_parser(name, help=f"(coming: issue #{issue})")
         p.add_argument("rest", nargs=argparse.REMAINDER)
         p.set_defaults(func=cmd_later(name, issue))

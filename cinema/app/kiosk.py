@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cinema.core.events import (
-    ClickerPressed, DeviceChanged, Effect, PowerReading, Exit, MediaFailed, MediaFinished, MediaPosition, PauseMedia, PlayMedia, PlaySound,
+    CardsInView, ClickerPressed, DeviceChanged, Effect, PowerReading, Exit, MediaFailed, MediaFinished, MediaPosition, PauseMedia, PlayMedia, PlaySound,
     PreloadMedia, Record, SeekMedia, StopMedia, TeacherCommand, Command, Tick,
 )
 from cinema.core.session import Options, SessionEngine, replay_point
@@ -102,6 +102,8 @@ class Kiosk:
         self.sim_receiver = None
         self.receivers = None
         self.keypads = None
+        self.scanners: list = []
+        self.camera = None
         if self.opts.simulate_class:
             from cinema.devices.simulated_class import SimulatedClass, demo_roster
 
@@ -181,6 +183,7 @@ class Kiosk:
         self._begin()
         self.receivers = self._start_receivers(config)
         self.keypads = self._start_keypads(config)
+        self.scanners = self._start_scanners(config)
         last_view: View | None = None
         last_second = -1
         last_tick = 0.0
@@ -282,12 +285,34 @@ class Kiosk:
             self.receivers.stop()
         if self.keypads is not None:
             self.keypads.stop()
+        for scanner in self.scanners:
+            scanner.stop()
         if self.sim_receiver is not None:
             self.sim_receiver.close()
         if self.player is not None:
             self.player.close()
         pygame.quit()
         return code
+
+    def _start_scanners(self, config) -> list:
+        """The webcam (cards for attendance, and turned cards as answers) and serial card scanners."""
+        scanners: list = []
+        if config.devices.camera is not None:
+            from cinema.devices.cards.answer_card import answer_for
+            from cinema.devices.cards.camera import CameraScanner
+
+            def seen(found) -> None:
+                self.events.put(CardsInView(tuple((f.text, answer_for(f.orientation_degrees)) for f in found)))
+
+            self.camera = CameraScanner(str(config.devices.camera), self.events.put, on_found=seen)
+            scanners.append(self.camera)
+        for url in config.devices.scanners:
+            from cinema.devices.cards.serial_scanner import SerialScanner
+
+            scanners.append(SerialScanner(url, self.events.put))
+        for scanner in scanners:
+            scanner.start()
+        return scanners
 
     def _start_keypads(self, config):
         """USB keypads and presenter remotes named in the config (they need evdev)."""

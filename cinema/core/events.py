@@ -58,6 +58,14 @@ class CardAnswer:
 
 
 @dataclass(frozen=True)
+class CardsInView:
+    """Cards the camera sees in one frame and the letter on top of each (None: held at a slant).
+    The engine counts them as answers only while a question that takes card answers is open."""
+
+    cards: tuple[tuple[str, str | None], ...]  # (payload, letter)
+
+
+@dataclass(frozen=True)
 class PowerReading:
     percent: float | None
     minutes_left: float | None = None

@@ -13,7 +13,7 @@ from cinema.core.activity import AnswerBox
 from cinema.core.checkin import CheckinBox, needs_calm
 from cinema.core.clock import Clock
 from cinema.core.events import (
-    CardAnswer, CardScanned, ClickerPressed, Command, DeviceChanged, Effect, Event, Exit, MediaFailed,
+    CardAnswer, CardScanned, CardsInView, ClickerPressed, Command, DeviceChanged, Effect, Event, Exit, MediaFailed,
     MediaFinished, MediaPosition, PauseMedia, PinDigit, PlayMedia, PlaySound, PowerReading,
     PreloadMedia, Record, StopMedia, TeacherCommand, Tick,
 )
@@ -212,6 +212,8 @@ class SessionEngine:
             return self._scan(event)
         if isinstance(event, CardAnswer):
             return self._card_answer(event)
+        if isinstance(event, CardsInView):
+            return self._cards_in_view(event)
         if isinstance(event, MediaFinished):
             if event.token == self.state.media_token and self.phase is Phase.RUNNING:
                 return self._leave("finished") + self._enter_next()
@@ -552,6 +554,16 @@ class SessionEngine:
             return [Record("checkin.recorded", {"index": self.index, "item": item.id, "face": face,
                                                 "replaces": previous})]
         return []
+
+    def _cards_in_view(self, event: CardsInView) -> list[Effect]:
+        item = self.item
+        if item is None or not item.answer_by_card:
+            return []
+        fx: list[Effect] = []
+        for payload, key in event.cards:
+            if key is not None:
+                fx += self._card_answer(CardAnswer(payload, key))
+        return fx
 
     def _card_answer(self, event: CardAnswer) -> list[Effect]:
         """Children without clickers answer by turning their card: one answer per learner, last wins."""

@@ -126,3 +126,18 @@ def test_answer_by_card_one_per_learner_last_wins_repeats_ignored():
     assert changed[0]["correct"] is True
     assert eng.handle(CardAnswer(make_token("OTHER", "L4", KEY), "A")) == []  # not our card
     assert eng.view().body.answered == 1
+
+
+def test_cards_in_view_count_only_on_questions_that_take_card_answers():
+    from cinema.core.events import CardsInView
+
+    playlist = Playlist("p", "P", "en", (
+        Item("activity", "plain", activity=QUIZ), Item("activity", "cards", activity=QUIZ, answer_by_card=True),
+    ))
+    eng = SessionEngine(playlist, FakeClock(), Options(), ROSTER)
+    eng.start()
+    seen = CardsInView(((make_token("P1", "L1", KEY), "B"), (make_token("P1", "L2", KEY), None)))
+    assert eng.handle(seen) == []  # this question is for clickers only
+    eng.handle(TeacherCommand(Command.SKIP))
+    answers = records(eng.handle(seen), "answer.recorded")
+    assert [(a["learner_id"], a["key"]) for a in answers] == [("L1", "B")]  # L2 held it at a slant
