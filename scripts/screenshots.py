@@ -42,7 +42,7 @@ def main(argv: list[str] | None = None) -> int:
         renderer = Renderer(size)
         for language in args.languages.split(","):
             for name, view in sample_views(language, args.outdir).items():
-                frame = sample_frame() if view.body.__class__.__name__ == "MediaBody" and name != "audio" else None
+                frame = sample_frame() if (view.body.__class__.__name__ == "MediaBody" and name != "audio") or name in ("attendance", "pairing") else None
                 renderer.draw(surface, view, frame=frame, now=FIXED_NOW)
                 pygame.image.save(surface, str(args.outdir / f"{language}_{size_text}_{name}.png"))
                 count += 1

@@ -248,8 +248,11 @@ class Kiosk:
             # an idle kiosk does next to nothing between them.
             view = self.engine.view() if handled or last_view is None else last_view
             second = int(time.time()) // 60  # the status clock shows HH:MM: once a minute is enough
-            frame = self.player.frame() if self.player is not None else None
-            serial = self.player.frame_serial() if self.player is not None and hasattr(self.player, "frame_serial") else 0
+            if view.screen in (Screen.ATTENDANCE, Screen.PAIRING) and self.camera is not None:
+                frame, serial = self._camera_preview(pygame)
+            else:
+                frame = self.player.frame() if self.player is not None else None
+                serial = self.player.frame_serial() if self.player is not None and hasattr(self.player, "frame_serial") else 0
             only_frame = (view == last_view and second == last_second and serial != last_frame_serial
                           and frame is not None and view.pin is None and not view.paused and not view.toast)
             if only_frame:
@@ -293,6 +296,18 @@ class Kiosk:
             self.player.close()
         pygame.quit()
         return code
+
+    def _camera_preview(self, pygame):
+        """The webcam's newest small frame with each code it read outlined, and its number."""
+        preview = self.camera.preview()
+        if preview is None:
+            return None, 0
+        if preview.frame != getattr(self, "_preview_number", None):
+            surface = pygame.image.frombuffer(preview.rgb, (preview.width, preview.height), "RGB").copy()
+            for code in preview.codes:
+                pygame.draw.polygon(surface, (0, 200, 120), code.corners, 3)
+            self._preview_surface, self._preview_number = surface, preview.frame
+        return self._preview_surface, preview.frame
 
     def _start_scanners(self, config) -> list:
         """The webcam (cards for attendance, and turned cards as answers) and serial card scanners."""

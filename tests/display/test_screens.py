@@ -28,7 +28,7 @@ SCREEN_NAMES = [
 def draw(renderers, views, lang, name, size, tmp_path=None):
     view = views[lang][name]
     surface = pygame.Surface(size)
-    frame = sample_frame() if name in ("video", "paused") else None
+    frame = sample_frame() if name in ("video", "paused", "attendance", "pairing") else None
     layout = renderers(size).draw(surface, view, frame=frame, now=FIXED_NOW)
     if tmp_path is not None:
         pygame.image.save(surface, str(tmp_path / f"{lang}_{size[0]}x{size[1]}_{name}.png"))
