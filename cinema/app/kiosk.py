@@ -177,6 +177,9 @@ class Kiosk:
         surface = open_window(config.display.display, size, fullscreen, self.opts.headless)
         self.renderer = Renderer(surface.get_size(), self.engine.playlist.language)
         self.player = self._make_player(config.display.video, pygame)
+        from cinema.app.keys import KeyboardInput
+
+        self.keyboard = KeyboardInput()
         from cinema.app.sounds import Sounds
 
         self.sounds = Sounds()
@@ -199,6 +202,8 @@ class Kiosk:
             now = time.monotonic()
             for ev in pygame.event.get():
                 running = self._pygame_event(ev, pygame) and running
+            for event in self.keyboard.poll(now, self.engine.pin is not None):
+                self.events.put(event)
                 if ev.type in (pygame.VIDEORESIZE, pygame.WINDOWSIZECHANGED):
                     surface = pygame.display.get_surface()
                     self.renderer = Renderer(surface.get_size(), self.engine.playlist.language)
@@ -386,14 +391,12 @@ class Kiosk:
     # ---- input --------------------------------------------------------------
 
     def _pygame_event(self, ev, pygame) -> bool:
-        from cinema.app.keys import key_event
-
         if ev.type == pygame.QUIT:
             # Closing the window asks for the PIN like Escape; children cannot close the kiosk.
             self.events.put(TeacherCommand(Command.QUIT))
         elif ev.type == pygame.KEYDOWN:
-            event = key_event(ev.key, getattr(ev, "unicode", ""), self.engine.pin is not None)
-            if event is not None:
+            for event in self.keyboard.key(ev.key, getattr(ev, "unicode", ""), time.monotonic(),
+                                           self.engine.pin is not None):
                 self.events.put(event)
         return True
 

@@ -28,3 +28,28 @@ def test_pin_prompt_takes_digits_enter_and_escape():
     assert key_event(pygame.K_RETURN, "\r", pin_open=True) == PinDigit(submit=True)
     assert key_event(pygame.K_ESCAPE, "", pin_open=True) == PinDigit(cancel=True)
     assert key_event(pygame.K_RIGHT, "", pin_open=True) is None
+
+
+def test_a_fast_burst_ending_in_enter_is_a_card_scan_not_keys():
+    from cinema.app.keys import KeyboardInput
+    from cinema.core.events import CardScanned
+
+    kb = KeyboardInput()
+    token = "LC1.DEMO.L001.ABCDEFGH"
+    out = []
+    for i, ch in enumerate(token):  # a scanner, seen by a loop that polls every 40 ms
+        out += kb.key(pygame.K_UNKNOWN, ch, 1.0 + (i // 8) * 0.04, pin_open=False)
+    out += kb.key(pygame.K_RETURN, "\r", 1.0 + (len(token) // 8) * 0.04, pin_open=False)
+    assert out == [CardScanned(token, "scanner")]  # the S in the token did not skip the item
+
+
+def test_keys_typed_by_a_person_still_work():
+    from cinema.app.keys import KeyboardInput
+
+    kb = KeyboardInput()
+    out = kb.key(pygame.K_s, "s", 5.0, pin_open=False)
+    out += kb.key(pygame.K_RIGHT, "", 5.01, pin_open=False)  # arrows never wait
+    out += kb.poll(5.2, pin_open=False)
+    assert TeacherCommand(Command.NEXT) in out and TeacherCommand(Command.SKIP) in out
+    assert kb.key(pygame.K_4, "4", 6.0, pin_open=True) == []
+    assert kb.poll(6.5, pin_open=True) == [PinDigit("4")]
