@@ -131,8 +131,28 @@ def cmd_cards(args: argparse.Namespace) -> int:
     from cinema.cards.command import cards_main
 
     config = Path(args.config) if args.config else _default_config()
+    if args.rotate_key is not None:
+        _rotate_card_key(config, args.rotate_key)
     return cards_main(Path(args.roster), Path(args.output), config if config.exists() else None,
                       show_names=False if args.no_names else None)
+
+
+def _rotate_card_key(config_path: Path, grace_days: int) -> None:
+    """New cards get a new key; cards signed with the old one keep working for `grace_days`."""
+    from datetime import date
+
+    from cinema.cards.keys import rotate_keys
+    from cinema.config import ConfigError, load_kiosk_config
+
+    try:
+        keys = load_kiosk_config(config_path).cards.keys
+        rotate_keys(keys, date.today(), grace_days)
+    except ConfigError as exc:
+        raise UserError("; ".join(str(p) for p in exc.problems)) from None
+    except (OSError, ValueError) as exc:
+        raise UserError(f"the card key could not be changed: {exc}") from None
+    print(f"New card key in {keys}; old cards keep working for {grace_days} more day(s). "
+          "Copy the key file to every kiosk of the programme.")
 
 
 def cmd_scan(args: argparse.Namespace) -> int:
@@ -233,6 +253,8 @@ def build_parser() -> argparse.ArgumentParser:
     cards.add_argument("-o", "--output", required=True, metavar="cards.pdf")
     cards.add_argument("--config", help="kiosk config with the programme code and card key file")
     cards.add_argument("--no-names", action="store_true", help="print the picture only, not the first name")
+    cards.add_argument("--rotate-key", type=int, metavar="GRACE_DAYS",
+                       help="start a new card key first; cards with the old key still read for GRACE_DAYS days")
     cards.set_defaults(func=cmd_cards)
 
     scan = sub.add_parser("scan", help="read the QR cards in images; one JSON line per code")
