@@ -37,4 +37,7 @@ if [ "$want_tests" = 1 ]; then
 else
   .venv/bin/python -m pip install -q -e .
 fi
+# USB keypads need evdev, which compiles; the kiosk runs without it and says so if keypads are set.
+.venv/bin/python -m pip install -q -e ".[hid]" 2>/dev/null \
+  || echo "Note: USB keypads need the evdev package (it needs gcc and the Python headers to build)."
 echo "Ready: .venv/bin/cinema"
