@@ -271,6 +271,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+    from cinema.locale.runtime import language_from_environment, set_language
+
+    set_language(language_from_environment())
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):

@@ -45,3 +45,13 @@ def test_kiosk_shows_broken_content_on_screen_instead_of_crashing(project, tmp_p
 def test_unknown_command_options_give_usage_not_traceback():
     out = cinema("run", "--speed", "0", "--headless")
     assert out.returncode == 1 and "speed" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_check_speaks_the_technicians_language(project):
+    playlist = project / "playlists" / "e2e.yaml"
+    playlist.write_text(playlist.read_text().replace("type: break", "type: brake"))
+    env = dict(os.environ, CINEMA_LANGUAGE="ar")
+    out = cinema("check", "--config", str(project / "kiosk_config" / "default.yaml"), "--playlist", str(playlist),
+                 env=env)
+    assert out.returncode == 1
+    assert "غير صالح" in out.stdout and "e2e.yaml:" in out.stdout  # Arabic words, same file:line

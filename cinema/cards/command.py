@@ -5,8 +5,8 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass
 from datetime import date
-from gettext import gettext as _
-from gettext import ngettext
+from cinema.locale.runtime import gettext as _
+from cinema.locale.runtime import ngettext
 from pathlib import Path
 from typing import TextIO
 

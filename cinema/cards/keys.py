@@ -20,7 +20,7 @@ import json
 import secrets
 from dataclasses import dataclass
 from datetime import date, timedelta
-from gettext import gettext as _
+from cinema.locale.runtime import gettext as _
 from pathlib import Path
 
 from cinema.config.problems import ConfigError, Reporter

@@ -19,7 +19,7 @@ import io
 import math
 import unicodedata
 from dataclasses import dataclass
-from gettext import gettext as _
+from cinema.locale.runtime import gettext as _
 from pathlib import Path
 from typing import Iterable, Sequence
 

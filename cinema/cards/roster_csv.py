@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from gettext import gettext as _
+from cinema.locale.runtime import gettext as _
 from pathlib import Path
 
 from cinema.config.problems import ConfigError, Reporter, did_you_mean

@@ -8,7 +8,7 @@ name, otherwise the config file's own folder. So `kiosk_config/default.yaml` can
 
 from __future__ import annotations
 
-from gettext import gettext as _
+from cinema.locale.runtime import gettext as _
 from pathlib import Path
 
 from .models import CardsConfig, DevicesConfig, DisplayConfig, KioskConfig, PowerConfig

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from gettext import gettext as _
+from cinema.locale.runtime import gettext as _
 from pathlib import Path
 
 from .problems import did_you_mean, display_path

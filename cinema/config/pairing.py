@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import re
-from gettext import gettext as _
+from cinema.locale.runtime import gettext as _
 from pathlib import Path
 
 from cinema.devices.clickers.protocol import normalize_clicker

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from gettext import gettext as _
+from cinema.locale.runtime import gettext as _
 from dataclasses import replace
 from pathlib import Path
 

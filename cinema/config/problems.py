@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass
-from gettext import gettext as _
+from cinema.locale.runtime import gettext as _
 from pathlib import Path
 from typing import Iterable
 

@@ -10,7 +10,7 @@ import math
 import os
 import re
 from dataclasses import dataclass
-from gettext import gettext as _
+from cinema.locale.runtime import gettext as _
 from pathlib import Path
 from typing import Any, Protocol
 

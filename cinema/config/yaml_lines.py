@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from gettext import gettext as _
+from cinema.locale.runtime import gettext as _
 from pathlib import Path
 from typing import Any
 
