@@ -53,6 +53,7 @@ class Kiosk:
         self.out = out
         self.events: queue.Queue = queue.Queue()
         self._carry: list = []  # an event taken off the queue while sleeping
+        self._sim_waiting: list = []  # simulated teacher commands held for one tick
         self.pending: list[Record] = []  # records not yet on disk (disk full): retried every tick
         self.journal_failed = ""
         self.first_frame_logged = False
@@ -104,6 +105,7 @@ class Kiosk:
         self.keypads = None
         self.scanners: list = []
         self.camera = None
+        self.sim_camera = None
         if self.opts.simulate_class:
             from cinema.devices.simulated_class import SimulatedClass, demo_roster
 
@@ -195,6 +197,7 @@ class Kiosk:
         last_battery = -BATTERY_EVERY
         shots = 0
         video_shot_due = False
+        shot_scans = False
         start = time.monotonic()
         code = 0
         running = True
@@ -222,11 +225,7 @@ class Kiosk:
                     if reading is not None:
                         self.events.put(reading)
                 if self.sim is not None:
-                    for e in self.sim.step(self.engine.view()):
-                        if isinstance(e, ClickerPressed) and self.sim_receiver is not None:
-                            self.sim_receiver.press(e.clicker, e.key)  # through bytes and parser
-                        else:
-                            self.events.put(e)
+                    self._simulate()
                 if self.pending:
                     self._commit_records([])
             # Everything queued is handled, then its records are committed in one transaction
@@ -272,7 +271,10 @@ class Kiosk:
                     log.info("first frame drawn %.3f s after the process started", _since_process_start())
                 new_screen = last_view is None or (view.screen, view.item_number) != (last_view.screen,
                                                                                       last_view.item_number)
-                if self.opts.screenshots and (new_screen or (video_shot_due and frame is not None)):
+                scans_shot = (view.screen is Screen.ATTENDANCE and view.body.count == 3  # type: ignore[union-attr]
+                              and frame is not None and not shot_scans)
+                shot_scans = shot_scans or scans_shot  # once: the camera preview with cards being read
+                if self.opts.screenshots and (new_screen or scans_shot or (video_shot_due and frame is not None)):
                     # A video screen is saved again once its first frame is drawn.
                     video_shot_due = new_screen and view.screen is Screen.VIDEO and frame is None
                     shots += 1
@@ -295,6 +297,8 @@ class Kiosk:
             self.keypads.stop()
         for scanner in self.scanners:
             scanner.stop()
+        if self.sim_camera is not None:
+            self.sim_camera.close()
         if self.sim_receiver is not None:
             self.sim_receiver.close()
         if self.player is not None:
@@ -317,14 +321,24 @@ class Kiosk:
     def _start_scanners(self, config) -> list:
         """The webcam (cards for attendance, and turned cards as answers) and serial card scanners."""
         scanners: list = []
-        if config.devices.camera is not None:
+        camera = str(config.devices.camera) if config.devices.camera is not None else None
+        if camera is None and self.sim is not None:
+            # The simulated class walks past a pretend webcam: the real camera path reads them.
+            from cinema.devices.simulated_camera import URL, SimulatedCamera
+
+            roster = self.engine.roster
+            self.sim_camera = SimulatedCamera(roster.program, roster.keys[0],
+                                              [learner.learner_id for learner in roster.learners])
+            self.sim.cards_by_camera = self.sim_camera.start
+            camera = URL
+        if camera is not None:
             from cinema.devices.cards.answer_card import answer_for
             from cinema.devices.cards.camera import CameraScanner
 
             def seen(found) -> None:
                 self.events.put(CardsInView(tuple((f.text, answer_for(f.orientation_degrees)) for f in found)))
 
-            self.camera = CameraScanner(str(config.devices.camera), self.events.put, on_found=seen)
+            self.camera = CameraScanner(camera, self.events.put, on_found=seen)
             scanners.append(self.camera)
         for url in config.devices.scanners:
             from cinema.devices.cards.serial_scanner import SerialScanner
@@ -375,6 +389,26 @@ class Kiosk:
             log.error("clicker receivers: %s", exc)
             print(f"clicker receivers: {exc}", file=sys.stderr)
             return None
+
+    def _simulate(self) -> None:
+        """The simulated class's next events. Presses travel through the receiver thread, so the
+        simulated teacher's commands wait one tick: the room's answers are in before a close."""
+        for e in self._sim_waiting:
+            self.events.put(e)
+        self._sim_waiting = []
+        events = self.sim.step(self.engine.view())
+        pressed = False
+        for e in events:
+            if isinstance(e, ClickerPressed) and self.sim_receiver is not None:
+                self.sim_receiver.press(e.clicker, e.key)  # through bytes and parser
+                pressed = True
+        for e in events:
+            if isinstance(e, ClickerPressed) and self.sim_receiver is not None:
+                continue
+            if pressed and isinstance(e, TeacherCommand):
+                self._sim_waiting.append(e)
+            else:
+                self.events.put(e)
 
     def _sleep(self) -> None:
         """Sleep until a device event (the queue wakes us at once) or a short slice for keys.

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
+from typing import Callable
 
 from cinema.core.clock import Clock
 from cinema.core.events import CardScanned, ClickerPressed, Command, Event, TeacherCommand
@@ -47,6 +48,9 @@ class SimulatedClass:
     seed: int = 7
     late: int = 2  # children who arrive during the next item and scan late
     plans: list[_Plan] = field(default_factory=list)
+    # When set, the children show their cards to a (simulated) webcam instead: called once when
+    # the attendance screen appears; only the refused cards still come as direct scans.
+    cards_by_camera: Callable[[], None] | None = None
 
     def __post_init__(self) -> None:
         self.rng = random.Random(self.seed)
@@ -92,6 +96,10 @@ class SimulatedClass:
             self._scanned = True
             on_time = max(0, n - self.late)
             t = now + 0.5
+            if self.cards_by_camera is not None:
+                self.cards_by_camera()
+                self._late_done = True  # the camera keeps reading the late ones on later screens
+                on_time = 0
             for i in range(on_time):
                 t += self.rng.uniform(0.3, 1.0)
                 self.plans.append(_Plan(t, CardScanned(self._card(i))))
@@ -139,6 +147,9 @@ class SimulatedClass:
     def _teach(self, view: View, now: float) -> list[Event]:
         if self._teacher_due is None or now < self._teacher_due:
             return []
+        if (view.screen is Screen.ATTENDANCE and view.body.count < self.size - self.late  # type: ignore[union-attr]
+                and now < self._screen_since + 60):
+            return []  # the teacher waits for the class to file past
         self._teacher_due = None
         if view.screen is Screen.RESUME:
             return [TeacherCommand(Command.ACCEPT)]

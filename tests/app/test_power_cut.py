@@ -31,7 +31,7 @@ def test_a_whole_session_runs_headless_with_a_simulated_class(project):
     seen = [t["kind"] for t in traced]
     assert seen[0] == "session.started" and seen[-1] == "session.ended"
     assert seen.count("attendance.scanned") == 6  # the two late children are counted too
-    assert "answer.recorded" in seen and "checkin.recorded" in seen
+    assert "answer.recorded" in seen and "checkin.recorded" in seen, " ".join(seen)
     assert [t["seq"] for t in traced] == sorted(t["seq"] for t in traced)
 
 
