@@ -66,8 +66,10 @@ DEVICES_SCHEMA = Schema("devices", "Clicker receivers, card scanners and the cam
     Field("pairing", Nullable(FilePath()),
           "A CSV file pairing handsets to learners (columns clicker,learner_id and optionally team); "
           "null = pair on the pairing screen.", default=None),
-    Field("camera", Nullable(Number(minimum=0, maximum=63, integer=True)),
-          "Webcam number for scanning QR cards (0 = the first camera); null = no camera.", default=None),
+    Field("camera", Nullable(Text()),
+          "Webcam for scanning QR cards: a number (0 = the first camera), a device path such as "
+          "/dev/v4l/by-id/usb-...-video-index0 (stays right when cameras are plugged in another "
+          "order), or a video file; null = no camera.", default=None),
 ))
 
 CARDS_SCHEMA = Schema("cards", "Children's QR cards: the programme code and the key that signs them.", (
@@ -171,7 +173,7 @@ def read_kiosk_config(path: Path) -> tuple[KioskConfig | None, list[Problem]]:
         power=PowerConfig(warn_percent=float(power["warn_percent"]),
                           critical_percent=float(power["critical_percent"]), source=power["source"]),
         devices=DevicesConfig(clickers=tuple(devices["clickers"]), scanners=tuple(devices["scanners"]),
-                              camera=devices["camera"],
+                              camera=None if devices["camera"] is None else str(devices["camera"]),
                               teacher_clickers=_clicker_ids(devices["teacher_clickers"], root, report),
                               pairing=devices["pairing"],
                               keypads=tuple(devices["keypads"]), presenters=tuple(devices["presenters"])),

@@ -94,7 +94,7 @@ class PowerConfig:
 class DevicesConfig:
     clickers: tuple[str, ...] = ()  # port URLs or device paths
     scanners: tuple[str, ...] = ()
-    camera: int | None = None
+    camera: str | None = None  # "0", a device path, or a video file
     teacher_clickers: tuple[str, ...] = ()
     pairing: Path | None = None  # CSV: clicker,learner_id[,team]
     keypads: tuple[str, ...] = ()  # USB keypads (evdev device paths), one handset each

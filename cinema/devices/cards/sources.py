@@ -43,7 +43,9 @@ class OpenCVCamera:
         path = f"/dev/video{device}" if isinstance(device, int) else device
         if path.startswith("/dev/") and os.path.isdir("/dev") and not os.path.exists(path):
             raise CameraUnavailable(f"not plugged in ({path})")
-        backend = cv2.CAP_V4L2 if hasattr(cv2, "CAP_V4L2") else cv2.CAP_ANY
+        # A webcam through V4L2; anything else (a video file, a stream URL) through any backend.
+        is_webcam = isinstance(device, int) or path.startswith("/dev/")
+        backend = cv2.CAP_V4L2 if is_webcam and hasattr(cv2, "CAP_V4L2") else cv2.CAP_ANY
         cap = cv2.VideoCapture(device, backend)
         if not cap.isOpened():
             cap.release()
