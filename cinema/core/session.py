@@ -635,9 +635,14 @@ class SessionEngine:
             self._show_toast("Already marked")
             return []
         self.attendance.add(learner)
-        self._remember(ScanLine(self.roster.label(learner), True))
-        return [Record("attendance.scanned", {"learner_id": learner, "source": event.source,
-                                              "index": self.index}), PlaySound("scan_ok")]
+        payload = {"learner_id": learner, "source": event.source, "index": self.index}
+        if check.old_key:
+            # Still accepted during the grace period after a key change; the teacher should reprint it.
+            payload["old_key"] = True
+            self._remember(ScanLine(self.roster.label(learner), True, "Print a new card for this child"))
+        else:
+            self._remember(ScanLine(self.roster.label(learner), True))
+        return [Record("attendance.scanned", payload), PlaySound("scan_ok")]
 
     def _remember(self, line: ScanLine) -> None:
         self.recent.insert(0, line)

@@ -22,4 +22,5 @@ ENGINE_MESSAGES: tuple[str, ...] = (
     N_("Saved. Connect power."),
     N_("Battery low"),
     N_("Breathing exercise"),
+    N_("Print a new card for this child"),
 )

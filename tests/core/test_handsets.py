@@ -141,3 +141,16 @@ def test_cards_in_view_count_only_on_questions_that_take_card_answers():
     eng.handle(TeacherCommand(Command.SKIP))
     answers = records(eng.handle(seen), "answer.recorded")
     assert [(a["learner_id"], a["key"]) for a in answers] == [("L1", "B")]  # L2 held it at a slant
+
+
+def test_card_with_a_retired_key_is_accepted_and_flagged_for_reprint():
+    old, new = b"old", b"new"
+    roster = Roster("P1", (new, old), ROSTER.learners)
+    playlist = Playlist("p", "P", "en", (Item("attendance", "att"),))
+    eng = SessionEngine(playlist, FakeClock(), Options(), roster)
+    eng.start()
+    fx = eng.handle(CardScanned(make_token("P1", "L1", old)))
+    assert records(fx, "attendance.scanned")[0]["old_key"] is True
+    line = eng.view().body.recent[0]
+    assert line.accepted and line.msg == "Print a new card for this child"
+    assert "old_key" not in records(eng.handle(CardScanned(make_token("P1", "L2", new))), "attendance.scanned")[0]

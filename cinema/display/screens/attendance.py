@@ -53,8 +53,12 @@ def draw(c: Canvas, view: View, frame: pygame.Surface | None = None) -> None:
     words_w = list_col.width - mark_side - m.gap
     y = list_col.top
     for i, scan in enumerate(body.recent):
-        if scan.accepted:
+        if scan.accepted and not scan.msg:
             text, line_h = scan.label, name_h
+        elif scan.accepted:  # accepted with a word for the teacher (a card to reprint)
+            text = f"{scan.label} — {c._(scan.msg)}"
+            lines = len(c.text_renderer.wrap(text, words_w, m.min_text, c.rtl))
+            line_h = c.line_height(m.min_text) * min(2, lines)
         else:
             reason = c._(scan.msg) if scan.msg else c._("Card not recognised")
             text = f"{scan.label} — {reason}" if scan.label else reason
@@ -68,7 +72,10 @@ def draw(c: Canvas, view: View, frame: pygame.Surface | None = None) -> None:
         words = c.mirror(pygame.Rect(row.left + mark_side + m.gap, row.top, words_w, line_h), row)
         if scan.accepted:
             c.icon(f"scan.{i}.mark", mark, icons.tick, c.theme.good)
-            c.text(f"scan.{i}", text, words, m.body, valign="center", max_lines=1)
+            if scan.msg:
+                c.text(f"scan.{i}", text, words, m.min_text, valign="center", max_lines=2)
+            else:
+                c.text(f"scan.{i}", text, words, m.body, valign="center", max_lines=1)
         else:
             c.icon(f"scan.{i}.mark", mark, icons.cross, c.theme.bad)
             c.text(f"scan.{i}", text, words, m.min_text, valign="center", color=c.theme.bad, max_lines=2)
