@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cinema.core.events import (
-    CardsInView, ClickerPressed, DeviceChanged, Effect, PowerReading, Exit, MediaFailed, MediaFinished, MediaPosition, PauseMedia, PlayMedia, PlaySound,
-    PreloadMedia, Record, SeekMedia, StopMedia, TeacherCommand, Command, Tick,
+    CardsInView, ClickerPressed, Command, DeviceChanged, Effect, Exit, MediaFailed, MediaFinished, MediaPosition,
+    PauseMedia, PlayMedia, PlaySound, PowerReading, PreloadMedia, Record, SeekMedia, StopMedia, TeacherCommand, Tick,
 )
 from cinema.core.session import Options, SessionEngine, replay_point
 from cinema.core.view import ContentErrorBody, Screen, View
