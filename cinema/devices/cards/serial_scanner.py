@@ -114,13 +114,7 @@ class SerialScanner:
 
     def stop(self, timeout: float = 2.0) -> None:
         self._stop.set()
-        port = self._port
-        cancel = getattr(port, "cancel_read", None)
-        if cancel is not None:
-            try:
-                cancel()
-            except Exception:
-                pass
+        ports.cancel_read(self._port)
         if self._thread is not None:
             self._thread.join(timeout)
 

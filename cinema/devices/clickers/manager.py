@@ -410,13 +410,7 @@ class PortManager:
         with self._lock:
             links = list(self._links)
         for link in links:
-            port = link.port
-            cancel = getattr(port, "cancel_read", None)
-            if cancel is not None:
-                try:
-                    cancel()
-                except Exception:
-                    pass
+            ports.cancel_read(link.port)
         deadline = time.monotonic() + timeout
         threads = [link.thread for link in links] + ([self._scanner] if self._scanner else [])
         for t in threads:

@@ -87,6 +87,17 @@ def open_port(url: str, baudrate: int = 115200, timeout: float = READ_TIMEOUT) -
     return _registry.open(url, baudrate, timeout)
 
 
+def cancel_read(port: object) -> None:
+    """Wake a reader thread blocked in `port.read()` so it can see it should stop (best effort:
+    not every port type can, and a port closing under us may complain)."""
+    cancel = getattr(port, "cancel_read", None)
+    if cancel is not None:
+        try:
+            cancel()
+        except Exception:
+            pass
+
+
 def register_fake(url: str, factory: PortFactory) -> None:
     """Make `open_port(url)` return `factory(url)` (tests, simulators)."""
     _registry.register_fake(url, factory)
