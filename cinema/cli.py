@@ -108,23 +108,115 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_report(args: argparse.Namespace) -> int:
-    from cinema.reports.summary import ReportError, merge, read_journal, summarise
+def _card_keys(config_path: Path | None, keys_path: str | None) -> tuple[bytes, ...]:
+    """Every key in the programme's card key file (old ones too: they signed older bundles)."""
+    from cinema.cards.keys import read_key_file
+    from cinema.config import ConfigError, load_kiosk_config
 
+    if keys_path:
+        path = Path(keys_path)
+    else:
+        config_path = config_path or _default_config()
+        try:
+            path = load_kiosk_config(config_path).cards.keys
+        except ConfigError:
+            return ()
+        if not path.exists():
+            return ()
     try:
-        records = merge(list(read_journal(Path(p))) for p in args.inputs)
-    except ReportError as exc:
+        return tuple(k.key for k in read_key_file(path))
+    except ConfigError as exc:
+        raise UserError("; ".join(str(p) for p in exc.problems)) from None
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from cinema.config import ConfigError, load_kiosk_config
+    from cinema.journal.bundle import BundleError, export_bundle
+    from cinema.locale.runtime import gettext as _
+
+    config_path = Path(args.config) if args.config else _default_config()
+    journal = Path(args.journal) if args.journal else None
+    if journal is None:
+        try:
+            journal = load_kiosk_config(config_path).journal
+        except ConfigError as exc:
+            raise UserError("; ".join(str(p) for p in exc.problems)) from None
+    keys = _card_keys(config_path, args.keys)
+    try:
+        result = export_bundle(journal, Path(args.output), keys, everything=args.all)
+    except BundleError as exc:
         raise UserError(str(exc)) from None
+    print(_("Exported {n} records (numbers {first} to {last}) of kiosk {kiosk} to {path}.").format(
+        n=result.records, first=result.first_seq, last=result.last_seq, kiosk=result.kiosk_id, path=result.path))
+    if not result.signed:
+        print(_("Not signed: no card key file was found. The supervisor can see damage but not changes."),
+              file=sys.stderr)
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    import time
+
+    from cinema.locale.runtime import gettext as _
+    from cinema.reports.build import iter_records, report_from_paths
+    from cinema.reports.progress import ProgressBar
+
+    inputs = [Path(p) for p in args.inputs]
+    keys = _card_keys(Path(args.config) if args.config else None, args.keys)
     if args.records:
-        for rec in records:
+        for rec in iter_records(inputs, keys):
             sys.stdout.write(json.dumps(rec, ensure_ascii=False) + "\n")
         return 0
-    summary = summarise(records)
-    if args.json or not args.output:
-        print(json.dumps(summary, indent=2, ensure_ascii=False))
+    detail = bool(args.output or args.csv)
+    bar = ProgressBar(_("Reading records"))
+    report = report_from_paths(inputs, keys, detail=detail, now=time.time(), workers=args.workers, progress=bar)
+    bar.finish()
+    for info in report.sources:
+        if info.status in ("refused", "repeated", "unsigned"):
+            word = {"refused": _("refused"), "repeated": _("already given"), "unsigned": _("not signed")}[info.status]
+            print(f"{info.name}: {word}: {info.reason}", file=sys.stderr)
+    if not any(i.status in ("ok", "unsigned", "repeated") for i in report.sources):
+        raise UserError(_("no journal or bundle could be used"))
+    if args.json or not (args.output or args.csv or args.xapi):
+        print(json.dumps(report.as_json(), indent=1, ensure_ascii=False))
     if args.output:
-        raise UserError("the HTML report (-o) comes with the supervisor report; use --json or --records for now")
+        from cinema.reports.html import write_html
+
+        write_html(report, Path(args.output), args.language or _report_language())
+        print(_("Report written to {path}").format(path=args.output), file=sys.stderr)
+    if args.csv:
+        from cinema.reports.csv_out import write_csv
+
+        tables = write_csv(report, Path(args.csv))
+        print(_("{n} tables written to {path}").format(n=len(tables), path=args.csv), file=sys.stderr)
+    if args.xapi:
+        _send_xapi(args, inputs, keys)
     return 0
+
+
+def _report_language() -> str:
+    from cinema.locale.runtime import language_from_environment
+
+    return language_from_environment() or "en"
+
+
+def _send_xapi(args: argparse.Namespace, inputs: list[Path], keys: tuple[bytes, ...]) -> None:
+    from cinema.locale.runtime import gettext as _
+    from cinema.reports import xapi
+    from cinema.reports.build import iter_records
+
+    statements = xapi.statements(iter_records(inputs, keys))
+    try:
+        if xapi.is_url(args.xapi):
+            auth = xapi.parse_auth(args.xapi_auth, os.environ)
+            result = xapi.send(statements, args.xapi, auth)
+            print(_("xAPI: {sent} statements sent to {url} ({dup} were already there)").format(
+                sent=result.sent, url=args.xapi, dup=result.duplicates), file=sys.stderr)
+        else:
+            n = xapi.write_jsonl(statements, Path(args.xapi))
+            print(_("xAPI: {n} statements written to {path}").format(n=n, path=args.xapi), file=sys.stderr)
+    except xapi.XapiError as exc:
+        raise UserError(str(exc)) from None
 
 
 def cmd_cards(args: argparse.Namespace) -> int:
@@ -179,12 +271,6 @@ def cmd_devices(args: argparse.Namespace) -> int:
     return main_devices(args)
 
 
-def cmd_later(name: str, issue: int):
-    def run(args: argparse.Namespace) -> int:
-        raise UserError(f"`cinema {name}` is not built yet (issue #{issue})")
-    return run
-
-
 def _write_atomic(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
@@ -232,14 +318,29 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--playlist", help="check only this playlist")
     check.set_defaults(func=cmd_check)
 
-    report = sub.add_parser("report", help="summarise journals (and bundles)")
+    report = sub.add_parser("report", help="merge bundles and journals into one report (HTML, JSON, CSV, xAPI)")
     report.add_argument("inputs", nargs="+", metavar="BUNDLE_OR_JOURNAL")
-    report.add_argument("-o", "--output", help="HTML report file")
+    report.add_argument("-o", "--output", metavar="report.html", help="write the HTML report here")
     report.add_argument("--json", action="store_true", help="print the summary as JSON")
     report.add_argument("--records", action="store_true", help="print every record as a JSON line")
-    report.add_argument("--csv", metavar="DIR")
-    report.add_argument("--xapi", metavar="FILE_OR_URL")
+    report.add_argument("--csv", metavar="DIR", help="write one CSV file per table into DIR")
+    report.add_argument("--xapi", metavar="FILE_OR_URL", help="xAPI statements: a .jsonl file or an LRS URL")
+    report.add_argument("--xapi-auth", metavar="USER:PASS", help="LRS login (or set CINEMA_XAPI_AUTH)")
+    report.add_argument("--keys", metavar="FILE", help="the programme's card key file, to check bundle signatures"
+                        " (default: the one in the kiosk config)")
+    report.add_argument("--config", help="kiosk config naming the card key file")
+    report.add_argument("--language", help="language of the HTML report (default: from CINEMA_LANGUAGE or LANG)")
+    report.add_argument("--workers", type=int, default=None, help=argparse.SUPPRESS)
     report.set_defaults(func=cmd_report)
+
+    export = sub.add_parser("export", help="write the journal's new records to one bundle file for the supervisor")
+    export.add_argument("-o", "--output", required=True, metavar="BUNDLE",
+                        help="bundle file, or a folder (e.g. the USB stick) to write it into")
+    export.add_argument("--journal", help="journal file (default: the config's)")
+    export.add_argument("--config", help="kiosk config (default: kiosk_config/default.yaml)")
+    export.add_argument("--all", action="store_true", help="export every record, not only those since the last export")
+    export.add_argument("--keys", metavar="FILE", help="card key file to sign with (default: the config's)")
+    export.set_defaults(func=cmd_export)
 
     devices = sub.add_parser("devices", help="list receivers, input devices, cameras, batteries")
     devices.add_argument("--listen", metavar="PORT", help="print each press from this port (or auto) as JSON")
@@ -262,10 +363,6 @@ def build_parser() -> argparse.ArgumentParser:
     scan.add_argument("--config", help="kiosk config with the programme code and card key file")
     scan.set_defaults(func=cmd_scan)
 
-    for name, issue in (("export", 5),):
-        p = sub.add_parser(name, help=f"(coming: issue #{issue})")
-        p.add_argument("rest", nargs=argparse.REMAINDER)
-        p.set_defaults(func=cmd_later(name, issue))
     return parser
 
 

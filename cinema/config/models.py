@@ -66,6 +66,7 @@ class Playlist:
     language: str
     items: tuple[Item, ...]
     source: Path | None = None
+    subject: str | None = None  # e.g. "science": the supervisor's report groups lessons by it
 
     def index_of(self, item_id: str) -> int | None:
         for i, item in enumerate(self.items):

@@ -73,6 +73,9 @@ PLAYLIST_SCHEMA = Schema("playlist", "One lesson: its items in the order they ar
                            pattern_hint="use a language code such as en, ar, uk, fr, pt, es"),
           "The language of the lesson (en, ar, uk, ...): sets text direction and the kiosk's words.",
           default="en"),
+    Field("subject", Nullable(Text()),
+          "What the lesson teaches (e.g. science, reading, health): the supervisor's report shows which "
+          "subjects each child has covered. Left out: no subject.", default=None),
     Field("items", Raw(), "The items, in order; each starts with \"- type: ...\".", required=True),
 ))
 
@@ -104,7 +107,8 @@ def read_playlist(path: Path, activities: dict[str, Activity], *,
     if isinstance(v["items"], Node):
         items = _read_items(v["items"], activities, ctx, check_media)
     playlist = Playlist(id=v["id"] or path.stem, title=v["title"] or "", language=v["language"],
-                        items=tuple(items), source=path)
+                        items=tuple(items), source=path,
+                        subject=v["subject"])
     return playlist, report.problems
 
 

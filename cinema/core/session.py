@@ -168,7 +168,8 @@ class SessionEngine:
 
     def _started_record(self) -> Record:
         return Record("session.started", {"playlist": self.playlist.id, "title": self.playlist.title,
-                                          "language": self.playlist.language, "items": len(self.playlist.items)})
+                                          "subject": self.playlist.subject, "language": self.playlist.language,
+                                          "items": len(self.playlist.items)})
 
     def offer_resume(self, point: ResumePoint) -> list[Effect]:
         """Show the resume offer; ACCEPT resumes, DECLINE starts a new session."""
@@ -362,7 +363,7 @@ class SessionEngine:
         return [Record("question.closed", {
             "index": self.index, "item": item.id, "activity": item.activity.id,
             "question": self.state.question, "answered": box.answered, "tally": box.tally(),
-            "correct": box.question.correct,
+            "correct": box.question.correct, "prompt": box.question.prompt,
         })]
 
     # ---- teacher commands -----------------------------------------------
@@ -536,23 +537,23 @@ class SessionEngine:
             return self._pair(event.clicker)
         if item.type == "activity" and self.state.box is not None and not self.state.results:
             box = self.state.box
-            first = event.clicker not in box.answers
-            if not box.answer(event.clicker, event.key):
-                return []
-            if first:
+            previous = box.answers.get(event.clicker)
+            if previous == event.key.upper() or not box.answer(event.clicker, event.key):
+                return []  # pressing the same key again changes nothing
+            if previous is None:
                 self.answers += 1
             assert item.activity is not None
             payload = self._answer(item, event.clicker, event.key, self.handsets.learner(event.clicker))
             payload["clicker"] = event.clicker
-            return [Record("answer.recorded", payload)]
+            return [self._answer_record(payload, previous)]
         if item.type == "checkin" and self.state.checkin is not None and not self.state.results:
             vote = self.state.checkin.vote(event.clicker, event.key)
             if vote is None:
                 return []
             face, previous = vote
             # The handset id is dropped here: only the face reaches the journal.
-            return [Record("checkin.recorded", {"index": self.index, "item": item.id, "face": face,
-                                                "replaces": previous})]
+            kind = "checkin.recorded" if previous is None else "checkin.changed"
+            return [Record(kind, {"index": self.index, "item": item.id, "face": face, "replaces": previous})]
         return []
 
     def _cards_in_view(self, event: CardsInView) -> list[Effect]:
@@ -578,14 +579,22 @@ class SessionEngine:
         assert learner is not None and item.activity is not None
         box = self.state.box
         voter = f"card:{learner}"
-        first = voter not in box.answers
-        if box.answers.get(voter) == event.key.upper() or not box.answer(voter, event.key):
+        previous = box.answers.get(voter)
+        if previous == event.key.upper() or not box.answer(voter, event.key):
             return []  # the camera sees the same card many times a second: only changes count
-        if first:
+        if previous is None:
             self.answers += 1
         payload = self._answer(item, voter, event.key, learner)
         payload.update(clicker=None, via="card")
-        return [Record("answer.recorded", payload)]
+        return [self._answer_record(payload, previous)]
+
+    @staticmethod
+    def _answer_record(payload: dict, previous: str | None) -> Record:
+        # A changed answer is its own kind, so that reports count answers from the kind index
+        # without reading every payload; the last answer of a voter is the one that counts.
+        if previous is None:
+            return Record("answer.recorded", payload)
+        return Record("answer.changed", dict(payload, replaces=previous))
 
     def _answer(self, item: Item, voter: str, key: str, learner: str | None) -> dict:
         """The answer.recorded payload: what was answered, right or not, by whom (if paired), team."""

@@ -11,7 +11,7 @@ from typing import Any, Iterator
 
 from cinema.core.events import Record
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 MIGRATIONS: dict[int, str] = {
     1: """
@@ -34,6 +34,11 @@ MIGRATIONS: dict[int, str] = {
         position REAL NOT NULL,
         saved_mono REAL NOT NULL
     );
+    """,
+    # Reports count records per session and kind from this index alone, without reading payloads:
+    # a year of a programme (millions of records) is summarised in seconds.
+    2: """
+    CREATE INDEX records_session_kind ON records(session_id, kind);
     """,
 }
 
@@ -110,6 +115,26 @@ class Journal:
     def _set_meta(self, key: str, value: str) -> str:
         self._db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (key, value))
         return value
+
+    def meta(self, key: str) -> str | None:
+        """A setting kept in the journal itself (kiosk id, what was last exported)."""
+        try:
+            return self._meta(key)
+        except sqlite3.Error as exc:
+            raise JournalError(_explain(exc)) from exc
+
+    def set_meta(self, key: str, value: str) -> None:
+        try:
+            self._set_meta(key, value)
+        except sqlite3.Error as exc:
+            raise JournalError(_explain(exc)) from exc
+
+    def last_seq(self) -> int:
+        return self._db.execute("SELECT COALESCE(MAX(seq), 0) FROM records").fetchone()[0]
+
+    def connection(self) -> sqlite3.Connection:
+        """The open database, for copying records out (export) in SQLite's own code."""
+        return self._db
 
     # ---- writing ----------------------------------------------------------
 

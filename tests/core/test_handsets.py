@@ -122,8 +122,8 @@ def test_answer_by_card_one_per_learner_last_wins_repeats_ignored():
     first = records(eng.handle(CardAnswer(token, "A")), "answer.recorded")
     assert first[0]["learner_id"] == "L4" and first[0]["via"] == "card" and first[0]["correct"] is False
     assert eng.handle(CardAnswer(token, "A")) == []  # seen again in the next frame: nothing new
-    changed = records(eng.handle(CardAnswer(token, "B")), "answer.recorded")
-    assert changed[0]["correct"] is True
+    changed = records(eng.handle(CardAnswer(token, "B")), "answer.changed")
+    assert changed[0]["correct"] is True and changed[0]["replaces"] == "A"
     assert eng.handle(CardAnswer(make_token("OTHER", "L4", KEY), "A")) == []  # not our card
     assert eng.view().body.answered == 1
 

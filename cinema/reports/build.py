@@ -1,0 +1,476 @@
+"""Build the supervisor's Report from merged sources, one kiosk at a time, in bounded memory.
+
+Speed comes from letting SQLite count: records per session and kind come from the
+(session_id, kind) index without reading a payload; only the records a report shows one by one
+(sessions, items, attendance, check-ins, power and device events, and in a full report the
+answers) are read and parsed. Kiosks are independent, so they are read in parallel processes.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+from cinema.locale.runtime import gettext as _
+from cinema.reports.merge import Plan, Segment, plan_merge
+from cinema.reports.model import (CheckinRow, EventRow, ItemRow, KioskRow, LearnerRow, QuestionRow, Report,
+                                  SessionRow, SourceInfo, TOTAL_FIELDS)
+from cinema.reports.sources import Source, connect, open_sources
+
+# Records shown one by one (everything but answers, attendance and check-in votes, which are many).
+STRUCTURE_KINDS = (
+    "session.started", "session.resumed", "session.ended", "session.abandoned",
+    "item.started", "item.ended", "item.skipped", "item.failed",
+    "question.closed", "checkin.closed", "checkin.calm_accepted",
+    "power.reading", "power.action", "device.connected", "device.lost",
+    "attendance.refused", "error", "export.made",
+)
+EVENT_KINDS = ("item.failed", "power.action", "device.connected", "device.lost", "attendance.refused", "error",
+               "session.abandoned", "export.made")
+ANSWER_KINDS = ("answer.recorded", "answer.changed")
+CHECKIN_KINDS = ("checkin.recorded", "checkin.changed")
+MAX_EVENTS = 5000  # events listed one by one in a report; all are counted
+EARLIEST_PLAUSIBLE = 1577836800.0  # 2020-01-01: a laptop clock before this has been reset
+Progress = Callable[[int, int], None]  # (records done, records in all)
+
+
+# ---- one kiosk ----------------------------------------------------------------------
+
+
+@dataclass
+class KioskPart:
+    """What one kiosk contributes; learners and questions are added up across kiosks afterwards."""
+
+    row: KioskRow
+    sessions: list[SessionRow] = field(default_factory=list)
+    checkins: list[CheckinRow] = field(default_factory=list)
+    events: list[EventRow] = field(default_factory=list)
+    events_total: dict[str, int] = field(default_factory=dict)
+    learners: dict[str, LearnerRow] = field(default_factory=dict)
+    questions: dict[tuple[str, int], QuestionRow] = field(default_factory=dict)
+    totals: dict[str, int] = field(default_factory=lambda: {k: 0 for k in TOTAL_FIELDS})
+
+
+def _where(seg: Segment) -> tuple[str, tuple]:
+    # Filtering by kiosk id would make SQLite read every row; only needed in a mixed file.
+    if seg.other_kiosks:
+        return "seq BETWEEN ? AND ? AND kiosk_id = ?", (seg.lo, seg.hi, seg.kiosk_id)
+    return "seq BETWEEN ? AND ?", (seg.lo, seg.hi)
+
+
+def _rows(db: sqlite3.Connection, kinds: tuple[str, ...], seg: Segment) -> list[tuple]:
+    marks = ",".join("?" * len(kinds))
+    where, args = _where(seg)
+    rows = db.execute(f"SELECT seq, session_id, wall, mono, kind, payload FROM records INDEXED BY records_kind"
+                      f" WHERE kind IN ({marks}) AND {where}", (*kinds, *args)).fetchall()
+    rows.sort()
+    return rows
+
+
+def _has_index(db: sqlite3.Connection, name: str) -> bool:
+    return db.execute("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?", (name,)).fetchone() is not None
+
+
+def _payload(text: str) -> dict[str, Any]:
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+class _KioskScan:
+    def __init__(self, label: str, detail: bool, now: float) -> None:
+        self.part = KioskPart(KioskRow(label))
+        self.detail = detail
+        self.now = now
+        self.sessions: dict[str, SessionRow] = {}
+        self.item_rows: dict[str, dict[int, ItemRow]] = {}  # session -> item index -> latest row
+        self.run_start: dict[str, float] = {}  # session -> monotonic time its current run started
+        self.run_last: dict[str, float] = {}
+        self.checkin_rows: dict[tuple[str, int], CheckinRow] = {}
+        self.present: dict[str, set[str]] = {}
+        self.last_wall: float | None = None
+
+    def session(self, sid: str, seq: int) -> SessionRow:
+        row = self.sessions.get(sid)
+        if row is None:
+            label = self.part.row.kiosk_id
+            row = self.sessions[sid] = SessionRow(f"{label}/{sid}", label, sid, seq, seq)
+            self.part.sessions.append(row)
+        return row
+
+    # -- counting from the index --
+
+    def count(self, db: sqlite3.Connection, seg: Segment) -> None:
+        totals = self.part.totals
+        where, args = _where(seg)
+        # Journals older than schema 2 lack the index (a kiosk adds it when it next starts).
+        hint = "INDEXED BY records_session_kind" if _has_index(db, "records_session_kind") else ""
+        for sid, kind, n, lo, hi in db.execute(
+                f"SELECT session_id, kind, COUNT(*), MIN(seq), MAX(seq) FROM records {hint}"
+                f" WHERE {where} GROUP BY session_id, kind", args):
+            totals["records"] += n
+            if not sid:
+                continue  # records of no session (exports)
+            row = self.session(sid, lo)
+            row.first_seq, row.last_seq = min(row.first_seq, lo), max(row.last_seq, hi)
+            if kind == "answer.recorded":
+                row.answers += n
+                totals["answers"] += n
+            elif kind == "checkin.recorded":
+                row.checkins += n
+                totals["checkins"] += n
+            elif kind == "item.ended":
+                row.items_played += n
+                totals["items_played"] += n
+            elif kind == "item.failed":
+                row.items_failed += n
+                totals["items_failed"] += n
+            elif kind == "item.skipped":
+                row.items_skipped += n
+
+    # -- records read one by one --
+
+    def structure(self, rows: list[tuple]) -> None:
+        for seq, sid, wall, mono, kind, text in rows:
+            p = _payload(text)
+            if kind in EVENT_KINDS:
+                self.event(seq, sid, wall, kind, p)
+            if not sid:
+                continue
+            s = self.session(sid, seq)
+            if sid in self.run_start:
+                self.run_last[sid] = mono
+            if kind == "session.started":
+                s.playlist, s.title, s.subject = p.get("playlist"), p.get("title"), p.get("subject")
+                s.language, s.started_wall = p.get("language"), wall
+                s.clock_suspect = self._suspect(wall)
+                self._new_run(s, mono)
+            elif kind == "session.resumed":
+                s.resumed += 1
+                self._new_run(s, mono)
+            elif kind == "session.ended":
+                s.outcome = "completed" if p.get("reason") == "completed" else "ended"
+                s.ended_wall = wall
+                self._close_run(sid)
+            elif kind == "session.abandoned":
+                old = self.sessions.get(str(p.get("session")))
+                if old is not None and old.outcome == "unfinished":
+                    old.outcome = "abandoned"
+            elif kind == "item.started":
+                item = ItemRow(int(p.get("index", -1)), str(p.get("item", "")), str(p.get("title") or ""),
+                               str(p.get("type", "")), "started")
+                s.items.append(item)
+                self.item_rows.setdefault(sid, {})[item.index] = item
+            elif kind in ("item.ended", "item.skipped", "item.failed"):
+                item = self.item_rows.get(sid, {}).get(int(p.get("index", -1)))
+                if item is not None:
+                    item.status = {"item.ended": "played", "item.skipped": "skipped"}.get(kind, "failed")
+                    item.seconds = p.get("seconds")
+                    item.reason = str(p.get("reason") or "") if kind == "item.failed" else ""
+            elif kind == "question.closed":
+                q = self.question(str(p.get("activity", "")), int(p.get("question", 0)))
+                q.asked += 1
+                q.prompt = q.prompt or str(p.get("prompt") or "")
+                q.correct_key = p.get("correct") if q.correct_key is None else q.correct_key
+                if not self.detail:  # a full report counts the answers themselves
+                    q.answered += int(p.get("answered", 0))
+                    for key, n in (p.get("tally") or {}).items():
+                        q.tally[key] = q.tally.get(key, 0) + int(n)
+                        if key == p.get("correct"):
+                            q.right += int(n)
+            elif kind == "checkin.closed":
+                row = self.checkin(s, int(p.get("index", -1)), seq, wall)
+                row.offer_calm = bool(p.get("offer_calm"))
+            elif kind == "checkin.calm_accepted":
+                row = self.checkin(s, int(p.get("index", -1)), seq, wall)
+                row.calm_accepted = True
+            elif kind == "power.reading":
+                pct = p.get("percent")
+                if isinstance(pct, (int, float)):
+                    s.min_battery = pct if s.min_battery is None else min(s.min_battery, pct)
+
+    def _suspect(self, wall: float) -> bool:
+        # Wall clocks on these laptops are often wrong: a reset clock, one in the future, or one
+        # that runs backwards against the sequence numbers.
+        bad = wall < EARLIEST_PLAUSIBLE or wall > self.now + 2 * 86400 or (
+            self.last_wall is not None and wall < self.last_wall - 300)
+        self.last_wall = wall if self.last_wall is None else max(self.last_wall, wall)
+        return bad
+
+    def _new_run(self, s: SessionRow, mono: float) -> None:
+        self._close_run(s.session_id)
+        self.run_start[s.session_id] = self.run_last[s.session_id] = mono
+
+    def _close_run(self, sid: str) -> None:
+        if sid in self.run_start:
+            start, last = self.run_start.pop(sid), self.run_last.pop(sid)
+            if last >= start:
+                self.sessions[sid].minutes += (last - start) / 60.0
+
+    def event(self, seq: int, sid: str, wall: float, kind: str, p: dict) -> None:
+        total = self.part.events_total
+        total[kind] = total.get(kind, 0) + 1
+        if len(self.part.events) >= MAX_EVENTS:
+            return
+        if kind == "item.failed":
+            detail = f"{p.get('item', '')}: {p.get('reason', '')}"
+        elif kind in ("device.connected", "device.lost"):
+            detail = f"{p.get('device', '')} {p.get('detail') or ''}".strip()
+        elif kind == "power.action":
+            detail = " ".join(f"{k}={p[k]}" for k in ("action", "percent", "minutes_left") if p.get(k) is not None)
+        elif kind == "attendance.refused":
+            detail = str(p.get("reason", ""))
+        elif kind == "export.made":
+            detail = f"{p.get('first_seq', '')}–{p.get('last_seq', '')}"
+        else:
+            detail = json.dumps(p, ensure_ascii=False)[:200]
+        key = f"{self.part.row.kiosk_id}/{sid}" if sid else None
+        self.part.events.append(EventRow(self.part.row.kiosk_id, key, seq, wall, kind, detail))
+
+    def question(self, activity: str, index: int) -> QuestionRow:
+        key = (activity, index)
+        q = self.part.questions.get(key)
+        if q is None:
+            q = self.part.questions[key] = QuestionRow(activity, index)
+        return q
+
+    def checkin(self, s: SessionRow, index: int, seq: int, wall: float) -> CheckinRow:
+        key = (s.session_id, index)
+        row = self.checkin_rows.get(key)
+        if row is None:
+            row = self.checkin_rows[key] = CheckinRow(s.key, s.kiosk_id, seq, wall, s.clock_suspect)
+            self.part.checkins.append(row)
+        return row
+
+    def learner(self, learner_id: str) -> LearnerRow:
+        row = self.part.learners.get(learner_id)
+        if row is None:
+            row = self.part.learners[learner_id] = LearnerRow(learner_id, kiosks=[self.part.row.kiosk_id])
+        return row
+
+    def attendance(self, rows: list[tuple]) -> None:
+        for seq, sid, _wall, _mono, _kind, text in rows:
+            learner = _payload(text).get("learner_id")
+            if not sid or not isinstance(learner, str):
+                continue
+            present = self.present.setdefault(sid, set())
+            if learner in present:
+                continue
+            present.add(learner)
+            s = self.session(sid, seq)
+            s.learners.append(learner)
+            s.attendance += 1
+            self.part.totals["attendance"] += 1
+
+    def checkin_votes(self, rows: list[tuple]) -> None:
+        for seq, sid, wall, _mono, _kind, text in rows:
+            p = _payload(text)
+            if not sid:
+                continue
+            row = self.checkin(self.session(sid, seq), int(p.get("index", -1)), seq, wall)
+            face, old = p.get("face"), p.get("replaces")
+            if isinstance(face, int) and 1 <= face <= 5:
+                row.counts[face - 1] += 1
+            if isinstance(old, int) and 1 <= old <= 5 and row.counts[old - 1] > 0:
+                row.counts[old - 1] -= 1
+
+    def answers(self, rows: list[tuple]) -> None:
+        """Last answer per voter and question wins; learners are credited only when known."""
+        final: dict[tuple, dict] = {}
+        for seq, sid, _wall, _mono, _kind, text in rows:
+            p = _payload(text)
+            voter = p.get("clicker") or f"card:{p.get('learner_id')}"
+            final[(sid, p.get("index"), p.get("question"), voter)] = p  # rows are in sequence order
+        for (sid, _index, question, _voter), p in final.items():
+            activity = str(p.get("activity", ""))
+            q = self.question(activity, int(question or 0))
+            key = str(p.get("key", ""))
+            q.tally[key] = q.tally.get(key, 0) + 1
+            q.answered += 1
+            right = p.get("correct") is True
+            q.right += right
+            if sid in self.sessions:
+                self.sessions[sid].correct += right
+            learner = p.get("learner_id")
+            if isinstance(learner, str):
+                row = self.learner(learner)
+                row.answered += 1
+                row.correct += right
+                scores = row.quizzes.setdefault(activity, [0, 0])
+                scores[0] += 1
+                scores[1] += right
+
+    def finish(self) -> KioskPart:
+        for sid in list(self.run_start):
+            self._close_run(sid)
+        part, row = self.part, self.part.row
+        part.sessions.sort(key=lambda s: s.first_seq)
+        started = [s for s in part.sessions if s.started_wall is not None]
+        row.sessions = len(started)
+        part.totals["sessions"] = len(started)
+        row.clock_suspect = sum(s.clock_suspect for s in started)
+        walls = [s.started_wall for s in started if not s.clock_suspect]
+        row.first_wall, row.last_wall = (min(walls), max(walls)) if walls else (None, None)
+        for s in part.sessions:
+            s.minutes = round(s.minutes, 1)
+            for learner in s.learners:
+                lr = self.learner(learner)
+                lr.sessions.append(s.key)
+                if s.title and s.title not in lr.lessons:
+                    lr.lessons.append(s.title)
+                if s.subject:
+                    lr.subjects[s.subject] = lr.subjects.get(s.subject, 0) + 1
+        return part
+
+
+def scan_kiosk(label: str, segments: list[Segment], detail: bool, now: float) -> KioskPart:
+    """Everything one kiosk contributes, read from its segments in sequence order."""
+    scan = _KioskScan(label, detail, now)
+    row = scan.part.row
+    row.first_seq, row.last_seq = segments[0].lo, segments[-1].hi
+    row.records = sum(s.size for s in segments)
+    for seg in segments:  # in sequence order: sessions may run across two bundles
+        db = connect(seg.db_path)
+        try:
+            scan.count(db, seg)
+            scan.structure(_rows(db, STRUCTURE_KINDS, seg))
+            scan.attendance(_rows(db, ("attendance.scanned",), seg))
+            scan.checkin_votes(_rows(db, CHECKIN_KINDS, seg))
+            if detail:
+                scan.answers(_rows(db, ANSWER_KINDS, seg))
+        finally:
+            db.close()
+    return scan.finish()
+
+
+# ---- all kiosks ----------------------------------------------------------------------
+
+
+def _scan_all(plan: Plan, detail: bool, now: float, workers: int, progress: Progress | None) -> Iterator[KioskPart]:
+    total, done = plan.records, 0
+    jobs = list(plan.kiosks.items())
+    if progress:
+        progress(0, total)
+    if workers <= 1 or len(jobs) <= 1:
+        for label, segs in jobs:
+            yield scan_kiosk(label, segs, detail, now)
+            done += sum(s.size for s in segs)
+            if progress:
+                progress(done, total)
+        return
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        futures = [(pool.submit(scan_kiosk, label, segs, detail, now), sum(s.size for s in segs))
+                   for label, segs in jobs]
+        for future, size in futures:  # in kiosk order, so the report is the same every time
+            yield future.result()
+            done += size
+            if progress:
+                progress(done, total)
+
+
+def build_report(sources: list[Source], infos: list[SourceInfo], *, detail: bool = True, now: float,
+                 workers: int | None = None, progress: Progress | None = None) -> Report:
+    plan = plan_merge(sources)
+    report = Report(generated=now, sources=infos, problems=list(plan.problems))
+    learners: dict[str, LearnerRow] = {}
+    questions: dict[tuple[str, int], QuestionRow] = {}
+    if workers is None:
+        workers = min(os.cpu_count() or 1, 4) if plan.records > 200_000 else 1
+    for part in _scan_all(plan, detail, now, workers, progress):
+        gaps = plan.missing.get(part.row.kiosk_id, [])
+        part.row.missing_seqs = sum(b - a + 1 for a, b in gaps)
+        report.kiosks.append(part.row)
+        report.sessions.extend(part.sessions)
+        report.checkins.extend(part.checkins)
+        room = MAX_EVENTS - len(report.events)
+        report.events.extend(part.events[:max(room, 0)])
+        for kind, n in part.events_total.items():
+            report.events_total[kind] = report.events_total.get(kind, 0) + n
+        for k, v in part.totals.items():
+            report.totals[k] += v
+        for lid, row in part.learners.items():
+            _add_learner(learners, row)
+        for key, q in part.questions.items():
+            _add_question(questions, key, q)
+    report.learners = [learners[k] for k in sorted(learners)]
+    report.questions = [questions[k] for k in sorted(questions)]
+    unsigned = [i.name for i in infos if i.status == "unsigned"]
+    if unsigned:
+        report.problems.append(_("Not checked for changes (no signature check): {files}.").format(
+            files=", ".join(unsigned)))
+    suspect = sum(k.clock_suspect for k in report.kiosks)
+    if suspect:
+        report.problems.append(_("{n} session(s) have a laptop clock that looks wrong; they are kept in the "
+                                 "order the kiosk recorded them.").format(n=suspect))
+    return report
+
+
+def _add_learner(into: dict[str, LearnerRow], row: LearnerRow) -> None:
+    have = into.get(row.learner_id)
+    if have is None:
+        into[row.learner_id] = row
+        return
+    have.kiosks += [k for k in row.kiosks if k not in have.kiosks]
+    have.sessions += row.sessions
+    have.lessons += [t for t in row.lessons if t not in have.lessons]
+    for subject, n in row.subjects.items():
+        have.subjects[subject] = have.subjects.get(subject, 0) + n
+    have.answered += row.answered
+    have.correct += row.correct
+    for activity, (a, c) in row.quizzes.items():
+        scores = have.quizzes.setdefault(activity, [0, 0])
+        scores[0] += a
+        scores[1] += c
+
+
+def _add_question(into: dict[tuple[str, int], QuestionRow], key: tuple[str, int], q: QuestionRow) -> None:
+    have = into.get(key)
+    if have is None:
+        into[key] = q
+        return
+    have.prompt = have.prompt or q.prompt
+    have.correct_key = have.correct_key if have.correct_key is not None else q.correct_key
+    have.asked += q.asked
+    have.answered += q.answered
+    have.right += q.right
+    for k, n in q.tally.items():
+        have.tally[k] = have.tally.get(k, 0) + n
+
+
+def report_from_paths(paths: list[Path], card_keys: tuple[bytes, ...] = (), *, detail: bool = True, now: float,
+                      workers: int | None = None, progress: Progress | None = None) -> Report:
+    """Open, check, merge and report: the whole of `cinema report` but the output."""
+    sources, infos = open_sources([Path(p) for p in paths], card_keys)
+    try:
+        return build_report(sources, infos, detail=detail, now=now, workers=workers, progress=progress)
+    finally:
+        for s in sources:
+            s.close()
+
+
+def iter_records(paths: list[Path], card_keys: tuple[bytes, ...] = ()) -> Iterator[dict[str, Any]]:
+    """Every record once, per kiosk in sequence order (`cinema report --records`), streamed."""
+    sources, _infos = open_sources([Path(p) for p in paths], card_keys)
+    try:
+        plan = plan_merge(sources)
+        for segs in plan.kiosks.values():
+            for seg in segs:
+                db = connect(seg.db_path)
+                try:
+                    for seq, rid, kiosk, session, wall, mono, kind, payload in db.execute(
+                            "SELECT seq, id, kiosk_id, session_id, wall, mono, kind, payload FROM records"
+                            " WHERE seq BETWEEN ? AND ? AND kiosk_id = ? ORDER BY seq", (seg.lo, seg.hi, seg.kiosk_id)):
+                        yield {"id": rid, "seq": seq, "kiosk_id": kiosk, "session_id": session, "wall": wall,
+                               "mono": mono, "kind": kind, "payload": _payload(payload)}
+                finally:
+                    db.close()
+    finally:
+        for s in sources:
+            s.close()

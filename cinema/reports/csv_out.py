@@ -1,0 +1,118 @@
+"""CSV tables for spreadsheets: UTF-8 with a BOM, and no cell a spreadsheet would run as a formula."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any, Iterable
+
+from cinema.reports.model import Report
+
+# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection); a tab or
+# carriage return at the start hides one. Such cells get a leading apostrophe, shown as text.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: Any) -> Any:
+    """Numbers stay numbers (a negative number is not a formula); text that could run is neutralised."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return value
+    if isinstance(value, (list, dict)):
+        value = json.dumps(value, ensure_ascii=False)
+    text = str(value)
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def write_table(path: Path, header: list[str], rows: Iterable[Iterable[Any]]) -> int:
+    """One table, written whole or not at all; returns the number of rows."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    n = 0
+    try:
+        # utf-8-sig writes the BOM that tells Excel and LibreOffice the file is UTF-8 (Arabic, Ukrainian).
+        with os.fdopen(fd, "w", encoding="utf-8-sig", newline="") as f:
+            w = csv.writer(f)
+            w.writerow(header)
+            for row in rows:
+                w.writerow([safe_cell(v) for v in row])
+                n += 1
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return n
+
+
+def _iso(wall: float | None) -> str:
+    if wall is None:
+        return ""
+    import datetime as dt
+
+    return dt.datetime.fromtimestamp(wall, dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def write_csv(report: Report, folder: Path) -> dict[str, int]:
+    """One file per table: sessions, items, attendance, learners, questions, checkins, events, kiosks, sources."""
+    folder = Path(folder)
+    out: dict[str, int] = {}
+    out["sources.csv"] = write_table(folder / "sources.csv", ["file", "kind", "status", "kiosk_id", "records",
+                                                                "first_seq", "last_seq", "reason"],
+                                     ([s.name, s.kind, s.status, s.kiosk_id, s.records, s.first_seq, s.last_seq,
+                                       s.reason] for s in report.sources))
+    out["kiosks.csv"] = write_table(folder / "kiosks.csv", ["kiosk_id", "sessions", "records", "first_seq",
+                                                              "last_seq", "missing_records", "clock_suspect_sessions"],
+                                    ([k.kiosk_id, k.sessions, k.records, k.first_seq, k.last_seq, k.missing_seqs,
+                                      k.clock_suspect] for k in report.kiosks))
+    out["sessions.csv"] = write_table(
+        folder / "sessions.csv",
+        ["kiosk_id", "session_id", "first_seq", "last_seq", "laptop_clock_start_utc", "laptop_clock_end_utc",
+         "clock_suspect", "minutes", "playlist", "title", "subject", "language", "outcome", "resumed",
+         "attendance", "items_played", "items_failed", "items_skipped", "answers", "correct", "checkins",
+         "min_battery"],
+        ([s.kiosk_id, s.session_id, s.first_seq, s.last_seq, _iso(s.started_wall), _iso(s.ended_wall),
+          s.clock_suspect, s.minutes, s.playlist, s.title, s.subject, s.language, s.outcome, s.resumed,
+          s.attendance, s.items_played, s.items_failed, s.items_skipped, s.answers, s.correct, s.checkins,
+          s.min_battery] for s in report.sessions))
+    out["items.csv"] = write_table(
+        folder / "items.csv", ["kiosk_id", "session_id", "index", "item", "title", "type", "status", "seconds",
+                               "reason"],
+        ([s.kiosk_id, s.session_id, i.index, i.item, i.title, i.type, i.status, i.seconds, i.reason]
+         for s in report.sessions for i in s.items))
+    out["attendance.csv"] = write_table(
+        folder / "attendance.csv", ["kiosk_id", "session_id", "first_seq", "laptop_clock_start_utc", "title",
+                                    "subject", "learner_id"],
+        ([s.kiosk_id, s.session_id, s.first_seq, _iso(s.started_wall), s.title, s.subject, lid]
+         for s in report.sessions for lid in s.learners))
+    out["learners.csv"] = write_table(
+        folder / "learners.csv", ["learner_id", "kiosks", "sessions_attended", "lessons", "subjects", "answered",
+                                  "correct"],
+        ([lr.learner_id, " ".join(lr.kiosks), len(lr.sessions), " | ".join(lr.lessons),
+          "; ".join(f"{k}: {v}" for k, v in sorted(lr.subjects.items())), lr.answered, lr.correct]
+         for lr in report.learners))
+    out["learner_quizzes.csv"] = write_table(
+        folder / "learner_quizzes.csv", ["learner_id", "activity", "answered", "correct"],
+        ([lr.learner_id, act, a, c] for lr in report.learners for act, (a, c) in sorted(lr.quizzes.items())))
+    keys = sorted({k for q in report.questions for k in q.tally})
+    out["questions.csv"] = write_table(
+        folder / "questions.csv", ["activity", "question", "prompt", "correct_key", "asked", "answered", "right",
+                                   *[f"answers_{k}" for k in keys]],
+        ([q.activity, q.question + 1, q.prompt, q.correct_key, q.asked, q.answered, q.right,
+          *[q.tally.get(k, 0) for k in keys]] for q in report.questions))
+    out["checkins.csv"] = write_table(
+        folder / "checkins.csv", ["kiosk_id", "session_key", "seq", "laptop_clock_utc", "clock_suspect",
+                                  "very_sad", "sad", "neutral", "happy", "very_happy", "calm_offered",
+                                  "calm_accepted"],
+        ([c.kiosk_id, c.session_key, c.seq, _iso(c.wall), c.clock_suspect, *c.counts, c.offer_calm,
+          c.calm_accepted] for c in report.checkins))
+    out["events.csv"] = write_table(
+        folder / "events.csv", ["kiosk_id", "session_key", "seq", "laptop_clock_utc", "kind", "detail"],
+        ([e.kiosk_id, e.session_key, e.seq, _iso(e.wall), e.kind, e.detail] for e in report.events))
+    return out
