@@ -80,17 +80,23 @@ def cmd_demo(args: argparse.Namespace) -> int:
                       screenshots=Path(args.screenshots) if args.screenshots else None,
                       max_seconds=600 if headless else None)
     code = Kiosk(opts).run()
-    summary_path = journal.with_suffix(".summary.json")
-    from cinema.reports.summary import merge, read_journal, summarise
+    import time
 
-    summary = summarise(merge([read_journal(journal)]))
-    _write_atomic(summary_path, json.dumps(summary, indent=2, ensure_ascii=False))
-    t = summary["totals"]
-    print(f"Journal: {journal}")
-    print(f"Summary: {summary_path}")
-    print(f"Sessions {t['sessions']}, attendance {t['attendance']}, answers {t['answers']}, "
-          f"check-ins {t['checkins']}, items played {t['items_played']}, failed {t['items_failed']}")
-    print(f"Report: cinema report {journal} --json")
+    from cinema.locale.runtime import gettext as _
+    from cinema.reports.build import report_from_paths
+    from cinema.reports.html import write_html
+
+    report = report_from_paths([journal], now=time.time())
+    summary_path = journal.with_suffix(".summary.json")
+    html_path = journal.with_suffix(".report.html")
+    _write_atomic(summary_path, json.dumps(report.as_json(), indent=1, ensure_ascii=False))
+    write_html(report, html_path, args.language)
+    t = report.totals
+    print(_("Journal: {path}").format(path=journal))
+    print(_("Report: {path}").format(path=html_path))
+    print(_("Sessions {sessions}, attendance {attendance}, answers {answers}, check-ins {checkins}, "
+            "items played {items_played}, failed {items_failed}").format(**t))
+    print(_("Export for the supervisor: cinema export --journal {path} -o FOLDER").format(path=journal))
     return code
 
 
@@ -385,6 +391,9 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # `cinema report ... | head`: the reader has what it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
+        return 0
     except Exception as exc:  # never a traceback for a teacher: one line, the details in a log file
         log_path = _crash_log()
         with open(log_path, "a", encoding="utf-8") as f:

@@ -35,10 +35,16 @@ MIGRATIONS: dict[int, str] = {
         saved_mono REAL NOT NULL
     );
     """,
-    # Reports count records per session and kind from this index alone, without reading payloads:
-    # a year of a programme (millions of records) is summarised in seconds.
+    # Reports count records per session and kind without reading them: the counts are kept as
+    # records are written (same transaction), and the index counts any part of the sequence.
+    # A year of a programme (millions of records) is summarised in seconds.
     2: """
     CREATE INDEX records_session_kind ON records(session_id, kind);
+    CREATE TABLE session_counts (
+        session_id TEXT NOT NULL, kind TEXT NOT NULL, n INTEGER NOT NULL, min_seq INTEGER NOT NULL,
+        max_seq INTEGER NOT NULL, PRIMARY KEY (session_id, kind)) WITHOUT ROWID;
+    INSERT INTO session_counts SELECT session_id, kind, COUNT(*), MIN(seq), MAX(seq) FROM records
+        GROUP BY session_id, kind;
     """,
 }
 
@@ -158,6 +164,10 @@ class Journal:
                         (rec.seq, rec.id, rec.kiosk_id, rec.session_id, rec.wall, rec.mono, rec.kind,
                          json.dumps(rec.payload, ensure_ascii=False, sort_keys=True)))
                     stored.append(rec)
+                self._db.executemany(
+                    "INSERT INTO session_counts(session_id, kind, n, min_seq, max_seq) VALUES (?, ?, 1, ?, ?)"
+                    " ON CONFLICT(session_id, kind) DO UPDATE SET n = n + 1, max_seq = excluded.max_seq",
+                    [(r.session_id, r.kind, r.seq, r.seq) for r in stored])
                 self._db.execute("COMMIT")
             except BaseException:
                 if self._db.in_transaction:

@@ -22,10 +22,11 @@ from cinema.reports.model import (CheckinRow, EventRow, ItemRow, KioskRow, Learn
                                   SessionRow, SourceInfo, TOTAL_FIELDS)
 from cinema.reports.sources import Source, connect, open_sources
 
-# Records shown one by one (everything but answers, attendance and check-in votes, which are many).
-STRUCTURE_KINDS = (
-    "session.started", "session.resumed", "session.ended", "session.abandoned",
-    "item.started", "item.ended", "item.skipped", "item.failed",
+# Records read one by one for a summary: sessions and their items (a few percent of all records).
+SESSION_KINDS = ("session.started", "session.resumed", "session.ended", "session.abandoned",
+                 "item.started", "item.ended", "item.skipped", "item.failed")
+# ...and for a full report, everything else but answers, attendance and check-in votes (the many).
+STRUCTURE_KINDS = SESSION_KINDS + (
     "question.closed", "checkin.closed", "checkin.calm_accepted",
     "power.reading", "power.action", "device.connected", "device.lost",
     "attendance.refused", "error", "export.made",
@@ -63,10 +64,11 @@ def _where(seg: Segment) -> tuple[str, tuple]:
     return "seq BETWEEN ? AND ?", (seg.lo, seg.hi)
 
 
-def _rows(db: sqlite3.Connection, kinds: tuple[str, ...], seg: Segment) -> list[tuple]:
+def _rows(db: sqlite3.Connection, kinds: tuple[str, ...], seg: Segment, payload: bool = True) -> list[tuple]:
     marks = ",".join("?" * len(kinds))
     where, args = _where(seg)
-    rows = db.execute(f"SELECT seq, session_id, wall, mono, kind, payload FROM records INDEXED BY records_kind"
+    column = "payload" if payload else "'{}'"
+    rows = db.execute(f"SELECT seq, session_id, wall, mono, kind, {column} FROM records INDEXED BY records_kind"
                       f" WHERE kind IN ({marks}) AND {where}", (*kinds, *args)).fetchall()
     rows.sort()
     return rows
@@ -76,7 +78,13 @@ def _has_index(db: sqlite3.Connection, name: str) -> bool:
     return db.execute("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?", (name,)).fetchone() is not None
 
 
+def _has_table(db: sqlite3.Connection, name: str) -> bool:
+    return db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)).fetchone() is not None
+
+
 def _payload(text: str) -> dict[str, Any]:
+    if text == "{}":
+        return {}
     try:
         value = json.loads(text)
     except ValueError:
@@ -110,12 +118,20 @@ class _KioskScan:
     def count(self, db: sqlite3.Connection, seg: Segment) -> None:
         totals = self.part.totals
         where, args = _where(seg)
-        # Journals older than schema 2 lack the index (a kiosk adds it when it next starts).
-        hint = "INDEXED BY records_session_kind" if _has_index(db, "records_session_kind") else ""
-        for sid, kind, n, lo, hi in db.execute(
-                f"SELECT session_id, kind, COUNT(*), MIN(seq), MAX(seq) FROM records {hint}"
-                f" WHERE {where} GROUP BY session_id, kind", args):
+        if seg.whole and _has_table(db, "session_counts") and db.execute(
+                "SELECT COALESCE(SUM(n), 0) FROM session_counts").fetchone()[0] == seg.size:
+            # A file read whole: the counts kept as the records were written (or made at export).
+            # (A kiosk still writing adds records after the report began; then count the range.)
+            query, args = "SELECT session_id, kind, n, min_seq, max_seq FROM session_counts", ()
+        else:
+            # Journals older than schema 2 lack the index (a kiosk adds it when it next starts).
+            hint = "INDEXED BY records_session_kind" if _has_index(db, "records_session_kind") else ""
+            query = (f"SELECT session_id, kind, COUNT(*), MIN(seq), MAX(seq) FROM records {hint}"
+                     f" WHERE {where} GROUP BY session_id, kind")
+        for sid, kind, n, lo, hi in db.execute(query, args):
             totals["records"] += n
+            if kind in EVENT_KINDS:
+                self.part.events_total[kind] = self.part.events_total.get(kind, 0) + n
             if not sid:
                 continue  # records of no session (exports)
             row = self.session(sid, lo)
@@ -134,18 +150,25 @@ class _KioskScan:
                 totals["items_failed"] += n
             elif kind == "item.skipped":
                 row.items_skipped += n
+            elif kind == "attendance.scanned":  # the kiosk journals a child once per session
+                row.attendance += n
+                totals["attendance"] += n
 
     # -- records read one by one --
 
     def structure(self, rows: list[tuple]) -> None:
         for seq, sid, wall, mono, kind, text in rows:
+            if not self.detail and kind.startswith("item."):
+                if sid in self.run_start:
+                    self.run_last[sid] = mono
+                continue  # a summary takes item counts from the index, and only their times from here
             p = _payload(text)
             if kind in EVENT_KINDS:
                 self.event(seq, sid, wall, kind, p)
             if not sid:
                 continue
             s = self.session(sid, seq)
-            if sid in self.run_start:
+            if sid in self.run_start and kind in SESSION_KINDS:  # the same records in a summary or in full
                 self.run_last[sid] = mono
             if kind == "session.started":
                 s.playlist, s.title, s.subject = p.get("playlist"), p.get("title"), p.get("subject")
@@ -215,9 +238,7 @@ class _KioskScan:
                 self.sessions[sid].minutes += (last - start) / 60.0
 
     def event(self, seq: int, sid: str, wall: float, kind: str, p: dict) -> None:
-        total = self.part.events_total
-        total[kind] = total.get(kind, 0) + 1
-        if len(self.part.events) >= MAX_EVENTS:
+        if not self.detail or len(self.part.events) >= MAX_EVENTS:
             return
         if kind == "item.failed":
             detail = f"{p.get('item', '')}: {p.get('reason', '')}"
@@ -264,10 +285,7 @@ class _KioskScan:
             if learner in present:
                 continue
             present.add(learner)
-            s = self.session(sid, seq)
-            s.learners.append(learner)
-            s.attendance += 1
-            self.part.totals["attendance"] += 1
+            self.session(sid, seq).learners.append(learner)
 
     def checkin_votes(self, rows: list[tuple]) -> None:
         for seq, sid, wall, _mono, _kind, text in rows:
@@ -337,13 +355,16 @@ def scan_kiosk(label: str, segments: list[Segment], detail: bool, now: float) ->
     row.first_seq, row.last_seq = segments[0].lo, segments[-1].hi
     row.records = sum(s.size for s in segments)
     for seg in segments:  # in sequence order: sessions may run across two bundles
-        db = connect(seg.db_path)
+        db = connect(seg.uri)
         try:
             scan.count(db, seg)
-            scan.structure(_rows(db, STRUCTURE_KINDS, seg))
-            scan.attendance(_rows(db, ("attendance.scanned",), seg))
-            scan.checkin_votes(_rows(db, CHECKIN_KINDS, seg))
             if detail:
+                scan.structure(_rows(db, STRUCTURE_KINDS, seg))
+            else:  # a summary needs the sessions' own records, and of their items only the times
+                scan.structure(sorted(_rows(db, SESSION_KINDS[:4], seg) + _rows(db, SESSION_KINDS[4:], seg, False)))
+            if detail:
+                scan.attendance(_rows(db, ("attendance.scanned",), seg))
+                scan.checkin_votes(_rows(db, CHECKIN_KINDS, seg))
                 scan.answers(_rows(db, ANSWER_KINDS, seg))
         finally:
             db.close()
@@ -462,7 +483,7 @@ def iter_records(paths: list[Path], card_keys: tuple[bytes, ...] = ()) -> Iterat
         plan = plan_merge(sources)
         for segs in plan.kiosks.values():
             for seg in segs:
-                db = connect(seg.db_path)
+                db = connect(seg.uri)
                 try:
                     for seq, rid, kiosk, session, wall, mono, kind, payload in db.execute(
                             "SELECT seq, id, kiosk_id, session_id, wall, mono, kind, payload FROM records"

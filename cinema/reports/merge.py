@@ -9,7 +9,6 @@ one's records are reported under a separate name instead of being mixed in or dr
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Iterator
 
 from cinema.locale.runtime import gettext as _
@@ -20,10 +19,11 @@ from cinema.reports.sources import Source, connect
 class Segment:
     label: str  # the kiosk as reported (its id, or "id~2" for a second laptop using the same id)
     kiosk_id: str  # the kiosk id in the records
-    db_path: Path
+    uri: str  # read-only SQLite URI of the file
     lo: int
     hi: int
     other_kiosks: bool = False  # the file holds other kiosks' records too: filter by kiosk id
+    whole: bool = False  # the segment is all of the file: its precomputed counts (bundles) apply
 
     @property
     def size(self) -> int:
@@ -65,8 +65,8 @@ def _union(intervals: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return out
 
 
-def _ids(path: Path, kiosk_id: str, lo: int, hi: int) -> Iterator[str]:
-    db = connect(path)
+def _ids(uri: str, kiosk_id: str, lo: int, hi: int) -> Iterator[str]:
+    db = connect(uri)
     try:
         yield from (row[0] for row in db.execute(
             "SELECT id FROM records WHERE seq BETWEEN ? AND ? AND kiosk_id = ? ORDER BY seq", (lo, hi, kiosk_id)))
@@ -74,8 +74,8 @@ def _ids(path: Path, kiosk_id: str, lo: int, hi: int) -> Iterator[str]:
         db.close()
 
 
-def _same_records(a: Segment, b_path: Path, lo: int, hi: int) -> bool:
-    return all(x == y for x, y in zip(_ids(a.db_path, a.kiosk_id, lo, hi), _ids(b_path, a.kiosk_id, lo, hi),
+def _same_records(a: Segment, b_uri: str, lo: int, hi: int) -> bool:
+    return all(x == y for x, y in zip(_ids(a.uri, a.kiosk_id, lo, hi), _ids(b_uri, a.kiosk_id, lo, hi),
                                       strict=False))
 
 
@@ -88,8 +88,9 @@ def plan_merge(sources: list[Source]) -> Plan:
             label = _label_for(plan, covered, rng.kiosk_id, source, rng.first_seq, rng.last_seq)
             have = covered.setdefault(label, [])
             for lo, hi in _subtract(rng.first_seq, rng.last_seq, have):
+                whole = (lo, hi) == (rng.first_seq, rng.last_seq) and len(source.ranges) == 1
                 plan.kiosks.setdefault(label, []).append(
-                    Segment(label, rng.kiosk_id, source.db_path, lo, hi, len(source.ranges) > 1))
+                    Segment(label, rng.kiosk_id, source.uri, lo, hi, len(source.ranges) > 1, whole))
                 added += hi - lo + 1
             covered[label] = _union(have + [(rng.first_seq, rng.last_seq)])
         if source.ranges and added == 0:
@@ -117,7 +118,7 @@ def _label_for(plan: Plan, covered: dict[str, list[tuple[int, int]]], kiosk_id: 
         label = kiosk_id if n == 1 else f"{kiosk_id}~{n}"
         segs = plan.kiosks.get(label, [])
         overlaps = [(s, max(lo, s.lo), min(hi, s.hi)) for s in segs if s.lo <= hi and s.hi >= lo]
-        if label not in covered or all(_same_records(s, source.db_path, a, b) for s, a, b in overlaps):
+        if label not in covered or all(_same_records(s, source.uri, a, b) for s, a, b in overlaps):
             if n > 1 and label not in covered:
                 plan.problems.append(_("Two laptops use the kiosk id {kiosk}: the records in {file} are shown as "
                                        "{label}. Give each laptop its own kiosk_id.").format(

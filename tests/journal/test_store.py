@@ -68,3 +68,38 @@ def test_unreadable_journal_path_is_a_clear_error(tmp_path):
     bad.write_bytes(b"this is not sqlite" * 100)
     with pytest.raises(JournalError, match="damaged|not a database"):
         Journal(bad, "k")
+
+
+def test_counts_per_session_and_kind_are_kept_with_the_records(tmp_path):
+    import sqlite3
+
+    j = Journal(tmp_path / "j.sqlite", "k1")
+    j.append("s1", [Record("session.started", {}), Record("answer.recorded", {"key": "A"})], 1.0, 1.0)
+    j.append("s1", [Record("answer.recorded", {"key": "B"})], 2.0, 2.0)
+    j.append("s2", [Record("session.started", {})], 3.0, 3.0)
+    j.close()
+    db = sqlite3.connect(tmp_path / "j.sqlite")
+    kept = sorted(db.execute("SELECT session_id, kind, n, min_seq, max_seq FROM session_counts"))
+    counted = sorted(db.execute("SELECT session_id, kind, COUNT(*), MIN(seq), MAX(seq) FROM records"
+                                " GROUP BY session_id, kind"))
+    assert kept == counted == [("s1", "answer.recorded", 2, 2, 3), ("s1", "session.started", 1, 1, 1),
+                               ("s2", "session.started", 1, 4, 4)]
+
+
+def test_a_journal_from_the_first_schema_is_upgraded_with_its_counts(tmp_path):
+    import sqlite3
+
+    from cinema.journal.store import MIGRATIONS
+
+    db = sqlite3.connect(tmp_path / "old.sqlite")
+    db.executescript(MIGRATIONS[1] + "; PRAGMA user_version=1;")
+    db.execute("INSERT INTO meta VALUES ('kiosk_id', 'k1')")
+    db.execute("INSERT INTO records VALUES (1, 'a', 'k1', 's1', 1, 1, 'session.started', '{}')")
+    db.commit()
+    db.close()
+    j = Journal(tmp_path / "old.sqlite", "ignored")
+    j.append("s1", [Record("session.ended", {})], 2.0, 2.0)
+    j.close()
+    db = sqlite3.connect(tmp_path / "old.sqlite")
+    assert sorted(db.execute("SELECT kind, n FROM session_counts")) == [("session.ended", 1), ("session.started", 1)]
+    assert db.execute("PRAGMA user_version").fetchone()[0] == 2
