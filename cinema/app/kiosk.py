@@ -58,6 +58,10 @@ class Kiosk:
         self.journal_failed = ""
         self.first_frame_logged = False
         self.sounds = None
+        from cinema.app.brightness import FakeDimmer, make_dimmer
+
+        # Headless runs (tests, CI, demos) never touch the machine's real screen brightness.
+        self.dimmer = FakeDimmer() if opts.headless else make_dimmer()
 
     # ---- loading --------------------------------------------------------
 
@@ -114,7 +118,9 @@ class Kiosk:
         options = Options(failure_notice_seconds=config.failure_notice_seconds, teacher_pin=config.teacher_pin,
                           exit_at_end=self.opts.exit_at_end,
                           expected_handsets=self.opts.simulate_class or None,
-                          teacher_clickers=frozenset(config.devices.teacher_clickers))
+                          teacher_clickers=frozenset(config.devices.teacher_clickers),
+                          power_warn_percent=config.power.warn_percent,
+                          power_critical_percent=config.power.critical_percent)
         self.engine = SessionEngine(playlist, self.clock, options, roster)
         self.engine.handsets.learner_by_clicker.update(self.pairing[0])
         self.engine.handsets.team_by_learner.update(self.pairing[1])
@@ -213,7 +219,7 @@ class Kiosk:
                     if hasattr(self.player, "set_frame_size"):
                         self.player.set_frame_size(self.renderer.content_rect.size)
                     last_view = None
-            if now - last_tick >= TICK_SECONDS:
+            if now - last_tick >= self.engine.power.work.tick_seconds:
                 last_tick = now
                 self.events.put(Tick())
                 if self.player is not None and self.engine.state.media_token:
@@ -291,6 +297,7 @@ class Kiosk:
             elif self.events.empty():
                 self._sleep()
         self._save_resume()
+        self.dimmer.restore()  # never leave the teacher's laptop dimmed
         if self.receivers is not None:
             self.receivers.stop()
         if self.keypads is not None:
@@ -440,6 +447,9 @@ class Kiosk:
         """Records first (write-ahead), then everything the records make visible or audible."""
         records = [e for e in effects if isinstance(e, Record)]
         self._commit_records(records)
+        for record in records:
+            if record.kind == "power.action":
+                self._power_action(record.payload["action"])
         exit_reason = None
         for effect in effects:
             if isinstance(effect, PlayMedia):
@@ -463,6 +473,20 @@ class Kiosk:
             elif isinstance(effect, Exit):
                 exit_reason = effect.reason
         return exit_reason
+
+    def _power_action(self, action: str) -> None:
+        """Dim on a warning or a stop, undim when power is back; a stop also saves the position at once."""
+        if action in ("warn", "stop"):
+            result = self.dimmer.dim(self.engine.power.work.brightness)
+        elif action == "restore":
+            result = self.dimmer.restore()
+        else:
+            return
+        if not result.ok:
+            log.warning("screen brightness not changed: %s", result.detail)
+        self._commit_records([result.record()])
+        if action == "stop":
+            self._save_resume()
 
     def _commit_records(self, records: list[Record]) -> None:
         batch = self.pending + records

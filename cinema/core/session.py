@@ -12,6 +12,9 @@ from cinema.config.models import Item, Playlist
 from cinema.core.activity import AnswerBox
 from cinema.core.checkin import CheckinBox, needs_calm
 from cinema.core.clock import Clock
+from cinema.core.power import (
+    MSG_LOW, MSG_RESTORE, MSG_STOP, Action, LessonPlan, PowerDecision, PowerPolicy, lesson_plan,
+)
 from cinema.core.events import (
     CardAnswer, CardScanned, CardsInView, ClickerPressed, Command, DeviceChanged, Effect, Event, Exit, MediaFailed,
     MediaFinished, MediaPosition, PauseMedia, PinDigit, PlayMedia, PlaySound, PowerReading,
@@ -108,6 +111,8 @@ class Options:
     exit_at_end: bool = False
     expected_handsets: int | None = None
     teacher_clickers: frozenset[str] = frozenset()
+    power_warn_percent: float = 20.0
+    power_critical_percent: float = 8.0
 
 
 @dataclass
@@ -142,6 +147,12 @@ class SessionEngine:
         self.failed_detail = ""
         self.resume_point: ResumePoint | None = None
         self._token = 0
+        self.power = PowerPolicy(self.clock, self.options.power_warn_percent, self.options.power_critical_percent)
+        self.power_stopped = False  # the battery is critical: "Saved. Connect power." shows until power is back
+        self.power_paused = False  # the stop paused the lesson (not the teacher): power back resumes it
+        self.advice: PowerDecision | None = None  # what to skip to finish, shown at the item start
+        self.advice_until = 0.0
+        self.durations: dict[str, float] = {}  # media lengths learnt while playing, for the power plan
 
     # ---- phase machine ---------------------------------------------------
 
@@ -228,6 +239,8 @@ class SessionEngine:
                 self.state.position = event.seconds
                 if event.duration:
                     self.state.duration = event.duration
+                    if self.item is not None:
+                        self.durations[self.item.id] = event.duration
             return []
         return []
 
@@ -262,7 +275,7 @@ class SessionEngine:
         nxt = self._following_media(index)
         if nxt is not None:
             fx.append(PreloadMedia(nxt))
-        return fx
+        return fx + self._power_decisions(self.power.replan(self._power_plan()))
 
     def _following_media(self, index: int) -> str | None:
         following = self.return_to if self.return_to is not None else self._step_from(index, +1)
@@ -478,6 +491,7 @@ class SessionEngine:
         return fx
 
     def _unpause_timers(self) -> None:
+        self.power_stopped = self.power_paused = False  # the teacher chose to go on: the notice gives way
         if self.paused:
             self.state.paused_for += self.now() - self.paused_at
             self.paused = False
@@ -665,12 +679,41 @@ class SessionEngine:
 
     def _power(self, event: PowerReading) -> list[Effect]:
         before = self.status.battery_percent
-        self.status = StatusBar(event.percent, event.minutes_left, event.charging,
-                                self.status.attendance, self.status.devices)
+        decisions = self.power.observe(event)
+        minutes = event.minutes_left if event.minutes_left is not None else self.power.minutes_left
+        self.status = StatusBar(event.percent, minutes, event.charging, self.status.attendance, self.status.devices)
+        fx: list[Effect] = []
         if before is None or event.percent is None or int(before) != int(event.percent):
-            return [Record("power.reading", {"percent": event.percent, "minutes_left": event.minutes_left,
-                                             "charging": event.charging})]
-        return []
+            fx.append(Record("power.reading", {"percent": event.percent, "minutes_left": event.minutes_left,
+                                               "charging": event.charging}))
+        return fx + self._power_decisions(decisions)
+
+    def _power_plan(self) -> LessonPlan:
+        item = self.item
+        elapsed = self.state.position if item is not None and item.type in MEDIA_TYPES \
+            else self.now() - self.state.started_at - self.state.paused_for
+        return lesson_plan(self.playlist.items, self.index, elapsed, self.durations, self.now())
+
+    def _power_decisions(self, decisions: list[PowerDecision]) -> list[Effect]:
+        """Journal every decision; a stop pauses the lesson (the kiosk saves and dims), power back resumes it."""
+        fx: list[Effect] = []
+        for d in decisions:
+            fx.append(d.record())
+            if d.action is Action.WARN:
+                self._show_toast(MSG_LOW, 5.0)
+            elif d.action is Action.STOP:
+                if self.phase is Phase.RUNNING and self.item is not None and not self.paused:
+                    fx += self._toggle_pause()
+                    self.power_paused = True
+                self.power_stopped = True
+            elif d.action is Action.RESTORE:
+                self._show_toast(MSG_RESTORE, 3.0)
+                if self.power_paused and self.paused:
+                    fx += self._toggle_pause()
+                self.power_stopped = self.power_paused = False
+            elif d.action is Action.ADVISE:
+                self.advice, self.advice_until = d, self.now() + 15.0
+        return fx
 
     def _device(self, event: DeviceChanged) -> list[Effect]:
         if self.devices.get(event.name) == event.connected:
@@ -685,6 +728,8 @@ class SessionEngine:
         now = self.now()
         if self.toast and now >= self.toast_until:
             self.toast = ""
+        if self.advice is not None and now >= self.advice_until:
+            self.advice = None
         if self.pin is not None and now - self.pin_opened_at > PIN_TIMEOUT:
             self.pin = None
         if self.phase is Phase.NOTICE:
@@ -732,7 +777,7 @@ class SessionEngine:
         pin = PinPrompt(len(self.pin), self.pin_wrong) if self.pin is not None else None
         common = dict(language=self.playlist.language, item_count=len(self.playlist.items),
                       lesson_title=self.playlist.title, paused=self.paused, status=status, pin=pin,
-                      toast="Paused" if self.paused and not self.toast else self.toast)
+                      toast=self._toast(), power_advice=self.advice)
         if self.phase is Phase.RESUME_OFFER and self.resume_point is not None:
             point = self.resume_point
             idx = min(point.item_index, len(self.playlist.items) - 1)
@@ -749,6 +794,11 @@ class SessionEngine:
             return View(Screen.CLOSING, body, item_number=number, **common)
         screen, body = self._body(self.item)
         return View(screen, body, item_number=number, **common)
+
+    def _toast(self) -> str:
+        if self.power_stopped:
+            return MSG_STOP  # stays up until power is back or the teacher goes on
+        return "Paused" if self.paused and not self.toast else self.toast
 
     def _body(self, item: Item):
         left = self._seconds_left(item)

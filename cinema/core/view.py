@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import Enum
 
+from cinema.core.power import PowerDecision
+
 
 class Screen(Enum):
     TITLE = "title"
@@ -193,3 +195,4 @@ class View:
     status: StatusBar = field(default_factory=StatusBar)
     pin: PinPrompt | None = None  # PIN prompt drawn over the screen when set
     toast: str = ""  # a short message id shown briefly over the screen (e.g. "Paused")
+    power_advice: PowerDecision | None = None  # what to skip to finish: draw power.describe(it, _)

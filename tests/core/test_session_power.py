@@ -1,0 +1,60 @@
+"""The engine and the power policy: advice at the start, a stop that pauses and saves, power back resumes."""
+
+from cinema.core.clock import FakeClock
+from cinema.core.events import Command, MediaPosition, PauseMedia, PowerReading, Record, TeacherCommand
+from cinema.core.session import Options, SessionEngine
+from tests.core.test_session import playlist
+
+
+def actions(effects):
+    return [e.payload["action"] for e in effects if isinstance(e, Record) and e.kind == "power.action"]
+
+
+def test_a_draining_battery_advises_warns_stops_and_power_back_resumes():
+    clock = FakeClock()
+    engine = SessionEngine(playlist(), clock, Options(power_warn_percent=20, power_critical_percent=8))
+    engine.start()
+    assert actions(engine.handle(PowerReading(30.0, 20.0, False))) == ["advise"]
+    assert engine.view().power_advice is not None
+    engine.handle(TeacherCommand(Command.NEXT))  # the first video
+    engine.handle(MediaPosition(engine.state.media_token, 10.0, 600.0))
+    seen, percent = [], 30.0
+    while not engine.power_stopped and percent > 0:
+        clock.advance(30)
+        percent -= 0.5
+        fx = engine.handle(PowerReading(percent, None, False))
+        seen += [(percent, a) for a in actions(fx)]
+    assert seen == [(20.0, "warn"), (8.0, "stop")]
+    assert engine.paused and PauseMedia(True) in fx
+    assert [e.kind for e in fx if isinstance(e, Record)] == ["power.action", "item.paused"]
+    assert engine.view().toast == "Saved. Connect power."
+    assert engine.status.battery_minutes is not None  # estimated: this battery gives no minutes
+    fx = engine.handle(PowerReading(percent, None, True))
+    assert actions(fx) == ["restore"] and PauseMedia(False) in fx
+    assert not engine.paused and engine.view().toast == "Power is back"
+
+
+def test_the_teacher_may_go_on_after_a_stop():
+    clock = FakeClock()
+    engine = SessionEngine(playlist(), clock, Options())
+    engine.start()
+    for percent in (9.0, 8.0):
+        engine.handle(PowerReading(percent, 5.0, False))
+        clock.advance(30)
+    assert engine.power_stopped and engine.paused
+    engine.handle(TeacherCommand(Command.PAUSE))
+    assert not engine.paused and not engine.power_stopped and engine.view().toast != "Saved. Connect power."
+    assert actions(engine.handle(PowerReading(7.0, 4.0, False))) == []  # the stop fires once
+
+
+def test_a_stop_while_the_teacher_has_paused_shows_the_notice_and_power_back_leaves_it_paused():
+    clock = FakeClock()
+    engine = SessionEngine(playlist(), clock, Options())
+    engine.start()
+    engine.handle(TeacherCommand(Command.PAUSE))
+    for percent in (9.0, 8.0):
+        engine.handle(PowerReading(percent, 5.0, False))
+        clock.advance(30)
+    assert engine.view().toast == "Saved. Connect power."
+    engine.handle(PowerReading(8.0, None, True))
+    assert engine.paused  # the teacher paused it; only the teacher resumes it
