@@ -206,16 +206,35 @@ def _report_language() -> str:
     return language_from_environment() or "en"
 
 
+def _program(config_arg: str | None) -> str | None:
+    """The programme code (cards.program) of the kiosk config, when there is one."""
+    from cinema.config import ConfigError, load_kiosk_config
+
+    try:
+        return load_kiosk_config(Path(config_arg) if config_arg else _default_config()).cards.program
+    except ConfigError:
+        return None
+
+
 def _send_xapi(args: argparse.Namespace, inputs: list[Path], keys: tuple[bytes, ...]) -> None:
     from cinema.locale.runtime import gettext as _
     from cinema.reports import xapi
     from cinema.reports.build import iter_records
 
-    statements = xapi.statements(iter_records(inputs, keys))
+    tally = xapi.Tally()
+    statements = xapi.statements(iter_records(inputs, keys), program=_program(args.config), tally=tally)
     try:
         if xapi.is_url(args.xapi):
             auth = xapi.parse_auth(args.xapi_auth, os.environ)
-            result = xapi.send(statements, args.xapi, auth)
+            tty = sys.stderr.isatty()
+
+            def progress(n: int) -> None:
+                if tty:
+                    print("\r" + _("xAPI: {n} statements sent so far").format(n=n), end="", file=sys.stderr)
+
+            result = xapi.send(statements, args.xapi, auth, progress=progress)
+            if tty:
+                print(file=sys.stderr)
             print(_("xAPI: {sent} statements sent to {url} ({dup} were already there)").format(
                 sent=result.sent, url=args.xapi, dup=result.duplicates), file=sys.stderr)
         else:
@@ -223,66 +242,9 @@ def _send_xapi(args: argparse.Namespace, inputs: list[Path], keys: tuple[bytes, 
             print(_("xAPI: {n} statements written to {path}").format(n=n, path=args.xapi), file=sys.stderr)
     except xapi.XapiError as exc:
         raise UserError(str(exc)) from None
-
-
-def cmd_cards(args: argparse.Namespace) -> int:
-    from cinema.cards.command import cards_main
-
-    config = Path(args.config) if args.config else _default_config()
-    if args.rotate_key is not None:
-        _rotate_card_key(config, args.rotate_key)
-    return cards_main(Path(args.roster), Path(args.output), config if config.exists() else None,
-                      show_names=False if args.no_names else None)
-
-
-def _rotate_card_key(config_path: Path, grace_days: int) -> None:
-    """New cards get a new key; cards signed with the old one keep working for `grace_days`."""
-    from datetime import date
-
-    from cinema.cards.keys import rotate_keys
-    from cinema.config import ConfigError, load_kiosk_config
-
-    try:
-        keys = load_kiosk_config(config_path).cards.keys
-        rotate_keys(keys, date.today(), grace_days)
-    except ConfigError as exc:
-        raise UserError("; ".join(str(p) for p in exc.problems)) from None
-    except (OSError, ValueError) as exc:
-        raise UserError(f"the card key could not be changed: {exc}") from None
-    print(f"New card key in {keys}; old cards keep working for {grace_days} more day(s). "
-          "Copy the key file to every kiosk of the programme.")
-
-
-def cmd_scan(args: argparse.Namespace) -> int:
-    from datetime import date
-
-    from cinema.cards.keys import load_keys
-    from cinema.config import ConfigError, load_kiosk_config
-    from cinema.devices.cards.scan_cli import scan_main
-
-    config_path = Path(args.config) if args.config else _default_config()
-    try:
-        config = load_kiosk_config(config_path)
-        keys = load_keys(config.cards.keys, date.today())
-    except ConfigError as exc:
-        raise UserError("; ".join(str(p) for p in exc.problems)) from None
-    except (OSError, ValueError) as exc:
-        raise UserError(f"the card key file cannot be read: {exc}") from None
-    return scan_main(args.images, config.cards.program, keys, sys.stdout)
-
-
-def cmd_devices(args: argparse.Namespace) -> int:
-    from cinema.devices.listing import main_devices
-
-    return main_devices(args)
-
-
-def _write_atomic(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    with os.fdopen(fd, "w", encoding="utf-8") as f:
-        f.write(text)
-    os.replace(tmp, path)
+    if tally.anonymous_answers:
+        print(_("xAPI: {n} answers from handsets not paired to a child were left out").format(
+            n=tally.anonymous_answers), file=sys.stderr)
 
 
 # ---- parser -------------------------------------------------------------------

@@ -11,7 +11,9 @@ want_tests=0
 
 packages=(libvlc5 vlc-plugin-base vlc-plugin-video-output ffmpeg espeak-ng fonts-noto-core fonts-dejavu-core
           python3-venv python3-pip)
-[ "$want_tests" = 1 ] && packages+=(xvfb socat poppler-utils)
+# Tests also use: a real X server and xrandr, socat pty pairs, PDF tools, Chromium (the HTML
+# report is opened in it), and Network UPS Tools (a real upsd with the dummy-ups driver).
+[ "$want_tests" = 1 ] && packages+=(xvfb x11-xserver-utils socat poppler-utils chromium nut-server nut-client)
 
 missing=()
 for p in "${packages[@]}"; do
@@ -40,4 +42,10 @@ fi
 # USB keypads need evdev, which compiles; the kiosk runs without it and says so if keypads are set.
 .venv/bin/python -m pip install -q -e ".[hid]" 2>/dev/null \
   || echo "Note: USB keypads need the evdev package (it needs gcc and the Python headers to build)."
+if [ "$want_tests" = 1 ]; then
+  # A real Learning Record Store for the xAPI test, in its own venv (its dependencies are not ours).
+  [ -x .venv-ralph/bin/python ] || "$python" -m venv .venv-ralph
+  .venv-ralph/bin/python -m pip install -q "ralph-malph[cli,lrs]==5.1.0" \
+    || echo "Note: Ralph LRS could not be installed; the xAPI test against a real LRS will be skipped."
+fi
 echo "Ready: .venv/bin/cinema"

@@ -178,9 +178,11 @@ class SessionEngine:
         return [self._started_record()] + self._enter(0)
 
     def _started_record(self) -> Record:
-        return Record("session.started", {"playlist": self.playlist.id, "title": self.playlist.title,
-                                          "subject": self.playlist.subject, "language": self.playlist.language,
-                                          "items": len(self.playlist.items)})
+        payload = {"playlist": self.playlist.id, "title": self.playlist.title, "subject": self.playlist.subject,
+                   "language": self.playlist.language, "items": len(self.playlist.items)}
+        if self.roster is not None:
+            payload["program"] = self.roster.program  # names the programme in reports and xAPI
+        return Record("session.started", payload)
 
     def offer_resume(self, point: ResumePoint) -> list[Effect]:
         """Show the resume offer; ACCEPT resumes, DECLINE starts a new session."""

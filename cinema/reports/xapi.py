@@ -1,0 +1,568 @@
+"""xAPI statements from journal records, written as JSON lines or sent to a Learning Record Store."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import os
+import tempfile
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+import uuid
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from cinema.locale.runtime import gettext as _
+
+XAPI_VERSION = "1.0.3"
+BASE = "https://learningcinema.org/xapi"
+# Every statement id is a uuid5 in this namespace: the same journal always gives the same ids,
+# so sending it twice (or from two laptops) stores nothing twice.
+NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, BASE)
+AUTH_ENV = "CINEMA_XAPI_AUTH"
+
+ATTENDED = "http://adlnet.gov/expapi/verbs/attended"
+ANSWERED = "http://adlnet.gov/expapi/verbs/answered"
+COMPLETED = "http://adlnet.gov/expapi/verbs/completed"
+PLAYED = "https://w3id.org/xapi/video/verbs/played"
+VERB_NAMES = {ATTENDED: "attended", ANSWERED: "answered", COMPLETED: "completed", PLAYED: "played"}
+
+MEETING = "http://adlnet.gov/expapi/activities/meeting"
+LESSON = "http://adlnet.gov/expapi/activities/lesson"
+ASSESSMENT = "http://adlnet.gov/expapi/activities/assessment"
+INTERACTION = "http://adlnet.gov/expapi/activities/cmi.interaction"
+VIDEO = "https://w3id.org/xapi/video/activity-type/video"
+VIDEO_PROFILE = "https://w3id.org/xapi/video"
+VIDEO_TIME = "https://w3id.org/xapi/video/extensions/time"
+VIDEO_SESSION = "https://w3id.org/xapi/video/extensions/session-id"
+
+# Wall clocks on shelter laptops are often wrong: kiosk and sequence number say where a statement
+# really sits, and the record id leads back to the journal line it came from.
+EXT_KIOSK = BASE + "/extensions/kiosk"
+EXT_SEQ = BASE + "/extensions/seq"
+EXT_SESSION = BASE + "/extensions/session"
+EXT_RECORD = BASE + "/extensions/record"
+
+MAX_OPEN_SESSIONS_PER_KIOSK = 8  # unfinished sessions kept per kiosk; older ones were abandoned
+
+
+class XapiError(Exception):
+    """The statements could not be written or sent; the message says why in one line."""
+
+
+@dataclass
+class Tally:
+    """What `statements` made and what it left out on purpose (for the command's summary line)."""
+
+    verbs: Counter = field(default_factory=Counter)
+    anonymous_answers: int = 0  # final answers from handsets not paired to a learner: no person to name
+    checkins: int = 0  # wellbeing check-ins are anonymous by design and never become statements
+
+    @property
+    def statements(self) -> int:
+        return sum(self.verbs.values())
+
+
+@dataclass
+class _Item:
+    index: int
+    item: str
+    type: str
+    title: str | None
+    wall: float
+    start_at: float
+
+
+@dataclass
+class _Session:
+    kiosk: str
+    session_id: str
+    registration: str
+    playlist: str | None = None
+    program: str | None = None  # from session.started, when the kiosk records it
+    title: str | None = None
+    language: str = "und"
+    present: dict[str, None] = field(default_factory=dict)  # learner ids in order of arrival
+    item: _Item | None = None
+    resume: tuple[int, float] | None = None  # (index, position) from session.resumed
+    answers: dict[tuple[int, int], dict[str, dict]] = field(default_factory=dict)  # open questions
+
+
+@lru_cache(maxsize=4096)  # the same few kiosk, lesson and item ids recur in every statement
+def _iri_part(text: object) -> str:
+    return urllib.parse.quote(str(text), safe="-_.~")
+
+
+@lru_cache(maxsize=256)  # one record often gives a statement per learner present
+def _timestamp(wall: float) -> str:
+    try:
+        when = datetime.fromtimestamp(float(wall), tz=UTC)
+    except (ValueError, OverflowError, OSError):  # a clock far out of range: kiosk and seq still order it
+        when = datetime.fromtimestamp(0, tz=UTC)
+    return when.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def _duration(seconds: float) -> str:
+    text = f"{max(0.0, float(seconds)):.2f}".rstrip("0").rstrip(".")
+    return f"PT{text}S"
+
+
+def statement_id(record_id: str, actor_home: str, learner_id: str, verb: str) -> str:
+    """The same record, learner and verb always give the same id (so a re-send stores nothing twice)."""
+    # uuid.uuid5 written out: the same value, without building a UUID object per statement.
+    name = f"{record_id}/{actor_home}/{learner_id}/{verb}".encode()
+    digest = bytearray(hashlib.sha1(NAMESPACE.bytes + name).digest()[:16])
+    digest[6] = (digest[6] & 0x0F) | 0x50  # version 5
+    digest[8] = (digest[8] & 0x3F) | 0x80  # RFC 4122 variant
+    h = digest.hex()
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+
+
+class StatementMaker:
+    """Feed records in journal order (per kiosk, by seq); each call returns the statements they complete.
+
+    Memory stays bounded for any journal length: a session's state (who is present, the current
+    item, open questions) is dropped when it ends or is abandoned, and at most a few unfinished
+    sessions are kept per kiosk.
+    """
+
+    def __init__(self, program: str | None = None, tally: Tally | None = None) -> None:
+        self.program = program
+        self.tally = tally if tally is not None else Tally()
+        self._open: dict[str, dict[str, _Session]] = {}
+
+    @property
+    def open_sessions(self) -> int:
+        """Sessions whose state is held (started, not yet ended or abandoned)."""
+        return sum(len(sessions) for sessions in self._open.values())
+
+    # ---- state -------------------------------------------------------------
+
+    def _session(self, kiosk: str, session_id: str, out: list[dict]) -> _Session:
+        sessions = self._open.setdefault(kiosk, {})
+        s = sessions.get(session_id)
+        if s is None:
+            reg = str(uuid.uuid5(NAMESPACE, f"session/{kiosk}/{session_id}"))
+            s = sessions[session_id] = _Session(kiosk, session_id, reg)
+            while len(sessions) > MAX_OPEN_SESSIONS_PER_KIOSK:
+                self._close(sessions.pop(next(iter(sessions))), out)
+        return s
+
+    def _drop(self, kiosk: str, session_id: str, out: list[dict]) -> None:
+        s = self._open.get(kiosk, {}).pop(session_id, None)
+        if s is not None:
+            self._close(s, out)
+        if kiosk in self._open and not self._open[kiosk]:
+            del self._open[kiosk]
+
+    def _close(self, s: _Session, out: list[dict]) -> None:
+        for key in list(s.answers):
+            self._flush(s, key, out)
+
+    # ---- records -------------------------------------------------------------
+
+    def feed(self, rec: Mapping[str, Any]) -> list[dict]:
+        kind = rec.get("kind")
+        p = rec.get("payload") or {}
+        kiosk, sid = str(rec.get("kiosk_id")), str(rec.get("session_id"))
+        out: list[dict] = []
+        if kind == "checkin.recorded":
+            self.tally.checkins += 1  # anonymous: counted, never a statement about a child
+        elif kind == "session.started":
+            s = self._session(kiosk, sid, out)
+            s.playlist = p.get("playlist")
+            s.program = p.get("program")
+            s.title = p.get("title")
+            s.language = str(p.get("language") or "und").replace("_", "-")  # xAPI wants RFC 5646 tags
+        elif kind == "session.resumed":
+            self._session(kiosk, sid, out).resume = (p.get("index", 0), float(p.get("position") or 0.0))
+        elif kind == "session.abandoned":
+            self._drop(kiosk, str(p.get("session")), out)
+        elif kind == "attendance.scanned" and p.get("learner_id"):
+            s = self._session(kiosk, sid, out)
+            learner = str(p["learner_id"])
+            if learner not in s.present:
+                s.present[learner] = None
+                out.append(self._attended(s, rec, learner))
+        elif kind == "item.started":
+            s = self._session(kiosk, sid, out)
+            self._close(s, out)
+            start_at = 0.0
+            if s.resume is not None and s.resume[0] == p.get("index"):
+                start_at = s.resume[1]
+            s.resume = None
+            s.item = _Item(p.get("index", -1), str(p.get("item")), str(p.get("type")), p.get("title"),
+                           rec["wall"], start_at)
+        elif kind in ("item.ended", "item.skipped", "item.failed"):
+            s = self._session(kiosk, sid, out)
+            self._close(s, out)
+            if (kind != "item.failed" and p.get("type") == "video" and float(p.get("seconds") or 0) > 0):
+                out += [self._played(s, rec, learner) for learner in s.present]
+        elif kind == "answer.recorded":
+            s = self._session(kiosk, sid, out)
+            learner = p.get("learner_id")
+            voter = f"learner:{learner}" if learner else f"clicker:{p.get('clicker')}"
+            votes = s.answers.setdefault((p.get("index", -1), p.get("question", 0)), {})
+            votes.pop(voter, None)
+            votes[voter] = dict(rec)  # last answer per voter per question wins
+        elif kind == "question.closed":
+            s = self._session(kiosk, sid, out)
+            self._flush(s, (p.get("index", -1), p.get("question", 0)), out)
+        elif kind == "session.ended":
+            s = self._session(kiosk, sid, out)
+            self._close(s, out)
+            if p.get("reason") == "completed":
+                out += [self._completed(s, rec, learner) for learner in s.present]
+            self._drop(kiosk, sid, out)
+        for st in out:
+            self.tally.verbs[VERB_NAMES[st["verb"]["id"]]] += 1
+        return out
+
+    def finish(self) -> list[dict]:
+        """Answers of questions still open when the records ran out (a flat battery, say)."""
+        out: list[dict] = []
+        for kiosk in list(self._open):
+            for sid in list(self._open.get(kiosk, {})):
+                self._drop(kiosk, sid, out)
+        for st in out:
+            self.tally.verbs[VERB_NAMES[st["verb"]["id"]]] += 1
+        return out
+
+    def _flush(self, s: _Session, key: tuple[int, int], out: list[dict]) -> None:
+        votes = s.answers.pop(key, {})
+        for rec in sorted(votes.values(), key=lambda r: r.get("seq", 0)):
+            learner = rec["payload"].get("learner_id")
+            if learner:
+                out.append(self._answered(s, rec, str(learner)))
+            else:
+                self.tally.anonymous_answers += 1
+
+    # ---- statements ------------------------------------------------------------
+
+    def _actor(self, s: _Session, learner: str) -> dict:
+        # Learner ids only (never names): the same child is the same account across a programme's kiosks.
+        program = self.program or s.program
+        home = (f"https://learningcinema.org/programme/{_iri_part(program)}" if program
+                else f"https://learningcinema.org/kiosk/{_iri_part(s.kiosk)}")
+        return {"objectType": "Agent", "account": {"homePage": home, "name": learner}}
+
+    def _name(self, s: _Session, text: str | None) -> dict:
+        return {s.language: str(text)}
+
+    def _session_activity(self, s: _Session) -> dict:
+        definition: dict[str, Any] = {"type": MEETING}
+        if s.title:
+            definition["name"] = self._name(s, s.title)
+        return {"objectType": "Activity", "id": f"{BASE}/kiosk/{_iri_part(s.kiosk)}/session/{_iri_part(s.session_id)}",
+                "definition": definition}
+
+    def _lesson_activity(self, s: _Session) -> dict | None:
+        if not s.playlist:
+            return None
+        definition: dict[str, Any] = {"type": LESSON}
+        if s.title:
+            definition["name"] = self._name(s, s.title)
+        return {"objectType": "Activity", "id": f"{BASE}/lesson/{_iri_part(s.playlist)}", "definition": definition}
+
+    def _statement(self, s: _Session, rec: Mapping[str, Any], learner: str, verb: str, obj: dict,
+                   activities: dict[str, list[dict]], wall: float | None = None,
+                   result: dict | None = None, extensions: dict | None = None) -> dict:
+        ctx_ext = {EXT_KIOSK: s.kiosk, EXT_SEQ: rec.get("seq"), EXT_SESSION: s.session_id, EXT_RECORD: rec.get("id")}
+        ctx_ext.update(extensions or {})
+        context: dict[str, Any] = {"registration": s.registration, "platform": "Learning Cinema",
+                                   "contextActivities": {k: v for k, v in activities.items() if v},
+                                   "extensions": ctx_ext}
+        if s.language != "und":
+            context["language"] = s.language
+        if not context["contextActivities"]:
+            del context["contextActivities"]
+        actor = self._actor(s, learner)
+        st: dict[str, Any] = {
+            "id": statement_id(str(rec.get("id")), actor["account"]["homePage"], learner, verb),
+            "actor": actor,
+            "verb": {"id": verb, "display": {"en-US": VERB_NAMES[verb]}},
+            "object": obj,
+        }
+        if result:
+            st["result"] = result
+        st.update(context=context, timestamp=_timestamp(rec["wall"] if wall is None else wall), version=XAPI_VERSION)
+        return st
+
+    def _attended(self, s: _Session, rec: Mapping[str, Any], learner: str) -> dict:
+        lesson = self._lesson_activity(s)
+        return self._statement(s, rec, learner, ATTENDED, self._session_activity(s),
+                               {"grouping": [lesson] if lesson else []})
+
+    def _completed(self, s: _Session, rec: Mapping[str, Any], learner: str) -> dict:
+        lesson = self._lesson_activity(s)
+        session = self._session_activity(s)
+        if lesson is None:  # no session.started seen: the session itself is what was completed
+            return self._statement(s, rec, learner, COMPLETED, session, {}, result={"completion": True})
+        return self._statement(s, rec, learner, COMPLETED, lesson, {"grouping": [session]},
+                               result={"completion": True})
+
+    def _played(self, s: _Session, rec: Mapping[str, Any], learner: str) -> dict:
+        p = rec["payload"]
+        item = s.item if s.item is not None and s.item.index == p.get("index") else None
+        definition: dict[str, Any] = {"type": VIDEO}
+        if item is not None and item.title:
+            definition["name"] = self._name(s, item.title)
+        lesson = self._lesson_activity(s)
+        where = f"{BASE}/lesson/{_iri_part(s.playlist)}" if s.playlist else self._session_activity(s)["id"]
+        obj = {"objectType": "Activity", "id": f"{where}/item/{_iri_part(p.get('item'))}", "definition": definition}
+        result = {"completion": p.get("reason") == "finished", "duration": _duration(p.get("seconds") or 0),
+                  "extensions": {VIDEO_TIME: item.start_at if item is not None else 0.0}}
+        return self._statement(s, rec, learner, PLAYED, obj,
+                               {"parent": [lesson] if lesson else [], "grouping": [self._session_activity(s)],
+                                "category": [{"objectType": "Activity", "id": VIDEO_PROFILE}]},
+                               wall=item.wall if item is not None else None, result=result,
+                               extensions={VIDEO_SESSION: s.registration})
+
+    def _answered(self, s: _Session, rec: Mapping[str, Any], learner: str) -> dict:
+        p = rec["payload"]
+        activity = _iri_part(p.get("activity") or p.get("item"))
+        number = int(p.get("question") or 0) + 1
+        obj = {"objectType": "Activity", "id": f"{BASE}/activity/{activity}/question/{number}",
+               "definition": {"type": INTERACTION, "interactionType": "choice"}}
+        parent: dict[str, Any] = {"objectType": "Activity", "id": f"{BASE}/activity/{activity}",
+                                  "definition": {"type": ASSESSMENT}}
+        item = s.item if s.item is not None and s.item.index == p.get("index") else None
+        if item is not None and item.title:
+            parent["definition"]["name"] = self._name(s, item.title)
+        result: dict[str, Any] = {"response": str(p.get("key"))}
+        if isinstance(p.get("correct"), bool):  # polls have no right answer: no success either way
+            result["success"] = p["correct"]
+        grouping = [self._session_activity(s)]
+        lesson = self._lesson_activity(s)
+        if lesson:
+            grouping.append(lesson)
+        return self._statement(s, rec, learner, ANSWERED, obj, {"parent": [parent], "grouping": grouping},
+                               result=result)
+
+
+def statements(records: Iterable[Mapping[str, Any]], program: str | None = None,
+               tally: Tally | None = None) -> Iterator[dict]:
+    """xAPI statements about learners (attended, answered, played, completed), streamed in record order.
+
+    A learner is an account of `program` (else of the programme a session.started record names,
+    else of the kiosk): card ids are unique within a programme, so one child is one account.
+
+    Records must come in journal order per kiosk (as `merge` gives them). Check-ins and answers
+    from handsets not paired to a learner are counted in `tally`, never turned into statements.
+    """
+    maker = StatementMaker(program, tally)
+    for rec in records:
+        yield from maker.feed(rec)
+    yield from maker.finish()
+
+
+# ---- files -------------------------------------------------------------------------
+
+
+def write_jsonl(stmts: Iterable[dict], path: str | os.PathLike) -> int:
+    """Write one statement per line; all or nothing (a temporary file renamed at the end)."""
+    path = Path(path)
+    try:
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise XapiError(_("cannot write {path}: {reason}").format(path=path, reason=exc.strerror or exc)) from None
+    count = 0
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            for st in stmts:
+                f.write(json.dumps(st, ensure_ascii=False, separators=(",", ":")) + "\n")
+                count += 1
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException as exc:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        if isinstance(exc, OSError):
+            raise XapiError(_("cannot write {path}: {reason}").format(path=path, reason=exc.strerror or exc)) from None
+        raise
+    return count
+
+
+# ---- a Learning Record Store -------------------------------------------------------
+
+
+def is_url(target: str) -> bool:
+    """True for an LRS address (http:// or https://); anything else is a file name."""
+    return str(target).lower().startswith(("http://", "https://"))
+
+
+def parse_auth(text: str | None, environ: Mapping[str, str] = os.environ) -> tuple[str, str] | None:
+    """USER:PASSWORD from --xapi-auth, else from CINEMA_XAPI_AUTH; None when neither is given."""
+    if text is None:
+        text = environ.get(AUTH_ENV) or None
+    if text is None:
+        return None
+    user, sep, password = text.partition(":")
+    if not sep or not user:
+        raise XapiError(_("--xapi-auth: write it as USER:PASSWORD"))
+    return user, password
+
+
+def statements_url(url: str) -> str:
+    """The statements resource of an LRS endpoint: `http://host/xAPI/` -> `http://host/xAPI/statements`."""
+    parts = urllib.parse.urlsplit(url)
+    if parts.username or parts.password:
+        raise XapiError(_("put the user name and password in --xapi-auth or CINEMA_XAPI_AUTH, not in the address"))
+    path = parts.path.rstrip("/")
+    if not path.endswith("/statements"):
+        path += "/statements"
+    return urllib.parse.urlunsplit((parts.scheme, parts.netloc, path, "", ""))
+
+
+@dataclass(frozen=True)
+class SendResult:
+    sent: int  # newly stored by the LRS
+    duplicates: int  # already in the LRS (sent before): not stored twice
+    batches: int  # POST requests that succeeded
+    conflicts: int = 0  # of the duplicates, those the LRS refused with 409 (it holds a statement with that id)
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    # urllib would turn a redirected POST into a GET and lose the statements; say where it moved instead.
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        return None
+
+
+def _message(body: bytes) -> str:
+    try:
+        data = json.loads(body)
+    except ValueError:
+        text = body.decode("utf-8", "replace")
+    else:
+        text = data.get("detail", data.get("message", data)) if isinstance(data, dict) else data
+        if isinstance(text, list) and text and isinstance(text[0], dict) and "msg" in text[0]:
+            text = "; ".join(f"{'/'.join(map(str, e.get('loc', ())))}: {e['msg']}" for e in text[:3])
+        text = text if isinstance(text, str) else json.dumps(text, ensure_ascii=False)
+    return " ".join(text.split())[:300]
+
+
+class _Poster:
+    def __init__(self, url: str, auth: tuple[str, str] | None, retries: int, backoff: float, timeout: float,
+                 sleep: Callable[[float], None]) -> None:
+        self.url = statements_url(url)
+        self.headers = {"Content-Type": "application/json", "X-Experience-API-Version": XAPI_VERSION,
+                        "User-Agent": "learning-cinema"}
+        if auth is not None:
+            token = base64.b64encode(f"{auth[0]}:{auth[1]}".encode()).decode("ascii")
+            self.headers["Authorization"] = f"Basic {token}"
+        self.retries, self.backoff, self.timeout, self.sleep = retries, backoff, timeout, sleep
+        self.opener = urllib.request.build_opener(_NoRedirect)
+        self.batches = self.sent = self.duplicates = self.conflicts = 0
+
+    def post(self, chunk: list[dict]) -> None:
+        """Store `chunk`; a 409 or 413 on several statements splits the chunk and tries the halves."""
+        status, body = self._post_with_retry(json.dumps(chunk, ensure_ascii=False).encode("utf-8"))
+        if status in (409, 413) and len(chunk) > 1:
+            half = len(chunk) // 2
+            self.post(chunk[:half])
+            self.post(chunk[half:])
+            return
+        if status == 409:  # one statement whose id the LRS already holds: it is there, not stored twice
+            self.duplicates += 1
+            self.conflicts += 1
+            return
+        if status == 413:
+            raise self._refused(status, body, {})
+        self.batches += 1
+        if status == 204:  # Ralph: every statement was already stored
+            self.duplicates += len(chunk)
+            return
+        try:
+            ids = json.loads(body)
+        except ValueError:
+            ids = None
+        if not isinstance(ids, list):
+            raise XapiError(_("the learning record store at {url} gave an answer that is not xAPI (HTTP {status})")
+                            .format(url=self.url, status=status))
+        stored = min(len(ids), len(chunk))  # an LRS lists only the statements it newly stored
+        self.sent += stored
+        self.duplicates += len(chunk) - stored
+
+    def _post_with_retry(self, data: bytes) -> tuple[int, bytes]:
+        reason, wait = "", 0.0
+        for attempt in range(self.retries + 1):
+            if attempt:
+                self.sleep(wait)
+            wait = min(self.backoff * 2 ** attempt, 30.0)
+            req = urllib.request.Request(self.url, data=data, headers=self.headers, method="POST")
+            try:
+                with self.opener.open(req, timeout=self.timeout) as resp:
+                    return resp.status, resp.read()
+            except urllib.error.HTTPError as exc:
+                status, body = exc.code, exc.read()
+                if status in (409, 413):
+                    return status, body
+                if status in (408, 429) or status >= 500:
+                    reason = f"HTTP {status} {_message(body)}".strip()
+                    after = exc.headers.get("Retry-After", "")
+                    if after.isdigit():  # the store says when to come back
+                        wait = min(float(after), 60.0)
+                    continue
+                raise self._refused(status, body, exc.headers, str(exc.reason)) from None
+            except (urllib.error.URLError, OSError) as exc:  # refused, reset, timed out, name not found
+                reason = str(getattr(exc, "reason", exc))
+        raise XapiError(_("could not reach the learning record store at {url} after {n} tries: {reason}")
+                        .format(url=self.url, n=self.retries + 1, reason=reason))
+
+    def _refused(self, status: int, body: bytes, headers: Any, reason: str = "") -> XapiError:
+        if status in (401, 403):
+            return XapiError(_("the learning record store refused the user name or password (HTTP {status}); "
+                               "check --xapi-auth or CINEMA_XAPI_AUTH").format(status=status))
+        if status in (301, 302, 303, 307, 308):
+            return XapiError(_("the learning record store at {url} moved to {location}; use that address")
+                             .format(url=self.url, location=headers.get("Location", "?")))
+        return XapiError(_("the learning record store refused the statements (HTTP {status}): {message}")
+                         .format(status=status, message=_message(body) or reason or "?"))
+
+
+def send(stmts: Iterable[dict], url: str, auth: tuple[str, str] | None = None, *, batch: int = 500,
+         retries: int = 5, backoff: float = 1.0, timeout: float = 30.0,
+         progress: Callable[[int], None] | None = None, sleep: Callable[[float], None] = time.sleep) -> SendResult:
+    """POST statements to an LRS in batches, retrying lost connections, 429 and 5xx with growing waits.
+
+    Sending the same statements again stores nothing twice (their ids are stable); a 4xx other
+    than a duplicate stops with an XapiError naming the status and the store's message. Statements
+    stream through: only one batch is held at a time. `progress(n)` hears how many are done.
+    """
+    poster = _Poster(url, auth, retries, backoff, timeout, sleep)
+    batch = max(1, batch)
+    chunk: list[dict] = []
+    ids: set[str] = set()
+    done = 0
+
+    def flush() -> None:
+        nonlocal done
+        if chunk:
+            poster.post(chunk)
+            done += len(chunk)
+            chunk.clear()
+            ids.clear()
+            if progress is not None:
+                progress(done)
+
+    for st in stmts:
+        if st.get("id") in ids:  # the same statement twice in one batch would make the LRS refuse it all
+            poster.duplicates += 1
+            continue
+        ids.add(st.get("id"))
+        chunk.append(st)
+        if len(chunk) >= batch:
+            flush()
+    flush()
+    return SendResult(poster.sent, poster.duplicates, poster.batches, poster.conflicts)
