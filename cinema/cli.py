@@ -247,6 +247,66 @@ def _send_xapi(args: argparse.Namespace, inputs: list[Path], keys: tuple[bytes, 
             n=tally.anonymous_answers), file=sys.stderr)
 
 
+def cmd_cards(args: argparse.Namespace) -> int:
+    from cinema.cards.command import cards_main
+
+    config = Path(args.config) if args.config else _default_config()
+    if args.rotate_key is not None:
+        _rotate_card_key(config, args.rotate_key)
+    return cards_main(Path(args.roster), Path(args.output), config if config.exists() else None,
+                      show_names=False if args.no_names else None)
+
+
+def _rotate_card_key(config_path: Path, grace_days: int) -> None:
+    """New cards get a new key; cards signed with the old one keep working for `grace_days`."""
+    from datetime import date
+
+    from cinema.cards.keys import rotate_keys
+    from cinema.config import ConfigError, load_kiosk_config
+
+    try:
+        keys = load_kiosk_config(config_path).cards.keys
+        rotate_keys(keys, date.today(), grace_days)
+    except ConfigError as exc:
+        raise UserError("; ".join(str(p) for p in exc.problems)) from None
+    except (OSError, ValueError) as exc:
+        raise UserError(f"the card key could not be changed: {exc}") from None
+    print(f"New card key in {keys}; old cards keep working for {grace_days} more day(s). "
+          "Copy the key file to every kiosk of the programme.")
+
+
+def cmd_scan(args: argparse.Namespace) -> int:
+    from datetime import date
+
+    from cinema.cards.keys import load_keys
+    from cinema.config import ConfigError, load_kiosk_config
+    from cinema.devices.cards.scan_cli import scan_main
+
+    config_path = Path(args.config) if args.config else _default_config()
+    try:
+        config = load_kiosk_config(config_path)
+        keys = load_keys(config.cards.keys, date.today())
+    except ConfigError as exc:
+        raise UserError("; ".join(str(p) for p in exc.problems)) from None
+    except (OSError, ValueError) as exc:
+        raise UserError(f"the card key file cannot be read: {exc}") from None
+    return scan_main(args.images, config.cards.program, keys, sys.stdout)
+
+
+def cmd_devices(args: argparse.Namespace) -> int:
+    from cinema.devices.listing import main_devices
+
+    return main_devices(args)
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        f.write(text)
+    os.replace(tmp, path)
+
+
 # ---- parser -------------------------------------------------------------------
 
 

@@ -194,3 +194,15 @@ def test_a_bundle_cut_short_on_the_usb_stick_is_refused_not_read_in_part(tmp_pat
     r = report([bundle, cut])
     assert [s.status for s in r.sources] == ["ok", "refused"] and "cut short" in r.sources[1].reason
     assert r.totals["sessions"] == 2
+
+
+def test_cli_xapi_file_twice_gives_the_same_statements(tmp_path):
+    journal = two_lessons(tmp_path / "j.sqlite")
+    for name in ("a.jsonl", "b.jsonl"):
+        out = run("report", journal, "--xapi", tmp_path / name)
+        assert out.returncode == 0, out.stderr
+    first = [json.loads(x) for x in (tmp_path / "a.jsonl").read_text().splitlines()]
+    again = [json.loads(x) for x in (tmp_path / "b.jsonl").read_text().splitlines()]
+    assert first and [s["id"] for s in first] == [s["id"] for s in again]
+    verbs = {s["verb"]["id"].rsplit("/", 1)[-1] for s in first}
+    assert {"attended", "answered", "completed"} <= verbs
