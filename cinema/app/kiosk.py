@@ -13,7 +13,7 @@ from pathlib import Path
 
 from cinema.core.events import (
     CardsInView, ClickerPressed, Command, DeviceChanged, Effect, Exit, MediaFailed, MediaFinished, MediaPosition,
-    PauseMedia, PlayMedia, PlaySound, PowerReading, PreloadMedia, Record, SeekMedia, StopMedia, TeacherCommand, Tick,
+    PauseMedia, PlayMedia, PlaySound, PreloadMedia, Record, SeekMedia, StopMedia, TeacherCommand, Tick,
 )
 from cinema.core.session import Options, SessionEngine, replay_point
 from cinema.core.view import ContentErrorBody, Screen, View
@@ -21,7 +21,6 @@ from cinema.journal import Journal, JournalError
 
 log = logging.getLogger("cinema.kiosk")
 
-BATTERY_EVERY = 30.0  # seconds between battery readings (the full power policy is issue #6)
 RESUME_SAVE_EVERY = 2.0  # seconds between saves of the media position
 TICK_SECONDS = 0.25  # timers, simulator and media position are looked at 4 times a second
 KEY_SLICE_SECONDS = 0.04  # longest a key press waits to be seen when the kiosk is idle
@@ -58,6 +57,7 @@ class Kiosk:
         self.journal_failed = ""
         self.first_frame_logged = False
         self.sounds = None
+        self.power = None  # the battery monitor thread, once the session starts
         from cinema.app.brightness import FakeDimmer, make_dimmer
 
         # Headless runs (tests, CI, demos) never touch the machine's real screen brightness.
@@ -193,6 +193,7 @@ class Kiosk:
         self.sounds = Sounds()
         self._begin()
         self.receivers = self._start_receivers(config)
+        self.power = self._start_power(config)
         self.keypads = self._start_keypads(config)
         self.scanners = self._start_scanners(config)
         last_view: View | None = None
@@ -200,7 +201,6 @@ class Kiosk:
         last_tick = 0.0
         last_save = 0.0
         last_frame_serial = -1
-        last_battery = -BATTERY_EVERY
         shots = 0
         video_shot_due = False
         shot_scans = False
@@ -225,11 +225,6 @@ class Kiosk:
                 if self.player is not None and self.engine.state.media_token:
                     self.events.put(MediaPosition(self.engine.state.media_token, self.player.position(),
                                                   self.player.duration()))
-                if now - last_battery >= BATTERY_EVERY:
-                    last_battery = now
-                    reading = read_battery()
-                    if reading is not None:
-                        self.events.put(reading)
                 if self.sim is not None:
                     self._simulate()
                 if self.pending:
@@ -300,6 +295,8 @@ class Kiosk:
         self.dimmer.restore()  # never leave the teacher's laptop dimmed
         if self.receivers is not None:
             self.receivers.stop()
+        if self.power is not None:
+            self.power.stop()
         if self.keypads is not None:
             self.keypads.stop()
         for scanner in self.scanners:
@@ -372,6 +369,20 @@ class Kiosk:
             self.events.put(DeviceChanged("keypads", False, str(exc)))
             return None
         return reader
+
+    def _start_power(self, config):
+        """The battery source the config names, read in its own thread (a slow UPS cannot freeze the screen)."""
+        from cinema.app.clocks import SystemClock
+        from cinema.devices.power import NoPowerSource, PowerMonitor, PowerSettingsError, open_power_source
+
+        # A real device's readings age in real seconds, whatever --speed the session runs at.
+        clock = self.clock if config.power.source == "simulated" else SystemClock()
+        try:
+            source = open_power_source(config.power, clock, on_change=self.events.put)
+        except PowerSettingsError as exc:
+            log.warning("battery: %s", exc)
+            source = NoPowerSource()
+        return PowerMonitor(source, self.events.put, every=config.power.read_every).start()
 
     def _start_receivers(self, config):
         """Clicker receivers: the configured (or found) ones on a real screen, the simulated class's."""
@@ -584,19 +595,6 @@ def _since_process_start() -> float:
         return float("nan")
 
 
-def read_battery() -> PowerReading | None:
-    """The laptop battery through psutil; None on a machine without one."""
-    try:
-        import psutil
-
-        battery = psutil.sensors_battery()
-    except Exception:  # a battery that reads nonsense must not stop a lesson
-        return None
-    if battery is None:
-        return None
-    secs = battery.secsleft
-    minutes = None if secs in (psutil.POWER_TIME_UNLIMITED, psutil.POWER_TIME_UNKNOWN) or secs is None else secs / 60
-    return PowerReading(float(battery.percent), minutes, bool(battery.power_plugged))
 
 
 class _NoPlayer:

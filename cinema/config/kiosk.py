@@ -45,8 +45,16 @@ POWER_SCHEMA = Schema("power", "When to warn about the battery and when to save 
           default=8.0),
     Field("source", Choice(POWER_SOURCES),
           "Where the battery level comes from: auto (try each), psutil (the laptop battery), nut "
-          "(a UPS via `upsc`), vedirect (a Victron charger on a serial port), simulated, or none.",
+          "(a UPS or power station through NUT's upsd), vedirect (a Victron charger or battery monitor "
+          "on a serial port), simulated, or none.",
           default="auto"),
+    Field("nut_ups", Nullable(Text()),
+          "Which UPS NUT reads, as upsc names it, e.g. ups@localhost. Empty: the only one on this laptop.",
+          default=None),
+    Field("vedirect_port", Nullable(Text()),
+          "Serial port of a Victron monitor or charger, e.g. /dev/ttyUSB0. Empty: /dev/cinema/vedirect "
+          "(the name the installer's udev rule gives a Victron cable).", default=None),
+    Field("read_every", Number(minimum=1, maximum=300), "Seconds between battery readings.", default=10.0),
 ))
 
 DEVICES_SCHEMA = Schema("devices", "Clicker receivers, card scanners and the camera to use.", (
@@ -171,7 +179,9 @@ def read_kiosk_config(path: Path) -> tuple[KioskConfig | None, list[Problem]]:
         activities_dir=paths["activities_dir"],
         display=DisplayConfig(**display),
         power=PowerConfig(warn_percent=float(power["warn_percent"]),
-                          critical_percent=float(power["critical_percent"]), source=power["source"]),
+                          critical_percent=float(power["critical_percent"]), source=power["source"],
+                          nut_ups=power["nut_ups"], vedirect_port=power["vedirect_port"],
+                          read_every=float(power["read_every"])),
         devices=DevicesConfig(clickers=tuple(devices["clickers"]), scanners=tuple(devices["scanners"]),
                               camera=None if devices["camera"] is None else str(devices["camera"]),
                               teacher_clickers=_clicker_ids(devices["teacher_clickers"], root, report),

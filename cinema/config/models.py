@@ -89,6 +89,9 @@ class PowerConfig:
     warn_percent: float = 20.0
     critical_percent: float = 8.0
     source: str = "auto"  # auto | psutil | nut | vedirect | simulated | none
+    nut_ups: str | None = None  # e.g. "ups@localhost"; None: the only UPS on this laptop
+    vedirect_port: str | None = None  # None: /dev/cinema/vedirect (named by the udev rule)
+    read_every: float = 10.0  # seconds between readings
 
 
 @dataclass(frozen=True)

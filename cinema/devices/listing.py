@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import queue
 import sys
@@ -12,26 +13,37 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from cinema.core.events import ClickerPressed, DeviceChanged
-from cinema.devices.clickers.manager import (
-    AUTO, DEFAULT_PROTOCOL, PortManager, ReceiverSpec, match_usb, system_ports,
-)
+from cinema.devices.clickers.manager import AUTO, DEFAULT_PROTOCOL, PortManager, ReceiverSpec, match_usb, system_ports
+from cinema.devices.power.nut import DEFAULT_PORT as NUT_PORT
+from cinema.devices.power.nut import NutClient, NutSource, parse_address, reading_from_vars, status_flags
+from cinema.devices.power.reading import BatteryReading
+from cinema.devices.power.vedirect_source import VeDirectSource, is_victron_cable
+from cinema.locale.runtime import gettext as _
+
+BATTERY_PROTOCOLS = ("vedirect", "nut")
+NUT_LIST_TIMEOUT = 0.5  # seconds `cinema devices` waits for a UPS service on this laptop
+NUT_LISTEN_EVERY = 2.0  # seconds between readings of a UPS while listening
 
 
 # ---- listing -----------------------------------------------------------------------------
 
 
 def list_devices(list_ports: Callable[[], Iterable[Any]] = system_ports, dev: Path = Path("/dev"),
-                 sys_root: Path = Path("/sys"), battery: Callable[[], Any] | None = None) -> list[dict]:
+                 sys_root: Path = Path("/sys"), battery: Callable[[], Any] | None = None,
+                 nut: Callable[[], list[dict]] | None = None) -> list[dict]:
     """Everything a kiosk could use, one dict per device, each with a "kind":
-    "receiver" (a USB serial chip receivers are built on), "serial" (another serial port),
-    "input" (keyboards, presenter remotes, keyboard-wedge scanners), "camera", "battery",
-    "power" (mains / USB supply online or not).
-    Folders that are missing or unreadable are skipped, never an error."""
+    "receiver" (a USB serial chip receivers are built on), "serial" (another serial port; a
+    Victron VE.Direct cable has protocol "vedirect"), "input" (keyboards, presenter remotes,
+    keyboard-wedge scanners), "camera", "battery" (sysfs, psutil, and UPSes that NUT's upsd on
+    this laptop knows), "power" (mains / USB supply online or not).
+    Folders that are missing or unreadable, and a UPS service that is not there, are skipped,
+    never an error."""
     found: list[dict] = []
     found += _serial_ports(list_ports)
     found += _input_devices(dev / "input" / "by-id")
     found += _cameras(dev, sys_root / "class" / "video4linux")
     found += _batteries(sys_root / "class" / "power_supply", battery or _psutil_battery)
+    found += (nut or _nut_batteries)()
     return found
 
 
@@ -50,16 +62,19 @@ def _serial_ports(list_ports: Callable[[], Iterable[Any]]) -> list[dict]:
         if vid is None and getattr(info, "hwid", "n/a") == "n/a":
             continue  # a motherboard's legacy ttyS port with nothing behind it
         usb = match_usb(vid, pid)
+        victron = is_victron_cable(info)
         out.append({
-            "kind": "receiver" if usb else "serial",
+            # Victron's VE.Direct cable is an FTDI chip receivers use too: its USB strings tell them apart
+            "kind": "receiver" if usb and not victron else "serial",
             "path": info.device,
             "description": getattr(info, "description", "") or "",
             "vid": _hex(vid), "pid": _hex(pid),
             "serial_number": getattr(info, "serial_number", None),
             "chip": usb.chip if usb else None,
-            "protocol": usb.protocol if usb else None,  # a guess: see USB_RECEIVERS
+            "protocol": "vedirect" if victron else usb.protocol if usb else None,  # a guess: see USB_RECEIVERS
         })
     return out
+
 
 
 def _input_devices(by_id: Path) -> list[dict]:
@@ -135,6 +150,29 @@ def _psutil_battery() -> Any:
     return psutil.sensors_battery()
 
 
+def _nut_batteries(host: str = "localhost", port: int = NUT_PORT, timeout: float = NUT_LIST_TIMEOUT) -> list[dict]:
+    """The UPSes (and power stations) NUT's upsd on this laptop knows, with their charge."""
+    out = []
+    try:
+        with NutClient(host, port, timeout) as client:
+            for name in sorted(client.list_ups()):
+                try:
+                    variables = client.list_vars(name)
+                except Exception as exc:  # DRIVER-NOT-CONNECTED, DATA-STALE: listed, with why
+                    out.append({"kind": "battery", "source": "nut", "name": f"{name}@{host}", "percent": None,
+                                "problem": str(exc)})
+                    continue
+                reading = reading_from_vars(variables)
+                charging, low = status_flags(variables.get("ups.status"))
+                out.append({"kind": "battery", "source": "nut", "name": f"{name}@{host}",
+                            "percent": reading.percent if reading else None, "plugged": charging, "low": low,
+                            "minutes_left": reading.minutes_left if reading else None,
+                            "ups_status": variables.get("ups.status")})
+    except Exception:  # no NUT here (connection refused), or something that is not upsd
+        return out
+    return out
+
+
 def _read(path: Path) -> str | None:
     try:
         return path.read_text(encoding="utf-8", errors="replace").strip()
@@ -148,6 +186,9 @@ def describe(device: dict) -> str:
     if kind in ("receiver", "serial"):
         ids = f" [{device['vid']}:{device['pid']}]" if device.get("vid") else ""
         what = device.get("chip") or device.get("description") or ""
+        if device.get("protocol") == "vedirect":
+            return f"serial   {path}{ids} {device.get('description') or what} - Victron battery monitor or " \
+                   f"charger: cinema devices --listen {path} --protocol vedirect"
         guess = f" - clicker receiver? protocol {device['protocol']}" if device.get("protocol") else ""
         return f"serial   {path}{ids} {what}{guess}"
     if kind == "input":
@@ -162,6 +203,10 @@ def describe(device: dict) -> str:
         where = device.get("name") or device["source"]
         extra = device.get("status") or ("plugged in" if device.get("plugged") else
                                          "on battery" if device.get("plugged") is False else "")
+        if device.get("low"):
+            extra += " (low)"
+        if device.get("problem"):
+            extra = f"(not answering: {device['problem']})"
         return f"battery  {where}: {pct} {extra}".rstrip()
     if kind == "power":
         state = {True: "connected", False: "not connected", None: "unknown"}[device.get("online")]
@@ -183,10 +228,13 @@ def listen(port_url: str, protocol: str, seconds: float | None, out: TextIO, err
     """
     err = err if err is not None else sys.stderr
     protocol = protocol or AUTO
+    if protocol.strip().lower() in BATTERY_PROTOCOLS:
+        options = {k: v for k, v in manager_options.items() if k in ("retry_every", "read_timeout", "every")}
+        return listen_battery(port_url, protocol.strip().lower(), seconds, out, err, list_ports=list_ports, **options)
     if port_url == AUTO:
         found = [d for d in _serial_ports(list_ports) if d["kind"] == "receiver"]
         if not found:
-            print("cinema devices: no clicker receiver found; plug one in, or name its port: --listen PORT",
+            print(_("cinema devices: no clicker receiver found; plug one in, or name its port: --listen PORT"),
                   file=err)
             return 1
         port_url = found[0]["path"]
@@ -215,19 +263,119 @@ def listen(port_url: str, protocol: str, seconds: float | None, out: TextIO, err
             elif isinstance(event, DeviceChanged):
                 if event.connected:
                     if ever_connected:
-                        print(f"cinema devices: {port_url} is back", file=err, flush=True)
+                        print(_("cinema devices: {target} is back").format(target=port_url), file=err, flush=True)
                     ever_connected = True
                 elif not ever_connected:
-                    print(f"cinema devices: cannot open {port_url}: {event.detail}", file=err, flush=True)
+                    print(_("cinema devices: cannot open {target}: {detail}").format(target=port_url, detail=event.detail),
+                          file=err, flush=True)
                     code = 1
                     break
                 else:
-                    print(f"cinema devices: lost {port_url}: {event.detail}; waiting for it to come back",
-                          file=err, flush=True)
+                    print(_("cinema devices: lost {target}: {detail}; waiting for it to come back").format(
+                        target=port_url, detail=event.detail), file=err, flush=True)
     except KeyboardInterrupt:
         pass  # Ctrl-C is how a person stops listening: not an error
     finally:
         manager.stop()
+    return code
+
+
+def listen_battery(target: str, protocol: str, seconds: float | None, out: TextIO, err: TextIO,
+                   list_ports: Callable[[], Iterable[Any]] = system_ports, clock: Any = None,
+                   every: float = NUT_LISTEN_EVERY, **source_options: Any) -> int:
+    """Print each battery reading as a JSON line `{"percent": 87.5, "volts": 12.61, "amps": -3.2,
+    "minutes_left": 140}` for `seconds` (None: until Ctrl-C). `protocol` "vedirect": a Victron
+    device on serial port `target` ("auto": the first Victron cable found), one line per block
+    it sends (about one a second); "nut": the UPS `target` (`ups@host`, "auto": the only one on
+    this laptop), read every `every` seconds. Returns 0, or 1 with one line on `err` when the
+    port cannot be opened or the UPS cannot be read at all."""
+    # This command says what happens itself, in one line each: the sources' own log lines would repeat it.
+    power_log = logging.getLogger("cinema.power")
+    level = power_log.level
+    power_log.setLevel(logging.ERROR)
+    try:
+        return _listen_battery(target, protocol, seconds, out, err, list_ports, clock, every, **source_options)
+    finally:
+        power_log.setLevel(level)
+
+
+def _listen_battery(target: str, protocol: str, seconds: float | None, out: TextIO, err: TextIO,
+                    list_ports: Callable[[], Iterable[Any]], clock: Any, every: float, **source_options: Any) -> int:
+    if clock is None:
+        from cinema.app.clocks import SystemClock
+
+        clock = SystemClock()
+    events: queue.Queue = queue.Queue()
+    source: Any
+    if protocol == "vedirect":
+        if target == AUTO:
+            found = [d for d in _serial_ports(list_ports) if d.get("protocol") == "vedirect"]
+            if not found:
+                print(_("cinema devices: no Victron device found; name its port: --listen PORT --protocol vedirect"),
+                      file=err)
+                return 1
+            target = found[0]["path"]
+        try:
+            source = VeDirectSource(target, clock, events.put, events.put, **source_options)
+        except Exception as exc:  # an unregistered fake
+            print(f"cinema devices: {exc}", file=err)
+            return 1
+        source.start()
+        poll_every = 1.0  # read() only notices silence here; the readings come from the thread
+    else:
+        try:
+            address = parse_address("" if target == AUTO else target)
+        except ValueError as exc:
+            print(_("cinema devices: {target} is not a UPS name ({reason}); write it as ups@localhost").format(
+                target=target, reason=exc), file=err)
+            return 1
+        source = NutSource(address, events.put)
+        poll_every = every
+    deadline = None if seconds is None else time.monotonic() + seconds
+    next_poll = time.monotonic()
+    ever = False
+    code = 0
+    try:
+        while deadline is None or time.monotonic() < deadline:
+            now = time.monotonic()
+            if now >= next_poll:
+                next_poll = now + poll_every
+                reading = source.read()
+                if reading is not None and protocol == "nut":
+                    events.put(reading)
+            waits = [0.2, next_poll - now] + ([] if deadline is None else [deadline - now])
+            try:
+                event = events.get(timeout=max(0.0, min(waits)))
+            except queue.Empty:
+                continue
+            if isinstance(event, BatteryReading):
+                out.write(json.dumps(event.as_json()) + "\n")
+                out.flush()
+            elif isinstance(event, DeviceChanged):
+                if event.connected:
+                    if ever:
+                        print(_("cinema devices: {target} is back").format(target=target), file=err, flush=True)
+                    ever = True
+                elif not ever and protocol == "nut":
+                    print(_("cinema devices: cannot read {target}: {detail}").format(target=target, detail=event.detail),
+                          file=err, flush=True)
+                    code = 1
+                    break
+                elif not ever and source.opens == 0:
+                    print(_("cinema devices: cannot open {target}: {detail}").format(target=target, detail=event.detail),
+                          file=err, flush=True)
+                    code = 1
+                    break
+                elif ever:
+                    print(_("cinema devices: lost {target}: {detail}; waiting for it to come back").format(
+                        target=target, detail=event.detail), file=err, flush=True)
+                else:
+                    print(_("cinema devices: nothing from {target} yet: {detail}; is it a Victron device?").format(
+                        target=target, detail=event.detail), file=err, flush=True)
+    except KeyboardInterrupt:
+        pass  # Ctrl-C is how a person stops listening: not an error
+    finally:
+        source.close()
     return code
 
 
@@ -242,10 +390,10 @@ def main_devices(args: Any) -> int:
             sys.stdout.write(json.dumps(d, ensure_ascii=False) + "\n")
         return 0
     if not devices:
-        print("No devices found.")
+        print(_("No devices found."))
     for d in devices:
         print(describe(d))
     if not any(d["kind"] == "receiver" for d in devices):
-        print(f"No clicker receiver found. Plug one in, or name its port: cinema devices --listen PORT "
-              f"(protocol {DEFAULT_PROTOCOL} unless --protocol says otherwise).")
+        print(_("No clicker receiver found. Plug one in, or name its port: cinema devices --listen PORT "
+                "(protocol {protocol} unless --protocol says otherwise).").format(protocol=DEFAULT_PROTOCOL))
     return 0

@@ -4,6 +4,7 @@ import io
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -18,7 +19,8 @@ import pytest
 from cinema.devices import listing
 from cinema.devices.clickers.lcp import encode_hello, encode_press
 from cinema.devices.clickers.ports import FakeReceiver, fake_port
-from cinema.devices.listing import describe, list_devices, listen, main_devices
+from cinema.devices.listing import _nut_batteries, describe, list_devices, listen, main_devices
+from cinema.devices.power.vedirect import encode_block
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -54,7 +56,7 @@ def machine(tmp_path):
         SimpleNamespace(device="/dev/ttyS0", vid=None, pid=None, serial_number=None, description="n/a", hwid="n/a"),
     ]
     battery = SimpleNamespace(percent=87.0, power_plugged=False, secsleft=8400)
-    return dict(list_ports=lambda: ports, dev=dev, sys_root=sys_root, battery=lambda: battery)
+    return dict(list_ports=lambda: ports, dev=dev, sys_root=sys_root, battery=lambda: battery, nut=lambda: [])
 
 
 def test_list_devices_finds_receivers_keypads_cameras_and_batteries(machine):
@@ -83,7 +85,7 @@ def test_list_devices_finds_receivers_keypads_cameras_and_batteries(machine):
 
 def test_list_devices_on_a_bare_machine_is_empty_not_an_error(tmp_path):
     assert list_devices(list_ports=lambda: [], dev=tmp_path / "none", sys_root=tmp_path / "none",
-                        battery=lambda: None) == []
+                        battery=lambda: None, nut=lambda: []) == []
 
 
 def test_main_devices_lists_in_words_and_says_when_no_receiver_is_found(monkeypatch, capsys):
@@ -233,3 +235,110 @@ def wait_until(condition, timeout=2.0):
     while not condition():
         assert time.monotonic() < deadline, "condition not met in time"
         time.sleep(0.005)
+
+
+# ---- batteries --------------------------------------------------------------------------------
+
+VICTRON_CABLE = dict(vid=0x0403, pid=0x6015, serial_number="VE1234AB", manufacturer="VictronEnergy BV",
+                     product="VE Direct cable", description="VE Direct cable", hwid="USB VID:PID=0403:6015")
+
+
+def test_a_victron_cable_is_not_taken_for_a_clicker_receiver(machine):
+    victron = SimpleNamespace(device="/dev/ttyUSB1", **VICTRON_CABLE)
+    receiver = SimpleNamespace(device="/dev/ttyUSB2", **{**VICTRON_CABLE, "manufacturer": "FTDI",
+                                                          "product": "FT231X USB UART", "description": "FT231X"})
+    found = list_devices(**{**machine, "list_ports": lambda: [victron, receiver]})
+    serial = {d["path"]: (d["kind"], d["protocol"]) for d in found if d["kind"] in ("serial", "receiver")}
+    assert serial == {"/dev/ttyUSB1": ("serial", "vedirect"), "/dev/ttyUSB2": ("receiver", "lcp")}
+    line = describe(next(d for d in found if d["path"] == "/dev/ttyUSB1"))
+    assert line == ("serial   /dev/ttyUSB1 [0403:6015] VE Direct cable - Victron battery monitor or charger: "
+                    "cinema devices --listen /dev/ttyUSB1 --protocol vedirect")
+
+
+def test_ups_batteries_are_listed_in_words(machine):
+    ups = [{"kind": "battery", "source": "nut", "name": "ups@localhost", "percent": 23.0, "plugged": False,
+            "low": True, "minutes_left": 4.0, "ups_status": "OB LB"},
+           {"kind": "battery", "source": "nut", "name": "station@localhost", "percent": None,
+            "problem": "DRIVER-NOT-CONNECTED"}]
+    found = list_devices(**{**machine, "nut": lambda: ups})
+    lines = [describe(d) for d in found if d.get("source") == "nut"]
+    assert lines == ["battery  ups@localhost: 23% on battery (low)",
+                     "battery  station@localhost: unknown (not answering: DRIVER-NOT-CONNECTED)"]
+
+
+def test_no_ups_service_lists_no_ups():
+    with socket.create_server(("127.0.0.1", 0)) as s:
+        port = s.getsockname()[1]
+    assert _nut_batteries("127.0.0.1", port) == []
+
+
+def test_listen_vedirect_prints_each_reading_in_the_documented_shape(pty_receiver):
+    master, path = pty_receiver
+    out, err = io.StringIO(), io.StringIO()
+    discharging = encode_block({"PID": "0x203", "V": 12610, "I": -3200, "SOC": 875, "TTG": 140})
+    charging = encode_block({"PID": "0x203", "V": 13420, "I": 5100, "SOC": 880, "TTG": -1})
+    history = encode_block({"H1": -149322, "H2": -82854})
+    writer = send_until(master, b"noise" + discharging + history + charging + history, lambda: out.getvalue().count("\n") >= 2,
+                        every=0.05)
+    assert listen(path, "vedirect", 0.6, out, err) == 0
+    writer.join()
+    lines = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert lines[:2] == [{"percent": 87.5, "volts": 12.61, "amps": -3.2, "minutes_left": 140},
+                         {"percent": 88.0, "volts": 13.42, "amps": 5.1, "minutes_left": None}]
+    assert err.getvalue() == ""
+
+
+def test_listen_vedirect_to_a_port_that_cannot_be_opened_is_one_line_and_exit_1(tmp_path):
+    out, err = io.StringIO(), io.StringIO()
+    assert listen(str(tmp_path / "ttyUSB7"), "vedirect", 5, out, err) == 1
+    assert err.getvalue() == f"cinema devices: cannot open {tmp_path / 'ttyUSB7'}: not plugged in (no such device)\n"
+    assert out.getvalue() == ""
+
+
+def test_listen_vedirect_auto_takes_the_victron_cable_or_says_there_is_none(pty_receiver):
+    master, path = pty_receiver
+    err = io.StringIO()
+    assert listen("auto", "vedirect", 5, io.StringIO(), err, list_ports=lambda: []) == 1
+    assert err.getvalue() == ("cinema devices: no Victron device found; name its port: "
+                              "--listen PORT --protocol vedirect\n")
+    cable = SimpleNamespace(device=path, **VICTRON_CABLE)
+    out = io.StringIO()
+    writer = send_until(master, encode_block({"V": 12200, "SOC": 500}), lambda: "50.0" in out.getvalue())
+    assert listen("auto", "vedirect", 0.3, out, io.StringIO(), list_ports=lambda: [cable]) == 0
+    writer.join()
+    assert json.loads(out.getvalue().splitlines()[0])["percent"] == 50.0
+
+
+def test_listen_vedirect_waits_for_an_unplugged_cable_and_goes_on_printing():
+    rx = FakeReceiver()
+    out, err = io.StringIO(), io.StringIO()
+    with fake_port("fake://bmv", rx.open):
+        result = []
+        thread = threading.Thread(target=lambda: result.append(
+            listen("fake://bmv", "vedirect", 1.0, out, err, retry_every=0.02, read_timeout=0.02)))
+        thread.start()
+        wait_until(lambda: rx.opens == 1)
+        rx.send(encode_block({"V": 12500, "SOC": 700}))
+        wait_until(lambda: "70.0" in out.getvalue())
+        rx.unplug()
+        wait_until(lambda: "lost" in err.getvalue())
+        rx.plug()
+        wait_until(lambda: rx.opens == 2)
+        rx.send(encode_block({"V": 12400, "SOC": 690}))
+        thread.join(3)
+    assert result == [0]
+    assert [json.loads(line)["percent"] for line in out.getvalue().splitlines()] == [70.0, 69.0]
+    assert err.getvalue().splitlines() == [
+        ("cinema devices: lost fake://bmv: unplugged (the device stopped answering); "
+         "waiting for it to come back"),
+        "cinema devices: fake://bmv is back",
+    ]
+
+
+def test_listen_nut_without_a_ups_service_is_one_line_and_exit_1():
+    with socket.create_server(("127.0.0.1", 0)) as s:
+        port = s.getsockname()[1]
+    err = io.StringIO()
+    assert listen(f"ups@127.0.0.1:{port}", "nut", 5, io.StringIO(), err) == 1
+    assert err.getvalue() == (f"cinema devices: cannot read ups@127.0.0.1:{port}: nothing answers at "
+                              f"127.0.0.1:{port} (is the NUT service upsd running?)\n")

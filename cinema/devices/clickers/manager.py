@@ -477,12 +477,14 @@ class PortManager:
             self._stop.wait(self.scan_every)
 
     def _scan_once(self) -> None:
+        from cinema.devices.power.vedirect_source import is_victron_cable  # here: it imports this module
+
         configured = {os.path.realpath(s.url) for s in self.specs if s.url.startswith("/")}
         seen: set[tuple] = set()
         for info in self._ports():
             usb = match_usb(getattr(info, "vid", None), getattr(info, "pid", None))
-            if usb is None or os.path.realpath(info.device) in configured:
-                continue
+            if usb is None or os.path.realpath(info.device) in configured or is_victron_cable(info):
+                continue  # a Victron VE.Direct cable has the same FTDI chip as some receivers
             key = _identity(info)
             seen.add(key)
             with self._lock:
