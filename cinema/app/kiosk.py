@@ -259,7 +259,8 @@ class Kiosk:
                 frame = self.player.frame() if self.player is not None else None
                 serial = self.player.frame_serial() if self.player is not None and hasattr(self.player, "frame_serial") else 0
             only_frame = (view == last_view and second == last_second and serial != last_frame_serial
-                          and frame is not None and view.pin is None and not view.paused and not view.toast)
+                          and frame is not None and view.pin is None and not view.paused and not view.toast
+                          and view.power_advice is None)
             if only_frame:
                 # A new video frame on an unchanged screen: blit and update just the video area.
                 pygame.display.update(self.renderer.draw_frame(surface, frame))

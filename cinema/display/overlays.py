@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pygame
 
+from cinema.core.power import describe
 from cinema.core.view import PinPrompt, View
 from cinema.display import icons
 from cinema.display.canvas import Canvas
@@ -18,6 +19,8 @@ PIN_SLOTS = 4  # dots shown before any digit is typed; more appear if the PIN is
 def draw_overlays(c: Canvas, view: View) -> None:
     if view.paused:
         draw_paused(c)
+    if view.power_advice is not None:
+        draw_power_advice(c, describe(view.power_advice, c._), view.toast != "")
     if view.toast and not (view.paused and view.toast == PAUSED):
         draw_toast(c, c._(view.toast))
     if view.pin is not None:
@@ -55,6 +58,29 @@ def draw_paused(c: Canvas) -> None:
 
 def draw_toast(c: Canvas, text: str) -> None:
     _pill(c, "overlay.toast", text, None, (c.content.centerx, c.content.bottom))
+
+
+def draw_power_advice(c: Canvas, lines: tuple[str, ...], above_toast: bool) -> None:
+    """What the battery allows and what to skip to finish: a panel low on the screen, a few lines."""
+    if not lines:
+        return
+    m = c.metrics
+    size = m.body
+    line_h = c.line_height(size)
+    icon_w = round(line_h * 1.6)
+    panel = pygame.Rect(0, 0, round(c.content.width * 0.9), len(lines) * 2 * line_h + 2 * m.gap)
+    bottom = c.content.bottom - (round(line_h * 1.3) + m.gap if above_toast else 0)
+    panel.midbottom = (c.content.centerx, bottom)
+    c.panel(panel, edge=c.theme.warn)
+    c.record("overlay.power", panel, "icon", overlay=True)
+    inner = panel.inflate(-2 * m.gap, -2 * m.gap)
+    icon = c.mirror(pygame.Rect(inner.left, inner.top, icon_w, min(inner.height, line_h * 2)), inner)
+    c.icon("overlay.power.icon", icon, icons.battery, 15.0, c.theme.text, c.theme.warn, overlay=True)
+    words = c.mirror(pygame.Rect(inner.left + icon_w + m.gap, inner.top, inner.width - icon_w - m.gap,
+                                 inner.height), inner)
+    for i, line in enumerate(lines):
+        row = pygame.Rect(words.left, words.top + i * 2 * line_h, words.width, 2 * line_h)
+        c.text(f"overlay.power.{i}", line, row, size, valign="center", max_lines=2, overlay=True)
 
 
 def draw_pin(c: Canvas, pin: PinPrompt) -> None:

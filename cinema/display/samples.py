@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pygame
 
+from cinema.core.power import Action, PlannedItem, PowerDecision
 from cinema.core.view import (
     AttendanceBody, BreakBody, CheckinBody, CheckinResultsBody, ClosingBody, ContentErrorBody,
     DeviceStatus, MediaBody, NoticeBody, OptionTally, PinPrompt, QuestionBody, ResultsBody,
@@ -156,4 +157,9 @@ def sample_views(language: str, image_dir: Path) -> dict[str, View]:
         "pin_wrong": view(Screen.QUESTION, question, pin=PinPrompt(4, wrong=True)),
         "paused": view(Screen.VIDEO, MediaBody("media/handwash.mp4", t["video"], 42, 180), paused=True),
         "toast": view(Screen.CHECKIN, CheckinBody(t["checkin"], 9), toast="Battery low"),
+        "power_advice": view(Screen.VIDEO, MediaBody("media/handwash.mp4", t["video"], 42, 180),
+                             power_advice=PowerDecision(Action.ADVISE, 31.0, 50.0, usable_minutes=38.0,
+                                                        needs_minutes=52.0, skip=(
+                                                            PlannedItem(7, "story", t["item"], "audio", 6.0, True, 3),
+                                                            PlannedItem(9, "break", t["break"], "break", 5.0, True, 0)))),
     }
