@@ -19,9 +19,16 @@ class UserError(Exception):
     """A problem the user can fix; printed as one line, exit 1."""
 
 
+SYSTEM_CONFIG = Path("/etc/learning-cinema/kiosk.yaml")  # where deploy/install.sh puts a laptop's settings
+
+
 def _default_config() -> Path:
+    if os.environ.get("CINEMA_CONFIG"):
+        return Path(os.environ["CINEMA_CONFIG"])
     if DEFAULT_CONFIG.exists():
         return DEFAULT_CONFIG
+    if SYSTEM_CONFIG.exists():
+        return SYSTEM_CONFIG
     return PROJECT_ROOT / DEFAULT_CONFIG
 
 
@@ -293,6 +300,12 @@ def cmd_scan(args: argparse.Namespace) -> int:
     return scan_main(args.images, config.cards.program, keys, sys.stdout)
 
 
+def cmd_doctor(args: argparse.Namespace) -> int:
+    from cinema.doctor import main_doctor
+
+    return main_doctor(args)
+
+
 def cmd_devices(args: argparse.Namespace) -> int:
     from cinema.devices.listing import main_devices
 
@@ -361,6 +374,11 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--workers", type=int, default=None, help=argparse.SUPPRESS)
     report.set_defaults(func=cmd_report)
 
+    doctor = sub.add_parser("doctor", help="check this laptop has everything a lesson needs, in plain words")
+    doctor.add_argument("--config", help="kiosk config (default: /etc/learning-cinema/kiosk.yaml when installed)")
+    doctor.add_argument("--json", action="store_true", help="print the checks as JSON")
+    doctor.set_defaults(func=cmd_doctor)
+
     export = sub.add_parser("export", help="write the journal's new records to one bundle file for the supervisor")
     export.add_argument("-o", "--output", required=True, metavar="BUNDLE",
                         help="bundle file, or a folder (e.g. the USB stick) to write it into")
@@ -373,7 +391,9 @@ def build_parser() -> argparse.ArgumentParser:
     devices = sub.add_parser("devices", help="list receivers, input devices, cameras, batteries")
     devices.add_argument("--listen", metavar="PORT", help="print each press from this port (or auto) as JSON")
     devices.add_argument("--seconds", type=float, metavar="N", help="stop after N seconds (default: until Ctrl-C)")
-    devices.add_argument("--protocol", metavar="NAME", help="lcp or iskipper (default: guessed from the USB id)")
+    devices.add_argument("--protocol", metavar="NAME",
+                         help="lcp or iskipper (clicker receivers, default: guessed from the USB id), vedirect "
+                              "(a Victron monitor), nut (a UPS: --listen ups@localhost)")
     devices.add_argument("--json", action="store_true", help="list devices as JSON lines")
     devices.set_defaults(func=cmd_devices)
 

@@ -13,7 +13,7 @@ packages=(libvlc5 vlc-plugin-base vlc-plugin-video-output ffmpeg espeak-ng fonts
           python3-venv python3-pip)
 # Tests also use: a real X server and xrandr, socat pty pairs, PDF tools, Chromium (the HTML
 # report is opened in it), and Network UPS Tools (a real upsd with the dummy-ups driver).
-[ "$want_tests" = 1 ] && packages+=(xvfb x11-xserver-utils socat poppler-utils chromium nut-server nut-client)
+[ "$want_tests" = 1 ] && packages+=(xvfb x11-xserver-utils socat poppler-utils chromium nut-server nut-client shellcheck)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -1,0 +1,482 @@
+"""`cinema doctor`: check, in plain words, that this laptop has everything a lesson needs."""
+
+from __future__ import annotations
+
+import glob
+import importlib.util
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import asdict, dataclass, field
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+from cinema.locale.runtime import gettext as _
+
+SYSTEM_CONFIG = Path("/etc/learning-cinema/kiosk.yaml")  # where deploy/install.sh puts it
+SERVICE = "learning-cinema.service"
+KIOSK_USER = "cinema"  # the user deploy/install.sh makes; the kiosk service runs as it
+LOW_DISK_BYTES = 500 * 1024 * 1024  # about 20 hours of journal and a few lesson videos
+FULL_DISK_BYTES = 50 * 1024 * 1024  # below this the journal may fail to save answers
+MEDIA_KEY = re.compile(r"(^|\.)(media|slides|subtitles|image)(\[\d+\])?$")
+
+
+class Status(Enum):
+    OK = "ok"
+    WARN = "warn"
+    FAIL = "fail"
+
+
+MARKS = {Status.OK: "✓", Status.WARN: "!", Status.FAIL: "✗"}
+
+
+@dataclass(frozen=True)
+class Check:
+    """One thing looked at: `id` is stable for scripts, `name` and the texts are for people."""
+
+    id: str
+    name: str
+    status: Status
+    message: str
+    fix: str = ""
+
+    def line(self) -> str:
+        text = f"{MARKS[self.status]} {self.name}: {self.message}"
+        return f"{text} — {self.fix}" if self.fix and self.status is not Status.OK else text
+
+
+@dataclass(frozen=True)
+class Machine:
+    """What the checks look at on this laptop; tests pass a pretend one."""
+
+    environ: Mapping[str, str] = field(default_factory=lambda: os.environ)
+    which: Callable[[str], str | None] = shutil.which
+    exists: Callable[[str], bool] = os.path.exists
+    find: Callable[[str], list[str]] = glob.glob
+    disk_free: Callable[[str], int] = lambda path: shutil.disk_usage(path).free
+    load_vlc: Callable[[], str | None] = lambda: _load_vlc()
+    has_module: Callable[[str], bool] = lambda name: importlib.util.find_spec(name) is not None
+    font_dirs: tuple[str, ...] | None = None  # None: the display's own search folders
+    receivers: Callable[[], list[str]] = lambda: _plugged_receivers()
+    battery: Callable[[Any], Any] = lambda power: _read_power(power)
+    user: str | None = None  # who runs the kiosk; None: the `cinema` user if it exists, else me
+    groups_of: Callable[[str], set[str] | None] = lambda user: _groups_of(user)
+    run: Callable[[list[str]], tuple[int, str]] = lambda argv: _run(argv)
+    may: Callable[[Path, str | None, str], bool] = lambda path, user, how: _may(path, user, how)
+
+
+def run_checks(config_path: Path, machine: Machine | None = None) -> list[Check]:
+    """Every check, in the order a person fixes things: settings, content, programs, devices, start."""
+    m = machine or Machine()
+    config_path = Path(config_path)
+    checks: list[Check] = []
+    config = None
+    if not config_path.is_file():
+        checks.append(Check("config", _("Settings"), Status.FAIL,
+                            _("no settings file at {file}").format(file=config_path),
+                            _("install the kiosk with deploy/install.sh, or name the file: --config FILE")))
+    else:
+        config, more = _config_checks(config_path)
+        checks += more
+    checks.append(_vlc_check(m))
+    checks.append(_fonts_check(m))
+    if config is not None:
+        user = _kiosk_user(m)
+        checks += _journal_checks(config.journal, user, m)
+        checks.append(_card_key_check(config.cards.keys, user, m))
+        checks += _device_checks(config.devices, m)
+        checks.append(_battery_check(config.power, m))
+    checks.append(_access_check(config.devices if config else None, m))
+    checks.append(_screen_check(m))
+    checks.append(_service_check(m))
+    return checks
+
+
+# ---- settings and content ------------------------------------------------------------------
+
+
+def _config_checks(path: Path) -> tuple[Any, list[Check]]:
+    from cinema.config import check_all, read_kiosk_config
+
+    config, _problems = read_kiosk_config(path)
+    problems = check_all(path)
+    media = [p for p in problems if MEDIA_KEY.search(p.key)]
+    other = [p for p in problems if p not in media]
+    checks = []
+    if other:
+        checks.append(Check("config", _("Settings and lessons"), Status.FAIL,
+                            _("{count} problem(s), the first: {problem}").format(count=len(other), problem=other[0]),
+                            _("run `cinema check` to see them all")))
+    else:
+        checks.append(Check("config", _("Settings and lessons"), Status.OK, _("no mistakes found")))
+    if media:
+        checks.append(Check("media", _("Media files"), Status.FAIL,
+                            _("{count} missing or broken, the first: {problem}").format(count=len(media),
+                                                                                         problem=media[0]),
+                            _("copy the lesson files again, then run `cinema check`")))
+    else:
+        checks.append(Check("media", _("Media files"), Status.OK, _("every file the lessons name is there")))
+    return config, checks
+
+
+# ---- programs -----------------------------------------------------------------------------
+
+
+def _load_vlc() -> str | None:
+    """None when VLC can play here; otherwise why not."""
+    try:
+        import vlc
+
+        instance = vlc.Instance("--quiet", "--no-video-title-show")
+    except Exception as exc:  # noqa: BLE001 - python-vlc raises OSError, NameError, AttributeError without libvlc
+        return f"{type(exc).__name__}: {exc}"
+    if instance is None:
+        return "libvlc_new failed"
+    instance.release()
+    return None
+
+
+def _vlc_check(m: Machine) -> Check:
+    name = _("Video player (VLC)")
+    error = m.load_vlc()
+    if error is None:
+        return Check("vlc", name, Status.OK, _("ready"))
+    return Check("vlc", name, Status.FAIL, _("VLC cannot start ({error})").format(error=error),
+                 _("install it: sudo apt install libvlc5 vlc-plugin-base vlc-plugin-video-output"))
+
+
+def _fonts_check(m: Machine) -> Check:
+    from cinema.display.fonts import DEFAULT_SEARCH_DIRS, REGULAR_CHAIN, find_fonts
+
+    name = _("Fonts")
+    found = {os.path.basename(p) for p in find_fonts(REGULAR_CHAIN, m.font_dirs or DEFAULT_SEARCH_DIRS)}
+    has_latin = "NotoSans-Regular.ttf" in found or "DejaVuSans.ttf" in found
+    has_arabic = "NotoSansArabic-Regular.ttf" in found or "DejaVuSans.ttf" in found
+    fix = _("install them: sudo apt install fonts-noto-core fonts-dejavu-core")
+    if not (has_latin and has_arabic):
+        return Check("fonts", name, Status.FAIL, _("no font for Arabic or Cyrillic letters"), fix)
+    missing = [f for f in ("NotoSans-Regular.ttf", "NotoSansArabic-Regular.ttf") if f not in found]
+    if missing:
+        return Check("fonts", name, Status.WARN,
+                     _("Noto fonts missing ({files}); a plainer font is used").format(files=", ".join(missing)), fix)
+    return Check("fonts", name, Status.OK, _("Latin, Arabic and Cyrillic letters can be shown"))
+
+
+# ---- journal and card key ---------------------------------------------------------------
+
+
+def _existing_parent(path: Path) -> Path:
+    path = path.absolute()
+    while not path.exists() and path != path.parent:
+        path = path.parent
+    return path
+
+
+def _journal_checks(journal: Path, user: str | None, m: Machine) -> list[Check]:
+    name = _("Journal")
+    folder = _existing_parent(journal.parent)
+    checks = []
+    # The file too: one made by `sudo cinema run` is root's, in a folder the kiosk may write.
+    if not m.may(folder, user, "w") or (journal.exists() and not m.may(journal, user, "w")):
+        checks.append(Check("journal", name, Status.FAIL,
+                            _("cannot write in {folder}: answers and attendance would be lost").format(folder=folder),
+                            _("run deploy/install.sh again, or point `journal:` at a folder you can write to")))
+    else:
+        checks.append(Check("journal", name, Status.OK, _("can be saved in {folder}").format(folder=journal.parent)))
+    try:
+        free = m.disk_free(str(folder))
+    except OSError:
+        return checks
+    shown = _("{mb} MB free").format(mb=free // (1024 * 1024))
+    disk = _("Free space")
+    if free < FULL_DISK_BYTES:
+        checks.append(Check("disk", disk, Status.FAIL, shown, _("delete old videos or copies; export old journals")))
+    elif free < LOW_DISK_BYTES:
+        checks.append(Check("disk", disk, Status.WARN, shown, _("make room: at least 500 MB is safer")))
+    else:
+        checks.append(Check("disk", disk, Status.OK, shown))
+    return checks
+
+
+def _card_key_check(keys: Path, user: str | None, m: Machine) -> Check:
+    name = _("Card key")
+    fix = _("copy the programme's key file here (or make one with `cinema cards`)")
+    if not keys.is_file():
+        return Check("card_key", name, Status.WARN,
+                     _("no key file at {file}: children's cards cannot be read").format(file=keys), fix)
+    if not m.may(keys, user, "r"):
+        return Check("card_key", name, Status.FAIL, _("{file} cannot be read").format(file=keys),
+                     _("run deploy/install.sh again to fix its permissions"))
+    return Check("card_key", name, Status.OK, _("present"))
+
+
+# ---- devices --------------------------------------------------------------------------------
+
+
+def _device_checks(devices: Any, m: Machine) -> list[Check]:
+    checks = [_clickers_check(devices.clickers, m)]
+    if devices.scanners:
+        checks.append(_paths_check("scanners", _("Card scanners"), devices.scanners, m))
+    checks.append(_camera_check(devices.camera, m))
+    hid = tuple(devices.keypads) + tuple(devices.presenters)
+    if hid:
+        checks.append(_paths_check("keypads", _("Keypads and remotes"), hid, m))
+        if m.has_module("evdev"):
+            checks.append(Check("evdev", _("Keypad support"), Status.OK, _("installed")))
+        else:
+            checks.append(Check("evdev", _("Keypad support"), Status.FAIL,
+                                _("keypads are set but the evdev package is missing: they will not work"),
+                                _("run deploy/install.sh again (it installs evdev)")))
+    return checks
+
+
+def _clickers_check(ports: Iterable[str], m: Machine) -> Check:
+    name = _("Clicker receivers")
+    ports = tuple(ports)
+    if ports:
+        return _paths_check("clickers", name, ports, m)
+    found = m.receivers()
+    if found:
+        return Check("clickers", name, Status.OK, _("found: {ports}").format(ports=", ".join(found)))
+    return Check("clickers", name, Status.WARN, _("none plugged in; clickers will not work until one is"),
+                 _("plug in the receiver, then run `cinema devices`"))
+
+
+def _paths_check(check_id: str, name: str, paths: Iterable[str], m: Machine) -> Check:
+    # Port URLs (socket://, sim://) are not files; only device paths can be looked for.
+    absent = [p for p in paths if p.startswith("/") and not m.exists(p)]
+    if absent:
+        return Check(check_id, name, Status.WARN, _("not plugged in: {paths}").format(paths=", ".join(absent)),
+                     _("plug it in, or run `cinema devices` to see the right name"))
+    return Check(check_id, name, Status.OK, _("plugged in"))
+
+
+def _camera_check(camera: str | None, m: Machine) -> Check:
+    name = _("Camera")
+    if camera is None:
+        return Check("camera", name, Status.OK, _("none set (cards are read by a scanner or not at all)"))
+    path = f"/dev/video{camera}" if camera.isdigit() else camera
+    if not m.exists(path):
+        return Check("camera", name, Status.WARN, _("not found: {path}").format(path=path),
+                     _("plug in the webcam, or run `cinema devices` to see its name"))
+    return Check("camera", name, Status.OK, _("found: {path}").format(path=path))
+
+
+def _kiosk_user(m: Machine) -> str | None:
+    if m.user:
+        return m.user
+    import pwd
+
+    me = pwd.getpwuid(os.getuid()).pw_name if hasattr(os, "getuid") else None
+    if me == "root":
+        try:
+            pwd.getpwnam(KIOSK_USER)
+            return KIOSK_USER
+        except KeyError:
+            pass
+    return me
+
+
+def _access_check(devices: Any, m: Machine) -> Check:
+    name = _("Device access")
+    user = _kiosk_user(m)
+    if user is None or user == "root":
+        return Check("groups", name, Status.OK, _("root can open every device"))
+    groups = m.groups_of(user)
+    if groups is None:
+        return Check("groups", name, Status.FAIL, _("there is no user {user}").format(user=user),
+                     _("run deploy/install.sh again"))
+    needed = {"dialout": _("clicker receivers"), "video": _("the camera")}
+    if devices is None or devices.keypads or devices.presenters:
+        needed["input"] = _("keypads")
+    missing = [g for g in needed if g not in groups]
+    if not missing:
+        return Check("groups", name, Status.OK, _("{user} may use receivers, camera and keypads").format(user=user))
+    return Check("groups", name, Status.FAIL,
+                 _("{user} cannot use {what}").format(user=user, what=", ".join(needed[g] for g in missing)),
+                 _("sudo usermod -aG {groups} {user}, then restart").format(groups=",".join(missing), user=user))
+
+
+def _battery_check(power: Any, m: Machine) -> Check:
+    """Reads the battery the way the kiosk will (the configured source), once."""
+    name = _("Battery")
+    source = power.source
+    if source in ("none", "simulated"):
+        what = _("not watched (power.source is none)") if source == "none" else \
+            _("a pretend battery (for training only)")
+        return Check("battery", name, Status.WARN, what, _("set power.source to auto"))
+    try:
+        reading = m.battery(power)
+    except Exception:  # noqa: BLE001 - a battery that reads nonsense is "not found", not a crash
+        reading = None
+    if reading is not None and getattr(reading, "percent", None) is not None:
+        where = getattr(reading, "source", "") or ""
+        return Check("battery", name, Status.OK, f"{float(reading.percent):.0f}% {where}".strip())
+    if source == "nut":
+        return Check("battery", name, Status.FAIL, _("no UPS answers: is the UPS plugged in and NUT set up?"),
+                     _("check the UPS cable, then: sudo systemctl restart nut-server"))
+    if source == "vedirect":
+        return Check("battery", name, Status.WARN, _("no Victron VE.Direct cable found"),
+                     _("plug in the cable; run deploy/install.sh if it still is not found"))
+    return Check("battery", name, Status.WARN, _("no battery found: no warning before the power runs out"),
+                 _("fine on mains; on battery, check the laptop's battery is in"))
+
+
+# ---- screen and start at boot ------------------------------------------------------------
+
+
+def _screen_check(m: Machine) -> Check:
+    name = _("Screen")
+    if m.environ.get("WAYLAND_DISPLAY") or m.environ.get("DISPLAY"):
+        return Check("screen", name, Status.OK, _("a screen is available"))
+    if m.which("cage"):
+        return Check("screen", name, Status.OK, _("no screen in this terminal; the kiosk service opens its own"))
+    return Check("screen", name, Status.WARN, _("no screen found, and cage is not installed"),
+                 _("run deploy/install.sh, or start `cinema run` from the desktop"))
+
+
+def _service_check(m: Machine) -> Check:
+    name = _("Start at boot")
+    # `systemctl is-enabled` reads the unit files: it answers in a chroot and before boot too.
+    if not m.which("systemctl"):
+        return Check("service", name, Status.WARN, _("this computer does not use systemd: start the kiosk by hand"),
+                     _("run `cinema run`"))
+    code, out = m.run(["systemctl", "is-enabled", SERVICE])
+    state = out.strip().splitlines()[0] if out.strip() else ""
+    if code == 0 and state in ("enabled", "static", "alias", "indirect"):
+        return Check("service", name, Status.OK, _("the kiosk starts when the laptop is switched on"))
+    if state in ("disabled", "masked"):
+        return Check("service", name, Status.WARN, _("installed but switched off"),
+                     f"sudo systemctl enable {SERVICE}")
+    return Check("service", name, Status.WARN, _("not installed: the kiosk will not start by itself"),
+                 _("run sudo bash deploy/install.sh"))
+
+
+# ---- the system, for the real Machine ---------------------------------------------------------
+
+
+def _plugged_receivers() -> list[str]:
+    from cinema.devices.clickers.manager import system_ports
+    from cinema.devices.listing import _serial_ports
+
+    return [d["path"] for d in _serial_ports(system_ports) if d["kind"] == "receiver"]
+
+
+def _read_power(power: Any, wait: float = 2.5) -> Any:
+    """One reading from the source the config names (a Victron sends a block each second)."""
+    import time
+
+    from cinema.app.clocks import SystemClock
+    from cinema.devices.power import open_power_source
+
+    source = open_power_source(power, SystemClock())
+    try:
+        deadline = time.monotonic() + wait
+        while True:
+            reading = source.read()
+            if reading is not None or time.monotonic() > deadline:
+                return reading
+            time.sleep(0.2)
+    finally:
+        source.close()
+
+
+def _groups_of(user: str) -> set[str] | None:
+    import grp
+    import pwd
+
+    try:
+        entry = pwd.getpwnam(user)
+    except KeyError:
+        return None
+    names = {g.gr_name for g in grp.getgrall() if user in g.gr_mem}
+    try:
+        names.add(grp.getgrgid(entry.pw_gid).gr_name)
+    except KeyError:
+        pass
+    return names
+
+
+def _may(path: Path, user: str | None, how: str) -> bool:
+    """Whether `user` (None: me) may read ("r") or write ("w") `path`, judged from its mode bits
+    when the kiosk runs as someone else (root would pass every os.access test)."""
+    import pwd
+
+    try:
+        me = pwd.getpwuid(os.getuid()).pw_name
+        if user is None or user == me:
+            return os.access(path, os.W_OK if how == "w" else os.R_OK)
+        uid = pwd.getpwnam(user).pw_uid
+        st = os.stat(path)
+    except (KeyError, OSError):
+        return False
+    if uid == 0:
+        return True
+    import grp
+
+    gids = {grp.getgrnam(g).gr_gid for g in (_groups_of(user) or set()) if _has_group(g)}
+    bits = {"r": (0o400, 0o040, 0o004), "w": (0o200, 0o020, 0o002)}[how]
+    if st.st_uid == uid:
+        return bool(st.st_mode & bits[0])
+    if st.st_gid in gids:
+        return bool(st.st_mode & bits[1])
+    return bool(st.st_mode & bits[2])
+
+
+def _has_group(name: str) -> bool:
+    import grp
+
+    try:
+        grp.getgrnam(name)
+    except KeyError:
+        return False
+    return True
+
+
+def _run(argv: list[str]) -> tuple[int, str]:
+    try:
+        done = subprocess.run(argv, capture_output=True, text=True, timeout=10, check=False)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return 1, str(exc)
+    return done.returncode, done.stdout
+
+
+# ---- the command ------------------------------------------------------------------------------
+
+
+def default_config(environ: Mapping[str, str] = os.environ) -> Path:
+    """CINEMA_CONFIG, else the installed laptop's settings, else the checkout's."""
+    if environ.get("CINEMA_CONFIG"):
+        return Path(environ["CINEMA_CONFIG"])
+    if SYSTEM_CONFIG.is_file():
+        return SYSTEM_CONFIG
+    from cinema.cli import _default_config
+
+    return _default_config()
+
+
+def main_doctor(args: Any, machine: Machine | None = None, out=None) -> int:
+    """`cinema doctor [--config FILE] [--json]`: one line per check; exit 1 if any failed."""
+    out = out or sys.stdout
+    os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")  # the font check imports pygame
+    config = Path(args.config) if getattr(args, "config", None) else default_config()
+    checks = run_checks(config, machine)
+    if getattr(args, "json", False):
+        rows = [{**asdict(c), "status": c.status.value} for c in checks]
+        out.write(json.dumps(rows, ensure_ascii=False, indent=1) + "\n")
+    else:
+        for c in checks:
+            out.write(c.line() + "\n")
+        failed = sum(c.status is Status.FAIL for c in checks)
+        warned = sum(c.status is Status.WARN for c in checks)
+        if failed:
+            out.write(_("{failed} problem(s) to fix before a lesson, {warned} warning(s).").format(
+                failed=failed, warned=warned) + "\n")
+        else:
+            out.write(_("Ready for a lesson ({warned} warning(s)).").format(warned=warned) + "\n")
+    return 1 if any(c.status is Status.FAIL for c in checks) else 0
