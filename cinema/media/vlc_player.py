@@ -236,7 +236,14 @@ class VlcPlayer:
             if self._closed:
                 return 0.0
             ms = self._mp.get_time()
-        return max(0, ms) / 1000.0
+        seconds = max(0, ms) / 1000.0
+        with self._state:
+            item = self._item
+            if item is not None and not item.seeked and item.max_time_s < item.start_at:
+                # Not at the resume point yet (VLC says 0 until it starts there): the lesson is
+                # still at start_at, and saving 0 would lose the place at the next power cut.
+                return max(seconds, item.start_at)
+        return seconds
 
     def duration(self) -> float | None:
         with self._control:

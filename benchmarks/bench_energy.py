@@ -1,0 +1,177 @@
+"""Energy proxy: CPU seconds per minute of lesson for a video, slides and a waiting quiz, against baselines.
+
+On a battery, CPU time is the part of the power draw the software controls. Each scenario
+runs alone, headless (SDL dummy output, VLC without sound), at real speed, 1280x720, and is
+measured after a warm-up over the same wall time: user + system CPU of its whole process tree.
+The kiosk's video is compared with bare python-vlc decoding the same file into a frame buffer
+(`cvlc` refuses to run as root, see DESIGN.md, so this is the "bare VLC" of bench_video.py);
+its slides and quiz screens with a pygame loop redrawing the same screen 60 times a second.
+
+Usage: python benchmarks/bench_energy.py [--seconds 20] [--warmup 3] [--media DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import psutil
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import bench_kiosk  # noqa: E402 (its project, quiz playlist, environment and 60 fps loop)
+import bench_video  # noqa: E402 (its bare python-vlc player and video playlist)
+
+ROOT = bench_kiosk.ROOT
+SIZE = (1280, 720)
+SLIDES = ("slide1.png", "slide2.png", "slide3.png")
+
+SLIDES_PLAYLIST = """\
+version: 1
+id: bench-slides
+title: Bench
+language: en
+items:
+  - type: slides
+    id: pictures
+    title: Pictures
+    slides: [{slides}]
+  - type: closing
+    id: bye
+    title: Bye
+"""
+
+_LOOP_VIEW = re.compile(r"^view = View\(.*?\)\n(?=clock = )", re.DOTALL | re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class Scenario:
+    name: str
+    command: list[str]
+
+
+@dataclass(frozen=True)
+class Measured:
+    name: str
+    cpu_per_minute: float  # CPU seconds per minute of lesson (wall minute at real speed)
+
+
+def tree_cpu(proc: psutil.Process) -> float:
+    """User + system CPU seconds of a process and all its living descendants (threads included)."""
+    total = 0.0
+    for p in [proc, *proc.children(recursive=True)]:
+        try:
+            t = p.cpu_times()
+        except psutil.NoSuchProcess:
+            continue
+        total += t.user + t.system
+    return total
+
+
+def measure(scenario: Scenario, env: dict, warmup: float, seconds: float) -> Measured:
+    with tempfile.TemporaryFile() as err:
+        proc = subprocess.Popen(scenario.command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=err)
+        try:
+            tree = psutil.Process(proc.pid)
+            time.sleep(warmup)  # start-up is not steady state: it is in bench_kiosk's first-frame time
+            c0, w0 = tree_cpu(tree), time.monotonic()
+            time.sleep(seconds)
+            c1, w1 = tree_cpu(tree), time.monotonic()
+            if proc.poll() is not None:
+                err.seek(0)
+                raise SystemExit(f"{scenario.name}: stopped early (exit {proc.returncode}):\n"
+                                 f"{err.read().decode(errors='replace')[-1500:]}")
+        finally:
+            proc.kill()
+            proc.wait(10)
+    return Measured(scenario.name, (c1 - c0) / (w1 - w0) * 60.0)
+
+
+def long_video(media: Path, folder: Path, seconds: float) -> Path:
+    """The demo lesson video repeated (stream copy) to outlast the measurement in both players."""
+    source = media / "lesson.mp4"
+    loops = int(seconds // 12) + 1  # lesson.mp4 lasts 12 s
+    out = folder / "lesson-long.mp4"
+    subprocess.run(["ffmpeg", "-v", "error", "-y", "-stream_loop", str(loops), "-i", str(source), "-c", "copy",
+                    str(out)], check=True)
+    return out
+
+
+def loop_60fps(view: str | None = None) -> str:
+    """bench_kiosk's 60 fps loop at SIZE, drawing its quiz screen or the given `view = View(...)`."""
+    code = bench_kiosk.LOOP_60FPS.format(root=str(ROOT))
+    code = code.replace("open_window(0, None, False, True)", f"open_window(0, {SIZE!r}, False, True)")
+    if view is not None:
+        code, replaced = _LOOP_VIEW.subn(view + "\n", code)
+        if replaced != 1:
+            raise SystemExit("bench_kiosk.LOOP_60FPS changed shape: update loop_60fps() here")
+    return code
+
+
+def scenarios(folder: Path, media: Path, video: Path) -> list[tuple[Scenario, Scenario]]:
+    """(kiosk, baseline) pairs, each kiosk with its own playlist and journal."""
+    config, _ = bench_kiosk.project(folder)
+    playlists = folder / "playlists"
+    (playlists / "video.yaml").write_text(bench_video.KIOSK_PLAYLIST.format(video=video))
+    slide_paths = [str(media / name) for name in SLIDES]
+    (playlists / "slides.yaml").write_text(SLIDES_PLAYLIST.format(slides=", ".join(slide_paths)))
+
+    def kiosk(name: str, playlist: str) -> Scenario:
+        return Scenario(name, [sys.executable, "-m", "cinema", "run", "--config", str(config),
+                               "--playlist", str(playlists / playlist), "--journal", str(folder / f"{playlist}.sqlite"),
+                               "--headless", "--size", f"{SIZE[0]}x{SIZE[1]}"])
+
+    slides_view = ("from cinema.core.view import SlideBody\n"
+                   f"view = View(Screen.SLIDES, SlideBody({slide_paths[0]!r}, 0, {len(slide_paths)}, None),"
+                   " item_number=1, item_count=2, lesson_title='Bench')")
+    bare_vlc = bench_video.BARE_FRAMES % {"args": bench_video.VLC_ARGS}
+    return [
+        (kiosk("video item: kiosk", "video.yaml"),
+         Scenario("video: bare python-vlc", [sys.executable, "-c", bare_vlc, str(video), "100000"])),
+        (kiosk("slides item: kiosk", "slides.yaml"),
+         Scenario("slides: 60 fps redraw", [sys.executable, "-c", loop_60fps(slides_view)])),
+        (kiosk("quiz waiting: kiosk", "bench.yaml"),
+         Scenario("quiz: 60 fps redraw", [sys.executable, "-c", loop_60fps()])),
+    ]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=20.0, help="measured wall seconds per scenario")
+    parser.add_argument("--warmup", type=float, default=3.0, help="seconds after start before measuring")
+    parser.add_argument("--media", type=Path, default=Path(tempfile.gettempdir()) / "cinema-demo-media")
+    opts = parser.parse_args()
+
+    os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+    from cinema.media.demo_media import ensure_demo_media
+
+    ensure_demo_media(opts.media, only=("lesson.mp4", *SLIDES))
+    env = dict(bench_kiosk.ENV, CINEMA_LOG="warning")
+    load_before = os.getloadavg()[0]
+    rows: list[tuple[Measured, Measured]] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        video = long_video(opts.media, folder, opts.warmup + opts.seconds + 10)
+        for kiosk, baseline in scenarios(folder, opts.media, video):
+            ours = measure(kiosk, env, opts.warmup, opts.seconds)
+            base = measure(baseline, env, opts.warmup, opts.seconds)
+            rows.append((ours, base))
+
+    print(f"\nCPU seconds per minute of lesson ({opts.seconds:g} s measured after {opts.warmup:g} s, "
+          f"headless {SIZE[0]}x{SIZE[1]}, {os.cpu_count()} cores, load {load_before:.1f} -> {os.getloadavg()[0]:.1f})")
+    print(f"{'scenario':<26} {'CPU s / lesson-min':>19} {'ratio vs baseline':>18}")
+    for ours, base in rows:
+        ratio = ours.cpu_per_minute / base.cpu_per_minute if base.cpu_per_minute else float("nan")
+        print(f"{ours.name:<26} {ours.cpu_per_minute:>19.2f} {ratio:>17.3f}x")
+        print(f"{'  ' + base.name:<26} {base.cpu_per_minute:>19.2f} {'(baseline)':>18}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
