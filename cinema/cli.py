@@ -174,6 +174,10 @@ def cmd_report(args: argparse.Namespace) -> int:
     from cinema.reports.build import iter_records, report_from_paths
     from cinema.reports.progress import ProgressBar
 
+    if args.language:  # the report's own words (problems, source notes) in the same language as the page
+        from cinema.locale.runtime import set_language
+
+        set_language(args.language)
     inputs = [Path(p) for p in args.inputs]
     keys = _card_keys(Path(args.config) if args.config else None, args.keys)
     if args.records:
