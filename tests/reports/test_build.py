@@ -206,3 +206,15 @@ def test_cli_xapi_file_twice_gives_the_same_statements(tmp_path):
     assert first and [s["id"] for s in first] == [s["id"] for s in again]
     verbs = {s["verb"]["id"].rsplit("/", 1)[-1] for s in first}
     assert {"attended", "answered", "completed"} <= verbs
+
+
+def test_a_damaged_payload_does_not_stop_the_report(tmp_path):
+    path = two_lessons(tmp_path / "j.sqlite")
+    db = sqlite3.connect(path)
+    db.execute("UPDATE records SET payload = '{\"learner_id\": ' WHERE kind = 'attendance.scanned' AND seq = "
+               "(SELECT MIN(seq) FROM records WHERE kind = 'attendance.scanned')")
+    db.execute("UPDATE records SET payload = 'null' WHERE kind = 'session.ended'")
+    db.commit()
+    db.close()
+    r = report([path])
+    assert r.totals["sessions"] == 2 and len(r.sessions[0].learners) == 2  # the damaged scan is left out
