@@ -45,7 +45,7 @@ fi
 if [ "$want_tests" = 1 ]; then
   # A real Learning Record Store for the xAPI test, in its own venv (its dependencies are not ours).
   [ -x .venv-ralph/bin/python ] || "$python" -m venv .venv-ralph
-  .venv-ralph/bin/python -m pip install -q "ralph-malph[cli,lrs]==5.1.0" \
+  .venv-ralph/bin/python -m pip install -q "ralph-malph[cli,lrs]==5.1.0" "requests==2.34.2" \
     || echo "Note: Ralph LRS could not be installed; the xAPI test against a real LRS will be skipped."
 fi
 echo "Ready: .venv/bin/cinema"
