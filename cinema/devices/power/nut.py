@@ -251,11 +251,11 @@ class NutSource:
     """A UPS through upsd: each `read()` is one short connection (a refused one costs ~0.1 ms)."""
 
     def __init__(self, address: UpsAddress | str = "", on_change: Notify | None = None, *,
-                 timeout: float = TIMEOUT, name: str | None = None) -> None:
+                 timeout: float = TIMEOUT, name: str | None = None, quiet: bool = False) -> None:
         self.address = parse_address(address) if isinstance(address, str) else address
         self.timeout = timeout
         self.name = name or f"UPS {self.address}"
-        self.presence = Presence(self.name, on_change)
+        self.presence = Presence(self.name, on_change, quiet)
         self._ups = self.address.ups
 
     def read(self) -> BatteryReading | None:

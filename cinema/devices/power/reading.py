@@ -71,9 +71,10 @@ class Presence:
     """Says once when a source starts answering, stops, or comes back: a log line and a
     `DeviceChanged` for the engine (which journals `device.connected` / `device.lost`)."""
 
-    def __init__(self, name: str, notify: Notify | None = None) -> None:
+    def __init__(self, name: str, notify: Notify | None = None, quiet: bool = False) -> None:
         self.name = name
         self.notify = notify
+        self.quiet = quiet  # a probe ("is there a UPS?"): not answering is no news
         self.present: bool | None = None  # None until the first answer or failure
         self.detail = ""
         self._lock = threading.Lock()  # a reader thread and read() may both report
@@ -97,7 +98,7 @@ class Presence:
         if before is False:
             log.info("%s: still not answering: %s", self.name, detail)  # another reason, same state
             return
-        log.warning("%s: %s", self.name, detail)
+        log.log(logging.DEBUG if self.quiet else logging.WARNING, "%s: %s", self.name, detail)
         self._tell(False, detail)
 
     def _tell(self, connected: bool, detail: str) -> None:

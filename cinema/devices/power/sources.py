@@ -93,7 +93,7 @@ def _address(nut_ups: str) -> Any:
 
 def _auto(address: Any, nut_ups: str, port: str, clock: Clock, on_change: Notify | None,
           sensors_battery: Callable[[], Any]) -> PowerSource:
-    probe = NutSource(address, timeout=PROBE_TIMEOUT)
+    probe = NutSource(address, timeout=PROBE_TIMEOUT, quiet=not nut_ups)  # no UPS named: no UPS is no news
     if probe.read() is not None:
         log.info("power: watching the UPS %s through NUT", probe.presence.detail)
         return NutSource(address, on_change)
