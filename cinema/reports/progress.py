@@ -17,7 +17,7 @@ class ProgressBar:
         self.width = width
         self.every = every
         self.enabled = force or self.out.isatty()
-        self._last = 0.0
+        self._last = float("-inf")  # the first call always draws
         self._shown = False
 
     def __call__(self, done: int, total: int) -> None:
