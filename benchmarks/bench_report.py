@@ -126,11 +126,13 @@ def main(argv: list[str] | None = None) -> int:
         keys.write_text(json.dumps({"version": 1, "keys": [{"key": base64.b64encode(KEY).decode(),
                                                             "created": "2026-01-01", "valid_until": None}]}))
         t = time.perf_counter()
+        (tmp / "bundles").mkdir()
         bundles = []
         for path in journals:
             copy = tmp / path.name  # export marks the journal; keep the generated one untouched
             copy.write_bytes(path.read_bytes())
             bundles.append(export_bundle(copy, tmp / "bundles", (KEY,)).path)
+        assert len(set(bundles)) == len(journals), "one bundle per kiosk"
             copy.unlink()
         export_s = (time.perf_counter() - t) / len(journals)
 

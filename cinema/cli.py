@@ -156,7 +156,7 @@ def cmd_export(args: argparse.Namespace) -> int:
             raise UserError("; ".join(str(p) for p in exc.problems)) from None
     keys = _card_keys(config_path, args.keys)
     try:
-        result = export_bundle(journal, Path(args.output), keys, everything=args.all)
+        result = export_bundle(journal, args.output, keys, everything=args.all)
     except BundleError as exc:
         raise UserError(str(exc)) from None
     print(_("Exported {n} records (numbers {first} to {last}) of kiosk {kiosk} to {path}.").format(

@@ -94,7 +94,7 @@ def _sha256(path: Path, size: int) -> str:
 # ---- writing ------------------------------------------------------------------
 
 
-def export_bundle(journal_path: Path, out: Path, card_keys: tuple[bytes, ...] = (), *, everything: bool = False,
+def export_bundle(journal_path: Path, out: Path | str, card_keys: tuple[bytes, ...] = (), *, everything: bool = False,
                   wall: Callable[[], float] = time.time) -> ExportResult:
     """Write the records not exported yet (or all) to a bundle at `out` (a file, or a folder for it).
 
@@ -117,7 +117,7 @@ def export_bundle(journal_path: Path, out: Path, card_keys: tuple[bytes, ...] = 
         if last <= done:
             raise BundleError(_("nothing new to export: every record up to number {seq} is in an earlier "
                                 "bundle (use --all to export everything again)").format(seq=done))
-        target = _target(Path(out), journal.kiosk_id, done + 1, last, wall())
+        target = _target(out, journal.kiosk_id, done + 1, last, wall())
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
         os.close(fd)
@@ -157,8 +157,11 @@ def export_bundle(journal_path: Path, out: Path, card_keys: tuple[bytes, ...] = 
         journal.close()
 
 
-def _target(out: Path, kiosk_id: str, first: int, last: int, wall: float) -> Path:
-    if out.is_dir():
+def _target(out: Path | str, kiosk_id: str, first: int, last: int, wall: float) -> Path:
+    """A folder (one that exists, or a name ending in /) gets a bundle named for the kiosk and range."""
+    folder = str(out).endswith(("/", os.sep))
+    out = Path(out)
+    if out.is_dir() or folder:
         day = time.strftime("%Y-%m-%d", time.localtime(wall))
         return out / f"{kiosk_id}-{day}-{first}-{last}{SUFFIX}"
     return out

@@ -116,3 +116,8 @@ def test_bundles_carry_learner_ids_never_names(tmp_path):
     assert not result.signed
     text = result.path.read_bytes()
     assert b"L7" in text and b"name" not in text
+
+
+def test_a_folder_named_with_a_slash_is_made_and_the_bundle_named_for_the_kiosk(tmp_path):
+    result = export_bundle(two_lessons(tmp_path / "j.sqlite"), f"{tmp_path}/usb/week 3/", ())
+    assert result.path.parent == tmp_path / "usb" / "week 3" and result.path.name.startswith("k1-")
