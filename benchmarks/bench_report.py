@@ -132,8 +132,8 @@ def main(argv: list[str] | None = None) -> int:
             copy = tmp / path.name  # export marks the journal; keep the generated one untouched
             copy.write_bytes(path.read_bytes())
             bundles.append(export_bundle(copy, tmp / "bundles", (KEY,)).path)
-        assert len(set(bundles)) == len(journals), "one bundle per kiosk"
             copy.unlink()
+        assert len(set(bundles)) == len(journals), "one bundle per kiosk"
         export_s = (time.perf_counter() - t) / len(journals)
 
         rows: list[tuple[str, float, float, str]] = []
