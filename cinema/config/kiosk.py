@@ -55,6 +55,11 @@ POWER_SCHEMA = Schema("power", "When to warn about the battery and when to save 
           "Serial port of a Victron monitor or charger, e.g. /dev/ttyUSB0. Empty: /dev/cinema/vedirect "
           "(the name the installer's udev rule gives a Victron cable).", default=None),
     Field("read_every", Number(minimum=1, maximum=300), "Seconds between battery readings.", default=10.0),
+    Field("simulated_percent", Number(minimum=0, maximum=100),
+          "source: simulated only (training): the pretend battery's charge at start.", default=80.0),
+    Field("simulated_drain_per_hour", Number(above=0, maximum=100000),
+          "source: simulated only (training): how many percent the pretend battery loses an hour "
+          "(e.g. 600 to see the warnings within minutes).", default=35.0),
 ))
 
 DEVICES_SCHEMA = Schema("devices", "Clicker receivers, card scanners and the camera to use.", (
@@ -181,7 +186,9 @@ def read_kiosk_config(path: Path) -> tuple[KioskConfig | None, list[Problem]]:
         power=PowerConfig(warn_percent=float(power["warn_percent"]),
                           critical_percent=float(power["critical_percent"]), source=power["source"],
                           nut_ups=power["nut_ups"], vedirect_port=power["vedirect_port"],
-                          read_every=float(power["read_every"])),
+                          read_every=float(power["read_every"]),
+                          simulated_percent=float(power["simulated_percent"]),
+                          simulated_drain_per_hour=float(power["simulated_drain_per_hour"])),
         devices=DevicesConfig(clickers=tuple(devices["clickers"]), scanners=tuple(devices["scanners"]),
                               camera=None if devices["camera"] is None else str(devices["camera"]),
                               teacher_clickers=_clicker_ids(devices["teacher_clickers"], root, report),

@@ -92,6 +92,8 @@ class PowerConfig:
     nut_ups: str | None = None  # e.g. "ups@localhost"; None: the only UPS on this laptop
     vedirect_port: str | None = None  # None: /dev/cinema/vedirect (named by the udev rule)
     read_every: float = 10.0  # seconds between readings
+    simulated_percent: float = 80.0  # source: simulated (training): charge at start
+    simulated_drain_per_hour: float = 35.0  # ...and how fast it drains
 
 
 @dataclass(frozen=True)

@@ -73,7 +73,9 @@ def open_power_source(settings: Any, clock: Clock, on_change: Notify | None = No
         # a cable not plugged in yet is waited for, and said so (DeviceChanged), not an error
         return VeDirectSource(port or str(vedirect_cable), clock, on_change).start()
     if source == "simulated":
-        return SimulatedSource(SimulatedBattery(clock), on_change)
+        battery = SimulatedBattery(clock, float(_setting(settings, "simulated_percent", 80.0)),
+                                   drain_per_hour=float(_setting(settings, "simulated_drain_per_hour", 35.0)))
+        return SimulatedSource(battery, on_change)
     if source == "auto":
         if not port and vedirect_cable.exists():
             port = str(vedirect_cable)
