@@ -390,6 +390,10 @@ install_data() {
 install_udev() {
   local before=$changes
   put_file "$HERE/udev/99-learning-cinema.rules" /etc/udev/rules.d/99-learning-cinema.rules 0644
+  # USB sticks are mounted where the kiosk looks for one, writable by the kiosk user.
+  resolve "$KIOSK_USER:$KIOSK_USER"
+  sed -e "s/@UID@/${owner_ids%:*}/g" -e "s/@GID@/${owner_ids#*:}/g" \
+    "$HERE/udev/98-learning-cinema-usb-stick.rules.in" | put_text /etc/udev/rules.d/98-learning-cinema-usb-stick.rules 0644
   if [ "$changes" != "$before" ] && [ "$root" = / ] && [ -d /run/udev ]; then
     udevadm control --reload-rules || true
     udevadm trigger --subsystem-match=tty --subsystem-match=video4linux --subsystem-match=input \

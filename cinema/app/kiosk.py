@@ -58,6 +58,7 @@ class Kiosk:
         self.first_frame_logged = False
         self.sounds = None
         self.power = None  # the battery monitor thread, once the session starts
+        self.usb = None  # saves the records on a USB stick when one is plugged in
         from cinema.app.brightness import FakeDimmer, make_dimmer
 
         # Headless runs (tests, CI, demos) never touch the machine's real screen brightness.
@@ -194,6 +195,7 @@ class Kiosk:
         self._begin()
         self.receivers = self._start_receivers(config)
         self.power = self._start_power(config)
+        self.usb = self._start_usb_export(config, journal_path, roster)
         self.keypads = self._start_keypads(config)
         self.scanners = self._start_scanners(config)
         last_view: View | None = None
@@ -298,6 +300,8 @@ class Kiosk:
             self.receivers.stop()
         if self.power is not None:
             self.power.stop()
+        if self.usb is not None:
+            self.usb.stop()
         if self.keypads is not None:
             self.keypads.stop()
         for scanner in self.scanners:
@@ -370,6 +374,15 @@ class Kiosk:
             self.events.put(DeviceChanged("keypads", False, str(exc)))
             return None
         return reader
+
+    def _start_usb_export(self, config, journal_path, roster):
+        """Watch for the teacher's USB stick; bundles are signed with the programme's card key."""
+        if config.devices.usb_stick is None:
+            return None
+        from cinema.app.usb_export import UsbExporter
+
+        keys = roster.keys if roster is not None else ()
+        return UsbExporter(config.devices.usb_stick, Path(journal_path), keys, self.events.put).start()
 
     def _start_power(self, config):
         """The battery source the config names, read in its own thread (a slow UPS cannot freeze the screen)."""

@@ -83,6 +83,10 @@ DEVICES_SCHEMA = Schema("devices", "Clicker receivers, card scanners and the cam
           "Webcam for scanning QR cards: a number (0 = the first camera), a device path such as "
           "/dev/v4l/by-id/usb-...-video-index0 (stays right when cameras are plugged in another "
           "order), or a video file; null = no camera.", default=None),
+    Field("usb_stick", Nullable(Text()),
+          "Where a USB stick appears (the installer mounts every stick there): when one is plugged in, "
+          "the records since the last export are saved on it for the supervisor. null = never.",
+          default="/media/cinema-usb"),
 ))
 
 CARDS_SCHEMA = Schema("cards", "Children's QR cards: the programme code and the key that signs them.", (
@@ -193,7 +197,8 @@ def read_kiosk_config(path: Path) -> tuple[KioskConfig | None, list[Problem]]:
                               camera=None if devices["camera"] is None else str(devices["camera"]),
                               teacher_clickers=_clicker_ids(devices["teacher_clickers"], root, report),
                               pairing=devices["pairing"],
-                              keypads=tuple(devices["keypads"]), presenters=tuple(devices["presenters"])),
+                              keypads=tuple(devices["keypads"]), presenters=tuple(devices["presenters"]),
+                              usb_stick=None if devices["usb_stick"] is None else Path(devices["usb_stick"])),
         cards=CardsConfig(program=cards["program"] or "DEMO", keys=Path(cards["keys"]),
                           names_on_cards=bool(cards["names_on_cards"])),
         roster=v.get("roster"),

@@ -105,6 +105,7 @@ class DevicesConfig:
     pairing: Path | None = None  # CSV: clicker,learner_id[,team]
     keypads: tuple[str, ...] = ()  # USB keypads (evdev device paths), one handset each
     presenters: tuple[str, ...] = ()  # presenter remotes (evdev device paths)
+    usb_stick: Path | None = Path("/media/cinema-usb")  # where a stick is mounted: save records on it
 
 
 @dataclass(frozen=True)

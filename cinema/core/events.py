@@ -98,13 +98,25 @@ class MediaPosition:
 
 
 @dataclass(frozen=True)
+class UsbExport:
+    """The records are being saved on a USB stick for the supervisor, or were (or could not be)."""
+
+    stage: str  # "started" | "done" | "nothing" (nothing new since the last export) | "failed"
+    records: int = 0
+    first_seq: int = 0
+    last_seq: int = 0
+    file: str = ""
+    reason: str = ""
+
+
+@dataclass(frozen=True)
 class Tick:
     """Sent by the main loop about once a second so timers can run out."""
 
 
 Event = (
     TeacherCommand | PinDigit | ClickerPressed | CardScanned | CardAnswer | PowerReading | DeviceChanged
-    | MediaFinished | MediaFailed | MediaPosition | Tick
+    | MediaFinished | MediaFailed | MediaPosition | UsbExport | Tick
 )
 
 

@@ -17,16 +17,22 @@ from cinema.core.power import (
 )
 from cinema.core.events import (
     CardAnswer, CardScanned, CardsInView, ClickerPressed, Command, DeviceChanged, Effect, Event, Exit, MediaFailed,
-    MediaFinished, MediaPosition, PauseMedia, PinDigit, PlayMedia, PlaySound, PowerReading,
+    MediaFinished, MediaPosition, PauseMedia, PinDigit, PlayMedia, PlaySound, PowerReading, UsbExport,
     PreloadMedia, Record, StopMedia, TeacherCommand, Tick,
 )
 from cinema.core.roster import TEACHER_KEYS, Handsets, Roster, verify_token
+from cinema.locale.messages import N_
 from cinema.core.view import (
     AttendanceBody, BreakBody, CheckinBody, CheckinResultsBody, ClosingBody, DeviceStatus,
     MediaBody, NoticeBody, OptionTally, PinPrompt, QuestionBody, ResultsBody, ResumeBody, Screen,
     ScanLine, SlideBody, StatusBar, TeamScore, TitleBody, View,
 )
 
+
+USB_SAVING = N_("Saving: leave the USB stick in")
+USB_SAVED = N_("Saved: you can take the USB stick out")
+USB_NOTHING = N_("Nothing new for the USB stick")
+USB_FAILED = N_("Not saved: try another USB stick")
 
 class Phase(Enum):
     """Where the session as a whole is."""
@@ -204,6 +210,8 @@ class SessionEngine:
     # ---- the event entry point -------------------------------------------
 
     def handle(self, event: Event) -> list[Effect]:
+        if isinstance(event, UsbExport):
+            return self._usb_export(event)  # also after the lesson: the usual time to save for the supervisor
         if self.phase is Phase.ENDED:
             return []
         if isinstance(event, Tick):
@@ -716,6 +724,21 @@ class SessionEngine:
             elif d.action is Action.ADVISE:
                 self.advice, self.advice_until = d, self.now() + 15.0
         return fx
+
+    def _usb_export(self, event: UsbExport) -> list[Effect]:
+        if event.stage == "started":
+            self._show_toast(USB_SAVING, 120.0)  # until it is done: the stick must stay in
+            return []
+        if event.stage == "done":
+            self._show_toast(USB_SAVED, 8.0)
+            return [Record("export.made", {"records": event.records, "first_seq": event.first_seq,
+                                           "last_seq": event.last_seq, "file": event.file, "to": "usb"}),
+                    PlaySound("scan_ok")]
+        if event.stage == "nothing":
+            self._show_toast(USB_NOTHING, 5.0)
+            return []
+        self._show_toast(USB_FAILED, 8.0)
+        return [Record("export.failed", {"reason": event.reason, "to": "usb"}), PlaySound("scan_refused")]
 
     def _device(self, event: DeviceChanged) -> list[Effect]:
         if self.devices.get(event.name) == event.connected:

@@ -157,6 +157,8 @@ def sample_views(language: str, image_dir: Path) -> dict[str, View]:
         "pin_wrong": view(Screen.QUESTION, question, pin=PinPrompt(4, wrong=True)),
         "paused": view(Screen.VIDEO, MediaBody("media/handwash.mp4", t["video"], 42, 180), paused=True),
         "toast": view(Screen.CHECKIN, CheckinBody(t["checkin"], 9), toast="Battery low"),
+        "usb_saved": view(Screen.CLOSING, ClosingBody(t["closing"], 18, 96), item_number=7,
+                          toast="Saved: you can take the USB stick out"),
         "power_advice": view(Screen.VIDEO, MediaBody("media/handwash.mp4", t["video"], 42, 180),
                              power_advice=PowerDecision(Action.ADVISE, 31.0, 50.0, usable_minutes=38.0,
                                                         needs_minutes=52.0, skip=(

@@ -59,6 +59,10 @@ class BundleError(Exception):
     """A bundle could not be made, or is damaged or altered; the message says which, in plain words."""
 
 
+class NothingNew(BundleError):
+    """Every record is already in an earlier bundle."""
+
+
 @dataclass(frozen=True)
 class ExportResult:
     path: Path
@@ -115,7 +119,7 @@ def export_bundle(journal_path: Path, out: Path | str, card_keys: tuple[bytes, .
         done = 0 if everything else int(journal.meta(EXPORTED_THROUGH) or 0)
         last = journal.last_seq()
         if last <= done:
-            raise BundleError(_("nothing new to export: every record up to number {seq} is in an earlier "
+            raise NothingNew(_("nothing new to export: every record up to number {seq} is in an earlier "
                                 "bundle (use --all to export everything again)").format(seq=done))
         target = _target(out, journal.kiosk_id, done + 1, last, wall())
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -23,4 +23,8 @@ ENGINE_MESSAGES: tuple[str, ...] = (
     N_("Battery low"),
     N_("Breathing exercise"),
     N_("Print a new card for this child"),
+    N_("Saving: leave the USB stick in"),
+    N_("Saved: you can take the USB stick out"),
+    N_("Nothing new for the USB stick"),
+    N_("Not saved: try another USB stick"),
 )

@@ -75,6 +75,10 @@ def test_a_fresh_laptop_gets_packages_user_program_settings_and_the_kiosk_servic
     assert unit == (DEPLOY / "session" / "learning-cinema.service").read_text()
     assert system.path("/etc/udev/rules.d/99-learning-cinema.rules").read_bytes() == \
         (DEPLOY / "udev" / "99-learning-cinema.rules").read_bytes()
+    usb = system.path("/etc/udev/rules.d/98-learning-cinema-usb-stick.rules").read_text()
+    kiosk_uid = next(line.split(":")[2] for line in system.path("/etc/passwd").read_text().splitlines()
+                     if line.startswith("cinema:"))
+    assert f"uid={kiosk_uid}," in usb and "@UID@" not in usb and "/media/cinema-usb" in usb
     assert "pam_systemd.so" in system.path("/etc/pam.d/learning-cinema").read_text()
     assert "HandleLidSwitch=ignore" in system.path("/etc/systemd/logind.conf.d/learning-cinema.conf").read_text()
     assert "consoleblank=0" in system.path("/etc/default/grub.d/learning-cinema.cfg").read_text()

@@ -179,3 +179,11 @@ def test_usb_keypads_are_readable_by_the_input_group_and_the_laptop_keyboard_is_
 def test_the_parser_rejects_what_udev_would(broken):
     with pytest.raises(AssertionError):
         parse(broken)
+
+
+def test_the_usb_stick_rules_parse_once_the_installer_fills_in_the_ids():
+    template = RULES.with_name("98-learning-cinema-usb-stick.rules.in").read_text()
+    rules = parse(template.replace("@UID@", "999").replace("@GID@", "998"))
+    mounts = [value for rule in rules for (key, _attr, _op, value) in rule if key == "RUN"]
+    assert len(mounts) == 3 and all("/media/cinema-usb" in m for m in mounts)
+    assert any("uid=999,gid=998" in m for m in mounts)
