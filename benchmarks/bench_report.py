@@ -158,7 +158,7 @@ def main(argv: list[str] | None = None) -> int:
             rows.append((label, secs, mb, "target < 10 s, < 1 GiB" if "summary" in label else ""))
         html_mb = (tmp / "report.html").stat().st_size / 2**20 if (tmp / "report.html").exists() else 0.0
 
-    print(f"\n| measure | seconds | peak memory (MiB) | note |\n| --- | --- | --- | --- |")
+    print("\n| measure | seconds | peak memory (MiB) | note |\n| --- | --- | --- | --- |")
     for label, secs, mb, note in rows:
         print(f"| {label} | {secs:.1f} | {mb:.0f} | {note} |")
     print(f"| export one kiosk's year to a bundle | {export_s:.2f} | | per kiosk |")

@@ -195,7 +195,7 @@ class Kiosk:
         self._begin()
         self.receivers = self._start_receivers(config)
         self.power = self._start_power(config)
-        self.usb = self._start_usb_export(config, journal_path, roster)
+        self.usb = self._start_usb_export(config, self.journal.path, self.engine.roster)
         self.keypads = self._start_keypads(config)
         self.scanners = self._start_scanners(config)
         last_view: View | None = None
