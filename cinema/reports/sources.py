@@ -54,6 +54,20 @@ def open_sources(paths: list[Path], card_keys: tuple[bytes, ...] = ()) -> tuple[
     return usable, infos
 
 
+def _readable(uri: str) -> bool:
+    try:
+        db = connect(uri)
+        try:
+            db.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchall()
+        finally:
+            db.close()
+    except sqlite3.OperationalError:
+        return False
+    except sqlite3.DatabaseError:
+        return True  # damaged: said below, with the reason
+    return True
+
+
 def _cut_short(path: Path) -> bool:
     """A SQLite file (journal, or a bundle's start) shorter than its own header says."""
     try:
@@ -110,6 +124,10 @@ def open_source(path: Path, card_keys: tuple[bytes, ...] = ()) -> Source:
                                    reason=bundle.unsigned_reason), bundle.uri, bundle=bundle)
     else:
         source = Source(SourceInfo(name, "journal", "ok"), uri)
+        if not _readable(uri):
+            # A journal on a read-only stick or folder: SQLite cannot make its shared-memory file
+            # beside it. Read it as it is (nothing is writing to a copy on a stick).
+            source.uri = sqlite_uri(path, immutable=True)
     try:
         db = connect(source.uri)
         try:

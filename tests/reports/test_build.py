@@ -5,6 +5,8 @@ import sqlite3
 import subprocess
 import sys
 
+import pytest
+
 from cinema.core.events import Record
 from cinema.journal import Journal
 from cinema.journal.bundle import export_bundle
@@ -218,3 +220,22 @@ def test_a_damaged_payload_does_not_stop_the_report(tmp_path):
     db.close()
     r = report([path])
     assert r.totals["sessions"] == 2 and len(r.sessions[0].learners) == 2  # the damaged scan is left out
+
+
+def test_a_journal_on_a_read_only_stick_is_read(tmp_path):
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs", str(stick)], capture_output=True).returncode:
+        pytest.skip("a read-only stand-in stick needs root (mount -t tmpfs)")
+    try:
+        two_lessons(stick / "j.sqlite")
+        db = sqlite3.connect(stick / "j.sqlite")
+        db.execute("PRAGMA journal_mode=WAL")  # as a kiosk leaves it
+        db.close()
+        for leftover in stick.glob("j.sqlite-*"):
+            leftover.unlink()
+        subprocess.run(["mount", "-o", "remount,ro", str(stick)], check=True)
+        r = report([stick / "j.sqlite"])
+        assert [s.status for s in r.sources] == ["ok"] and r.totals["sessions"] == 2
+    finally:
+        subprocess.run(["umount", "-l", str(stick)], capture_output=True)
