@@ -501,6 +501,11 @@ class Kiosk:
 
     def _power_action(self, action: str) -> None:
         """Dim on a warning or a stop, undim when power is back; a stop also saves the position at once."""
+        if action in ("warn", "stop", "restore"):
+            rest = self.engine.power.work.camera_rest
+            for scanner in self.scanners:  # the webcam decodes fewer pictures on a low battery
+                if hasattr(scanner, "rest_between"):
+                    scanner.rest_between = rest
         if action in ("warn", "stop"):
             result = self.dimmer.dim(self.engine.power.work.brightness)
         elif action == "restore":

@@ -63,16 +63,18 @@ TRANSITIONS: dict[tuple[Level, Band], tuple[Level, Action | None]] = {
 
 @dataclass(frozen=True)
 class Work:
-    """How hard the kiosk works at a level: screen brightness (1.0 = as it was) and tick period."""
+    """How hard the kiosk works at a level: screen brightness (1.0 = as it was), tick period, and
+    the rest between two decoded camera pictures (a card held up is still read within it)."""
 
     brightness: float
     tick_seconds: float
+    camera_rest: float = 0.0
 
 
 WORK: dict[Level, Work] = {
     Level.NORMAL: Work(1.0, 0.25),
-    Level.LOW: Work(0.6, 0.5),  # timers show whole seconds: two ticks a second are enough
-    Level.STOPPED: Work(0.3, 1.0),  # nothing moves on screen while stopped
+    Level.LOW: Work(0.6, 0.5, 0.2),  # timers show whole seconds: two ticks a second are enough
+    Level.STOPPED: Work(0.3, 1.0, 1.0),  # nothing moves on screen while stopped
 }
 
 # ---- the rest of the lesson -------------------------------------------------

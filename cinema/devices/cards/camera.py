@@ -129,6 +129,7 @@ class CameraScanner:
         self.preview_size = preview_size
         self.options = options
         self.name = name
+        self.rest_between = 0.0  # seconds between decodes; raised on a low battery (less CPU, same cards)
         self.stats = CameraStats()
         self.connected: bool | None = None  # None until the first attempt
         self.detail = ""
@@ -257,6 +258,8 @@ class CameraScanner:
                 continue
             self.stats.decoded += 1
             self.stats.codes += len(found)
+            if self.rest_between > 0:
+                self._stop.wait(self.rest_between)  # frames meanwhile are dropped: the newest is decoded next
             dark_since = self._watch_dark(frame, dark_since)
             if self.preview_size:
                 try:

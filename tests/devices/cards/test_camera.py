@@ -244,3 +244,16 @@ def test_a_class_walking_past_the_camera_is_all_marked_and_nobody_else(run):
     marked = [verify_token(p, "P", (KEY,)).learner_id for p in rec.scans()]
     assert sorted(marked) == ids  # each once: still in view for 12 frames, reported once
     assert sorted(i for group in shown for i in group) == ids
+
+
+def test_on_a_low_battery_fewer_pictures_are_decoded_and_cards_are_still_read(run):
+    cam = FakeCamera([EMPTY] * 10 + [frame_with("amal")] * 10, fps=200)
+    scanner, rec = run(cam.open, repeat_after=60)
+    time.sleep(0.5)
+    busy = scanner.stats.decoded
+    scanner.rest_between = 0.2
+    before = scanner.stats.decoded
+    time.sleep(1.0)
+    assert scanner.stats.decoded - before <= 7  # about 5 a second instead of every frame it can
+    assert busy > 10  # every frame it could, before
+    assert rec.scans()  # the card was still read
