@@ -21,18 +21,13 @@ from cinema.core.events import (
     PreloadMedia, Record, StopMedia, TeacherCommand, Tick,
 )
 from cinema.core.roster import TEACHER_KEYS, Handsets, Roster, verify_token
-from cinema.locale.messages import N_
+from cinema.locale.messages import USB_FAILED, USB_NOTHING, USB_SAVED, USB_SAVING
 from cinema.core.view import (
     AttendanceBody, BreakBody, CheckinBody, CheckinResultsBody, ClosingBody, DeviceStatus,
     MediaBody, NoticeBody, OptionTally, PinPrompt, QuestionBody, ResultsBody, ResumeBody, Screen,
     ScanLine, SlideBody, StatusBar, TeamScore, TitleBody, View,
 )
 
-
-USB_SAVING = N_("Saving: leave the USB stick in")
-USB_SAVED = N_("Saved: you can take the USB stick out")
-USB_NOTHING = N_("Nothing new for the USB stick")
-USB_FAILED = N_("Not saved: try another USB stick")
 
 class Phase(Enum):
     """Where the session as a whole is."""

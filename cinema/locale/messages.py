@@ -8,6 +8,11 @@ def N_(message: str) -> str:
     return message
 
 
+USB_SAVING = N_("Saving: leave the USB stick in")
+USB_SAVED = N_("Saved: you can take the USB stick out")
+USB_NOTHING = N_("Nothing new for the USB stick")
+USB_FAILED = N_("Not saved: try another USB stick")
+
 ENGINE_MESSAGES: tuple[str, ...] = (
     N_("This video could not be played."),
     N_("This audio could not be played."),
@@ -23,8 +28,5 @@ ENGINE_MESSAGES: tuple[str, ...] = (
     N_("Battery low"),
     N_("Breathing exercise"),
     N_("Print a new card for this child"),
-    N_("Saving: leave the USB stick in"),
-    N_("Saved: you can take the USB stick out"),
-    N_("Nothing new for the USB stick"),
-    N_("Not saved: try another USB stick"),
+    USB_SAVING, USB_SAVED, USB_NOTHING, USB_FAILED,
 )

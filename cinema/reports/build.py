@@ -20,17 +20,22 @@ from cinema.locale.runtime import gettext as _
 from cinema.reports.merge import Plan, Segment, plan_merge
 from cinema.reports.model import (CheckinRow, EventRow, ItemRow, KioskRow, LearnerRow, QuestionRow, Report,
                                   SessionRow, SourceInfo, TOTAL_FIELDS)
-from cinema.reports.sources import Source, connect, open_sources
+from cinema.reports.sources import Source, connect, has, open_sources
 
 # Records read one by one for a summary: sessions and their items (a few percent of all records).
-SESSION_KINDS = ("session.started", "session.resumed", "session.ended", "session.abandoned",
-                 "item.started", "item.ended", "item.skipped", "item.failed")
+SESSION_RECORD_KINDS = ("session.started", "session.resumed", "session.ended", "session.abandoned")
+ITEM_KINDS = ("item.started", "item.ended", "item.skipped", "item.failed")
+SESSION_KINDS = SESSION_RECORD_KINDS + ITEM_KINDS
 # ...and for a full report, everything else but answers, attendance and check-in votes (the many).
 STRUCTURE_KINDS = SESSION_KINDS + (
     "question.closed", "checkin.closed", "checkin.calm_accepted",
     "power.reading", "power.action", "device.connected", "device.lost",
     "attendance.refused", "error", "export.made",
 )
+# Kinds counted per session (and in the totals) from the counts alone: kind -> SessionRow field.
+# A changed answer or vote is its own kind, and the kiosk journals a child once per session.
+COUNTED = {"answer.recorded": "answers", "checkin.recorded": "checkins", "item.ended": "items_played",
+           "item.failed": "items_failed", "item.skipped": "items_skipped", "attendance.scanned": "attendance"}
 EVENT_KINDS = ("item.failed", "power.action", "device.connected", "device.lost", "attendance.refused", "error",
                "session.abandoned", "export.made")
 ANSWER_KINDS = ("answer.recorded", "answer.changed")
@@ -74,12 +79,6 @@ def _rows(db: sqlite3.Connection, kinds: tuple[str, ...], seg: Segment, payload:
     return rows
 
 
-def _has_index(db: sqlite3.Connection, name: str) -> bool:
-    return db.execute("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?", (name,)).fetchone() is not None
-
-
-def _has_table(db: sqlite3.Connection, name: str) -> bool:
-    return db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)).fetchone() is not None
 
 
 _scan_json = json.JSONDecoder().scan_once  # json.loads less its wrapper: 40 % less time per record
@@ -122,14 +121,14 @@ class _KioskScan:
     def count(self, db: sqlite3.Connection, seg: Segment) -> None:
         totals = self.part.totals
         where, args = _where(seg)
-        if seg.whole and _has_table(db, "session_counts") and db.execute(
+        if seg.whole and has(db, "table", "session_counts") and db.execute(
                 "SELECT COALESCE(SUM(n), 0) FROM session_counts").fetchone()[0] == seg.size:
             # A file read whole: the counts kept as the records were written (or made at export).
             # (A kiosk still writing adds records after the report began; then count the range.)
             query, args = "SELECT session_id, kind, n, min_seq, max_seq FROM session_counts", ()
         else:
             # Journals older than schema 2 lack the index (a kiosk adds it when it next starts).
-            hint = "INDEXED BY records_session_kind" if _has_index(db, "records_session_kind") else ""
+            hint = "INDEXED BY records_session_kind" if has(db, "index", "records_session_kind") else ""
             query = (f"SELECT session_id, kind, COUNT(*), MIN(seq), MAX(seq) FROM records {hint}"
                      f" WHERE {where} GROUP BY session_id, kind")
         for sid, kind, n, lo, hi in db.execute(query, args):
@@ -140,23 +139,11 @@ class _KioskScan:
                 continue  # records of no session (exports)
             row = self.session(sid, lo)
             row.first_seq, row.last_seq = min(row.first_seq, lo), max(row.last_seq, hi)
-            if kind == "answer.recorded":
-                row.answers += n
-                totals["answers"] += n
-            elif kind == "checkin.recorded":
-                row.checkins += n
-                totals["checkins"] += n
-            elif kind == "item.ended":
-                row.items_played += n
-                totals["items_played"] += n
-            elif kind == "item.failed":
-                row.items_failed += n
-                totals["items_failed"] += n
-            elif kind == "item.skipped":
-                row.items_skipped += n
-            elif kind == "attendance.scanned":  # the kiosk journals a child once per session
-                row.attendance += n
-                totals["attendance"] += n
+            field_name = COUNTED.get(kind)
+            if field_name is not None:
+                setattr(row, field_name, getattr(row, field_name) + n)
+                if field_name in totals:
+                    totals[field_name] += n
 
     # -- records read one by one --
 
@@ -365,7 +352,7 @@ def scan_kiosk(label: str, segments: list[Segment], detail: bool, now: float) ->
             if detail:
                 scan.structure(_rows(db, STRUCTURE_KINDS, seg))
             else:  # a summary needs the sessions' own records, and of their items only the times
-                scan.structure(sorted(_rows(db, SESSION_KINDS[:4], seg) + _rows(db, SESSION_KINDS[4:], seg, False)))
+                scan.structure(sorted(_rows(db, SESSION_RECORD_KINDS, seg) + _rows(db, ITEM_KINDS, seg, False)))
             if detail:
                 scan.attendance(_rows(db, ("attendance.scanned",), seg))
                 scan.checkin_votes(_rows(db, CHECKIN_KINDS, seg))

@@ -54,18 +54,9 @@ def open_sources(paths: list[Path], card_keys: tuple[bytes, ...] = ()) -> tuple[
     return usable, infos
 
 
-def _readable(uri: str) -> bool:
-    try:
-        db = connect(uri)
-        try:
-            db.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchall()
-        finally:
-            db.close()
-    except sqlite3.OperationalError:
-        return False
-    except sqlite3.DatabaseError:
-        return True  # damaged: said below, with the reason
-    return True
+def has(db: sqlite3.Connection, type_: str, name: str) -> bool:
+    """The file has this table or index (older journals and other files may lack them)."""
+    return db.execute("SELECT 1 FROM sqlite_master WHERE type = ? AND name = ?", (type_, name)).fetchone() is not None
 
 
 def _cut_short(path: Path) -> bool:
@@ -85,14 +76,25 @@ def _cut_short(path: Path) -> bool:
     return valid and pages * page_size > size
 
 
+def _read_ranges(uri: str, is_bundle: bool) -> list[tuple[str, int, int, int]] | None:
+    """The kiosk ranges of a file; None for a bundle without its trailer (cut short)."""
+    db = connect(uri)
+    try:
+        if not is_bundle and has(db, "table", "bundle_info"):
+            return None
+        return _kiosk_ranges(db)
+    finally:
+        db.close()
+
+
 def _kiosk_ranges(db: sqlite3.Connection) -> list[tuple[str, int, int, int]]:
     """(kiosk, first seq, last seq, records) per kiosk; a kiosk's own file is read from its ends only."""
     lo, hi, = db.execute("SELECT MIN(seq), MAX(seq) FROM records").fetchone()
     if lo is None:
         return []
     ends = db.execute("SELECT DISTINCT kiosk_id FROM records WHERE seq IN (?, ?)", (lo, hi)).fetchall()
-    counted = db.execute("SELECT SUM(n) FROM session_counts").fetchone()[0] if db.execute(
-        "SELECT 1 FROM sqlite_master WHERE name = 'session_counts'").fetchone() else None
+    counted = db.execute("SELECT SUM(n) FROM session_counts").fetchone()[0] if has(db, "table", "session_counts") \
+        else None
     if len(ends) == 1 and counted == hi - lo + 1:
         # One kiosk, gap-free (a journal's sequence has no gaps, a bundle's is one range of it).
         # A kiosk may still be writing: records after `hi` are simply not in this report.
@@ -124,18 +126,18 @@ def open_source(path: Path, card_keys: tuple[bytes, ...] = ()) -> Source:
                                    reason=bundle.unsigned_reason), bundle.uri, bundle=bundle)
     else:
         source = Source(SourceInfo(name, "journal", "ok"), uri)
-        if not _readable(uri):
+    try:
+        try:
+            rows = _read_ranges(source.uri, is_bundle)
+        except sqlite3.OperationalError:
+            if is_bundle:
+                raise
             # A journal on a read-only stick or folder: SQLite cannot make its shared-memory file
             # beside it. Read it as it is (nothing is writing to a copy on a stick).
             source.uri = sqlite_uri(path, immutable=True)
-    try:
-        db = connect(source.uri)
-        try:
-            if not is_bundle and db.execute("SELECT 1 FROM sqlite_master WHERE name = 'bundle_info'").fetchone():
-                return refused("bundle", _("a bundle cut short (was the copy finished?)"))
-            rows = _kiosk_ranges(db)
-        finally:
-            db.close()
+            rows = _read_ranges(source.uri, is_bundle)
+        if rows is None:
+            return refused("bundle", _("a bundle cut short (was the copy finished?)"))
     except sqlite3.DatabaseError as exc:
         return refused(source.info.kind, _("not a journal or bundle Learning Cinema can read ({error})").format(
             error=exc))
