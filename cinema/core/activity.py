@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from cinema.config.models import Question
+from cinema.core.content import Question
 
 
 @dataclass

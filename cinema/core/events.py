@@ -168,8 +168,20 @@ class PlaySound:
 
 
 @dataclass(frozen=True)
+class SetWork:
+    """How hard the kiosk should work now (the battery changed level): screen brightness
+    (1.0 = as it was before the kiosk dimmed it), seconds between ticks, rest between two decoded
+    camera pictures; `save_now` asks for the resume position to be saved at once (critical battery)."""
+
+    brightness: float
+    tick_seconds: float
+    camera_rest: float = 0.0
+    save_now: bool = False
+
+
+@dataclass(frozen=True)
 class Exit:
     reason: str
 
 
-Effect = Record | PlayMedia | PreloadMedia | StopMedia | PauseMedia | SeekMedia | PlaySound | Exit
+Effect = Record | PlayMedia | PreloadMedia | StopMedia | PauseMedia | SeekMedia | PlaySound | SetWork | Exit

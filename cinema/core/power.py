@@ -6,10 +6,15 @@ import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import TYPE_CHECKING
 
-from cinema.config.models import Item, PowerConfig
 from cinema.core.clock import Clock
+from cinema.core.content import Item
 from cinema.core.events import PowerReading, Record
+from cinema.core.messages import N_
+
+if TYPE_CHECKING:
+    from cinema.config.models import PowerConfig
 
 # ---- what the policy says ---------------------------------------------------
 
@@ -240,11 +245,6 @@ class PowerDecision:
 
 def _round(value: float | None) -> float | None:
     return None if value is None else round(value, 1)
-
-
-def N_(message: str) -> str:
-    """Marks a message id for the catalog scan (cinema.locale.extract) without importing Babel here."""
-    return message
 
 
 # Message ids shown to the teacher; the display translates them (see `describe`).

@@ -209,6 +209,33 @@ def test_happy_room_is_not_offered_calm(engine):
     assert not engine.view().body.offer_calm
 
 
+@pytest.mark.parametrize("accept", [
+    TeacherCommand(Command.ACCEPT),  # Enter on the keyboard
+    ClickerPressed("T1", "E"),  # a letter-only teacher handset's accept key
+])
+def test_a_happy_room_accepting_goes_on_and_never_plays_the_calm_item(clock, accept):
+    engine = SessionEngine(playlist(), clock, Options(teacher_clickers=frozenset({"T1"})), ROSTER)
+    goto(engine, "c")
+    engine.handle(ClickerPressed("c1", "5"))
+    cmd(engine, Command.NEXT)
+    assert engine.view().screen is Screen.CHECKIN_RESULTS and not engine.view().body.offer_calm
+    fx = engine.handle(accept)
+    assert "checkin.calm_accepted" not in kinds(fx)
+    assert engine.item.id == "att"
+
+
+def test_the_calm_offer_is_decided_once_at_the_close(engine):
+    goto(engine, "c")
+    engine.handle(ClickerPressed("c1", "1"))
+    cmd(engine, Command.NEXT)
+    assert engine.view().body.offer_calm
+    engine.handle(ClickerPressed("c2", "5"))  # too late: the check-in is closed
+    engine.handle(ClickerPressed("c3", "5"))
+    assert engine.view().body.counts == (1, 0, 0, 0, 0) and engine.view().body.offer_calm
+    fx = cmd(engine, Command.DECLINE)
+    assert "checkin.calm_accepted" not in kinds(fx) and engine.item.id == "att"
+
+
 def test_attendance_card_twice_counts_once_refused_cards_and_late_scans(engine):
     goto(engine, "att")
     good = make_token("P1", "L1", KEY)

@@ -1,0 +1,55 @@
+"""Video and audio items: play through the player, follow its position, move on when it ends."""
+
+from __future__ import annotations
+
+from cinema.core.events import (
+    Effect, Event, MediaFailed, MediaFinished, MediaPosition, PauseMedia, PlayMedia, StopMedia,
+)
+from cinema.core.items.base import ItemHandler
+from cinema.core.view import Body, MediaBody, Screen
+
+MEDIA_TYPES = ("video", "audio")
+
+
+class MediaHandler(ItemHandler):
+    """Each play request gets a new token, so a late "finished" from the last file is ignored."""
+
+    def enter(self, start_at: float = 0.0) -> list[Effect]:
+        super().enter()
+        self._position = start_at
+        self.duration: float | None = None
+        if self.item.media is None:
+            return self.lesson.fail("no media file")
+        self.media_token = self.lesson.new_media_token()
+        subtitles = str(self.item.subtitles) if self.item.subtitles else None
+        return [PlayMedia(self.media_token, str(self.item.media), self.item.type, start_at, subtitles)]
+
+    def handle(self, event: Event) -> list[Effect]:
+        if isinstance(event, MediaFinished):
+            return self.lesson.finish()
+        if isinstance(event, MediaFailed):
+            return self.lesson.fail(event.reason)
+        if isinstance(event, MediaPosition):
+            self._position = event.seconds
+            if event.duration:
+                self.duration = event.duration
+                self.lesson.learn_duration(self.item.id, event.duration)
+        return []
+
+    def pause(self, paused: bool) -> list[Effect]:
+        return [PauseMedia(paused)]
+
+    def leave(self) -> list[Effect]:
+        return [StopMedia()]
+
+    def elapsed(self) -> float:
+        return self._position
+
+    @property
+    def position(self) -> float:
+        return self._position
+
+    def view(self) -> tuple[Screen, Body]:
+        screen = Screen.VIDEO if self.item.type == "video" else Screen.AUDIO
+        # Position is rounded to whole seconds so the view changes once a second, not every frame.
+        return screen, MediaBody(str(self.item.media), self.item.title, float(int(self._position)), self.duration)
