@@ -23,10 +23,10 @@ from cinema.core.items.attendance import PairingHandler
 from cinema.core.items.media import MEDIA_TYPES, MediaHandler
 from cinema.core.messages import USB_FAILED, USB_NOTHING, USB_SAVED, USB_SAVING
 from cinema.core.power import MSG_LOW, MSG_RESTORE, MSG_STOP, Action, LessonPlan, PowerDecision, PowerPolicy, lesson_plan
-from cinema.core.roster import TEACHER_KEYS, Handsets, Roster, verify_token
-from cinema.core.view import (
-    ClosingBody, DeviceStatus, NoticeBody, PinPrompt, ResumeBody, ScanLine, Screen, StatusBar, View,
-)
+from cinema.core.pin import PinPad, PinResult
+from cinema.core.register import Register
+from cinema.core.roster import TEACHER_KEYS, Handsets, Roster
+from cinema.core.view import ClosingBody, DeviceStatus, NoticeBody, ResumeBody, ScanLine, Screen, StatusBar, View
 
 
 class Phase(Enum):
@@ -70,8 +70,6 @@ TRANSITIONS: dict[tuple[Phase, Step], Phase] = {
     **{(p, Step.END): Phase.ENDED for p in (*_LIVE, Phase.NOTICE)},
 }
 
-PIN_TIMEOUT = 20.0
-RECENT_SCANS = 4
 FAILURE_MSG = {
     "video": "This video could not be played.",
     "audio": "This audio could not be played.",
@@ -126,11 +124,8 @@ class SessionEngine:
         self.item_started_at = 0.0
         self.paused_at = 0.0
         self._paused_total = 0.0  # seconds the current item has spent paused
-        self.pin: str | None = None  # the PIN typed so far while the prompt is open
-        self.pin_wrong = False
-        self.pin_opened_at = 0.0
-        self.attendance: set[str] = set()
-        self.recent: list[ScanLine] = []
+        self.pinpad = PinPad(self.options.teacher_pin)
+        self.register = Register(self.roster)
         self.answers = 0
         self.status = StatusBar()
         self.devices: dict[str, bool] = {}
@@ -177,6 +172,15 @@ class SessionEngine:
     def power_stopped(self) -> bool:
         return self.stop_notice
 
+    @property
+    def pin(self) -> str | None:
+        """The digits typed so far while the PIN prompt is open; None when it is closed."""
+        return self.pinpad.typed
+
+    @property
+    def attendance(self) -> set[str]:
+        return self.register.present
+
     # ---- what handlers may use (cinema.core.items.base.Lesson) -----------------
 
     def now(self) -> float:
@@ -189,14 +193,13 @@ class SessionEngine:
         return self._paused_total
 
     def remember(self, line: ScanLine) -> None:
-        self.recent.insert(0, line)
-        del self.recent[RECENT_SCANS:]
+        self.register.remember(line)
 
     def recent_scans(self) -> tuple[ScanLine, ...]:
-        return tuple(self.recent)
+        return tuple(self.register.recent)
 
     def clear_scans(self) -> None:
-        self.recent = []
+        self.register.recent.clear()
 
     def expected_handsets(self) -> int | None:
         return self.options.expected_handsets
@@ -249,7 +252,7 @@ class SessionEngine:
     def resume(self, point: ResumePoint) -> list[Effect]:
         """Continue an unfinished session at the item (and media second) it was on."""
         self.session_id = point.session_id
-        self.attendance = set(point.attendance)
+        self.register.present = set(point.attendance)
         self.answers = point.answers
         self.resume_point = None
         self._go(Step.START)
@@ -270,7 +273,7 @@ class SessionEngine:
             return self._power(event)
         if isinstance(event, DeviceChanged):
             return self._device(event)
-        if self.pin is not None and isinstance(event, (PinDigit, TeacherCommand)):
+        if self.pinpad.is_open and isinstance(event, (PinDigit, TeacherCommand)):
             return self._pin(event)
         if isinstance(event, PinDigit):
             return []
@@ -374,9 +377,7 @@ class SessionEngine:
 
     def _command(self, command: Command) -> list[Effect]:
         if command is Command.QUIT:
-            self.pin = ""
-            self.pin_wrong = False
-            self.pin_opened_at = self.now()
+            self.pinpad.open(self.now())
             return []
         if self.phase is Phase.NOTICE:
             if command in (Command.NEXT, Command.SKIP):
@@ -440,24 +441,15 @@ class SessionEngine:
     # ---- PIN ---------------------------------------------------------------------------
 
     def _pin(self, event: PinDigit | TeacherCommand) -> list[Effect]:
-        assert self.pin is not None
         if isinstance(event, TeacherCommand):
             if event.command in (Command.QUIT, Command.DECLINE):
-                self.pin = None
+                self.pinpad.close()
             return []
-        if event.cancel:
-            self.pin = None
-            return []
-        if event.submit:
-            if self.pin == self.options.teacher_pin:
-                self.pin = None
-                return self._end("teacher")
-            self.pin = ""
-            self.pin_wrong = True
+        result = self.pinpad.key(event, self.now())
+        if result is PinResult.RIGHT:
+            return self._end("teacher")
+        if result is PinResult.WRONG:
             return [Record("pin.refused", {})]
-        if event.digit.isdigit() and len(self.pin) < 12:
-            self.pin += event.digit
-            self.pin_opened_at = self.now()
         return []
 
     # ---- resume offer --------------------------------------------------------------------
@@ -482,31 +474,12 @@ class SessionEngine:
         """Attendance is taken in any item (late children are scanned during the video)."""
         if self.phase not in (*_LIVE, Phase.NOTICE):
             return []
-        if self.roster is None:
-            return [Record("attendance.refused", {"reason": "no roster", "source": event.source})]
-        check = verify_token(event.payload, self.roster.program, self.roster.keys)
-        if not check.valid:
-            self.remember(ScanLine("", False, check.reason))
-            return [Record("attendance.refused", {"reason": check.reason, "source": event.source}),
-                    PlaySound("scan_refused")]
-        learner = check.learner_id
-        assert learner is not None
-        if isinstance(self.handler, PairingHandler) and self.phase in _LIVE:
-            self.handler.card_seen(learner)
-            if learner in self.attendance:
-                return []
-        elif learner in self.attendance:
+        scan = self.register.scan(event.payload, event.source, self.index)
+        if scan.learner is not None and isinstance(self.handler, PairingHandler) and self.phase in _LIVE:
+            self.handler.card_seen(scan.learner)  # a key pressed next gives that handset to this child
+        elif scan.already:
             self._show_toast("Already marked")
-            return []
-        self.attendance.add(learner)
-        payload = {"learner_id": learner, "source": event.source, "index": self.index}
-        if check.old_key:
-            # Still accepted during the grace period after a key change; the teacher should reprint it.
-            payload["old_key"] = True
-            self.remember(ScanLine(self.roster.label(learner), True, "Print a new card for this child"))
-        else:
-            self.remember(ScanLine(self.roster.label(learner), True))
-        return [Record("attendance.scanned", payload), PlaySound("scan_ok")]
+        return scan.effects
 
     def _show_toast(self, msg: str, seconds: float = 2.0) -> None:
         self.toast = msg
@@ -589,8 +562,7 @@ class SessionEngine:
             self.toast = ""
         if self.advice is not None and now >= self.advice_until:
             self.advice = None
-        if self.pin is not None and now - self.pin_opened_at > PIN_TIMEOUT:
-            self.pin = None
+        self.pinpad.expire(now)
         if self.phase is Phase.NOTICE:
             return self._recover() if now >= self.notice_until else []
         if self.phase is not Phase.RUNNING:
@@ -603,7 +575,7 @@ class SessionEngine:
         status = StatusBar(self.status.battery_percent, self.status.battery_minutes, self.status.charging,
                            len(self.attendance),
                            tuple(DeviceStatus(n, ok) for n, ok in sorted(self.devices.items())))
-        pin = PinPrompt(len(self.pin), self.pin_wrong) if self.pin is not None else None
+        pin = self.pinpad.prompt()
         common = dict(language=self.playlist.language, item_count=len(self.playlist.items),
                       lesson_title=self.playlist.title, paused=self.paused, status=status, pin=pin,
                       toast=self._toast(), power_advice=self.advice)

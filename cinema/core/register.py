@@ -1,0 +1,51 @@
+"""The class register: cards checked, who is present (each child once), the last few scans shown."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from cinema.core.events import Effect, PlaySound, Record
+from cinema.core.roster import Roster, verify_token
+from cinema.core.view import ScanLine
+
+RECENT_SCANS = 4
+REPRINT = "Print a new card for this child"
+
+
+@dataclass(frozen=True)
+class Scan:
+    """What one card scan gave: the records and sounds, and the child (None: refused)."""
+
+    effects: list[Effect]
+    learner: str | None = None
+    already: bool = False  # the child was already marked present
+
+
+@dataclass
+class Register:
+    roster: Roster | None
+    present: set[str] = field(default_factory=set)
+    recent: list[ScanLine] = field(default_factory=list)  # newest first
+
+    def remember(self, line: ScanLine) -> None:
+        self.recent.insert(0, line)
+        del self.recent[RECENT_SCANS:]
+
+    def scan(self, payload: str, source: str, index: int) -> Scan:
+        if self.roster is None:
+            return Scan([Record("attendance.refused", {"reason": "no roster", "source": source})])
+        check = verify_token(payload, self.roster.program, self.roster.keys)
+        if not check.valid or check.learner_id is None:
+            self.remember(ScanLine("", False, check.reason))
+            return Scan([Record("attendance.refused", {"reason": check.reason, "source": source}),
+                         PlaySound("scan_refused")])
+        learner = check.learner_id
+        if learner in self.present:
+            return Scan([], learner, already=True)
+        self.present.add(learner)
+        record = {"learner_id": learner, "source": source, "index": index}
+        if check.old_key:
+            # Still accepted during the grace period after a key change; the teacher should reprint it.
+            record["old_key"] = True
+        self.remember(ScanLine(self.roster.label(learner), True, REPRINT if check.old_key else ""))
+        return Scan([Record("attendance.scanned", record), PlaySound("scan_ok")], learner)
