@@ -21,12 +21,16 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import psutil
-
+# The sibling benchmarks by their folder, so this runs from any working folder. psutil is
+# imported where it is used: `--help` answers even from a Python without it.
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import bench_kiosk  # noqa: E402 (its project, quiz playlist, environment and 60 fps loop)
 import bench_video  # noqa: E402 (its bare python-vlc player and video playlist)
+
+if TYPE_CHECKING:
+    import psutil
 
 ROOT = bench_kiosk.ROOT
 SIZE = (1280, 720)
@@ -64,6 +68,8 @@ class Measured:
 
 def tree_cpu(proc: psutil.Process) -> float:
     """User + system CPU seconds of a process and all its living descendants (threads included)."""
+    import psutil
+
     total = 0.0
     for p in [proc, *proc.children(recursive=True)]:
         try:
@@ -75,6 +81,8 @@ def tree_cpu(proc: psutil.Process) -> float:
 
 
 def measure(scenario: Scenario, env: dict, warmup: float, seconds: float) -> Measured:
+    import psutil
+
     with tempfile.TemporaryFile() as err:
         proc = subprocess.Popen(scenario.command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=err)
         try:

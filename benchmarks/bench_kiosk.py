@@ -17,8 +17,6 @@ import tempfile
 import time
 from pathlib import Path
 
-import psutil
-
 ROOT = Path(__file__).resolve().parents[1]
 ENV = dict(os.environ, SDL_VIDEODRIVER="dummy", SDL_AUDIODRIVER="dummy", PYGAME_HIDE_SUPPORT_PROMPT="1",
            PYTHONPATH=str(ROOT), CINEMA_LOG="info")
@@ -71,6 +69,8 @@ def project(tmp: Path) -> tuple[Path, Path]:
 
 def cpu_share(proc: subprocess.Popen, warmup: float, seconds: float) -> float:
     """CPU seconds per wall second (1.0 = one whole core) of a running process."""
+    import psutil  # here, not at the top: `--help` answers even from a Python without it
+
     p = psutil.Process(proc.pid)
     time.sleep(warmup)
     t0 = p.cpu_times()
@@ -119,7 +119,7 @@ def start_xvfb() -> tuple[subprocess.Popen | None, dict | None]:
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser()
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--seconds", type=float, default=20.0)
     ap.add_argument("--runs", type=int, default=5)
     args = ap.parse_args()

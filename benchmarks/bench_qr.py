@@ -20,30 +20,30 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+# The checkout's own package, whatever the working folder. OpenCV, numpy and the package are
+# imported where they are used, so `--help` answers at once, even from a Python without them.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import cv2  # noqa: E402
-import numpy as np  # noqa: E402
+if TYPE_CHECKING:
+    import numpy as np
 
-from cinema.core.events import CardScanned  # noqa: E402
-from cinema.core.roster import verify_token  # noqa: E402
-from cinema.devices.cards.camera import CameraScanner  # noqa: E402
-from cinema.devices.cards.decode import decode_frame  # noqa: E402
-from cinema.devices.cards.photos import PhotoTruth, class_parade, photo_stream  # noqa: E402
-from cinema.devices.cards.sources import FakeCamera  # noqa: E402
+    from cinema.devices.cards.photos import PhotoTruth
 
 PROGRAM, KEY = "BENCH", b"bench key"
 TARGET_FPS = 30.0
 TARGET_CLASS_SECONDS = 60.0
 
-Decoder = Callable[[np.ndarray], list[str]]
+Decoder = Callable[["np.ndarray"], list[str]]
 
 
 # ---- the decoders ------------------------------------------------------------------------
 
 
 def zxing_decoder() -> Decoder:
+    from cinema.devices.cards.decode import decode_frame
+
     return lambda gray: [f.text for f in decode_frame(gray)]
 
 
@@ -57,6 +57,8 @@ def pyzbar_decoder() -> Decoder:
 
 
 def opencv_decoder(aruco: bool = False) -> Decoder:
+    import cv2
+
     detector = cv2.QRCodeDetectorAruco() if aruco else cv2.QRCodeDetector()
 
     def decode(gray: np.ndarray) -> list[str]:
@@ -93,6 +95,8 @@ class DecodeRow:
 
 def bench_decoder(name: str, make: Callable[[], Decoder], frames: list[tuple[np.ndarray, PhotoTruth]],
                   budget: float) -> DecodeRow:
+    from cinema.core.roster import verify_token
+
     row = DecodeRow(name)
     try:
         decode = make()
@@ -122,6 +126,10 @@ def bench_decoder(name: str, make: Callable[[], Decoder], frames: list[tuple[np.
 
 
 def run_decoders(n_frames: int, budget: float) -> list[DecodeRow]:
+    import cv2
+
+    from cinema.devices.cards.photos import photo_stream
+
     t0 = time.perf_counter()
     frames = [(cv2.cvtColor(img, cv2.COLOR_BGR2GRAY), truth) for img, truth in photo_stream(21, PROGRAM, KEY, n_frames)]
     cards = sum(len(t.cards) for _, t in frames)
@@ -164,6 +172,12 @@ def summarise_decoders(rows: list[DecodeRow]) -> None:
 
 
 def bench_class(size: int, speed: float) -> None:
+    from cinema.core.events import CardScanned
+    from cinema.core.roster import verify_token
+    from cinema.devices.cards.camera import CameraScanner
+    from cinema.devices.cards.photos import class_parade
+    from cinema.devices.cards.sources import FakeCamera
+
     hold, gap = 1.0, 0.3
     print(f"\nclass of {size}: each child shows their card for {hold:.0f} s, {gap} s between children, "
           f"camera at 30 frames/s" + (f" (run {speed}x faster)" if speed != 1 else ""))

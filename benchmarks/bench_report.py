@@ -7,7 +7,7 @@ their export bundles (every bundle's checksum and signature checked), and the fu
 deduplicate by id, sort, count), on the first few kiosks only: on all of them it needs more
 memory than a supervisor's laptop has. The new way is timed on the same few for the ratio.
 
-    python -m benchmarks.bench_report [--kiosks 50] [--sessions 464] [--baseline-kiosks 5]
+    python benchmarks/bench_report.py [--kiosks 50] [--sessions 464] [--baseline-kiosks 5]
 """
 
 from __future__ import annotations
@@ -24,12 +24,13 @@ import time
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
-import psutil
-
-from benchmarks.synthetic_year import make_year
-from cinema.journal.bundle import export_bundle
-
-ROOT = Path(__file__).resolve().parent.parent
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+# The sibling module and the checkout's package by their folders, so this runs as documented
+# from any working folder (`benchmarks` is not a package). psutil and the package are imported
+# where they are used: `--help` answers at once, even from a Python without them.
+sys.path[:0] = [str(HERE), str(ROOT)]
+from synthetic_year import make_year  # noqa: E402
 KEY = b"benchmark-programme-key-32-bytes"
 
 
@@ -76,6 +77,8 @@ def naive_summary(paths: Iterable[Path]) -> dict[str, int]:
 
 def measure(cmd: list[str], **kw: Any) -> tuple[float, float, subprocess.CompletedProcess]:
     """(seconds, peak MiB of the process and its children together, result)."""
+    import psutil
+
     peak = 0
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT, **kw)
     done = threading.Event()
@@ -112,6 +115,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--baseline-kiosks", type=int, default=5)
     ap.add_argument("--data", type=Path, default=ROOT / "var" / "bench-year")
     args = ap.parse_args(argv)
+    from cinema.journal.bundle import export_bundle
 
     t = time.perf_counter()
     journals = make_year(args.data / "journals", args.kiosks, args.sessions)
@@ -139,8 +143,8 @@ def main(argv: list[str] | None = None) -> int:
         rows: list[tuple[str, float, float, str]] = []
         few = journals[: args.baseline_kiosks]
         few_total = sum(sqlite3.connect(p).execute("SELECT MAX(seq) FROM records").fetchone()[0] for p in few)
-        code = ("import sys; from pathlib import Path; from benchmarks.bench_report import naive_summary; "
-                "print(naive_summary(Path(p) for p in sys.argv[1:]))")
+        code = (f"import sys; sys.path.insert(0, {str(HERE)!r}); from pathlib import Path; "
+                "from bench_report import naive_summary; print(naive_summary(Path(p) for p in sys.argv[1:]))")
         base_s, base_mb, base = measure([sys.executable, "-c", code, *map(str, few)])
         new_s, new_mb, new = measure(cinema("report", *few, "--json"))
         same = "yes" if json.loads(new.stdout)["totals"] == eval(base.stdout) else "NO"  # noqa: S307 (our own dict)

@@ -16,7 +16,9 @@ import sys
 import time
 from pathlib import Path
 
-from cinema.journal.store import MIGRATIONS, SCHEMA_VERSION
+# The checkout's own package, whatever the working folder; imported where it is used, so
+# `--help` answers at once.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 CHILDREN = 30
 QUESTIONS = 10
@@ -90,6 +92,8 @@ def lesson_template(variant: int) -> list[tuple[str, dict]]:
 
 def make_kiosk(path: Path, kiosk: str, sessions: int, variants: int = 6) -> int:
     """One kiosk's journal: `sessions` lessons, one a day, in the real schema. Returns records written."""
+    from cinema.journal.store import MIGRATIONS, SCHEMA_VERSION
+
     path.unlink(missing_ok=True)
     db = sqlite3.connect(path)
     db.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;")
@@ -128,6 +132,8 @@ def make_kiosk(path: Path, kiosk: str, sessions: int, variants: int = 6) -> int:
 
 def make_year(folder: Path, kiosks: int, sessions: int) -> list[Path]:
     """The journals, made once and kept in `folder` (rebuilt when the shape asked for changes)."""
+    from cinema.journal.store import SCHEMA_VERSION
+
     folder.mkdir(parents=True, exist_ok=True)
     stamp = folder / "shape.json"
     shape = {"kiosks": kiosks, "sessions": sessions, "schema": SCHEMA_VERSION, "template": 3}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import logging
 import os
@@ -11,25 +12,18 @@ import tempfile
 import traceback
 from pathlib import Path
 
+from cinema.config.locate import BUNDLED_CONFIG, locate_config
+from cinema.config.locate import HELP as CONFIG_HELP
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_CONFIG = Path("kiosk_config/default.yaml")
 
 
 class UserError(Exception):
     """A problem the user can fix; printed as one line, exit 1."""
 
 
-SYSTEM_CONFIG = Path("/etc/learning-cinema/kiosk.yaml")  # where deploy/install.sh puts a laptop's settings
-
-
-def _default_config() -> Path:
-    if os.environ.get("CINEMA_CONFIG"):
-        return Path(os.environ["CINEMA_CONFIG"])
-    if DEFAULT_CONFIG.exists():
-        return DEFAULT_CONFIG
-    if SYSTEM_CONFIG.exists():
-        return SYSTEM_CONFIG
-    return PROJECT_ROOT / DEFAULT_CONFIG
+# File errors the user fixes (make room, use another stick or folder, fix permissions), not bugs.
+DISK_ERRORS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM})
 
 
 def _has_display() -> bool:
@@ -43,7 +37,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     from cinema.app.kiosk import Kiosk, RunOptions
 
     opts = RunOptions(
-        config=Path(args.config) if args.config else _default_config(),
+        config=locate_config(args.config),
         playlist=Path(args.playlist) if args.playlist else None,
         journal=Path(args.journal) if args.journal else None,
         windowed=args.windowed, headless=args.headless, simulate_class=args.simulate_class,
@@ -67,6 +61,7 @@ def _size(text: str) -> tuple[int, int]:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     from cinema.app.kiosk import Kiosk, RunOptions
+    from cinema.atomic import write_text
     from cinema.media.demo_media import ensure_demo_media
 
     root = PROJECT_ROOT
@@ -80,7 +75,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
     if headless:
         print("No display found: running the demo headless with a simulated class of "
               f"{args.simulate_class}.", flush=True)
-    opts = RunOptions(config=root / "kiosk_config" / "default.yaml", playlist=playlist, journal=journal,
+    # The demo lesson's activities are the bundled ones, so it reads the bundled config whatever
+    # the laptop's settings say (those may point at a team's own lessons).
+    opts = RunOptions(config=BUNDLED_CONFIG, playlist=playlist, journal=journal,
                       windowed=args.windowed, headless=headless,
                       simulate_class=args.simulate_class, speed=args.speed if headless else 1.0,
                       exit_at_end=headless, trace=False,
@@ -96,7 +93,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     report = report_from_paths([journal], now=time.time())
     summary_path = journal.with_suffix(".summary.json")
     html_path = journal.with_suffix(".report.html")
-    _write_atomic(summary_path, json.dumps(report.as_json(), indent=1, ensure_ascii=False))
+    write_text(summary_path, json.dumps(report.as_json(), indent=1, ensure_ascii=False))
     write_html(report, html_path, args.language)
     t = report.totals
     print(_("Journal: {path}").format(path=journal))
@@ -110,7 +107,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def cmd_check(args: argparse.Namespace) -> int:
     from cinema.config import check_all
 
-    config = Path(args.config) if args.config else _default_config()
+    config = locate_config(args.config)
     problems = check_all(config, Path(args.playlist) if args.playlist else None)
     for p in problems:
         print(str(p))
@@ -121,7 +118,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 0
 
 
-def _card_keys(config_path: Path | None, keys_path: str | None) -> tuple[bytes, ...]:
+def _card_keys(config_arg: str | None, keys_path: str | None) -> tuple[bytes, ...]:
     """Every key in the programme's card key file (old ones too: they signed older bundles)."""
     from cinema.cards.keys import read_key_file
     from cinema.config import ConfigError, load_kiosk_config
@@ -129,9 +126,8 @@ def _card_keys(config_path: Path | None, keys_path: str | None) -> tuple[bytes, 
     if keys_path:
         path = Path(keys_path)
     else:
-        config_path = config_path or _default_config()
         try:
-            path = load_kiosk_config(config_path).cards.keys
+            path = load_kiosk_config(locate_config(config_arg)).cards.keys
         except ConfigError:
             return ()
         if not path.exists():
@@ -147,14 +143,14 @@ def cmd_export(args: argparse.Namespace) -> int:
     from cinema.journal.bundle import BundleError, export_bundle
     from cinema.locale.runtime import gettext as _
 
-    config_path = Path(args.config) if args.config else _default_config()
+    config_path = locate_config(args.config)
     journal = Path(args.journal) if args.journal else None
     if journal is None:
         try:
             journal = load_kiosk_config(config_path).journal
         except ConfigError as exc:
             raise UserError("; ".join(str(p) for p in exc.problems)) from None
-    keys = _card_keys(config_path, args.keys)
+    keys = _card_keys(args.config, args.keys)
     try:
         result = export_bundle(journal, args.output, keys, everything=args.all)
     except BundleError as exc:
@@ -179,7 +175,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
         set_language(args.language)
     inputs = [Path(p) for p in args.inputs]
-    keys = _card_keys(Path(args.config) if args.config else None, args.keys)
+    keys = _card_keys(args.config, args.keys)
     if args.records:
         for rec in iter_records(inputs, keys):
             sys.stdout.write(json.dumps(rec, ensure_ascii=False) + "\n")
@@ -222,7 +218,7 @@ def _program(config_arg: str | None) -> str | None:
     from cinema.config import ConfigError, load_kiosk_config
 
     try:
-        return load_kiosk_config(Path(config_arg) if config_arg else _default_config()).cards.program
+        return load_kiosk_config(locate_config(config_arg)).cards.program
     except ConfigError:
         return None
 
@@ -261,7 +257,7 @@ def _send_xapi(args: argparse.Namespace, inputs: list[Path], keys: tuple[bytes, 
 def cmd_cards(args: argparse.Namespace) -> int:
     from cinema.cards.command import cards_main
 
-    config = Path(args.config) if args.config else _default_config()
+    config = locate_config(args.config)
     if args.rotate_key is not None:
         _rotate_card_key(config, args.rotate_key)
     return cards_main(Path(args.roster), Path(args.output), config if config.exists() else None,
@@ -293,9 +289,8 @@ def cmd_scan(args: argparse.Namespace) -> int:
     from cinema.config import ConfigError, load_kiosk_config
     from cinema.devices.cards.scan_cli import scan_main
 
-    config_path = Path(args.config) if args.config else _default_config()
     try:
-        config = load_kiosk_config(config_path)
+        config = load_kiosk_config(locate_config(args.config))
         keys = load_keys(config.cards.keys, date.today())
     except ConfigError as exc:
         raise UserError("; ".join(str(p) for p in exc.problems)) from None
@@ -316,14 +311,6 @@ def cmd_devices(args: argparse.Namespace) -> int:
     return main_devices(args)
 
 
-def _write_atomic(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    with os.fdopen(fd, "w", encoding="utf-8") as f:
-        f.write(text)
-    os.replace(tmp, path)
-
-
 # ---- parser -------------------------------------------------------------------
 
 
@@ -332,7 +319,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     run = sub.add_parser("run", help="start the kiosk")
-    run.add_argument("--config", help="kiosk config YAML (default: kiosk_config/default.yaml)")
+    run.add_argument("--config", help=CONFIG_HELP)
     run.add_argument("--playlist", help="playlist YAML to play (default: the config's)")
     run.add_argument("--journal", help="journal file (default: the config's)")
     mode = run.add_mutually_exclusive_group()
@@ -359,7 +346,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.set_defaults(func=cmd_demo)
 
     check = sub.add_parser("check", help="validate config, playlists, activities and media files")
-    check.add_argument("--config")
+    check.add_argument("--config", help=CONFIG_HELP)
     check.add_argument("--playlist", help="check only this playlist")
     check.set_defaults(func=cmd_check)
 
@@ -373,13 +360,13 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--xapi-auth", metavar="USER:PASS", help="LRS login (or set CINEMA_XAPI_AUTH)")
     report.add_argument("--keys", metavar="FILE", help="the programme's card key file, to check bundle signatures"
                         " (default: the one in the kiosk config)")
-    report.add_argument("--config", help="kiosk config naming the card key file")
+    report.add_argument("--config", help=CONFIG_HELP + "; it names the card key file")
     report.add_argument("--language", help="language of the HTML report (default: from CINEMA_LANGUAGE or LANG)")
     report.add_argument("--workers", type=int, default=None, help=argparse.SUPPRESS)
     report.set_defaults(func=cmd_report)
 
     doctor = sub.add_parser("doctor", help="check this laptop has everything a lesson needs, in plain words")
-    doctor.add_argument("--config", help="kiosk config (default: /etc/learning-cinema/kiosk.yaml when installed)")
+    doctor.add_argument("--config", help=CONFIG_HELP)
     doctor.add_argument("--json", action="store_true", help="print the checks as JSON")
     doctor.set_defaults(func=cmd_doctor)
 
@@ -387,7 +374,7 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("-o", "--output", required=True, metavar="BUNDLE",
                         help="bundle file, or a folder (e.g. the USB stick) to write it into")
     export.add_argument("--journal", help="journal file (default: the config's)")
-    export.add_argument("--config", help="kiosk config (default: kiosk_config/default.yaml)")
+    export.add_argument("--config", help=CONFIG_HELP)
     export.add_argument("--all", action="store_true", help="export every record, not only those since the last export")
     export.add_argument("--keys", metavar="FILE", help="card key file to sign with (default: the config's)")
     export.set_defaults(func=cmd_export)
@@ -404,7 +391,7 @@ def build_parser() -> argparse.ArgumentParser:
     cards = sub.add_parser("cards", help="printable QR cards for a class list (CSV: learner_id,name)")
     cards.add_argument("roster", metavar="ROSTER.csv")
     cards.add_argument("-o", "--output", required=True, metavar="cards.pdf")
-    cards.add_argument("--config", help="kiosk config with the programme code and card key file")
+    cards.add_argument("--config", help=CONFIG_HELP + "; it names the programme and the card key file")
     cards.add_argument("--no-names", action="store_true", help="print the picture only, not the first name")
     cards.add_argument("--rotate-key", type=int, metavar="GRACE_DAYS",
                        help="start a new card key first; cards with the old key still read for GRACE_DAYS days")
@@ -412,7 +399,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     scan = sub.add_parser("scan", help="read the QR cards in images; one JSON line per code")
     scan.add_argument("images", nargs="+", metavar="IMAGE")
-    scan.add_argument("--config", help="kiosk config with the programme code and card key file")
+    scan.add_argument("--config", help=CONFIG_HELP + "; it names the programme and the card key file")
     scan.set_defaults(func=cmd_scan)
 
     return parser
@@ -440,12 +427,24 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # `cinema report ... | head`: the reader has what it wanted
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
         return 0
-    except Exception as exc:  # never a traceback for a teacher: one line, the details in a log file
-        log_path = _crash_log()
-        with open(log_path, "a", encoding="utf-8") as f:
-            traceback.print_exc(file=f)
-        print(f"cinema {args.command}: unexpected error: {exc} (details in {log_path})", file=sys.stderr)
+    except OSError as exc:
+        if exc.errno not in DISK_ERRORS:
+            return _unexpected(args.command, exc)
+        # A full or read-only USB stick, a file the user may not touch: theirs to fix, in one line.
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"cinema {args.command}: {where}{exc.strerror}", file=sys.stderr)
         return 1
+    except Exception as exc:  # noqa: BLE001 - anything else is a bug: logged, one line shown
+        return _unexpected(args.command, exc)
+
+
+def _unexpected(command: str, exc: BaseException) -> int:
+    """Never a traceback for a teacher: one line, the details in a log file."""
+    log_path = _crash_log()
+    with open(log_path, "a", encoding="utf-8") as f:
+        traceback.print_exception(exc, file=f)
+    print(f"cinema {command}: unexpected error: {exc} (details in {log_path})", file=sys.stderr)
+    return 1
 
 
 def _crash_log() -> Path:

@@ -16,9 +16,9 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
+from cinema.config.locate import locate_config
 from cinema.locale.runtime import gettext as _
 
-SYSTEM_CONFIG = Path("/etc/learning-cinema/kiosk.yaml")  # where deploy/install.sh puts it
 SERVICE = "learning-cinema.service"
 KIOSK_USER = "cinema"  # the user deploy/install.sh makes; the kiosk service runs as it
 LOW_DISK_BYTES = 500 * 1024 * 1024  # about 20 hours of journal and a few lesson videos
@@ -449,22 +449,11 @@ def _run(argv: list[str]) -> tuple[int, str]:
 # ---- the command ------------------------------------------------------------------------------
 
 
-def default_config(environ: Mapping[str, str] = os.environ) -> Path:
-    """CINEMA_CONFIG, else the installed laptop's settings, else the checkout's."""
-    if environ.get("CINEMA_CONFIG"):
-        return Path(environ["CINEMA_CONFIG"])
-    if SYSTEM_CONFIG.is_file():
-        return SYSTEM_CONFIG
-    from cinema.cli import _default_config
-
-    return _default_config()
-
-
 def main_doctor(args: Any, machine: Machine | None = None, out=None) -> int:
     """`cinema doctor [--config FILE] [--json]`: one line per check; exit 1 if any failed."""
     out = out or sys.stdout
     os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")  # the font check imports pygame
-    config = Path(args.config) if getattr(args, "config", None) else default_config()
+    config = locate_config(getattr(args, "config", None))
     checks = run_checks(config, machine)
     if getattr(args, "json", False):
         rows = [{**asdict(c), "status": c.status.value} for c in checks]

@@ -17,19 +17,20 @@ the bundle is still made, with checksums but unsigned, and the report says so.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import hmac
 import json
 import os
 import sqlite3
 import struct
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 from urllib.parse import quote
 
+from cinema.atomic import replacing
 from cinema.locale.runtime import gettext as _
 
 FORMAT = "learning-cinema-bundle"
@@ -122,11 +123,7 @@ def export_bundle(journal_path: Path, out: Path | str, card_keys: tuple[bytes, .
             raise NothingNew(_("nothing new to export: every record up to number {seq} is in an earlier "
                                 "bundle (use --all to export everything again)").format(seq=done))
         target = _target(out, journal.kiosk_id, done + 1, last, wall())
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-        os.close(fd)
-        tmp = Path(tmp_name)
-        try:
+        with replacing(target) as tmp:
             count = _copy_records(journal.connection(), tmp, done, last, journal.kiosk_id)
             db_bytes = tmp.stat().st_size
             manifest = {
@@ -144,16 +141,12 @@ def export_bundle(journal_path: Path, out: Path | str, card_keys: tuple[bytes, .
             with open(tmp, "ab") as f:
                 f.write(manifest_bytes + signature)
                 f.write(TRAILER.pack(MAGIC, FORMAT_VERSION, db_bytes, len(manifest_bytes), len(signature)))
-                f.flush()
-                os.fsync(f.fileno())
-            os.chmod(tmp, 0o644)
-            os.replace(tmp, target)
-        except BaseException:
-            tmp.unlink(missing_ok=True)
-            raise
         journal.set_meta(EXPORTED_THROUGH, str(last))
         return ExportResult(target, journal.kiosk_id, done + 1, last, count, bool(signature))
     except sqlite3.Error as exc:
+        if getattr(exc, "sqlite_errorcode", 0) & 0xFF == sqlite3.SQLITE_FULL:  # the stick is full, not the journal bad
+            raise BundleError(_("the bundle could not be written: {error}").format(
+                error=os.strerror(errno.ENOSPC))) from None
         raise BundleError(_("the journal could not be read: {error}").format(error=exc)) from None
     except OSError as exc:
         raise BundleError(_("the bundle could not be written: {error}").format(error=exc.strerror or exc)) from None

@@ -18,6 +18,8 @@ import wave
 from dataclasses import dataclass
 from pathlib import Path
 
+from cinema.atomic import replacing
+
 FPS = 25
 WIDTH, HEIGHT = 1280, 720
 _X264 = ["-c:v", "libx264", "-preset", "medium", "-tune", "animation", "-crf", "30", "-pix_fmt", "yuv420p",
@@ -148,15 +150,10 @@ class _Maker:
     def make(self, names: list[str]) -> None:
         for name in names:
             target = self.dest / name
-            target.parent.mkdir(parents=True, exist_ok=True)
             lang, _, base = name.rpartition("/")
             narration = NARRATIONS[lang or "en"]
-            tmp = target.with_name(f".{target.stem}.partial{target.suffix}")
-            try:
+            with replacing(target) as tmp:
                 self._build(base, narration, tmp)
-                os.replace(tmp, target)
-            finally:
-                tmp.unlink(missing_ok=True)
 
     def _build(self, base: str, narration: Narration, out: Path) -> None:
         self._art()

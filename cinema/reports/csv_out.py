@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import csv
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Any, Iterable
 
+from cinema.atomic import open_replacing
 from cinema.reports.model import Report
 
 # A spreadsheet runs a cell that starts with one of these as a formula (CSV injection); a tab or
@@ -32,22 +31,14 @@ def safe_cell(value: Any) -> Any:
 
 def write_table(path: Path, header: list[str], rows: Iterable[Iterable[Any]]) -> int:
     """One table, written whole or not at all; returns the number of rows."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     n = 0
-    try:
-        # utf-8-sig writes the BOM that tells Excel and LibreOffice the file is UTF-8 (Arabic, Ukrainian).
-        with os.fdopen(fd, "w", encoding="utf-8-sig", newline="") as f:
-            w = csv.writer(f)
-            w.writerow(header)
-            for row in rows:
-                w.writerow([safe_cell(v) for v in row])
-                n += 1
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    # utf-8-sig writes the BOM that tells Excel and LibreOffice the file is UTF-8 (Arabic, Ukrainian).
+    with open_replacing(path, "w", encoding="utf-8-sig", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(header)
+        for row in rows:
+            w.writerow([safe_cell(v) for v in row])
+            n += 1
     return n
 
 
