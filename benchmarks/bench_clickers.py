@@ -3,7 +3,7 @@
 Each stage is a function `(Workload) -> Row`; STAGES lists them in order, so later stages
 (engine, journal) can be appended without touching the parser stage. The target is 5,000
 presses/s; for scale, one 115200-baud receiver line carries at most ~460 LCP frames/s.
-Usage: python benchmarks/bench_clickers.py [--presses 100000] [--handsets 200] [--repeat 3]
+Usage: python benchmarks/bench_clickers.py [--presses 100000] [--handsets 200] [--repeat 3] [--stages parser,link]
 """
 
 from __future__ import annotations
@@ -76,6 +76,49 @@ def stage_parser(w: Workload) -> Row:
     if got != len(w.presses):
         raise SystemExit(f"{w.protocol}/{w.scenario}: parsed {got} presses, expected {len(w.presses)}")
     return Row("parser", w, got, seconds)
+
+
+def stage_link(w: Workload) -> Row:
+    """Bytes to press events through the kiosk's reader: a fake receiver, the port manager's
+    serial link (its thread, the parser, `on_event`), `w.read_size` bytes sent at a time."""
+    import threading
+
+    from cinema.core.events import ClickerPressed, DeviceChanged
+    from cinema.devices.clickers.manager import PortManager, ReceiverSpec
+    from cinema.devices.clickers.ports import FakeReceiver, register_fake, unregister_fake
+
+    url = f"fake://bench-link-{w.protocol}"
+    receiver = FakeReceiver()
+    register_fake(url, receiver.open)
+    connected, finished = threading.Event(), threading.Event()
+    got = 0
+
+    def on_event(event: object) -> None:
+        nonlocal got
+        if type(event) is ClickerPressed:
+            got += 1
+            if got == len(w.presses):
+                finished.set()
+        elif isinstance(event, DeviceChanged) and event.connected:
+            connected.set()
+
+    manager = PortManager([ReceiverSpec(url, w.protocol, name="bench")], on_event, quiet=True)
+    manager.start()
+    try:
+        if not connected.wait(5):
+            raise SystemExit(f"{w.protocol}/{w.scenario}: the fake receiver never opened")
+        data, size = w.data, w.read_size
+        start = time.perf_counter()
+        for i in range(0, len(data), size):
+            receiver.send(data[i:i + size])
+        finished.wait(120)
+        seconds = time.perf_counter() - start
+    finally:
+        manager.stop()
+        unregister_fake(url)
+    if got != len(w.presses):
+        raise SystemExit(f"{w.protocol}/{w.scenario}: {got} presses through the link, expected {len(w.presses)}")
+    return Row("link", w, got, seconds)
 
 
 def _quiz_engine(tmp: Path):
@@ -184,7 +227,7 @@ def press_to_tally(handsets: int = 200, spread: float = 0.5, seed: int = 5) -> l
     return sorted(latencies)
 
 
-STAGES: list[tuple[str, Stage]] = [("parser", stage_parser), ("full", stage_full)]
+STAGES: list[tuple[str, Stage]] = [("parser", stage_parser), ("link", stage_link), ("full", stage_full)]
 
 SCENARIOS = [
     # protocol, scenario, faults, read size
@@ -201,7 +244,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--presses", type=int, default=100_000)
     ap.add_argument("--handsets", type=int, default=200)
     ap.add_argument("--repeat", type=int, default=3, help="runs per row; the best is shown")
+    ap.add_argument("--stages", default=",".join(name for name, _ in STAGES),
+                    help="comma-separated stages to run (the latency table is printed with every run)")
     args = ap.parse_args(argv)
+    wanted = [s.strip() for s in args.stages.split(",") if s.strip()]
+    unknown = sorted(set(wanted) - {name for name, _ in STAGES})
+    if unknown:
+        ap.error(f"unknown stage(s) {', '.join(unknown)}; known: {', '.join(name for name, _ in STAGES)}")
 
     workloads = [make_workload(p, s, f, args.presses, args.handsets, r) for p, s, f, r in SCENARIOS]
     print(f"{args.presses} presses from {args.handsets} handsets; best of {args.repeat}; "
@@ -211,11 +260,14 @@ def main(argv: list[str] | None = None) -> int:
     print(header)
     print("-" * len(header))
     for name, stage in STAGES:
+        if name not in wanted:
+            continue
         for w in workloads:
             row = min((stage(w) for _ in range(args.repeat)), key=lambda r: r.seconds)
             print(f"{name:<8} {w.protocol:<9} {w.scenario:<20} {len(w.data):>10,} {row.presses:>8,} "
                   f"{row.seconds:>8.3f} {row.per_second:>11,.0f} {row.per_second / TARGET:>8.0f}x")
-    print("(full = parser + session engine + journal commit on disk, one commit per port read)")
+    print("(link = fake receiver -> port manager's serial link thread -> parser -> on_event, sent in reads of "
+          "the scenario's size;\n full = parser + session engine + journal commit on disk, one commit per port read)")
     lat = press_to_tally(args.handsets)
     p = lambda q: lat[min(len(lat) - 1, int(q * len(lat)))] * 1000  # noqa: E731
     print(f"\npress-to-tally latency, {args.handsets} handsets answering within 0.5 s "

@@ -13,11 +13,14 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from cinema.core.events import ClickerPressed, DeviceChanged
-from cinema.devices.clickers.manager import AUTO, DEFAULT_PROTOCOL, PortManager, ReceiverSpec, match_usb, system_ports
+from cinema.core.clock import Clock
+from cinema.devices.clickers.manager import AUTO, DEFAULT_PROTOCOL, PortManager, ReceiverSpec
+from cinema.devices.ports import system_ports
 from cinema.devices.power.nut import DEFAULT_PORT as NUT_PORT
 from cinema.devices.power.nut import NutClient, NutSource, parse_address, reading_from_vars, status_flags
 from cinema.devices.power.reading import BatteryReading
-from cinema.devices.power.vedirect_source import VeDirectSource, is_victron_cable
+from cinema.devices.power.vedirect_source import VeDirectSource
+from cinema.devices.usb_ids import PortInfo, is_victron_cable, match_scanner, match_usb
 from cinema.locale.runtime import gettext as _
 
 BATTERY_PROTOCOLS = ("vedirect", "nut")
@@ -28,7 +31,7 @@ NUT_LISTEN_EVERY = 2.0  # seconds between readings of a UPS while listening
 # ---- listing -----------------------------------------------------------------------------
 
 
-def list_devices(list_ports: Callable[[], Iterable[Any]] = system_ports, dev: Path = Path("/dev"),
+def list_devices(list_ports: Callable[[], Iterable[PortInfo]] = system_ports, dev: Path = Path("/dev"),
                  sys_root: Path = Path("/sys"), battery: Callable[[], Any] | None = None,
                  nut: Callable[[], list[dict]] | None = None) -> list[dict]:
     """Everything a kiosk could use, one dict per device, each with a "kind":
@@ -51,27 +54,27 @@ def _hex(n: int | None) -> str | None:
     return None if n is None else f"{n:04x}"
 
 
-def _serial_ports(list_ports: Callable[[], Iterable[Any]]) -> list[dict]:
+def _serial_ports(list_ports: Callable[[], Iterable[PortInfo]]) -> list[dict]:
     try:
         infos = sorted(list_ports(), key=lambda p: p.device)
     except Exception:
         return []
     out = []
     for info in infos:
-        vid, pid = getattr(info, "vid", None), getattr(info, "pid", None)
+        vid, pid = info.vid, info.pid
         if vid is None and getattr(info, "hwid", "n/a") == "n/a":
             continue  # a motherboard's legacy ttyS port with nothing behind it
-        usb = match_usb(vid, pid)
         victron = is_victron_cable(info)
+        # Victron's VE.Direct cable is an FTDI chip receivers use too: its USB strings tell them apart
+        usb = None if victron else match_usb(vid, pid) or match_scanner(vid, pid)
         out.append({
-            # Victron's VE.Direct cable is an FTDI chip receivers use too: its USB strings tell them apart
-            "kind": "receiver" if usb and not victron else "serial",
+            "kind": "receiver" if usb and usb.protocol != "scanner" else "serial",
             "path": info.device,
             "description": getattr(info, "description", "") or "",
             "vid": _hex(vid), "pid": _hex(pid),
-            "serial_number": getattr(info, "serial_number", None),
+            "serial_number": info.serial_number,
             "chip": usb.chip if usb else None,
-            "protocol": "vedirect" if victron else usb.protocol if usb else None,  # a guess: see USB_RECEIVERS
+            "protocol": "vedirect" if victron else usb.protocol if usb else None,  # a guess: see usb_ids.py
         })
     return out
 
@@ -189,6 +192,8 @@ def describe(device: dict) -> str:
         if device.get("protocol") == "vedirect":
             return f"serial   {path}{ids} {device.get('description') or what} - Victron battery monitor or " \
                    f"charger: cinema devices --listen {path} --protocol vedirect"
+        if device.get("protocol") == "scanner":
+            return f"serial   {path}{ids} {what} - card scanner? name it in devices.scanners"
         guess = f" - clicker receiver? protocol {device['protocol']}" if device.get("protocol") else ""
         return f"serial   {path}{ids} {what}{guess}"
     if kind == "input":
@@ -218,7 +223,7 @@ def describe(device: dict) -> str:
 
 
 def listen(port_url: str, protocol: str, seconds: float | None, out: TextIO, err: TextIO | None = None,
-           list_ports: Callable[[], Iterable[Any]] = system_ports, **manager_options: Any) -> int:
+           list_ports: Callable[[], Iterable[PortInfo]] = system_ports, **manager_options: Any) -> int:
     """Print every press the receiver on `port_url` reports as a JSON line
     `{"clicker": ..., "key": ...}`, for `seconds` (None: until Ctrl-C).
 
@@ -281,7 +286,7 @@ def listen(port_url: str, protocol: str, seconds: float | None, out: TextIO, err
 
 
 def listen_battery(target: str, protocol: str, seconds: float | None, out: TextIO, err: TextIO,
-                   list_ports: Callable[[], Iterable[Any]] = system_ports, clock: Any = None,
+                   list_ports: Callable[[], Iterable[PortInfo]] = system_ports, clock: Clock | None = None,
                    every: float = NUT_LISTEN_EVERY, **source_options: Any) -> int:
     """Print each battery reading as a JSON line `{"percent": 87.5, "volts": 12.61, "amps": -3.2,
     "minutes_left": 140}` for `seconds` (None: until Ctrl-C). `protocol` "vedirect": a Victron
@@ -300,13 +305,14 @@ def listen_battery(target: str, protocol: str, seconds: float | None, out: TextI
 
 
 def _listen_battery(target: str, protocol: str, seconds: float | None, out: TextIO, err: TextIO,
-                    list_ports: Callable[[], Iterable[Any]], clock: Any, every: float, **source_options: Any) -> int:
+                    list_ports: Callable[[], Iterable[PortInfo]], clock: Clock | None, every: float,
+                    **source_options: Any) -> int:
     if clock is None:
         from cinema.app.clocks import SystemClock
 
         clock = SystemClock()
     events: queue.Queue = queue.Queue()
-    source: Any
+    source: VeDirectSource | NutSource
     if protocol == "vedirect":
         if target == AUTO:
             found = [d for d in _serial_ports(list_ports) if d.get("protocol") == "vedirect"]
@@ -361,7 +367,7 @@ def _listen_battery(target: str, protocol: str, seconds: float | None, out: Text
                           file=err, flush=True)
                     code = 1
                     break
-                elif not ever and source.opens == 0:
+                elif not ever and isinstance(source, VeDirectSource) and source.opens == 0:
                     print(_("cinema devices: cannot open {target}: {detail}").format(target=target, detail=event.detail),
                           file=err, flush=True)
                     code = 1

@@ -4,7 +4,7 @@ road as real ones: LCP bytes (with some noise and retransmissions), parser, port
 from __future__ import annotations
 
 from cinema.devices.clickers.manager import ReceiverSpec
-from cinema.devices.clickers.ports import FakeReceiver, register_fake, unregister_fake
+from cinema.devices.ports import FakeReceiver, register_fake, unregister_fake
 from cinema.devices.clickers.simulator import Faults, HandsetSimulator
 
 URL = "fake://simulated-class"

@@ -17,10 +17,13 @@ import random
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Protocol
 
 from cinema.devices.clickers import iskipper, lcp
 from cinema.devices.clickers.protocol import Press, normalize_clicker
+
+if TYPE_CHECKING:
+    from cinema.devices.ports import Port
 
 PROTOCOLS = ("lcp", "iskipper")
 MAX_GARBAGE = 24  # bytes of noise at most between two frames
@@ -131,15 +134,23 @@ class HandsetSimulator:
             delay = self.rng.uniform(*SLOW_DELAY)
 
 
+class Writer(Protocol):
+    """The end of a port the runner writes to (a `Port`, or a test's recorder)."""
+
+    def write(self, data: bytes) -> int | None: ...
+
+    def flush(self) -> None: ...
+
+
 class SimulatorRunner:
     """Writes a simulator's chunks to a serial port in a thread; `stop()` ends it early.
 
     `port` is a URL or device path (opened with `ports.open_port`, closed at the end) or an
-    open port object with `write()` (left open: the caller owns it, e.g. a `loop://` port
+    open `Writer` (left open: the caller owns it, e.g. a `loop://` port
     that the test also reads from).
     """
 
-    def __init__(self, port: str | Any, simulator: HandsetSimulator, presses: Iterable[tuple[str, str]],
+    def __init__(self, port: str | Writer, simulator: HandsetSimulator, presses: Iterable[tuple[str, str]],
                  interval: float = 0.0, baudrate: int = 115200,
                  sleep: Callable[[float], None] | None = None) -> None:
         self.port = port
@@ -171,13 +182,13 @@ class SimulatorRunner:
         self.simulator.silent = silent
 
     def _run(self) -> None:
-        owned = isinstance(self.port, str)
-        port = None
+        opened: Port | None = None  # a port we opened is ours to close
         try:
-            if owned:
-                from cinema.devices.clickers.ports import open_port  # noqa: PLC0415 - the one seam
+            port: Writer
+            if isinstance(self.port, str):
+                from cinema.devices.ports import open_port  # noqa: PLC0415 - the one seam
 
-                port = open_port(self.port, self.baudrate)
+                port = opened = open_port(self.port, self.baudrate)
             else:
                 port = self.port
             for chunk in self.simulator.chunks(self.presses, self.interval):
@@ -187,11 +198,10 @@ class SimulatorRunner:
                     break
                 port.write(chunk.data)
                 self.bytes_written += len(chunk.data)
-                if hasattr(port, "flush"):
-                    port.flush()
+                port.flush()  # a pty or USB port sends now, not when its buffer fills
         except Exception as exc:  # noqa: BLE001 - kept for the owner to look at; a thread has no caller
             self.error = exc
         finally:
-            if owned and port is not None:
-                port.close()
+            if opened is not None:
+                opened.close()
             self.finished.set()

@@ -7,7 +7,8 @@ from cinema.devices.power.reading import BatteryReading, PowerSource, Presence
 from cinema.devices.power.simulated import SimulatedBattery, SimulatedSource, bmv_block
 from cinema.devices.power.sources import SOURCES, VEDIRECT_CABLE, NoPowerSource, PowerSettingsError, open_power_source
 from cinema.devices.power.vedirect import TextBlock, VeDirectParser, encode_block, encode_hex, reading_from_fields
-from cinema.devices.power.vedirect_source import VeDirectSource, is_victron_cable
+from cinema.devices.power.vedirect_source import VeDirectSource
+from cinema.devices.usb_ids import is_victron_cable
 
 __all__ = [
     "READ_EVERY", "SOURCES", "VEDIRECT_CABLE", "BatteryReading", "LaptopSource", "NoPowerSource", "NutClient", "NutError", "NutSource",

@@ -9,9 +9,10 @@ import time
 import pytest
 import serial
 
+from cinema.core.clock import FakeClock
 from cinema.core.events import CardScanned, DeviceChanged
 from cinema.devices.cards.serial_scanner import ScanLines, SerialScanner
-from cinema.devices.clickers.ports import FakeReceiver, fake_port
+from cinema.devices.ports import FakeReceiver, fake_port
 
 A, B = "LC1.TEST.s001.ABCDEFGH", "LC1.TEST.s002.QQQQQQQQ"
 
@@ -77,26 +78,34 @@ def wait_for(predicate, seconds=5.0):
 
 
 def test_a_fake_scanner_unplugged_and_plugged_again_is_reported_and_read_again():
-    rx = FakeReceiver(plugged=False)
+    rx = FakeReceiver(plugged=False, read_timeout=0)
     rec = Recorder()
+    clock = FakeClock()
     with fake_port("fake://scanner", rx.open):
-        s = SerialScanner("fake://scanner", rec, retry_every=0.02, read_timeout=0.02)
-        s.start()
-        try:
-            assert wait_for(lambda: rec.devices() == [False])  # missing at start: said at once
-            rx.plug()
-            assert wait_for(lambda: rec.devices() == [False, True])
-            rx.send(f"{A}\r\n".encode())
-            assert wait_for(lambda: rec.scans() == [A])
-            rx.unplug()
-            assert wait_for(lambda: rec.devices() == [False, True, False])
-            rx.plug()
-            assert wait_for(lambda: rec.devices() == [False, True, False, True])
-            rx.send(f"{B}\r".encode())
-            assert wait_for(lambda: rec.scans() == [A, B])
-        finally:
-            s.stop()
+        s = SerialScanner("fake://scanner", rec, clock=clock)
+        step = s.link.step  # by hand on the fake clock: no thread, no sleeping
+        step()
+        assert rec.devices() == [False]  # missing at start: said at once
+        rx.plug()
+        clock.advance(s.link.retry_every)  # picked up on the next try, within about a second
+        step()
+        assert rec.devices() == [False, True]
+        rx.send(f"{A}\r\n".encode())
+        step()
+        assert rec.scans() == [A]
+        rx.unplug()
+        step()
+        assert rec.devices() == [False, True, False]
+        rx.plug()
+        clock.advance(s.link.retry_every)
+        step()
+        assert rec.devices() == [False, True, False, True]
+        rx.send(f"{B}\r".encode())
+        step()
+        assert rec.scans() == [A, B]
+        s.stop()
     assert rx.opens == 2 and s.status()["losses"] == 1 and rec[0].name == "scanner fake://scanner"
+    assert s.status()["connected"] is False  # stopped: the port is let go
 
 
 def test_loop_port_carries_scans_written_in_pieces():

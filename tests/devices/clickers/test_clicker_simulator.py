@@ -117,6 +117,9 @@ class Recorder:
     def write(self, data):
         self.data += data
 
+    def flush(self):
+        pass
+
 
 def test_runner_stops_an_endless_stream_promptly():
     port = Recorder()

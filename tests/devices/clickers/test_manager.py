@@ -15,7 +15,7 @@ from cinema.devices.clickers import manager as manager_module
 from cinema.devices.clickers.iskipper import INIT_BYTES, encode_capture, encode_startup, make_id
 from cinema.devices.clickers.lcp import encode_hello, encode_press
 from cinema.devices.clickers.manager import PortManager, ReceiverSpec, match_usb, specs_from_config
-from cinema.devices.clickers.ports import FakeReceiver, UnregisteredFakePort, fake_port
+from cinema.devices.clickers.ports import FakeReceiver, UnregisteredFakePort, fake_port  # the old path still works
 from cinema.devices.clickers.simulator import Faults, HandsetSimulator, SimulatorRunner, handset_ids, press_stream
 
 FAST = dict(retry_every=0.05, scan_every=0.05, vanish_check_every=0.05, read_timeout=0.05)
@@ -39,14 +39,20 @@ class Events:
                 return
 
     def wait_until(self, condition, timeout=2.0):
+        """Wait for the next event rather than sleeping; look at `condition` after each one
+        (and at least every 50 ms, for conditions on status())."""
         deadline = time.monotonic() + timeout
         while True:
             self._drain()
             if condition():
                 return
-            if time.monotonic() > deadline:
+            left = deadline - time.monotonic()
+            if left <= 0:
                 raise AssertionError(f"not seen within {timeout} s; seen: {self.seen}")
-            time.sleep(0.005)
+            try:
+                self.seen.append(self.q.get(timeout=min(left, 0.05)))
+            except queue.Empty:
+                pass
 
     def wait_for(self, predicate, timeout=2.0):
         """The first event that matches `predicate`."""

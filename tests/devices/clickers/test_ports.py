@@ -6,7 +6,7 @@ import os
 import pytest
 import serial
 
-from cinema.devices.clickers.ports import (
+from cinema.devices.ports import (
     FakeReceiver, UnregisteredFakePort, check_url, fake_port, open_port, register_fake, unregister_fake,
 )
 
@@ -88,3 +88,13 @@ def test_a_port_is_opened_exclusively_so_two_programs_do_not_split_the_presses()
     finally:
         os.close(master)
         os.close(slave)
+
+
+def test_the_old_import_path_is_the_same_seam():
+    # code written against cinema.devices.clickers.ports registers fakes the serial link then opens
+    from cinema.devices.clickers import ports as old
+
+    receiver = FakeReceiver()
+    with old.fake_port("fake://old-path", receiver.open):
+        assert open_port("fake://old-path") is not None
+    assert receiver.opens == 1 and old.open_port is open_port

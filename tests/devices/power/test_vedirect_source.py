@@ -11,7 +11,7 @@ import serial
 
 from cinema.core.clock import FakeClock
 from cinema.core.events import DeviceChanged
-from cinema.devices.clickers.ports import FakeReceiver, fake_port
+from cinema.devices.ports import FakeReceiver, fake_port, open_port
 from cinema.devices.power.reading import BatteryReading
 from cinema.devices.power.simulated import bmv_block
 from cinema.devices.power.vedirect import encode_block
@@ -84,59 +84,64 @@ def test_loop_url_carries_real_bytes_through_pyserial():
     assert [r.percent for r in readings] == [87.5]  # the cut-off first block is dropped, not half-read
 
 
+def stepped(url, clock, changes=None, readings=None, **options):
+    """A source whose serial link the test steps by hand on `clock` (no thread, no sleeping)."""
+    on_change = changes.append if changes is not None else None
+    on_reading = readings.append if readings is not None else None
+    return VeDirectSource(url, clock, on_change, on_reading, link_clock=clock, read_timeout=0, **options)
+
+
 def test_a_silent_device_counts_as_gone_and_back_when_it_talks_again():
-    rx = FakeReceiver()
+    rx = FakeReceiver(read_timeout=0)
     clock = FakeClock()
     changes = []
     with fake_port("fake://bmv", rx.open):
-        source = VeDirectSource("fake://bmv", clock, changes.append, stale_after=10, **FAST).start()
-        try:
-            rx.send(DISCHARGING)
-            wait_until(lambda: source.read() is not None)
-            clock.advance(9)
-            assert source.read().percent == 87.5  # a second or two late is fine: the device sends once a second
-            clock.advance(2)
-            assert source.read() is None
-            assert source.read() is None
-            rx.send(encode_block({"V": 12500, "I": -3000, "SOC": 860, "TTG": 130}))
-            wait_until(lambda: source.read() is not None)
-            assert source.read().percent == 86.0
-        finally:
-            source.close()
+        source = stepped("fake://bmv", clock, changes, stale_after=10)
+        source.link.step()  # open
+        rx.send(DISCHARGING)
+        source.link.step()
+        clock.advance(9)
+        assert source.read().percent == 87.5  # a second or two late is fine: the device sends once a second
+        clock.advance(2)
+        assert source.read() is None
+        assert source.read() is None
+        for _ in range(3):
+            source.link.step()  # the link hears nothing either: it opens the port afresh
+        rx.send(encode_block({"V": 12500, "I": -3000, "SOC": 860, "TTG": 130}))
+        source.link.step()
+        assert source.read().percent == 86.0
     assert [(c.connected, c.detail) for c in changes] == [
         (True, "fake://bmv"), (False, "no readings for over 10 s"), (True, "fake://bmv")]
+    assert rx.opens == 2
 
 
 def test_an_unplugged_cable_is_told_once_and_reading_goes_on_when_it_is_back():
-    rx = FakeReceiver()
+    rx = FakeReceiver(read_timeout=0)
+    clock = FakeClock()
     changes, readings = [], []
     with fake_port("fake://usb", rx.open):
-        source = VeDirectSource("fake://usb", FakeClock(), changes.append, readings.append, **FAST).start()
-        try:
-            rx.send(DISCHARGING)
-            wait_until(lambda: readings)
-            rx.unplug()
-            wait_until(lambda: len(changes) == 2)
-            time.sleep(0.1)  # several failed attempts to open it again: still one "lost"
-            rx.plug()
-            wait_until(lambda: rx.opens == 2)
-            rx.send(bmv_block(BatteryReading(50.0, 90, False, 12.2, -3.0)))
-            wait_until(lambda: len(readings) == 2)
-        finally:
-            source.close()
+        source = stepped("fake://usb", clock, changes, readings)
+        source.link.step()
+        rx.send(DISCHARGING)
+        source.link.step()
+        rx.unplug()
+        for _ in range(5):  # the read fails, then several attempts to open it again: still one "lost"
+            source.link.step()
+            clock.advance(source.link.retry_every)
+        rx.plug()
+        source.link.step()
+        rx.send(bmv_block(BatteryReading(50.0, 90, False, 12.2, -3.0)))
+        source.link.step()
     assert [c.connected for c in changes] == [True, False, True]
     assert changes[1] == DeviceChanged("Victron fake://usb", False, "unplugged (the device stopped answering)")
-    assert [r.percent for r in readings] == [87.5, 50.0]
+    assert [r.percent for r in readings] == [87.5, 50.0] and rx.opens == 2
 
 
 def test_a_port_that_cannot_be_opened_reads_nothing_and_says_why(tmp_path):
     changes = []
-    source = VeDirectSource(str(tmp_path / "ttyUSB9"), FakeClock(), changes.append, **FAST).start()
-    try:
-        wait_until(lambda: changes)
-        assert source.read() is None
-    finally:
-        source.close()
+    source = stepped(str(tmp_path / "ttyUSB9"), FakeClock(), changes)
+    source.link.step()
+    assert source.read() is None
     assert changes[0].connected is False
     assert changes[0].detail == "not plugged in (no such device)" and source.opens == 0
 
@@ -148,7 +153,8 @@ def test_close_stops_the_reader_thread_promptly(pty_device):
     started = time.monotonic()
     source.close()
     assert time.monotonic() - started < 1.0
-    assert not source._thread.is_alive()
+    assert not any(t.name == f"vedirect {path}" for t in threading.enumerate())
+    open_port(path).close()  # the port is let go: another program (or a new source) may open it
 
 
 def test_a_listener_that_fails_does_not_look_like_a_lost_device():
@@ -184,11 +190,14 @@ def test_a_device_file_that_goes_away_is_noticed_and_opened_again_when_it_is_bac
 
 
 def test_a_port_silent_for_too_long_is_opened_afresh():
-    rx = FakeReceiver()
+    rx = FakeReceiver(read_timeout=0)
+    clock = FakeClock()
     with fake_port("fake://quiet", rx.open):
-        source = VeDirectSource("fake://quiet", FakeClock(), stale_after=0.1, **FAST).start()
-        try:
-            wait_until(lambda: rx.opens >= 2)
-        finally:
-            source.close()
+        source = stepped("fake://quiet", clock, stale_after=0.1)
+        source.link.step()
+        clock.advance(0.2)
+        source.link.step()  # nothing heard for too long: closed
+        clock.advance(source.link.retry_every)
+        source.link.step()  # and opened again
+    assert rx.opens == 2
     assert source.presence.detail == "no readings for over 0.1 s"
