@@ -9,9 +9,29 @@ from typing import Callable
 
 import pygame
 
-from cinema.display.layout import Layout, Metrics, mirror
+from cinema.display.layout import Layout, Metrics, fit_rect, mirror
 from cinema.display.text import TextRenderer
 from cinema.display.theme import Theme
+
+
+@dataclass(frozen=True)
+class LiveArea:
+    """A box for live pictures: each frame is letterboxed in `rect` on `background`; `smooth`
+    scaling for small pictures made big (the webcam), plain scaling for video (many a second)."""
+
+    rect: pygame.Rect
+    background: tuple[int, int, int]
+    smooth: bool = False
+
+    def draw(self, surface: pygame.Surface, frame: pygame.Surface) -> pygame.Rect:
+        """Clear the box and draw `frame` in it; returns where the frame went."""
+        surface.fill(self.background, self.rect)
+        target = fit_rect(frame.get_size(), self.rect)
+        if target.size != frame.get_size():
+            scale = pygame.transform.smoothscale if self.smooth else pygame.transform.scale
+            frame = scale(frame, target.size)
+        surface.blit(frame, target)
+        return target
 
 
 @dataclass
@@ -24,6 +44,9 @@ class Canvas:
     rtl: bool
     layout: Layout
     images: "object | None" = None  # the renderer's ImageCache, for slides and question pictures
+    # Where this screen shows live pictures (video, the webcam): the one place a new frame may be
+    # drawn without redrawing the screen. None: every new frame needs the whole screen drawn.
+    live: "LiveArea | None" = None
 
     # --- translation --------------------------------------------------------------------------
     def _(self, message: str) -> str:
@@ -41,6 +64,14 @@ class Canvas:
         return mirror(rect, within, self.rtl)
 
     # --- drawing ------------------------------------------------------------------------------
+    def live_frame(self, name: str, area: LiveArea, frame: pygame.Surface | None) -> None:
+        """Declare `area` as this screen's live picture box and draw `frame` (if any) in it."""
+        self.live = area
+        if frame is not None:
+            self.record(name, area.draw(self.surface, frame), "image")
+        else:
+            self.surface.fill(area.background, area.rect)
+
     def record(self, name: str, rect: pygame.Rect, kind: str, overlay: bool = False, size: int | None = None) -> pygame.Rect:
         self.layout.add(name, rect, kind, size=size, overlay=overlay)
         return rect

@@ -9,9 +9,9 @@ from typing import Callable
 import pygame
 
 from cinema.core.view import Screen, View
-from cinema.display.canvas import Canvas
+from cinema.display.canvas import Canvas, LiveArea
 from cinema.display.images import ImageCache
-from cinema.display.layout import Layout, Metrics, fit_rect
+from cinema.display.layout import Layout, Metrics
 from cinema.display.overlays import draw_overlays
 from cinema.display.screens import (
     attendance, audio, break_time, checkin, checkin_results, closing, content_error, notice,
@@ -64,6 +64,7 @@ class Renderer:
         self._last_view: View | None = None
         self._last_second: int | None = None
         self._last_size: tuple[int, int] | None = None
+        self._live: LiveArea | None = None  # the last drawn screen's live picture box
 
     # --- geometry the rest of the kiosk needs ------------------------------------------------
     @property
@@ -85,6 +86,7 @@ class Renderer:
             self.metrics = Metrics(*size)
             self.images.clear()
             self._last_view = None
+            self._live = None
 
     # --- drawing -----------------------------------------------------------------------------
     def needs_redraw(self, view: View, now_second: int) -> bool:
@@ -114,19 +116,20 @@ class Renderer:
                 raise
             log.exception("could not draw the %s screen", view.screen)
         draw_status(canvas, view, now)
+        self._live = canvas.live
         self._last_view = view
         self._last_second = int(now)
         return layout
 
-    def draw_frame(self, surface: pygame.Surface, frame: pygame.Surface) -> pygame.Rect:
-        """Only the new video frame, for a screen that is otherwise unchanged; returns the area
-        to update. Callers use it only when nothing is drawn over the video (no PIN, no badge)."""
-        area = self.metrics.video_rect
-        target = fit_rect(frame.get_size(), area)
-        if target.size != frame.get_size():
-            frame = pygame.transform.scale(frame, target.size)
-        surface.blit(frame, target)
-        return target
+    def draw_frame(self, surface: pygame.Surface, frame: pygame.Surface) -> pygame.Rect | None:
+        """Only the new frame, into the live picture box of the screen drawn last (the video area,
+        the webcam preview), for a screen that is otherwise unchanged; returns the area to show.
+        None when that screen has no such box: draw the whole screen instead. Callers use it only
+        when nothing is drawn over the box (no PIN, no badge)."""
+        if self._live is None or surface.get_size() != self.size:
+            return None
+        self._live.draw(surface, frame)
+        return self._live.rect
 
     @staticmethod
     def clock_text(now: float | None = None) -> str:

@@ -33,3 +33,41 @@ def open_window(display_index: int = 0, size: tuple[int, int] | None = None, ful
         surface = pygame.display.set_mode(size or HEADLESS_SIZE, 0, display=index)
     pygame.mouse.set_visible(False)
     return surface
+
+
+class Window:
+    """The kiosk's window as the main loop sees it: its events, its current surface (which a
+    resized window or a replugged projector replaces), and showing what was drawn."""
+
+    RESIZE_EVENTS = (pygame.VIDEORESIZE, pygame.WINDOWSIZECHANGED)
+
+    def __init__(self, surface: pygame.Surface) -> None:
+        self.surface = surface
+
+    @property
+    def size(self) -> tuple[int, int]:
+        return self.surface.get_size()
+
+    def events(self) -> list:
+        return pygame.event.get()
+
+    def resized(self, event) -> bool:
+        """True when `event` changed the window's size; `surface` is then the new one."""
+        if event.type not in self.RESIZE_EVENTS:
+            return False
+        surface = pygame.display.get_surface()
+        if surface is None:
+            return False
+        old, self.surface = self.surface.get_size(), surface
+        return surface.get_size() != old
+
+    def show(self, area: pygame.Rect | None = None) -> None:
+        """Put the drawing on the screen: all of it, or only `area`."""
+        if area is None:
+            pygame.display.flip()
+        else:
+            pygame.display.update(area)
+
+    def save(self, path) -> None:
+        """What the window shows, read back from its surface, as a PNG."""
+        pygame.image.save(self.surface, str(path))

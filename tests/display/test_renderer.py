@@ -117,3 +117,25 @@ def test_open_window_headless_hides_the_cursor():
     assert pygame.mouse.get_visible() is False
     assert open_window(headless=True, size=(800, 600)).get_size() == (800, 600)
     assert pygame.display.get_caption()[0] == "Learning Cinema"
+
+
+@pytest.mark.parametrize("name", ["attendance", "pairing"])
+def test_a_new_camera_picture_is_drawn_only_in_the_preview_box(views, name):
+    r = Renderer((1024, 768), strict=True)
+    surface = pygame.Surface((1024, 768))
+    layout = r.draw(surface, views["ar"][name], frame=sample_frame((320, 180)), now=NOW)
+    before = surface.copy()
+    area = r.draw_frame(surface, sample_frame((320, 240)))  # the camera's next picture, another shape
+    assert area is not None and area.contains(layout.get("attendance.preview").rect)
+    for box in ("attendance.count", "attendance.hint", "scan.0"):
+        assert not area.colliderect(layout.get(box).rect), box  # the count, prompt and names stay
+    outside = surface.copy()
+    outside.fill((0, 0, 0), area)
+    before.fill((0, 0, 0), area)
+    assert pygame.image.tobytes(outside, "RGB") == pygame.image.tobytes(before, "RGB")
+
+
+def test_a_screen_without_live_pictures_has_no_fast_path(views):
+    r = Renderer((800, 600), strict=True)
+    r.draw(pygame.Surface((800, 600)), views["en"]["title"], now=NOW)
+    assert r.draw_frame(pygame.Surface((800, 600)), sample_frame()) is None  # draw it all instead

@@ -7,8 +7,8 @@ import pygame
 
 from cinema.core.view import AttendanceBody, Screen, View
 from cinema.display import icons
-from cinema.display.canvas import Canvas
-from cinema.display.layout import fit_rect, split_columns, stack
+from cinema.display.canvas import Canvas, LiveArea
+from cinema.display.layout import split_columns, stack
 
 
 def draw(c: Canvas, view: View, frame: pygame.Surface | None = None) -> None:
@@ -33,13 +33,11 @@ def draw(c: Canvas, view: View, frame: pygame.Surface | None = None) -> None:
     icon_h = round(count_col.height * 0.3)
     count_h = count_col.height - icon_h - of_h - 2 * m.gap
     person, count, of = stack(count_col, [icon_h, count_h, of_h], m.gap)
-    if frame is not None:
-        # The webcam's view with each card it read outlined, where the person picture would be:
-        # children see that they were seen.
-        shown = fit_rect(frame.get_size(), person)
-        c.surface.blit(pygame.transform.smoothscale(frame, shown.size), shown)
-        c.record("attendance.preview", shown, "image")
-    else:
+    # The webcam's view with each card it read outlined, where the person picture would be:
+    # children see that they were seen. Only this box: each new camera picture is drawn into it
+    # alone, never over the count, the names or the prompt.
+    c.live_frame("attendance.preview", LiveArea(person, c.theme.background, smooth=True), frame)
+    if frame is None:
         c.icon("attendance.person", icons.square(person), icons.person, c.theme.text)
     c.text("attendance.count", str(body.count), count, m.huge, bold=True, align="center", valign="center",
            max_lines=1)

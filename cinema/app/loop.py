@@ -1,0 +1,217 @@
+"""The kiosk's main loop, one turn at a time: `step(now)` takes the window's and the devices'
+events in order to the engine, commits the records, then plays, dims and draws what they say.
+
+Everything it works with is handed in (clock, player, renderer, window, devices, dimmer), so a
+test or the screenshot script drives the same turns a real kiosk runs.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+
+import pygame
+
+from cinema.core.events import (
+    Command, Effect, Exit, MediaPosition, PauseMedia, PlayMedia, PlaySound, PreloadMedia, Record, SeekMedia, SetWork,
+    StopMedia, TeacherCommand, Tick,
+)
+from cinema.core.view import Screen, View
+
+log = logging.getLogger("cinema.kiosk")
+
+RESUME_SAVE_EVERY = 2.0  # seconds between saves of the media position
+KEY_SLICE_SECONDS = 0.04  # longest a key press waits to be seen when the kiosk is idle
+IDLE_SLICE_SECONDS = 0.25  # headless: no keys to wait for, so the loop wakes for ticks only
+MAX_EVENTS_PER_LOOP = 2000  # so a flood of presses cannot starve the screen
+
+
+class KioskLoop:
+    def __init__(self, *, engine, recorder, events: queue.Queue, player, renderer, window, presenter, keyboard,
+                 devices, dimmer, sounds=None, headless: bool = False, max_seconds: float | None = None) -> None:
+        self.engine = engine
+        self.recorder = recorder
+        self.events = events
+        self.player = player
+        self.renderer = renderer
+        self.window = window
+        self.presenter = presenter
+        self.keyboard = keyboard
+        self.devices = devices
+        self.dimmer = dimmer
+        self.sounds = sounds
+        self.headless = headless
+        self.max_seconds = max_seconds  # safety stop for unattended runs (real seconds)
+        self.started: float | None = None  # `now` of the first turn
+        # Ticks come as often as the battery allows: the engine says so in SetWork effects.
+        self.tick_seconds = engine.power.work.tick_seconds
+        self.exit_code: int | None = None  # set when the kiosk should stop
+        self.view: View | None = None  # what the screen shows now
+        self.frame = None  # the live picture on it (video frame, webcam preview), if any
+        self.dimmed = False
+        self._carry: list = []  # an event taken off the queue while sleeping
+        self._last_tick = float("-inf")
+        self._last_save = float("-inf")
+
+    # ---- one turn ---------------------------------------------------------------------------
+
+    def step(self, now: float) -> bool:
+        """One turn of the loop at monotonic time `now`; False once the kiosk should stop."""
+        if self.started is None:
+            self.started = now
+        for ev in self.window.events():
+            self._window_event(ev, now)
+        for event in self.keyboard.poll(now, self.engine.pin is not None):
+            self.events.put(event)
+        if now - self._last_tick >= self.tick_seconds:
+            self._last_tick = now
+            self._tick()
+        # Everything queued is handled, then its records are committed in one transaction
+        # (a room of 200 answering at once is one fsync, not 200) before any effect is shown.
+        handled, effects = self._drain()
+        if effects and self.apply(effects) is not None:
+            self.stop(0)
+        if now - self._last_save >= RESUME_SAVE_EVERY:
+            self._last_save = now
+            self.recorder.save_resume()
+        # The view is rebuilt only when an event came in (Ticks included, 4 a second):
+        # an idle kiosk does next to nothing between them.
+        if handled or self.view is None:
+            self.view = self.engine.view()
+        self.frame, serial = self._live_picture(self.view)
+        self.presenter.present(self.view, self.frame, serial)
+        if self.max_seconds is not None and now - self.started > self.max_seconds:
+            log.warning("stopping: --max-seconds reached")
+            self.stop(2)
+        return self.exit_code is None
+
+    def wait(self) -> None:
+        """Until the next turn: briefly while a video plays, else until a device event (the queue
+        wakes us at once) or a short slice for keys.
+
+        pygame's event.wait() polls every millisecond (1.4 % of a core idle under X), so the loop
+        blocks on its own queue instead: 40 ms slices keep keys instant and cost about 0.25 %.
+        """
+        if self.view is not None and self.view.screen is Screen.VIDEO and self.frame is not None:
+            pygame.time.wait(10)
+            return
+        if not self.events.empty():
+            return
+        try:
+            self._carry.append(self.events.get(timeout=IDLE_SLICE_SECONDS if self.headless else KEY_SLICE_SECONDS))
+        except queue.Empty:
+            pass
+
+    def stop(self, code: int) -> None:
+        """End the loop after this turn (the end of the lesson, --max-seconds, SIGTERM)."""
+        if self.exit_code is None:
+            self.exit_code = code
+
+    def close(self) -> None:
+        """The last words, also after a crash: where the lesson was, and the screen's brightness
+        put back (never leave the teacher's laptop dimmed)."""
+        self.recorder.save_resume()
+        result = self.dimmer.restore()
+        if self.dimmed:
+            self.dimmed = False
+            self.recorder.commit([result.record()])
+
+    # ---- inside a turn ------------------------------------------------------------------------
+
+    def _window_event(self, ev, now: float) -> None:
+        if ev.type == pygame.QUIT:
+            # Closing the window asks for the PIN like Escape; children cannot close the kiosk.
+            self.events.put(TeacherCommand(Command.QUIT))
+        elif ev.type == pygame.KEYDOWN:
+            for event in self.keyboard.key(ev.key, getattr(ev, "unicode", ""), now, self.engine.pin is not None):
+                self.events.put(event)
+        elif self.window.resized(ev):
+            self.resized()
+
+    def resized(self) -> None:
+        """A new window size (resized, or a projector replugged at another resolution): lay the
+        screens out for it, have video decoded to fit it, and draw everything again."""
+        self.renderer.resize(self.window.size)
+        if hasattr(self.player, "set_frame_size"):
+            self.player.set_frame_size(self.renderer.content_rect.size)
+        self.presenter.invalidate()
+        log.info("window is now %dx%d", *self.window.size)
+
+    def _tick(self) -> None:
+        self.events.put(Tick())
+        if self.player is not None and self.engine.state.media_token:
+            self.events.put(MediaPosition(self.engine.state.media_token, self.player.position(),
+                                          self.player.duration()))
+        self.devices.simulate(self.engine.view())
+        if self.recorder.pending:
+            self.recorder.commit([])
+
+    def _drain(self) -> tuple[bool, list[Effect]]:
+        handled = False
+        effects: list[Effect] = []
+        for _ in range(MAX_EVENTS_PER_LOOP):
+            if self._carry:
+                event = self._carry.pop(0)
+            else:
+                try:
+                    event = self.events.get_nowait()
+                except queue.Empty:
+                    break
+            handled = True
+            effects += self.engine.handle(event)
+        return handled, effects
+
+    def _live_picture(self, view: View):
+        """(picture, serial): the webcam's preview on the attendance and pairing screens, else the
+        player's newest video frame; the serial goes up with each new picture."""
+        if view.screen in (Screen.ATTENDANCE, Screen.PAIRING) and self.devices.camera is not None:
+            return self.devices.camera_preview(pygame)
+        if self.player is None:
+            return None, 0
+        serial = self.player.frame_serial() if hasattr(self.player, "frame_serial") else 0
+        return self.player.frame(), serial
+
+    # ---- effects ------------------------------------------------------------------------------
+
+    def apply(self, effects: list[Effect]) -> str | None:
+        """Records first (write-ahead), then everything the records make visible or audible;
+        returns the reason when an effect ends the kiosk."""
+        self.recorder.commit([e for e in effects if isinstance(e, Record)])
+        exit_reason = None
+        player = self.player
+        for effect in effects:
+            if isinstance(effect, SetWork):
+                self._set_work(effect)
+            elif isinstance(effect, PlayMedia):
+                player.play(effect.token, effect.path, effect.start_at, effect.subtitles)
+            elif isinstance(effect, PreloadMedia):
+                player.preload(effect.path)
+            elif isinstance(effect, StopMedia):
+                player.stop()
+            elif isinstance(effect, PauseMedia):
+                player.pause(effect.paused)
+            elif isinstance(effect, SeekMedia):
+                player.seek(effect.seconds)
+            elif isinstance(effect, PlaySound):
+                if self.sounds is not None:
+                    self.sounds.play(effect.name)
+            elif isinstance(effect, Exit):
+                exit_reason = effect.reason
+        return exit_reason
+
+    def _set_work(self, work: SetWork) -> None:
+        """The battery changed level: dim (or undim) the screen, tick and decode less (or as
+        usual), and on a critical battery save where the lesson is at once."""
+        self.tick_seconds = work.tick_seconds
+        self.devices.set_camera_rest(work.camera_rest)
+        if work.brightness < 1.0:
+            result = self.dimmer.dim(work.brightness)
+            self.dimmed = self.dimmed or result.ok
+        else:
+            result = self.dimmer.restore()
+            self.dimmed = self.dimmed and not result.ok
+        if not result.ok:
+            log.warning("screen brightness not changed: %s", result.detail)
+        self.recorder.commit([result.record()])
+        if work.save_now:
+            self.recorder.save_resume()
