@@ -40,11 +40,21 @@ class Devices:
 
     def start(self, config, engine, journal_path: Path, stack: ExitStack) -> None:
         """Start every device the config names; `stack` stops each of them on the way out."""
-        self.receivers = self._start_receivers(config, stack)
-        self.power = self._start_power(config, stack)
-        self.usb = self._start_usb_export(config, journal_path, engine.roster, stack)
-        self.keypads = self._start_keypads(config, stack)
-        self.scanners = self._start_scanners(config, engine.roster, stack)
+        self.receivers = self._guarded("clickers", self._start_receivers, config, stack)
+        self.power = self._guarded("battery", self._start_power, config, stack)
+        self.usb = self._guarded("USB stick", self._start_usb_export, config, journal_path, engine.roster, stack)
+        self.keypads = self._guarded("keypads", self._start_keypads, config, stack)
+        self.scanners = self._guarded("card scanners", self._start_scanners, config, engine.roster, stack) or []
+
+    def _guarded(self, name: str, start, *args):
+        """A device that cannot start is shown as lost and journaled; the lesson starts without it."""
+        try:
+            return start(*args)
+        except Exception as exc:  # noqa: BLE001 - any device fault must not keep the lesson from starting
+            log.exception("%s could not start", name)
+            print(f"{name}: could not start: {exc}", file=sys.stderr)
+            self.events.put(DeviceChanged(name, False, f"could not start: {exc}"))
+            return None
 
     # ---- what the loop asks -------------------------------------------------------------
 

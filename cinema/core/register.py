@@ -31,7 +31,9 @@ class Register:
         self.recent.insert(0, line)
         del self.recent[RECENT_SCANS:]
 
-    def scan(self, payload: str, source: str, index: int) -> Scan:
+    def scan(self, payload: str, source: str, index: int, show: bool = True) -> Scan:
+        """Check a card and mark the child present; `show` False keeps an accepted card off the
+        recent list (the pairing screen lists the child once, when the handset is paired)."""
         if self.roster is None:
             return Scan([Record("attendance.refused", {"reason": "no roster", "source": source})])
         check = verify_token(payload, self.roster.program, self.roster.keys)
@@ -47,5 +49,6 @@ class Register:
         if check.old_key:
             # Still accepted during the grace period after a key change; the teacher should reprint it.
             record["old_key"] = True
-        self.remember(ScanLine(self.roster.label(learner), True, REPRINT if check.old_key else ""))
+        if show:
+            self.remember(ScanLine(self.roster.label(learner), True, REPRINT if check.old_key else ""))
         return Scan([Record("attendance.scanned", record), PlaySound("scan_ok")], learner)

@@ -474,8 +474,9 @@ class SessionEngine:
         """Attendance is taken in any item (late children are scanned during the video)."""
         if self.phase not in (*_LIVE, Phase.NOTICE):
             return []
-        scan = self.register.scan(event.payload, event.source, self.index)
-        if scan.learner is not None and isinstance(self.handler, PairingHandler) and self.phase in _LIVE:
+        pairing = isinstance(self.handler, PairingHandler) and self.phase in _LIVE
+        scan = self.register.scan(event.payload, event.source, self.index, show=not pairing)
+        if scan.learner is not None and pairing:
             self.handler.card_seen(scan.learner)  # a key pressed next gives that handset to this child
         elif scan.already:
             self._show_toast("Already marked")
@@ -492,6 +493,8 @@ class SessionEngine:
         decisions = self.power.observe(event)
         minutes = event.minutes_left if event.minutes_left is not None else self.power.minutes_left
         self.status = StatusBar(event.percent, minutes, event.charging, self.status.attendance, self.status.devices)
+        if self.power.charging:
+            self.advice = None  # plugged in: the advice on what to skip no longer holds
         fx: list[Effect] = []
         if before is None or event.percent is None or int(before) != int(event.percent):
             fx.append(Record("power.reading", {"percent": event.percent, "minutes_left": event.minutes_left,
@@ -523,6 +526,7 @@ class SessionEngine:
                 self.stop_notice = True
             elif d.action is Action.RESTORE:
                 self._show_toast(MSG_RESTORE, 3.0)
+                self.advice = None  # on a charger that keeps up there is nothing to skip
                 if self.phase is Phase.POWER_STOPPED and self.item is not None:
                     self._unpause(Step.POWER_BACK)
                     fx.append(Record("item.resumed", {"index": self.index, "item": self.item.id}))

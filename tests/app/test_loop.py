@@ -98,3 +98,24 @@ def test_set_work_dims_slows_the_ticks_and_saves_the_place(lesson):
         for _ in range(8):
             loop.step(t := round(t + 0.25, 2))
         assert len(ticks) - before >= 7  # back to 4 a second with the power back
+
+
+def test_a_receiver_that_cannot_start_is_shown_lost_and_the_lesson_starts(lesson, project, monkeypatch):
+    from cinema.devices.clickers import manager
+
+    def broken_start(self):
+        raise OSError("the receiver's driver is missing")
+
+    monkeypatch.setattr(manager.PortManager, "start", broken_start)
+    (project / "kiosk_config" / "default.yaml").write_text(
+        (project / "kiosk_config" / "default.yaml").read_text().replace("\n  clickers: []", "\n  clickers: ['loop://']"))
+    kiosk = Kiosk(lesson, clock=FakeClock())
+    kiosk.player = FakePlayer(kiosk.events.put, lambda t, r: None)
+    with kiosk.opened() as loop:
+        loop.step(0.0)
+        loop.step(0.3)
+        assert kiosk.engine.item is not None and kiosk.engine.item.id == "hello"
+        assert ("clickers", False) in [(d.name, d.connected) for d in kiosk.engine.view().status.devices]
+    db = sqlite3.connect(project / "j.sqlite")
+    lost = [json.loads(p) for (p,) in db.execute("SELECT payload FROM records WHERE kind = 'device.lost'")]
+    assert lost and "could not start" in lost[0]["detail"]

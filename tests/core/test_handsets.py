@@ -47,6 +47,16 @@ def test_scan_then_press_pairs_and_marks_attendance():
     assert eng.handle(ClickerPressed("C8", "A")) == []  # no card waiting: a stray press pairs nothing
 
 
+def test_the_pairing_screen_lists_each_paired_child_once():
+    eng = engine()
+    for learner, clicker in (("L1", "C1"), ("L2", "C2")):
+        eng.handle(card(learner))  # not yet present: marked present now, listed when paired
+        eng.handle(ClickerPressed(clicker, "A"))
+    eng.handle(CardScanned("not a card"))
+    assert [(line.label, line.accepted) for line in eng.view().body.recent] == [
+        ("", False), ("Child2", True), ("Child1", True)]
+
+
 def test_broken_handset_is_swapped_by_scanning_again():
     eng = engine()
     eng.handle(card("L1"))

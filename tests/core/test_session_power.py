@@ -58,3 +58,14 @@ def test_a_stop_while_the_teacher_has_paused_shows_the_notice_and_power_back_lea
     assert engine.view().toast == "Saved. Connect power."
     engine.handle(PowerReading(8.0, None, True))
     assert engine.paused  # the teacher paused it; only the teacher resumes it
+
+
+def test_plugging_in_takes_the_advice_on_what_to_skip_away():
+    clock = FakeClock()
+    engine = SessionEngine(playlist(), clock, Options(power_warn_percent=20, power_critical_percent=8))
+    engine.start()
+    engine.handle(PowerReading(30.0, 20.0, False))
+    assert engine.view().power_advice is not None
+    clock.advance(5)  # well before the advice would time out
+    engine.handle(PowerReading(31.0, None, True))
+    assert engine.view().power_advice is None
