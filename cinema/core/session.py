@@ -478,7 +478,8 @@ class SessionEngine:
         scan = self.register.scan(event.payload, event.source, self.index, show=not pairing)
         if scan.learner is not None and pairing:
             self.handler.card_seen(scan.learner)  # a key pressed next gives that handset to this child
-        elif scan.already:
+        elif scan.already and self.item is not None and self.item.type == "attendance":
+            # Said only where children come to scan: elsewhere the webcam sees cards held up as answers.
             self._show_toast("Already marked")
         return scan.effects
 

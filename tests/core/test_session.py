@@ -254,6 +254,20 @@ def test_attendance_card_twice_counts_once_refused_cards_and_late_scans(engine):
     assert engine.view().status.attendance == 2
 
 
+def test_a_card_seen_again_during_a_quiz_says_nothing(engine):
+    goto(engine, "att")
+    engine.handle(CardScanned(make_token("P1", "L1", KEY)))
+    engine.handle(CardScanned(make_token("P1", "L1", KEY)))
+    assert engine.view().toast == "Already marked"
+    engine.handle(TeacherCommand(Command.BACK))
+    engine.handle(TeacherCommand(Command.BACK))  # the quiz, where cards are held up as answers
+    assert engine.item.id == "q"
+    engine.clock.advance(3)
+    engine.handle(Tick())
+    assert engine.handle(CardScanned(make_token("P1", "L1", KEY))) == []
+    assert engine.view().toast == ""
+
+
 def test_calm_item_is_only_played_when_offered(engine):
     goto(engine, "att")
     cmd(engine, Command.NEXT)
