@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Protocol
 
 from cinema.core.events import Record
+from cinema.core.records import ScreenDimmed
 
 BACKLIGHT_ROOT = Path("/sys/class/backlight")
 # The kernel's advice when a laptop has several: firmware before platform before raw.
@@ -34,8 +35,7 @@ class DimResult:
 
     def record(self) -> Record:
         """The `power.action` record the kiosk journals after dimming or undimming."""
-        return Record("power.action", {"action": "dim", "level": round(self.level, 2), "ok": self.ok,
-                                       "method": self.method, "detail": self.detail})
+        return ScreenDimmed(level=round(self.level, 2), ok=self.ok, method=self.method, detail=self.detail).record()
 
 
 class Dimmer(Protocol):

@@ -15,8 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
-from cinema.core.events import MediaFailed, MediaFinished, Record
-from cinema.core.session import Options, SessionEngine, replay_point
+from cinema.core.events import MediaFailed, MediaFinished
+from cinema.core.records import SessionAbandoned, resume_point
+from cinema.core.session import Options, SessionEngine
 from cinema.core.view import ContentErrorBody, Screen, View
 from cinema.journal import Journal, JournalError
 
@@ -231,7 +232,7 @@ class Kiosk:
         """Start a new session, or resume / offer to resume the unfinished one."""
         unfinished = self.journal.unfinished_session()
         if unfinished is not None:
-            point = replay_point(unfinished, ((r.kind, r.payload) for r in self.journal.records(unfinished)))
+            point = resume_point(unfinished, ((r.kind, r.payload) for r in self.journal.records(unfinished)))
             saved = self.journal.resume_position(unfinished)
             if saved is not None and saved[0] == point.item_index:
                 point = type(point)(point.session_id, point.item_index, saved[1], point.attendance, point.answers)
@@ -241,7 +242,7 @@ class Kiosk:
             if not self.opts.headless:
                 loop.apply(self.engine.offer_resume(point))
                 return
-            loop.recorder.commit([Record("session.abandoned", {"session": unfinished, "index": point.item_index})])
+            loop.recorder.commit([SessionAbandoned(session=unfinished, index=point.item_index).record()])
         loop.apply(self.engine.start())
 
     # ---- media ---------------------------------------------------------------

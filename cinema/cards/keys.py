@@ -25,7 +25,7 @@ from pathlib import Path
 
 from cinema.config.problems import ConfigError, Reporter
 
-from .atomic import write_atomic
+from cinema.atomic import write_bytes
 
 KEY_BYTES = 32  # HMAC-SHA256 key as long as its output: more adds nothing
 FORMAT_VERSION = 1
@@ -130,4 +130,4 @@ def write_key_file(path: Path, keys: tuple[CardKey, ...]) -> None:
     data = {"version": FORMAT_VERSION, "keys": [
         {"key": base64.b64encode(k.key).decode("ascii"), "created": k.created.isoformat(),
          "valid_until": k.valid_until.isoformat() if k.valid_until else None} for k in keys]}
-    write_atomic(Path(path), (json.dumps(data, indent=2) + "\n").encode("utf-8"), private=True)
+    write_bytes(Path(path), (json.dumps(data, indent=2) + "\n").encode("utf-8"), private=True)

@@ -35,7 +35,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from cinema.core.roster import Learner, make_token
 
-from .atomic import write_atomic
+from cinema.atomic import write_bytes
 from .symbols import Symbol, symbols_for
 
 COLUMNS, ROWS = 2, 4
@@ -173,7 +173,7 @@ def make_cards_pdf(learners: Sequence[Learner], program: str, key: bytes, out_pa
         _draw_footer(c, fonts, program, page + 1, pages)
         c.showPage()
     c.save()
-    write_atomic(Path(out_path), buffer.getvalue())
+    write_bytes(Path(out_path), buffer.getvalue())
     return pages
 
 

@@ -12,6 +12,7 @@ from cinema.core.clock import Clock
 from cinema.core.content import Item
 from cinema.core.events import PowerReading, Record
 from cinema.core.messages import N_
+from cinema.core.records import PowerAction
 
 if TYPE_CHECKING:
     from cinema.config.models import PowerConfig
@@ -235,12 +236,10 @@ class PowerDecision:
         return tuple(p.id for p in self.skip)
 
     def record(self) -> Record:
-        return Record("power.action", {
-            "action": self.action.value, "percent": _round(self.percent),
-            "minutes_left": _round(self.minutes_left), "estimated": self.estimated,
-            "usable_minutes": _round(self.usable_minutes), "needs_minutes": _round(self.needs_minutes),
-            "advice": list(self.advice), "enough": self.enough,
-        })
+        return PowerAction(action=self.action.value, percent=_round(self.percent),
+                           minutes_left=_round(self.minutes_left), estimated=self.estimated,
+                           usable_minutes=_round(self.usable_minutes), needs_minutes=_round(self.needs_minutes),
+                           advice=self.advice, enough=self.enough).record()
 
 
 def _round(value: float | None) -> float | None:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from cinema.core.events import Effect, PlaySound, Record
+from cinema.core.events import Effect, PlaySound
+from cinema.core.records import AttendanceRefused, AttendanceScanned
 from cinema.core.roster import Roster, verify_token
 from cinema.core.view import ScanLine
 
@@ -35,20 +36,17 @@ class Register:
         """Check a card and mark the child present; `show` False keeps an accepted card off the
         recent list (the pairing screen lists the child once, when the handset is paired)."""
         if self.roster is None:
-            return Scan([Record("attendance.refused", {"reason": "no roster", "source": source})])
+            return Scan([AttendanceRefused(reason="no roster", source=source).record()])
         check = verify_token(payload, self.roster.program, self.roster.keys)
         if not check.valid or check.learner_id is None:
             self.remember(ScanLine("", False, check.reason))
-            return Scan([Record("attendance.refused", {"reason": check.reason, "source": source}),
-                         PlaySound("scan_refused")])
+            return Scan([AttendanceRefused(reason=check.reason, source=source).record(), PlaySound("scan_refused")])
         learner = check.learner_id
         if learner in self.present:
             return Scan([], learner, already=True)
         self.present.add(learner)
-        record = {"learner_id": learner, "source": source, "index": index}
-        if check.old_key:
-            # Still accepted during the grace period after a key change; the teacher should reprint it.
-            record["old_key"] = True
+        # An old key is still accepted during the grace period after a key change; the teacher should reprint it.
+        record = AttendanceScanned(learner_id=learner, source=source, index=index, old_key=check.old_key)
         if show:
             self.remember(ScanLine(self.roster.label(learner), True, REPRINT if check.old_key else ""))
-        return Scan([Record("attendance.scanned", record), PlaySound("scan_ok")], learner)
+        return Scan([record.record(), PlaySound("scan_ok")], learner)

@@ -9,13 +9,12 @@ import math
 import uuid
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Iterable
 
 from cinema.core.clock import Clock
 from cinema.core.content import Item, Playlist
 from cinema.core.events import (
     CardAnswer, CardScanned, CardsInView, ClickerPressed, Command, DeviceChanged, Effect, Event, Exit, MediaFailed,
-    MediaFinished, MediaPosition, PinDigit, PlaySound, PowerReading, PreloadMedia, Record, SetWork, TeacherCommand,
+    MediaFinished, MediaPosition, PinDigit, PlaySound, PowerReading, PreloadMedia, SetWork, TeacherCommand,
     Tick, UsbExport,
 )
 from cinema.core.items import HANDLERS, ItemHandler
@@ -24,6 +23,11 @@ from cinema.core.items.media import MEDIA_TYPES, MediaHandler
 from cinema.core.messages import USB_FAILED, USB_NOTHING, USB_SAVED, USB_SAVING
 from cinema.core.power import MSG_LOW, MSG_RESTORE, MSG_STOP, Action, LessonPlan, PowerDecision, PowerPolicy, lesson_plan
 from cinema.core.pin import PinPad, PinResult
+from cinema.core.records import (
+    DeviceConnected, DeviceLost, ExportFailed, ExportMade, ItemEnded, ItemFailed, ItemPaused, ItemResumed,
+    ItemSkipped, ItemStarted, PinRefused, PowerReadingRecord, ResumePoint, SessionAbandoned, SessionEnded,
+    SessionResumed, SessionStarted,
+)
 from cinema.core.register import Register
 from cinema.core.roster import TEACHER_KEYS, Handsets, Roster
 from cinema.core.view import ClosingBody, DeviceStatus, NoticeBody, ResumeBody, ScanLine, Screen, StatusBar, View
@@ -75,17 +79,6 @@ FAILURE_MSG = {
     "audio": "This audio could not be played.",
     "slides": "This slide could not be shown.",
 }
-
-
-@dataclass(frozen=True)
-class ResumePoint:
-    """Where an unfinished session was, read back from its journal."""
-
-    session_id: str
-    item_index: int
-    position: float = 0.0
-    attendance: tuple[str, ...] = ()
-    answers: int = 0
 
 
 @dataclass
@@ -227,7 +220,7 @@ class SessionEngine:
         self.notice_until = self.now() + self.options.failure_notice_seconds
         self._go(Step.FAIL)
         fx: list[Effect] = self.handler.leave()
-        fx.append(Record("item.failed", {"index": self.index, "item": item.id, "type": item.type, "reason": reason}))
+        fx.append(ItemFailed(index=self.index, item=item.id, type=item.type, reason=reason).record())
         return fx
 
     # ---- starting --------------------------------------------------------------
@@ -236,12 +229,11 @@ class SessionEngine:
         self._go(Step.START)
         return [self._started_record()] + self._enter(0)
 
-    def _started_record(self) -> Record:
-        payload = {"playlist": self.playlist.id, "title": self.playlist.title, "subject": self.playlist.subject,
-                   "language": self.playlist.language, "items": len(self.playlist.items)}
-        if self.roster is not None:
-            payload["program"] = self.roster.program  # names the programme in reports and xAPI
-        return Record("session.started", payload)
+    def _started_record(self) -> Effect:
+        return SessionStarted(playlist=self.playlist.id, title=self.playlist.title, subject=self.playlist.subject,
+                              language=self.playlist.language, items=len(self.playlist.items),
+                              # names the programme in reports and xAPI
+                              program=self.roster.program if self.roster is not None else None).record()
 
     def offer_resume(self, point: ResumePoint) -> list[Effect]:
         """Show the resume offer; ACCEPT resumes, DECLINE starts a new session."""
@@ -257,7 +249,7 @@ class SessionEngine:
         self.resume_point = None
         self._go(Step.START)
         index = min(max(point.item_index, 0), len(self.playlist.items) - 1)
-        fx: list[Effect] = [Record("session.resumed", {"index": index, "position": round(point.position, 1)})]
+        fx: list[Effect] = [SessionResumed(index=index, position=round(point.position, 1)).record()]
         return fx + self._enter(index, start_at=point.position)
 
     # ---- the event entry point ---------------------------------------------------
@@ -313,9 +305,7 @@ class SessionEngine:
         self.item_started_at = self.now()
         self._paused_total = 0.0
         self.handler = HANDLERS[item.type](item, self)
-        fx: list[Effect] = [Record("item.started", {
-            "index": index, "item": item.id, "type": item.type, "title": item.title,
-        })]
+        fx: list[Effect] = [ItemStarted(index=index, item=item.id, type=item.type, title=item.title).record()]
         fx += self.handler.enter(start_at)
         if self.phase is Phase.NOTICE:
             return fx  # the item failed on entry
@@ -337,9 +327,9 @@ class SessionEngine:
         if item is None:
             return []
         fx = self.handler.leave()
-        payload = {"index": self.index, "item": item.id, "type": item.type, "reason": reason,
-                   "seconds": round(self.now() - self.item_started_at, 1)}
-        fx.append(Record("item.skipped" if reason == "skip" else "item.ended", payload))
+        left = ItemSkipped if reason == "skip" else ItemEnded
+        fx.append(left(index=self.index, item=item.id, type=item.type, reason=reason,
+                       seconds=round(self.now() - self.item_started_at, 1)).record())
         return fx
 
     def _enter_next(self) -> list[Effect]:
@@ -361,9 +351,8 @@ class SessionEngine:
 
     def _end(self, reason: str) -> list[Effect]:
         fx: list[Effect] = self.handler.leave() if self.phase in _LIVE else []
-        fx.append(Record("session.ended", {
-            "reason": reason, "attendance": len(self.attendance), "answers": self.answers, "index": self.index,
-        }))
+        fx.append(SessionEnded(reason=reason, attendance=len(self.attendance), answers=self.answers,
+                               index=self.index).record())
         self._go(Step.END)
         if reason != "completed" or self.options.exit_at_end:
             fx.append(Exit(reason))
@@ -424,11 +413,10 @@ class SessionEngine:
         if self.phase is Phase.RUNNING:
             self._go(Step.PAUSE)
             self.paused_at = self.now()
-            fx: list[Effect] = [Record("item.paused", {"index": self.index, "item": item.id,
-                                                       "position": round(self.handler.position, 1)})]
-            return fx + self.handler.pause(True)
+            paused = ItemPaused(index=self.index, item=item.id, position=round(self.handler.position, 1))
+            return [paused.record()] + self.handler.pause(True)
         self._unpause()
-        return [Record("item.resumed", {"index": self.index, "item": item.id})] + self.handler.pause(False)
+        return [ItemResumed(index=self.index, item=item.id).record()] + self.handler.pause(False)
 
     def _unpause(self, step: Step = Step.RESUME) -> None:
         """Timers go on from where they stood; the power notice gives way to the teacher's choice."""
@@ -449,7 +437,7 @@ class SessionEngine:
         if result is PinResult.RIGHT:
             return self._end("teacher")
         if result is PinResult.WRONG:
-            return [Record("pin.refused", {})]
+            return [PinRefused().record()]
         return []
 
     # ---- resume offer --------------------------------------------------------------------
@@ -463,7 +451,7 @@ class SessionEngine:
             old = self.resume_point
             self.resume_point = None
             self._go(Step.START)
-            fx: list[Effect] = [Record("session.abandoned", {"session": old.session_id, "index": old.item_index}),
+            fx: list[Effect] = [SessionAbandoned(session=old.session_id, index=old.item_index).record(),
                                 self._started_record()]
             return fx + self._enter(0)
         return []
@@ -498,8 +486,8 @@ class SessionEngine:
             self.advice = None  # plugged in: the advice on what to skip no longer holds
         fx: list[Effect] = []
         if before is None or event.percent is None or int(before) != int(event.percent):
-            fx.append(Record("power.reading", {"percent": event.percent, "minutes_left": event.minutes_left,
-                                               "charging": event.charging}))
+            fx.append(PowerReadingRecord(percent=event.percent, minutes_left=event.minutes_left,
+                                         charging=event.charging).record())
         return fx + self._power_decisions(decisions)
 
     def _power_plan(self) -> LessonPlan:
@@ -521,8 +509,8 @@ class SessionEngine:
                     item = self.item
                     self._go(Step.POWER_STOP)
                     self.paused_at = self.now()
-                    fx.append(Record("item.paused", {"index": self.index, "item": item.id,
-                                                     "position": round(self.handler.position, 1)}))
+                    fx.append(ItemPaused(index=self.index, item=item.id,
+                                         position=round(self.handler.position, 1)).record())
                     fx += self.handler.pause(True)
                 self.stop_notice = True
             elif d.action is Action.RESTORE:
@@ -530,7 +518,7 @@ class SessionEngine:
                 self.advice = None  # on a charger that keeps up there is nothing to skip
                 if self.phase is Phase.POWER_STOPPED and self.item is not None:
                     self._unpause(Step.POWER_BACK)
-                    fx.append(Record("item.resumed", {"index": self.index, "item": self.item.id}))
+                    fx.append(ItemResumed(index=self.index, item=self.item.id).record())
                     fx += self.handler.pause(False)
                 self.stop_notice = False
             elif d.action is Action.ADVISE:
@@ -543,21 +531,21 @@ class SessionEngine:
             return []
         if event.stage == "done":
             self._show_toast(USB_SAVED, 8.0)
-            return [Record("export.made", {"records": event.records, "first_seq": event.first_seq,
-                                           "last_seq": event.last_seq, "file": event.file, "to": "usb"}),
-                    PlaySound("scan_ok")]
+            made = ExportMade(records=event.records, first_seq=event.first_seq, last_seq=event.last_seq,
+                              file=event.file, to="usb")
+            return [made.record(), PlaySound("scan_ok")]
         if event.stage == "nothing":
             self._show_toast(USB_NOTHING, 5.0)
             return []
         self._show_toast(USB_FAILED, 8.0)
-        return [Record("export.failed", {"reason": event.reason, "to": "usb"}), PlaySound("scan_refused")]
+        return [ExportFailed(reason=event.reason, to="usb").record(), PlaySound("scan_refused")]
 
     def _device(self, event: DeviceChanged) -> list[Effect]:
         if self.devices.get(event.name) == event.connected:
             return []
         self.devices[event.name] = event.connected
-        kind = "device.connected" if event.connected else "device.lost"
-        return [Record(kind, {"device": event.name, "detail": event.detail})]
+        kind = DeviceConnected if event.connected else DeviceLost
+        return [kind(device=event.name, detail=event.detail).record()]
 
     # ---- time -----------------------------------------------------------------------------------
 
@@ -609,21 +597,3 @@ class SessionEngine:
 
     def resume_state(self) -> tuple[int, float]:
         return self.index, self.handler.position
-
-
-def replay_point(session_id: str, records: Iterable[tuple[str, dict]]) -> ResumePoint:
-    """Where an unfinished session stood, from its records (kind, payload) in order."""
-    index = 0
-    attendance: list[str] = []
-    answered: set[tuple] = set()
-    for kind, payload in records:
-        if kind == "item.started":
-            index = int(payload.get("index", 0))
-        elif kind == "attendance.scanned":
-            if payload.get("learner_id") not in attendance:
-                attendance.append(payload["learner_id"])
-        elif kind == "answer.recorded":
-            answered.add((payload.get("index"), payload.get("question"), payload.get("clicker")))
-        elif kind == "session.resumed":
-            index = int(payload.get("index", 0))
-    return ResumePoint(session_id, index, 0.0, tuple(attendance), len(answered))

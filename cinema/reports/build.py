@@ -8,38 +8,54 @@ answers) are read and parsed. Kiosks are independent, so they are read in parall
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import sqlite3
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
+from cinema.core.records import (
+    AttendanceRefused, CheckinCalmAccepted, CheckinClosed, DeviceConnected, DeviceLost, ExportFailed, ExportMade,
+    ItemEnded, ItemFailed, ItemSkipped, ItemStarted, Payload, PowerAction, PowerReadingRecord,
+    QuestionClosed, RecordFold, RecordKind, ScreenDimmed, SessionAbandoned, SessionEnded, SessionResumed,
+    SessionStarted, Unknown, item_index, parse,
+)
 from cinema.locale.runtime import gettext as _
 from cinema.reports.merge import Plan, Segment, plan_merge
 from cinema.reports.model import (CheckinRow, EventRow, ItemRow, KioskRow, LearnerRow, QuestionRow, Report,
                                   SessionRow, SourceInfo, TOTAL_FIELDS)
 from cinema.reports.sources import Source, connect, has, open_sources
 
+K = RecordKind
 # Records read one by one for a summary: sessions and their items (a few percent of all records).
-SESSION_RECORD_KINDS = ("session.started", "session.resumed", "session.ended", "session.abandoned")
-ITEM_KINDS = ("item.started", "item.ended", "item.skipped", "item.failed")
+SESSION_RECORD_KINDS = (K.SESSION_STARTED, K.SESSION_RESUMED, K.SESSION_ENDED, K.SESSION_ABANDONED)
+ITEM_KINDS = (K.ITEM_STARTED, K.ITEM_ENDED, K.ITEM_SKIPPED, K.ITEM_FAILED)
 SESSION_KINDS = SESSION_RECORD_KINDS + ITEM_KINDS
+EVENT_KINDS = (K.ITEM_FAILED, K.POWER_ACTION, K.DEVICE_CONNECTED, K.DEVICE_LOST, K.ATTENDANCE_REFUSED,
+               K.SESSION_ABANDONED, K.EXPORT_MADE, K.EXPORT_FAILED)
 # ...and for a full report, everything else but answers, attendance and check-in votes (the many).
-STRUCTURE_KINDS = SESSION_KINDS + (
-    "question.closed", "checkin.closed", "checkin.calm_accepted",
-    "power.reading", "power.action", "device.connected", "device.lost",
-    "attendance.refused", "error", "export.made",
-)
+STRUCTURE_KINDS = tuple(dict.fromkeys(SESSION_KINDS + (
+    K.QUESTION_CLOSED, K.CHECKIN_CLOSED, K.CHECKIN_CALM_ACCEPTED, K.POWER_READING) + EVENT_KINDS))
+# The many, read in a full report and folded per session (final answers, attendance, check-in counts).
+ANSWER_KINDS = RecordFold.ANSWER_KINDS
+ATTENDANCE_KINDS = RecordFold.ATTENDANCE_KINDS
+CHECKIN_KINDS = RecordFold.CHECKIN_KINDS
 # Kinds counted per session (and in the totals) from the counts alone: kind -> SessionRow field.
-# A changed answer or vote is its own kind, and the kiosk journals a child once per session.
-COUNTED = {"answer.recorded": "answers", "checkin.recorded": "checkins", "item.ended": "items_played",
-           "item.failed": "items_failed", "item.skipped": "items_skipped", "attendance.scanned": "attendance"}
-EVENT_KINDS = ("item.failed", "power.action", "device.connected", "device.lost", "attendance.refused", "error",
-               "session.abandoned", "export.made")
-ANSWER_KINDS = ("answer.recorded", "answer.changed")
-CHECKIN_KINDS = ("checkin.recorded", "checkin.changed")
+# A changed answer or vote is its own kind, and the kiosk journals a child once per session, so
+# these counts are what the fold would give for the kiosk's own records (the engine counts alike).
+COUNTED = {K.ANSWER_RECORDED: "answers", K.CHECKIN_RECORDED: "checkins", K.ITEM_ENDED: "items_played",
+           K.ITEM_FAILED: "items_failed", K.ITEM_SKIPPED: "items_skipped", K.ATTENDANCE_SCANNED: "attendance"}
+# Kept in the journal for the kiosk, not shown in a report (only counted among its records).
+IGNORED_KINDS = (K.ITEM_PAUSED, K.ITEM_RESUMED, K.HANDSET_PAIRED, K.PIN_REFUSED)
+HANDLED_KINDS = frozenset(STRUCTURE_KINDS + ANSWER_KINDS + ATTENDANCE_KINDS + CHECKIN_KINDS) | set(COUNTED)
+_EVENT = frozenset(k.value for k in EVENT_KINDS)  # plain strings: tested once per record
+_SESSION = frozenset(k.value for k in SESSION_KINDS)
+_CHECKIN = frozenset(k.value for k in CHECKIN_KINDS)
+ITEM_STATUS = {K.ITEM_ENDED: "played", K.ITEM_SKIPPED: "skipped", K.ITEM_FAILED: "failed"}
 MAX_EVENTS = 5000  # events listed one by one in a report; all are counted
 EARLIEST_PLAUSIBLE = 1577836800.0  # 2020-01-01: a laptop clock before this has been reset
 Progress = Callable[[int, int], None]  # (records done, records in all)
@@ -105,7 +121,7 @@ class _KioskScan:
         self.run_start: dict[str, float] = {}  # session -> monotonic time its current run started
         self.run_last: dict[str, float] = {}
         self.checkin_rows: dict[tuple[str, int], CheckinRow] = {}
-        self.present: dict[str, set[str]] = {}
+        self.folds: dict[str, RecordFold] = {}  # session -> its answers, attendance and check-in votes
         self.last_wall: float | None = None
 
     def session(self, sid: str, seq: int) -> SessionRow:
@@ -133,7 +149,7 @@ class _KioskScan:
                      f" WHERE {where} GROUP BY session_id, kind")
         for sid, kind, n, lo, hi in db.execute(query, args):
             totals["records"] += n
-            if kind in EVENT_KINDS:
+            if kind in _EVENT:
                 self.part.events_total[kind] = self.part.events_total.get(kind, 0) + n
             if not sid:
                 continue  # records of no session (exports)
@@ -153,62 +169,63 @@ class _KioskScan:
                 if sid in self.run_start:
                     self.run_last[sid] = mono
                 continue  # a summary takes item counts from the index, and only their times from here
-            p = _payload(text)
-            if kind in EVENT_KINDS:
+            p = parse(kind, _payload(text))
+            if kind in _EVENT:
                 self.event(seq, sid, wall, kind, p)
             if not sid:
                 continue
             s = self.session(sid, seq)
-            if sid in self.run_start and kind in SESSION_KINDS:  # the same records in a summary or in full
+            if sid in self.run_start and kind in _SESSION:  # the same records in a summary or in full
                 self.run_last[sid] = mono
-            if kind == "session.started":
-                s.playlist, s.title, s.subject = p.get("playlist"), p.get("title"), p.get("subject")
-                s.language, s.started_wall = p.get("language"), wall
+            self.apply(s, seq, wall, mono, p)
+
+    def apply(self, s: SessionRow, seq: int, wall: float, mono: float, p: Payload | Unknown) -> None:
+        """What one record of a session's structure changes in the report."""
+        sid = s.session_id
+        match p:
+            case SessionStarted():
+                s.playlist, s.title, s.subject, s.language = p.playlist, p.title, p.subject, p.language
+                s.started_wall = wall
                 s.clock_suspect = self._suspect(wall)
                 self._new_run(s, mono)
-            elif kind == "session.resumed":
+            case SessionResumed():
                 s.resumed += 1
                 self._new_run(s, mono)
-            elif kind == "session.ended":
-                s.outcome = "completed" if p.get("reason") == "completed" else "ended"
+            case SessionEnded():
+                s.outcome = "completed" if p.reason == "completed" else "ended"
                 s.ended_wall = wall
                 self._close_run(sid)
-            elif kind == "session.abandoned":
-                old = self.sessions.get(str(p.get("session")))
+            case SessionAbandoned():
+                old = self.sessions.get(p.session)
                 if old is not None and old.outcome == "unfinished":
                     old.outcome = "abandoned"
-            elif kind == "item.started":
-                item = ItemRow(int(p.get("index", -1)), str(p.get("item", "")), str(p.get("title") or ""),
-                               str(p.get("type", "")), "started")
+            case ItemStarted():
+                item = ItemRow(p.index, p.item, p.title or "", p.type, "started")
                 s.items.append(item)
                 self.item_rows.setdefault(sid, {})[item.index] = item
-            elif kind in ("item.ended", "item.skipped", "item.failed"):
-                item = self.item_rows.get(sid, {}).get(int(p.get("index", -1)))
+            case ItemEnded() | ItemSkipped() | ItemFailed():
+                item = self.item_rows.get(sid, {}).get(p.index)
                 if item is not None:
-                    item.status = {"item.ended": "played", "item.skipped": "skipped"}.get(kind, "failed")
-                    item.seconds = p.get("seconds")
-                    item.reason = str(p.get("reason") or "") if kind == "item.failed" else ""
-            elif kind == "question.closed":
-                q = self.question(str(p.get("activity", "")), int(p.get("question", 0)))
+                    item.status = ITEM_STATUS[p.KIND]
+                    item.seconds = p.seconds if isinstance(p, (ItemEnded, ItemSkipped)) else None
+                    item.reason = p.reason if isinstance(p, ItemFailed) else ""
+            case QuestionClosed():
+                q = self.question(p.activity, p.question)
                 q.asked += 1
-                q.prompt = q.prompt or str(p.get("prompt") or "")
-                q.correct_key = p.get("correct") if q.correct_key is None else q.correct_key
+                q.prompt = q.prompt or p.prompt
+                q.correct_key = p.correct if q.correct_key is None else q.correct_key
                 if not self.detail:  # a full report counts the answers themselves
-                    q.answered += int(p.get("answered", 0))
-                    for key, n in (p.get("tally") or {}).items():
-                        q.tally[key] = q.tally.get(key, 0) + int(n)
-                        if key == p.get("correct"):
-                            q.right += int(n)
-            elif kind == "checkin.closed":
-                row = self.checkin(s, int(p.get("index", -1)), seq, wall)
-                row.offer_calm = bool(p.get("offer_calm"))
-            elif kind == "checkin.calm_accepted":
-                row = self.checkin(s, int(p.get("index", -1)), seq, wall)
-                row.calm_accepted = True
-            elif kind == "power.reading":
-                pct = p.get("percent")
-                if isinstance(pct, (int, float)):
-                    s.min_battery = pct if s.min_battery is None else min(s.min_battery, pct)
+                    q.answered += p.answered
+                    for key, n in p.tally.items():
+                        q.tally[key] = q.tally.get(key, 0) + n
+                        if key == p.correct:
+                            q.right += n
+            case CheckinClosed():
+                self.checkin(s, p.index, seq, wall).offer_calm = p.offer_calm
+            case CheckinCalmAccepted():
+                self.checkin(s, p.index, seq, wall).calm_accepted = True
+            case PowerReadingRecord(percent=float() | int() as pct):
+                s.min_battery = pct if s.min_battery is None else min(s.min_battery, pct)
 
     def _suspect(self, wall: float) -> bool:
         # Wall clocks on these laptops are often wrong: a reset clock, one in the future, or one
@@ -228,21 +245,25 @@ class _KioskScan:
             if last >= start:
                 self.sessions[sid].minutes += (last - start) / 60.0
 
-    def event(self, seq: int, sid: str, wall: float, kind: str, p: dict) -> None:
+    def event(self, seq: int, sid: str, wall: float, kind: str, p: Payload | Unknown) -> None:
         if not self.detail or len(self.part.events) >= MAX_EVENTS:
             return
-        if kind == "item.failed":
-            detail = f"{p.get('item', '')}: {p.get('reason', '')}"
-        elif kind in ("device.connected", "device.lost"):
-            detail = f"{p.get('device', '')} {p.get('detail') or ''}".strip()
-        elif kind == "power.action":
-            detail = " ".join(f"{k}={p[k]}" for k in ("action", "percent", "minutes_left") if p.get(k) is not None)
-        elif kind == "attendance.refused":
-            detail = str(p.get("reason", ""))
-        elif kind == "export.made":
-            detail = f"{p.get('first_seq', '')}–{p.get('last_seq', '')}"
-        else:
-            detail = json.dumps(p, ensure_ascii=False)[:200]
+        match p:
+            case ItemFailed():
+                detail = f"{p.item}: {p.reason}"
+            case DeviceConnected() | DeviceLost():
+                detail = f"{p.device} {p.detail}".strip()
+            case PowerAction():
+                detail = " ".join(f"{k}={v}" for k, v in (("action", p.action), ("percent", p.percent),
+                                                          ("minutes_left", p.minutes_left)) if v is not None)
+            case ScreenDimmed():
+                detail = f"action={p.action} level={p.level} ok={p.ok} {p.method} {p.detail}".strip()
+            case AttendanceRefused() | ExportFailed():
+                detail = p.reason
+            case ExportMade():
+                detail = f"{p.first_seq}–{p.last_seq}"
+            case _:
+                detail = json.dumps(p.to_json(), ensure_ascii=False)[:200]
         key = f"{self.part.row.kiosk_id}/{sid}" if sid else None
         self.part.events.append(EventRow(self.part.row.kiosk_id, key, seq, wall, kind, detail))
 
@@ -267,56 +288,50 @@ class _KioskScan:
             row = self.part.learners[learner_id] = LearnerRow(learner_id, kiosks=[self.part.row.kiosk_id])
         return row
 
-    def attendance(self, rows: list[tuple]) -> None:
-        for seq, sid, _wall, _mono, _kind, text in rows:
-            learner = _payload(text).get("learner_id")
-            if not sid or not isinstance(learner, str):
-                continue
-            present = self.present.setdefault(sid, set())
-            if learner in present:
-                continue
-            present.add(learner)
-            self.session(sid, seq).learners.append(learner)
-
-    def checkin_votes(self, rows: list[tuple]) -> None:
-        for seq, sid, wall, _mono, _kind, text in rows:
+    def many(self, rows: list[tuple]) -> None:
+        """Answers, attendance or check-in votes: folded per session (kinds apart, each in sequence order)."""
+        folds, last_sid, add = self.folds, None, None
+        for seq, sid, wall, _mono, kind, text in rows:
+            if sid != last_sid:  # a session's records come together: look its fold up once
+                if not sid:
+                    continue
+                fold = folds.get(sid)
+                if fold is None:
+                    fold = folds[sid] = RecordFold()
+                last_sid, add = sid, fold.add
             p = _payload(text)
-            if not sid:
-                continue
-            row = self.checkin(self.session(sid, seq), int(p.get("index", -1)), seq, wall)
-            face, old = p.get("face"), p.get("replaces")
-            if isinstance(face, int) and 1 <= face <= 5:
-                row.counts[face - 1] += 1
-            if isinstance(old, int) and 1 <= old <= 5 and row.counts[old - 1] > 0:
-                row.counts[old - 1] -= 1
+            add(kind, p)
+            if kind in _CHECKIN:  # the row is dated by the check-in's first record, even with no checkin.closed
+                self.checkin(self.session(sid, seq), item_index(p), seq, wall)
 
-    def answers(self, rows: list[tuple]) -> None:
-        """Last answer per voter and question wins; learners are credited only when known."""
-        final: dict[tuple, dict] = {}
-        for seq, sid, _wall, _mono, _kind, text in rows:
-            p = _payload(text)
-            voter = p.get("clicker") or f"card:{p.get('learner_id')}"
-            final[(sid, p.get("index"), p.get("question"), voter)] = p  # rows are in sequence order
-        for (sid, _index, question, _voter), p in final.items():
-            activity = str(p.get("activity", ""))
-            q = self.question(activity, int(question or 0))
-            key = str(p.get("key", ""))
-            q.tally[key] = q.tally.get(key, 0) + 1
-            q.answered += 1
-            right = p.get("correct") is True
-            q.right += right
-            if sid in self.sessions:
-                self.sessions[sid].correct += right
-            learner = p.get("learner_id")
-            if isinstance(learner, str):
-                row = self.learner(learner)
-                row.answered += 1
-                row.correct += right
-                scores = row.quizzes.setdefault(activity, [0, 0])
-                scores[0] += 1
-                scores[1] += right
+    def harvest(self) -> None:
+        """What the folds say: learners present, check-in counts, and each voter's final answer."""
+        for sid, fold in self.folds.items():
+            s = self.sessions[sid]
+            s.learners = list(fold.attendance)
+            for index, counts in fold.checkins.items():
+                row = self.checkin_rows.get((sid, index))
+                if row is not None:
+                    row.counts = list(counts)
+            question, learner = self.question, self.learner  # (per answer of a year: kept to one loop)
+            for a in fold.iter_answers():
+                q = question(a.activity, a.question)
+                q.tally[a.key] = q.tally.get(a.key, 0) + 1
+                q.answered += 1
+                right = a.correct is True
+                q.right += right
+                s.correct += right
+                if a.for_learner:  # a learner is credited when known, once per question
+                    row = learner(a.learner_id)
+                    row.answered += 1
+                    row.correct += right
+                    scores = row.quizzes.setdefault(a.activity, [0, 0])
+                    scores[0] += 1
+                    scores[1] += right
+        self.folds.clear()
 
     def finish(self) -> KioskPart:
+        self.harvest()
         for sid in list(self.run_start):
             self._close_run(sid)
         part, row = self.part, self.part.row
@@ -341,6 +356,26 @@ class _KioskScan:
 
 def scan_kiosk(label: str, segments: list[Segment], detail: bool, now: float) -> KioskPart:
     """Everything one kiosk contributes, read from its segments in sequence order."""
+    with _collector_paused():
+        return _scan_kiosk(label, segments, detail, now)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cycle collector off while a kiosk is read: the scan makes hundreds of thousands of
+    payloads and rows that live until the kiosk is done and form no cycles, and the collector
+    would walk them all again and again (a fifth of a full report's time). Memory is freed by
+    reference counting as usual; anything cyclic is collected when the collector is back on."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+def _scan_kiosk(label: str, segments: list[Segment], detail: bool, now: float) -> KioskPart:
     scan = _KioskScan(label, detail, now)
     row = scan.part.row
     row.first_seq, row.last_seq = segments[0].lo, segments[-1].hi
@@ -354,9 +389,9 @@ def scan_kiosk(label: str, segments: list[Segment], detail: bool, now: float) ->
             else:  # a summary needs the sessions' own records, and of their items only the times
                 scan.structure(sorted(_rows(db, SESSION_RECORD_KINDS, seg) + _rows(db, ITEM_KINDS, seg, False)))
             if detail:
-                scan.attendance(_rows(db, ("attendance.scanned",), seg))
-                scan.checkin_votes(_rows(db, CHECKIN_KINDS, seg))
-                scan.answers(_rows(db, ANSWER_KINDS, seg))
+                scan.many(_rows(db, ATTENDANCE_KINDS, seg))
+                scan.many(_rows(db, CHECKIN_KINDS, seg))
+                scan.many(_rows(db, ANSWER_KINDS, seg))
         finally:
             db.close()
     return scan.finish()

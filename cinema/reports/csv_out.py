@@ -8,11 +8,30 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from cinema.atomic import open_replacing
+from cinema.core.records import RecordKind as K
 from cinema.reports.model import Report
 
 # A spreadsheet runs a cell that starts with one of these as a formula (CSV injection); a tab or
 # carriage return at the start hides one. Such cells get a leading apostrophe, shown as text.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+# Which tables show what each record kind says (through the report and its fold); the contract
+# test holds every kind to be named here or in IGNORED_KINDS.
+TABLE_KINDS: dict[str, tuple[K, ...]] = {
+    "sessions.csv": (K.SESSION_STARTED, K.SESSION_RESUMED, K.SESSION_ENDED, K.SESSION_ABANDONED, K.ITEM_ENDED,
+                     K.ITEM_FAILED, K.ITEM_SKIPPED, K.ATTENDANCE_SCANNED, K.ANSWER_RECORDED, K.ANSWER_CHANGED,
+                     K.CHECKIN_RECORDED, K.POWER_READING),
+    "items.csv": (K.ITEM_STARTED, K.ITEM_ENDED, K.ITEM_SKIPPED, K.ITEM_FAILED),
+    "attendance.csv": (K.ATTENDANCE_SCANNED,),
+    "learners.csv": (K.ATTENDANCE_SCANNED, K.ANSWER_RECORDED, K.ANSWER_CHANGED),
+    "learner_quizzes.csv": (K.ANSWER_RECORDED, K.ANSWER_CHANGED),
+    "questions.csv": (K.QUESTION_CLOSED, K.ANSWER_RECORDED, K.ANSWER_CHANGED),
+    "checkins.csv": (K.CHECKIN_RECORDED, K.CHECKIN_CHANGED, K.CHECKIN_CLOSED, K.CHECKIN_CALM_ACCEPTED),
+    "events.csv": (K.ITEM_FAILED, K.POWER_ACTION, K.DEVICE_CONNECTED, K.DEVICE_LOST, K.ATTENDANCE_REFUSED,
+                   K.SESSION_ABANDONED, K.EXPORT_MADE, K.EXPORT_FAILED),
+}
+# The kiosk's own business, in no table (counted among the records of kiosks.csv).
+IGNORED_KINDS = (K.ITEM_PAUSED, K.ITEM_RESUMED, K.HANDSET_PAIRED, K.PIN_REFUSED)
 
 
 def safe_cell(value: Any) -> Any:

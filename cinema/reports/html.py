@@ -14,7 +14,7 @@ from babel.dates import format_skeleton
 from babel.numbers import format_decimal, format_percent
 
 from cinema import __version__
-from cinema.cards.atomic import write_atomic
+from cinema.atomic import write_bytes
 from cinema.locale.catalog import translator
 from cinema.locale.languages import base_language, is_rtl
 from cinema.reports import svg
@@ -90,7 +90,7 @@ def render_html(report: Report, language: str = "en", *, tzinfo: TzInfo | None =
 
 def write_html(report: Report, path: Path | str, language: str = "en", *, tzinfo: TzInfo | None = None) -> None:
     """Write the report whole or not at all (temporary file, then rename)."""
-    write_atomic(Path(path), render_html(report, language, tzinfo=tzinfo).encode("utf-8"))
+    write_bytes(Path(path), render_html(report, language, tzinfo=tzinfo).encode("utf-8"))
 
 
 def _e(value: object) -> str:

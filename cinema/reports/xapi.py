@@ -6,7 +6,6 @@ import base64
 import hashlib
 import json
 import os
-import tempfile
 import time
 import urllib.error
 import urllib.parse
@@ -20,6 +19,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from cinema.atomic import open_replacing
+from cinema.core.records import (
+    AttendanceScanned, CheckinRecorded, FinalAnswer, ItemEnded, ItemFailed, ItemSkipped, ItemStarted,
+    QuestionClosed, RecordFold, RecordKind, SessionAbandoned, SessionEnded, SessionResumed, SessionStarted, parse,
+    question_of,
+)
 from cinema.locale.runtime import gettext as _
 
 XAPI_VERSION = "1.0.3"
@@ -52,6 +57,25 @@ EXT_SESSION = BASE + "/extensions/session"
 EXT_RECORD = BASE + "/extensions/record"
 
 MAX_OPEN_SESSIONS_PER_KIOSK = 8  # unfinished sessions kept per kiosk; older ones were abandoned
+
+K = RecordKind
+# What the statements are made of (the contract test holds every kind to be named in one of these).
+HANDLED_KINDS = frozenset({
+    K.SESSION_STARTED, K.SESSION_RESUMED, K.SESSION_ENDED, K.SESSION_ABANDONED,  # registration, completed
+    K.ATTENDANCE_SCANNED,  # attended
+    K.ITEM_STARTED, K.ITEM_ENDED, K.ITEM_SKIPPED, K.ITEM_FAILED,  # played (videos)
+    K.ANSWER_RECORDED, K.ANSWER_CHANGED, K.QUESTION_CLOSED,  # answered: each learner's final answer
+    K.CHECKIN_RECORDED,  # counted in the tally only: check-ins are anonymous by design
+})
+# Not about what a learner did: the kiosk's own doings, and anonymous or repeated tallies.
+IGNORED_KINDS = frozenset({
+    K.CHECKIN_CHANGED, K.CHECKIN_CLOSED, K.CHECKIN_CALM_ACCEPTED, K.ITEM_PAUSED, K.ITEM_RESUMED,
+    K.ATTENDANCE_REFUSED, K.HANDSET_PAIRED, K.PIN_REFUSED, K.POWER_READING, K.POWER_ACTION,
+    K.DEVICE_CONNECTED, K.DEVICE_LOST, K.EXPORT_MADE, K.EXPORT_FAILED,
+})
+_ANSWERS = frozenset(k.value for k in (K.ANSWER_RECORDED, K.ANSWER_CHANGED))
+_READ = frozenset(k.value for k in HANDLED_KINDS)  # parsed into payloads; the rest is skipped unread
+
 
 
 class XapiError(Exception):
@@ -90,10 +114,15 @@ class _Session:
     program: str | None = None  # from session.started, when the kiosk records it
     title: str | None = None
     language: str = "und"
-    present: dict[str, None] = field(default_factory=dict)  # learner ids in order of arrival
+    fold: RecordFold = field(default_factory=RecordFold)  # who is present, the final answers
     item: _Item | None = None
     resume: tuple[int, float] | None = None  # (index, position) from session.resumed
-    answers: dict[tuple[int, int], dict[str, dict]] = field(default_factory=dict)  # open questions
+    open: dict[tuple[int, int], None] = field(default_factory=dict)  # questions answered, not yet stated
+    stated: dict[tuple[int, int, str], Any] = field(default_factory=dict)  # (index, question, who) -> record id
+
+    @property
+    def present(self) -> tuple[str, ...]:
+        return self.fold.attendance
 
 
 @lru_cache(maxsize=4096)  # the same few kiosk, lesson and item ids recur in every statement
@@ -164,64 +193,70 @@ class StatementMaker:
             del self._open[kiosk]
 
     def _close(self, s: _Session, out: list[dict]) -> None:
-        for key in list(s.answers):
+        for key in list(s.open):
             self._flush(s, key, out)
 
     # ---- records -------------------------------------------------------------
 
     def feed(self, rec: Mapping[str, Any]) -> list[dict]:
         kind = rec.get("kind")
-        p = rec.get("payload") or {}
+        if kind in _ANSWERS:  # most records: the fold reads them, no payload object is built for each
+            s = self._session(str(rec.get("kiosk_id")), str(rec.get("session_id")), out := [])
+            payload = rec.get("payload")
+            if isinstance(payload, dict):
+                s.fold.add(kind, payload, ref=rec)
+                s.open[question_of(payload)] = None
+            return self._counted(out)
+        if kind not in _READ:
+            return []
+        p = parse(kind, rec.get("payload"))
         kiosk, sid = str(rec.get("kiosk_id")), str(rec.get("session_id"))
-        out: list[dict] = []
-        if kind == "checkin.recorded":
-            self.tally.checkins += 1  # anonymous: counted, never a statement about a child
-        elif kind == "session.started":
-            s = self._session(kiosk, sid, out)
-            s.playlist = p.get("playlist")
-            s.program = p.get("program")
-            s.title = p.get("title")
-            s.language = str(p.get("language") or "und").replace("_", "-")  # xAPI wants RFC 5646 tags
-        elif kind == "session.resumed":
-            self._session(kiosk, sid, out).resume = (p.get("index", 0), float(p.get("position") or 0.0))
-        elif kind == "session.abandoned":
-            self._drop(kiosk, str(p.get("session")), out)
-        elif kind == "attendance.scanned" and p.get("learner_id"):
-            s = self._session(kiosk, sid, out)
-            learner = str(p["learner_id"])
-            if learner not in s.present:
-                s.present[learner] = None
-                out.append(self._attended(s, rec, learner))
-        elif kind == "item.started":
-            s = self._session(kiosk, sid, out)
-            self._close(s, out)
-            start_at = 0.0
-            if s.resume is not None and s.resume[0] == p.get("index"):
-                start_at = s.resume[1]
-            s.resume = None
-            s.item = _Item(p.get("index", -1), str(p.get("item")), str(p.get("type")), p.get("title"),
-                           rec["wall"], start_at)
-        elif kind in ("item.ended", "item.skipped", "item.failed"):
-            s = self._session(kiosk, sid, out)
-            self._close(s, out)
-            if (kind != "item.failed" and p.get("type") == "video" and float(p.get("seconds") or 0) > 0):
-                out += [self._played(s, rec, learner) for learner in s.present]
-        elif kind == "answer.recorded":
-            s = self._session(kiosk, sid, out)
-            learner = p.get("learner_id")
-            voter = f"learner:{learner}" if learner else f"clicker:{p.get('clicker')}"
-            votes = s.answers.setdefault((p.get("index", -1), p.get("question", 0)), {})
-            votes.pop(voter, None)
-            votes[voter] = dict(rec)  # last answer per voter per question wins
-        elif kind == "question.closed":
-            s = self._session(kiosk, sid, out)
-            self._flush(s, (p.get("index", -1), p.get("question", 0)), out)
-        elif kind == "session.ended":
-            s = self._session(kiosk, sid, out)
-            self._close(s, out)
-            if p.get("reason") == "completed":
-                out += [self._completed(s, rec, learner) for learner in s.present]
-            self._drop(kiosk, sid, out)
+        out = []
+        match p:
+            case CheckinRecorded():
+                self.tally.checkins += 1  # anonymous: counted, never a statement about a child
+            case SessionStarted():
+                s = self._session(kiosk, sid, out)
+                s.playlist, s.program, s.title = p.playlist or None, p.program, p.title or None
+                s.language = (p.language or "und").replace("_", "-")  # xAPI wants RFC 5646 tags
+            case SessionResumed():
+                s = self._session(kiosk, sid, out)
+                s.fold.add(kind, rec.get("payload"))
+                s.resume = (p.index, float(p.position))
+            case SessionAbandoned():
+                self._drop(kiosk, p.session, out)
+            case AttendanceScanned():
+                s = self._session(kiosk, sid, out)
+                before = s.fold.attendance_count
+                s.fold.add(kind, rec.get("payload"))
+                if s.fold.attendance_count > before:
+                    out.append(self._attended(s, rec, str(s.fold.last_arrival)))
+            case ItemStarted():
+                s = self._session(kiosk, sid, out)
+                self._close(s, out)
+                s.fold.add(kind, rec.get("payload"))
+                start_at = 0.0
+                if s.resume is not None and s.resume[0] == p.index:
+                    start_at = s.resume[1]
+                s.resume = None
+                s.item = _Item(p.index, p.item, p.type, p.title, rec["wall"], start_at)
+            case ItemEnded() | ItemSkipped() | ItemFailed():
+                s = self._session(kiosk, sid, out)
+                self._close(s, out)
+                if not isinstance(p, ItemFailed) and p.type == "video" and float(p.seconds) > 0:
+                    out += [self._played(s, rec, p, learner) for learner in s.present]
+            case QuestionClosed():
+                s = self._session(kiosk, sid, out)
+                self._flush(s, (p.index, p.question), out)
+            case SessionEnded():
+                s = self._session(kiosk, sid, out)
+                self._close(s, out)
+                if p.reason == "completed":
+                    out += [self._completed(s, rec, learner) for learner in s.present]
+                self._drop(kiosk, sid, out)
+        return self._counted(out)
+
+    def _counted(self, out: list[dict]) -> list[dict]:
         for st in out:
             self.tally.verbs[VERB_NAMES[st["verb"]["id"]]] += 1
         return out
@@ -237,13 +272,20 @@ class StatementMaker:
         return out
 
     def _flush(self, s: _Session, key: tuple[int, int], out: list[dict]) -> None:
-        votes = s.answers.pop(key, {})
-        for rec in sorted(votes.values(), key=lambda r: r.get("seq", 0)):
-            learner = rec["payload"].get("learner_id")
-            if learner:
-                out.append(self._answered(s, rec, str(learner)))
+        """State each learner's final answer to a question (from the fold); count the anonymous ones."""
+        if s.open.pop(key, False) is False:
+            return
+        for a in s.fold.answers_to(*key):
+            if a.learner_id is not None and not a.for_learner:
+                continue  # the child's other answer (card or handset) is theirs
+            who = (a.index, a.question, a.learner_id or f"anonymous {a.voter}")
+            if s.stated.get(who) == a.ref.get("id"):
+                continue  # stated when the question was first closed (it was answered again after)
+            s.stated[who] = a.ref.get("id")
+            if a.learner_id is None:
+                self.tally.anonymous_answers += 1  # a handset paired to nobody: no person to name
             else:
-                self.tally.anonymous_answers += 1
+                out.append(self._answered(s, a))
 
     # ---- statements ------------------------------------------------------------
 
@@ -309,16 +351,15 @@ class StatementMaker:
         return self._statement(s, rec, learner, COMPLETED, lesson, {"grouping": [session]},
                                result={"completion": True})
 
-    def _played(self, s: _Session, rec: Mapping[str, Any], learner: str) -> dict:
-        p = rec["payload"]
-        item = s.item if s.item is not None and s.item.index == p.get("index") else None
+    def _played(self, s: _Session, rec: Mapping[str, Any], p: ItemEnded | ItemSkipped, learner: str) -> dict:
+        item = s.item if s.item is not None and s.item.index == p.index else None
         definition: dict[str, Any] = {"type": VIDEO}
         if item is not None and item.title:
             definition["name"] = self._name(s, item.title)
         lesson = self._lesson_activity(s)
         where = f"{BASE}/lesson/{_iri_part(s.playlist)}" if s.playlist else self._session_activity(s)["id"]
-        obj = {"objectType": "Activity", "id": f"{where}/item/{_iri_part(p.get('item'))}", "definition": definition}
-        result = {"completion": p.get("reason") == "finished", "duration": _duration(p.get("seconds") or 0),
+        obj = {"objectType": "Activity", "id": f"{where}/item/{_iri_part(p.item)}", "definition": definition}
+        result = {"completion": p.reason == "finished", "duration": _duration(p.seconds or 0),
                   "extensions": {VIDEO_TIME: item.start_at if item is not None else 0.0}}
         return self._statement(s, rec, learner, PLAYED, obj,
                                {"parent": [lesson] if lesson else [], "grouping": [self._session_activity(s)],
@@ -326,25 +367,25 @@ class StatementMaker:
                                wall=item.wall if item is not None else None, result=result,
                                extensions={VIDEO_SESSION: s.registration})
 
-    def _answered(self, s: _Session, rec: Mapping[str, Any], learner: str) -> dict:
-        p = rec["payload"]
-        activity = _iri_part(p.get("activity") or p.get("item"))
-        number = int(p.get("question") or 0) + 1
+    def _answered(self, s: _Session, a: FinalAnswer) -> dict:
+        rec = a.ref  # the record of the learner's final answer: its id, sequence number and time
+        activity = _iri_part(a.activity or a.item)
+        number = a.question + 1
         obj = {"objectType": "Activity", "id": f"{BASE}/activity/{activity}/question/{number}",
                "definition": {"type": INTERACTION, "interactionType": "choice"}}
         parent: dict[str, Any] = {"objectType": "Activity", "id": f"{BASE}/activity/{activity}",
                                   "definition": {"type": ASSESSMENT}}
-        item = s.item if s.item is not None and s.item.index == p.get("index") else None
+        item = s.item if s.item is not None and s.item.index == a.index else None
         if item is not None and item.title:
             parent["definition"]["name"] = self._name(s, item.title)
-        result: dict[str, Any] = {"response": str(p.get("key"))}
-        if isinstance(p.get("correct"), bool):  # polls have no right answer: no success either way
-            result["success"] = p["correct"]
+        result: dict[str, Any] = {"response": a.key}
+        if a.correct is not None:  # polls have no right answer: no success either way
+            result["success"] = a.correct
         grouping = [self._session_activity(s)]
         lesson = self._lesson_activity(s)
         if lesson:
             grouping.append(lesson)
-        return self._statement(s, rec, learner, ANSWERED, obj, {"parent": [parent], "grouping": grouping},
+        return self._statement(s, rec, str(a.learner_id), ANSWERED, obj, {"parent": [parent], "grouping": grouping},
                                result=result)
 
 
@@ -370,27 +411,14 @@ def statements(records: Iterable[Mapping[str, Any]], program: str | None = None,
 def write_jsonl(stmts: Iterable[dict], path: str | os.PathLike) -> int:
     """Write one statement per line; all or nothing (a temporary file renamed at the end)."""
     path = Path(path)
-    try:
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    except OSError as exc:
-        raise XapiError(_("cannot write {path}: {reason}").format(path=path, reason=exc.strerror or exc)) from None
     count = 0
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
+        with open_replacing(path, "w", encoding="utf-8", parents=False) as f:  # a mistyped folder is an error
             for st in stmts:
                 f.write(json.dumps(st, ensure_ascii=False, separators=(",", ":")) + "\n")
                 count += 1
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException as exc:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        if isinstance(exc, OSError):
-            raise XapiError(_("cannot write {path}: {reason}").format(path=path, reason=exc.strerror or exc)) from None
-        raise
+    except OSError as exc:
+        raise XapiError(_("cannot write {path}: {reason}").format(path=path, reason=exc.strerror or exc)) from None
     return count
 
 

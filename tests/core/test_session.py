@@ -7,11 +7,12 @@ import pytest
 from cinema.config.models import Activity, Item, Option, Playlist, Question
 from cinema.core.clock import FakeClock
 from cinema.core.events import (
-    CardScanned, ClickerPressed, Command, Exit, MediaFailed, MediaFinished, PauseMedia, PinDigit,
+    CardAnswer, CardScanned, ClickerPressed, Command, Exit, MediaFailed, MediaFinished, PauseMedia, PinDigit,
     PlayMedia, PlaySound, PreloadMedia, Record, StopMedia, TeacherCommand, Tick,
 )
 from cinema.core.roster import Learner, Roster, make_token
-from cinema.core.session import Options, Phase, ResumePoint, SessionEngine, replay_point
+from cinema.core.records import ResumePoint, resume_point
+from cinema.core.session import Options, Phase, SessionEngine
 from cinema.core.view import Screen
 
 QUIZ = Activity("quiz", "multiple_choice", "Quiz", (
@@ -319,7 +320,7 @@ def test_end_of_playlist_ends_session_without_exit_unless_asked(clock):
 def test_resume_continues_at_item_and_position(engine):
     records = [("session.started", {}), ("item.started", {"index": 0}), ("item.started", {"index": 2}),
                ("attendance.scanned", {"learner_id": "L1"})]
-    point = replay_point("old-session", records)
+    point = resume_point("old-session", records)
     assert point.item_index == 2 and point.attendance == ("L1",)
     fx = engine.resume(ResumePoint("old-session", 2, 42.5, ("L1",)))
     assert engine.session_id == "old-session"
@@ -340,3 +341,19 @@ def test_resume_offer_accept_and_decline(clock):
     eng2.offer_resume(ResumePoint("old", 3))
     fx = cmd(eng2, Command.DECLINE)
     assert kinds(fx)[:2] == ["session.abandoned", "session.started"] and eng2.item.id == "t"
+
+
+def test_card_answers_survive_a_power_cut_one_per_child(clock):
+    """Five children answer by card; after a power cut the resumed lesson still counts five (bug 3)."""
+    quiz = Playlist("p", "P", "en", (Item("activity", "q", activity=QUIZ, answer_by_card=True),
+                                     Item("closing", "end")))
+    roster = Roster("P1", (KEY,), tuple(Learner(f"L{n}", f"Child{n}") for n in range(5)))
+    engine = SessionEngine(quiz, clock, Options(), roster)
+    journal = [e for e in engine.start() if isinstance(e, Record)]
+    for n in range(5):
+        journal += [e for e in engine.handle(CardAnswer(make_token("P1", f"L{n}", KEY), "B")) if isinstance(e, Record)]
+    assert engine.answers == 5
+    again = SessionEngine(quiz, clock, Options(), roster)
+    again.resume(resume_point(engine.session_id, [(r.kind, r.payload) for r in journal]))
+    cmd(again, Command.SKIP)
+    assert again.view().body.answers == 5

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from cinema.core.activity import AnswerBox
-from cinema.core.events import CardAnswer, CardsInView, ClickerPressed, Effect, Event, Record
+from cinema.core.events import CardAnswer, CardsInView, ClickerPressed, Effect, Event
 from cinema.core.items.base import ItemHandler, Stopwatch, whole_seconds
+from cinema.core.records import AnswerChanged, AnswerRecorded, QuestionClosed
 from cinema.core.roster import verify_token
 from cinema.core.view import Body, OptionTally, QuestionBody, ResultsBody, Screen, TeamScore
 
@@ -41,11 +42,9 @@ class ActivityHandler(ItemHandler):
                 self.team_answered[team] = self.team_answered.get(team, 0) + 1
                 if box.is_correct(key):
                     self.team_correct[team] = self.team_correct.get(team, 0) + 1
-        return [Record("question.closed", {
-            "index": self.lesson.index, "item": self.item.id, "activity": self.activity.id,
-            "question": self.question, "answered": box.answered, "tally": box.tally(),
-            "correct": box.question.correct, "prompt": box.question.prompt,
-        })]
+        return [QuestionClosed(index=self.lesson.index, item=self.item.id, activity=self.activity.id,
+                               question=self.question, answered=box.answered, tally=box.tally(),
+                               correct=box.question.correct, prompt=box.question.prompt).record()]
 
     # ---- stepping -------------------------------------------------------------
 
@@ -109,21 +108,15 @@ class ActivityHandler(ItemHandler):
             return []
         if previous is None:
             self.lesson.answers += 1
-        payload = {"index": self.lesson.index, "item": self.item.id, "activity": self.activity.id,
-                   "question": self.question, "key": key, "correct": self.box.is_correct(key)}
-        if learner is not None:
-            payload["learner_id"] = learner
-        if self.item.teams:
-            payload["team"] = self.lesson.handsets.team(voter, self.item.teams)
-        if via is None:
-            payload["clicker"] = voter
-        else:
-            payload.update(clicker=None, via=via)
+        answer = dict(index=self.lesson.index, item=self.item.id, activity=self.activity.id, question=self.question,
+                      key=key, correct=self.box.is_correct(key), clicker=voter if via is None else None,
+                      learner_id=learner, via=via,
+                      team=self.lesson.handsets.team(voter, self.item.teams) if self.item.teams else None)
         # A changed answer is its own kind, so that reports count answers from the kind index
         # without reading every payload; the last answer of a voter is the one that counts.
         if previous is None:
-            return [Record("answer.recorded", payload)]
-        return [Record("answer.changed", dict(payload, replaces=previous))]
+            return [AnswerRecorded(**answer).record()]
+        return [AnswerChanged(**answer, replaces=previous).record()]
 
     # ---- screen ---------------------------------------------------------------
 

@@ -3,8 +3,9 @@ on the pairing screen a scanned card followed by a key press gives that handset 
 
 from __future__ import annotations
 
-from cinema.core.events import ClickerPressed, Effect, Event, PlaySound, Record
+from cinema.core.events import ClickerPressed, Effect, Event, PlaySound
 from cinema.core.items.base import ItemHandler
+from cinema.core.records import HandsetPaired
 from cinema.core.view import AttendanceBody, Body, ScanLine, Screen
 
 PAIRING_WINDOW = 20.0  # seconds after a card scan in which a key press pairs the handset
@@ -51,8 +52,8 @@ class PairingHandler(ItemHandler):
         swapped = handsets.pair(event.clicker, learner)
         assert self.lesson.roster is not None
         self.lesson.remember(ScanLine(self.lesson.roster.label(learner), True))
-        return [Record("handset.paired", {"clicker": event.clicker, "learner_id": learner, "replaces": swapped,
-                                          "was_learner": before}), PlaySound("scan_ok")]
+        paired = HandsetPaired(clicker=event.clicker, learner_id=learner, replaces=swapped, was_learner=before)
+        return [paired.record(), PlaySound("scan_ok")]
 
     def view(self) -> tuple[Screen, Body]:
         learner, roster = self._waiting(), self.lesson.roster

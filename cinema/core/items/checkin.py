@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from cinema.core.checkin import CheckinBox, needs_calm
-from cinema.core.events import ClickerPressed, Effect, Event, Record
+from cinema.core.events import ClickerPressed, Effect, Event
 from cinema.core.items.base import ItemHandler
+from cinema.core.records import CheckinCalmAccepted, CheckinChanged, CheckinClosed, CheckinRecorded
 from cinema.core.view import Body, CheckinBody, CheckinResultsBody, Screen
 
 
@@ -34,8 +35,8 @@ class CheckinHandler(ItemHandler):
             return []
         face, previous = vote
         # The handset id is dropped here: only the face reaches the journal.
-        kind = "checkin.recorded" if previous is None else "checkin.changed"
-        return [Record(kind, {"index": self.lesson.index, "item": self.item.id, "face": face, "replaces": previous})]
+        kind = CheckinRecorded if previous is None else CheckinChanged
+        return [kind(index=self.lesson.index, item=self.item.id, face=face, replaces=previous).record()]
 
     def _close(self) -> list[Effect]:
         self.box.close()
@@ -44,8 +45,8 @@ class CheckinHandler(ItemHandler):
         target = self.lesson.playlist.index_of(self.item.calm_item) if self.item.calm_item else None
         if target is not None and needs_calm(counts, self.item.calm_threshold):
             self.offer = CalmOffer(target, self.lesson.playlist.items[target].title)
-        return [Record("checkin.closed", {"index": self.lesson.index, "item": self.item.id, "counts": list(counts),
-                                          "offer_calm": self.offer is not None})]
+        return [CheckinClosed(index=self.lesson.index, item=self.item.id, counts=tuple(counts),
+                              offer_calm=self.offer is not None).record()]
 
     def next(self) -> list[Effect] | None:
         return None if self.results else self._close()
@@ -53,9 +54,8 @@ class CheckinHandler(ItemHandler):
     def accept(self) -> list[Effect] | None:
         if self.offer is None:
             return self.next()  # nothing offered: Enter just goes on, it never plays the calm item
-        taken = Record("checkin.calm_accepted", {"index": self.lesson.index, "item": self.item.id,
-                                                 "calm_item": self.item.calm_item})
-        return self.lesson.detour(self.offer.index, [taken])
+        taken = CheckinCalmAccepted(index=self.lesson.index, item=self.item.id, calm_item=self.item.calm_item)
+        return self.lesson.detour(self.offer.index, [taken.record()])
 
     def decline(self) -> list[Effect] | None:
         return None if self.results else []

@@ -1,0 +1,172 @@
+"""Journals written by the real session engine: a lesson driven through its public API (start,
+handle), every Record effect committed with the real Journal, as the kiosk's main loop does."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+from cinema.config.activities import load_activities
+from cinema.config.playlists import load_playlist
+from cinema.core.clock import FakeClock
+from cinema.core.events import (
+    CardAnswer, CardScanned, ClickerPressed, Command, DeviceChanged, MediaFailed, MediaFinished, MediaPosition,
+    PinDigit, PlayMedia, PowerReading, Record, TeacherCommand, Tick, UsbExport,
+)
+from cinema.core.roster import Learner, Roster, make_token
+from cinema.core.session import Options, SessionEngine
+from cinema.journal import Journal
+
+ROOT = Path(__file__).resolve().parents[2]
+KEY = b"engine-lesson-key"
+PROGRAM = "LC-TEST"
+LEARNERS = ("L1", "L2", "L3", "L4", "L5")
+
+
+def card(learner: str) -> str:
+    return make_token(PROGRAM, learner, KEY)
+
+
+class Lesson:
+    """One engine, its clock and a journal: every event's records are committed as they come."""
+
+    def __init__(self, journal: Journal, playlist, roster: Roster | None = None, options: Options | None = None,
+                 session_id: str | None = None) -> None:
+        self.clock = FakeClock()
+        self.journal = journal
+        kw = {"session_id": session_id} if session_id else {}
+        self.engine = SessionEngine(playlist, self.clock, options or Options(teacher_pin="4321"), roster, **kw)
+        self.records: list[Record] = []
+        self.token = 0  # the media play request now running
+
+    def apply(self, effects) -> list[Record]:
+        records = [e for e in effects if isinstance(e, Record)]
+        for e in effects:
+            if isinstance(e, PlayMedia):
+                self.token = e.token
+        if records:
+            self.journal.append(self.engine.session_id, records, self.clock.wall(), self.clock.monotonic())
+            self.records += records
+        return records
+
+    def start(self) -> Lesson:
+        self.apply(self.engine.start())
+        return self
+
+    def send(self, *events, wait: float = 1.0) -> Lesson:
+        for event in events:
+            self.clock.advance(wait)
+            self.apply(self.engine.handle(event))
+        return self
+
+    def cmd(self, *commands: Command) -> Lesson:
+        return self.send(*(TeacherCommand(c) for c in commands))
+
+    def at(self) -> str:
+        item = self.engine.playlist.items[self.engine.index]
+        return item.id
+
+    def tick_until_not(self, item_id: str, seconds: float = 600) -> Lesson:
+        while self.at() == item_id and seconds > 0:
+            self.send(Tick(), wait=5.0)
+            seconds -= 5.0
+        assert self.at() != item_id, f"still on {item_id}"
+        return self
+
+
+def roster() -> Roster:
+    return Roster(PROGRAM, (KEY,), tuple(Learner(lid, f"Child {lid}") for lid in LEARNERS))
+
+
+def demo_playlist():
+    """The bundled demo lesson (every item type), its quiz also taking answers by card."""
+    activities = load_activities(ROOT / "activities")
+    playlist = load_playlist(ROOT / "playlists" / "demo.yaml", activities)
+    items = tuple(dataclasses.replace(i, answer_by_card=True) if i.type == "activity" else i for i in playlist.items)
+    return dataclasses.replace(playlist, items=items)
+
+
+def demo_lesson(journal: Journal) -> Lesson:
+    """The demo lesson with every kind of thing a class does: cards (one refused), handsets paired and
+    swapped, a paused video, answers changed by handset and by card, a sad check-in whose calm offer
+    is taken, a failed audio, a wrong PIN, battery low, critical and back, a receiver lost and back,
+    a USB export that worked and one that failed."""
+    lesson = Lesson(journal, demo_playlist(), roster()).start()
+    lesson.send(PowerReading(90.0, 200.0, False), DeviceChanged("clickers /dev/ttyUSB0", True, "lcp"))
+    lesson.cmd(Command.NEXT)
+    assert lesson.at() == "attendance"
+    lesson.send(*(CardScanned(card(lid)) for lid in LEARNERS), CardScanned("LC1.OTHER.L9.AAAAAAAA"))
+    lesson.send(CardScanned(card("L1")))  # shown twice: counts once
+    lesson.cmd(Command.NEXT)
+    assert lesson.at() == "pairing"
+    for n, lid in enumerate(("L1", "L2", "L3"), start=1):
+        lesson.send(CardScanned(card(lid)), ClickerPressed(f"c{n}", "A"))
+    lesson.send(CardScanned(card("L3")), ClickerPressed("c7", "A"))  # L3's handset broke: swapped for c7
+    lesson.cmd(Command.NEXT)
+    assert lesson.at() == "intro"
+    lesson.send(MediaPosition(lesson.token, 3.0, 10.0))
+    lesson.cmd(Command.PAUSE, Command.PAUSE)
+    lesson.send(MediaFinished(lesson.token))
+    assert lesson.at() == "where-water"
+    lesson.tick_until_not("where-water")
+    assert lesson.at() == "quiz"
+    questions = len(lesson.engine.playlist.items[lesson.engine.index].activity.questions)
+    for q in range(questions):
+        lesson.send(ClickerPressed("c1", "B"), ClickerPressed("c1", "A"))  # L1 changes B -> A
+        lesson.send(ClickerPressed("c2", "C"), ClickerPressed("c7", "A"), ClickerPressed("c9", "D"))  # c9: nobody's
+        lesson.send(CardAnswer(card("L4"), "A"), CardAnswer(card("L4"), "A"), CardAnswer(card("L4"), "C"))
+        lesson.send(CardAnswer(card("L5"), "B"))
+        if q == 0:
+            lesson.send(CardAnswer(card("L2"), "A"))  # L2 answers by card too: later, so it is L2's answer
+        lesson.cmd(Command.NEXT)  # closes the question
+        if q + 1 < questions:
+            lesson.cmd(Command.NEXT)  # the next question
+    lesson.cmd(Command.NEXT)
+    assert lesson.at() == "feelings"
+    lesson.send(ClickerPressed("c1", "1"), ClickerPressed("c2", "2"), ClickerPressed("c9", "4"),
+                ClickerPressed("c9", "1"))  # c9 changes its face
+    lesson.cmd(Command.NEXT)  # results: most are sad, the calm item is offered
+    lesson.cmd(Command.ACCEPT)
+    assert lesson.at() == "calm"
+    lesson.tick_until_not("calm")
+    assert lesson.at() == "story"
+    lesson.send(MediaFailed(lesson.token, "damaged file"))
+    lesson.tick_until_not("story")
+    assert lesson.at() == "lesson"
+    # Each drop is read twice: the battery policy believes a sudden jump only when it is seen again.
+    lesson.send(*[PowerReading(15.0, 30.0, False)] * 2, *[PowerReading(5.0, 10.0, False)] * 2,
+                PowerReading(6.0, 10.0, True))
+    lesson.send(DeviceChanged("clickers /dev/ttyUSB0", False, "unplugged"))
+    lesson.cmd(Command.QUIT)
+    lesson.send(PinDigit("9"), PinDigit(submit=True), PinDigit(cancel=True))
+    lesson.send(UsbExport("done", records=40, first_seq=1, last_seq=40, file="k-1-40.lcb"),
+                UsbExport("failed", reason="the stick is full"))
+    lesson.cmd(Command.SKIP)
+    assert lesson.at() == "goodbye"
+    lesson.cmd(Command.NEXT)
+    return lesson
+
+
+def cut_short(journal: Journal, session_id: str, learners=("L1", "L2")) -> Lesson:
+    """The demo lesson up to its quiz, where the power goes: the session is left unfinished."""
+    lesson = Lesson(journal, demo_playlist(), roster(), session_id=session_id).start()
+    lesson.cmd(Command.NEXT)
+    lesson.send(*(CardScanned(card(lid)) for lid in learners))
+    while lesson.at() != "quiz":
+        lesson.cmd(Command.SKIP)
+    lesson.send(*(CardAnswer(card(lid), "A") for lid in learners))
+    return lesson
+
+
+def after_a_power_cut(journal: Journal, session_id: str, *, resume: bool) -> Lesson:
+    """The kiosk starts again on an unfinished session: the teacher resumes it, or declines."""
+    from cinema.core.records import resume_point
+
+    point = resume_point(session_id, ((r.kind, r.payload) for r in journal.records(session_id)))
+    lesson = Lesson(journal, demo_playlist(), roster())
+    if resume:
+        lesson.apply(lesson.engine.resume(point))
+    else:
+        lesson.apply(lesson.engine.offer_resume(point))
+        lesson.cmd(Command.DECLINE)
+    return lesson
