@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -62,7 +61,7 @@ class _x_display:
 
     def __init__(self, width: int, height: int) -> None:
         self.size = f"{width}x{height}x24"
-        self.proc: subprocess.Popen | None = None
+        self.private = None
 
     def __enter__(self):
         os.environ["SDL_VIDEODRIVER"] = "x11"
@@ -71,25 +70,19 @@ class _x_display:
         os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
         if os.environ.get("DISPLAY"):
             return self
-        if shutil.which("Xvfb") is None:
-            raise SystemExit("no DISPLAY and no Xvfb: sudo apt install xvfb")
-        number = 90 + os.getpid() % 9000
-        while Path(f"/tmp/.X{number}-lock").exists():
-            number += 1
-        self.proc = subprocess.Popen(["Xvfb", f":{number}", "-screen", "0", self.size, "-nolisten", "tcp"],
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + 10
-        while not Path(f"/tmp/.X11-unix/X{number}").exists():
-            if self.proc.poll() is not None or time.monotonic() > deadline:
-                raise SystemExit("Xvfb did not start")
-            time.sleep(0.05)
-        os.environ["DISPLAY"] = f":{number}"
+        from cinema.display.virtual_x import XvfbError, virtual_display
+
+        self.private = virtual_display(self.size)
+        try:
+            os.environ["DISPLAY"] = self.private.__enter__()
+        except XvfbError as exc:
+            raise SystemExit(f"no DISPLAY and {exc}: sudo apt install xvfb") from None
         return self
 
     def __exit__(self, *exc) -> None:
-        if self.proc is not None:
-            self.proc.terminate()
-            self.proc.wait(5)
+        if self.private is not None:
+            self.private.__exit__(None, None, None)
+            del os.environ["DISPLAY"]
 
 
 # ---- the lesson the tour walks through ------------------------------------------------------------

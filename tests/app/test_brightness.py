@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import os
-import random
 import shutil
 import subprocess
-import time
 from pathlib import Path
 
 import pytest
+
+from tests.app.xvfb import xvfb_display
 
 from cinema.app.brightness import (
     FakeDimmer, ScreenDimmer, SysfsBacklight, XrandrBrightness, make_dimmer, parse_verbose,
@@ -224,24 +224,10 @@ def test_make_dimmer_prefers_the_backlight(tmp_path):
 
 @pytest.fixture
 def xvfb():
-    if shutil.which("Xvfb") is None or shutil.which("xrandr") is None:
-        pytest.skip("needs Xvfb and xrandr (Debian packages xvfb and x11-xserver-utils)")
-    # A random high display number: low ones race with other X servers started in parallel.
-    number = random.randrange(300, 30000)
-    while Path(f"/tmp/.X{number}-lock").exists():
-        number += 1
-    proc = subprocess.Popen(["Xvfb", f":{number}", "-screen", "0", "640x480x24", "-nolisten", "tcp"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        deadline = time.monotonic() + 10
-        while not Path(f"/tmp/.X11-unix/X{number}").exists():
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.skip("Xvfb did not start")
-            time.sleep(0.05)
-        yield {**os.environ, "DISPLAY": f":{number}"}
-    finally:
-        proc.terminate()
-        proc.wait(5)
+    if shutil.which("xrandr") is None:
+        pytest.skip("needs xrandr (Debian package x11-xserver-utils)")
+    with xvfb_display("640x480x24") as env:
+        yield env
 
 
 def test_a_real_xrandr_takes_the_commands_and_never_restores_to_black(xvfb):

@@ -3,41 +3,27 @@
 from __future__ import annotations
 
 import os
-import random
 import shutil
 import subprocess
-import time
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
 import pytest
 
+from cinema.display.virtual_x import XvfbError, virtual_display
+
 
 @contextmanager
 def xvfb_display(size: str = "1920x1080x24") -> Iterator[dict]:
     """Start Xvfb on a free display; yields an environment for a process that should draw into it
     (software rendering: GL under Xvfb is slow). Skips the test when Xvfb is missing."""
-    if shutil.which("Xvfb") is None:
-        pytest.skip("needs Xvfb (Debian package xvfb)")
-    # A random high display number: low ones race with other X servers started in parallel.
-    number = random.randrange(300, 30000)
-    while Path(f"/tmp/.X{number}-lock").exists():
-        number += 1
-    proc = subprocess.Popen(["Xvfb", f":{number}", "-screen", "0", size, "-nolisten", "tcp"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        deadline = time.monotonic() + 10
-        while not Path(f"/tmp/.X11-unix/X{number}").exists():
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.skip("Xvfb did not start")
-            time.sleep(0.05)
-        env = {**os.environ, "DISPLAY": f":{number}", "SDL_VIDEODRIVER": "x11", "SDL_FRAMEBUFFER_ACCELERATION": "0",
-               "SDL_AUDIODRIVER": "dummy"}
-        yield env
-    finally:
-        proc.terminate()
-        proc.wait(5)
+        with virtual_display(size) as display:
+            yield {**os.environ, "DISPLAY": display, "SDL_VIDEODRIVER": "x11",
+                   "SDL_FRAMEBUFFER_ACCELERATION": "0", "SDL_AUDIODRIVER": "dummy"}
+    except XvfbError as exc:
+        pytest.skip(str(exc))
 
 
 @pytest.fixture
