@@ -332,5 +332,11 @@ class _NoPlayer:
     def frame(self):
         return None
 
+    def frame_serial(self):
+        return 0
+
+    def set_frame_size(self, size):
+        pass
+
     def close(self):
         pass

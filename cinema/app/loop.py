@@ -132,7 +132,7 @@ class KioskLoop:
         """A new window size (resized, or a projector replugged at another resolution): lay the
         screens out for it, have video decoded to fit it, and draw everything again."""
         self.renderer.resize(self.window.size)
-        if hasattr(self.player, "set_frame_size"):
+        if self.player is not None:
             self.player.set_frame_size(self.renderer.content_rect.size)
         self.presenter.invalidate()
         log.info("window is now %dx%d", *self.window.size)
@@ -168,7 +168,7 @@ class KioskLoop:
             return self.devices.camera_preview(pygame)
         if self.player is None:
             return None, 0
-        serial = self.player.frame_serial() if hasattr(self.player, "frame_serial") else 0
+        serial = self.player.frame_serial()
         return self.player.frame(), serial
 
     # ---- effects ------------------------------------------------------------------------------

@@ -26,6 +26,12 @@ class Player(Protocol):
     def duration(self) -> float | None: ...
     def frame(self):  # -> pygame.Surface | None: the newest video frame when drawing frames ourselves
         ...
+    def frame_serial(self) -> int:
+        """Goes up by one for every new video frame (0 when VLC draws into the window itself)."""
+        ...
+    def set_frame_size(self, size: tuple[int, int]) -> None:
+        """The video area changed size (a projector replugged at another resolution)."""
+        ...
     def close(self) -> None: ...
 
 
@@ -35,10 +41,3 @@ Callback = Callable[..., None]
 class MediaUnavailable(RuntimeError):
     """The media library (libvlc) cannot be used here; the message says what to install."""
 
-
-class FrameSource(Protocol):
-    """Optional extra of players that decode video into pygame Surfaces ("frames" mode)."""
-
-    def frame_serial(self) -> int:
-        """Goes up by one for every new video frame: redraw only when it changed."""
-        ...

@@ -85,6 +85,9 @@ class FakePlayer:
     def frame_serial(self) -> int:
         return 0
 
+    def set_frame_size(self, size: tuple[int, int]) -> None:
+        self.calls.append(("set_frame_size", size))
+
     def close(self) -> None:
         self.calls.append(("close",))
         self.closed = True
