@@ -59,6 +59,8 @@ class Kiosk:
         self.clock = clock
         self.wall = wall
         self.loop = None  # the main loop, once everything is open
+        self.problems: list = []  # what is wrong with the content, when it cannot be loaded
+        self.problem_language = "en"  # the teacher's language for them, if the kiosk config loaded
         from cinema.app.brightness import FakeDimmer, make_dimmer
 
         # Headless runs (tests, CI, demos) never touch the machine's real screen brightness.
@@ -71,12 +73,16 @@ class Kiosk:
 
         from cinema.config.pairing import load_pairing
 
+        config = None
         try:
             config = load_kiosk_config(self.opts.config)
             activities = load_activities(config.activities_dir)
             playlist = load_playlist(self.opts.playlist or config.playlist, activities)
             self.pairing = load_pairing(config.devices.pairing) if config.devices.pairing else ({}, {})
         except ConfigError as exc:
+            self.problems = exc.problems
+            # The kiosk config may have loaded: the screen then speaks the teacher's language.
+            self.problem_language = config.language if config is not None else "en"
             return None, None, [str(p) for p in exc.problems]
         return config, playlist, []
 
@@ -284,8 +290,9 @@ class Kiosk:
         pygame.display.init()
         pygame.font.init()
         surface = open_window(0, self.opts.size, not self.opts.windowed, False)
-        renderer = Renderer(surface.get_size(), "en")
-        view = View(Screen.CONTENT_ERROR, ContentErrorBody(tuple(problems)))
+        renderer = Renderer(surface.get_size(), self.problem_language)
+        shown = tuple(p.short() for p in self.problems) or tuple(problems)
+        view = View(Screen.CONTENT_ERROR, ContentErrorBody(shown), language=self.problem_language)
         renderer.draw(surface, view, None)
         pygame.display.flip()
         if self.opts.screenshots:

@@ -24,7 +24,15 @@ class Problem:
     fix: str = ""
 
     def __str__(self) -> str:
-        where = display_path(self.file)
+        return self._text(display_path(self.file))
+
+    def short(self) -> str:
+        """For the teacher's screen: the file as its folder and name (`playlists/x.yaml:12`), so the
+        line that says what to fix is not pushed out of sight by a long path."""
+        file = Path(self.file)
+        return self._text(f"{file.parent.name}/{file.name}" if file.parent.name else file.name)
+
+    def _text(self, where: str) -> str:
         if self.line > 0:
             where = f"{where}:{self.line}"
         text = f"{where}: {self.key}: {self.message}" if self.key else f"{where}: {self.message}"
