@@ -254,3 +254,12 @@ def test_a_bad_item_type_is_reported_once_not_again_by_the_checkin_naming_it(pro
 """)
     _playlist, problems = read_playlist(path, {})
     assert [(p.line, p.key) for p in problems] == [(7, "items[1].type")]
+
+
+def test_the_teachers_screen_names_the_file_briefly_and_keeps_the_fix():
+    from cinema.config.problems import Problem
+
+    deep = Path("/media/usb/programme/2026/week-12/playlists/water.yaml")
+    problem = Problem(deep, 48, "items[10].type", "'brake' is not valid", 'did you mean "break"?')
+    assert problem.short() == "playlists/water.yaml:48: items[10].type: 'brake' is not valid — did you mean \"break\"?"
+    assert str(deep) in str(problem)  # the terminal (cinema check) keeps the whole path
