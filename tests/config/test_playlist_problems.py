@@ -257,6 +257,8 @@ def test_a_bad_item_type_is_reported_once_not_again_by_the_checkin_naming_it(pro
 
 
 def test_the_teachers_screen_names_the_file_briefly_and_keeps_the_fix():
+    from pathlib import Path
+
     from cinema.config.problems import Problem
 
     deep = Path("/media/usb/programme/2026/week-12/playlists/water.yaml")
