@@ -21,7 +21,9 @@ from cinema.core.items import HANDLERS, ItemHandler
 from cinema.core.items.attendance import PairingHandler
 from cinema.core.items.media import MEDIA_TYPES, MediaHandler
 from cinema.core.messages import USB_FAILED, USB_NOTHING, USB_SAVED, USB_SAVING
-from cinema.core.power import MSG_LOW, MSG_RESTORE, MSG_STOP, Action, LessonPlan, PowerDecision, PowerPolicy, lesson_plan
+from cinema.core.power import (
+    MSG_LOW, MSG_RESTORE, MSG_STOP, Action, LessonPlan, Level, PowerDecision, PowerPolicy, lesson_plan,
+)
 from cinema.core.pin import PinPad, PinResult
 from cinema.core.records import (
     DeviceConnected, DeviceLost, ExportFailed, ExportMade, ItemEnded, ItemFailed, ItemPaused, ItemResumed,
@@ -131,7 +133,6 @@ class SessionEngine:
         self.resume_point: ResumePoint | None = None
         self._token = 0
         self.power = PowerPolicy(self.clock, self.options.power_warn_percent, self.options.power_critical_percent)
-        self.stop_notice = False  # "Saved. Connect power." shows until power is back or the teacher goes on
         self.advice: PowerDecision | None = None  # what to skip to finish, shown at the item start
         self.advice_until = 0.0
         self.durations: dict[str, float] = {}  # media lengths learnt while playing, for the power plan
@@ -163,7 +164,9 @@ class SessionEngine:
 
     @property
     def power_stopped(self) -> bool:
-        return self.stop_notice
+        """"Saved. Connect power." shows: the battery is critical and the lesson is not going on
+        (stopped by it, paused by the teacher, or on a notice); it gives way once the teacher goes on."""
+        return self.power.level is Level.STOPPED and self.phase in (Phase.POWER_STOPPED, Phase.PAUSED, Phase.NOTICE)
 
     @property
     def pin(self) -> str | None:
@@ -419,9 +422,7 @@ class SessionEngine:
         return [ItemResumed(index=self.index, item=item.id).record()] + self.handler.pause(False)
 
     def _unpause(self, step: Step = Step.RESUME) -> None:
-        """Timers go on from where they stood; the power notice gives way to the teacher's choice."""
-        if step is Step.RESUME:
-            self.stop_notice = False
+        """Timers go on from where they stood."""
         if self.paused:
             self._paused_total += self.now() - self.paused_at
             self._go(step)
@@ -512,7 +513,6 @@ class SessionEngine:
                     fx.append(ItemPaused(index=self.index, item=item.id,
                                          position=round(self.handler.position, 1)).record())
                     fx += self.handler.pause(True)
-                self.stop_notice = True
             elif d.action is Action.RESTORE:
                 self._show_toast(MSG_RESTORE, 3.0)
                 self.advice = None  # on a charger that keeps up there is nothing to skip
@@ -520,7 +520,6 @@ class SessionEngine:
                     self._unpause(Step.POWER_BACK)
                     fx.append(ItemResumed(index=self.index, item=self.item.id).record())
                     fx += self.handler.pause(False)
-                self.stop_notice = False
             elif d.action is Action.ADVISE:
                 self.advice, self.advice_until = d, self.now() + 15.0
         return fx
@@ -589,7 +588,7 @@ class SessionEngine:
         return View(screen, body, item_number=number, **common)
 
     def _toast(self) -> str:
-        if self.stop_notice:
+        if self.power_stopped:
             return MSG_STOP  # stays up until power is back or the teacher goes on
         return "Paused" if self.paused and not self.toast else self.toast
 

@@ -1,4 +1,4 @@
-"""What every item handler is: the lesson services it may use, and the five things it does."""
+"""What every item handler is: the lesson services it may use, and what it does (enter, handle, tick, view)."""
 
 from __future__ import annotations
 
