@@ -80,6 +80,16 @@ class DeviceChanged:
 
 
 @dataclass(frozen=True)
+class DeviceJunk:
+    """A device adapter threw away `junk` lines or frames (and passed on `accepted`) since its last report.
+    Adapters send it at most every few seconds, so a flood of junk is a trickle of these."""
+
+    name: str
+    junk: int
+    accepted: int = 0
+
+
+@dataclass(frozen=True)
 class MediaFinished:
     token: int  # which play request finished (stale tokens are ignored)
 
@@ -115,7 +125,7 @@ class Tick:
 
 
 Event = (
-    TeacherCommand | PinDigit | ClickerPressed | CardScanned | CardAnswer | PowerReading | DeviceChanged
+    TeacherCommand | PinDigit | ClickerPressed | CardScanned | CardAnswer | PowerReading | DeviceChanged | DeviceJunk
     | MediaFinished | MediaFailed | MediaPosition | UsbExport | Tick
 )
 

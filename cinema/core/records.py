@@ -62,8 +62,10 @@ class RecordKind(StrEnum):
     POWER_ACTION = "power.action"
     DEVICE_CONNECTED = "device.connected"
     DEVICE_LOST = "device.lost"
+    DEVICE_NOISE = "device.noise"
     EXPORT_MADE = "export.made"
     EXPORT_FAILED = "export.failed"
+    JOURNAL_TROUBLE = "journal.trouble"
 
 
 # ---- reading JSON values leniently ------------------------------------------------------
@@ -504,6 +506,19 @@ class DeviceLost(_Device):
     pass
 
 
+@payload(RecordKind.DEVICE_NOISE)
+class DeviceNoise(Payload):
+    """What one device sent in one window (a minute) that was not a card or a press, summed up:
+    a noisy scanner writes this once a minute instead of a record per line of junk."""
+
+    device: str  # the device's name ("scanner /dev/ttyUSB0"), or a card source ("scanner", "camera")
+    junk: int = 0  # lines or frames the device adapter threw away (not a card, not text, too long)
+    refused: int = 0  # card scans refused and not journaled one by one (past the window's allowance)
+    accepted: int = 0  # good lines, cards or presses in the same window, for the share of junk
+    seconds: float = 0.0  # the window's length
+    noisy: bool = False  # mostly junk: flagged on the status bar and by `cinema doctor`
+
+
 @payload(RecordKind.EXPORT_MADE)
 class ExportMade(Payload):
     records: int = 0
@@ -517,6 +532,17 @@ class ExportMade(Payload):
 class ExportFailed(Payload):
     reason: str
     to: str = ""
+
+
+@payload(RecordKind.JOURNAL_TROUBLE)
+class JournalTrouble(Payload):
+    """The journal's disk filled up or came back, or a damaged journal was set aside (`events.JournalHealth`).
+    Written late when the disk was full: it goes in with the records held while it was."""
+
+    state: str  # "low" | "reserve" | "full" | "set_aside" | "ok" (writing again)
+    free_bytes: int | None = None
+    pending: int = 0  # records held in memory when it was written
+    detail: str = ""  # the damaged file's new name, or what the disk said
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from cinema.core.events import Effect, PlaySound
+from cinema.core.noise import NoiseMeter
 from cinema.core.records import AttendanceRefused, AttendanceScanned
 from cinema.core.roster import Roster, verify_token
 from cinema.core.view import ScanLine
@@ -27,20 +28,24 @@ class Register:
     roster: Roster | None
     present: set[str] = field(default_factory=set)
     recent: list[ScanLine] = field(default_factory=list)  # newest first
+    noise: NoiseMeter = field(default_factory=NoiseMeter)  # refused cards per source, summed up once a minute
 
     def remember(self, line: ScanLine) -> None:
         self.recent.insert(0, line)
         del self.recent[RECENT_SCANS:]
 
-    def scan(self, payload: str, source: str, index: int, show: bool = True) -> Scan:
+    def scan(self, payload: str, source: str, index: int, show: bool = True, now: float = 0.0) -> Scan:
         """Check a card and mark the child present; `show` False keeps an accepted card off the
-        recent list (the pairing screen lists the child once, when the handset is paired)."""
+        recent list (the pairing screen lists the child once, when the handset is paired).
+
+        Refused cards are journaled one by one only up to an allowance per source and minute; the
+        rest are counted into that minute's `device.noise` record (see `cinema.core.noise`)."""
         if self.roster is None:
-            return Scan([AttendanceRefused(reason="no roster", source=source).record()])
+            return self._refused("no roster", source, now, sound=False)
         check = verify_token(payload, self.roster.program, self.roster.keys)
         if not check.valid or check.learner_id is None:
-            self.remember(ScanLine("", False, check.reason))
-            return Scan([AttendanceRefused(reason=check.reason, source=source).record(), PlaySound("scan_refused")])
+            return self._refused(check.reason, source, now)
+        self.noise.accepted(source, now)
         learner = check.learner_id
         if learner in self.present:
             return Scan([], learner, already=True)
@@ -50,3 +55,12 @@ class Register:
         if show:
             self.remember(ScanLine(self.roster.label(learner), True, REPRINT if check.old_key else ""))
         return Scan([record.record(), PlaySound("scan_ok")], learner)
+
+    def _refused(self, reason: str, source: str, now: float, sound: bool = True) -> Scan:
+        if not self.noise.refused(source, now):
+            return Scan([])  # counted: the minute's device.noise record says how many
+        effects: list[Effect] = [AttendanceRefused(reason=reason, source=source).record()]
+        if sound:
+            self.remember(ScanLine("", False, reason))
+            effects.append(PlaySound("scan_refused"))
+        return Scan(effects)

@@ -36,6 +36,18 @@ def normalize_check(typed: str) -> str:
     return typed.strip().upper().translate(_CHECK_TYPOS)
 
 
+MAX_TOKEN = 3 * 32 + len(TOKEN_PREFIX) + 16  # characters: prefix, two ids, the check (with spaces), the dots
+
+
+def looks_like_card(text: str) -> bool:
+    """Shaped like a card's token (the prefix and four parts), whatever its check: what a scanner
+    passes on to the engine; anything else it reads is junk (noise on the wire, a book's barcode)."""
+    if len(text) > MAX_TOKEN:
+        return False
+    parts = text.strip().split(".")
+    return len(parts) == 4 and parts[0] == TOKEN_PREFIX and all(parts[1:])
+
+
 @dataclass(frozen=True)
 class CardCheck:
     learner_id: str | None

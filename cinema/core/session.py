@@ -13,8 +13,8 @@ from enum import Enum
 from cinema.core.clock import Clock
 from cinema.core.content import Item, Playlist
 from cinema.core.events import (
-    CardAnswer, CardScanned, CardsInView, ClickerPressed, Command, DeviceChanged, Effect, Event, Exit, MediaFailed,
-    MediaFinished, MediaPosition, PinDigit, PlaySound, PowerReading, PreloadMedia, SetWork, TeacherCommand,
+    CardAnswer, CardScanned, CardsInView, ClickerPressed, Command, DeviceChanged, DeviceJunk, Effect, Event, Exit,
+    MediaFailed, MediaFinished, MediaPosition, PinDigit, PlaySound, PowerReading, PreloadMedia, SetWork, TeacherCommand,
     Tick, UsbExport,
 )
 from cinema.core.items import HANDLERS, ItemHandler
@@ -268,6 +268,9 @@ class SessionEngine:
             return self._power(event)
         if isinstance(event, DeviceChanged):
             return self._device(event)
+        if isinstance(event, DeviceJunk):
+            self.register.noise.junk(event.name, self.now(), event.junk, event.accepted)
+            return []
         if self.pinpad.is_open and isinstance(event, (PinDigit, TeacherCommand)):
             return self._pin(event)
         if isinstance(event, PinDigit):
@@ -464,7 +467,7 @@ class SessionEngine:
         if self.phase not in (*_LIVE, Phase.NOTICE):
             return []
         pairing = isinstance(self.handler, PairingHandler) and self.phase in _LIVE
-        scan = self.register.scan(event.payload, event.source, self.index, show=not pairing)
+        scan = self.register.scan(event.payload, event.source, self.index, show=not pairing, now=self.now())
         if scan.learner is not None and pairing:
             self.handler.card_seen(scan.learner)  # a key pressed next gives that handset to this child
         elif scan.already and self.item is not None and self.item.type == "attendance":
@@ -555,6 +558,10 @@ class SessionEngine:
         if self.advice is not None and now >= self.advice_until:
             self.advice = None
         self.pinpad.expire(now)
+        noise: list[Effect] = [summary.record() for summary in self.register.noise.close_windows(now)]
+        return noise + self._tick_phase(now)
+
+    def _tick_phase(self, now: float) -> list[Effect]:
         if self.phase is Phase.NOTICE:
             return self._recover() if now >= self.notice_until else []
         if self.phase is not Phase.RUNNING:
@@ -563,10 +570,16 @@ class SessionEngine:
 
     # ---- what the screen shows ------------------------------------------------------------------
 
+    def _device_statuses(self) -> tuple[DeviceStatus, ...]:
+        """Each device as it last said, flagged when it sends mostly junk (a noisy scanner, a bad cable)."""
+        noisy = self.register.noise.noisy
+        names = sorted(set(self.devices) | noisy)
+        return tuple(DeviceStatus(n, self.devices.get(n, True), n in noisy) for n in names)
+
     def view(self) -> View:
         status = StatusBar(self.status.battery_percent, self.status.battery_minutes, self.status.charging,
                            len(self.attendance),
-                           tuple(DeviceStatus(n, ok) for n, ok in sorted(self.devices.items())))
+                           self._device_statuses())
         pin = self.pinpad.prompt()
         common = dict(language=self.playlist.language, item_count=len(self.playlist.items),
                       lesson_title=self.playlist.title, paused=self.paused, status=status, pin=pin,

@@ -34,6 +34,7 @@ class Screen(Enum):
 class DeviceStatus:
     name: str  # e.g. "clickers", "camera", "simulated class"
     connected: bool
+    noisy: bool = False  # it sends mostly junk (see cinema.core.noise)
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,7 @@ class StatusBar:
     charging: bool | None = None
     attendance: int = 0
     devices: tuple[DeviceStatus, ...] = ()
+    disk: str = ""  # "reserve": the journal's disk filled up, the reserve is in use; "full": records not saved
 
 
 @dataclass(frozen=True)

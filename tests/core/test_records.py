@@ -68,6 +68,8 @@ STORED = [
     ("power.action", {"action": "dim", "level": 0.4, "ok": True, "method": "backlight", "detail": "intel_backlight"}),
     ("device.connected", {"device": "clickers /dev/ttyUSB0", "detail": "lcp"}),
     ("device.lost", {"device": "clickers /dev/ttyUSB0", "detail": ""}),
+    ("device.noise", {"device": "scanner /dev/ttyUSB1", "junk": 240000, "refused": 12, "accepted": 3,
+                      "seconds": 60.0, "noisy": True}),
     ("export.made", {"records": 40, "first_seq": 1, "last_seq": 40, "file": "k-1-40.lcb", "to": "usb"}),
     ("export.failed", {"reason": "the stick is full", "to": "usb"}),
 ]

@@ -10,7 +10,7 @@ from cinema.config.activities import load_activities
 from cinema.config.playlists import load_playlist
 from cinema.core.clock import FakeClock
 from cinema.core.events import (
-    CardAnswer, CardScanned, ClickerPressed, Command, DeviceChanged, MediaFailed, MediaFinished, MediaPosition,
+    CardAnswer, CardScanned, ClickerPressed, Command, DeviceChanged, DeviceJunk, MediaFailed, MediaFinished, MediaPosition,
     PinDigit, PlayMedia, PowerReading, Record, TeacherCommand, Tick, UsbExport,
 )
 from cinema.core.roster import Learner, Roster, make_token
@@ -93,6 +93,7 @@ def demo_lesson(journal: Journal) -> Lesson:
     a USB export that worked and one that failed."""
     lesson = Lesson(journal, demo_playlist(), roster()).start()
     lesson.send(PowerReading(90.0, 200.0, False), DeviceChanged("clickers /dev/ttyUSB0", True, "lcp"))
+    lesson.send(DeviceJunk("scanner /dev/ttyUSB1", 5000, 2))  # a noisy scanner: summed up a minute later
     lesson.cmd(Command.NEXT)
     assert lesson.at() == "attendance"
     lesson.send(*(CardScanned(card(lid)) for lid in LEARNERS), CardScanned("LC1.OTHER.L9.AAAAAAAA"))

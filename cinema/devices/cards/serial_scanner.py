@@ -4,32 +4,38 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import ClassVar
 
-from cinema.core.events import CardScanned, Event
+from cinema.core.events import CardScanned, DeviceJunk, Event
+from cinema.core.roster import looks_like_card
 from cinema.devices import ports
-from cinema.devices.serial_link import RETRY_EVERY, LinkState, MonotonicClock, SerialLink
+from cinema.devices.junk import ReportsJunk
+from cinema.devices.serial_link import RETRY_EVERY, LinkState, MonotonicClock, RealTime, SerialLink
 
 log = logging.getLogger("cinema.devices.cards")
 
 BAUDRATE = 9600  # what serial (and USB-CDC "COM port" mode) scanners use out of the box
 READ_TIMEOUT = 0.25
 MAX_LINE = 512  # bytes; a longer "line" is noise on the wire, not a card
+_LINE_END = re.compile(rb"[\r\n]")
 
 
 @dataclass
 class LineStats:
     lines: int = 0
-    junk: int = 0  # lines dropped: too long, empty after stripping, or not text
+    junk: int = 0  # lines dropped: too long, empty after stripping, not text, or not shaped like a card
 
 
 class ScanLines:
     """Sans-IO: `feed(bytes)`, then iterate `events()` for a `CardScanned` per line.
 
     CR, LF and CRLF all end a line; control bytes are dropped; a line longer than `max_line`
-    is thrown away up to its end and counted as junk.
+    is thrown away up to its end and counted as junk, and so is a line not shaped like a card
+    (`looks_like_card`): noise never reaches the main loop, only its count does. At most
+    `max_line` bytes are held, whatever comes.
     """
 
     baudrate: ClassVar[int] = BAUDRATE
@@ -44,16 +50,21 @@ class ScanLines:
         self._ready: list[CardScanned] = []
 
     def feed(self, data: bytes) -> None:
-        for byte in data:
-            if byte in (0x0D, 0x0A):
-                self._end_line()
-            elif self._overflow:
-                continue
-            elif len(self._buf) >= self.max_line:
-                self._overflow = True
-                self._buf.clear()
-            else:
-                self._buf.append(byte)
+        # Split with the C code of `re`, not byte by byte in Python: a flood arrives megabytes at a time.
+        pieces = _LINE_END.split(data)
+        for piece in pieces[:-1]:
+            self._add(piece)
+            self._end_line()
+        self._add(pieces[-1])
+
+    def _add(self, piece: bytes) -> None:
+        if self._overflow or not piece:
+            return
+        if len(self._buf) + len(piece) > self.max_line:
+            self._overflow = True
+            self._buf.clear()
+        else:
+            self._buf += piece
 
     def _end_line(self) -> None:
         if self._overflow:
@@ -65,15 +76,15 @@ class ScanLines:
         if not raw:
             return  # the LF of a CRLF, or a blank line
         text = "".join(c for c in raw.decode("utf-8", "replace") if c.isprintable()).strip()
-        if not text or "\ufffd" in text:
+        if not text or "\ufffd" in text or not looks_like_card(text):
             self.stats.junk += 1
             return
         self.stats.lines += 1
         self._ready.append(CardScanned(text, self.source))
 
     def events(self) -> Iterator[CardScanned]:
-        while self._ready:
-            yield self._ready.pop(0)
+        ready, self._ready = self._ready, []
+        yield from ready
 
     def data_to_send(self) -> bytes:
         return b""
@@ -87,7 +98,8 @@ def scanner_name(url: str) -> str:
 class SerialScanner:
     """Reads one serial scanner on a `SerialLink` (a thread): open, read lines, notice the unplug, open again.
 
-    `on_event` gets `CardScanned(text, "scanner")` for each line and
+    `on_event` gets `CardScanned(text, "scanner")` for each line shaped like a card,
+    `DeviceJunk(name, junk, lines)` every few seconds at most while junk comes, and
     `DeviceChanged(name, connected, detail)` when the scanner comes or goes (a scanner that is
     missing at start is reported at once). Nothing raises into the caller.
     """
@@ -100,8 +112,10 @@ class SerialScanner:
         self.on_event = on_event
         self.name = name or scanner_name(url)
         self.parser = ScanLines()
-        self.link: SerialLink[CardScanned] = SerialLink(
-            url, lambda _url: self.parser, on_event, name=self.name, on_change=on_event, clock=clock,
+        stats = self.parser.stats
+        reporting = ReportsJunk(self.parser, self.name, lambda: (stats.junk, stats.lines), clock or RealTime())
+        self.link: SerialLink[CardScanned | DeviceJunk] = SerialLink(
+            url, lambda _url: reporting, on_event, name=self.name, on_change=on_event, clock=clock,
             baudrate=baudrate, retry_every=retry_every, read_timeout=read_timeout, opener=opener, logger=log)
 
     def start(self) -> None:

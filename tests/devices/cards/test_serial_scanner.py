@@ -37,7 +37,9 @@ def lines_of(data: bytes, chunk: int | None = None):
     (b"\x02" + A.encode() + b"\x03\r", [A], 0),  # STX/ETX framing bytes dropped
     (b"\xff\xfe\x80\r" + B.encode() + b"\r", [B], 1),  # line noise before a good line
     (b"x" * 600 + b"\r" + A.encode() + b"\r", [A], 1),  # an endless line is junk, the next is fine
-    ("Марія-01\r".encode(), ["Марія-01"], 0),  # UTF-8 text comes through as text
+    ("Марія-01\r".encode(), [], 1),  # text that is not a card is junk: it never reaches the main loop
+    (b"9780306406157\r" + A.encode() + b"\r", [A], 1),  # a book's barcode, then a card
+    (b"LC1.TEST..ABCDEFGH\r", [], 1),  # the card's shape with a part missing
 ])
 def test_lines(data, lines, junk):
     for chunk in (None, 1, 3):  # whole, byte by byte, and in odd pieces
