@@ -15,11 +15,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
-from cinema.core.events import MediaFailed, MediaFinished
+from cinema.core.events import JournalHealth, JournalState, MediaFailed, MediaFinished
 from cinema.core.records import SessionAbandoned, resume_point
 from cinema.core.session import Options, SessionEngine
 from cinema.core.view import ContentErrorBody, Screen, View
 from cinema.journal import Journal, JournalError
+from cinema.journal.store import read_kiosk_id, set_aside
 
 log = logging.getLogger("cinema.kiosk")
 
@@ -59,6 +60,8 @@ class Kiosk:
         self.clock = clock
         self.wall = wall
         self.loop = None  # the main loop, once everything is open
+        self.set_aside: Path | None = None  # where a damaged journal was moved at the start
+        self.spilled: Path | None = None  # records the full disk kept out of the journal, written here
         self.problems: list = []  # what is wrong with the content, when it cannot be loaded
         self.problem_language = "en"  # the teacher's language for them, if the kiosk config loaded
         from cinema.app.brightness import FakeDimmer, make_dimmer
@@ -76,8 +79,8 @@ class Kiosk:
         config = None
         try:
             config = load_kiosk_config(self.opts.config)
-            activities = load_activities(config.activities_dir)
-            playlist = load_playlist(self.opts.playlist or config.playlist, activities)
+            activities = load_activities(config.activities_dir, media_dirs=config.media_dirs)
+            playlist = load_playlist(self.opts.playlist or config.playlist, activities, media_dirs=config.media_dirs)
             self.pairing = load_pairing(config.devices.pairing) if config.devices.pairing else ({}, {})
         except ConfigError as exc:
             self.problems = exc.problems
@@ -104,10 +107,13 @@ class Kiosk:
             with self._sigterm_stops(), self.open(config, playlist) as loop:
                 while loop.step(time.monotonic()):
                     loop.wait()
-                return loop.exit_code
+                code = loop.exit_code
         except StartError as exc:
             print(str(exc), file=sys.stderr)
             return 1
+        if self.spilled is not None and not code:
+            return 1  # records are outside the journal (said on stderr): not a clean end
+        return code
 
     @contextmanager
     def opened(self) -> Iterator:
@@ -139,11 +145,9 @@ class Kiosk:
         if self.clock is None:
             self.clock = SpeedClock(self.opts.speed) if self.opts.speed != 1.0 else SystemClock()
         with ExitStack() as stack:
-            try:
-                self.journal = Journal(self.opts.journal or config.journal, config.kiosk_id)
-            except JournalError as exc:
-                raise StartError(f"cannot open the journal: {exc}") from exc
+            self.journal = self._open_journal(Path(self.opts.journal or config.journal), config.kiosk_id)
             stack.callback(self.journal.close)
+            stack.callback(self._finish_journal)  # before the journal closes: nothing held is dropped
             self.engine = self._engine(config, playlist)
             stack.callback(pygame.quit)
             pygame.display.init()
@@ -156,17 +160,52 @@ class Kiosk:
                 self.player = self._make_player(config.display.video, pygame, renderer)
             stack.callback(self.player.close)
             devices = Devices(self.events, self.clock, self.opts.headless, self.sim)
+            recorder = Recorder(self.journal, self.engine, self.clock, self.out if self.opts.trace else None)
+            recorder.restore_spills()  # records a full disk kept out last time go in first
             self.loop = loop = KioskLoop(
-                engine=self.engine, recorder=Recorder(self.journal, self.engine, self.clock,
-                                                      self.out if self.opts.trace else None),
+                engine=self.engine, recorder=recorder,
                 events=self.events, player=self.player, renderer=renderer, window=window,
                 presenter=Presenter(renderer, window, self.opts.screenshots, self.wall),
                 keyboard=KeyboardInput(), devices=devices, dimmer=self.dimmer, sounds=Sounds(),
                 headless=self.opts.headless, max_seconds=self.opts.max_seconds)
             stack.callback(loop.close)
             self._begin(loop)
+            if self.set_aside is not None:
+                recorder.announce(JournalState(JournalHealth.SET_ASIDE, detail=self.set_aside.name))
+            recorder.check_space()  # before the lesson goes on: a reserve made, the teacher told if space is low
+            loop.apply([])
             devices.start(config, self.engine, self.journal.path, stack)
             yield loop
+
+    def _open_journal(self, path: Path, kiosk_id: str) -> Journal:
+        """The journal; a damaged one is moved aside (kept for recovery) and a new one started
+        with the same kiosk id, so the lesson goes on (the teacher is told once the lesson shows)."""
+        try:
+            journal = Journal(path, kiosk_id)
+            try:
+                journal.check()
+            except JournalError:
+                journal.close()
+                raise
+            return journal
+        except JournalError as exc:
+            if not exc.damaged:
+                raise StartError(f"cannot open the journal: {exc}") from exc
+            damaged = exc
+        kiosk_id = read_kiosk_id(path) or kiosk_id
+        try:
+            self.set_aside = set_aside(path)
+            journal = Journal(path, kiosk_id)
+        except (OSError, JournalError) as exc:
+            raise StartError(f"cannot open the journal: {damaged}; and a new one cannot be started: {exc}") from exc
+        print(f"journal: {path} was damaged ({damaged}); it was kept as {self.set_aside} and a new journal started",
+              file=sys.stderr)
+        log.error("damaged journal set aside as %s", self.set_aside)
+        return journal
+
+    def _finish_journal(self) -> None:
+        if self.loop is not None:
+            self.spilled = self.loop.recorder.finish()
 
     def _engine(self, config, playlist) -> SessionEngine:
         roster = self._roster(config)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from cinema.locale.runtime import gettext as _
 from pathlib import Path
 
-from .media_files import check_media_file
+from .media_files import check_media_file, content_roots
 from .models import ACTIVITY_KINDS, Activity, Option, Question
 from .problems import ConfigError, Problem, Reporter, display_path
 from .schema import (
@@ -72,19 +72,21 @@ ACTIVITY_SCHEMA = Schema("activity", "A quiz, poll, discussion prompt or energiz
 ))
 
 
-def load_activities(folder: Path, *, check_media: bool = False) -> dict[str, Activity]:
+def load_activities(folder: Path, *, check_media: bool = False,
+                    media_dirs: tuple[Path, ...] = ()) -> dict[str, Activity]:
     """Every activity in `folder` (*.yaml, *.yml) by id; raises ConfigError listing all problems.
 
     With check_media, question images must exist and be readable too (`cinema check` does this;
     the kiosk itself shows a notice for a missing picture and goes on).
     """
-    activities, problems = read_activities(folder, check_media=check_media)
+    activities, problems = read_activities(folder, check_media=check_media, media_dirs=media_dirs)
     if problems:
         raise ConfigError(problems)
     return activities
 
 
-def read_activities(folder: Path, *, check_media: bool = False) -> tuple[dict[str, Activity], list[Problem]]:
+def read_activities(folder: Path, *, check_media: bool = False,
+                    media_dirs: tuple[Path, ...] = ()) -> tuple[dict[str, Activity], list[Problem]]:
     """All readable activities by id and every problem found; never raises for bad content."""
     folder = Path(folder).absolute()
     if not folder.is_dir():
@@ -94,7 +96,7 @@ def read_activities(folder: Path, *, check_media: bool = False) -> tuple[dict[st
     first_seen: dict[str, tuple[Path, int]] = {}
     problems: list[Problem] = []
     for path in sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")]):
-        activity, file_problems, id_line = read_activity(path, check_media=check_media)
+        activity, file_problems, id_line = read_activity(path, check_media=check_media, media_dirs=media_dirs)
         problems.extend(file_problems)
         if activity is None:
             continue
@@ -110,14 +112,15 @@ def read_activities(folder: Path, *, check_media: bool = False) -> tuple[dict[st
     return activities, problems
 
 
-def read_activity(path: Path, *, check_media: bool = False) -> tuple[Activity | None, list[Problem], int]:
+def read_activity(path: Path, *, check_media: bool = False,
+                  media_dirs: tuple[Path, ...] = ()) -> tuple[Activity | None, list[Problem], int]:
     """One activity file: the activity (None without a usable id), its problems, the id's line."""
     path = Path(path).absolute()
     report = Reporter(path)
     root = read_yaml_file(path, report)
     if root is None:
         return None, report.problems, 0
-    ctx = Context(report, path.parent)
+    ctx = Context(report, path.parent, content_roots(path, tuple(media_dirs)))
     v = ACTIVITY_SCHEMA.read(root, ctx)
     kind = v["kind"]
     questions: list[Question] = []

@@ -27,15 +27,18 @@ def check_all(config_path: Path, playlist: Path | None = None) -> list[Problem]:
     root = project_root(config_path)
     playlists_dir = config.playlists_dir if config else root / "playlists"
     activities_dir = config.activities_dir if config else root / "activities"
+    media_dirs = config.media_dirs if config else ()
 
     activities: dict[str, Activity] = {}
     # A missing folder was already reported against the config's key, with its line.
     if activities_dir.is_dir():
         activities = _guarded(activities_dir, problems,
-                              lambda: read_activities(activities_dir, check_media=True)) or {}
+                              lambda: read_activities(activities_dir, check_media=True,
+                                                              media_dirs=media_dirs)) or {}
 
     for path in _playlists_to_check(playlist, playlists_dir, config.playlist if config else None):
-        _guarded(path, problems, lambda path=path: read_playlist(path, activities, check_media=True))
+        _guarded(path, problems, lambda path=path: read_playlist(path, activities, check_media=True,
+                                                                 media_dirs=media_dirs))
     return _unique(problems)
 
 

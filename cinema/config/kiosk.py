@@ -116,6 +116,10 @@ KIOSK_SCHEMA = Schema("kiosk config", "One kiosk's settings: who it is, where it
           default=Path("playlists")),
     Field("activities_dir", FilePath(), "Folder of activity files (quizzes, polls) playlists refer to.",
           default=Path("activities")),
+    Field("media_dirs", ListOf(FilePath()),
+          "Folders outside the project folder that playlists and activities may take videos, sounds "
+          "and pictures from (e.g. a USB stick's media folder). Empty: only the project folder.",
+          default=()),
     Field("display", Section(DISPLAY_SCHEMA), DISPLAY_SCHEMA.doc, default={}),
     Field("power", Section(POWER_SCHEMA), POWER_SCHEMA.doc, default={}),
     Field("devices", Section(DEVICES_SCHEMA), DEVICES_SCHEMA.doc, default={}),
@@ -186,6 +190,7 @@ def read_kiosk_config(path: Path) -> tuple[KioskConfig | None, list[Problem]]:
         playlist=paths["playlist"],
         playlists_dir=paths["playlists_dir"],
         activities_dir=paths["activities_dir"],
+        media_dirs=tuple(root_dir / p for p in v["media_dirs"]),
         display=DisplayConfig(**display),
         power=PowerConfig(warn_percent=float(power["warn_percent"]),
                           critical_percent=float(power["critical_percent"]), source=power["source"],

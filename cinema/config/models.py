@@ -59,6 +59,7 @@ class KioskConfig:
     playlist: Path
     playlists_dir: Path
     activities_dir: Path
+    media_dirs: tuple[Path, ...] = ()  # more folders media may come from, besides the project folder
     display: DisplayConfig = field(default_factory=DisplayConfig)
     power: PowerConfig = field(default_factory=PowerConfig)
     devices: DevicesConfig = field(default_factory=DevicesConfig)

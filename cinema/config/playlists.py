@@ -6,7 +6,7 @@ from cinema.locale.runtime import gettext as _
 from dataclasses import replace
 from pathlib import Path
 
-from .media_files import check_media_file
+from .media_files import check_media_file, content_roots, slide_problem
 from .models import ITEM_TYPES, Activity, Item, Playlist
 from .problems import ConfigError, Problem, Reporter, did_you_mean
 from .schema import (
@@ -80,28 +80,31 @@ PLAYLIST_SCHEMA = Schema("playlist", "One lesson: its items in the order they ar
 ))
 
 
-def load_playlist(path: Path, activities: dict[str, Activity], *, check_media: bool = False) -> Playlist:
+def load_playlist(path: Path, activities: dict[str, Activity], *, check_media: bool = False,
+                  media_dirs: tuple[Path, ...] = ()) -> Playlist:
     """The playlist in `path` with its activities filled in; raises ConfigError listing all problems.
 
     With check_media, every video, audio, subtitle and slide file must exist, be readable and not
     be empty (`cinema check` does this). Without it a missing file is left to the kiosk, which
-    shows a notice and moves on, so one bad copy does not stop the whole lesson.
+    shows a notice and moves on, so one bad copy does not stop the whole lesson; a slide that
+    must not be opened (outside the content folders and `media_dirs`, a pipe or device, a
+    picture too big to show) is found here from its header and the item fails when it starts.
     """
-    playlist, problems = read_playlist(path, activities, check_media=check_media)
+    playlist, problems = read_playlist(path, activities, check_media=check_media, media_dirs=media_dirs)
     if problems or playlist is None:
         raise ConfigError(problems)
     return playlist
 
 
-def read_playlist(path: Path, activities: dict[str, Activity], *,
-                  check_media: bool = False) -> tuple[Playlist | None, list[Problem]]:
+def read_playlist(path: Path, activities: dict[str, Activity], *, check_media: bool = False,
+                  media_dirs: tuple[Path, ...] = ()) -> tuple[Playlist | None, list[Problem]]:
     """The playlist (None if it is not YAML at all) and every problem found; never raises."""
     path = Path(path).absolute()
     report = Reporter(path)
     root = read_yaml_file(path, report)
     if root is None:
         return None, report.problems
-    ctx = Context(report, path.parent)
+    ctx = Context(report, path.parent, content_roots(path, tuple(media_dirs)))
     v = PLAYLIST_SCHEMA.read(root, ctx)
     items: list[Item] = []
     if isinstance(v["items"], Node):
@@ -162,8 +165,11 @@ def _read_item(index: int, node: Node, activities: dict[str, Activity], ctx: Con
                            did_you_mean(v["activity"], activities)
                            or _("add activities/{id}.yaml with `id: {id}`, or use one of: {ids}").format(
                                id=v["activity"], ids=", ".join(sorted(activities)) or _("(none yet)")))
+    unplayable = ""
     if check_media:
         _check_item_media(kind, v, node, ctx, where)
+    elif kind == "slides":
+        unplayable = _first_bad_slide(v.get("slides") or (), ctx.roots)
     return Item(
         type=kind, id=v["id"] or "", title=v.get("title", ""), subtitle=v.get("subtitle", ""),
         media=v.get("media"), subtitles=v.get("subtitles"), slides=tuple(v.get("slides") or ()),
@@ -171,8 +177,17 @@ def _read_item(index: int, node: Node, activities: dict[str, Activity], ctx: Con
         prompt=v.get("prompt", ""), calm_item=v.get("calm_item"),
         calm_threshold=float(v.get("calm_threshold", 0.4)),
         teams=None if v.get("teams") is None else int(v["teams"]),
-        answer_by_card=bool(v.get("answer_by_card", False)), line=node.line,
+        answer_by_card=bool(v.get("answer_by_card", False)), line=node.line, unplayable=unplayable,
     )
+
+
+def _first_bad_slide(slides: tuple[Path, ...], roots: tuple[Path, ...]) -> str:
+    """Why the first slide that cannot be shown cannot (for the journal), or ""."""
+    for number, slide in enumerate(slides, start=1):
+        problem = slide_problem(slide, roots)
+        if problem:
+            return f"slide {number}: {problem}"
+    return ""
 
 
 def _report_unknown_keys(node: Node, known: set[str], ctx: Context, where: str) -> None:

@@ -22,10 +22,12 @@ INVALID: Any = object()  # a value that was wrong; already reported
 
 @dataclass(frozen=True)
 class Context:
-    """Where problems go and the folder that relative paths in this file start from."""
+    """Where problems go, the folder that relative paths in this file start from, and the folders
+    its media may come from (empty: anywhere)."""
 
     report: Reporter
     base: Path
+    roots: tuple[Path, ...] = ()
 
 
 class Value(Protocol):

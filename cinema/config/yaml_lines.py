@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import stat
 from dataclasses import dataclass, field
 from cinema.locale.runtime import gettext as _
 from pathlib import Path
@@ -27,6 +28,14 @@ _SYNTAX_FIXES = (
     ("could not determine a constructor", N_("remove the word that starts with ! or put the text in quotes")),
 )
 _DEFAULT_SYNTAX_FIX = N_("check the indentation and the quotes on this line and the line above")
+
+# Bounds on one content file (a lesson is a few hundred values; these are far above any real one).
+# The size is checked before parsing; nodes and depth while composing; values reached through
+# *aliases before anything walks the tree, so an alias bomb costs milliseconds, not gigabytes.
+MAX_FILE_BYTES = 512 * 1024
+MAX_NODES = 20_000  # values written in the file
+MAX_VALUES = 20_000  # values after every *alias is expanded
+MAX_DEPTH = 40  # blocks inside blocks
 
 
 @dataclass
@@ -77,16 +86,37 @@ class Node:
 def read_yaml_file(path: Path, report: Reporter) -> Node | None:
     """The document in `path`, or None after reporting why it cannot be read."""
     try:
-        data = path.read_bytes()
+        info = path.stat()
     except FileNotFoundError:
         report.add(0, "", _("file not found"), _("check the file name and folder"))
-        return None
-    except IsADirectoryError:
-        report.add(0, "", _("this is a folder, not a YAML file"), _("name a .yaml file"))
         return None
     except OSError as err:
         report.add(0, "", _("cannot read the file ({reason})").format(reason=err.strerror),
                    _("check the file's permissions and the disk"))
+        return None
+    if stat.S_ISDIR(info.st_mode):
+        report.add(0, "", _("this is a folder, not a YAML file"), _("name a .yaml file"))
+        return None
+    if not stat.S_ISREG(info.st_mode):  # a FIFO or a device would block the reader for good
+        report.add(0, "", _("this is not an ordinary file (a pipe or a device)"),
+                   _("name a .yaml file saved on the disk"))
+        return None
+    if info.st_size > MAX_FILE_BYTES:
+        report.add(0, "", _("the file is too big ({size} KB; a lesson file is at most {limit} KB)").format(
+            size=info.st_size // 1024, limit=MAX_FILE_BYTES // 1024),
+                   _("check it is the right file, or split it into smaller files"))
+        return None
+    try:
+        with path.open("rb") as f:
+            data = f.read(MAX_FILE_BYTES + 1)  # the file may have grown since stat()
+    except OSError as err:
+        report.add(0, "", _("cannot read the file ({reason})").format(reason=err.strerror),
+                   _("check the file's permissions and the disk"))
+        return None
+    if len(data) > MAX_FILE_BYTES:
+        report.add(0, "", _("the file is too big ({size} KB; a lesson file is at most {limit} KB)").format(
+            size=len(data) // 1024, limit=MAX_FILE_BYTES // 1024),
+                   _("check it is the right file, or split it into smaller files"))
         return None
     try:
         text = data.decode("utf-8-sig")
@@ -102,9 +132,20 @@ def read_yaml_text(text: str, report: Reporter) -> Node | None:
     """Parse `text`; syntax errors and tab indentation become problems with their line."""
     if _report_tabs(text, report):
         return None
+    if len(text) > MAX_FILE_BYTES:
+        report.add(0, "", _("the file is too big ({size} KB; a lesson file is at most {limit} KB)").format(
+            size=len(text.encode("utf-8", "replace")) // 1024, limit=MAX_FILE_BYTES // 1024),
+                   _("check it is the right file, or split it into smaller files"))
+        return None
     try:
-        loader = yaml.SafeLoader(text)  # already checks for characters YAML does not allow
+        loader = BoundedLoader(text)  # already checks for characters YAML does not allow
         root = loader.get_single_node()
+    except TooMuch as err:
+        report.add(err.line, "", _(err.message).format(limit=err.limit), _(err.fix))
+        return None
+    except RecursionError:  # only if MAX_DEPTH is raised above what Python's stack allows
+        report.add(0, "", _(_TOO_DEEP).format(limit=MAX_DEPTH), _(_TOO_DEEP_FIX))
+        return None
     except yaml.reader.ReaderError as err:
         line = text[: err.position].count("\n") + 1
         report.add(line, "", _("line {n} has a special character (#x{code:04x}) that YAML does not allow").format(
@@ -119,7 +160,81 @@ def read_yaml_text(text: str, report: Reporter) -> Node | None:
     if root is None:
         report.add(1, "", _("the file is empty"), _("write the settings into it (see the examples)"))
         return None
+    bomb = loader.alias_bomb(root)
+    if bomb is not None:
+        report.add(bomb, "", _(_TOO_MANY_VALUES).format(limit=MAX_VALUES), _(_TOO_MANY_VALUES_FIX))
+        return None
     return _convert(root, loader, report, "", active=set())
+
+
+_TOO_DEEP = N_("blocks are nested more than {limit} levels deep")
+_TOO_DEEP_FIX = N_("a lesson needs only a few levels: check the indentation and the brackets")
+_TOO_MANY_NODES = N_("the file has more than {limit} values")
+_TOO_MANY_NODES_FIX = N_("split the lesson into smaller files")
+_TOO_MANY_VALUES = N_("the *aliases here repeat values more than {limit} times")
+_TOO_MANY_VALUES_FIX = N_("write the values out instead of repeating them with *aliases")
+
+
+class TooMuch(yaml.YAMLError):
+    """A bound of this module was passed: the file is refused, naming the line where it happened."""
+
+    def __init__(self, line: int, message: str, fix: str, limit: int) -> None:
+        super().__init__(message)
+        self.line, self.message, self.fix, self.limit = line, message, fix, limit
+
+
+class BoundedLoader(yaml.SafeLoader):
+    """PyYAML's safe loader that counts nodes and depth while composing and remembers each *alias,
+    so that `alias_bomb` can size the tree as it would be expanded without expanding it."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._depth = 0
+        self._nodes = 0
+        self._aliases: list[tuple[int, yaml.Node]] = []
+
+    def compose_node(self, parent, index):  # noqa: ANN001 - PyYAML's signature
+        event = self.peek_event()
+        line = event.start_mark.line + 1
+        if isinstance(event, yaml.AliasEvent):
+            node = super().compose_node(parent, index)
+            self._aliases.append((line, node))
+            return node
+        self._nodes += 1
+        if self._nodes > MAX_NODES:
+            raise TooMuch(line, _TOO_MANY_NODES, _TOO_MANY_NODES_FIX, MAX_NODES)
+        self._depth += 1
+        if self._depth > MAX_DEPTH:
+            raise TooMuch(line, _TOO_DEEP, _TOO_DEEP_FIX, MAX_DEPTH)
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+    def alias_bomb(self, root: yaml.Node) -> int | None:
+        """None when the tree with every alias expanded stays within MAX_VALUES, else the line of
+        the *alias that repeats the most. Sizes are memoised per node: linear in the file."""
+        if not self._aliases:
+            return None
+        sizes: dict[int, int] = {}
+
+        def size(node: yaml.Node) -> int:
+            key = id(node)
+            if key in sizes:
+                return sizes[key]
+            sizes[key] = 1  # a node that contains itself counts once (_convert reports it)
+            total = 1
+            if isinstance(node, yaml.SequenceNode):
+                total += sum(size(child) for child in node.value)
+            elif isinstance(node, yaml.MappingNode):
+                total += sum(size(k) + size(v) for k, v in node.value)
+            sizes[key] = min(total, MAX_VALUES + 1)  # capped: the numbers stay small
+            return sizes[key]
+
+        if size(root) <= MAX_VALUES:
+            return None
+        return max(self._aliases, key=lambda alias: sizes.get(id(alias[1]), 0))[0]
+
 
 
 def _report_tabs(text: str, report: Reporter) -> bool:

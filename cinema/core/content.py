@@ -57,6 +57,7 @@ class Item:
     answer_by_card: bool = False  # activity: children may also answer by turning their QR card
     teams: int | None = None  # activity: team mode with this many teams (handsets grouped by pairing)
     line: int = 0  # line in the playlist file, for messages
+    unplayable: str = ""  # why its files must not be opened (found by the loader); the item fails at start
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ from collections import OrderedDict
 
 import pygame
 
+from cinema.config.picture_files import PictureRefused, read_header
 from cinema.display.layout import fit_rect
 
 log = logging.getLogger(__name__)
@@ -41,6 +42,13 @@ class ImageCache:
 
     def _load(self, path: str) -> pygame.Surface | None:
         self.loads += 1
+        try:
+            # Before SDL opens it: a FIFO would block the kiosk for good, and a picture of
+            # 20000x20000 would take gigabytes to decode; the header says both.
+            read_header(path)
+        except PictureRefused as refused:
+            log.warning("not showing %s: %s", path, refused.reason)
+            return None
         try:
             image = pygame.image.load(path)
         except (pygame.error, OSError, ValueError) as exc:

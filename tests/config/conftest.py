@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.config.media_samples import write_sample
+
 QUIZ = """\
 version: 1
 id: quiz
@@ -57,8 +59,7 @@ def marked_line():
 def project(tmp_path: Path) -> Project:
     p = Project(tmp_path)
     for name in ("intro.mp4", "slide1.png", "slide2.png", "story.ogg", "lesson.srt"):
-        (tmp_path / "media").mkdir(exist_ok=True)
-        (tmp_path / "media" / name).write_bytes(b"not really media, but not empty")
+        write_sample(tmp_path / "media" / name)
     (tmp_path / "media" / "empty.mp4").write_bytes(b"")
     p.write("activities/quiz.yaml", QUIZ)
     p.write("kiosk_config/default.yaml", KIOSK)

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from cinema.config import check_all, format_problems, load_activities, load_kiosk_config, load_playlist
+from tests.config.media_samples import write_sample
 
 REPO = Path(__file__).resolve().parents[2]
 # What `python -m cinema.media.demo_media demo_media` makes.
@@ -21,8 +22,7 @@ def shipped(tmp_path: Path) -> Path:
     for folder in ("kiosk_config", "playlists", "activities"):
         shutil.copytree(REPO / folder, tmp_path / folder)
     for name in DEMO_MEDIA:
-        (tmp_path / "demo_media" / name).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / "demo_media" / name).write_bytes(b"stand-in")
+        write_sample(tmp_path / "demo_media" / name)
     return tmp_path
 
 

@@ -15,6 +15,8 @@ class SlidesHandler(ItemHandler):
         self.slide_watch.restart()
         if not self.item.slides:
             return self.lesson.fail("no slides")
+        if self.item.unplayable:  # a slide the loader found cannot be shown: fail, do not show a hole
+            return self.lesson.fail(self.item.unplayable)
         return []
 
     def _show(self, slide: int) -> list[Effect]:

@@ -6,6 +6,7 @@ import json
 from collections.abc import Iterable, Sequence
 from typing import IO, Any
 
+from cinema.config.picture_files import MAX_PIXELS, PictureRefused, read_header, special_file_kind
 from cinema.core.roster import verify_token
 from cinema.devices.cards.answer_card import answer_for
 from cinema.devices.cards.decode import UnreadableImage, decode_file
@@ -13,6 +14,7 @@ from cinema.devices.cards.decode import UnreadableImage, decode_file
 
 def scan_lines(path: str, program: str, keys: Sequence[bytes]) -> list[dict[str, Any]]:
     """The JSON objects `cinema scan` prints for one file (raises `UnreadableImage`)."""
+    _refuse_before_decoding(path)
     found = decode_file(path)
     if not found:
         return [{"file": path, "codes": 0, "note": "no QR code in this image"}]
@@ -27,6 +29,21 @@ def scan_lines(path: str, program: str, keys: Sequence[bytes]) -> list[dict[str,
         line["answer"] = answer_for(code.orientation_degrees)
         lines.append(line)
     return lines
+
+
+def _refuse_before_decoding(path: str) -> None:
+    """A pipe or device would block the scan for good, and a huge picture would take gigabytes to
+    decode: both are refused from a stat and the picture's header. Formats Pillow does not know
+    are left to the decoder, which says so itself."""
+    if special_file_kind(path) == "special":
+        raise UnreadableImage("not a file (a pipe or a device)")
+    try:
+        read_header(path)
+    except PictureRefused as refused:
+        if refused.kind == "too_big":
+            size = "{0}x{1}, ".format(*refused.size) if refused.size else ""
+            raise UnreadableImage(f"picture too big to scan ({size}at most {MAX_PIXELS // 1_000_000} megapixels)") \
+                from refused
 
 
 def scan_main(paths: Iterable[str], program: str, keys: Sequence[bytes], out: IO[str]) -> int:
