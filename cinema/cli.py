@@ -167,7 +167,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     import time
 
     from cinema.locale.runtime import gettext as _
-    from cinema.reports.build import iter_records, report_from_paths
+    from cinema.reports.build import build_report, opened, source_records
     from cinema.reports.progress import ProgressBar
 
     if args.language:  # the report's own words (problems, source notes) in the same language as the page
@@ -176,35 +176,50 @@ def cmd_report(args: argparse.Namespace) -> int:
         set_language(args.language)
     inputs = [Path(p) for p in args.inputs]
     keys = _card_keys(args.config, args.keys)
-    if args.records:
-        for rec in iter_records(inputs, keys):
-            sys.stdout.write(json.dumps(rec, ensure_ascii=False) + "\n")
-        return 0
-    detail = bool(args.output or args.csv)
-    bar = ProgressBar(_("Reading records"))
-    report = report_from_paths(inputs, keys, detail=detail, now=time.time(), workers=args.workers, progress=bar)
-    bar.finish()
-    for info in report.sources:
-        if info.status in ("refused", "repeated", "unsigned"):
-            word = {"refused": _("refused"), "repeated": _("already given"), "unsigned": _("not signed")}[info.status]
-            print(f"{info.name}: {word}: {info.reason}", file=sys.stderr)
-    if not any(i.status in ("ok", "unsigned", "repeated") for i in report.sources):
-        raise UserError(_("no journal or bundle could be used"))
-    if args.json or not (args.output or args.csv or args.xapi):
-        print(json.dumps(report.as_json(), indent=1, ensure_ascii=False))
-    if args.output:
-        from cinema.reports.html import write_html
+    # With the programme's key file given, a file whose signature cannot be checked is not used
+    # unless the supervisor says so: anyone can hand-make a journal or an unsigned bundle.
+    require_signed = bool(args.keys) and not args.allow_unsigned
+    with opened(inputs, keys, require_signed) as (sources, infos):
+        if not sources:
+            _say_sources(infos)
+            raise UserError(_("no journal or bundle could be used"))
+        if args.records:
+            for rec in source_records(sources):
+                sys.stdout.write(json.dumps(rec, ensure_ascii=False) + "\n")
+            _say_sources(infos)
+            return 0
+        detail = bool(args.output or args.csv)
+        bar = ProgressBar(_("Reading records"))
+        report = build_report(sources, infos, detail=detail, now=time.time(), workers=args.workers, progress=bar)
+        bar.finish()
+        _say_sources(infos)
+        if args.json or not (args.output or args.csv or args.xapi):
+            print(json.dumps(report.as_json(), indent=1, ensure_ascii=False))
+        if args.output:
+            from cinema.reports.html import write_html
 
-        write_html(report, Path(args.output), args.language or _report_language())
-        print(_("Report written to {path}").format(path=args.output), file=sys.stderr)
-    if args.csv:
-        from cinema.reports.csv_out import write_csv
+            write_html(report, Path(args.output), args.language or _report_language())
+            print(_("Report written to {path}").format(path=args.output), file=sys.stderr)
+        if args.csv:
+            from cinema.reports.csv_out import write_csv
 
-        tables = write_csv(report, Path(args.csv))
-        print(_("{n} tables written to {path}").format(n=len(tables), path=args.csv), file=sys.stderr)
-    if args.xapi:
-        _send_xapi(args, inputs, keys)
+            tables = write_csv(report, Path(args.csv))
+            print(_("{n} tables written to {path}").format(n=len(tables), path=args.csv), file=sys.stderr)
+        if args.xapi:
+            _send_xapi(args, source_records(sources))
     return 0
+
+
+def _say_sources(infos: list) -> None:
+    """One line on standard error for each file not used as it is (refused, repeated, unsigned, damaged)."""
+    from cinema.locale.runtime import gettext as _
+
+    words = {"refused": _("refused"), "repeated": _("already given"), "unsigned": _("not signed")}
+    for info in infos:
+        if info.status in words:
+            print(f"{info.name}: {words[info.status]}: {info.reason}", file=sys.stderr)
+        elif info.unreadable:
+            print(f"{info.name}: {info.reason}", file=sys.stderr)
 
 
 def _report_language() -> str:
@@ -213,23 +228,13 @@ def _report_language() -> str:
     return language_from_environment() or "en"
 
 
-def _program(config_arg: str | None) -> str | None:
-    """The programme code (cards.program) of the kiosk config, when there is one."""
-    from cinema.config import ConfigError, load_kiosk_config
-
-    try:
-        return load_kiosk_config(locate_config(config_arg)).cards.program
-    except ConfigError:
-        return None
-
-
-def _send_xapi(args: argparse.Namespace, inputs: list[Path], keys: tuple[bytes, ...]) -> None:
+def _send_xapi(args: argparse.Namespace, records) -> None:
     from cinema.locale.runtime import gettext as _
     from cinema.reports import xapi
-    from cinema.reports.build import iter_records
 
     tally = xapi.Tally()
-    statements = xapi.statements(iter_records(inputs, keys), program=_program(args.config), tally=tally)
+    # Each child is an account of the programme the records name (not of this computer's config).
+    statements = xapi.statements(records, tally=tally)
     try:
         if xapi.is_url(args.xapi):
             auth = xapi.parse_auth(args.xapi_auth, os.environ)
@@ -252,6 +257,10 @@ def _send_xapi(args: argparse.Namespace, inputs: list[Path], keys: tuple[bytes, 
     if tally.anonymous_answers:
         print(_("xAPI: {n} answers from handsets not paired to a child were left out").format(
             n=tally.anonymous_answers), file=sys.stderr)
+    if tally.sessions_without_programme:
+        print(_("xAPI: {n} sessions do not name their programme (an older kiosk, or one without a class list): "
+                "their children are accounts of their kiosk").format(n=tally.sessions_without_programme),
+              file=sys.stderr)
 
 
 def cmd_cards(args: argparse.Namespace) -> int:
@@ -360,6 +369,8 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--xapi-auth", metavar="USER:PASS", help="LRS login (or set CINEMA_XAPI_AUTH)")
     report.add_argument("--keys", metavar="FILE", help="the programme's card key file, to check bundle signatures"
                         " (default: the one in the kiosk config)")
+    report.add_argument("--allow-unsigned", action="store_true",
+                        help="with --keys, also use journals and unsigned bundles (marked as not signed)")
     report.add_argument("--config", help=CONFIG_HELP + "; it names the card key file")
     report.add_argument("--language", help="language of the HTML report (default: from CINEMA_LANGUAGE or LANG)")
     report.add_argument("--workers", type=int, default=None, help=argparse.SUPPRESS)

@@ -38,7 +38,9 @@ FORMAT_VERSION = 1
 SUFFIX = ".lcb"
 MAGIC = b"LCBUNDLE"
 TRAILER = struct.Struct("<8sIQII4x")  # magic, version, database bytes, manifest bytes, signature bytes
-MAX_META = 1 << 20
+MAX_META = 1 << 20  # the signature's bound (a few hundred bytes in practice)
+MAX_MANIFEST = 64 << 10  # a manifest is about 400 bytes; anything far bigger is not one of ours
+MAX_DEPTH = 8  # a manifest nests two deep: deeper is refused before it is parsed
 EXPORTED_THROUGH = "exported_through"  # journal meta: the last sequence number already exported
 _DERIVE = b"learning-cinema/export-bundle/v1"
 _CHUNK = 1 << 20
@@ -225,13 +227,18 @@ def read_trailer(path: Path) -> tuple[int, int, int] | None:
         return None
     if version > FORMAT_VERSION:
         raise BundleError(_("the bundle was made by a newer Learning Cinema: update this computer"))
-    if man_len > MAX_META or sig_len > MAX_META or db_len + man_len + sig_len + TRAILER.size != size:
+    if man_len > MAX_MANIFEST or sig_len > MAX_META or db_len + man_len + sig_len + TRAILER.size != size:
         raise BundleError(_("the bundle is damaged (its parts do not add up)"))
     return db_len, man_len, sig_len
 
 
-def open_bundle(path: Path, card_keys: tuple[bytes, ...] = ()) -> OpenedBundle:
-    """Check a bundle (trailer, manifest, checksum, signature, records); BundleError says why not."""
+def open_bundle(path: Path, card_keys: tuple[bytes, ...] = (), deadline: float | None = None) -> OpenedBundle:
+    """Check a bundle (trailer, manifest, checksum, signature, schema, records); BundleError says why not.
+
+    `deadline` (time.monotonic()) bounds the time SQLite may spend on it. A bundle whose signature
+    was not checked is hand-made as easily as a real one: its structure and every record's types
+    are checked too, so nothing in it can stop a report later.
+    """
     path = Path(path)
     lengths = read_trailer(path)
     if lengths is None:
@@ -241,17 +248,46 @@ def open_bundle(path: Path, card_keys: tuple[bytes, ...] = ()) -> OpenedBundle:
         f.seek(db_len)
         manifest_bytes = f.read(man_len)
         signature_bytes = f.read(sig_len)
-    try:
-        manifest = json.loads(manifest_bytes)
-    except ValueError:
-        raise BundleError(_("the bundle's manifest is damaged")) from None
+    manifest = _parse_json(manifest_bytes, _("the bundle's manifest is damaged"))
     _check_manifest(manifest, db_len)
     signed, reason = _check_signature(signature_bytes, manifest_bytes, card_keys)
     if _sha256(path, db_len) != manifest["database"]["sha256"]:
         raise BundleError(_("the records do not match the bundle's checksum: the bundle was changed or damaged"))
     uri = sqlite_uri(path, immutable=True)
-    _check_records(uri, manifest)
+    _check_records(uri, manifest, deadline, deep=not signed)
     return OpenedBundle(path, manifest, uri, signed, reason)
+
+
+def _depth(data: bytes) -> int:
+    """How deep brackets nest in JSON text (strings skipped); counted without parsing, so a
+    manifest nested 100,000 deep costs one pass over its bytes and no recursion."""
+    deepest = depth = 0
+    in_string = escaped = False
+    for byte in data:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif byte == 0x5C:  # backslash
+                escaped = True
+            elif byte == 0x22:  # quote
+                in_string = False
+        elif byte == 0x22:
+            in_string = True
+        elif byte in (0x5B, 0x7B):  # [ {
+            depth += 1
+            deepest = max(deepest, depth)
+        elif byte in (0x5D, 0x7D):
+            depth -= 1
+    return deepest
+
+
+def _parse_json(data: bytes, damaged: str) -> object:
+    if _depth(data) > MAX_DEPTH:
+        raise BundleError(damaged)
+    try:
+        return json.loads(data)
+    except (ValueError, RecursionError):
+        raise BundleError(damaged) from None
 
 
 def _check_manifest(m: object, db_len: int) -> None:
@@ -267,10 +303,11 @@ def _check_manifest(m: object, db_len: int) -> None:
 def _check_signature(sig_bytes: bytes, manifest: bytes, card_keys: tuple[bytes, ...]) -> tuple[bool, str]:
     if not sig_bytes:
         return False, _("the bundle is not signed (the kiosk had no card key file)")
-    try:
-        mac = json.loads(sig_bytes)["mac"]
-    except (ValueError, KeyError, TypeError):
-        raise BundleError(_("the bundle's signature is damaged")) from None
+    damaged = _("the bundle's signature is damaged")
+    signature = _parse_json(sig_bytes, damaged)
+    if not isinstance(signature, dict) or "mac" not in signature:
+        raise BundleError(damaged)
+    mac = signature["mac"]
     if not card_keys:
         return False, _("the signature was not checked: no card key file (give it with --keys)")
     for card_key in card_keys:
@@ -281,10 +318,17 @@ def _check_signature(sig_bytes: bytes, manifest: bytes, card_keys: tuple[bytes, 
                         "programme (a different card key file)"))
 
 
-def _check_records(uri: str, manifest: dict) -> None:
+def _check_records(uri: str, manifest: dict, deadline: float | None, deep: bool) -> None:
     try:
-        db = sqlite3.connect(uri, uri=True)
+        db = connect_checked(uri, deadline)
         try:
+            problem = check_schema(db, bundle_schema())
+            if problem:
+                raise BundleError(problem)
+            if deep:
+                problem = check_contents(db)
+                if problem:
+                    raise BundleError(problem)
             # From the per-session counts and the ends of the sequence: no scan of the records.
             n = db.execute("SELECT COALESCE(SUM(n), 0) FROM session_counts").fetchone()[0]
             lo = db.execute("SELECT MIN(seq) FROM records").fetchone()[0]
@@ -293,7 +337,127 @@ def _check_records(uri: str, manifest: dict) -> None:
         finally:
             db.close()
     except sqlite3.DatabaseError as exc:
-        raise BundleError(_("the records in the bundle are damaged: {error}").format(error=exc)) from None
+        raise BundleError(explain_sqlite(exc, _("the records in the bundle are damaged: {error}"))) from None
     if (n, lo, hi) != (manifest["records"], manifest["first_seq"], manifest["last_seq"]) or (
             kiosk is None or kiosk[0] != manifest["kiosk_id"]):
         raise BundleError(_("the records do not match the bundle's manifest"))
+
+
+# ---- reading any SQLite file a report is given: read-only, time-bounded, its schema checked -----
+
+
+def connect_checked(uri: str, deadline: float | None = None) -> sqlite3.Connection:
+    """A read-only connection that runs nothing the file brings (no functions from its schema) and is
+    interrupted at `deadline` (time.monotonic()): a hostile file can make SQLite loop, never hang us."""
+    db = sqlite3.connect(uri, uri=True, check_same_thread=False)
+    try:
+        db.execute("PRAGMA trusted_schema = OFF")
+        db.execute("PRAGMA query_only = ON")
+        db.execute("PRAGMA cell_size_check = ON")
+        if deadline is not None:
+            db.set_progress_handler(lambda: time.monotonic() > deadline, 2000)
+    except sqlite3.Error:
+        db.close()
+        raise
+    return db
+
+
+def explain_sqlite(exc: sqlite3.Error, template: str) -> str:
+    """A plain reason for an SQLite error on a file given to a report (an interruption is our time limit)."""
+    if str(exc) == "interrupted":
+        return _("the file took too long to read (it may be built to stop the report): not used")
+    return template.format(error=exc)
+
+
+_RECORD_TYPES = ("SELECT COUNT(*) FROM (SELECT 1 FROM records WHERE typeof(id) != 'text' OR typeof(kiosk_id) != 'text'"
+                 " OR typeof(session_id) != 'text' OR typeof(kind) != 'text' OR typeof(payload) != 'text'"
+                 " OR typeof(wall) NOT IN ('real', 'integer') OR typeof(mono) NOT IN ('real', 'integer') LIMIT 1)")
+_COUNT_TYPES = ("SELECT COUNT(*) FROM (SELECT 1 FROM session_counts WHERE typeof(session_id) != 'text'"
+                " OR typeof(kind) != 'text' OR typeof(n) != 'integer' OR typeof(min_seq) != 'integer'"
+                " OR typeof(max_seq) != 'integer' LIMIT 1)")
+
+
+def check_contents(db: sqlite3.Connection) -> str:
+    """"" when the file's pages are sound and every record has the types Learning Cinema writes; else why not.
+    (A scan of the file: for files whose signature was not checked.)"""
+    result = db.execute("PRAGMA quick_check(1)").fetchone()
+    if not result or result[0] != "ok":
+        return _("the file is damaged (SQLite finds errors in it)")
+    tables = {name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if db.execute(_RECORD_TYPES).fetchone()[0] or (
+            "session_counts" in tables and db.execute(_COUNT_TYPES).fetchone()[0]):
+        return _("the file holds records Learning Cinema does not write (wrong types): not used")
+    return ""
+
+
+Schema = dict[tuple[str, str], tuple]
+
+
+def _schema_of(db: sqlite3.Connection) -> Schema:
+    """What each table (its columns, hidden ones too) and index (its SQL) of a file is."""
+    out: Schema = {}
+    for type_, name, table, sql in db.execute("SELECT type, name, tbl_name, sql FROM sqlite_master").fetchall():
+        if type_ == "table":
+            columns = tuple((c[1], str(c[2]).upper(), c[3], c[5], c[6])
+                            for c in db.execute("SELECT * FROM pragma_table_xinfo(?)", (name,)).fetchall())
+            virtual = str(sql or "").lstrip().upper().startswith("CREATE VIRTUAL")
+            out[(type_, name)] = (virtual, columns)
+        else:
+            out[(type_, name)] = (table, " ".join(str(sql).split()) if sql is not None else None)
+    return out
+
+
+def _schema_of_script(*scripts: str) -> Schema:
+    db = sqlite3.connect(":memory:")
+    try:
+        out: Schema = {}
+        for script in scripts:  # each step of a schema's history: older files hold an earlier one
+            db.executescript(script)
+            out.update(_schema_of(db))
+        return out
+    finally:
+        db.close()
+
+
+_SCHEMAS: dict[str, Schema] = {}
+
+
+def bundle_schema() -> Schema:
+    if "bundle" not in _SCHEMAS:
+        _SCHEMAS["bundle"] = _schema_of_script(RECORDS_SCHEMA)
+    return _SCHEMAS["bundle"]
+
+
+def journal_schema() -> Schema:
+    """Every table and index a kiosk's journal has had, from the journal's own migrations."""
+    if "journal" not in _SCHEMAS:
+        from cinema.journal.store import MIGRATIONS
+
+        _SCHEMAS["journal"] = _schema_of_script(*(MIGRATIONS[v] for v in sorted(MIGRATIONS)))
+    return _SCHEMAS["journal"]
+
+
+def check_schema(db: sqlite3.Connection, expected: Schema) -> str:
+    """"" when the file has only tables and indexes Learning Cinema makes, with their columns; else why not.
+
+    Views and triggers are refused outright: a view can be a query that never ends (a recursive
+    `records`), a trigger runs code. Nothing in the file is run to find this out.
+    """
+    try:
+        kinds = db.execute("SELECT type, name FROM sqlite_master WHERE type NOT IN ('table', 'index')").fetchall()
+    except sqlite3.DatabaseError as exc:
+        return explain_sqlite(exc, _("not a journal or bundle Learning Cinema can read ({error})"))
+    if kinds:
+        return _("the file contains a {kind} ({name}), which Learning Cinema never writes: not used").format(
+            kind=str(kinds[0][0]), name=str(kinds[0][1])[:60])
+    have = _schema_of(db)
+    if ("table", "records") not in have:
+        return _("not a journal or bundle: it has no records")
+    for key, shape in have.items():
+        type_, name = key
+        if type_ == "index" and name.startswith("sqlite_autoindex_") and ("table", shape[0]) in expected:
+            continue  # made by SQLite itself for a UNIQUE or PRIMARY KEY column
+        if expected.get(key) != shape:
+            return _("the file has a {kind} {name} that Learning Cinema does not write: not used").format(
+                kind=type_, name=str(name)[:60])
+    return ""

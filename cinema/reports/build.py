@@ -448,6 +448,11 @@ def build_report(sources: list[Source], infos: list[SourceInfo], *, detail: bool
             _add_question(questions, key, q)
     report.learners = [learners[k] for k in sorted(learners)]
     report.questions = [questions[k] for k in sorted(questions)]
+    report.signed_records = plan.signed_records
+    for info in infos:
+        if info.unreadable and info.status in ("ok", "unsigned"):
+            report.problems.append(_("{file}: the journal is damaged; {n} records could not be read (the others "
+                                     "are in this report).").format(file=info.name, n=info.unreadable))
     unsigned = [i.name for i in infos if i.status == "unsigned"]
     if unsigned:
         report.problems.append(_("Not checked for changes (no signature check): {files}.").format(
@@ -492,32 +497,43 @@ def _add_question(into: dict[tuple[str, int], QuestionRow], key: tuple[str, int]
 
 
 def report_from_paths(paths: list[Path], card_keys: tuple[bytes, ...] = (), *, detail: bool = True, now: float,
-                      workers: int | None = None, progress: Progress | None = None) -> Report:
+                      workers: int | None = None, progress: Progress | None = None,
+                      require_signed: bool = False) -> Report:
     """Open, check, merge and report: the whole of `cinema report` but the output."""
-    sources, infos = open_sources([Path(p) for p in paths], card_keys)
-    try:
+    with opened(paths, card_keys, require_signed) as (sources, infos):
         return build_report(sources, infos, detail=detail, now=now, workers=workers, progress=progress)
-    finally:
-        for s in sources:
-            s.close()
 
 
-def iter_records(paths: list[Path], card_keys: tuple[bytes, ...] = ()) -> Iterator[dict[str, Any]]:
-    """Every record once, per kiosk in sequence order (`cinema report --records`), streamed."""
-    sources, _infos = open_sources([Path(p) for p in paths], card_keys)
+@contextmanager
+def opened(paths: list[Path], card_keys: tuple[bytes, ...] = (),
+           require_signed: bool = False) -> Iterator[tuple[list[Source], list[SourceInfo]]]:
+    """The usable sources and what became of every file given; private copies removed afterwards."""
+    sources, infos = open_sources([Path(p) for p in paths], card_keys, require_signed=require_signed)
     try:
-        plan = plan_merge(sources)
-        for segs in plan.kiosks.values():
-            for seg in segs:
-                db = connect(seg.uri)
-                try:
-                    for seq, rid, kiosk, session, wall, mono, kind, payload in db.execute(
-                            "SELECT seq, id, kiosk_id, session_id, wall, mono, kind, payload FROM records"
-                            " WHERE seq BETWEEN ? AND ? AND kiosk_id = ? ORDER BY seq", (seg.lo, seg.hi, seg.kiosk_id)):
-                        yield {"id": rid, "seq": seq, "kiosk_id": kiosk, "session_id": session, "wall": wall,
-                               "mono": mono, "kind": kind, "payload": _payload(payload)}
-                finally:
-                    db.close()
+        yield sources, infos
     finally:
         for s in sources:
             s.close()
+
+
+def source_records(sources: list[Source]) -> Iterator[dict[str, Any]]:
+    """Every record of these sources once, per kiosk in sequence order, streamed."""
+    plan = plan_merge(sources)
+    for segs in plan.kiosks.values():
+        for seg in segs:
+            db = connect(seg.uri)
+            try:
+                for seq, rid, kiosk, session, wall, mono, kind, payload in db.execute(
+                        "SELECT seq, id, kiosk_id, session_id, wall, mono, kind, payload FROM records"
+                        " WHERE seq BETWEEN ? AND ? AND kiosk_id = ? ORDER BY seq", (seg.lo, seg.hi, seg.kiosk_id)):
+                    yield {"id": rid, "seq": seq, "kiosk_id": kiosk, "session_id": session, "wall": wall,
+                           "mono": mono, "kind": kind, "payload": _payload(payload)}
+            finally:
+                db.close()
+
+
+def iter_records(paths: list[Path], card_keys: tuple[bytes, ...] = (),
+                 require_signed: bool = False) -> Iterator[dict[str, Any]]:
+    """Every record once, per kiosk in sequence order (`cinema report --records`), streamed."""
+    with opened(paths, card_keys, require_signed) as (sources, _infos):
+        yield from source_records(sources)

@@ -272,6 +272,7 @@ class _Page:
         _ = self._
         r = self.report
         yield f'<section id="summary"><h2>{_e(_("Summary"))}</h2>'
+        yield self.signed_line()
         yield f'<h3>{_e(_("Problems"))}</h3>'
         if r.problems:
             yield '<ul class="problems">' + "".join(f"<li>{_e(p)}</li>" for p in r.problems) + "</ul>"
@@ -307,6 +308,8 @@ class _Page:
                    + "</tr></thead><tbody>")
             for src in r.sources:
                 status = statuses.get(src.status, src.status)
+                if src.status == "ok":
+                    status = _("Used, signed") if src.signed else _("Used, not signed")
                 if src.status == "refused":
                     status = f"✗ {status}"
                 elif src.status in ("ok", "unsigned"):
@@ -319,6 +322,22 @@ class _Page:
         else:
             yield f'<p>{_e(_("No files were given."))}</p>'
         yield "</section>"
+
+    def signed_line(self) -> str:
+        """How much of the report comes from bundles whose signature was checked: the first thing said."""
+        _ = self._
+        r = self.report
+        total, signed = r.totals.get("records", 0), r.signed_records
+        if total and signed == total:
+            text, mark = _("All {total} records in this report are signed: checked with the programme’s key."), "ok"
+        elif signed:
+            text, mark = _("{signed} of {total} records in this report are signed (checked with the programme’s "
+                           "key); the others come from files whose signature was not checked."), "part"
+        else:
+            text, mark = _("None of the records in this report is signed: no file’s signature was checked with "
+                           "the programme’s key (give the card key file with --keys)."), "none"
+        text = text.format(signed=self.num(signed), total=self.num(total))
+        return f'<p class="signed" data-signed="{int(signed)}" data-of="{int(total)}" data-mark="{mark}">{_e(text)}</p>'
 
     def _seqs(self, first: int | None, last: int | None) -> str:
         if first is None:

@@ -24,6 +24,7 @@ class Segment:
     hi: int
     other_kiosks: bool = False  # the file holds other kiosks' records too: filter by kiosk id
     whole: bool = False  # the segment is all of the file: its precomputed counts (bundles) apply
+    signed: bool = False  # from a bundle whose signature was checked
 
     @property
     def size(self) -> int:
@@ -39,6 +40,10 @@ class Plan:
     @property
     def records(self) -> int:
         return sum(s.size for segs in self.kiosks.values() for s in segs)
+
+    @property
+    def signed_records(self) -> int:
+        return sum(s.size for segs in self.kiosks.values() for s in segs if s.signed)
 
 
 def _subtract(lo: int, hi: int, covered: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -90,7 +95,8 @@ def plan_merge(sources: list[Source]) -> Plan:
             for lo, hi in _subtract(rng.first_seq, rng.last_seq, have):
                 whole = (lo, hi) == (rng.first_seq, rng.last_seq) and len(source.ranges) == 1
                 plan.kiosks.setdefault(label, []).append(
-                    Segment(label, rng.kiosk_id, source.uri, lo, hi, len(source.ranges) > 1, whole))
+                    Segment(label, rng.kiosk_id, source.uri, lo, hi, len(source.ranges) > 1, whole,
+                            source.info.signed))
                 added += hi - lo + 1
             covered[label] = _union(have + [(rng.first_seq, rng.last_seq)])
         if source.ranges and added == 0:

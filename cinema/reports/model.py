@@ -20,6 +20,8 @@ class SourceInfo:
     first_seq: int | None = None
     last_seq: int | None = None
     reason: str = ""  # why refused / unsigned, in plain words
+    signed: bool = False  # a bundle whose signature was checked with the programme's key (journals never are)
+    unreadable: int = 0  # records of a damaged journal that could not be read (the others are used)
 
 
 @dataclass
@@ -140,6 +142,7 @@ class Report:
     events: list[EventRow] = field(default_factory=list)  # per kiosk, by sequence number (capped)
     events_total: dict[str, int] = field(default_factory=dict)  # kind -> count (not capped)
     problems: list[str] = field(default_factory=list)  # plain-words warnings for the supervisor
+    signed_records: int = 0  # of totals["records"]: read from bundles whose signature was checked
 
     def as_json(self) -> dict[str, Any]:
         return asdict(self)

@@ -89,6 +89,7 @@ class Tally:
     verbs: Counter = field(default_factory=Counter)
     anonymous_answers: int = 0  # final answers from handsets not paired to a learner: no person to name
     checkins: int = 0  # wellbeing check-ins are anonymous by design and never become statements
+    sessions_without_programme: int = 0  # their session.started names no programme (older kiosks, no class list)
 
     @property
     def statements(self) -> int:
@@ -217,7 +218,9 @@ class StatementMaker:
                 self.tally.checkins += 1  # anonymous: counted, never a statement about a child
             case SessionStarted():
                 s = self._session(kiosk, sid, out)
-                s.playlist, s.program, s.title = p.playlist or None, p.program, p.title or None
+                s.playlist, s.program, s.title = p.playlist or None, p.program or None, p.title or None
+                if s.program is None:
+                    self.tally.sessions_without_programme += 1
                 s.language = (p.language or "und").replace("_", "-")  # xAPI wants RFC 5646 tags
             case SessionResumed():
                 s = self._session(kiosk, sid, out)
@@ -291,7 +294,7 @@ class StatementMaker:
 
     def _actor(self, s: _Session, learner: str) -> dict:
         # Learner ids only (never names): the same child is the same account across a programme's kiosks.
-        program = self.program or s.program
+        program = s.program or self.program  # the records' own programme, never overridden
         home = (f"https://learningcinema.org/programme/{_iri_part(program)}" if program
                 else f"https://learningcinema.org/kiosk/{_iri_part(s.kiosk)}")
         return {"objectType": "Agent", "account": {"homePage": home, "name": learner}}
@@ -393,8 +396,11 @@ def statements(records: Iterable[Mapping[str, Any]], program: str | None = None,
                tally: Tally | None = None) -> Iterator[dict]:
     """xAPI statements about learners (attended, answered, played, completed), streamed in record order.
 
-    A learner is an account of `program` (else of the programme a session.started record names,
-    else of the kiosk): card ids are unique within a programme, so one child is one account.
+    A learner is an account of the programme the session's own session.started record names: card
+    ids are unique within a programme, so one child is one account, and two programmes' L001 are
+    two children. A session whose records name no programme (a kiosk before programmes were
+    recorded, or one without a class list) takes `program` when the caller knows it for certain,
+    else its learners are accounts of their kiosk (card ids are only known unique per kiosk then).
 
     Records must come in journal order per kiosk (as `merge` gives them). Check-ins and answers
     from handsets not paired to a learner are counted in `tally`, never turned into statements.

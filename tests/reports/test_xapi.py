@@ -199,7 +199,8 @@ def test_the_same_journal_gives_the_same_ids_and_a_new_programme_new_ones():
 
 
 @pytest.mark.parametrize("given, recorded, home", [
-    ("LC-NORTH", "LC-SOUTH", "https://learningcinema.org/programme/LC-NORTH"),
+    ("LC-NORTH", "LC-SOUTH", "https://learningcinema.org/programme/LC-SOUTH"),  # the records decide
+    ("LC-NORTH", None, "https://learningcinema.org/programme/LC-NORTH"),
     (None, "LC-SOUTH", "https://learningcinema.org/programme/LC-SOUTH"),
     (None, None, "https://learningcinema.org/kiosk/k1"),  # card ids are only known unique per kiosk then
 ])
