@@ -143,8 +143,9 @@ class KioskLoop:
             self.events.put(MediaPosition(self.engine.state.media_token, self.player.position(),
                                           self.player.duration()))
         self.devices.simulate(self.engine.view())
-        if self.recorder.pending:
-            self.recorder.commit([])
+        self.recorder.poll()  # records held after a full disk are tried again
+        if self.recorder.news:
+            self.apply([])
 
     def _drain(self) -> tuple[bool, list[Effect]]:
         handled = False
@@ -177,6 +178,16 @@ class KioskLoop:
         """Records first (write-ahead), then everything the records make visible or audible;
         returns the reason when an effect ends the kiosk."""
         self.recorder.commit([e for e in effects if isinstance(e, Record)])
+        # The engine hears at once when records stop (or start again) reaching the disk, so the
+        # screen refuses new answers and scans instead of showing them accepted. Its own record of
+        # the change may change it again (the last bit of room): a few rounds at most.
+        for _ in range(4):
+            news = self.recorder.take_news()
+            if not news:
+                break
+            told = [fx for state in news for fx in self.engine.handle(state)]
+            self.recorder.commit([e for e in told if isinstance(e, Record)])
+            effects = effects + told
         exit_reason = None
         player = self.player
         for effect in effects:

@@ -119,6 +119,27 @@ class UsbExport:
     reason: str = ""
 
 
+class JournalHealth(Enum):
+    """Whether the records the engine hands back reach the disk (the main loop tells the engine)."""
+
+    OK = "ok"  # committed as they come
+    LOW = "low"  # little free space when the lesson started: still committed, the teacher is told
+    RESERVE = "reserve"  # the disk filled up and the reserve file was given back: still committed
+    FULL = "full"  # records cannot be committed now: answers and scans are refused until they can
+    SET_ASIDE = "set_aside"  # the journal was damaged: kept aside, a new one started
+
+
+@dataclass(frozen=True)
+class JournalState:
+    """A change in how the journal is doing; while it is FULL the engine refuses answers and scans
+    on screen rather than show them accepted."""
+
+    health: JournalHealth
+    free_bytes: int | None = None
+    pending: int = 0  # records held in memory, not on disk yet
+    detail: str = ""
+
+
 @dataclass(frozen=True)
 class Tick:
     """Sent by the main loop about once a second so timers can run out."""
@@ -126,7 +147,7 @@ class Tick:
 
 Event = (
     TeacherCommand | PinDigit | ClickerPressed | CardScanned | CardAnswer | PowerReading | DeviceChanged | DeviceJunk
-    | MediaFinished | MediaFailed | MediaPosition | UsbExport | Tick
+    | MediaFinished | MediaFailed | MediaPosition | UsbExport | JournalState | Tick
 )
 
 

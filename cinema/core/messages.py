@@ -12,6 +12,12 @@ USB_SAVING = N_("Saving: leave the USB stick in")
 USB_SAVED = N_("Saved: you can take the USB stick out")
 USB_NOTHING = N_("Nothing new for the USB stick")
 USB_FAILED = N_("Not saved: try another USB stick")
+DISK_LOW = N_("Little disk space left: free some after the lesson")
+DISK_RESERVE = N_("Disk full: the reserve space is in use")
+DISK_FULL = N_("Disk full: answers and cards are not being taken")
+DISK_BACK = N_("The disk has room again: answers are taken")
+DISK_NOT_SAVED = N_("Not saved: the disk is full")
+JOURNAL_SET_ASIDE = N_("The journal was damaged: it was kept aside and a new one started")
 
 ENGINE_MESSAGES: tuple[str, ...] = (
     N_("This video could not be played."),
@@ -29,4 +35,5 @@ ENGINE_MESSAGES: tuple[str, ...] = (
     N_("Breathing exercise"),
     N_("Print a new card for this child"),
     USB_SAVING, USB_SAVED, USB_NOTHING, USB_FAILED,
+    DISK_LOW, DISK_RESERVE, DISK_FULL, DISK_BACK, DISK_NOT_SAVED, JOURNAL_SET_ASIDE,
 )

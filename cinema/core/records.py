@@ -65,6 +65,7 @@ class RecordKind(StrEnum):
     DEVICE_NOISE = "device.noise"
     EXPORT_MADE = "export.made"
     EXPORT_FAILED = "export.failed"
+    JOURNAL_TROUBLE = "journal.trouble"
 
 
 # ---- reading JSON values leniently ------------------------------------------------------
@@ -531,6 +532,17 @@ class ExportMade(Payload):
 class ExportFailed(Payload):
     reason: str
     to: str = ""
+
+
+@payload(RecordKind.JOURNAL_TROUBLE)
+class JournalTrouble(Payload):
+    """The journal's disk filled up or came back, or a damaged journal was set aside (`events.JournalHealth`).
+    Written late when the disk was full: it goes in with the records held while it was."""
+
+    state: str  # "low" | "reserve" | "full" | "set_aside" | "ok" (writing again)
+    free_bytes: int | None = None
+    pending: int = 0  # records held in memory when it was written
+    detail: str = ""  # the damaged file's new name, or what the disk said
 
 
 @dataclass(frozen=True, slots=True)

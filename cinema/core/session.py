@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import Enum
 
 from cinema.core.clock import Clock
@@ -17,10 +17,14 @@ from cinema.core.events import (
     MediaFailed, MediaFinished, MediaPosition, PinDigit, PlaySound, PowerReading, PreloadMedia, SetWork, TeacherCommand,
     Tick, UsbExport,
 )
+from cinema.core.events import JournalHealth, JournalState
 from cinema.core.items import HANDLERS, ItemHandler
 from cinema.core.items.attendance import PairingHandler
 from cinema.core.items.media import MEDIA_TYPES, MediaHandler
-from cinema.core.messages import USB_FAILED, USB_NOTHING, USB_SAVED, USB_SAVING
+from cinema.core.messages import (
+    DISK_BACK, DISK_FULL, DISK_LOW, DISK_NOT_SAVED, DISK_RESERVE, JOURNAL_SET_ASIDE, USB_FAILED, USB_NOTHING,
+    USB_SAVED, USB_SAVING,
+)
 from cinema.core.power import (
     MSG_LOW, MSG_RESTORE, MSG_STOP, Action, LessonPlan, Level, PowerDecision, PowerPolicy, lesson_plan,
 )
@@ -30,6 +34,7 @@ from cinema.core.records import (
     ItemSkipped, ItemStarted, PinRefused, PowerReadingRecord, ResumePoint, SessionAbandoned, SessionEnded,
     SessionResumed, SessionStarted,
 )
+from cinema.core.records import JournalTrouble
 from cinema.core.register import Register
 from cinema.core.roster import TEACHER_KEYS, Handsets, Roster
 from cinema.core.view import ClosingBody, DeviceStatus, NoticeBody, ResumeBody, ScanLine, Screen, StatusBar, View
@@ -136,6 +141,8 @@ class SessionEngine:
         self.advice: PowerDecision | None = None  # what to skip to finish, shown at the item start
         self.advice_until = 0.0
         self.durations: dict[str, float] = {}  # media lengths learnt while playing, for the power plan
+        # Whether records reach the disk (the main loop says); FULL: answers and scans are refused.
+        self.journal_health = JournalHealth.OK
         # A check-in's calm item plays only when the teacher takes the offer, never in sequence.
         self._on_offer = {i.calm_item for i in self.playlist.items if i.type == "checkin" and i.calm_item}
 
@@ -260,6 +267,8 @@ class SessionEngine:
     def handle(self, event: Event) -> list[Effect]:
         if isinstance(event, UsbExport):
             return self._usb_export(event)  # also after the lesson: the usual time to save for the supervisor
+        if isinstance(event, JournalState):
+            return self._journal(event)
         if self.phase is Phase.ENDED:
             return []
         if isinstance(event, Tick):
@@ -279,6 +288,8 @@ class SessionEngine:
             return self._resume_choice(event)
         if isinstance(event, TeacherCommand):
             return self._command(event.command)
+        if self.journal_health is JournalHealth.FULL and self._takes_in(event):
+            return self._refuse(event)
         if isinstance(event, CardScanned):
             return self._scan(event)
         if isinstance(event, (MediaFinished, MediaFailed, MediaPosition)):
@@ -542,6 +553,39 @@ class SessionEngine:
         self._show_toast(USB_FAILED, 8.0)
         return [ExportFailed(reason=event.reason, to="usb").record(), PlaySound("scan_refused")]
 
+    # ---- the journal's disk ------------------------------------------------------------------------
+
+    def _journal(self, event: JournalState) -> list[Effect]:
+        """The loop says how the journal is doing: journal the change, tell the teacher, and while
+        records cannot be committed refuse answers and scans instead of showing them accepted."""
+        before, self.journal_health = self.journal_health, event.health
+        if event.health is before:
+            return []
+        if event.health is JournalHealth.FULL:
+            pass  # said for as long as it lasts (see _toast)
+        elif event.health is JournalHealth.RESERVE:
+            self._show_toast(DISK_RESERVE, 15.0)
+        elif event.health is JournalHealth.LOW:
+            self._show_toast(DISK_LOW, 15.0)
+        elif event.health is JournalHealth.SET_ASIDE:
+            self._show_toast(JOURNAL_SET_ASIDE, 20.0)
+        elif before is JournalHealth.FULL:
+            self._show_toast(DISK_BACK, 5.0)
+        return [JournalTrouble(state=event.health.value, free_bytes=event.free_bytes, pending=event.pending,
+                               detail=event.detail[:500]).record()]
+
+    def _takes_in(self, event: Event) -> bool:
+        """An answer, a vote or a card: what the lesson takes in from the children (not the teacher's handset)."""
+        if isinstance(event, ClickerPressed):
+            return not self.handsets.is_teacher(event.clicker)
+        return isinstance(event, (CardScanned, CardAnswer, CardsInView))
+
+    def _refuse(self, event: Event) -> list[Effect]:
+        if isinstance(event, CardScanned) and self.phase in (*_LIVE, Phase.NOTICE):
+            self.register.remember(ScanLine("", False, DISK_NOT_SAVED))
+            return [PlaySound("scan_refused")]
+        return []
+
     def _device(self, event: DeviceChanged) -> list[Effect]:
         if self.devices.get(event.name) == event.connected:
             return []
@@ -580,6 +624,8 @@ class SessionEngine:
         status = StatusBar(self.status.battery_percent, self.status.battery_minutes, self.status.charging,
                            len(self.attendance),
                            self._device_statuses())
+        if self.journal_health in (JournalHealth.RESERVE, JournalHealth.FULL):
+            status = replace(status, disk=self.journal_health.value)
         pin = self.pinpad.prompt()
         common = dict(language=self.playlist.language, item_count=len(self.playlist.items),
                       lesson_title=self.playlist.title, paused=self.paused, status=status, pin=pin,
@@ -603,6 +649,8 @@ class SessionEngine:
     def _toast(self) -> str:
         if self.power_stopped:
             return MSG_STOP  # stays up until power is back or the teacher goes on
+        if self.journal_health is JournalHealth.FULL and self.phase is not Phase.ENDED:
+            return DISK_FULL  # stays up until records can be committed again
         return "Paused" if self.paused and not self.toast else self.toast
 
     # ---- for the journal's resume table ------------------------------------------------------------

@@ -44,6 +44,7 @@ class StatusBar:
     charging: bool | None = None
     attendance: int = 0
     devices: tuple[DeviceStatus, ...] = ()
+    disk: str = ""  # "reserve": the journal's disk filled up, the reserve is in use; "full": records not saved
 
 
 @dataclass(frozen=True)

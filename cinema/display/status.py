@@ -88,6 +88,11 @@ def draw_status(c: Canvas, view: View, now: float | None) -> None:
             lambda r, d=dev: icons.device(c.surface, r, d.name, d.connected, c.theme.good, c.theme.bad),
         ))
     end: list[Piece] = []
+    if status.disk:
+        # Never dropped for room: the teacher must see that answers are (or soon are not) being saved.
+        full = status.disk == "full"
+        end.append(text_piece("status.disk", c._("Disk full: not saved") if full else c._("Disk almost full"),
+                              c.theme.bad if full else c.theme.warn))
     if view.item_count:
         end.append(text_piece("status.items", f"{view.item_number} / {view.item_count}"))
 

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import sqlite3
+import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -49,8 +52,24 @@ MIGRATIONS: dict[int, str] = {
 }
 
 
+# A file of this size is kept beside the journal and given back when the disk fills up, so the
+# lesson goes on being journaled (a lesson writes a few hundred KB; the WAL may grow to 4 MB).
+RESERVE_BYTES = 4 * 1024 * 1024
+# Less free space than this beside the journal when a lesson starts: the teacher is told.
+LOW_SPACE_BYTES = 20 * 1024 * 1024
+# Less than this left once the reserve is gone: new answers and scans are refused rather than
+# shown accepted and then lost (a turn's commit adds a few 4 KB pages to the WAL).
+FULL_MARGIN_BYTES = 64 * 1024
+
+
 class JournalError(Exception):
-    """The journal could not be written or read; the message says why in plain words."""
+    """The journal could not be written or read; the message says why in plain words.
+    `full`: the disk is full (retry once there is room); `damaged`: the file is not a sound journal."""
+
+    def __init__(self, message: str, *, full: bool = False, damaged: bool = False) -> None:
+        super().__init__(message)
+        self.full = full
+        self.damaged = damaged
 
 
 @dataclass(frozen=True)
@@ -71,29 +90,171 @@ class StoredRecord:
 
 def _explain(exc: sqlite3.Error) -> str:
     text = str(exc)
-    if "disk is full" in text or "database or disk is full" in text:
+    if _is_full(exc):
         return "the disk is full: free some space (delete old videos or exports)"
     if "readonly" in text or "read-only" in text:
         return "the journal file cannot be written (read-only disk or file)"
-    if "not a database" in text or "malformed" in text:
+    if _is_damaged(exc):
         return "the journal file is damaged"
     return text
+
+
+def _is_full(exc: BaseException) -> bool:
+    if isinstance(exc, OSError):
+        return exc.errno in (28, 122)  # ENOSPC, EDQUOT
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF == sqlite3.SQLITE_FULL
+    return "disk is full" in str(exc)
+
+
+def _is_damaged(exc: BaseException) -> bool:
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is not None and code & 0xFF in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB):
+        return True
+    text = str(exc)
+    return "not a database" in text or "malformed" in text
+
+
+def _error(exc: sqlite3.Error | OSError, prefix: str = "") -> JournalError:
+    text = _explain(exc) if isinstance(exc, sqlite3.Error) else str(exc)
+    return JournalError(prefix + text, full=_is_full(exc), damaged=_is_damaged(exc))
+
+
+def _private(path: Path) -> None:
+    """Owner-only (0600): the journal names children and their answers (like the card key file)."""
+    try:
+        if path.exists() and path.stat().st_mode & 0o077:
+            os.chmod(path, 0o600)
+    except OSError:
+        pass  # a file system without modes (FAT on a stick) or someone else's file: nothing to do
+
+
+def free_bytes(path: Path) -> int | None:
+    """Free space for the kiosk's user on the disk that holds `path` (a file or a folder), None if unknown."""
+    folder = Path(path)
+    while not folder.is_dir() and folder != folder.parent:
+        folder = folder.parent
+    try:
+        return shutil.disk_usage(folder).free
+    except OSError:
+        return None
+
+
+def set_aside(path: Path, now: float | None = None) -> Path:
+    """Move a damaged journal (and its -wal, -shm) out of the way, kept for recovery:
+    `journal.sqlite` -> `journal.sqlite.damaged-20260314-101500`. Returns the new name."""
+    path = Path(path)
+    stamp = time.strftime("%Y%m%d-%H%M%S", time.localtime(now))
+    target = path.with_name(f"{path.name}.damaged-{stamp}")
+    n = 1
+    while target.exists():
+        n += 1
+        target = path.with_name(f"{path.name}.damaged-{stamp}-{n}")
+    for suffix in ("-wal", "-shm"):
+        side = path.with_name(path.name + suffix)
+        if side.exists():
+            os.replace(side, target.with_name(target.name + suffix))
+    os.replace(path, target)
+    return target
+
+
+def read_kiosk_id(path: Path) -> str | None:
+    """The kiosk id kept in a (maybe damaged) journal, if it can still be read."""
+    try:
+        db = sqlite3.connect(f"file:{Path(path)}?mode=ro", uri=True)
+    except sqlite3.Error:
+        return None
+    try:
+        row = db.execute("SELECT value FROM meta WHERE key='kiosk_id'").fetchone()
+        return row[0] if row and isinstance(row[0], str) and 0 < len(row[0]) <= 200 else None
+    except sqlite3.Error:
+        return None
+    finally:
+        db.close()
 
 
 class Journal:
     """Records are committed durably (WAL + synchronous=FULL) before `append` returns."""
 
-    def __init__(self, path: Path, kiosk_id: str) -> None:
+    def __init__(self, path: Path, kiosk_id: str, reserve_bytes: int = RESERVE_BYTES) -> None:
         self.path = Path(path)
+        self.reserve = self.path.with_name(self.path.name + ".reserve")
+        self.reserve_bytes = reserve_bytes
+        self.reserve_used = False  # the reserve was given back to the disk during this run
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
+            if not self.path.exists():
+                # Made owner-only before SQLite opens it; SQLite gives -wal and -shm the same mode.
+                os.close(os.open(self.path, os.O_WRONLY | os.O_CREAT, 0o600))
             self._db = sqlite3.connect(str(self.path), isolation_level=None, check_same_thread=False)
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=FULL")
             self._migrate()
             self.kiosk_id = self._meta("kiosk_id") or self._set_meta("kiosk_id", kiosk_id)
         except (sqlite3.Error, OSError) as exc:
-            raise JournalError(f"{self.path}: {_explain(exc) if isinstance(exc, sqlite3.Error) else exc}") from exc
+            raise _error(exc, f"{self.path}: ") from exc
+        for name in ("", "-wal", "-shm"):
+            _private(self.path.with_name(self.path.name + name))
+
+    # ---- the reserve --------------------------------------------------------
+
+    def make_reserve(self) -> bool:
+        """Keep `reserve_bytes` of real blocks beside the journal, when the disk has room for
+        them and as much again; True when a reserve is there."""
+        if self.reserve_bytes <= 0:
+            return False
+        try:
+            if self.reserve.exists() and self.reserve.stat().st_size >= self.reserve_bytes:
+                return True
+        except OSError:
+            return False
+        free = free_bytes(self.path)
+        if free is None or free < 2 * self.reserve_bytes:
+            return False
+        try:
+            fd = os.open(self.reserve, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            try:
+                block = b"\0" * (64 * 1024)  # written, not a sparse file: the blocks must be taken
+                left = self.reserve_bytes
+                while left > 0:
+                    left -= os.write(fd, block[:left])
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+        except OSError:
+            self.reserve.unlink(missing_ok=True)
+            return False
+        _private(self.reserve)
+        return True
+
+    def has_reserve(self) -> bool:
+        return self.reserve.exists()
+
+    def free_bytes(self) -> int | None:
+        return free_bytes(self.path)
+
+    def reclaim(self) -> None:
+        """Fold the WAL into the database and cut it to nothing: on a small disk the WAL (up to
+        4 MB before SQLite checkpoints it by itself) is most of what the journal takes."""
+        try:
+            self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        except sqlite3.Error:
+            pass
+
+    def _make_room(self, step: int) -> bool:
+        """What to try, in order, when a write finds the disk full; False when nothing is left."""
+        if step == 0:
+            self.reclaim()
+            return True
+        if step == 1 and self.reserve.exists():
+            try:
+                self.reserve.unlink()
+            except OSError:
+                return False
+            self.reserve_used = True
+            return True
+        return False
 
     # ---- schema -----------------------------------------------------------
 
@@ -138,6 +299,15 @@ class Journal:
     def last_seq(self) -> int:
         return self._db.execute("SELECT COALESCE(MAX(seq), 0) FROM records").fetchone()[0]
 
+    def check(self) -> None:
+        """Read what a start reads (the newest records, the unfinished session); JournalError with
+        `damaged` set when the file is not a sound journal."""
+        try:
+            self.last_seq()
+            self.unfinished_session()
+        except sqlite3.Error as exc:
+            raise _error(exc, f"{self.path}: ") from exc
+
     def connection(self) -> sqlite3.Connection:
         """The open database, for copying records out (export) in SQLite's own code."""
         return self._db
@@ -145,7 +315,20 @@ class Journal:
     # ---- writing ----------------------------------------------------------
 
     def append(self, session_id: str, records: list[Record], wall: float, mono: float) -> list[StoredRecord]:
-        """Commit records in one transaction; when this returns they survive a power cut."""
+        """Commit records in one transaction; when this returns they survive a power cut.
+
+        A full disk is met by folding the WAL in, then by giving the reserve back, trying again
+        after each; `JournalError` with `full` set when none of that made room."""
+        step = 0
+        while True:
+            try:
+                return self._append(session_id, records, wall, mono)
+            except JournalError as exc:
+                if not exc.full or not self._make_room(step):
+                    raise
+                step += 1
+
+    def _append(self, session_id: str, records: list[Record], wall: float, mono: float) -> list[StoredRecord]:
         if not records:
             return []
         stored: list[StoredRecord] = []
@@ -174,7 +357,7 @@ class Journal:
                     self._db.execute("ROLLBACK")
                 raise
         except sqlite3.Error as exc:
-            raise JournalError(_explain(exc)) from exc
+            raise _error(exc) from exc
         except (TypeError, ValueError) as exc:
             raise JournalError(f"a record could not be stored: {exc}") from exc
         return stored

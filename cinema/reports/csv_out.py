@@ -31,7 +31,7 @@ TABLE_KINDS: dict[str, tuple[K, ...]] = {
                    K.SESSION_ABANDONED, K.EXPORT_MADE, K.EXPORT_FAILED),
 }
 # The kiosk's own business, in no table (counted among the records of kiosks.csv).
-IGNORED_KINDS = (K.ITEM_PAUSED, K.ITEM_RESUMED, K.HANDSET_PAIRED, K.PIN_REFUSED, K.DEVICE_NOISE)
+IGNORED_KINDS = (K.ITEM_PAUSED, K.ITEM_RESUMED, K.HANDSET_PAIRED, K.PIN_REFUSED, K.DEVICE_NOISE, K.JOURNAL_TROUBLE)
 
 
 def safe_cell(value: Any) -> Any:

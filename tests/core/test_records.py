@@ -72,6 +72,9 @@ STORED = [
                       "seconds": 60.0, "noisy": True}),
     ("export.made", {"records": 40, "first_seq": 1, "last_seq": 40, "file": "k-1-40.lcb", "to": "usb"}),
     ("export.failed", {"reason": "the stick is full", "to": "usb"}),
+    ("journal.trouble", {"state": "reserve", "free_bytes": 4190208, "pending": 0, "detail": ""}),
+    ("journal.trouble", {"state": "set_aside", "free_bytes": None, "pending": 0,
+                         "detail": "j.sqlite.damaged-20261206-101500"}),
 ]
 
 

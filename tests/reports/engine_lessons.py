@@ -13,6 +13,7 @@ from cinema.core.events import (
     CardAnswer, CardScanned, ClickerPressed, Command, DeviceChanged, DeviceJunk, MediaFailed, MediaFinished, MediaPosition,
     PinDigit, PlayMedia, PowerReading, Record, TeacherCommand, Tick, UsbExport,
 )
+from cinema.core.events import JournalHealth, JournalState
 from cinema.core.roster import Learner, Roster, make_token
 from cinema.core.session import Options, SessionEngine
 from cinema.journal import Journal
@@ -138,6 +139,9 @@ def demo_lesson(journal: Journal) -> Lesson:
     lesson.send(*[PowerReading(15.0, 30.0, False)] * 2, *[PowerReading(5.0, 10.0, False)] * 2,
                 PowerReading(6.0, 10.0, True))
     lesson.send(DeviceChanged("clickers /dev/ttyUSB0", False, "unplugged"))
+    # The disk fills up: the reserve is given back, then nothing more fits, then the teacher makes room.
+    lesson.send(JournalState(JournalHealth.RESERVE, 4_000_000), JournalState(JournalHealth.FULL, 0, 3, "disk full"),
+                JournalState(JournalHealth.OK, 9_000_000))
     lesson.cmd(Command.QUIT)
     lesson.send(PinDigit("9"), PinDigit(submit=True), PinDigit(cancel=True))
     lesson.send(UsbExport("done", records=40, first_seq=1, last_seq=40, file="k-1-40.lcb"),
