@@ -79,6 +79,8 @@ def open_sources(paths: list[Path], card_keys: tuple[bytes, ...] = (), *, requir
         if source.info.status in ("ok", "unsigned") and require_signed and not source.info.signed:
             source.close()
             source.info.status = "refused"
+            if source.info.kind == "journal":
+                source.info.reason = _("a journal is never signed (only export bundles are).")
             source.info.reason = " ".join(filter(None, (source.info.reason, _(
                 "With --keys only signed bundles are used; add --allow-unsigned to use this file too."))))
         if source.info.status in ("ok", "unsigned"):
@@ -205,6 +207,13 @@ def _open_journal(path: Path, wal: Path | None, deadline: float) -> Source:
         return source
 
     try:
+        if wal is not None:
+            # The last records may be only in the WAL. Opening it in place, even read-only, makes
+            # SQLite write its shared-memory index beside the journal (and cannot on a read-only
+            # stick): read a private copy of both instead, taken while neither changes.
+            copied = _private_copy(path, wal)
+            if copied is not None:
+                source.uri, source.scratch = copied
         db = connect(source.uri, deadline)
         try:
             db.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
@@ -213,9 +222,8 @@ def _open_journal(path: Path, wal: Path | None, deadline: float) -> Source:
             if str(exc) == "interrupted":
                 raise
             # A journal on a read-only stick or folder: SQLite cannot make its shared-memory file
-            # beside it. Without a WAL, read the file as it is; with one, read a private copy of
-            # both (the last records may be only in the WAL), never writing beside the journal.
-            source.uri, source.scratch = _private_copy(path, wal) if wal else (sqlite_uri(path, immutable=True), None)
+            # beside it. Read the file as it is (nothing is writing to a copy on a stick).
+            source.uri = sqlite_uri(path, immutable=True)
             db = connect(source.uri, deadline)
         try:
             if has(db, "table", "bundle_info"):
@@ -245,7 +253,7 @@ def _open_journal(path: Path, wal: Path | None, deadline: float) -> Source:
     source.uri = sqlite_uri(copy)
     source.info.unreadable = lost
     source.info.reason = _("the journal is damaged: {n} records could not be read; the others are used").format(
-        n=lost)
+        n=lost) if lost else _("the journal is damaged, but every record in it could be read")
     return source
 
 
@@ -256,15 +264,25 @@ def _damage(exc: sqlite3.DatabaseError) -> bool:
         getattr(exc, "sqlite_errorcode", 0) & 0xFF) == 11  # SQLITE_CORRUPT
 
 
-def _private_copy(path: Path, wal: Path) -> tuple[str, Path]:
-    scratch = Path(tempfile.mkdtemp(prefix="cinema-journal-"))
-    try:
-        shutil.copyfile(path, scratch / "journal.sqlite")
-        shutil.copyfile(wal, scratch / "journal.sqlite-wal")
-    except OSError:
+def _private_copy(path: Path, wal: Path, tries: int = 3) -> tuple[str, Path] | None:
+    """A copy of the journal and its WAL in a private folder, or None when a kiosk keeps writing to it
+    (then it is read in place, read-only, as SQLite lets a reader share a live journal)."""
+
+    def state() -> tuple:
+        return tuple((p.stat().st_size, p.stat().st_mtime_ns) for p in (path, wal))
+
+    for _try in range(tries):
+        scratch = Path(tempfile.mkdtemp(prefix="cinema-journal-"))
+        try:
+            before = state()
+            shutil.copyfile(path, scratch / "journal.sqlite")
+            shutil.copyfile(wal, scratch / "journal.sqlite-wal")
+            if state() == before:
+                return sqlite_uri(scratch / "journal.sqlite"), scratch
+        except OSError:
+            pass
         shutil.rmtree(scratch, ignore_errors=True)
-        raise
-    return sqlite_uri(scratch / "journal.sqlite"), scratch
+    return None
 
 
 _COLUMNS = "seq, id, kiosk_id, session_id, wall, mono, kind, payload"
