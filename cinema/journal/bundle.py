@@ -338,6 +338,9 @@ def _check_records(uri: str, manifest: dict, deadline: float | None, deep: bool)
             db.close()
     except sqlite3.DatabaseError as exc:
         raise BundleError(explain_sqlite(exc, _("the records in the bundle are damaged: {error}"))) from None
+    except UnicodeDecodeError:  # SQLite's own message quotes a damaged schema that is not even text
+        raise BundleError(_("the records in the bundle are damaged: {error}").format(
+            error=_("its table definitions are not readable"))) from None
     if (n, lo, hi) != (manifest["records"], manifest["first_seq"], manifest["last_seq"]) or (
             kiosk is None or kiosk[0] != manifest["kiosk_id"]):
         raise BundleError(_("the records do not match the bundle's manifest"))
@@ -346,10 +349,15 @@ def _check_records(uri: str, manifest: dict, deadline: float | None, deep: bool)
 # ---- reading any SQLite file a report is given: read-only, time-bounded, its schema checked -----
 
 
+def _text(data: bytes) -> str:
+    return data.decode("utf-8", "replace")
+
+
 def connect_checked(uri: str, deadline: float | None = None) -> sqlite3.Connection:
     """A read-only connection that runs nothing the file brings (no functions from its schema) and is
     interrupted at `deadline` (time.monotonic()): a hostile file can make SQLite loop, never hang us."""
     db = sqlite3.connect(uri, uri=True, check_same_thread=False)
+    db.text_factory = _text  # text that is not UTF-8 (a hand-made file) reads with U+FFFD, never an exception
     try:
         db.execute("PRAGMA trusted_schema = OFF")
         db.execute("PRAGMA query_only = ON")

@@ -234,6 +234,9 @@ def _open_journal(path: Path, wal: Path | None, deadline: float) -> Source:
             damaged = check_contents(db)
         finally:
             db.close()
+    except UnicodeDecodeError:  # SQLite's message quotes a damaged schema that is not even text
+        return refused(_("not a journal or bundle Learning Cinema can read ({error})").format(
+            error=_("its table definitions are not readable")))
     except sqlite3.DatabaseError as exc:
         if str(exc) == "interrupted" or not _damage(exc):
             return refused(explain_sqlite(exc, _("not a journal or bundle Learning Cinema can read ({error})")))
