@@ -188,6 +188,7 @@ def _journal_checks(journal: Path, user: str | None, m: Machine) -> list[Check]:
                             _("run deploy/install.sh again, or point `journal:` at a folder you can write to")))
     else:
         checks.append(Check("journal", name, Status.OK, _("can be saved in {folder}").format(folder=journal.parent)))
+    checks += _kept_aside(journal, m)
     try:
         free = m.disk_free(str(folder))
     except OSError:
@@ -200,6 +201,27 @@ def _journal_checks(journal: Path, user: str | None, m: Machine) -> list[Check]:
         checks.append(Check("disk", disk, Status.WARN, shown, _("make room: at least 500 MB is safer")))
     else:
         checks.append(Check("disk", disk, Status.OK, shown))
+    return checks
+
+
+def _kept_aside(journal: Path, m: Machine) -> list[Check]:
+    """Records a full disk kept out of the journal, and damaged journals the kiosk set aside."""
+    from cinema.journal.spill import spill_patterns
+
+    checks = []
+    spills = sorted({f for pattern in spill_patterns(journal) for f in m.find(pattern)})
+    if spills:
+        checks.append(Check("journal_spill", _("Records outside the journal"), Status.WARN,
+                            _("{count} file(s) of records the full disk could not take, the first: {file}").format(
+                                count=len(spills), file=spills[0]),
+                            _("make room, then start the kiosk: they are added to the journal")))
+    damaged = sorted(f for f in m.find(str(journal.parent / f"{journal.name}.damaged-*"))
+                     if not f.endswith(("-wal", "-shm")))
+    if damaged:
+        checks.append(Check("journal_damaged", _("Damaged journal"), Status.WARN,
+                            _("{count} damaged journal(s) kept aside, the first: {file}").format(
+                                count=len(damaged), file=damaged[0]),
+                            _("give it to your supervisor: `cinema report` reads what is left in it")))
     return checks
 
 

@@ -203,3 +203,24 @@ def test_a_journal_the_kiosk_user_cannot_write_fails_even_in_a_writable_folder(p
     root_owned = replace(laptop, may=lambda path, user, how: Path(path).name != "journal.sqlite")
     check = by_id(run_checks(config, root_owned))["journal"]
     assert check.status is Status.FAIL and "install.sh" in check.fix
+
+
+def test_records_a_full_disk_kept_out_and_a_damaged_journal_set_aside_are_pointed_out(project, laptop):
+    import glob
+
+    from cinema.core.events import Record
+    from cinema.journal.spill import Pending, write_spill
+    from cinema.journal.store import set_aside
+
+    config = config_file(project)
+    journal = project / "var" / "journal.sqlite"
+    journal.write_bytes(b"not a database")
+    aside = set_aside(journal)  # what the kiosk does with a damaged journal
+    spill = write_spill(journal, [Pending("s1", 1.0, 1.0, Record("answer.recorded", {"key": "A"}))], "20261206-1")
+    real_files = replace(laptop, find=glob.glob)
+    checks = by_id(run_checks(config, real_files))
+    assert checks["journal_spill"].status is Status.WARN and str(spill) in checks["journal_spill"].message
+    assert "start the kiosk" in checks["journal_spill"].fix
+    assert checks["journal_damaged"].status is Status.WARN and str(aside) in checks["journal_damaged"].message
+    spill.unlink()
+    assert "journal_spill" not in by_id(run_checks(config, real_files))

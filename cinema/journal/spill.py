@@ -9,6 +9,7 @@ journal to it and removes the file once the records are committed. A supervisor 
 
 from __future__ import annotations
 
+import glob
 import hashlib
 import json
 import os
@@ -74,17 +75,16 @@ def write_spill(journal: Path, pending: list[Pending], stamp: str) -> Path | Non
     return None
 
 
+def spill_patterns(journal: Path) -> list[str]:
+    """Glob patterns of the spill files of `journal`, wherever they were written."""
+    journal = Path(journal)
+    return [str(folder / (f"{journal.name}.spill-*.jsonl" if folder == journal.parent
+                          else f"learning-cinema-spill-{_tag(journal)}-*.jsonl")) for folder in spill_places(journal)]
+
+
 def find_spills(journal: Path) -> list[Path]:
     """Spill files left by earlier runs of this journal, oldest first."""
-    journal = Path(journal)
-    found: list[Path] = []
-    for folder in spill_places(journal):
-        pattern = (f"{journal.name}.spill-*.jsonl" if folder == journal.parent
-                   else f"learning-cinema-spill-{_tag(journal)}-*.jsonl")
-        try:
-            found += sorted(folder.glob(pattern))
-        except OSError:
-            continue
+    found = [Path(name) for pattern in spill_patterns(journal) for name in sorted(glob.glob(pattern))]
     def age(p: Path) -> float:
         try:
             return p.stat().st_mtime
