@@ -172,7 +172,9 @@ class Recorder:
             for p in self.pending:  # the last place left: whoever started the kiosk sees them
                 print(json.dumps(p.as_json(), ensure_ascii=False), file=self.err)
             return Path("<stderr>")
-        print(f"journal: the disk is full: {n} records are kept in {path}; free some space and start the "
+        where = " (in memory: start the kiosk again before switching the laptop off)" if str(path).startswith(
+            "/dev/shm/") else ""
+        print(f"journal: the disk is full: {n} records are kept in {path}{where}; free some space and start the "
               "kiosk again to add them to the journal", file=self.err)
         log.error("%d records spilled to %s", n, path)
         return path

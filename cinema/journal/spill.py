@@ -13,6 +13,7 @@ import glob
 import hashlib
 import json
 import os
+import stat
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -82,9 +83,20 @@ def spill_patterns(journal: Path) -> list[str]:
                           else f"learning-cinema-spill-{_tag(journal)}-*.jsonl")) for folder in spill_places(journal)]
 
 
+def _ours(path: Path) -> bool:
+    """A spill file this kiosk wrote: a plain file of ours that nobody else may write. /dev/shm and
+    /tmp are open to every user of the laptop, and a planted file must not add records to the journal."""
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return False
+    return stat.S_ISREG(st.st_mode) and st.st_uid == os.getuid() and not st.st_mode & 0o022
+
+
 def find_spills(journal: Path) -> list[Path]:
     """Spill files left by earlier runs of this journal, oldest first."""
-    found = [Path(name) for pattern in spill_patterns(journal) for name in sorted(glob.glob(pattern))]
+    found = [Path(name) for pattern in spill_patterns(journal) for name in sorted(glob.glob(pattern))
+             if _ours(Path(name))]
     def age(p: Path) -> float:
         try:
             return p.stat().st_mtime
@@ -107,10 +119,10 @@ def batches(pending: list[Pending]) -> list[list[Pending]]:
 
 def read_spill(path: Path) -> list[Pending]:
     """The records of a spill file; lines that are not records (a note, damage) are skipped."""
-    if os.path.getsize(path) > MAX_SPILL_BYTES:
-        raise ValueError(f"{path}: larger than a spill file can be")
     out: list[Pending] = []
-    with open(path, encoding="utf-8") as fh:
+    with open(path, encoding="utf-8", errors="replace") as fh:
+        if os.fstat(fh.fileno()).st_size > MAX_SPILL_BYTES:
+            raise ValueError(f"{path}: larger than a spill file can be")
         for line in fh:
             try:
                 data = json.loads(line)

@@ -131,3 +131,29 @@ def test_a_damaged_journal_is_named_as_such_and_moved_aside_whole(tmp_path):
     assert not path.exists() and aside.read_bytes().startswith(b"this is not a database")
     assert aside.name.startswith("j.sqlite.damaged-")
     assert read_kiosk_id(aside) is None
+
+
+def test_a_spill_file_planted_by_another_user_adds_nothing(tmp_path):
+    from cinema.journal.spill import Pending, spill_patterns, write_spill
+
+    journal = Journal(tmp_path / "j.sqlite", "kiosk-1")
+    forged = [Pending("s1", 1.0, 1.0, r) for r in answers(3)]
+    ours = write_spill(journal.path, forged, "20261206-1")
+    planted = [ours.with_name(ours.name.replace("-1.jsonl", "-2.jsonl")),
+               ours.with_name(ours.name.replace("-1.jsonl", "-3.jsonl"))]
+    planted[0].write_text(ours.read_text())
+    os.chmod(planted[0], 0o666)  # anyone may write it
+    planted[1].write_text(ours.read_text())
+    os.chmod(planted[1], 0o600)
+    if os.geteuid() == 0:
+        os.chown(planted[1], 65534, 65534)  # somebody else's (nobody)
+    else:
+        planted[1].unlink()
+        planted[1].symlink_to(planted[0])  # or a link to one
+    assert find_spills(journal.path) == [ours]
+    assert Recorder(journal, Engine(), FakeClock(), err=io.StringIO()).restore_spills() == 3
+    assert count(journal) == 3
+    for p in planted:
+        p.unlink()
+    assert spill_patterns(journal.path)[0].startswith(str(tmp_path))
+    journal.close()
