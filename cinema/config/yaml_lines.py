@@ -33,8 +33,8 @@ _DEFAULT_SYNTAX_FIX = N_("check the indentation and the quotes on this line and 
 # The size is checked before parsing; nodes and depth while composing; values reached through
 # *aliases before anything walks the tree, so an alias bomb costs milliseconds, not gigabytes.
 MAX_FILE_BYTES = 512 * 1024
-MAX_NODES = 20_000  # values written in the file
-MAX_VALUES = 20_000  # values after every *alias is expanded
+MAX_NODES = 10_000  # values written in the file (a 200-question quiz has about 3000)
+MAX_VALUES = 10_000  # values after every *alias is expanded
 MAX_DEPTH = 40  # blocks inside blocks
 
 

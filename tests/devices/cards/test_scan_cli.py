@@ -73,3 +73,21 @@ def test_an_unreadable_file_is_an_error_line_the_rest_are_still_scanned_and_exit
     assert lines[0] == {"file": str(tmp_path / "missing.png"), "error": "no such file"}
     assert lines[1]["error"] == "not an image this program can read"
     assert lines[2]["learner_id"] == "s001" and lines[2]["valid"] is True
+
+
+def test_a_huge_picture_or_a_pipe_is_refused_before_decoding_and_the_others_are_still_scanned(tmp_path):
+    import os
+
+    from tests.budget import budget
+    from tests.config.media_samples import png
+
+    good = photo(tmp_path, "good.png", make_token("TEST", "s001", KEY))
+    (tmp_path / "huge.png").write_bytes(png(9000, 9000, pixels=False))  # 81 megapixels, by its header
+    os.mkfifo(tmp_path / "pipe.png")  # opening it would wait for a writer for good
+    with budget(seconds=5, megabytes=64):
+        code, lines = run([str(tmp_path / "huge.png"), str(tmp_path / "pipe.png"), good])
+    assert code == 1
+    assert lines[0]["file"] == str(tmp_path / "huge.png")
+    assert lines[0]["error"] == "picture too big to scan (9000x9000, at most 40 megapixels)"
+    assert lines[1] == {"file": str(tmp_path / "pipe.png"), "error": "not a file (a pipe or a device)"}
+    assert lines[2]["learner_id"] == "s001" and lines[2]["valid"] is True
