@@ -227,7 +227,9 @@ def read_trailer(path: Path) -> tuple[int, int, int] | None:
         return None
     if version > FORMAT_VERSION:
         raise BundleError(_("the bundle was made by a newer Learning Cinema: update this computer"))
-    if man_len > MAX_MANIFEST or sig_len > MAX_META or db_len + man_len + sig_len + TRAILER.size != size:
+    if man_len > MAX_MANIFEST:
+        raise BundleError(_("the bundle's manifest is far too big to be one Learning Cinema writes"))
+    if sig_len > MAX_META or db_len + man_len + sig_len + TRAILER.size != size:
         raise BundleError(_("the bundle is damaged (its parts do not add up)"))
     return db_len, man_len, sig_len
 

@@ -81,8 +81,8 @@ def open_sources(paths: list[Path], card_keys: tuple[bytes, ...] = (), *, requir
             source.info.status = "refused"
             if source.info.kind == "journal":
                 source.info.reason = _("a journal is never signed (only export bundles are).")
-            source.info.reason = " ".join(filter(None, (source.info.reason, _(
-                "With --keys only signed bundles are used; add --allow-unsigned to use this file too."))))
+            policy = _("With --keys only signed bundles are used; add --allow-unsigned to use this file too.")
+            source.info.reason = f"{source.info.reason.rstrip('.')}. {policy}" if source.info.reason else policy
         if source.info.status in ("ok", "unsigned"):
             usable.append(source)
         else:
