@@ -68,6 +68,7 @@ class Machine:
     groups_of: Callable[[str], set[str] | None] = lambda user: _groups_of(user)
     run: Callable[[list[str]], tuple[int, str]] = lambda argv: _run(argv)
     may: Callable[[Path, str | None, str], bool] = lambda path, user, how: _may(path, user, how)
+    noise: Callable[[Path], list[Mapping[str, Any]]] = lambda journal: _recent_noise(journal)
 
 
 def run_checks(config_path: Path, machine: Machine | None = None) -> list[Check]:
@@ -90,6 +91,7 @@ def run_checks(config_path: Path, machine: Machine | None = None) -> list[Check]
         checks += _journal_checks(config.journal, user, m)
         checks.append(_card_key_check(config.cards.keys, user, m))
         checks += _device_checks(config.devices, m)
+        checks.append(_noise_check(config.journal, m))
         checks.append(_battery_check(config.power, m))
     checks.append(_access_check(config.devices if config else None, m))
     checks.append(_screen_check(m))
@@ -255,6 +257,53 @@ def _device_checks(devices: Any, m: Machine) -> list[Check]:
                                 _("keypads are set but the evdev package is missing: they will not work"),
                                 _("run deploy/install.sh again (it installs evdev)")))
     return checks
+
+
+def _noise_check(journal: Path, m: Machine) -> Check:
+    """A device that sent mostly junk in the last lesson (the journal's `device.noise` summaries)."""
+    name = _("Noisy devices")
+    noisy: dict[str, int] = {}
+    for summary in m.noise(journal):
+        if summary.get("noisy") is True and isinstance(summary.get("device"), str):
+            junk = summary.get("junk", 0) + summary.get("refused", 0)
+            noisy[summary["device"]] = noisy.get(summary["device"], 0) + (junk if type(junk) is int else 0)
+    if not noisy:
+        return Check("noise", name, Status.OK, _("no device sent junk in the last lesson"))
+    device, junk = max(noisy.items(), key=lambda kv: kv[1])
+    return Check("noise", name, Status.WARN,
+                 _("{device} sent mostly junk in the last lesson ({count} lines thrown away)").format(
+                     device=device, count=junk),
+                 _("check its cable and its settings (a scanner must end each code with Enter); "
+                   "unplug it if it is not used"))
+
+
+def _recent_noise(journal: Path, limit: int = 1000) -> list[Mapping[str, Any]]:
+    """The `device.noise` payloads of the journal's last session (read-only; [] when there is none)."""
+    import sqlite3
+
+    if not journal.is_file():
+        return []
+    try:
+        db = sqlite3.connect(f"file:{journal}?mode=ro", uri=True, timeout=2.0)
+        try:
+            last = db.execute("SELECT session_id FROM records ORDER BY seq DESC LIMIT 1").fetchone()
+            if last is None:
+                return []
+            rows = db.execute("SELECT payload FROM records WHERE session_id = ? AND kind = 'device.noise' "
+                              "ORDER BY seq DESC LIMIT ?", (last[0], limit)).fetchall()
+        finally:
+            db.close()
+    except sqlite3.Error:
+        return []  # a damaged or locked journal: the journal check speaks for it
+    out = []
+    for (payload,) in rows:
+        try:
+            data = json.loads(payload)
+        except (TypeError, ValueError):
+            continue
+        if isinstance(data, dict):
+            out.append(data)
+    return out
 
 
 def _clickers_check(ports: Iterable[str], m: Machine) -> Check:

@@ -173,7 +173,7 @@ def make_cards_pdf(learners: Sequence[Learner], program: str, key: bytes, out_pa
         _draw_footer(c, fonts, program, page + 1, pages)
         c.showPage()
     c.save()
-    write_bytes(Path(out_path), buffer.getvalue())
+    write_bytes(Path(out_path), buffer.getvalue(), private=True)  # names and card tokens: owner-only, like the key file
     return pages
 
 

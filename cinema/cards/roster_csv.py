@@ -62,7 +62,8 @@ def _parse(text: str, report: Reporter) -> list[Learner]:
     first_line = text.split("\n", 1)[0]
     delimiter = max(_DELIMITERS, key=first_line.count)
     lines = io.StringIO(text, newline="")
-    reader = csv.reader(lines, delimiter=delimiter)
+    # strict: a quote never closed is an error, not a name that eats the rest of the class list
+    reader = csv.reader(lines, delimiter=delimiter, strict=True)
     try:
         header = next(reader)
     except StopIteration:
@@ -91,12 +92,23 @@ def _parse(text: str, report: Reporter) -> list[Learner]:
             first_line_of[folded] = start
             learners.append(learner)
     except csv.Error as exc:
-        report.add(line, "", _("the line cannot be read as CSV: {error}").format(error=exc),
-                   _('check the quotes: a name with a comma is written "Said, Amina"'))
+        report.add(line, "", *csv_problem(exc))
         return learners
     if not learners and not report.problems:
         report.add(1, "", _("the roster has no learners"), _("add one line per learner after the column names"))
     return learners
+
+
+def csv_problem(exc: csv.Error) -> tuple[str, str]:
+    """(what is wrong, how to fix it) for a line the csv module could not read, in the teacher's words."""
+    if "unexpected end of data" in str(exc):  # strict mode: the file ended inside a quoted value
+        return (_("a quote (\") opened on this line is never closed, so the rest of the file would be read "
+                  "as one value"),
+                _('close the quote, or remove it: a name with a comma is written "Said, Amina"'))
+    if "field larger than field limit" in str(exc):
+        return (_("a value on this line is far too long"), _("check the quotes on this line"))
+    return (_("the line cannot be read as CSV: {error}").format(error=exc),
+            _('check the quotes: a name with a comma is written "Said, Amina"'))
 
 
 def _columns(header: list[str], report: Reporter) -> dict[str, int] | None:

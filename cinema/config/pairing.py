@@ -20,12 +20,20 @@ def load_pairing(path: Path) -> tuple[dict[str, str], dict[str, int]]:
     report = Reporter(Path(path))
     pairs: dict[str, str] = {}
     teams: dict[str, int] = {}
+    rows: list[list[str]] = []
     try:
         with open(path, newline="", encoding="utf-8-sig") as f:
-            rows = list(csv.reader(f))
+            reader = csv.reader(f, strict=True)  # an unclosed quote is reported, not read as the rest of the file
+            for row in reader:
+                rows.append(row)
     except (OSError, UnicodeDecodeError) as exc:
         report.add(0, "", _("cannot read the pairing file: {error}").format(error=exc),
                    _("check the path in devices.pairing"))
+        raise ConfigError(report.problems) from None
+    except csv.Error as exc:
+        from cinema.cards.roster_csv import csv_problem
+
+        report.add(len(rows) + 1, "", *csv_problem(exc))
         raise ConfigError(report.problems) from None
     if not rows or [c.strip().lower() for c in rows[0][:2]] != ["clicker", "learner_id"]:
         report.add(1, "header", _("the first line must be the column names"),

@@ -83,10 +83,15 @@ def draw_status(c: Canvas, view: View, now: float | None) -> None:
     start.append(icon_piece("status.attendance.icon", lambda r: icons.person(c.surface, r, c.theme.text)))
     start.append(text_piece("status.attendance.count", str(status.attendance)))
     for i, dev in enumerate(status.devices):
+        # A device sending mostly junk (a noisy scanner, a bad cable) is drawn in the warning colour and
+        # says so in words: the colour alone does not tell a teacher what is wrong.
+        ok_color = c.theme.warn if dev.noisy else c.theme.good
         start.append(icon_piece(
             f"status.device.{i}",
-            lambda r, d=dev: icons.device(c.surface, r, d.name, d.connected, c.theme.good, c.theme.bad),
+            lambda r, d=dev, ok=ok_color: icons.device(c.surface, r, d.name, d.connected, ok, c.theme.bad),
         ))
+        if dev.noisy:
+            start.append(text_piece(f"status.device.{i}.noisy", c._("sends junk"), c.theme.warn))
     end: list[Piece] = []
     if status.disk:
         # Never dropped for room: the teacher must see that answers are (or soon are not) being saved.

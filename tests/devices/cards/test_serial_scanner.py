@@ -10,7 +10,7 @@ import pytest
 import serial
 
 from cinema.core.clock import FakeClock
-from cinema.core.events import CardScanned, DeviceChanged
+from cinema.core.events import CardScanned, DeviceChanged, DeviceJunk
 from cinema.devices.cards.serial_scanner import ScanLines, SerialScanner
 from cinema.devices.ports import FakeReceiver, fake_port
 
@@ -168,3 +168,39 @@ def test_a_pty_scanner_that_goes_away_and_comes_back_is_read_again(tmp_path):
         s.stop()
         proc.terminate()
         proc.wait(5)
+
+
+def test_a_flood_of_junk_reaches_the_main_loop_as_a_report_every_5_s_and_the_real_card_still_comes():
+    rx = FakeReceiver(plugged=True, read_timeout=0)
+    rec = Recorder()
+    clock = FakeClock()
+    noise = bytes(range(256)) * 16 + b"\r\n" + b"9780306406157\r\n" * 200  # binary noise, a barcode, again
+    with fake_port("fake://scanner", rx.open):
+        s = SerialScanner("fake://scanner", rec, clock=clock)
+        s.link.step()  # opens
+        for second in range(20):
+            for _ in range(10):
+                rx.send(noise)
+                for _ in range(len(noise) // 4096 + 1):  # a read takes up to 4096 bytes
+                    s.link.step()
+            if second == 10:
+                rx.send(f"{A}\r\n".encode())  # a child's card in the middle of the junk
+                s.link.step()
+            clock.advance(1.0)
+        s.stop()
+    assert rec.scans() == [A]
+    reports = [e for e in rec if isinstance(e, DeviceJunk)]
+    assert 3 <= len(reports) <= 5  # 20 s of junk: a report every 5 s, not one per line
+    assert all(r.name == "scanner fake://scanner" for r in reports)
+    junk = s.status()["junk"]
+    assert sum(r.junk for r in reports) <= junk and junk > 20 * 10 * 200
+    assert sum(r.accepted for r in reports) <= 1
+
+
+def test_an_endless_line_holds_at_most_max_line_bytes():
+    p = ScanLines()
+    for _ in range(1000):
+        p.feed(b"x" * 4096)  # 4 MB without a line end
+        assert len(p._buf) <= p.max_line
+    p.feed(b"\r" + A.encode() + b"\r")
+    assert [e.payload for e in p.events()] == [A] and p.stats.junk == 1
