@@ -106,7 +106,7 @@ def _payload(text: str) -> dict[str, Any]:
         return {}
     try:
         value = _scan_json(text, 0)[0]
-    except (StopIteration, ValueError, TypeError):
+    except (StopIteration, ValueError, TypeError, RecursionError):  # a hand-made payload nested past any limit
         return {}
     return value if isinstance(value, dict) else {}
 

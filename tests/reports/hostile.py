@@ -43,6 +43,12 @@ def forged_unsigned(bundle: Path, out: Path) -> Path:
     return edited(bundle, out, "UPDATE records SET payload = replace(payload, '\"key\": \"B\"', '\"key\": \"A\"')")
 
 
+def deep_payloads(bundle: Path, out: Path, depth: int = 100_000) -> Path:
+    """Three records whose payloads nest 100,000 deep (the structure of the file is sound)."""
+    return edited(bundle, out, f"UPDATE records SET payload = '{{\"a\":' || replace(hex(zeroblob({depth})), '00', '[')"
+                               " || '1' WHERE seq IN (1, 5, 9)")
+
+
 def journal_as_bundle(journal: Path, out: Path) -> Path:
     shutil.copyfile(journal, out)
     return out

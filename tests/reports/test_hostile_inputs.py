@@ -123,6 +123,14 @@ def test_a_hostile_bundle_is_refused_and_the_good_ones_reported(good, tmp_path, 
     assert [k.kiosk_id for k in r.kiosks] == ["north", "south"] and r.totals["sessions"] == 4
 
 
+def test_records_nested_past_any_limit_read_as_empty_and_the_report_goes_on(good, tmp_path):
+    bad = H.deep_payloads(good[0], tmp_path / "deep-payloads.lcb")
+    r = report_from_paths([bad, good[1]], (), now=1.8e9)
+    assert [i.status for i in r.sources] == ["unsigned", "unsigned"]
+    assert [k.kiosk_id for k in r.kiosks] == ["north", "south"] and r.totals["records"] == 2 * 39
+    assert sum(1 for _ in iter_records([bad])) == 39
+
+
 def test_the_time_budget_stops_a_query_that_never_ends_even_past_the_schema_check(good, tmp_path, monkeypatch):
     bad = H.recursive_view(good[0], tmp_path / "view.lcb")
     monkeypatch.setattr("cinema.journal.bundle.check_schema", lambda db, expected: "")
