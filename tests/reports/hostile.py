@@ -121,7 +121,8 @@ def extra_table(bundle: Path, out: Path) -> Path:
 
 HOSTILE = {
     "deep-manifest": deep_manifest,
-    "deep-manifest-small": lambda bundle, out: deep_manifest(bundle, out, depth=5000),  # 10 kB: passes any size bound "recursive-view": recursive_view, "trigger": with_trigger,
+    "deep-manifest-small": lambda bundle, out: deep_manifest(bundle, out, depth=5000),  # 10 kB: within the size bound
+    "recursive-view": recursive_view, "trigger": with_trigger,
     "extra-table": extra_table, "huge-manifest": huge_manifest,
 }
 
