@@ -258,9 +258,13 @@ def _send_xapi(args: argparse.Namespace, records) -> None:
         print(_("xAPI: {n} answers from handsets not paired to a child were left out").format(
             n=tally.anonymous_answers), file=sys.stderr)
     if tally.sessions_without_programme:
-        print(_("xAPI: {n} sessions do not name their programme (an older kiosk, or one without a class list): "
-                "their children are accounts of their kiosk").format(n=tally.sessions_without_programme),
-              file=sys.stderr)
+        from cinema.locale.runtime import ngettext
+
+        print(ngettext("xAPI: {n} session does not name its programme (an older kiosk, or one without a class "
+                       "list): its children are accounts of their kiosk",
+                       "xAPI: {n} sessions do not name their programme (an older kiosk, or one without a class "
+                       "list): their children are accounts of their kiosk",
+                       tally.sessions_without_programme).format(n=tally.sessions_without_programme), file=sys.stderr)
 
 
 def cmd_cards(args: argparse.Namespace) -> int:

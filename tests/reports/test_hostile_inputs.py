@@ -224,10 +224,10 @@ def test_cli_records_of_a_damaged_journal_and_of_an_unreadable_file(tmp_path):
 
 def test_xapi_children_of_two_programmes_with_the_same_card_id_are_two_people(tmp_path):
     journals = []
-    for kiosk, programme in (("north", "LC-NORTH"), ("south", "LC-SOUTH")):
+    for kiosk, programme in (("north", "LC-NORTH"), ("south", "LC-SOUTH"), ("old", None)):
         j = Journal(tmp_path / f"{kiosk}.sqlite", kiosk)
-        j.append("s1", [Record("session.started", {"playlist": "p", "title": "T", "language": "en",
-                                                   "program": programme}),
+        started = {"playlist": "p", "title": "T", "language": "en"} | ({"program": programme} if programme else {})
+        j.append("s1", [Record("session.started", started),
                         Record("attendance.scanned", {"learner_id": "L001", "source": "camera", "index": 0})],
                  1.79e9, 1.0)
         j.close()
@@ -236,5 +236,8 @@ def test_xapi_children_of_two_programmes_with_the_same_card_id_are_two_people(tm
     out = cinema("report", *journals, "--xapi", out_file)
     assert out.returncode == 0, out.stderr
     actors = {json.dumps(json.loads(line)["actor"], sort_keys=True) for line in out_file.read_text().splitlines()}
-    assert len(actors) == 2
-    assert {json.loads(a)["account"]["homePage"].rsplit("/", 1)[1] for a in actors} == {"LC-NORTH", "LC-SOUTH"}
+    homes = {json.loads(a)["account"]["homePage"] for a in actors}
+    assert len(actors) == 3 and homes == {"https://learningcinema.org/programme/LC-NORTH",
+                                          "https://learningcinema.org/programme/LC-SOUTH",
+                                          "https://learningcinema.org/kiosk/old"}  # not this computer's programme
+    assert "1 session does not name its programme" in out.stderr
