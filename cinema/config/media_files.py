@@ -92,11 +92,11 @@ def content_roots(yaml_file: Path, extra: tuple[Path, ...] = ()) -> tuple[Path, 
 
 def slide_problem(path: Path, roots: tuple[Path, ...]) -> str | None:
     """Why the kiosk must not try to show this picture (for the journal), or None. Cheap enough to
-    run on every slide when a lesson is loaded: a stat and the picture's header, no pixels."""
+    run on every slide when a lesson is loaded: a stat and a read through the file, no pixels."""
     if not inside(path, roots):
         return f"outside the lesson's folders: {path.name}"
     try:
-        read_header(path)
+        read_header(path, structure=True)
     except PictureRefused as refused:
         return refused.reason
     return None

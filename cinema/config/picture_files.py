@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import stat
+import struct
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -53,8 +54,12 @@ def special_file_kind(path: str | os.PathLike) -> str | None:
     return "folder" if stat.S_ISDIR(mode) else "special"
 
 
-def read_header(path: str | os.PathLike) -> PictureHeader:
-    """The picture's format and size from its header; raises PictureRefused without decoding pixels."""
+def read_header(path: str | os.PathLike, *, structure: bool = False) -> PictureHeader:
+    """The picture's format and size from its header; raises PictureRefused without decoding pixels.
+
+    With `structure`, Pillow's `verify()` also reads the file through without decoding it: for a
+    PNG every chunk and checksum, so a copy cut short is found (other formats: the header only).
+    """
     name = Path(path).name
     kind = special_file_kind(path)
     if kind == "missing":
@@ -66,6 +71,11 @@ def read_header(path: str | os.PathLike) -> PictureHeader:
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             with Image.open(path) as image:
                 header = PictureHeader(image.format or "", *image.size)
+                if structure and header.width * header.height <= MAX_PIXELS:
+                    try:
+                        image.verify()
+                    except (OSError, ValueError, SyntaxError, struct.error) as exc:
+                        raise PictureRefused(f"picture damaged or cut short: {name}", "damaged") from exc
     except Image.DecompressionBombError as exc:  # Pillow's own bound, far above ours
         raise PictureRefused(f"picture too big to show: {name}", "too_big") from exc
     except (OSError, ValueError, SyntaxError) as exc:  # Pillow raises SyntaxError for some broken headers

@@ -107,8 +107,9 @@ def test_media_dirs_in_the_kiosk_config_allow_another_folder(project, tmp_path_f
     (_setup_pipe, "pipe.png", "slide 2: not a file: pipe.png"),
     (_setup_huge, "huge.png", "slide 2: picture too big to show: huge.png"),
     (_nothing, "gone.png", "slide 2: file not found: gone.png"),
+    (_setup_cut, "cut.png", "slide 2: picture damaged or cut short: cut.png"),
     (_setup_shadow, "passwd.png", "slide 2: outside the lesson's folders: passwd.png"),
-], ids=["fifo", "huge", "missing", "outside"])
+], ids=["fifo", "huge", "missing", "cut short", "outside"])
 def test_the_kiosk_loader_marks_a_slides_item_that_cannot_be_shown(project, setup, slide, reason):
     setup(project.root / "media")
     path = project.write("playlists/lesson.yaml", _slide(f"../media/{slide}").replace("  #!", "")
