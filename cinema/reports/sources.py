@@ -263,8 +263,7 @@ def _open_journal(path: Path, wal: Path | None, deadline: float) -> Source:
 def _damage(exc: sqlite3.DatabaseError) -> bool:
     """An error that says the file's pages are damaged (worth reading what is left), not that it is no journal."""
     text = str(exc).lower()
-    return "malformed" in text or "corrupt" in text or isinstance(exc, sqlite3.DatabaseError) and (
-        getattr(exc, "sqlite_errorcode", 0) & 0xFF) == 11  # SQLITE_CORRUPT
+    return "malformed" in text or "corrupt" in text or (getattr(exc, "sqlite_errorcode", 0) & 0xFF) == 11
 
 
 def _private_copy(path: Path, wal: Path, tries: int = 3) -> tuple[str, Path] | None:
@@ -301,38 +300,36 @@ def _rows_from(db: sqlite3.Connection, after: int) -> Iterator[tuple]:
     yield from db.execute(f"SELECT {_COLUMNS} FROM records WHERE seq > ? ORDER BY seq", (after,))
 
 
-def _first_readable(db: sqlite3.Connection, start: int) -> int | None:
-    """The first sequence number >= start from which the records can be read again (past a damaged
-    page): probed with growing steps, then narrowed down, so a few pages lost cost a few reads."""
+def _first_readable(db: sqlite3.Connection, start: int) -> tuple | None:
+    """The first record with a sequence number >= start that can be read (past a damaged page), or None:
+    probed with growing steps, then narrowed down, so a few pages lost cost a few reads. One record
+    per query (LIMIT 1): a cursor that reads on would step into the damaged page and lose this one."""
 
-    def probe(at: int) -> int | None | bool:
+    def probe(at: int) -> tuple | None | bool:
         try:
-            row = db.execute("SELECT seq FROM records WHERE seq >= ? ORDER BY seq LIMIT 1", (at,)).fetchone()
+            return db.execute(f"SELECT {_COLUMNS} FROM records WHERE seq >= ? ORDER BY seq LIMIT 1", (at,)).fetchone()
         except sqlite3.DatabaseError as exc:
             if str(exc) == "interrupted":
                 raise
             return False
-        return row[0] if row else None
 
-    failed, step = start - 1, 1
+    failed, step = start - 1, 1  # a start known to fail (or the one before `start`)
     while True:
-        at = start + step - 1
-        if at >= 1 << 62:
-            return None
+        at = min(start + step - 1, 1 << 62)
         found = probe(at)
-        if found is not False:
+        if found is not False or at == 1 << 62:
             break
         failed, step = at, step * 2
-    if found is None:
+    if found is False:
         return None
-    good = at
-    while good - failed > 1:  # narrow down: the lowest start that reads
+    good = at  # reads from here on (a record, or None: nothing at or after it)
+    while good - failed > 1:  # narrow down: the lowest start that reads, so no readable record is skipped
         mid = (good + failed) // 2
         hit = probe(mid)
         if hit is False:
             failed = mid
         else:
-            good, found = mid, hit if hit is not None else found
+            good, found = mid, hit
     return found
 
 
@@ -349,31 +346,33 @@ def salvage(uri: str, target: Path, deadline: float) -> tuple[int, int]:
     try:
         out.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;" + RECORDS_SCHEMA
                           + "DROP TABLE bundle_info;")
-        read = bad = last = 0
+        read = last = 0
         pos = 0
+        batch: list[tuple] = []
+
+        def take(row: tuple) -> None:
+            nonlocal pos, read, batch
+            pos = row[0]
+            if _well_typed(row):
+                batch.append(row)
+            if len(batch) >= _SALVAGE_BATCH:
+                read += _insert(out, batch)
+                batch = []
+
         while True:
-            batch: list[tuple] = []
             try:
                 for row in _rows_from(src, pos):
-                    pos = row[0]
-                    if _well_typed(row):
-                        batch.append(row)
-                    else:
-                        bad += 1
-                    if len(batch) >= _SALVAGE_BATCH:
-                        read += _insert(out, batch)
-                        batch = []
-                read += _insert(out, batch)
+                    take(row)
                 break
             except sqlite3.DatabaseError as exc:
                 if str(exc) == "interrupted":
                     raise
-                read += _insert(out, batch)
-                nxt = _first_readable(src, pos + 2)  # past the record that could not be read
-                if nxt is None:
-                    last = max(last, pos + 1)  # at least that one record was there
-                    break
-                pos = nxt - 1
+            row = _first_readable(src, pos + 1)  # past the damage, one record at a time
+            if row is None:
+                last = pos + 1  # at least the record that stopped the reading was there
+                break
+            take(row)
+        read += _insert(out, batch)
         last = max(last, pos, _known_last(src))
         out.execute("INSERT INTO session_counts SELECT session_id, kind, COUNT(*), MIN(seq), MAX(seq) FROM records"
                     " GROUP BY session_id, kind")

@@ -174,6 +174,17 @@ def record_pages(path: Path) -> list[int]:
         db.close()
 
 
+def records_on(path: Path, pages: list[int]) -> int:
+    """How many records these pages of a journal hold (before they are damaged)."""
+    db = sqlite3.connect(path)
+    try:
+        marks = ",".join("?" * len(pages))
+        return db.execute(f"SELECT SUM(ncell) FROM dbstat WHERE name = 'records' AND pageno IN ({marks})",
+                          pages).fetchone()[0]
+    finally:
+        db.close()
+
+
 def damage_pages(path: Path, pages: list[int], page_size: int | None = None) -> Path:
     """Overwrite whole pages of a SQLite file with junk, as a failing disk or stick does."""
     data = bytearray(path.read_bytes())

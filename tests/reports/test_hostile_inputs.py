@@ -20,10 +20,9 @@ import pytest
 from cinema.core.events import Record
 from cinema.journal import Journal
 from cinema.journal.bundle import export_bundle
-from cinema.reports import sources as sources_module
 from cinema.reports.build import iter_records, report_from_paths
 from cinema.reports.html import render_html
-from cinema.reports.sources import open_source, open_sources
+from cinema.reports.sources import open_sources
 from tests.reports import hostile as H
 from tests.reports.journals import lesson, two_lessons
 
@@ -189,19 +188,24 @@ def _seqs(path: Path) -> list[int]:
         db.close()
 
 
-def test_a_damaged_journal_is_salvaged_and_the_report_says_how_many_records_were_lost(tmp_path):
+@pytest.mark.parametrize("where", ["middle", "first", "last"])
+def test_a_damaged_journal_is_salvaged_and_the_report_says_how_many_records_were_lost(tmp_path, where):
     journal = _big_journal(tmp_path / "east.sqlite")
     total = len(_seqs(journal))
     pages = H.record_pages(journal)
     assert len(pages) > 6
-    H.damage_pages(journal, pages[2:4])  # two pages of records in the middle
+    # three pages of records in the middle (two of them together), or the first, or the last
+    damaged = {"middle": pages[2:4] + pages[5:6], "first": pages[:1], "last": pages[-1:]}[where]
+    lost = H.records_on(journal, damaged)
+    H.damage_pages(journal, damaged)
     r = report_from_paths([journal], (), now=1.8e9)
     info = r.sources[0]
-    assert info.status == "ok" and 0 < info.unreadable < total
+    assert info.status == "ok" and info.unreadable == lost > 0  # exactly the records on the damaged pages
     assert info.records + info.unreadable == total
     assert any(f"{info.unreadable} records could not be read" in p for p in r.problems)
     read = [rec["seq"] for rec in iter_records([journal])]
-    assert len(read) == info.records and read == sorted(read) and read[0] == 1 and read[-1] == total
+    assert len(read) == info.records and read == sorted(read) and len(set(read)) == len(read)
+    assert read[0] == (lost + 1 if where == "first" else 1) and read[-1] == (total - lost if where == "last" else total)
     assert [k.kiosk_id for k in r.kiosks] == ["east"] and 30 < r.totals["sessions"] <= 40
 
 
