@@ -49,13 +49,21 @@ DEFAULT_OPTIONS = DecodeOptions()
 def to_gray(image: Any) -> np.ndarray:
     """A uint8 grayscale array from a BGR/BGRA/grayscale array (what OpenCV gives)."""
     arr = np.asarray(image)
+    if arr.size == 0:
+        return np.zeros((0, 0), np.uint8)  # OpenCV raises on an empty picture; an empty one finds nothing
+    if arr.ndim == 3 and arr.shape[2] == 1:
+        arr = arr[:, :, 0]
+    if arr.dtype != np.uint8:
+        if arr.dtype.kind not in "biuf":
+            raise ValueError(f"not an image array: {arr.dtype} values")
+        # zxing-cpp reads bytes only: a 16-bit or float frame (found by fuzzing) is cut to 0..255 first
+        with np.errstate(invalid="ignore"):
+            arr = np.nan_to_num(arr).clip(0, 255).astype(np.uint8)
     if arr.ndim == 2:
-        return arr if arr.dtype == np.uint8 else arr.astype(np.uint8)
+        return arr
     if arr.ndim == 3 and arr.shape[2] in (3, 4):
         code = cv2.COLOR_BGR2GRAY if arr.shape[2] == 3 else cv2.COLOR_BGRA2GRAY
-        return cv2.cvtColor(arr if arr.dtype == np.uint8 else arr.astype(np.uint8), code)
-    if arr.ndim == 3 and arr.shape[2] == 1:
-        return arr[:, :, 0]
+        return cv2.cvtColor(arr, code)
     raise ValueError(f"not an image array: shape {arr.shape}")
 
 

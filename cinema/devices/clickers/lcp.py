@@ -94,9 +94,13 @@ class LcpParser(BufferedParser):
                 if len(buf) - start < MAX_LINE:
                     self._pos = start
                     return NEED_DATA  # the rest of the frame is still on the wire
-                stats.overflows += 1
-                restart = buf.find(b"$", start + 1)
+                # Every `$` before `stop` has no line end within MAX_LINE either: skip them in one go
+                # (one at a time, a run of `$` was read at ~1 MB/s; fuzzing found it).
+                line_end = buf.find(b"\n", start)
+                stop = (line_end if line_end >= 0 else len(buf)) - MAX_LINE + 1
+                restart = buf.find(b"$", stop)
                 restart = len(buf) if restart < 0 else restart
+                stats.overflows += buf.count(b"$", start, restart)
                 stats.junk_bytes += restart - start
                 self._pos = restart
                 continue
