@@ -102,6 +102,16 @@ def slide_problem(path: Path, roots: tuple[Path, ...]) -> str | None:
     return None
 
 
+def media_problem(path: Path, roots: tuple[Path, ...]) -> str | None:
+    """Why the kiosk must not hand this video or sound file to the player (for the journal), or None.
+    Only where it is and what sort of file: whether VLC can play it is VLC's to say."""
+    if not inside(path, roots):
+        return f"outside the lesson's folders: {path.name}"
+    if special_file_kind(path) == "special":
+        return f"not a file: {path.name}"
+    return None
+
+
 def _check_picture(path: Path, ctx: Context, line: int, key: str) -> bool:
     shown = display_path(path)
     try:

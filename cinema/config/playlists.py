@@ -6,7 +6,7 @@ from cinema.locale.runtime import gettext as _
 from dataclasses import replace
 from pathlib import Path
 
-from .media_files import check_media_file, content_roots, slide_problem
+from .media_files import check_media_file, content_roots, media_problem, slide_problem
 from .models import ITEM_TYPES, Activity, Item, Playlist
 from .problems import ConfigError, Problem, Reporter, did_you_mean
 from .schema import (
@@ -170,6 +170,8 @@ def _read_item(index: int, node: Node, activities: dict[str, Activity], ctx: Con
         _check_item_media(kind, v, node, ctx, where)
     elif kind == "slides":
         unplayable = _first_bad_slide(v.get("slides") or (), ctx.roots)
+    elif kind in ("video", "audio") and v.get("media") is not None:
+        unplayable = media_problem(v["media"], ctx.roots) or ""
     return Item(
         type=kind, id=v["id"] or "", title=v.get("title", ""), subtitle=v.get("subtitle", ""),
         media=v.get("media"), subtitles=v.get("subtitles"), slides=tuple(v.get("slides") or ()),

@@ -118,3 +118,16 @@ def test_the_kiosk_loader_marks_a_slides_item_that_cannot_be_shown(project, setu
     with budget(seconds=2, megabytes=16):
         playlist = load_playlist(path, activities)  # what `cinema run` does: no ConfigError for media
     assert [item.unplayable for item in playlist.items] == ["", reason, ""]
+
+
+@pytest.mark.parametrize("media, setup, reason", [
+    ("../media/pipe.mp4", _setup_pipe_video, "not a file: pipe.mp4"),
+    ("/proc/self/environ", _nothing, "outside the lesson's folders: environ"),
+    ("../media/intro.mp4", _nothing, ""),
+    ("../media/not-copied-yet.mp4", _nothing, ""),  # missing: the player says so, as before
+], ids=["fifo", "outside", "fine", "missing"])
+def test_the_kiosk_loader_marks_a_video_it_must_not_open(project, media, setup, reason):
+    setup(project.root / "media")
+    path = project.write("playlists/lesson.yaml", _video(media).replace("  #!", ""))
+    playlist = load_playlist(path, load_activities(project.root / "activities"))
+    assert [item.unplayable for item in playlist.items] == ["", reason]

@@ -59,9 +59,10 @@ def test_run_shows_the_content_problem_for_an_alias_bomb_instead_of_growing(proj
     assert "Traceback" not in out.stderr
 
 
-def test_a_slide_that_is_a_pipe_is_item_failed_and_the_lesson_goes_on(project: Path):
+def test_a_slide_or_video_that_is_a_pipe_is_item_failed_and_the_lesson_goes_on(project: Path):
     folder = project / "playlists"
     os.mkfifo(folder / "pipe.png")
+    os.mkfifo(folder / "pipe.mp4")
     (folder / "ok.png").write_bytes(png(64, 48))
     (folder / "e2e.yaml").write_text("""\
 version: 1
@@ -73,6 +74,9 @@ items:
     id: broken
     seconds: 1
     slides: [ok.png, pipe.png]
+  - type: video
+    id: film
+    media: pipe.mp4
   - type: slides
     id: good
     seconds: 1
@@ -87,6 +91,7 @@ items:
     rows = sqlite3.connect(project / "j.sqlite").execute("SELECT kind, payload FROM records ORDER BY seq").fetchall()
     failed = [json.loads(p) for k, p in rows if k == "item.failed"]
     ended = [json.loads(p) for k, p in rows if k == "item.ended"]
-    assert [(f["item"], f["reason"]) for f in failed] == [("broken", "slide 2: not a file: pipe.png")]
+    assert [(f["item"], f["reason"]) for f in failed] == [("broken", "slide 2: not a file: pipe.png"),
+                                                          ("film", "not a file: pipe.mp4")]
     assert [e["item"] for e in ended if e["item"] != "bye"] == ["good"]  # the broken one was not "played"
     assert rows[-1][0] == "session.ended"

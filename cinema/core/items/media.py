@@ -20,6 +20,8 @@ class MediaHandler(ItemHandler):
         self.duration: float | None = None
         if self.item.media is None:
             return self.lesson.fail("no media file")
+        if self.item.unplayable:  # found by the loader: outside the content folders, a pipe or a device
+            return self.lesson.fail(self.item.unplayable)
         self.media_token = self.lesson.new_media_token()
         subtitles = str(self.item.subtitles) if self.item.subtitles else None
         return [PlayMedia(self.media_token, str(self.item.media), self.item.type, start_at, subtitles)]
