@@ -29,6 +29,7 @@ from cinema.atomic import write_bytes
 
 KEY_BYTES = 32  # HMAC-SHA256 key as long as its output: more adds nothing
 FORMAT_VERSION = 1
+MAX_FILE_BYTES = 64 * 1024  # a key file with years of old keys is a few KB
 
 
 @dataclass(frozen=True)
@@ -83,7 +84,11 @@ def read_key_file(path: Path) -> tuple[CardKey, ...]:
     path = Path(path)
     report = Reporter(path)
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        with open(path, "rb") as f:
+            raw = f.read(MAX_FILE_BYTES + 1)
+        if len(raw) > MAX_FILE_BYTES:
+            raise ValueError("too large")
+        data = json.loads(raw.decode("utf-8"))
     except FileNotFoundError:
         report.add(0, "", _("the card key file is missing"),
                    _("copy it from the kiosk that printed the cards, or run `cinema cards` to make a new one"))
@@ -94,6 +99,9 @@ def read_key_file(path: Path) -> tuple[CardKey, ...]:
     except json.JSONDecodeError as exc:
         report.add(exc.lineno, "", _("the card key file is damaged: {error}").format(error=exc.msg),
                    _("copy it again from another kiosk of the programme"))
+        raise ConfigError(report.problems) from None
+    except (ValueError, RecursionError):  # larger than any key file, or nested past the JSON reader's depth
+        report.add(0, "", _("this is not a card key file"), _("copy it again from another kiosk of the programme"))
         raise ConfigError(report.problems) from None
     keys = _parse(data, report)
     if report.problems:

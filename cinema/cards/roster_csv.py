@@ -21,6 +21,8 @@ REQUIRED = ("learner_id", "name")
 _LANGUAGE = re.compile(r"^[A-Za-z]{2,3}([_-][A-Za-z0-9]{2,8})?$")
 MAX_NAME = 80
 MAX_GROUP = 40
+MAX_BYTES = 2 * 1024 * 1024  # a class list of 10,000 children is about 400 KB
+MAX_PROBLEMS = 100  # then reading stops: a file this wrong is not a class list, and the teacher reads from the top
 # Spreadsheets in many European locales save "CSV" with semicolons; some tools use tabs.
 _DELIMITERS = ",;\t"
 
@@ -44,10 +46,15 @@ def load_roster_csv(path: Path) -> list[Learner]:
 
 def _read_text(path: Path, report: Reporter) -> str | None:
     try:
-        data = path.read_bytes()
+        with open(path, "rb") as f:
+            data = f.read(MAX_BYTES + 1)
     except OSError as exc:
         report.add(0, "", _("cannot read the roster: {error}").format(error=exc.strerror or exc),
                    _("check the file name"))
+        return None
+    if len(data) > MAX_BYTES:
+        report.add(0, "", _("the file is larger than {mb} MB: this is not a class list").format(mb=MAX_BYTES // 2**20),
+                   _("save the class list alone as CSV (learner_id,name)"))
         return None
     try:
         return data.decode("utf-8-sig")  # Excel's "CSV UTF-8" starts with a byte order mark
@@ -68,6 +75,9 @@ def _parse(text: str, report: Reporter) -> list[Learner]:
         header = next(reader)
     except StopIteration:
         header = []
+    except csv.Error as exc:
+        report.add(1, "header", *csv_problem(exc))
+        return []
     columns = _columns(header, report)
     if columns is None:
         return []
@@ -77,6 +87,10 @@ def _parse(text: str, report: Reporter) -> list[Learner]:
     try:
         for row in reader:
             start, line = line, reader.line_num + 1  # a quoted name may span lines: report the first
+            if len(report.problems) >= MAX_PROBLEMS:
+                report.add(start, "", _("too many problems: stopped reading here"),
+                           _("fix the problems above, then try again"))
+                return learners
             if not any(cell.strip() for cell in row):
                 continue
             learner = _row(row, start, columns, len(header), report)
