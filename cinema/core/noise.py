@@ -30,6 +30,8 @@ class _Window:
     refused: int = 0  # refused scans past the allowance (not journaled one by one)
     refused_written: int = 0
     accepted: int = 0
+    changes: int = 0  # connects and losses past the allowance (not journaled one by one)
+    changes_written: int = 0
 
     @property
     def bad(self) -> int:
@@ -67,6 +69,18 @@ class NoiseMeter:
         w.refused += 1
         return False
 
+    def changed(self, device: str, now: float) -> bool:
+        """`device` was connected or lost; True when it should be journaled as its own record (a loose
+        cable flapping twice a second is journaled ten times a minute, then counted)."""
+        w = self._get(device, now)
+        if w is None:
+            return False
+        if w.changes_written < self.one_by_one:
+            w.changes_written += 1
+            return True
+        w.changes += 1
+        return False
+
     def accepted(self, device: str, now: float, count: int = 1) -> None:
         w = self._get(device, now)
         if w is not None:
@@ -92,7 +106,7 @@ class NoiseMeter:
                 self._windows[device] = _Window(now)  # a quiet window next clears the flag
             else:
                 self.noisy.discard(device)
-            if w.junk or w.refused:
+            if w.junk or w.refused or w.changes:
                 out.append(DeviceNoise(device=device, junk=w.junk, refused=w.refused, accepted=w.accepted,
-                                       seconds=round(now - w.start, 1), noisy=noisy))
+                                       seconds=round(now - w.start, 1), noisy=noisy, changes=w.changes))
         return out

@@ -517,6 +517,7 @@ class DeviceNoise(Payload):
     accepted: int = 0  # good lines, cards or presses in the same window, for the share of junk
     seconds: float = 0.0  # the window's length
     noisy: bool = False  # mostly junk: flagged on the status bar and by `cinema doctor`
+    changes: int = optional(0)  # connects and losses not journaled one by one (a loose cable)
 
 
 @payload(RecordKind.EXPORT_MADE)

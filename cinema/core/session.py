@@ -129,6 +129,8 @@ class SessionEngine:
         self.answers = 0
         self.status = StatusBar()
         self.devices: dict[str, bool] = {}
+        self.devices_journaled: dict[str, bool] = {}  # what the journal last said of each device
+        self.device_details: dict[str, str] = {}
         self.toast = ""
         self.toast_until = 0.0
         self.return_to: int | None = None  # after a calm item taken from a check-in
@@ -590,6 +592,10 @@ class SessionEngine:
         if self.devices.get(event.name) == event.connected:
             return []
         self.devices[event.name] = event.connected
+        self.device_details[event.name] = event.detail
+        if not self.register.noise.changed(event.name, self.now()):
+            return []  # a flapping cable: counted in the minute's device.noise, its last state journaled then
+        self.devices_journaled[event.name] = event.connected
         kind = DeviceConnected if event.connected else DeviceLost
         return [kind(device=event.name, detail=event.detail).record()]
 
@@ -602,7 +608,14 @@ class SessionEngine:
         if self.advice is not None and now >= self.advice_until:
             self.advice = None
         self.pinpad.expire(now)
-        noise: list[Effect] = [summary.record() for summary in self.register.noise.close_windows(now)]
+        noise: list[Effect] = []
+        for summary in self.register.noise.close_windows(now):
+            noise.append(summary.record())
+            name = summary.device
+            if summary.changes and self.devices.get(name) != self.devices_journaled.get(name):
+                kind = DeviceConnected if self.devices[name] else DeviceLost
+                noise.append(kind(device=name, detail=self.device_details.get(name, "")).record())
+                self.devices_journaled[name] = self.devices[name]
         return noise + self._tick_phase(now)
 
     def _tick_phase(self, now: float) -> list[Effect]:

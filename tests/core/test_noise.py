@@ -93,3 +93,73 @@ def test_a_few_bad_scans_among_good_ones_do_not_flag_a_scanner():
     feed(eng, clock, journal, Tick())
     assert kinds(journal).count("attendance.refused") == 5  # each journaled, as before
     assert not any(d.noisy for d in eng.view().status.devices)
+
+
+# ---- presses and cables: every record a device can cause is bounded ----------------------------------------
+
+def at_the_quiz(tmp_path):
+    from cinema.core.events import Command, MediaFinished
+    from cinema.journal import Journal
+    from tests.reports.engine_lessons import Lesson
+
+    lesson = Lesson(Journal(tmp_path / "j.sqlite", "kiosk-1"), demo_playlist(), roster()).start()
+    lesson.cmd(Command.NEXT, Command.NEXT, Command.NEXT)
+    lesson.send(MediaFinished(lesson.token))
+    lesson.tick_until_not("where-water")
+    assert lesson.at() == "quiz"
+    return lesson
+
+
+def final_answers(lesson):
+    from cinema.core.records import RecordFold
+
+    fold = RecordFold().add_all((r.kind, r.payload) for r in lesson.records)
+    return {a.voter: a.key for a in fold.answers}
+
+
+def test_a_handset_changing_its_answer_5000_times_is_bounded_and_its_last_answer_counts(tmp_path):
+    from cinema.core.events import ClickerPressed, Command
+    from cinema.core.items.activity import MAX_CHANGES
+
+    lesson = at_the_quiz(tmp_path)
+    before = len(lesson.records)
+    presses = [ClickerPressed("00000C01", "ABCD"[n % 4]) for n in range(5002)]  # ends on "B"
+    lesson.send(*presses, ClickerPressed("00000C02", "A"), wait=0.001)
+    lesson.cmd(Command.NEXT)  # closes the question
+    added = [r.kind for r in lesson.records[before:]]
+    assert added.count("answer.changed") <= MAX_CHANGES + 1  # not 5,000
+    assert added[-1] == "question.closed"
+    assert final_answers(lesson) == {"00000C01": "B", "00000C02": "A"}  # the journal's last answer is the real one
+
+
+def test_a_flood_of_handset_ids_nobody_was_given_cannot_crowd_out_a_childs_card(tmp_path):
+    from cinema.core.events import CardAnswer, ClickerPressed
+    from cinema.core.items.activity import MAX_UNPAIRED
+
+    lesson = at_the_quiz(tmp_path)
+    before = len(lesson.records)
+    lesson.send(*(ClickerPressed(f"{n:08X}", "A") for n in range(3000)), wait=0.001)
+    lesson.send(CardAnswer(card("L4"), "C"))
+    added = [r.kind for r in lesson.records[before:]]
+    assert added.count("answer.recorded") == MAX_UNPAIRED + 1
+    assert final_answers(lesson)["card:L4"] == "C"
+
+
+def test_a_loose_cable_flapping_for_ten_minutes_is_ten_records_a_minute_and_its_last_state_is_journaled(tmp_path):
+    from cinema.core.events import DeviceChanged
+
+    eng, clock, journal = engine()
+    before = len(journal)
+    name = "clickers /dev/ttyUSB0"
+    for n in range(1200):  # twice a second for 10 minutes
+        feed(eng, clock, journal, DeviceChanged(name, n % 2 == 0, "lcp"), wait=0.5)
+        if n % 20 == 0:
+            feed(eng, clock, journal, Tick(), wait=0.0)
+    feed(eng, clock, journal, DeviceChanged(name, True, "lcp"), wait=0.5)  # it settles, plugged in
+    clock.advance(WINDOW)
+    feed(eng, clock, journal, Tick())
+    added = journal[before:]
+    assert len(added) <= 10 * (REFUSED_ONE_BY_ONE + 2) + 4  # not 1,200
+    state = [r for r in added if r.kind in ("device.connected", "device.lost")][-1]
+    assert state.kind == "device.connected" and state.payload["device"] == name
+    assert sum(parse(r.kind, r.payload).changes for r in added if r.kind == "device.noise") > 1000

@@ -9,6 +9,13 @@ from cinema.core.records import AnswerChanged, AnswerRecorded, QuestionClosed
 from cinema.core.roster import verify_token
 from cinema.core.view import Body, OptionTally, QuestionBody, ResultsBody, Screen, TeamScore
 
+# A flood of presses (a hostile or broken transmitter, a keypad gone mad) cannot grow the journal
+# without bound: each voter's first MAX_CHANGES changes to a question are journaled as they come,
+# later ones only when the question closes (the last answer, the one that counts, is never lost);
+# and at most MAX_UNPAIRED handsets nobody was given answer one question.
+MAX_CHANGES = 20
+MAX_UNPAIRED = 300
+
 
 class ActivityHandler(ItemHandler):
     def enter(self, start_at: float = 0.0) -> list[Effect]:
@@ -29,6 +36,10 @@ class ActivityHandler(ItemHandler):
     def _open(self, number: int) -> None:
         self.question = number
         self.box = AnswerBox(self.activity.questions[number])
+        self.journaled: dict[str, str] = {}  # voter -> the key of their last journaled answer
+        self.changes: dict[str, int] = {}  # voter -> changes journaled as they came
+        self.held: dict[str, dict] = {}  # voter -> their latest answer, journaled at the close
+        self.unpaired = 0
         self.results = False
         self.question_watch.restart()
 
@@ -36,15 +47,20 @@ class ActivityHandler(ItemHandler):
         box = self.box
         box.close()
         self.results = True
+        fx: list[Effect] = []
+        for voter, answer in self.held.items():  # the last answers of voters past MAX_CHANGES
+            if answer["key"] != self.journaled[voter]:
+                fx.append(AnswerChanged(**answer, replaces=self.journaled[voter]).record())
+        self.held.clear()
         if self.item.teams:
             for voter, key in box.answers.items():
                 team = self.lesson.handsets.team(voter, self.item.teams)
                 self.team_answered[team] = self.team_answered.get(team, 0) + 1
                 if box.is_correct(key):
                     self.team_correct[team] = self.team_correct.get(team, 0) + 1
-        return [QuestionClosed(index=self.lesson.index, item=self.item.id, activity=self.activity.id,
-                               question=self.question, answered=box.answered, tally=box.tally(),
-                               correct=box.question.correct, prompt=box.question.prompt).record()]
+        return fx + [QuestionClosed(index=self.lesson.index, item=self.item.id, activity=self.activity.id,
+                                    question=self.question, answered=box.answered, tally=box.tally(),
+                                    correct=box.question.correct, prompt=box.question.prompt).record()]
 
     # ---- stepping -------------------------------------------------------------
 
@@ -104,8 +120,11 @@ class ActivityHandler(ItemHandler):
         key = key.upper()
         previous = self.box.answers.get(voter)
         # Pressing the same key again (or the camera seeing the same card again) changes nothing.
-        if previous == key or not self.box.answer(voter, key):
+        unpaired = previous is None and learner is None
+        if previous == key or (unpaired and self.unpaired >= MAX_UNPAIRED) or not self.box.answer(voter, key):
             return []
+        if unpaired:
+            self.unpaired += 1
         if previous is None:
             self.lesson.answers += 1
         answer = dict(index=self.lesson.index, item=self.item.id, activity=self.activity.id, question=self.question,
@@ -115,8 +134,15 @@ class ActivityHandler(ItemHandler):
         # A changed answer is its own kind, so that reports count answers from the kind index
         # without reading every payload; the last answer of a voter is the one that counts.
         if previous is None:
+            self.journaled[voter] = key
             return [AnswerRecorded(**answer).record()]
-        return [AnswerChanged(**answer, replaces=previous).record()]
+        if self.changes.get(voter, 0) >= MAX_CHANGES:
+            self.held[voter] = answer
+            return []
+        self.changes[voter] = self.changes.get(voter, 0) + 1
+        self.held.pop(voter, None)
+        replaces, self.journaled[voter] = self.journaled[voter], key
+        return [AnswerChanged(**answer, replaces=replaces).record()]
 
     # ---- screen ---------------------------------------------------------------
 
