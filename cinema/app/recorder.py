@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 import time
 from pathlib import Path
@@ -35,6 +36,8 @@ class Recorder:
         self.health = JournalHealth.OK  # as the engine was last told (or is about to be)
         self.news: list[JournalState] = []  # changes of health the engine has not been told yet
         self._last_try = float("-inf")
+        self.spill: Path | None = None  # where the held records are kept meanwhile (survives a crash or a kill)
+        self._stamp = time.strftime("%Y%m%d-%H%M%S") + f"-{os.getpid()}"
 
     # ---- committing ---------------------------------------------------------------------------
 
@@ -62,7 +65,17 @@ class Recorder:
                 self.out.flush()
         if not self.pending:
             self.failed = ""
+        if self.pending or self.spill is not None:
+            self._keep_pending()
         self._assess()
+
+    def _keep_pending(self) -> None:
+        """The held records also go to a spill file each time they change, so that a crash or a
+        kill while the disk is full loses none of them (the next start adds them)."""
+        old = self.spill
+        self.spill = write_spill(self.journal.path, self.pending, self._stamp) if self.pending else None
+        if old is not None and old != self.spill:
+            old.unlink(missing_ok=True)
 
     def poll(self) -> None:
         """Once a tick: records held after a full disk are tried again, and a full disk that
@@ -164,8 +177,7 @@ class Recorder:
         self.commit([])
         if not self.pending:
             return None
-        stamp = time.strftime("%Y%m%d-%H%M%S") + f"-{len(self.pending)}"
-        path = write_spill(self.journal.path, self.pending, stamp)
+        path = self.spill
         n = len(self.pending)
         if path is None:
             print(f"journal: the disk is full: {n} records could not be saved anywhere", file=self.err)

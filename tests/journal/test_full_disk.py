@@ -157,3 +157,46 @@ def test_a_spill_file_planted_by_another_user_adds_nothing(tmp_path):
         p.unlink()
     assert spill_patterns(journal.path)[0].startswith(str(tmp_path))
     journal.close()
+
+
+def test_records_held_while_the_disk_is_full_survive_a_crash_and_go_in_at_the_next_start(tmp_path):
+    with small_disk(tmp_path / "disk", "1m") as disk:
+        clock = FakeClock()
+        journal = Journal(disk / "j.sqlite", "kiosk-1", reserve_bytes=0)
+        recorder = Recorder(journal, Engine(), clock, err=io.StringIO())
+        recorder.commit(answers(2))
+        videos = fill(disk)
+        for n in range(100):
+            clock.advance(1.0)
+            recorder.commit(answers(20, 100 * n))
+            if recorder.pending:
+                break
+        held = list(recorder.pending)
+        assert held and recorder.spill is not None and recorder.spill.exists()  # kept before any exit
+        in_journal = count(journal)
+        journal.close()  # the kiosk is killed here: no finish(), no last words
+        videos.unlink()
+        journal = Journal(disk / "j.sqlite", "kiosk-1", reserve_bytes=0)
+        assert Recorder(journal, Engine(), clock, err=io.StringIO()).restore_spills() == len(held)
+        assert count(journal) == in_journal + len(held)
+        assert find_spills(disk / "j.sqlite") == []
+        journal.close()
+
+
+def test_the_spill_file_goes_once_the_held_records_are_in_the_journal(tmp_path):
+    with small_disk(tmp_path / "disk", "1m") as disk:
+        clock = FakeClock()
+        journal = Journal(disk / "j.sqlite", "kiosk-1", reserve_bytes=0)
+        recorder = Recorder(journal, Engine(), clock, err=io.StringIO())
+        videos = fill(disk)
+        for n in range(100):
+            recorder.commit(answers(20, 100 * n))
+            if recorder.pending:
+                break
+        assert recorder.spill is not None
+        videos.unlink()  # room again: the next retry puts them in
+        clock.advance(2.0)
+        recorder.poll()
+        assert recorder.pending == [] and recorder.spill is None and find_spills(disk / "j.sqlite") == []
+        assert recorder.finish() is None
+        journal.close()
