@@ -15,6 +15,12 @@ from cinema.devices.cards.serial_scanner import ScanLines
 from cinema.devices.ports import FakeReceiver, fake_port
 from cinema.devices.serial_link import LinkState, SerialLink
 
+
+def any_line(text: str) -> bool:
+    """The link's tests read plain lines ("L001"), not cards."""
+    return True
+
+
 RETRY = 0.5
 NAME = "dev"
 
@@ -27,7 +33,7 @@ class Link:
         self.lines, self.changes = [], []
         self.connected = threading.Event()
         extra = {"opener": opener} if opener else {}
-        self.link = SerialLink(url, lambda _url: ScanLines(), lambda e: self.lines.append(e.payload), name=NAME,
+        self.link = SerialLink(url, lambda _url: ScanLines(accept=any_line), lambda e: self.lines.append(e.payload), name=NAME,
                                on_change=self._changed, clock=self.clock, retry_every=RETRY, read_timeout=0,
                                **extra, **options)
 
@@ -131,7 +137,7 @@ def test_why_a_port_cannot_be_opened_is_said_in_words_a_teacher_can_act_on(error
 def test_a_target_that_is_not_there_yet_is_waited_for_then_opened_where_it_turns_up():
     where = [None]  # an auto-found receiver: no device now, then ttyUSB1
     opener = Opener(ScriptedPort([]))
-    link = SerialLink(lambda: where[0], lambda _url: ScanLines(), print, name=NAME, clock=FakeClock(),
+    link = SerialLink(lambda: where[0], lambda _url: ScanLines(accept=any_line), print, name=NAME, clock=FakeClock(),
                       retry_every=RETRY, read_timeout=0, opener=opener)
     link.step()
     assert (link.state, link.detail, opener.attempts) == (LinkState.WAITING, "not plugged in", 0)
@@ -243,7 +249,7 @@ def test_a_consumer_that_raises_does_not_look_like_a_lost_device():
         raise RuntimeError("consumer bug")
 
     changes = []
-    link = SerialLink("loop://", lambda _url: ScanLines(), on_parsed, name=NAME, on_change=changes.append,
+    link = SerialLink("loop://", lambda _url: ScanLines(accept=any_line), on_parsed, name=NAME, on_change=changes.append,
                       clock=FakeClock(), read_timeout=0, opener=Opener(ScriptedPort([b"L001\rL002\r", b"L003\r"])))
     for _ in range(3):
         link.step()
@@ -259,7 +265,7 @@ def test_the_greeting_is_written_on_every_open_and_replies_as_the_device_asks():
             return b"AGAIN\n" if self.stats.lines == 1 else b""
 
     first, second = ScriptedPort([b"hello\r", OSError(errno.EIO, "gone")]), ScriptedPort([])
-    link = SerialLink("loop://", lambda _url: Talking(), print, name=NAME, clock=FakeClock(), read_timeout=0,
+    link = SerialLink("loop://", lambda _url: Talking(accept=any_line), print, name=NAME, clock=FakeClock(), read_timeout=0,
                       opener=Opener(first, second))
     for _ in range(3):
         link.step()
@@ -287,7 +293,7 @@ def test_stop_while_a_read_waits_for_bytes_returns_at_once(kind, request):
     connected = threading.Event()
     # a read that would wait 5 s for bytes: stop() must wake it (cancel_read), not wait it out
     with fake_port("fake://idle", lambda url: rx.open(url, timeout=5.0)):
-        link = SerialLink(url, lambda _url: ScanLines(), print, name=f"idle {kind}",
+        link = SerialLink(url, lambda _url: ScanLines(accept=any_line), print, name=f"idle {kind}",
                           on_change=lambda change: connected.set(), read_timeout=5.0)
         link.start()
         assert connected.wait(2.0)
@@ -303,7 +309,7 @@ def test_stop_while_waiting_to_retry_a_missing_device_returns_at_once():
     missing = FakeReceiver(plugged=False)
     with fake_port("fake://gone", missing.open):
         told = threading.Event()
-        link = SerialLink("fake://gone", lambda _url: ScanLines(), print, name="gone",
+        link = SerialLink("fake://gone", lambda _url: ScanLines(accept=any_line), print, name="gone",
                           on_change=lambda change: told.set(), retry_every=30.0)
         link.start()
         assert told.wait(2.0)

@@ -41,9 +41,11 @@ class ScanLines:
     baudrate: ClassVar[int] = BAUDRATE
     init_bytes: ClassVar[bytes] = b""  # a scanner only talks
 
-    def __init__(self, source: str = "scanner", max_line: int = MAX_LINE) -> None:
+    def __init__(self, source: str = "scanner", max_line: int = MAX_LINE,
+                 accept: Callable[[str], bool] = looks_like_card) -> None:
         self.source = source
         self.max_line = max_line
+        self.accept = accept  # which lines are scans; the rest is junk
         self.stats = LineStats()
         self._buf = bytearray()
         self._overflow = False
@@ -76,7 +78,7 @@ class ScanLines:
         if not raw:
             return  # the LF of a CRLF, or a blank line
         text = "".join(c for c in raw.decode("utf-8", "replace") if c.isprintable()).strip()
-        if not text or "\ufffd" in text or not looks_like_card(text):
+        if not text or "\ufffd" in text or not self.accept(text):
             self.stats.junk += 1
             return
         self.stats.lines += 1
