@@ -120,12 +120,12 @@ def batches(pending: list[Pending]) -> list[list[Pending]]:
 def read_spill(path: Path) -> list[Pending]:
     """The records of a spill file; lines that are not records (a note, damage) are skipped."""
     out: list[Pending] = []
-    with open(path, encoding="utf-8", errors="replace") as fh:
+    with open(path, "rb") as fh:
         if os.fstat(fh.fileno()).st_size > MAX_SPILL_BYTES:
             raise ValueError(f"{path}: larger than a spill file can be")
         for line in fh:
             try:
-                data = json.loads(line)
+                data = json.loads(line.decode("utf-8"))  # a damaged line is skipped, not half read
             except ValueError:
                 continue
             if not isinstance(data, dict):
