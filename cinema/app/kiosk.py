@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Iterator
 
 from cinema.core.events import JournalHealth, JournalState, MediaFailed, MediaFinished
+from cinema.core.messages import N_
 from cinema.core.records import SessionAbandoned, resume_point
 from cinema.core.session import Options, SessionEngine
 from cinema.core.view import ContentErrorBody, Screen, View
@@ -43,7 +44,18 @@ class RunOptions:
 
 
 class StartError(Exception):
-    """The kiosk cannot start (a journal it cannot open, broken content); one line for the teacher."""
+    """The kiosk cannot start (a journal it cannot open, broken content); one line for the teacher.
+    `teacher`: a message id to show on the screen too (in the kiosk's language), when there is one."""
+
+    def __init__(self, message: str, teacher: str = "") -> None:
+        super().__init__(message)
+        self.teacher = teacher
+
+
+# Said on the screen when the journal cannot be opened at the start (the disk is full, or another reason).
+JOURNAL_NO_ROOM = N_("The journal cannot be saved: the disk is full. Free some space (delete old videos or "
+                     "exports), then start the kiosk again.")
+JOURNAL_CANNOT_OPEN = N_("The journal cannot be opened. Run `cinema doctor` to see why.")
 
 
 class Kiosk:
@@ -110,6 +122,12 @@ class Kiosk:
                 code = loop.exit_code
         except StartError as exc:
             print(str(exc), file=sys.stderr)
+            if exc.teacher and not (self.opts.headless or self.opts.exit_at_end):
+                from cinema.locale import translator
+
+                # The teacher is looking at the screen, not at stderr: say it there, in their language.
+                self.problem_language = config.language
+                return self._show_problems([translator(config.language).gettext(exc.teacher), str(exc)])
             return 1
         if self.spilled is not None and not code:
             return 1  # records are outside the journal (said on stderr): not a clean end
@@ -190,14 +208,16 @@ class Kiosk:
             return journal
         except JournalError as exc:
             if not exc.damaged:
-                raise StartError(f"cannot open the journal: {exc}") from exc
+                raise StartError(f"cannot open the journal: {exc}",
+                                 JOURNAL_NO_ROOM if exc.full else JOURNAL_CANNOT_OPEN) from exc
             damaged = exc
         kiosk_id = read_kiosk_id(path) or kiosk_id
         try:
             self.set_aside = set_aside(path)
             journal = Journal(path, kiosk_id)
         except (OSError, JournalError) as exc:
-            raise StartError(f"cannot open the journal: {damaged}; and a new one cannot be started: {exc}") from exc
+            raise StartError(f"cannot open the journal: {damaged}; and a new one cannot be started: {exc}",
+                             JOURNAL_NO_ROOM if getattr(exc, "full", False) else JOURNAL_CANNOT_OPEN) from exc
         print(f"journal: {path} was damaged ({damaged}); it was kept as {self.set_aside} and a new journal started",
               file=sys.stderr)
         log.error("damaged journal set aside as %s", self.set_aside)

@@ -141,3 +141,28 @@ def test_a_damaged_journal_is_set_aside_and_the_lesson_goes_on_with_the_same_kio
     kinds = [k for (k,) in rows(journal, "SELECT kind FROM records ORDER BY seq")]
     assert kinds[:2] == ["session.started", "item.started"] and "journal.trouble" in kinds
     assert {k for (k,) in rows(journal, "SELECT kiosk_id FROM records")} == {"kiosk-7"}
+
+
+def test_a_disk_too_full_to_open_the_journal_is_said_on_the_teachers_screen(project, tmp_path, monkeypatch):
+    from cinema.app.kiosk import JOURNAL_NO_ROOM, Kiosk, RunOptions
+    from cinema.core.view import Screen
+    from cinema.display.renderer import Renderer
+
+    shown = []
+    real_draw = Renderer.draw
+
+    def draw(self, surface, view, *args, **kwargs):
+        shown.append(view)
+        return real_draw(self, surface, view, *args, **kwargs)
+
+    monkeypatch.setattr(Renderer, "draw", draw)
+    monkeypatch.setenv("SDL_VIDEODRIVER", "dummy")
+    monkeypatch.setenv("SDL_AUDIODRIVER", "dummy")
+    with small_disk(tmp_path / "disk", "200k") as disk:
+        fill(disk)
+        opts = RunOptions(config=project / "kiosk_config" / "default.yaml",
+                          playlist=project / "playlists" / "e2e.yaml", journal=disk / "j.sqlite", windowed=True,
+                          size=(800, 600), max_seconds=0.2)
+        assert Kiosk(opts).run() == 1
+    [view] = shown
+    assert view.screen is Screen.CONTENT_ERROR and view.body.problems[0] == JOURNAL_NO_ROOM
