@@ -11,10 +11,11 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from cinema.core.clock import Clock
-from cinema.core.events import Event
+from cinema.core.events import DeviceJunk, Event
 from cinema.devices import ports
 from cinema.devices.clickers.protocol import Parser, ParserEvent, Press, ReceiverInfo
 from cinema.devices.clickers.registry import make_parser as _make_parser
+from cinema.devices.junk import ReportsJunk
 from cinema.devices.ports import system_ports
 from cinema.devices.serial_link import READ_TIMEOUT, RETRY_EVERY, VANISH_CHECK_EVERY, SerialLink
 from cinema.devices.usb_ids import USB_RECEIVERS, PortInfo, UsbId, is_victron_cable, match_usb
@@ -59,6 +60,15 @@ def short_name(url: str) -> str:
 # ---- one receiver ------------------------------------------------------------------------
 
 
+JUNK_FRAME_BYTES = 32  # junk in frames' worth: a receiver's frames are 15-40 bytes
+
+
+def junk_frames(parser: Parser) -> tuple[int, int]:
+    """(junk, good) in frames for `ReportsJunk`: bad frames, plus noise bytes counted a frame's worth at a time."""
+    stats = parser.stats
+    return (stats.bad_checksums + stats.overflows + stats.junk_bytes // JUNK_FRAME_BYTES, stats.frames)
+
+
 class _Receiver:
     """One receiver on its serial link: picks the parser at the first open, hands on presses."""
 
@@ -70,21 +80,23 @@ class _Receiver:
         self.parser: Parser | None = None
         self.presses = 0
         self.last_press_at: float | None = None
-        self.link: SerialLink[ParserEvent] = SerialLink(
+        self.link: SerialLink[ParserEvent | DeviceJunk] = SerialLink(
             resolve, self._parser_for, self._handle, name=name, on_change=manager._emit, clock=manager.clock,
             baudrate=manager.baudrate, retry_every=manager.retry_every, read_timeout=manager.read_timeout,
             vanish_check_every=manager.vanish_check_every, opener=manager._opener, logger=log,
             quiet=manager.quiet, thread_name=f"receiver {name}")
 
-    def _parser_for(self, url: str) -> Parser:
+    def _parser_for(self, url: str) -> ReportsJunk[ParserEvent]:
         if self.protocol == AUTO:
             self.protocol = self.m._guess_protocol(url)
-        self.parser = self.m._make_parser(self.protocol)
+        parser = self.parser = self.m._make_parser(self.protocol)
         log.log(self.m._info, "%s: reading %s as %s", self.name, url, self.protocol)
-        return self.parser
+        return ReportsJunk(parser, self.name, lambda: junk_frames(parser), self.link.clock)
 
-    def _handle(self, event: ParserEvent) -> None:
-        if isinstance(event, Press):
+    def _handle(self, event: ParserEvent | DeviceJunk) -> None:
+        if isinstance(event, DeviceJunk):
+            self.m._emit(event)  # a noisy receiver: summed up and flagged by the engine
+        elif isinstance(event, Press):
             self.presses += 1
             self.last_press_at = self.link.clock.monotonic()
             self.m._emit(event.as_event())

@@ -419,3 +419,15 @@ def test_simulated_handsets_with_faults_through_a_pty_arrive_exactly_once_in_ord
             assert stats["retransmissions"] == len(sim.sent) - len(expected) and stats["junk_bytes"] > 0
     finally:
         pair.close()
+
+
+def test_a_receiver_sending_noise_reports_its_junk_and_presses_still_come(receiver, events):
+    from cinema.core.events import DeviceJunk
+
+    with PortManager([("fake://rx", "lcp")], events, **FAST):
+        events.wait_for(connected("clickers fake://rx"))
+        receiver.send(bytes(range(256)) * 64 + b"\n" + encode_press("1a", "B", 1))  # 16 KB of noise, then a press
+        report = events.wait_for(lambda e: isinstance(e, DeviceJunk))
+        assert events.wait_presses(1) == [("0000001A", "B")]
+    assert report.name == "clickers fake://rx" and report.junk >= 4096 // 32  # the first read of noise, at once
+    assert sum(isinstance(e, DeviceJunk) for e in events.seen) == 1  # at most one report every 5 s
