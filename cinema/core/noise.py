@@ -106,7 +106,8 @@ class NoiseMeter:
                 self._windows[device] = _Window(now)  # a quiet window next clears the flag
             else:
                 self.noisy.discard(device)
-            if w.junk or w.refused or w.changes:
+            # A few junk lines a minute (a receiver's status chatter, a stray bar code) are not worth a record.
+            if w.refused or w.changes or w.junk >= NOISY_MIN:
                 out.append(DeviceNoise(device=device, junk=w.junk, refused=w.refused, accepted=w.accepted,
                                        seconds=round(now - w.start, 1), noisy=noisy, changes=w.changes))
         return out
