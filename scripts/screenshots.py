@@ -11,6 +11,7 @@ Without a DISPLAY it starts its own Xvfb, so it works over SSH and in CI.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import sys
@@ -101,6 +102,8 @@ def make_project(work: Path, media: Path, language: str) -> tuple[Path, Path]:
                      ("  fullscreen: true", "  fullscreen: false"),
                      ("playlist: playlists/demo.yaml", "playlist: playlists/tour.yaml")):
         config = config.replace(old, new)
+    # the demo media stay where they were made, outside this project folder: name that folder
+    config += f"\nmedia_dirs:\n  - {json.dumps(str(media.resolve()))}\n"
     (work / "kiosk_config" / "default.yaml").write_text(config)
     lesson = yaml.safe_load((ROOT / "playlists" / PLAYLISTS[language]).read_text())
 

@@ -336,6 +336,12 @@ def _check_records(uri: str, manifest: dict, deadline: float | None, deep: bool)
             lo = db.execute("SELECT MIN(seq) FROM records").fetchone()[0]
             hi = db.execute("SELECT MAX(seq) FROM records").fetchone()[0]
             kiosk = db.execute("SELECT value FROM bundle_info WHERE key = 'kiosk_id'").fetchone()
+            if deep:
+                # Nothing vouches for the counts or the kiosk of each record: read them (one scan).
+                actual = db.execute("SELECT COUNT(*), COUNT(*) FILTER (WHERE kiosk_id IS NOT ?) FROM records",
+                                    (manifest["kiosk_id"],)).fetchone()
+                if actual[0] != n or actual[1]:
+                    raise BundleError(_("the records do not match the bundle's manifest"))
         finally:
             db.close()
     except sqlite3.DatabaseError as exc:

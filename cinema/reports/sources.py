@@ -149,6 +149,15 @@ def _kiosk_ranges(db: sqlite3.Connection) -> list[tuple[str, int, int, int]]:
     return db.execute("SELECT kiosk_id, MIN(seq), MAX(seq), COUNT(*) FROM records GROUP BY kiosk_id").fetchall()
 
 
+def _one_kiosk(db: sqlite3.Connection) -> bool:
+    """A kiosk writes its own id on every record and counts them as it goes: a file where either is
+    not so was made or edited by something else (the report would count records it cannot list)."""
+    kiosks, n = db.execute("SELECT COUNT(DISTINCT kiosk_id), COUNT(*) FROM records").fetchone()
+    counted = db.execute("SELECT COALESCE(SUM(n), 0) FROM session_counts").fetchone()[0] \
+        if has(db, "table", "session_counts") else n
+    return kiosks <= 1 and counted == n
+
+
 def open_source(path: Path, card_keys: tuple[bytes, ...] = (), *, seconds: float = OPEN_SECONDS) -> Source:
     name = path.name
     deadline = time.monotonic() + seconds
@@ -232,6 +241,9 @@ def _open_journal(path: Path, wal: Path | None, deadline: float) -> Source:
             if problem:
                 return refused(problem)
             damaged = check_contents(db)
+            if not damaged and not _one_kiosk(db):
+                return refused(_("the records do not match the journal's own counts, or name more than one "
+                                 "kiosk: not a kiosk's journal"))
         finally:
             db.close()
     except UnicodeDecodeError:  # SQLite's message quotes a damaged schema that is not even text

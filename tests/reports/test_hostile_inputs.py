@@ -245,3 +245,23 @@ def test_xapi_children_of_two_programmes_with_the_same_card_id_are_two_people(tm
                                           "https://learningcinema.org/programme/LC-SOUTH",
                                           "https://learningcinema.org/kiosk/old"}  # not this computer's programme
     assert "1 session does not name its programme" in out.stderr
+
+
+# ---- records that another kiosk's id was slipped into (found by the bundle fuzz) -------------------
+
+
+def test_a_record_of_another_kiosk_slipped_into_a_bundle_or_journal_is_refused_not_miscounted(good, tmp_path):
+    """The report counted such a record under the file's kiosk while `--records` left it out."""
+    bundle = H.edited(good[0], tmp_path / "slipped.lcb", "UPDATE records SET kiosk_id = 'west' WHERE seq = 5")
+    journal = two_lessons(tmp_path / "j.sqlite", kiosk="north")
+    db = sqlite3.connect(journal)
+    db.execute("UPDATE records SET kiosk_id = 'west' WHERE seq = 5")
+    db.commit()
+    db.close()
+    for path in (bundle, journal):
+        result = report([path, good[1]])  # not signed, allowed (no --keys strictness): still refused
+        (info,) = [s for s in result.sources if s.name == path.name]
+        assert info.status == "refused" and ("kiosk" in info.reason or "manifest" in info.reason), info
+        assert [s.status for s in result.sources if s.name == good[1].name] == ["ok"]
+        listed = sum(1 for _ in iter_records([path, good[1]], (KEY,)))
+        assert listed == result.totals["records"]
