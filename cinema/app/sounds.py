@@ -15,6 +15,14 @@ TUNES = {
     "scan_refused": [(220, 0.12), (0, 0.04), (196, 0.16)],
     "timer_done": [(523, 0.12), (0, 0.08), (659, 0.12), (0, 0.08), (784, 0.2)],
     "answer": [(990, 0.03)],
+    # quizzes: a rising call when a question opens, a falling one when answers close, a short
+    # tick in a timed question's last five seconds, a chord when everyone present has answered,
+    # and a fanfare when the right answer is revealed
+    "question_open": [(523, 0.09), (659, 0.09), (784, 0.14)],
+    "question_close": [(784, 0.09), (659, 0.09), (523, 0.16)],
+    "countdown": [(1175, 0.05)],
+    "everyone": [(659, 0.08), (0, 0.03), (880, 0.08), (0, 0.03), (1047, 0.16)],
+    "reveal": [(523, 0.08), (659, 0.08), (784, 0.08), (1047, 0.22)],
 }
 
 

@@ -80,15 +80,28 @@ class OptionTally:
 
 
 @dataclass(frozen=True)
+class Voter:
+    """One chip of the answered grid on the projector: a handset's number, never a child's name."""
+
+    label: str  # the handset's number (its id's last digits)
+    answered: bool
+    team: int | None = None  # team mode: 1-based team, drawn in the team's colour
+
+
+@dataclass(frozen=True)
 class QuestionBody:
     prompt: str
     options: tuple[OptionTally, ...]  # counts are hidden (zero) while the question is open
-    answered: int  # how many handsets have answered (never who)
-    expected: int | None  # handsets known in the room, if any
+    answered: int  # how many handsets and cards have answered
+    expected: int | None  # children present (or handsets known in the room), if any
     question_number: int  # 1-based
     question_count: int
     seconds_left: float | None = None
     image: str | None = None
+    seconds_total: float | None = None  # the question's time limit, for the countdown ring
+    voters: tuple[Voter, ...] = ()  # the answered grid: handsets in the room, lit once they answered
+    everyone: bool = False  # everyone present has answered
+    team_names: tuple[str, ...] = ()  # team mode: a name per team (content, already translated)
 
 
 @dataclass(frozen=True)
@@ -107,6 +120,8 @@ class ResultsBody:
     question_count: int
     has_correct: bool  # False for polls
     teams: tuple[TeamScore, ...] = ()  # team mode: right answers per team so far in this activity
+    revealed: bool = True  # False: the counts are up, the right answer not shown yet (the reveal step)
+    team_names: tuple[str, ...] = ()  # team mode: a name per team (content); empty: "Team n"
 
 
 @dataclass(frozen=True)

@@ -110,6 +110,7 @@ def test_team_mode_scores_right_answers_per_team_across_questions():
     eng.handle(TeacherCommand(Command.NEXT))
     teams = eng.view().body.teams
     assert [(t.team, t.correct, t.answered) for t in teams] == [(1, 1, 2), (2, 2, 2)]
+    eng.handle(TeacherCommand(Command.NEXT))  # reveal
     eng.handle(TeacherCommand(Command.NEXT))
     eng.handle(ClickerPressed("a", "A"))
     eng.handle(TeacherCommand(Command.NEXT))

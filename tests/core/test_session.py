@@ -165,8 +165,12 @@ def test_quiz_one_answer_per_clicker_last_wins_then_results(engine):
     assert view.screen is Screen.RESULTS
     assert {o.key: o.count for o in view.body.options} == {"A": 0, "B": 2, "C": 0}
     assert [o.key for o in view.body.options if o.correct] == ["B"]
+    assert not view.body.revealed  # the counts first; the teacher moves on to reveal the right answer
+    cmd(engine, Command.NEXT)
+    assert engine.view().screen is Screen.RESULTS and engine.view().body.revealed
     cmd(engine, Command.NEXT)
     assert engine.view().screen is Screen.QUESTION and engine.view().body.question_number == 2
+    cmd(engine, Command.NEXT)
     cmd(engine, Command.NEXT)
     cmd(engine, Command.NEXT)
     assert engine.item.id == "c"

@@ -31,6 +31,7 @@ def test_a_full_disk_refuses_answers_on_screen_and_takes_them_again_when_it_has_
     assert engine.view().toast == DISK_FULL  # it stays up while the disk is full
     # The teacher still drives the lesson.
     assert kinds(engine.handle(TeacherCommand(Command.NEXT))) == ["question.closed"]
+    engine.handle(TeacherCommand(Command.NEXT))  # reveal
     engine.handle(TeacherCommand(Command.NEXT))
     # Room again: answers are taken, the teacher is told once.
     assert kinds(engine.handle(JournalState(JournalHealth.OK, 10_000_000))) == ["journal.trouble"]

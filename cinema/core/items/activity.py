@@ -1,13 +1,21 @@
-"""Activities: one question at a time; answers by handset or by turned card; results as a chart."""
+"""Activities: one question at a time; answers by handset or by turned card; results as a chart.
+
+A question goes open -> closed (the counts are up) -> revealed (the right answer is marked), the
+teacher moving it on each time; a poll has no right answer, so it has no reveal step. Sounds tell
+the room a question opened and closed, count down its last seconds and cheer when everyone present
+has answered.
+"""
 
 from __future__ import annotations
 
+from enum import Enum
+
 from cinema.core.activity import AnswerBox
-from cinema.core.events import CardAnswer, CardsInView, ClickerPressed, Effect, Event
+from cinema.core.events import CardAnswer, CardsInView, ClickerPressed, Effect, Event, PlaySound
 from cinema.core.items.base import ItemHandler, Stopwatch, whole_seconds
 from cinema.core.records import AnswerChanged, AnswerRecorded, QuestionClosed
 from cinema.core.roster import verify_token
-from cinema.core.view import Body, OptionTally, QuestionBody, ResultsBody, Screen, TeamScore
+from cinema.core.view import Body, OptionTally, QuestionBody, ResultsBody, Screen, TeamScore, Voter
 
 # A flood of presses (a hostile or broken transmitter, a keypad gone mad) cannot grow the journal
 # without bound: each voter's first MAX_CHANGES changes to a question are journaled as they come,
@@ -15,6 +23,19 @@ from cinema.core.view import Body, OptionTally, QuestionBody, ResultsBody, Scree
 # and at most MAX_UNPAIRED handsets nobody was given answer one question.
 MAX_CHANGES = 20
 MAX_UNPAIRED = 300
+COUNTDOWN_CUE = 5  # a tick each second in a timed question's last seconds
+MAX_GRID = 60  # chips in the answered grid; a bigger room is shown by its count only
+HANDSET_DIGITS = 4  # a handset is shown by its id's last digits (the number written on it)
+
+
+class Stage(Enum):
+    OPEN = "open"  # answers coming in
+    CLOSED = "closed"  # answers counted, the right answer not shown yet
+    REVEALED = "revealed"  # the right answer is marked (a poll goes straight here)
+
+
+def handset_label(clicker: str) -> str:
+    return clicker[-HANDSET_DIGITS:]
 
 
 class ActivityHandler(ItemHandler):
@@ -25,29 +46,35 @@ class ActivityHandler(ItemHandler):
         self.team_answered: dict[int, int] = {}
         if self.item.activity is None:
             return self.lesson.fail("activity not found")
-        self._open(0)
-        return []
+        return self._open(0)
 
     @property
     def activity(self):
         assert self.item.activity is not None
         return self.item.activity
 
-    def _open(self, number: int) -> None:
+    @property
+    def results(self) -> bool:
+        return self.stage is not Stage.OPEN
+
+    def _open(self, number: int) -> list[Effect]:
         self.question = number
+        self.stage = Stage.OPEN
+        self.cued = COUNTDOWN_CUE + 1  # the last countdown second cued so far
+        self.everyone_cued = False
         self.box = AnswerBox(self.activity.questions[number])
         self.journaled: dict[str, str] = {}  # voter -> the key of their last journaled answer
         self.changes: dict[str, int] = {}  # voter -> changes journaled as they came
         self.held: dict[str, dict] = {}  # voter -> their latest answer, journaled at the close
         self.unpaired = 0
-        self.results = False
         self.question_watch.restart()
+        return [PlaySound("question_open")]
 
     def _close(self) -> list[Effect]:
         box = self.box
         box.close()
-        self.results = True
-        fx: list[Effect] = []
+        self.stage = Stage.CLOSED if box.question.correct is not None else Stage.REVEALED
+        fx: list[Effect] = [PlaySound("question_close")]
         for voter, answer in self.held.items():  # the last answers of voters past MAX_CHANGES
             if answer["key"] != self.journaled[voter]:
                 fx.append(AnswerChanged(**answer, replaces=self.journaled[voter]).record())
@@ -65,11 +92,13 @@ class ActivityHandler(ItemHandler):
     # ---- stepping -------------------------------------------------------------
 
     def next(self) -> list[Effect] | None:
-        if not self.results:
+        if self.stage is Stage.OPEN:
             return self._close()
+        if self.stage is Stage.CLOSED:
+            self.stage = Stage.REVEALED
+            return [PlaySound("reveal")]
         if self.question + 1 < len(self.activity.questions):
-            self._open(self.question + 1)
-            return []
+            return self._open(self.question + 1)
         return None
 
     def back(self) -> list[Effect] | None:
@@ -79,8 +108,14 @@ class ActivityHandler(ItemHandler):
 
     def tick(self) -> list[Effect]:
         left = self.seconds_left()
-        if left is not None and left <= 0:
+        if left is None:
+            return []
+        if left <= 0:
             return self._close()
+        second = whole_seconds(left)
+        if second is not None and second < self.cued:
+            self.cued = second
+            return [PlaySound("countdown")]
         return []
 
     def seconds_left(self) -> float | None:
@@ -135,7 +170,7 @@ class ActivityHandler(ItemHandler):
         # without reading every payload; the last answer of a voter is the one that counts.
         if previous is None:
             self.journaled[voter] = key
-            return [AnswerRecorded(**answer).record()]
+            return [AnswerRecorded(**answer).record()] + self._everyone_cue()
         if self.changes.get(voter, 0) >= MAX_CHANGES:
             self.held[voter] = answer
             return []
@@ -143,6 +178,57 @@ class ActivityHandler(ItemHandler):
         self.held.pop(voter, None)
         replaces, self.journaled[voter] = self.journaled[voter], key
         return [AnswerChanged(**answer, replaces=replaces).record()]
+
+    # ---- who is in the room -----------------------------------------------------
+
+    def _room(self) -> list[str] | None:
+        """The handsets of the children present (all paired ones before anyone is marked present);
+        None when no handset is paired: then only the configured count of handsets is known."""
+        handsets = self.lesson.handsets
+        present = self.lesson.attendance
+        paired = [c for c, learner in handsets.learner_by_clicker.items()
+                  if not handsets.is_teacher(c) and (not present or learner in present)]
+        return paired or None
+
+    def _expected(self) -> int | None:
+        present = self.lesson.attendance
+        if present:
+            return len(present)
+        room = self._room()
+        return len(room) if room else self.lesson.expected_handsets()
+
+    def _everyone_answered(self) -> bool:
+        expected = self._expected()
+        if not expected:
+            return False
+        present = self.lesson.attendance
+        if present:
+            learners = {self._learner(v) for v in self.box.answers}
+            return len(learners & present) >= expected
+        return self.box.answered >= expected
+
+    def _learner(self, voter: str) -> str | None:
+        if voter.startswith("card:"):
+            return voter[len("card:"):]
+        return self.lesson.handsets.learner(voter)
+
+    def _everyone_cue(self) -> list[Effect]:
+        if self.everyone_cued or not self._everyone_answered():
+            return []
+        self.everyone_cued = True
+        return [PlaySound("everyone")]
+
+    def _voters(self) -> tuple[Voter, ...]:
+        """The answered grid: handsets in the room (lit once they answered), then any other that answered."""
+        room = self._room() or []
+        answered = [v for v in self.box.answers if not v.startswith("card:")]
+        clickers = list(dict.fromkeys(room + answered))
+        if len(clickers) > MAX_GRID:
+            return ()
+        teams = self.item.teams
+        chips = [Voter(handset_label(c), c in self.box.answers,
+                       self.lesson.handsets.team(c, teams) if teams else None) for c in clickers]
+        return tuple(sorted(chips, key=lambda v: (len(v.label), v.label)))
 
     # ---- screen ---------------------------------------------------------------
 
@@ -155,8 +241,11 @@ class ActivityHandler(ItemHandler):
             teams = tuple(TeamScore(t, self.team_correct.get(t, 0), self.team_answered.get(t, 0))
                           for t in range(1, (self.item.teams or 0) + 1))
             return Screen.RESULTS, ResultsBody(question.prompt, options, box.answered, self.question + 1, total,
-                                               question.correct is not None, teams)
+                                               question.correct is not None, teams,
+                                               revealed=self.stage is Stage.REVEALED)
         options = tuple(OptionTally(o.key, o.text) for o in question.options)
-        return Screen.QUESTION, QuestionBody(question.prompt, options, box.answered, self.lesson.expected_handsets(),
+        return Screen.QUESTION, QuestionBody(question.prompt, options, box.answered, self._expected(),
                                              self.question + 1, total, whole_seconds(self.seconds_left()),
-                                             str(question.image) if question.image else None)
+                                             str(question.image) if question.image else None,
+                                             seconds_total=self.activity.seconds or None, voters=self._voters(),
+                                             everyone=self._everyone_answered())
