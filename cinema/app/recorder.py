@@ -107,6 +107,11 @@ class Recorder:
             if free is not None and free < FULL_MARGIN_BYTES:
                 self._tell(JournalHealth.FULL, free, "the disk is nearly full")
                 return
+        if self.health is JournalHealth.FULL and self.journal.reserve_used and self.journal.make_reserve():
+            # The teacher made room: with the reserve back there is nothing left to warn of (the
+            # status bar would say "Disk almost full" for the rest of the lesson beside "room again").
+            self.journal.reserve_used = False
+            free = self.journal.free_bytes()
         if self.journal.reserve_used:
             self._tell(JournalHealth.RESERVE, free)
         elif self.health is JournalHealth.FULL:

@@ -65,6 +65,8 @@ class Step(Enum):
 
 
 _LIVE = (Phase.RUNNING, Phase.PAUSED, Phase.POWER_STOPPED)  # an item is current and on screen
+# Screens where children's answers, votes or cards are taken: a full disk refuses them, so it is said there all along.
+_TAKES_IN = frozenset({Screen.ATTENDANCE, Screen.PAIRING, Screen.QUESTION, Screen.CHECKIN})
 
 TRANSITIONS: dict[tuple[Phase, Step], Phase] = {
     (Phase.NEW, Step.START): Phase.RUNNING,
@@ -564,15 +566,19 @@ class SessionEngine:
         if event.health is before:
             return []
         if event.health is JournalHealth.FULL:
-            pass  # said for as long as it lasts (see _toast)
+            # Said at once on any screen, then for as long as it lasts where answers or cards are
+            # taken (see _toast); the status bar says it everywhere.
+            self._show_toast(DISK_FULL, 15.0)
+        elif before is JournalHealth.FULL:
+            # Room again, even with the reserve gone (RESERVE): "the reserve is in use" would read
+            # as if the disk were still full just after the teacher freed some.
+            self._show_toast(DISK_BACK, 5.0)
         elif event.health is JournalHealth.RESERVE:
             self._show_toast(DISK_RESERVE, 15.0)
         elif event.health is JournalHealth.LOW:
             self._show_toast(DISK_LOW, 15.0)
         elif event.health is JournalHealth.SET_ASIDE:
             self._show_toast(JOURNAL_SET_ASIDE, 20.0)
-        elif before is JournalHealth.FULL:
-            self._show_toast(DISK_BACK, 5.0)
         return [JournalTrouble(state=event.health.value, free_bytes=event.free_bytes, pending=event.pending,
                                detail=event.detail[:500]).record()]
 
@@ -642,28 +648,31 @@ class SessionEngine:
         pin = self.pinpad.prompt()
         common = dict(language=self.playlist.language, item_count=len(self.playlist.items),
                       lesson_title=self.playlist.title, paused=self.paused, status=status, pin=pin,
-                      toast=self._toast(), power_advice=self.advice)
+                      power_advice=self.advice)
         if self.phase is Phase.RESUME_OFFER and self.resume_point is not None:
             point = self.resume_point
             idx = min(point.item_index, len(self.playlist.items) - 1)
             body = ResumeBody(self.playlist.title, self.playlist.items[idx].title, idx + 1, len(self.playlist.items))
-            return View(Screen.RESUME, body, item_number=0, **common)
+            return View(Screen.RESUME, body, item_number=0, toast=self._toast(Screen.RESUME), **common)
         number = self.index + 1
         if self.phase is Phase.NOTICE:
             left = max(0, math.ceil(self.notice_until - self.now()))
             body = NoticeBody(FAILURE_MSG.get(self.failed_kind, FAILURE_MSG["video"]), self.failed_detail, left)
-            return View(Screen.NOTICE, body, item_number=number, **common)
-        if self.phase is Phase.ENDED or self.item is None:
+            screen = Screen.NOTICE
+        elif self.phase is Phase.ENDED or self.item is None:
             body = ClosingBody(self.playlist.title, len(self.attendance), self.answers)
-            return View(Screen.CLOSING, body, item_number=number, **common)
-        screen, body = self.handler.view()
-        return View(screen, body, item_number=number, **common)
+            screen = Screen.CLOSING
+        else:
+            screen, body = self.handler.view()
+        return View(screen, body, item_number=number, toast=self._toast(screen), **common)
 
-    def _toast(self) -> str:
+    def _toast(self, screen: Screen) -> str:
         if self.power_stopped:
             return MSG_STOP  # stays up until power is back or the teacher goes on
-        if self.journal_health is JournalHealth.FULL and self.phase is not Phase.ENDED:
-            return DISK_FULL  # stays up until records can be committed again
+        if self.journal_health is JournalHealth.FULL and self.phase is not Phase.ENDED and screen in _TAKES_IN:
+            # Stays up until records can be committed again, where answers or cards are refused; not
+            # over a video's subtitles for the rest of the lesson (the status bar says it there).
+            return DISK_FULL
         return "Paused" if self.paused and not self.toast else self.toast
 
     # ---- for the journal's resume table ------------------------------------------------------------

@@ -13,42 +13,61 @@ from cinema.locale import N_
 PAUSED = N_("Paused")
 ENTER_PIN = N_("Enter the teacher PIN")
 WRONG_PIN = N_("Wrong PIN")
+TOAST_LINES = 2  # a toast too long for one line wraps onto a second
 PIN_SLOTS = 4  # dots shown before any digit is typed; more appear if the PIN is longer
 
 
 def draw_overlays(c: Canvas, view: View) -> None:
     if view.paused:
         draw_paused(c)
+    toast = c._(view.toast) if view.toast and not (view.paused and view.toast == PAUSED) else ""
     if view.power_advice is not None:
-        draw_power_advice(c, describe(view.power_advice, c._), view.toast != "")
-    if view.toast and not (view.paused and view.toast == PAUSED):
-        draw_toast(c, c._(view.toast))
+        draw_power_advice(c, describe(view.power_advice, c._), _toast_height(c, toast) if toast else 0)
+    if toast:
+        draw_toast(c, toast)
     if view.pin is not None:
         draw_pin(c, view.pin)
 
 
+def _pill_lines(c: Canvas, text: str, room: int, max_lines: int) -> int:
+    """How many lines the pill's words take: one while they fit at some readable size (the text
+    shrinks to fit), else wrapped at body size (at most `max_lines`)."""
+    if max_lines <= 1 or c.text_width(text, c.metrics.min_text) + 2 <= room:
+        return 1
+    return max(1, min(max_lines, len(c.text_renderer.wrap(text, room, c.metrics.body, c.rtl))))
+
+
+def _toast_height(c: Canvas, text: str) -> int:
+    m = c.metrics
+    lines = _pill_lines(c, text, c.content.width - 4 * m.gap, TOAST_LINES)
+    return round(c.line_height(m.body) * (lines + 0.3))
+
+
 def _pill(c: Canvas, name: str, text: str, center_top: tuple[int, int] | None, center_bottom=None,
-          draw_icon=None, color=None) -> None:
+          draw_icon=None, color=None, max_lines: int = 1) -> None:
     m = c.metrics
     size = m.body
-    h = round(c.line_height(size) * 1.3)
-    icon_w = h if draw_icon else 0
-    text_w = min(c.content.width - icon_w - 4 * m.gap, c.text_width(text, size) + 2)
+    one = round(c.line_height(size) * 1.3)  # the height of a one-line pill
+    icon_w = one if draw_icon else 0
+    room = c.content.width - icon_w - 4 * m.gap
+    lines = _pill_lines(c, text, room, max_lines)
+    h = round(c.line_height(size) * (lines + 0.3))
+    text_w = min(room, c.text_width(text, size) + 2)
     pill = pygame.Rect(0, 0, text_w + icon_w + 3 * m.gap, h)
     if center_top:
         pill.midtop = center_top
     else:
         pill.midbottom = center_bottom
-    pygame.draw.rect(c.surface, c.theme.panel, pill, border_radius=h // 2)
-    pygame.draw.rect(c.surface, color or c.theme.accent, pill, max(2, m.gap // 3), border_radius=h // 2)
+    pygame.draw.rect(c.surface, c.theme.panel, pill, border_radius=one // 2)
+    pygame.draw.rect(c.surface, color or c.theme.accent, pill, max(2, m.gap // 3), border_radius=one // 2)
     inner = pill.inflate(-2 * m.gap, 0)
     if draw_icon:
-        icon_rect = c.mirror(pygame.Rect(inner.left, pill.top + h // 6, h * 2 // 3, h * 2 // 3), inner)
+        icon_rect = c.mirror(pygame.Rect(inner.left, pill.top + one // 6, one * 2 // 3, one * 2 // 3), inner)
         c.icon(name + ".icon", icon_rect, draw_icon, overlay=True)
         words = c.mirror(pygame.Rect(inner.left + icon_w, pill.top, inner.width - icon_w, h), inner)
     else:
         words = pygame.Rect(inner.left, pill.top, inner.width, h)
-    c.text(name, text, words, size, align="center", valign="center", max_lines=1, overlay=True)
+    c.text(name, text, words, size, align="center", valign="center", max_lines=lines, overlay=True)
 
 
 def draw_paused(c: Canvas) -> None:
@@ -57,10 +76,11 @@ def draw_paused(c: Canvas) -> None:
 
 
 def draw_toast(c: Canvas, text: str) -> None:
-    _pill(c, "overlay.toast", text, None, (c.content.centerx, c.content.bottom))
+    # Two lines where one does not hold it: a warning cut off with "…" at 800x600 says half of what to do.
+    _pill(c, "overlay.toast", text, None, (c.content.centerx, c.content.bottom), max_lines=TOAST_LINES)
 
 
-def draw_power_advice(c: Canvas, lines: tuple[str, ...], above_toast: bool) -> None:
+def draw_power_advice(c: Canvas, lines: tuple[str, ...], toast_height: int = 0) -> None:
     """What the battery allows and what to skip to finish: a panel low on the screen, a few lines."""
     if not lines:
         return
@@ -69,7 +89,7 @@ def draw_power_advice(c: Canvas, lines: tuple[str, ...], above_toast: bool) -> N
     line_h = c.line_height(size)
     icon_w = round(line_h * 1.6)
     panel = pygame.Rect(0, 0, round(c.content.width * 0.9), len(lines) * 2 * line_h + 2 * m.gap)
-    bottom = c.content.bottom - (round(line_h * 1.3) + m.gap if above_toast else 0)
+    bottom = c.content.bottom - (toast_height + m.gap if toast_height else 0)
     panel.midbottom = (c.content.centerx, bottom)
     c.panel(panel, edge=c.theme.warn)
     c.record("overlay.power", panel, "icon", overlay=True)
