@@ -52,6 +52,8 @@ table.wb td:nth-child(2){white-space:nowrap}
 .badge{display:inline-block;border:1px solid var(--warn);color:var(--warn);border-radius:3px;padding:0 4px;
  font-size:11px;white-space:nowrap}
 .fail{color:var(--warn);font-size:12px}
+.signed{border-inline-start:4px solid var(--warn);background:var(--bg);padding:6px 10px;font-weight:600}
+.signed[data-mark=ok]{border-inline-start-color:#1a7f37}
 table.grid td{border:0;padding:0 6px;line-height:0;vertical-align:middle}table.grid td:first-child{line-height:1.4}
 table.grid th{background:none;font-weight:normal;line-height:0;padding:4px 6px 0}
 svg{display:block;max-width:100%;height:auto;overflow:visible}svg.strip,svg.face{display:inline-block;vertical-align:middle;overflow:visible}
