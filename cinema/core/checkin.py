@@ -5,6 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 FACE_KEYS = ("1", "2", "3", "4", "5")  # 1 = very sad .. 5 = very happy
+# With fewer answers than this no counts are shown anywhere: two sad faces out of three votes single
+# a child out.
+MIN_ANSWERS_SHOWN = 5
+# The counts of the saddest faces are for the teacher, never for the whole room on the projector.
+PRIVATE_FACES = 2
 # Handsets with letters only: A..E stand for the same five faces.
 LETTER_FACES = {"A": "1", "B": "2", "C": "3", "D": "4", "E": "5"}
 
@@ -47,6 +52,20 @@ class CheckinBox:
         for face in self.votes.values():
             c[face - 1] += 1
         return (c[0], c[1], c[2], c[3], c[4])
+
+
+def shown_counts(counts: tuple[int, ...]) -> tuple[int, ...] | None:
+    """The counts anyone may be shown (the teacher's strip, a report): None with too few answers."""
+    return tuple(counts) if sum(counts) >= MIN_ANSWERS_SHOWN else None
+
+
+def room_counts(counts: tuple[int, ...]) -> tuple[int | None, ...]:
+    """What the projector may show the room, face by face: None where the count stays hidden (the
+    saddest faces always; every face with too few answers)."""
+    shown = shown_counts(counts)
+    if shown is None:
+        return tuple(None for _ in counts)
+    return tuple(None if face <= PRIVATE_FACES else n for face, n in enumerate(shown, start=1))
 
 
 def needs_calm(counts: tuple[int, ...], threshold: float) -> bool:

@@ -252,13 +252,29 @@ MSG_STOP = N_("Saved. Connect power.")
 MSG_RESTORE = N_("Power is back")
 MSG_SHORT = N_("Battery: about %(have)d min. The rest of the lesson needs about %(need)d min.")
 MSG_SKIP = N_("To finish, skip: %(items)s")
-MSG_NOT_ENOUGH = N_("Skipping will not be enough. Connect power if you can.")
+MSG_NOT_ENOUGH = N_("Connect power: even skipping %(items)s will not be enough.")
+MSG_NOTHING_TO_SKIP = N_("Connect power: nothing can be skipped to finish.")
+MSG_SKIP_BRIEF = N_("Skip: %(items)s")
+MSG_CONNECT = N_("Connect power if you can.")
 MSG_ITEM = N_("%(title)s (%(minutes)d min)")
 MSG_LIST_SEPARATOR = N_(", ")
+MSG_MORE = N_("%(n)d more")
 
 
-def describe(decision: PowerDecision, _: Callable[[str], str] = lambda s: s) -> tuple[str, ...]:
-    """The lines to show the teacher for a decision, through the translation function `_`."""
+def shown_minutes(minutes: float | None) -> int | None:
+    """Battery minutes as the teacher reads them, in the status bar and the advice alike: whole
+    minutes, rounded down (a promise of a minute the battery does not have is worse than one less)."""
+    if minutes is None or minutes < 0:
+        return None
+    return math.floor(minutes)
+
+
+def describe(decision: PowerDecision, _: Callable[[str], str] = lambda s: s, *, minutes: bool = True,
+             items: int | None = None, brief: bool = False) -> tuple[str, ...]:
+    """The lines to show the teacher for a decision, through the translation function `_`: at most
+    two, and never one that takes back the other (a list of items to skip "to finish" followed by
+    "skipping will not be enough"). Shorter forms for a narrow strip: item titles without their
+    `minutes`, or only the first `items` of them and how many more, or `brief` words."""
     if decision.action is Action.WARN:
         return (_(MSG_LOW),)
     if decision.action is Action.STOP:
@@ -267,14 +283,21 @@ def describe(decision: PowerDecision, _: Callable[[str], str] = lambda s: s) -> 
         return (_(MSG_RESTORE),)
     if decision.action is not Action.ADVISE:
         return ()
-    lines = [_(MSG_SHORT) % {"have": math.floor(decision.usable_minutes or 0),
+    # The minutes until the kiosk saves and stops: the number the status bar shows too.
+    lines = [_(MSG_SHORT) % {"have": shown_minutes(decision.usable_minutes) or 0,
                              "need": math.ceil(decision.needs_minutes or 0)}]
-    if decision.skip:
-        names = _(MSG_LIST_SEPARATOR).join(
-            _(MSG_ITEM) % {"title": p.title, "minutes": max(1, round(p.minutes))} for p in decision.skip)
-        lines.append(_(MSG_SKIP) % {"items": names})
-    if not decision.enough:
-        lines.append(_(MSG_NOT_ENOUGH))
+    named = decision.skip if items is None else decision.skip[:max(1, items)]
+    parts = [_(MSG_ITEM) % {"title": p.title, "minutes": max(1, round(p.minutes))} if minutes else p.title
+             for p in named]
+    if len(named) < len(decision.skip):
+        parts.append(_(MSG_MORE) % {"n": len(decision.skip) - len(named)})
+    names = _(MSG_LIST_SEPARATOR).join(parts)
+    if not decision.enough and (brief or not decision.skip):
+        lines.append(_(MSG_CONNECT) if brief else _(MSG_NOTHING_TO_SKIP))
+    elif decision.skip and decision.enough:
+        lines.append(_(MSG_SKIP_BRIEF if brief else MSG_SKIP) % {"items": names})
+    elif decision.skip:
+        lines.append(_(MSG_NOT_ENOUGH) % {"items": names})
     return tuple(lines)
 
 
@@ -344,6 +367,11 @@ class PowerPolicy:
     def charging(self) -> bool:
         """On a charger that keeps up (a plugged-in battery that keeps falling does not count)."""
         return bool(self._last is not None and self._last.charging and not self._weak_charger())
+
+    @property
+    def usable_minutes(self) -> float | None:
+        """Minutes until the critical level, where the kiosk saves and stops: what the teacher has."""
+        return self._usable()
 
     @property
     def minutes_left(self) -> float | None:

@@ -230,7 +230,8 @@ class SessionEngine:
         item = self.item
         assert item is not None
         self.failed_kind = item.type
-        self.failed_detail = (item.media.name if item.media else "") if item.type in MEDIA_TYPES else ""
+        # The item as the class knows it (its title); the file name only for an item without one.
+        self.failed_detail = item.title or ((item.media.name if item.media else "") if item.type in MEDIA_TYPES else "")
         self.notice_until = self.now() + self.options.failure_notice_seconds
         self._go(Step.FAIL)
         fx: list[Effect] = self.handler.leave()
@@ -499,7 +500,11 @@ class SessionEngine:
     def _power(self, event: PowerReading) -> list[Effect]:
         before = self.status.battery_percent
         decisions = self.power.observe(event)
-        minutes = event.minutes_left if event.minutes_left is not None else self.power.minutes_left
+        # The minutes until the kiosk saves and stops, the figure the battery advice uses too; the
+        # battery's own time to empty only while the policy cannot tell yet.
+        minutes = self.power.usable_minutes
+        if minutes is None:
+            minutes = event.minutes_left if event.minutes_left is not None else self.power.minutes_left
         self.status = StatusBar(event.percent, minutes, event.charging, self.status.attendance, self.status.devices)
         if self.power.charging:
             self.advice = None  # plugged in: the advice on what to skip no longer holds

@@ -165,12 +165,13 @@ class ClosingBody:
     title: str
     attendance: int
     answers: int
+    subtitle: str = ""  # the closing item's smaller line ("See you next time")
 
 
 @dataclass(frozen=True)
 class NoticeBody:
     msg: str  # message id, e.g. "This video could not be played."
-    detail: str = ""  # file name or short reason (not translated)
+    detail: str = ""  # the failed item's title (content), or its file name when it has none
     seconds_left: float | None = None
 
 

@@ -104,7 +104,7 @@ class Canvas:
         drawn = self.text_renderer.draw_block(
             self.surface, block, box, color or self.theme.text, align, valign, bold
         )
-        self.layout.add(name, drawn, kind, size=block.size, overlay=overlay, text=text)
+        self.layout.add(name, drawn, kind, size=block.size, overlay=overlay, text=text, cut=block.cut)
         return drawn
 
     def common_size(self, texts: list[str], box: tuple[int, int], size: int, max_lines: int | None = None,

@@ -233,7 +233,8 @@ def star(surface: pygame.Surface, rect: pygame.Rect, color: Color) -> None:
 
 def ring(surface: pygame.Surface, rect: pygame.Rect, fraction: float, color: Color, track: Color,
          clockwise: bool = True) -> None:
-    """A ring filled to `fraction` from twelve o'clock (clockwise, or anticlockwise for RTL)."""
+    """A ring filled to `fraction` from twelve o'clock, clockwise: clocks run clockwise in
+    right-to-left languages too, so a ring running the other way reads as time going back."""
     r = square(rect)
     width = _w(r, 0.07)
     pygame.draw.circle(surface, track, r.center, r.width / 2, width)
@@ -255,12 +256,24 @@ def ring(surface: pygame.Surface, rect: pygame.Rect, fraction: float, color: Col
         pygame.draw.circle(surface, color, ((a[0] + b[0]) / 2, (a[1] + b[1]) / 2), width / 2)
 
 
+POWER_SOURCE_WORDS = ("battery", "ups", "victron", "power")
+
+
+def is_power_source(name: str) -> bool:
+    """The battery reader (laptop battery, UPS, Victron): its state is the battery icon's job."""
+    lowered = name.lower()
+    return any(word in lowered.split() or lowered.startswith(word) for word in POWER_SOURCE_WORDS)
+
+
 def device(surface: pygame.Surface, rect: pygame.Rect, name: str, connected: bool,
            good: Color, bad: Color) -> None:
-    """A device by its kind, green when connected, red and crossed out when lost."""
+    """A device by its kind, green when connected, red and crossed out when lost. A battery reader is
+    drawn as a battery, never as a plug: a plug reads as "on mains" while the laptop runs down."""
     color = good if connected else bad
     lowered = name.lower()
-    if "click" in lowered or "remote" in lowered or "class" in lowered:
+    if is_power_source(name):
+        battery(surface, rect, None, color, color)
+    elif "click" in lowered or "remote" in lowered or "class" in lowered:
         clicker(surface, rect, color)
     elif "cam" in lowered:
         camera(surface, rect, color)

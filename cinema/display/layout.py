@@ -125,6 +125,7 @@ class Box:
     size: int | None = None  # font size, for text
     overlay: bool = False  # drawn over the screen on purpose (PIN, toast, paused badge)
     text: str = ""  # for text boxes: the text drawn (logical order, before any cut with '…')
+    cut: bool = False  # for text boxes: it did not fit and was cut with '…'
 
 
 @dataclass
@@ -137,10 +138,10 @@ class Layout:
     boxes: list[Box] = field(default_factory=list)
 
     def add(self, name: str, rect: pygame.Rect, kind: str, size: int | None = None,
-            overlay: bool = False, text: str = "") -> Box:
+            overlay: bool = False, text: str = "", cut: bool = False) -> Box:
         if kind not in KINDS:
             raise ValueError(f"unknown box kind {kind!r}")
-        box = Box(name, pygame.Rect(rect), kind, size, overlay, text)
+        box = Box(name, pygame.Rect(rect), kind, size, overlay, text, cut)
         self.boxes.append(box)
         return box
 

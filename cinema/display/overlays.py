@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import pygame
 
-from cinema.core.power import describe
+from cinema.core.power import MSG_STOP, PowerDecision, describe
 from cinema.core.view import PinPrompt, View
 from cinema.display import icons
 from cinema.display.canvas import Canvas
+from cinema.display.layout import stack
 from cinema.locale import N_
 
 PAUSED = N_("Paused")
+POWER_STOP_HEADING = N_("The battery is almost empty")
 ENTER_PIN = N_("Enter the teacher PIN")
 WRONG_PIN = N_("Wrong PIN")
 TOAST_LINES = 2  # a toast too long for one line wraps onto a second
@@ -20,9 +22,14 @@ PIN_SLOTS = 4  # dots shown before any digit is typed; more appear if the PIN is
 def draw_overlays(c: Canvas, view: View) -> None:
     if view.paused:
         draw_paused(c)
-    toast = c._(view.toast) if view.toast and not (view.paused and view.toast == PAUSED) else ""
+    if view.toast == MSG_STOP:
+        draw_power_stop(c)
+        toast = ""
+    else:
+        toast = c._(view.toast) if view.toast and not (view.paused and view.toast == PAUSED) else ""
     if view.power_advice is not None:
-        draw_power_advice(c, describe(view.power_advice, c._), _toast_height(c, toast) if toast else 0)
+        draw_power_advice(c, power_text(c, view.power_advice), _toast_height(c, toast) if toast else 0,
+                          view.power_advice.percent)
     if toast:
         draw_toast(c, toast)
     if view.pin is not None:
@@ -80,27 +87,87 @@ def draw_toast(c: Canvas, text: str) -> None:
     _pill(c, "overlay.toast", text, None, (c.content.centerx, c.content.bottom), max_lines=TOAST_LINES)
 
 
-def draw_power_advice(c: Canvas, lines: tuple[str, ...], toast_height: int = 0) -> None:
-    """What the battery allows and what to skip to finish: a panel low on the screen, a few lines."""
-    if not lines:
+POWER_STRIP_SHARE = 0.15  # the battery advice never covers more than this share of the screen's height
+POWER_STRIP_LINES = 1  # which holds one line of the smallest text (two would take 15.3%)
+
+
+def toast_room(c: Canvas) -> int:
+    """The height a toast may take at the bottom of the content area (two lines and a gap): screens
+    whose numbers must stay readable (closing) keep it free."""
+    return round(c.line_height(c.metrics.body) * 2.3) + c.metrics.gap
+
+
+def power_text(c: Canvas, decision: PowerDecision) -> str:
+    """The advice as one line of the smallest text, which is all a strip of 15% of the screen holds:
+    what to do (skip, or connect power) when there is something to do, else what the battery allows
+    (the status bar shows the minutes left as well). The longest form that fits: each item with its
+    minutes, then titles only, then fewer titles and "N more"."""
+    m = c.metrics
+    room = c.content.width - 2 * m.gap - _power_icon_width(c) - m.gap
+    forms = [describe(decision, c._), describe(decision, c._, minutes=False)]
+    fewer = range(len(decision.skip) - 1, 0, -1)
+    forms += [describe(decision, c._, minutes=False, items=n) for n in fewer]
+    forms += [describe(decision, c._, minutes=False, brief=True)]
+    forms += [describe(decision, c._, minutes=False, items=n, brief=True) for n in fewer]
+    for lines in forms:
+        if c.text_width(lines[-1], m.min_text) + 2 <= room:
+            return lines[-1]
+    return forms[-1][-1]
+
+
+def _power_icon_width(c: Canvas) -> int:
+    return round(c.line_height(c.metrics.min_text) * 1.6)
+
+
+def draw_power_advice(c: Canvas, text: str, toast_height: int = 0, percent: float | None = None) -> None:
+    """What the battery allows and what to skip to finish: a low strip over the bottom of the screen,
+    never more than 15% of its height (a video goes on above it)."""
+    if not text:
         return
     m = c.metrics
-    size = m.body
+    size = m.min_text
     line_h = c.line_height(size)
-    icon_w = round(line_h * 1.6)
-    panel = pygame.Rect(0, 0, round(c.content.width * 0.9), len(lines) * 2 * line_h + 2 * m.gap)
+    height = min(round(m.height * POWER_STRIP_SHARE), POWER_STRIP_LINES * line_h + m.gap)
+    pad = max(1, (height - POWER_STRIP_LINES * line_h) // 2)
+    panel = pygame.Rect(0, 0, c.content.width, height)
     bottom = c.content.bottom - (toast_height + m.gap if toast_height else 0)
     panel.midbottom = (c.content.centerx, bottom)
     c.panel(panel, edge=c.theme.warn)
     c.record("overlay.power", panel, "icon", overlay=True)
-    inner = panel.inflate(-2 * m.gap, -2 * m.gap)
-    icon = c.mirror(pygame.Rect(inner.left, inner.top, icon_w, min(inner.height, line_h * 2)), inner)
-    c.icon("overlay.power.icon", icon, icons.battery, 15.0, c.theme.text, c.theme.warn, overlay=True)
+    inner = panel.inflate(-2 * m.gap, -2 * pad)
+    icon_w = _power_icon_width(c)
+    icon_h = min(inner.height, icon_w // 2)
+    icon = c.mirror(pygame.Rect(inner.left, inner.centery - icon_h // 2, icon_w, icon_h), inner)
+    c.icon("overlay.power.icon", icon, icons.battery, 15.0 if percent is None else percent, c.theme.text,
+           c.theme.warn, False, overlay=True)
     words = c.mirror(pygame.Rect(inner.left + icon_w + m.gap, inner.top, inner.width - icon_w - m.gap,
                                  inner.height), inner)
-    for i, line in enumerate(lines):
-        row = pygame.Rect(words.left, words.top + i * 2 * line_h, words.width, 2 * line_h)
-        c.text(f"overlay.power.{i}", line, row, size, valign="center", max_lines=2, overlay=True)
+    c.text("overlay.power.text", text, words, size, valign="center", max_lines=POWER_STRIP_LINES, overlay=True)
+
+
+def draw_power_stop(c: Canvas) -> None:
+    """The battery is at its critical level and the lesson is saved and stopped: said big, in the middle
+    of the screen, not as a small toast a teacher across the room does not notice."""
+    m = c.metrics
+    area = c.content
+    shade = pygame.Rect(0, m.status_rect.bottom, m.width, m.height - m.status_rect.bottom)
+    c.surface.fill((80, 80, 80), shade, special_flags=pygame.BLEND_RGB_MULT)
+    panel = pygame.Rect(0, 0, round(area.width * 0.85), round(area.height * 0.7))
+    panel.center = area.center
+    c.panel(panel, edge=c.theme.bad)
+    c.record("overlay.power_stop", panel, "icon", overlay=True)
+    inner = panel.inflate(-2 * m.margin, -2 * m.margin)
+    head_h = c.line_height(m.heading, bold=True)
+    words_h = 2 * c.line_height(m.body)
+    icon_h = max(0, inner.height - head_h - words_h - 2 * m.gap)
+    icon_box, head, words = stack(inner, [icon_h, head_h, words_h], m.gap)
+    battery = pygame.Rect(0, 0, icon_h * 2, icon_h)
+    battery.center = icon_box.center
+    c.icon("overlay.power_stop.icon", battery, icons.battery, 2.0, c.theme.text, c.theme.bad, False, overlay=True)
+    c.text("overlay.power_stop.heading", c._(POWER_STOP_HEADING), head, m.heading, bold=True, align="center",
+           valign="center", color=c.theme.bad, max_lines=1, overlay=True)
+    c.text("overlay.power_stop.words", c._(MSG_STOP), words, m.body, align="center", valign="center",
+           max_lines=2, overlay=True)
 
 
 def draw_pin(c: Canvas, pin: PinPrompt) -> None:

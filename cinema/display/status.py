@@ -7,6 +7,7 @@ from typing import Callable
 
 import pygame
 
+from cinema.core.power import shown_minutes
 from cinema.core.view import StatusBar, View
 from cinema.display import icons
 from cinema.display.canvas import Canvas
@@ -18,9 +19,9 @@ def clock_text(now: float | None) -> str:
 
 
 def battery_time_text(c: Canvas, minutes: float | None) -> str:
-    if minutes is None or minutes < 0:
+    whole = shown_minutes(minutes)  # the same whole minutes as the battery advice
+    if whole is None:
         return ""
-    whole = int(round(minutes))
     if whole < 60:
         return c._("%(m)d min") % {"m": whole}
     return c._("%(h)d h %(m)02d min") % {"h": whole // 60, "m": whole % 60}
@@ -83,6 +84,8 @@ def draw_status(c: Canvas, view: View, now: float | None) -> None:
     start.append(icon_piece("status.attendance.icon", lambda r: icons.person(c.surface, r, c.theme.text)))
     start.append(text_piece("status.attendance.count", str(status.attendance)))
     for i, dev in enumerate(status.devices):
+        if dev.connected and not dev.noisy and icons.is_power_source(dev.name):
+            continue  # a battery reader that answers is the battery icon and percent already
         # A device sending mostly junk (a noisy scanner, a bad cable) is drawn in the warning colour and
         # says so in words: the colour alone does not tell a teacher what is wrong.
         ok_color = c.theme.warn if dev.noisy else c.theme.good

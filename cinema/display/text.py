@@ -95,6 +95,7 @@ class TextBlock:
     line_height: int
     width: int  # widest line in pixels
     rtl: bool
+    cut: bool = False  # the text did not fit: lines were dropped and the last ends with '…'
 
     @property
     def height(self) -> int:
@@ -251,13 +252,15 @@ class TextRenderer:
             if fits or size <= min_size:
                 break
             size = max(min_size, int(size * 0.92))
+        cut = False
         if not fits:
             room = max(1, min(height // line_height, max_lines or len(lines)))
             if len(lines) > room:
                 lines = lines[:room]
                 lines[-1] = self._ellipsize(lines[-1], width, size, rtl, bold)
+                cut = True
         widest = max((self.width(line, size, rtl, bold) for line in lines), default=0)
-        block = TextBlock(tuple(lines), size, line_height, min(widest, width), rtl)
+        block = TextBlock(tuple(lines), size, line_height, min(widest, width), rtl, cut)
         return self._blocks.put(key, block)
 
     def _ellipsize(self, line: str, width: int, size: int, rtl: bool, bold: bool) -> str:

@@ -13,7 +13,7 @@ from cinema.config.models import Activity, Item, Option, PowerConfig, Question
 from cinema.core.clock import FakeClock
 from cinema.core.events import PowerReading
 from cinema.core.power import (
-    Action, Level, PlannedItem, PowerPolicy, describe, item_seconds, lesson_plan, plan_skips, remaining_minutes,
+    Action, Level, PlannedItem, PowerDecision, PowerPolicy, describe, item_seconds, lesson_plan, plan_skips, remaining_minutes,
 )
 
 READ_EVERY = 30.0  # the kiosk reads the battery every 30 s
@@ -337,3 +337,21 @@ def test_the_config_thresholds_are_used(clock):
     policy = PowerPolicy.from_config(PowerConfig(warn_percent=30, critical_percent=15), clock)
     decisions = feed(policy, clock, [31, 30, 25, 20, 15], every=120)
     assert [(d.action, d.percent) for d in decisions] == [(Action.WARN, 30), (Action.STOP, 15)]
+
+
+@pytest.mark.parametrize("skip, enough, second", [
+    (("break",), True, "To finish, skip: Break (5 min)"),
+    (("story", "break", "move", "film"), False,
+     "Connect power: even skipping Story (6 min), Break (5 min), Move (2 min), Film (20 min) will not be enough."),
+    ((), False, "Connect power: nothing can be skipped to finish."),
+])
+def test_the_advice_never_takes_back_what_it_said(skip, enough, second):
+    chosen = tuple(p for p in REST if p.id in skip)
+    decision = PowerDecision(Action.ADVISE, 30.0, 40.0, usable_minutes=31.7, needs_minutes=52.2, skip=chosen,
+                             enough=enough)
+    lines = describe(decision)
+    assert lines == ("Battery: about 31 min. The rest of the lesson needs about 53 min.", second)
+    assert enough or not any(line.startswith("To finish") for line in lines)
+    # the shortest form, for a narrow strip, keeps the same sense
+    assert describe(decision, minutes=False, items=1, brief=True)[-1] == (
+        "Skip: Break" if enough else "Connect power if you can.")

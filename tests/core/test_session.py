@@ -100,7 +100,7 @@ def test_media_failure_shows_notice_then_moves_on(engine, clock):
     view = engine.view()
     assert view.screen is Screen.NOTICE
     assert view.body.msg == "This video could not be played."
-    assert view.body.detail == "intro.mp4"
+    assert view.body.detail == "Intro"  # the item as the class knows it, not its file name
     clock.advance(2)
     assert engine.handle(Tick()) == []
     clock.advance(2.1)

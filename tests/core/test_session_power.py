@@ -1,5 +1,7 @@
 """The engine and the power policy: advice at the start, a stop that pauses and saves, power back resumes."""
 
+import pytest
+
 from cinema.core.clock import FakeClock
 from cinema.core.events import Command, MediaPosition, PauseMedia, PowerReading, Record, TeacherCommand
 from cinema.core.session import Options, SessionEngine
@@ -69,3 +71,14 @@ def test_plugging_in_takes_the_advice_on_what_to_skip_away():
     clock.advance(5)  # well before the advice would time out
     engine.handle(PowerReading(31.0, None, True))
     assert engine.view().power_advice is None
+
+
+def test_the_status_bar_and_the_advice_give_the_same_minutes():
+    # The battery says 20 min to empty; the kiosk stops at 8% of 30%: the teacher has 20 * 22 / 30 min.
+    clock = FakeClock()
+    engine = SessionEngine(playlist(), clock, Options(power_warn_percent=20, power_critical_percent=8))
+    engine.start()
+    engine.handle(PowerReading(30.0, 20.0, False))
+    advice = engine.view().power_advice
+    assert advice is not None
+    assert engine.view().status.battery_minutes == pytest.approx(advice.usable_minutes) == pytest.approx(20 * 22 / 30)

@@ -40,4 +40,4 @@ class BreakHandler(TimedHandler):
 class ClosingHandler(ItemHandler):
     def view(self) -> tuple[Screen, Body]:
         return Screen.CLOSING, ClosingBody(self.item.title or self.lesson.playlist.title,
-                                           len(self.lesson.attendance), self.lesson.answers)
+                                           len(self.lesson.attendance), self.lesson.answers, self.item.subtitle)

@@ -14,9 +14,11 @@ from cinema.display.layout import split_columns, stack
 def draw(c: Canvas, view: View, frame: pygame.Surface | None = None) -> None:
     body: AttendanceBody = view.body
     m, area = c.metrics, c.content
-    hint_h = c.line_height(m.heading)
+    # Room for the instruction on two smaller lines: the pairing one in Ukrainian is too long for one.
+    sign_h = c.line_height(m.heading)
+    hint_h = max(sign_h, 2 * c.line_height(m.min_text))
     hint, main = stack(area, [hint_h, area.height - hint_h - m.gap], m.gap)
-    hint_icon = c.mirror(pygame.Rect(hint.left, hint.top, hint_h, hint_h), hint)
+    hint_icon = c.mirror(pygame.Rect(hint.left, hint.top + (hint_h - sign_h) // 2, sign_h, sign_h), hint)
     c.icon("attendance.card", hint_icon, icons.card, c.theme.accent)
     if view.screen is Screen.PAIRING:
         # Pairing: scan a card, then press any key on the handset that child will use.
@@ -25,11 +27,13 @@ def draw(c: Canvas, view: View, frame: pygame.Surface | None = None) -> None:
     else:
         hint_text = c._("Show your card")
     c.text("attendance.hint", hint_text,
-           c.mirror(pygame.Rect(hint.left + hint_h + m.gap, hint.top, hint.width - hint_h - m.gap, hint_h), hint),
-           m.heading, valign="center", max_lines=1)
+           c.mirror(pygame.Rect(hint.left + sign_h + m.gap, hint.top, hint.width - sign_h - m.gap, hint_h), hint),
+           m.heading, valign="center", max_lines=2)
 
     count_col, list_col = split_columns(main, 2, m.margin, c.rtl)
-    of_h = c.line_height(m.heading) if body.expected else 0
+    pairing = view.screen is Screen.PAIRING
+    # The pairing count says what it counts: a bare "0" under the instruction means nothing to a class.
+    of_h = c.line_height(m.heading) if body.expected or pairing else 0
     icon_h = round(count_col.height * 0.3)
     count_h = count_col.height - icon_h - of_h - 2 * m.gap
     person, count, of = stack(count_col, [icon_h, count_h, of_h], m.gap)
@@ -41,7 +45,12 @@ def draw(c: Canvas, view: View, frame: pygame.Surface | None = None) -> None:
         c.icon("attendance.person", icons.square(person), icons.person, c.theme.text)
     c.text("attendance.count", str(body.count), count, m.huge, bold=True, align="center", valign="center",
            max_lines=1)
-    if body.expected:
+    if pairing:
+        label = (c.ngettext("of %(n)d clicker paired", "of %(n)d clickers paired", body.expected)
+                 % {"n": body.expected} if body.expected
+                 else c.ngettext("clicker paired", "clickers paired", body.count))
+        c.text("attendance.expected", label, of, m.heading, align="center", color=c.theme.muted, max_lines=1)
+    elif body.expected:
         c.text("attendance.expected", c._("of %(n)d") % {"n": body.expected}, of, m.heading,
                align="center", color=c.theme.muted, max_lines=1)
 

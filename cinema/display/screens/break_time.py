@@ -19,7 +19,7 @@ def draw(c: Canvas, view: View, frame: pygame.Surface | None = None) -> None:
     c.text("break.title", body.title, title, m.heading, bold=True, align="center", valign="center", max_lines=2)
     ring_rect = icons.square(ring_area)
     fraction = body.seconds_left / body.seconds_total if body.seconds_total > 0 else 0.0
-    c.icon("break.ring", ring_rect, icons.ring, fraction, c.theme.accent, c.theme.panel, not c.rtl)
+    c.icon("break.ring", ring_rect, icons.ring, fraction, c.theme.accent, c.theme.panel)
     inner = ring_rect.inflate(-ring_rect.width // 3, -ring_rect.height // 3)
     c.text("break.countdown", mmss(body.seconds_left), inner, m.huge, bold=True, align="center",
            valign="center", max_lines=1)

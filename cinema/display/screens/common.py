@@ -58,7 +58,7 @@ def timer(c: Canvas, name: str, box: pygame.Rect, seconds_left: float, total: fl
     side = box.height
     ring_rect = c.mirror(pygame.Rect(box.right - side, box.top, side, side), box)
     c.icon(name + ".ring", ring_rect, icons.ring, fraction, c.theme.warn if urgent else c.theme.accent,
-           c.theme.panel, not c.rtl)
+           c.theme.panel)
     text_box = c.mirror(pygame.Rect(box.left, box.top, box.width - side - c.metrics.gap, box.height), box)
     c.text(name, mmss(seconds_left), text_box, c.metrics.body, align="end", valign="center", max_lines=1,
            color=c.theme.warn if urgent else None)
@@ -68,3 +68,28 @@ def header_row(c: Canvas, top: int, size: int | None = None) -> pygame.Rect:
     """A one-line strip across the content area starting at `top`."""
     size = size or c.metrics.body
     return pygame.Rect(c.content.left, top, c.content.width, c.line_height(size))
+
+
+def _key_width(c: Canvas, key: str, h: int) -> int:
+    return max(h, c.text_width(key, round(h * 0.62), bold=True) + 2 * c.metrics.gap)
+
+
+def choice_width(c: Canvas, key: str, label: str, h: int, size: int) -> int:
+    """The width a key cap `h` high and its label at `size` take side by side."""
+    return _key_width(c, key, h) + c.metrics.gap + c.text_width(label, size) + 2
+
+
+def key_choice(c: Canvas, name: str, col: pygame.Rect, key: str, label: str, color) -> None:
+    """A key cap and what it does, centred in its column: [Enter] Resume."""
+    m = c.metrics
+    h = col.height
+    key_w = _key_width(c, key, h)
+    label_w = min(col.width - key_w - m.gap, c.text_width(label, m.body) + 2)
+    total = key_w + m.gap + label_w
+    left = col.left + (col.width - total) // 2
+    tile = pygame.Rect(left, col.top, key_w, h)
+    words = pygame.Rect(tile.right + m.gap, col.top, label_w, h)
+    if c.rtl:
+        tile, words = c.mirror(tile, col), c.mirror(words, col)
+    c.key_tile(name + ".key", tile, key, color)
+    c.text(name, label, words, m.body, valign="center", max_lines=1)

@@ -20,7 +20,7 @@ def draw(c: Canvas, view: View, frame: pygame.Surface | None = None) -> None:
     body: NoticeBody = view.body
     m, area = c.metrics, c.content
     msg_h = c.line_height(m.heading) * 2
-    detail_h = c.line_height(m.min_text) if body.detail else 0
+    detail_h = c.line_height(m.body) if body.detail else 0
     moving_h = c.line_height(m.body)
     icon_h = area.height - msg_h - detail_h - moving_h - 3 * m.gap
     sign, msg, detail, moving = stack(area, [icon_h, msg_h, detail_h, moving_h], m.gap)
@@ -28,7 +28,7 @@ def draw(c: Canvas, view: View, frame: pygame.Surface | None = None) -> None:
     c.text("notice.message", c._(body.msg), msg, m.heading, bold=True, align="center", valign="center",
            max_lines=2)
     if body.detail:
-        c.text("notice.detail", body.detail, detail, m.min_text, align="center", color=c.theme.muted,
+        c.text("notice.detail", body.detail, detail, m.body, align="center", color=c.theme.muted,
                max_lines=1)
     moving_text = c._(MOVING_ON)
     if body.seconds_left is not None:
