@@ -11,7 +11,7 @@ from cinema.core.power import Action, PlannedItem, PowerDecision
 from cinema.core.view import (
     AttendanceBody, BreakBody, CheckinBody, CheckinResultsBody, ClosingBody, ContentErrorBody,
     DeviceStatus, MediaBody, NoticeBody, OptionTally, PinPrompt, QuestionBody, ResultsBody,
-    ResumeBody, ScanLine, TeamScore, Screen, SlideBody, StatusBar, TitleBody, View,
+    ResumeBody, ScanLine, TeamScore, Screen, SlideBody, StatusBar, TitleBody, View, Voter,
 )
 
 BIDI_SAMPLE = "السؤال 3 من 10 — درس Python"
@@ -65,6 +65,17 @@ CONTENT: dict[str, dict[str, object]] = {
         "calm": "Дихаємо з повітряною кулькою",
         "item": "Вікторина: чисті руки",
     },
+}
+
+QUIZ_TEAMS = {
+    "en": ("Eagles", "Lions", "Dolphins"),
+    "ar": ("النسور", "الأسود", "الدلافين"),
+    "uk": ("Орли", "Леви", "Дельфіни"),
+}
+QUIZ_LONGER = {  # makes one option much longer than the others
+    "en": "and clean water",
+    "ar": "النظيفين",
+    "uk": "і чистою водою",
 }
 
 PROBLEMS = (
@@ -121,9 +132,42 @@ def sample_views(language: str, image_dir: Path) -> dict[str, View]:
         base.update(kw)
         return View(screen, body, **base)
 
+    # the answered grid: 9 handsets in the room, 6 have answered (20 in "question_big_room", too
+    # many for a grid beside the options: it shows the count only); in team mode, three teams
+    room = tuple(Voter(str(n), n % 5 not in (1, 3)) for n in range(101, 110))
+    big_room = tuple(Voter(str(n), n % 5 not in (1, 3)) for n in range(101, 121))
+    team_names = QUIZ_TEAMS.get(language, QUIZ_TEAMS["en"])
+    teamed = tuple(Voter(v.label, v.answered, 1 + i % 3) for i, v in enumerate(room))
+    long_options = (OptionTally("A", t["options"][0] + " " + QUIZ_LONGER.get(language, QUIZ_LONGER["en"])),
+                    *options[1:])
     question = QuestionBody(t["prompt"], options, answered=12, expected=20, question_number=2,
-                            question_count=5, seconds_left=25)
-    return {
+                            question_count=5, seconds_left=25, seconds_total=30)
+    in_room = QuestionBody(t["prompt"], options, answered=6, expected=9, question_number=2,
+                           question_count=5, seconds_left=25, seconds_total=30, voters=room)
+    nobody = tuple(OptionTally(o.key, o.text, 0, o.correct) for o in counted)
+    quiz = {
+        "question_grid": view(Screen.QUESTION, in_room),
+        "question_big_room": view(Screen.QUESTION, QuestionBody(
+            t["prompt"], options, answered=12, expected=20, question_number=2, question_count=5, seconds_left=25,
+            seconds_total=30, voters=big_room)),
+        "question_last_seconds": view(Screen.QUESTION, QuestionBody(
+            t["prompt"], options, answered=8, expected=9, question_number=2, question_count=5, seconds_left=4,
+            seconds_total=30, voters=tuple(Voter(v.label, v.answered or v.label in ("101", "108"), None)
+                                           for v in room))),
+        "question_everyone": view(Screen.QUESTION, QuestionBody(
+            t["prompt"], options, answered=9, expected=9, question_number=2, question_count=5, seconds_left=12,
+            seconds_total=30, voters=tuple(Voter(v.label, True) for v in room), everyone=True)),
+        "question_teams": view(Screen.QUESTION, QuestionBody(
+            t["prompt"], options, answered=6, expected=9, question_number=2, question_count=5, seconds_left=25,
+            seconds_total=30, voters=teamed, team_names=team_names)),
+        "question_long_option": view(Screen.QUESTION, QuestionBody(
+            t["prompt"], long_options, answered=3, expected=None, question_number=1, question_count=5)),
+        "results_closed": view(Screen.RESULTS, ResultsBody(t["prompt"], counted, 18, 2, 5, True, revealed=False)),
+        "results_nobody": view(Screen.RESULTS, ResultsBody(t["prompt"], nobody, 0, 2, 5, True)),
+        "results_team_names": view(Screen.RESULTS, ResultsBody(t["prompt"], counted, 18, 2, 5, True, (
+            TeamScore(1, 7, 9), TeamScore(2, 9, 9), TeamScore(3, 4, 8)), team_names=team_names)),
+    }
+    return quiz | {
         "title": view(Screen.TITLE, TitleBody(t["lesson"], t["subtitle"]), item_number=1),
         "video": view(Screen.VIDEO, MediaBody("media/handwash.mp4", t["video"], 42, 180)),
         "slides": view(Screen.SLIDES, SlideBody(str(slide), 1, 12, seconds_left=20)),
@@ -155,6 +199,16 @@ def sample_views(language: str, image_dir: Path) -> dict[str, View]:
         "content_error": view(Screen.CONTENT_ERROR, ContentErrorBody(PROBLEMS * 3), item_number=0, item_count=0),
         "pin": view(Screen.QUESTION, question, pin=PinPrompt(2)),
         "pin_wrong": view(Screen.QUESTION, question, pin=PinPrompt(4, wrong=True)),
+        "pin_unlock": view(Screen.VIDEO, MediaBody("media/handwash.mp4", t["video"], 42, 180),
+                           pin=PinPrompt(3, wrong=True, purpose="unlock", tries_left=2)),
+        "pin_wait": view(Screen.QUESTION, question, pin=PinPrompt(0, wrong=True, wait_seconds=120, tries_left=0)),
+        "pin_choose": view(Screen.TITLE, TitleBody(t["lesson"]), item_number=0,
+                           pin=PinPrompt(0, purpose="choose", problem="Too easy to guess: choose other digits, not 1234.")),
+        "pin_confirm": view(Screen.TITLE, TitleBody(t["lesson"]), item_number=0, pin=PinPrompt(5, purpose="confirm")),
+        "keyboard_locked": view(Screen.VIDEO, MediaBody("media/handwash.mp4", t["video"], 42, 180),
+                                keyboard_locked=True),
+        "keyboard_locked_paused": view(Screen.QUESTION, question, paused=True, keyboard_locked=True,
+                                       training_pin=True),
         "paused": view(Screen.VIDEO, MediaBody("media/handwash.mp4", t["video"], 42, 180), paused=True),
         "toast": view(Screen.CHECKIN, CheckinBody(t["checkin"], 9), toast="Battery low"),
         "usb_saved": view(Screen.CLOSING, ClosingBody(t["closing"], 18, 96), item_number=7,
@@ -164,4 +218,32 @@ def sample_views(language: str, image_dir: Path) -> dict[str, View]:
                                                         needs_minutes=52.0, skip=(
                                                             PlannedItem(7, "story", t["item"], "audio", 6.0, True, 3),
                                                             PlannedItem(9, "break", t["break"], "break", 5.0, True, 0)))),
+    } | library_views(language, t)
+
+
+def library_views(language: str, t: dict) -> dict[str, View]:
+    """The home screen: the list (an unfinished session, lessons in three languages, a broken one),
+    a broken lesson's problems, and the question before an unfinished session is thrown away."""
+    from cinema.core.view import LibraryBody, LibraryRow
+
+    rows = (
+        LibraryRow("resume", str(t["lesson"]), minutes=31, battery="lasts", item_number=3, item_count=7),
+        LibraryRow("lesson", str(t["lesson"]), subject="health", language=language, minutes=45, battery="lasts"),
+        LibraryRow("lesson", "Water and Health", subject="health", language="en", minutes=45, battery="short"),
+        LibraryRow("lesson", "الماء والصحة", subject="الصحة", language="ar", minutes=45, battery="plugged"),
+        LibraryRow("lesson", "broken", broken=True, problems=3),
+        LibraryRow("language", "", language=language),
+        LibraryRow("end_day", ""),
+    )
+
+    def home(selected: int, **kw) -> View:
+        return View(Screen.LIBRARY, LibraryBody(rows, selected, **kw), language=language, status=sample_status())
+
+    return {
+        "library": home(1),
+        "library_end": home(6, disk="low", free_mb=12),
+        "library_problems": home(4, mode="problems", problems=PROBLEMS * 3, problems_title="broken"),
+        "library_confirm": home(2, mode="confirm", discard_title=str(t["lesson"]), chosen_title="Water and Health"),
+        "library_pin": View(Screen.LIBRARY, LibraryBody(rows, 6), language=language, status=sample_status(),
+                            pin=PinPrompt(2)),
     }
