@@ -40,6 +40,10 @@ _ITEM_FIELDS = {f.name: f for f in (
     Field("teams", Nullable(Number(minimum=2, maximum=8, integer=True)),
           "Team mode: split the handsets into this many teams and show team scores (2 to 8).",
           default=None),
+    Field("team_names", ListOf(Text()),
+          "Team mode: a name for each team, in order (e.g. the animals the class chose), shown beside "
+          "the team's colour on the results. Left out: Team 1, Team 2, ...",
+          default=()),
     Field("calm_threshold", Number(above=0, maximum=1),
           "Share of answers on the two lowest faces (0.4 = 40%) that makes the kiosk offer calm_item.",
           default=0.4),
@@ -50,7 +54,7 @@ ITEM_KEYS = {
     "video": ("media", "subtitles"),
     "slides": ("slides", "seconds"),
     "audio": ("media",),
-    "activity": ("activity", "teams", "answer_by_card"),
+    "activity": ("activity", "teams", "team_names", "answer_by_card"),
     "checkin": ("prompt", "calm_item", "calm_threshold"),
     "attendance": ("seconds",),
     "pairing": ("seconds",),
@@ -165,6 +169,12 @@ def _read_item(index: int, node: Node, activities: dict[str, Activity], ctx: Con
                            did_you_mean(v["activity"], activities)
                            or _("add activities/{id}.yaml with `id: {id}`, or use one of: {ids}").format(
                                id=v["activity"], ids=", ".join(sorted(activities)) or _("(none yet)")))
+    team_names = tuple(v.get("team_names") or ())
+    if team_names and len(team_names) > (v.get("teams") or 0):
+        ctx.report.add(node.key_lines["team_names"], f"{where}.team_names",
+                       _("names {names} teams but the item has {teams}").format(
+                           names=len(team_names), teams=v.get("teams") or 0),
+                       _("set `teams: {n}`, or give one name per team").format(n=max(2, len(team_names))))
     unplayable = ""
     if check_media:
         _check_item_media(kind, v, node, ctx, where)
@@ -178,7 +188,7 @@ def _read_item(index: int, node: Node, activities: dict[str, Activity], ctx: Con
         seconds=None if v.get("seconds") is None else float(v["seconds"]), activity=activity,
         prompt=v.get("prompt", ""), calm_item=v.get("calm_item"),
         calm_threshold=float(v.get("calm_threshold", 0.4)),
-        teams=None if v.get("teams") is None else int(v["teams"]),
+        teams=None if v.get("teams") is None else int(v["teams"]), team_names=team_names,
         answer_by_card=bool(v.get("answer_by_card", False)), line=node.line, unplayable=unplayable,
     )
 

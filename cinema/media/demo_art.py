@@ -170,25 +170,26 @@ def _slide_base(top: tuple[int, int, int], bottom: tuple[int, int, int]) -> pyga
     return s
 
 
-def _caption(surface: pygame.Surface, word: str) -> None:
+def _caption(surface: pygame.Surface, word: str, script: str = "latin") -> None:
     band = pygame.Rect(0, SIZE[1] - 170, SIZE[0], 170)
     pygame.draw.rect(surface, WHITE, band)
     pygame.draw.line(surface, INK, band.topleft, band.topright, 6)
-    text = _font(120).render(word, True, INK)
+    text = _font(120, script).render(_visual_text(word, script), True, INK)
     surface.blit(text, text.get_rect(center=band.center))
 
 
-def slide(kind: str) -> pygame.Surface:
-    """One 1280x720 slide: "sun", "cloud" or "rain"."""
+def slide(kind: str, word: str | None = None, script: str = "latin") -> pygame.Surface:
+    """One 1280x720 slide: "sun", "cloud" or "rain", captioned with `word` (the lesson's language;
+    English by default) in `script` ("latin" covers Cyrillic too, "arabic" is joined right to left)."""
     if kind == "sun":
         s = _slide_base((100, 190, 255), (190, 235, 255))
         draw_sun(s, (640, 270), 150)
-        _caption(s, "Sun")
+        _caption(s, word or "Sun", script)
     elif kind == "cloud":
         s = _slide_base((70, 140, 220), (150, 200, 245))
         draw_cloud(s, pygame.Rect(150, 70, 560, 300))
         draw_cloud(s, pygame.Rect(660, 150, 440, 260))
-        _caption(s, "Cloud")
+        _caption(s, word or "Cloud", script)
     elif kind == "rain":
         s = _slide_base((70, 90, 120), (140, 165, 195))
         draw_cloud(s, pygame.Rect(390, 40, 500, 260))
@@ -198,7 +199,7 @@ def slide(kind: str) -> pygame.Surface:
                 x = 400 + col * 80 + rng.randrange(-15, 15)
                 y = 330 + row * 70 + (col % 2) * 30
                 draw_drop(s, (x, y), 40)
-        _caption(s, "Rain")
+        _caption(s, word or "Rain", script)
     else:
         raise ValueError(f"unknown slide {kind!r}")
     return s

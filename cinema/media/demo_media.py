@@ -39,6 +39,7 @@ class Narration:
     script: str  # "latin" or "arabic": how the title is drawn
     intro: str
     story: str
+    words: tuple[str, str, str] = ("Sun", "Cloud", "Rain")  # the slides' captions, in the lesson's language
 
 
 NARRATIONS = {
@@ -56,6 +57,7 @@ NARRATIONS = {
         script="arabic",
         intro="مرحبا بكم في سينما التعلم. اليوم نتعلم عن الماء.",
         story="كان يا ما كان، قطرة مطر صغيرة في غيمة بيضاء. سقطت في النهر وسبحت إلى البحر.",
+        words=("شمس", "غيمة", "مطر"),
     ),
     "uk": Narration(
         voice="uk",
@@ -64,6 +66,7 @@ NARRATIONS = {
         intro="Ласкаво просимо до навчального кіно. Сьогодні ми дізнаємося про воду.",
         story="Жила-була маленька крапля дощу у великій білій хмарі. "
         "Одного дня вона впала в річку і попливла аж до моря.",
+        words=("Сонце", "Хмара", "Дощ"),
     ),
 }
 
@@ -87,8 +90,14 @@ FILES = (
     "story.ogg",
     "ar/intro.mp4",
     "ar/story.ogg",
+    "ar/slide1.png",
+    "ar/slide2.png",
+    "ar/slide3.png",
     "uk/intro.mp4",
     "uk/story.ogg",
+    "uk/slide1.png",
+    "uk/slide2.png",
+    "uk/slide3.png",
 )
 
 
@@ -166,8 +175,9 @@ class _Maker:
         elif base.startswith("slide"):
             from cinema.media import demo_art
 
-            kind = {"slide1.png": "sun", "slide2.png": "cloud", "slide3.png": "rain"}[base]
-            demo_art.save(demo_art.slide(kind), out)
+            number = {"slide1.png": 0, "slide2.png": 1, "slide3.png": 2}[base]
+            kind = ("sun", "cloud", "rain")[number]
+            demo_art.save(demo_art.slide(kind, narration.words[number], narration.script), out)
         elif base == "story.ogg":
             voice = self._speak(narration.story, narration.voice, f"story-{narration.voice}")
             _ffmpeg(["-f", "lavfi", "-i", "anullsrc=r=22050:cl=mono", "-i", str(voice),

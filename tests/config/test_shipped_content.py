@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 
 from cinema.config import check_all, format_problems, load_activities, load_kiosk_config, load_playlist
+from cinema.media.demo_media import FILES
 from tests.config.media_samples import write_sample
 
 REPO = Path(__file__).resolve().parents[2]
 # What `python -m cinema.media.demo_media demo_media` makes.
-DEMO_MEDIA = ("intro.mp4", "lesson.mp4", "lesson.srt", "slide1.png", "slide2.png", "slide3.png", "story.ogg",
-              "ar/intro.mp4", "ar/story.ogg", "uk/intro.mp4", "uk/story.ogg")
+DEMO_MEDIA = FILES
 
 
 @pytest.fixture

@@ -108,6 +108,7 @@ def test_the_closing_screen_keeps_its_subtitle_and_its_numbers_clear_of_a_toast(
     view = like(views, "en", "closing", body=body, toast="Battery low")
     layout, _ = render(renderers, view, size)
     assert layout.get("closing.subtitle").text == "See you next time"
+    assert layout.get("closing.star").rect.height >= 0.1 * size[1]  # the star is not squeezed away
     toast = layout.get("overlay.toast").rect
     for name in ("closing.attendance", "closing.answers", "closing.attendance.icon", "closing.answers.icon",
                  "closing.subtitle", "closing.title"):

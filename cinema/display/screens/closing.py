@@ -20,7 +20,9 @@ def draw(c: Canvas, view: View, frame: pygame.Surface | None = None) -> None:
     area = pygame.Rect(c.content)
     area.height -= toast_room(c)
     stats_h = c.line_height(m.heading)
-    title_h = c.line_height(m.title) * 2
+    # One line for a short title, two for a long one: the star keeps the room a short title leaves.
+    title_lines = min(2, len(c.text_renderer.wrap(body.title, area.width, m.title, c.rtl, True)))
+    title_h = c.line_height(m.title, bold=True) * max(1, title_lines)
     sub_h = c.line_height(m.body) if body.subtitle else 0
     star_h = area.height - title_h - sub_h - stats_h - 3 * m.gap
     star, title, sub, stats = stack(area, [star_h, title_h, sub_h, stats_h], m.gap)
