@@ -56,6 +56,7 @@ class Item:
     calm_threshold: float = 0.4  # check-in: share of the two lowest faces that triggers the offer
     answer_by_card: bool = False  # activity: children may also answer by turning their QR card
     teams: int | None = None  # activity: team mode with this many teams (handsets grouped by pairing)
+    team_names: tuple[str, ...] = ()  # activity: a name per team (content); missing ones are "Team n"
     line: int = 0  # line in the playlist file, for messages
     unplayable: str = ""  # why its files must not be opened (found by the loader); the item fails at start
 

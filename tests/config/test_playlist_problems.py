@@ -90,6 +90,17 @@ items:
   - type: activity
     activity: quizz  #!
 """, "items[0].activity", ["no activity with id 'quizz'", 'did you mean "quiz"']),
+    ("more team names than teams", HEAD + """\
+  - type: activity
+    activity: quiz
+    teams: 2
+    team_names: [Eagles, Lions, Dolphins]  #!
+""", "items[0].team_names", ["names 3 teams but the item has 2", "teams: 3"]),
+    ("team names without team mode", HEAD + """\
+  - type: activity
+    activity: quiz
+    team_names: [Eagles, Lions]  #!
+""", "items[0].team_names", ["names 2 teams but the item has 0", "teams: 2"]),
     ("bad item type", HEAD + """\
   - type: vidoe  #!
     media: ../media/intro.mp4

@@ -242,10 +242,11 @@ class ActivityHandler(ItemHandler):
                           for t in range(1, (self.item.teams or 0) + 1))
             return Screen.RESULTS, ResultsBody(question.prompt, options, box.answered, self.question + 1, total,
                                                question.correct is not None, teams,
-                                               revealed=self.stage is Stage.REVEALED)
+                                               revealed=self.stage is Stage.REVEALED,
+                                               team_names=self.item.team_names)
         options = tuple(OptionTally(o.key, o.text) for o in question.options)
         return Screen.QUESTION, QuestionBody(question.prompt, options, box.answered, self._expected(),
                                              self.question + 1, total, whole_seconds(self.seconds_left()),
                                              str(question.image) if question.image else None,
                                              seconds_total=self.activity.seconds or None, voters=self._voters(),
-                                             everyone=self._everyone_answered())
+                                             everyone=self._everyone_answered(), team_names=self.item.team_names)
