@@ -17,6 +17,7 @@ from typing import Iterator
 
 from cinema.core.events import JournalHealth, JournalState, MediaFailed, MediaFinished
 from cinema.core.messages import N_
+from cinema.core.power import PowerPolicy
 from cinema.core.records import SessionAbandoned, resume_point
 from cinema.core.session import Options, SessionEngine
 from cinema.core.view import ContentErrorBody, Screen, View
@@ -41,6 +42,15 @@ class RunOptions:
     screenshots: Path | None = None  # save a PNG whenever the screen changes (for looking at runs)
     max_seconds: float | None = None  # safety stop for unattended runs (real seconds)
     size: tuple[int, int] | None = None
+    # The home screen (the lesson library); None: when neither --playlist, --exit-at-end nor --headless is given.
+    library: bool | None = None
+
+    @property
+    def home(self) -> bool:
+        if self.library is not None:
+            return self.library
+        return self.playlist is None and not self.exit_at_end and not self.headless
+
 
 
 class StartError(Exception):
@@ -92,7 +102,10 @@ class Kiosk:
         try:
             config = load_kiosk_config(self.opts.config)
             activities = load_activities(config.activities_dir, media_dirs=config.media_dirs)
-            playlist = load_playlist(self.opts.playlist or config.playlist, activities, media_dirs=config.media_dirs)
+            self.activities = activities
+            # The home screen lists the lessons itself: one broken lesson is marked there, not a stop.
+            playlist = None if self.opts.home else load_playlist(self.opts.playlist or config.playlist, activities,
+                                                                 media_dirs=config.media_dirs)
             self.pairing = load_pairing(config.devices.pairing) if config.devices.pairing else ({}, {})
         except ConfigError as exc:
             self.problems = exc.problems
@@ -166,14 +179,14 @@ class Kiosk:
             self.journal = self._open_journal(Path(self.opts.journal or config.journal), config.kiosk_id)
             stack.callback(self.journal.close)
             stack.callback(self._finish_journal)  # before the journal closes: nothing held is dropped
-            self.engine = self._engine(config, playlist)
+            self.engine = self._library(config) if playlist is None else self._engine(config, playlist)
             stack.callback(pygame.quit)
             pygame.display.init()
             pygame.font.init()
             size = self.opts.size or ((config.display.width, config.display.height) if config.display.width else None)
             fullscreen = config.display.fullscreen and not (self.opts.windowed or self.opts.headless)
             window = Window(open_window(config.display.display, size, fullscreen, self.opts.headless))
-            renderer = Renderer(window.size, self.engine.playlist.language)
+            renderer = Renderer(window.size, self.engine.language if playlist is None else self.engine.playlist.language)
             if self.player is None:
                 self.player = self._make_player(config.display.video, pygame, renderer)
             stack.callback(self.player.close)
@@ -187,7 +200,12 @@ class Kiosk:
                 keyboard=KeyboardInput(), devices=devices, dimmer=self.dimmer, sounds=Sounds(),
                 headless=self.opts.headless, max_seconds=self.opts.max_seconds)
             stack.callback(loop.close)
-            self._begin(loop)
+            if playlist is None:
+                loop.lessons = _Lessons(self, config, self.engine)
+                loop.lessons.opened(loop)
+            else:
+                self._begin(loop)
+
             if self.set_aside is not None:
                 recorder.announce(JournalState(JournalHealth.SET_ASIDE, detail=self.set_aside.name))
             recorder.check_space()  # before the lesson goes on: a reserve made, the teacher told if space is low
@@ -227,16 +245,23 @@ class Kiosk:
         if self.loop is not None:
             self.spilled = self.loop.recorder.finish()
 
-    def _engine(self, config, playlist) -> SessionEngine:
-        roster = self._roster(config)
-        self.sim = None
-        if self.opts.simulate_class:
-            from cinema.devices.simulated_class import SimulatedClass, demo_roster
+    def _class(self, config):
+        """The class list (read once a run: every lesson of the day has the same children)."""
+        if getattr(self, "_class_roster", None) is None:
+            self._class_roster = self._roster(config)
+            self.sim = None
+            if self.opts.simulate_class:
+                from cinema.devices.simulated_class import SimulatedClass, demo_roster
 
-            roster = demo_roster(self.opts.simulate_class)  # its own demo key: no key file needed
-            self.sim = SimulatedClass(roster, self.clock, teacher=self.opts.headless)
+                self._class_roster = demo_roster(self.opts.simulate_class)  # its own demo key: no key file needed
+                self.sim = SimulatedClass(self._class_roster, self.clock, teacher=self.opts.headless)
+        return self._class_roster
+
+    def _engine(self, config, playlist) -> SessionEngine:
+        roster = self._class(config)
         options = Options(failure_notice_seconds=config.failure_notice_seconds, teacher_pin=config.teacher_pin,
-                          exit_at_end=self.opts.exit_at_end,
+                          # From the home screen a finished lesson says so, and the kiosk goes back home.
+                          exit_at_end=self.opts.exit_at_end or self.opts.home,
                           expected_handsets=self.opts.simulate_class or None,
                           teacher_clickers=frozenset(config.devices.teacher_clickers),
                           power_warn_percent=config.power.warn_percent,
@@ -245,6 +270,71 @@ class Kiosk:
         engine.handsets.learner_by_clicker.update(self.pairing[0])
         engine.handsets.team_by_learner.update(self.pairing[1])
         return engine
+
+    # ---- the home screen -------------------------------------------------------------------
+
+    def _library(self, config):
+        """The home screen's library: the lessons folder as it is now, and the unfinished session."""
+        from cinema.core.library import Library
+        from cinema.locale import available_languages
+
+        entries, left_out = self._lessons(config, config.language)
+        library = Library(entries, self.clock, languages=available_languages(), language=config.language,
+                          teacher_pin=config.teacher_pin, unfinished=self._unfinished(), first=config.playlist.name,
+                          power=PowerPolicy(self.clock, config.power.warn_percent, config.power.critical_percent),
+                          left_out=left_out)
+        library.roster = self._class(config)
+        return library
+
+    def _lessons(self, config, language: str):
+        """Each lesson file as the home screen lists it, its problems said in the menus' `language`."""
+        from cinema.config.playlists import list_lessons
+        from cinema.core.library import LessonEntry
+        from cinema.core.power import remaining_minutes
+        from cinema.locale.runtime import language_from_environment, set_language
+
+        set_language(language)  # the loader says what is wrong in the language it is set to
+        try:
+            listed, left_out = list_lessons(config.playlists_dir, self.activities, media_dirs=config.media_dirs)
+        finally:
+            set_language(language_from_environment())
+        entries = []
+        for path, playlist, problems in listed:
+            if playlist is None or problems:
+                entries.append(LessonEntry(path.name, playlist.id if playlist else path.stem,
+                                           (playlist.title if playlist else "") or path.stem,
+                                           playlist.subject if playlist else None,
+                                           playlist.language if playlist else "", None,
+                                           tuple(p.short() for p in problems)))
+            else:
+                entries.append(LessonEntry(path.name, playlist.id, playlist.title or path.stem, playlist.subject,
+                                           playlist.language, remaining_minutes(playlist.items, 0)))
+        return tuple(entries), left_out
+
+    def _unfinished(self):
+        """The session a power cut or a crash left open, as the home screen offers it; None if none."""
+        from cinema.core.library import Unfinished
+        from cinema.core.records import SessionStarted, parse
+
+        session = self.journal.unfinished_session()
+        if session is None:
+            return None
+        point = self._resume_point(session)
+        started = None
+        for r in self.journal.records(session):
+            if r.kind == "session.started":
+                started = parse(r.kind, r.payload)
+                break
+        if not isinstance(started, SessionStarted):
+            return Unfinished(session, "", "", point.item_index, 0)
+        return Unfinished(session, started.playlist, started.title, point.item_index, started.items)
+
+    def _resume_point(self, session: str):
+        point = resume_point(session, ((r.kind, r.payload) for r in self.journal.records(session)))
+        saved = self.journal.resume_position(session)
+        if saved is not None and saved[0] == point.item_index:
+            point = type(point)(point.session_id, point.item_index, saved[1], point.attendance, point.answers)
+        return point
 
     @contextmanager
     def _sigterm_stops(self) -> Iterator[None]:
@@ -297,10 +387,7 @@ class Kiosk:
         """Start a new session, or resume / offer to resume the unfinished one."""
         unfinished = self.journal.unfinished_session()
         if unfinished is not None:
-            point = resume_point(unfinished, ((r.kind, r.payload) for r in self.journal.records(unfinished)))
-            saved = self.journal.resume_position(unfinished)
-            if saved is not None and saved[0] == point.item_index:
-                point = type(point)(point.session_id, point.item_index, saved[1], point.attendance, point.answers)
+            point = self._resume_point(unfinished)
             if self.opts.resume:
                 loop.apply(self.engine.resume(point))
                 return
@@ -366,6 +453,72 @@ class Kiosk:
             pygame.time.wait(100)
         pygame.quit()
         return 1
+
+
+class _Lessons:
+    """Between the home screen and the lessons: the main loop hands over the library's StartLesson
+    (and ListAgain) effects and every Exit; this opens the chosen lesson in a new engine, and when
+    the lesson ends goes back to the library, which lists the folder again."""
+
+    def __init__(self, kiosk: Kiosk, config, library) -> None:
+        self.kiosk = kiosk
+        self.config = config
+        self.library = library
+
+    def opened(self, loop) -> None:
+        """The home screen is up; with --resume the unfinished session goes on without asking."""
+        from cinema.core.library import StartLesson
+
+        entry = self.library.resumable()
+        if self.kiosk.opts.resume and entry is not None:
+            self.start(loop, StartLesson(entry.key, resume=self.library.unfinished))
+
+    def start(self, loop, start) -> None:
+        from cinema.config import ConfigError, load_playlist
+        from cinema.core.records import SessionAbandoned
+
+        try:
+            playlist = load_playlist(self.config.playlists_dir / start.key, self.kiosk.activities,
+                                     media_dirs=self.config.media_dirs)
+        except ConfigError as exc:  # changed on disk since the list was read: marked, and the kiosk stays home
+            self.library.refused(start.key, tuple(p.short() for p in exc.problems))
+            return
+        engine = self.kiosk._engine(self.config, playlist)
+        if self.library.journal_health in (JournalHealth.FULL, JournalHealth.RESERVE):
+            engine.journal_health = self.library.journal_health  # a full disk is still full in the lesson
+        self.kiosk.engine = engine
+        loop.switch_to(engine)
+        if start.resume is not None:
+            point = self.kiosk._resume_point(start.resume.session_id)
+            began = engine.resume(point)  # the records below go in the resumed session
+            loop.recorder.commit(list(start.records))
+        else:
+            loop.recorder.commit(list(start.records))
+            if start.abandon is not None:  # the teacher confirmed throwing it away
+                loop.recorder.commit([SessionAbandoned(session=start.abandon.session_id,
+                                                       index=start.abandon.item_index).record()])
+            began = engine.start()
+        loop.recorder.check_space()  # as at every lesson start: a reserve made, the teacher told if space is low
+        loop.apply(began)
+
+    def list_again(self) -> None:
+        entries, left_out = self.kiosk._lessons(self.config, self.library.language)
+        self.library.entries, self.library.left_out = entries, left_out
+
+    def ended(self, loop, reason: str) -> bool:
+        """A lesson's Exit: back home (True). The library's own (the day ended) ends the run (False)."""
+        if loop.engine is self.library:
+            return False
+        entries, left_out = self.kiosk._lessons(self.config, self.library.language)
+        self.library.back_home(entries, self.kiosk._unfinished(), left_out)
+        self.kiosk.engine = self.library
+        loop.switch_to(self.library)
+        if self.library.journal_health is JournalHealth.LOW:
+            self.library.journal_health = JournalHealth.OK  # looked at again: space may have been freed
+        loop.recorder.check_space()
+        loop.apply([])
+        log.info("lesson ended (%s): back to the home screen", reason)
+        return True
 
 
 class _NoPlayer:

@@ -16,6 +16,7 @@ from cinema.core.events import (
     Command, Effect, Exit, MediaPosition, PauseMedia, PlayMedia, PlaySound, PreloadMedia, Record, SeekMedia, SetWork,
     StopMedia, TeacherCommand, Tick,
 )
+from cinema.core.library import ListAgain, Move, StartLesson
 from cinema.core.view import Screen, View
 
 log = logging.getLogger("cinema.kiosk")
@@ -42,6 +43,9 @@ class KioskLoop:
         self.sounds = sounds
         self.headless = headless
         self.max_seconds = max_seconds  # safety stop for unattended runs (real seconds)
+        # The home screen's go-between (cinema.app.kiosk._Lessons), when the kiosk has one: it starts
+        # the lessons the library chooses and takes every lesson's end back home.
+        self.lessons = None
         self.started: float | None = None  # `now` of the first turn
         # Ticks come as often as the battery allows: the engine says so in SetWork effects.
         self.tick_seconds = engine.power.work.tick_seconds
@@ -123,10 +127,24 @@ class KioskLoop:
             # Closing the window asks for the PIN like Escape; children cannot close the kiosk.
             self.events.put(TeacherCommand(Command.QUIT))
         elif ev.type == pygame.KEYDOWN:
+            if ev.key in (pygame.K_UP, pygame.K_DOWN) and self._at_home() and self.engine.pin is None:
+                self.events.put(Move(-1 if ev.key == pygame.K_UP else +1))
+                return
             for event in self.keyboard.key(ev.key, getattr(ev, "unicode", ""), now, self.engine.pin is not None):
                 self.events.put(event)
         elif self.window.resized(ev):
             self.resized()
+
+    def _at_home(self) -> bool:
+        return self.lessons is not None and self.engine is self.lessons.library
+
+    def switch_to(self, owner) -> None:
+        """The screen's owner changes (the library starts a lesson, a lesson ends): events, records
+        and the view go to `owner` from now on."""
+        self.engine = owner
+        self.recorder.engine = owner
+        self.view = None
+        self.presenter.invalidate()
 
     def resized(self) -> None:
         """A new window size (resized, or a projector replugged at another resolution): lay the
@@ -206,7 +224,13 @@ class KioskLoop:
             elif isinstance(effect, PlaySound):
                 if self.sounds is not None:
                     self.sounds.play(effect.name)
+            elif isinstance(effect, StartLesson) and self.lessons is not None:
+                self.lessons.start(self, effect)
+            elif isinstance(effect, ListAgain) and self.lessons is not None:
+                self.lessons.list_again()
             elif isinstance(effect, Exit):
+                if self.lessons is not None and self.lessons.ended(self, effect.reason):
+                    continue  # the lesson is over, the kiosk is home again
                 exit_reason = effect.reason
         return exit_reason
 

@@ -264,3 +264,36 @@ def _check_calm_items(placed: Placed, other_ids: list[str | None], ctx: Context)
                        did_you_mean(item.calm_item, ids)
                        or _("give the break item `id: {id}`, or use one of: {ids}").format(
                            id=item.calm_item, ids=", ".join(ids)))
+
+
+# At most this many lesson files are read for the home screen (a folder of thousands of files, or a
+# copy gone wrong, must not hold the kiosk's start); each file is bounded by read_yaml_file.
+MAX_LESSON_FILES = 200
+LESSON_SUFFIXES = (".yaml", ".yml")
+
+
+def list_lessons(folder: Path, activities: dict[str, Activity], *, media_dirs: tuple[Path, ...] = (),
+                 limit: int = MAX_LESSON_FILES) -> tuple[list[tuple[Path, Playlist | None, list[Problem]]], int]:
+    """Every lesson file in `folder` read as the kiosk would load it, in file-name order: (path,
+    playlist or None, problems) each, and how many files past `limit` were left unread. Never
+    raises: an unreadable folder is one problem; anything not a regular file is not listed."""
+    folder = Path(folder).absolute()
+    try:
+        names = sorted(p for p in folder.iterdir() if p.suffix.lower() in LESSON_SUFFIXES and not p.name.startswith("."))
+    except OSError as exc:
+        report = Reporter(folder)
+        report.add(0, "", _("the lessons folder cannot be read: {reason}").format(reason=exc.strerror or exc),
+                   _("check `playlists_dir` in the kiosk config"))
+        return [(folder, None, report.problems)], 0
+    listed = []
+    for at, path in enumerate(names):
+        if len(listed) >= limit:
+            return listed, len(names) - at
+        try:
+            if not path.is_file():  # a pipe or a device named *.yaml is not read at all
+                continue
+        except OSError:
+            continue
+        playlist, problems = read_playlist(path, activities, media_dirs=media_dirs)
+        listed.append((path, playlist, problems))
+    return listed, 0

@@ -66,6 +66,9 @@ class RecordKind(StrEnum):
     EXPORT_MADE = "export.made"
     EXPORT_FAILED = "export.failed"
     JOURNAL_TROUBLE = "journal.trouble"
+    LESSON_CHOSEN = "lesson.chosen"
+    KIOSK_LANGUAGE = "kiosk.language"
+    DAY_ENDED = "day.ended"
 
 
 # ---- reading JSON values leniently ------------------------------------------------------
@@ -452,6 +455,32 @@ class HandsetPaired(Payload):
 @payload(RecordKind.PIN_REFUSED)
 class PinRefused(Payload):
     pass
+
+
+# -- the lesson library (the home screen) --
+
+@payload(RecordKind.LESSON_CHOSEN)
+class LessonChosen(Payload):
+    """Written in the chosen lesson's session (a resumed one keeps its own id) before it starts."""
+
+    playlist: str  # the playlist's id
+    file: str = ""  # its file name in the lessons folder
+    resume: bool = False  # the unfinished session was taken up again
+
+
+@payload(RecordKind.KIOSK_LANGUAGE)
+class KioskLanguage(Payload):
+    """The teacher changed the language of the kiosk's menus on the home screen."""
+
+    language: str
+    previous: str = ""
+
+
+@payload(RecordKind.DAY_ENDED)
+class DayEnded(Payload):
+    """The teacher ended the day from the home screen (with the PIN): the kiosk closes."""
+
+    lessons: int = 0  # lessons started from the home screen during this run
 
 
 # -- power, devices, exports --

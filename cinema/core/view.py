@@ -28,6 +28,7 @@ class Screen(Enum):
     NOTICE = "notice"  # something failed; moving on shortly
     RESUME = "resume"  # an unfinished session was found
     CONTENT_ERROR = "content_error"  # the playlist/config could not be loaded
+    LIBRARY = "library"  # the home screen: the lessons to choose from
 
 
 @dataclass(frozen=True)
@@ -188,10 +189,41 @@ class ContentErrorBody:
     problems: tuple[str, ...]  # "file:line: key: what is wrong — how to fix" lines
 
 
+@dataclass(frozen=True)
+class LibraryRow:
+    """One row of the home screen. `kind`: resume, lesson, language or end_day."""
+
+    kind: str
+    title: str  # the lesson's title (content, in its own language); "" for language and end_day
+    subject: str = ""
+    language: str = ""  # the lesson's language; for the language row, the kiosk's
+    minutes: int | None = None
+    battery: str = ""  # cinema.core.library.Fit: "", "plugged", "lasts", "short"
+    broken: bool = False  # it cannot be started (content problems; resume: its lesson is gone)
+    problems: int = 0
+    item_number: int = 0  # resume: where the unfinished session was (1-based)
+    item_count: int = 0
+
+
+@dataclass(frozen=True)
+class LibraryBody:
+    rows: tuple[LibraryRow, ...]
+    selected: int
+    mode: str = "browse"  # browse; problems: a broken lesson's problems; confirm: throw a session away?
+    problems: tuple[str, ...] = ()
+    problems_title: str = ""
+    problems_offset: int = 0  # the first problem shown (the teacher scrolls with up/down)
+    discard_title: str = ""  # confirm: the unfinished lesson that would be thrown away
+    chosen_title: str = ""  # confirm: the lesson that would start instead
+    disk: str = ""  # "low", "reserve" or "full": said at the top of the list
+    free_mb: int | None = None
+    left_out: int = 0  # lesson files not listed (past the scanning bound)
+
+
 Body = (
     TitleBody | MediaBody | SlideBody | QuestionBody | ResultsBody | CheckinBody
     | CheckinResultsBody | AttendanceBody | BreakBody | ClosingBody | NoticeBody
-    | ResumeBody | ContentErrorBody
+    | ResumeBody | ContentErrorBody | LibraryBody
 )
 
 

@@ -14,7 +14,7 @@ from cinema.display.images import ImageCache
 from cinema.display.layout import Layout, Metrics
 from cinema.display.overlays import draw_overlays
 from cinema.display.screens import (
-    attendance, audio, break_time, checkin, checkin_results, closing, content_error, notice,
+    attendance, audio, break_time, checkin, checkin_results, closing, content_error, library, notice,
     question, results, resume, slides, title, video,
 )
 from cinema.display.status import clock_text, draw_status
@@ -42,6 +42,7 @@ SCREENS: dict[Screen, ScreenDraw] = {
     Screen.NOTICE: notice.draw,
     Screen.RESUME: resume.draw,
     Screen.CONTENT_ERROR: content_error.draw,
+    Screen.LIBRARY: library.draw,
 }
 
 

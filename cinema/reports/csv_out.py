@@ -32,6 +32,7 @@ TABLE_KINDS: dict[str, tuple[K, ...]] = {
 }
 # The kiosk's own business, in no table (counted among the records of kiosks.csv).
 IGNORED_KINDS = (K.ITEM_PAUSED, K.ITEM_RESUMED, K.HANDSET_PAIRED, K.PIN_REFUSED, K.DEVICE_NOISE, K.JOURNAL_TROUBLE)
+IGNORED_KINDS += (K.LESSON_CHOSEN, K.KIOSK_LANGUAGE, K.DAY_ENDED)  # the home screen's own doings
 
 
 def safe_cell(value: Any) -> Any:

@@ -73,6 +73,7 @@ IGNORED_KINDS = frozenset({
     K.ATTENDANCE_REFUSED, K.HANDSET_PAIRED, K.PIN_REFUSED, K.POWER_READING, K.POWER_ACTION,
     K.DEVICE_CONNECTED, K.DEVICE_LOST, K.DEVICE_NOISE, K.EXPORT_MADE, K.EXPORT_FAILED, K.JOURNAL_TROUBLE,
 })
+IGNORED_KINDS |= {K.LESSON_CHOSEN, K.KIOSK_LANGUAGE, K.DAY_ENDED}  # the home screen's own doings
 _ANSWERS = frozenset(k.value for k in (K.ANSWER_RECORDED, K.ANSWER_CHANGED))
 _READ = frozenset(k.value for k in HANDLED_KINDS)  # parsed into payloads; the rest is skipped unread
 

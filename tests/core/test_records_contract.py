@@ -12,7 +12,7 @@ from cinema.core.records import RecordFold, RecordKind, Unknown, parse
 from cinema.journal import Journal
 from cinema.reports import build, csv_out, xapi
 from cinema.reports.build import iter_records, report_from_paths
-from tests.reports.engine_lessons import after_a_power_cut, cut_short, demo_lesson
+from tests.reports.engine_lessons import a_day_at_the_home_screen, after_a_power_cut, cut_short, demo_lesson
 
 ALL = frozenset(RecordKind)
 XAPI_SESSION = "https://learningcinema.org/xapi/extensions/session"
@@ -24,6 +24,7 @@ def journal(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("contract") / "journal.sqlite"
     j = Journal(path, "kiosk-1")
     demo_lesson(j)
+    a_day_at_the_home_screen(j)
     cut_short(j, "cut-then-resumed", learners=("L1", "L2", "L3"))
     after_a_power_cut(j, "cut-then-resumed", resume=True)
     cut_short(j, "cut-then-declined")

@@ -175,3 +175,34 @@ def after_a_power_cut(journal: Journal, session_id: str, *, resume: bool) -> Les
         lesson.apply(lesson.engine.offer_resume(point))
         lesson.cmd(Command.DECLINE)
     return lesson
+
+
+def a_day_at_the_home_screen(journal: Journal) -> Lesson:
+    """The home screen as a teacher uses it (cinema.core.library): the menus' language changed, a
+    lesson chosen (its session opens with lesson.chosen), taught and ended, then the day ended with the PIN."""
+    from cinema.core.library import LessonEntry, Library, StartLesson
+
+    playlist = demo_playlist()
+    clock = FakeClock()
+    library = Library((LessonEntry("demo.yaml", playlist.id, playlist.title, minutes=30.0),), clock,
+                      languages=("en", "ar"), teacher_pin="4321")
+
+    def at_home(*events) -> list:
+        out = []
+        for event in events:
+            clock.advance(1.0)
+            effects = library.handle(event)
+            records = [e for e in effects if isinstance(e, Record)]
+            if records:
+                journal.append(library.session_id, records, clock.wall(), clock.monotonic())
+            out += effects
+        return out
+
+    at_home(TeacherCommand(Command.NEXT), TeacherCommand(Command.ACCEPT))  # the language row: Arabic menus
+    start = at_home(TeacherCommand(Command.BACK), TeacherCommand(Command.ACCEPT))[-1]
+    assert isinstance(start, StartLesson)
+    lesson = Lesson(journal, playlist, roster())
+    lesson.apply(list(start.records))
+    lesson.start().cmd(Command.QUIT).send(*(PinDigit(d) for d in "4321"), PinDigit(submit=True))
+    at_home(TeacherCommand(Command.QUIT), *(PinDigit(d) for d in "4321"), PinDigit(submit=True))
+    return lesson
