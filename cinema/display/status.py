@@ -83,6 +83,7 @@ def draw_status(c: Canvas, view: View, now: float | None) -> None:
             optional.append(text_piece("status.battery.time", left, c.theme.muted))
     start.append(icon_piece("status.attendance.icon", lambda r: icons.person(c.surface, r, c.theme.text)))
     start.append(text_piece("status.attendance.count", str(status.attendance)))
+    quiet_devices = {f"status.device.{i}" for i, dev in enumerate(status.devices) if not dev.noisy}
     for i, dev in enumerate(status.devices):
         if dev.connected and not dev.noisy and icons.is_power_source(dev.name):
             continue  # a battery reader that answers is the battery icon and percent already
@@ -112,7 +113,11 @@ def draw_status(c: Canvas, view: View, now: float | None) -> None:
         at = next(i for i, p in enumerate(start) if p[0] == "status.battery.percent") + 1
         start[at:at] = optional
     while widths(start) + widths(end) > inner.width and len(start) > 1:
-        start.pop()  # a crowded strip loses device icons before the clock and the battery
+        # A crowded strip (800x600, a full disk, a battery) loses quiet device icons first: a noisy
+        # one keeps its warning colour (and its "sends junk" when there is room for the words); then
+        # the rest from the end: device icons before the clock and the battery.
+        quiet = [i for i, p in enumerate(start) if p[0] in quiet_devices]
+        start.pop(quiet[-1] if quiet else -1)
 
     _place(c, start, inner, gap, small_gap, from_start=True)
     _place(c, end, inner, gap, small_gap, from_start=False)

@@ -30,3 +30,16 @@ def test_a_noisy_scanner_is_flagged_in_words_after_its_icon(renderers, views, la
     colours = {tuple(surface.get_at((x, y)))[:3] for x in range(icon.left, icon.right)
                for y in range(icon.top, icon.bottom)}
     assert tuple(warn)[:3] in colours  # drawn in the warning colour, not the usual green
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_a_crowded_strip_drops_quiet_devices_before_the_noisy_one(renderers, views, lang):
+    """800x600 with the battery, a full disk and the class's devices: the quiet icons give way, the noisy
+    scanner stays in its warning colour (it was the last device, so it went first)."""
+    devices = (DeviceStatus("camera", True), DeviceStatus("clickers", True),
+               DeviceStatus("scanner ttyUSB0", True, noisy=True))
+    status = StatusBar(battery_percent=35.0, attendance=3, devices=devices, disk="full")
+    view = dataclasses.replace(views[lang]["title"], status=status)
+    layout = renderers((800, 600)).draw(pygame.Surface((800, 600)), view, now=FIXED_NOW)
+    assert layout.starting("status.device.2") and layout.get("status.disk")
+    assert not layout.starting("status.device.1")  # a quiet icon went first
