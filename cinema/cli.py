@@ -318,6 +318,37 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     return main_doctor(args)
 
 
+def cmd_pin(args: argparse.Namespace) -> int:
+    """Set the teacher PIN: its salted hash goes beside the journal (owner-only); the digits are kept nowhere."""
+    import getpass
+
+    from cinema.app import pin_store
+    from cinema.config import ConfigError, load_kiosk_config
+    from cinema.core.pin import PinHash, pin_problem
+    from cinema.locale.runtime import gettext as _
+
+    if args.journal:
+        journal = Path(args.journal)
+    else:
+        try:
+            journal = load_kiosk_config(locate_config(args.config)).journal
+        except ConfigError as exc:
+            raise UserError(str(exc.problems[0]) if exc.problems else str(exc)) from None
+    if sys.stdin.isatty():
+        pin = getpass.getpass(_("New teacher PIN (4 to 12 digits): "))
+        if getpass.getpass(_("The same PIN again: ")) != pin:
+            raise UserError(_("The two PINs were not the same. Choose again."))
+    else:
+        pin = sys.stdin.readline(64).strip()
+    problem = pin_problem(pin)
+    if problem:
+        raise UserError(_(problem))
+    path = pin_store.pin_path(journal)
+    pin_store.save(path, PinHash.make(pin))
+    print(_("Teacher PIN saved (only a salted hash) in {path}").format(path=path))
+    return 0
+
+
 def cmd_devices(args: argparse.Namespace) -> int:
     from cinema.devices.listing import main_devices
 
@@ -333,7 +364,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     run = sub.add_parser("run", help="start the kiosk")
     run.add_argument("--config", help=CONFIG_HELP)
-    run.add_argument("--playlist", help="playlist YAML to play (default: the config's)")
+    run.add_argument("--playlist", help="play this playlist straight away (default: the home screen, "
+                     "which lists the lessons in the config's playlists_dir)")
     run.add_argument("--journal", help="journal file (default: the config's)")
     mode = run.add_mutually_exclusive_group()
     mode.add_argument("--windowed", action="store_true", help="a window instead of fullscreen")
@@ -411,6 +443,11 @@ def build_parser() -> argparse.ArgumentParser:
     cards.add_argument("--rotate-key", type=int, metavar="GRACE_DAYS",
                        help="start a new card key first; cards with the old key still read for GRACE_DAYS days")
     cards.set_defaults(func=cmd_cards)
+
+    pin = sub.add_parser("pin", help="set the teacher PIN (read from standard input when it is not a terminal)")
+    pin.add_argument("--config", help=CONFIG_HELP + "; the PIN is kept beside its journal")
+    pin.add_argument("--journal", help="keep the PIN beside this journal file instead")
+    pin.set_defaults(func=cmd_pin)
 
     scan = sub.add_parser("scan", help="read the QR cards in images; one JSON line per code")
     scan.add_argument("images", nargs="+", metavar="IMAGE")

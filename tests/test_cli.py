@@ -54,3 +54,28 @@ def test_check_speaks_the_technicians_language(project):
                  env=env)
     assert out.returncode == 1
     assert "غير صالح" in out.stdout and "e2e.yaml:" in out.stdout  # Arabic words, same file:line
+
+
+def test_pin_sets_a_salted_hash_beside_the_journal_and_refuses_the_shipped_one(tmp_path):
+    import json
+    import stat
+
+    journal = tmp_path / "var" / "journal.sqlite"
+
+    def pin(text):
+        return subprocess.run([sys.executable, "-m", "cinema", "pin", "--journal", str(journal)], input=text,
+                              capture_output=True, text=True, cwd=ROOT, timeout=60)
+
+    for bad in ("1234\n", "12\n", "abcd\n", "\n"):
+        out = pin(bad)
+        assert out.returncode == 1 and "Traceback" not in out.stderr and len(out.stderr.splitlines()) == 1
+    assert not (tmp_path / "var" / "teacher-pin.json").exists()
+    out = pin("4821\n")
+    assert out.returncode == 0, out.stderr
+    stored = tmp_path / "var" / "teacher-pin.json"
+    assert stat.S_IMODE(stored.stat().st_mode) == 0o600
+    data = json.loads(stored.read_text())
+    assert data["scheme"] == "scrypt" and "4821" not in stored.read_text()
+    from cinema.app.pin_store import load
+
+    assert load(stored).matches("4821") and not load(stored).matches("1234")

@@ -1,12 +1,21 @@
-"""Keyboard and presenter-remote keys to teacher commands."""
+"""The laptop keyboard's keys to engine events: each key a `LaptopKey` (the engine keeps the keyboard
+locked during a lesson), Escape held for HOLD_SECONDS asks to unlock it, digits while the PIN
+prompt is open. Presenter remotes named in the config are read apart (devices/clickers/hid.py)."""
 
 from __future__ import annotations
 
 import pygame
 
-from cinema.core.events import Command, PinDigit, TeacherCommand
+from cinema.core.events import Command, LaptopKey, PinDigit
 
-# Presenter remotes send PageUp/PageDown (some also B, F5, Escape).
+HOLD_SECONDS = 2.0  # Escape held this long opens the PIN prompt that unlocks the keyboard
+# Keys that are only ever held with another: pressing them alone shows no hint.
+MODIFIERS = frozenset({
+    pygame.K_LSHIFT, pygame.K_RSHIFT, pygame.K_LCTRL, pygame.K_RCTRL, pygame.K_LALT, pygame.K_RALT,
+    pygame.K_LGUI, pygame.K_RGUI, pygame.K_MODE, pygame.K_CAPSLOCK, pygame.K_NUMLOCKCLEAR,
+})
+
+# An unconfigured presenter remote types PageUp/PageDown like a keyboard (and is locked like one).
 COMMAND_KEYS = {
     pygame.K_RIGHT: Command.NEXT,
     pygame.K_PAGEDOWN: Command.NEXT,
@@ -33,8 +42,9 @@ def key_event(key: int, unicode: str, pin_open: bool):
         if unicode and unicode.isdigit():
             return PinDigit(digit=str(int(unicode)))  # Arabic-Indic digits typed work too
         return None
-    command = COMMAND_KEYS.get(key)
-    return TeacherCommand(command) if command else None
+    if key in MODIFIERS:
+        return None
+    return LaptopKey(COMMAND_KEYS.get(key))
 
 
 def _char_key(ch: str) -> int:
@@ -59,16 +69,30 @@ class KeyboardInput:
 
         # Keys are stamped when the loop polls them (every ~40 ms), so one burst may look 40 ms apart.
         self.wedge = WedgeDetector(max_gap=max_gap)
+        self.escape_down: float | None = None  # when Escape went down, while it is held
+        self.hold_sent = False
 
     def key(self, key: int, unicode: str, now: float, pin_open: bool) -> list:
+        if key == pygame.K_ESCAPE:  # no key repeat in the kiosk: each key down is a new press
+            self.escape_down, self.hold_sent = now, False
         ch = "\r" if key in (pygame.K_RETURN, pygame.K_KP_ENTER) else unicode
         if ch and (ch == "\r" or ch.isprintable()):
             return self._convert(self.wedge.feed(ch, now), pin_open)
         event = key_event(key, unicode, pin_open)
         return [event] if event is not None else []
 
+    def release(self, key: int) -> None:
+        """A key went up (only Escape's matters: it was not held long enough, or it was)."""
+        if key == pygame.K_ESCAPE:
+            self.escape_down = None
+
     def poll(self, now: float, pin_open: bool) -> list:
-        return self._convert(self.wedge.poll(now), pin_open)
+        events = self._convert(self.wedge.poll(now), pin_open)
+        if self.escape_down is not None and not self.hold_sent and now - self.escape_down >= HOLD_SECONDS:
+            self.hold_sent = True
+            if not pin_open:
+                events.append(LaptopKey(Command.UNLOCK))
+        return events
 
     def _convert(self, out: list, pin_open: bool) -> list:
         from cinema.core.events import CardScanned

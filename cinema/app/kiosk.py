@@ -198,7 +198,8 @@ class Kiosk:
                 events=self.events, player=self.player, renderer=renderer, window=window,
                 presenter=Presenter(renderer, window, self.opts.screenshots, self.wall),
                 keyboard=KeyboardInput(), devices=devices, dimmer=self.dimmer, sounds=Sounds(),
-                headless=self.opts.headless, max_seconds=self.opts.max_seconds)
+                headless=self.opts.headless, max_seconds=self.opts.max_seconds,
+                save_pin=self._save_pin())
             stack.callback(loop.close)
             if playlist is None:
                 loop.lessons = _Lessons(self, config, self.engine)
@@ -259,7 +260,9 @@ class Kiosk:
 
     def _engine(self, config, playlist) -> SessionEngine:
         roster = self._class(config)
-        options = Options(failure_notice_seconds=config.failure_notice_seconds, teacher_pin=config.teacher_pin,
+        pin, training, choose = self._teacher_pin(config)
+        options = Options(failure_notice_seconds=config.failure_notice_seconds, teacher_pin=pin, training_pin=training,
+                          choose_pin=choose,
                           # From the home screen a finished lesson says so, and the kiosk goes back home.
                           exit_at_end=self.opts.exit_at_end or self.opts.home,
                           expected_handsets=self.opts.simulate_class or None,
@@ -335,6 +338,33 @@ class Kiosk:
         if saved is not None and saved[0] == point.item_index:
             point = type(point)(point.session_id, point.item_index, saved[1], point.attendance, point.answers)
         return point
+
+    # ---- the teacher PIN -------------------------------------------------------
+
+    def _pin_file(self) -> Path:
+        from cinema.app.pin_store import pin_path
+
+        return pin_path(self.journal.path)
+
+    def _teacher_pin(self, config):
+        """(the PIN to check, still the shipped default?, must the teacher choose one first?): the
+        stored hash, or (training runs) the config's digits. A fullscreen kiosk with no stored PIN
+        asks for one before any lesson: the shipped 1234 is known to every child who saw the demo."""
+        from cinema.app import pin_store
+
+        try:
+            pin, training = pin_store.teacher_pin(self._pin_file(), config.teacher_pin)
+        except pin_store.PinFileError as exc:
+            print(f"teacher PIN: {exc}", file=sys.stderr)
+            log.error("teacher PIN file unusable: %s", exc)
+            pin, training = config.teacher_pin, config.teacher_pin == pin_store.DEFAULT_PIN
+        fullscreen = config.display.fullscreen and not (self.opts.windowed or self.opts.headless)
+        return pin, training, fullscreen and isinstance(pin, str)
+
+    def _save_pin(self):
+        from cinema.app.pin_store import save_effect
+
+        return save_effect(self._pin_file())
 
     @contextmanager
     def _sigterm_stops(self) -> Iterator[None]:

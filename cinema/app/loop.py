@@ -13,8 +13,8 @@ import queue
 import pygame
 
 from cinema.core.events import (
-    Command, Effect, Exit, MediaPosition, PauseMedia, PlayMedia, PlaySound, PreloadMedia, Record, SeekMedia, SetWork,
-    StopMedia, TeacherCommand, Tick,
+    Command, Effect, Exit, MediaPosition, PauseMedia, PlayMedia, PlaySound, PreloadMedia, Record, SavePin, SeekMedia,
+    SetWork, StopMedia, TeacherCommand, Tick,
 )
 from cinema.core.library import ListAgain, Move, StartLesson
 from cinema.core.view import Screen, View
@@ -29,7 +29,8 @@ MAX_EVENTS_PER_LOOP = 2000  # so a flood of presses cannot starve the screen
 
 class KioskLoop:
     def __init__(self, *, engine, recorder, events: queue.Queue, player, renderer, window, presenter, keyboard,
-                 devices, dimmer, sounds=None, headless: bool = False, max_seconds: float | None = None) -> None:
+                 devices, dimmer, sounds=None, headless: bool = False, max_seconds: float | None = None,
+                 save_pin=None) -> None:
         self.engine = engine
         self.recorder = recorder
         self.events = events
@@ -41,6 +42,7 @@ class KioskLoop:
         self.devices = devices
         self.dimmer = dimmer
         self.sounds = sounds
+        self.save_pin = save_pin  # keeps a new PIN's hash (app/pin_store.py); None: nowhere to keep it
         self.headless = headless
         self.max_seconds = max_seconds  # safety stop for unattended runs (real seconds)
         # The home screen's go-between (cinema.app.kiosk._Lessons), when the kiosk has one: it starts
@@ -132,6 +134,8 @@ class KioskLoop:
                 return
             for event in self.keyboard.key(ev.key, getattr(ev, "unicode", ""), now, self.engine.pin is not None):
                 self.events.put(event)
+        elif ev.type == pygame.KEYUP:
+            self.keyboard.release(ev.key)  # how long Escape was held
         elif self.window.resized(ev):
             self.resized()
 
@@ -228,6 +232,9 @@ class KioskLoop:
                 self.lessons.start(self, effect)
             elif isinstance(effect, ListAgain) and self.lessons is not None:
                 self.lessons.list_again()
+            elif isinstance(effect, SavePin):
+                if self.save_pin is not None:
+                    self.save_pin(effect)
             elif isinstance(effect, Exit):
                 if self.lessons is not None and self.lessons.ended(self, effect.reason):
                     continue  # the lesson is over, the kiosk is home again

@@ -21,11 +21,21 @@ class Command(Enum):
     ACCEPT = "accept"  # Enter / OK: take the offer on screen (calm activity, resume)
     DECLINE = "decline"
     QUIT = "quit"  # asks for the PIN
+    UNLOCK = "unlock"  # Escape held on the laptop keyboard: asks for the PIN to open the keyboard
 
 
 @dataclass(frozen=True)
 class TeacherCommand:
     command: Command
+
+
+@dataclass(frozen=True)
+class LaptopKey:
+    """A key typed on the laptop's own keyboard (not a configured presenter remote or keypad).
+    During a lesson the keyboard is locked: the engine shows a hint instead of obeying, until the
+    teacher opens it with the PIN. `command` is None for keys that mean nothing."""
+
+    command: Command | None = None
 
 
 @dataclass(frozen=True)
@@ -146,8 +156,8 @@ class Tick:
 
 
 Event = (
-    TeacherCommand | PinDigit | ClickerPressed | CardScanned | CardAnswer | PowerReading | DeviceChanged | DeviceJunk
-    | MediaFinished | MediaFailed | MediaPosition | UsbExport | JournalState | Tick
+    TeacherCommand | LaptopKey | PinDigit | ClickerPressed | CardScanned | CardAnswer | PowerReading | DeviceChanged
+    | DeviceJunk | MediaFinished | MediaFailed | MediaPosition | UsbExport | JournalState | Tick
 )
 
 
@@ -211,8 +221,19 @@ class SetWork:
 
 
 @dataclass(frozen=True)
+class SavePin:
+    """The teacher chose a new PIN: keep its salted hash (never the digits) beside the journal."""
+
+    salt: bytes
+    digest: bytes
+    n: int
+    r: int
+    p: int
+
+
+@dataclass(frozen=True)
 class Exit:
     reason: str
 
 
-Effect = Record | PlayMedia | PreloadMedia | StopMedia | PauseMedia | SeekMedia | PlaySound | SetWork | Exit
+Effect = Record | PlayMedia | PreloadMedia | StopMedia | PauseMedia | SeekMedia | PlaySound | SetWork | SavePin | Exit

@@ -58,6 +58,9 @@ class RecordKind(StrEnum):
     ATTENDANCE_REFUSED = "attendance.refused"
     HANDSET_PAIRED = "handset.paired"
     PIN_REFUSED = "pin.refused"
+    PIN_CHANGED = "pin.changed"
+    KEYBOARD_LOCKED = "keyboard.locked"
+    KEYBOARD_UNLOCKED = "keyboard.unlocked"
     POWER_READING = "power.reading"
     POWER_ACTION = "power.action"
     DEVICE_CONNECTED = "device.connected"
@@ -454,7 +457,33 @@ class HandsetPaired(Payload):
 
 @payload(RecordKind.PIN_REFUSED)
 class PinRefused(Payload):
-    pass
+    """A wrong PIN was typed (every wrong try is journaled; older kiosks wrote no fields)."""
+
+    purpose: str = optional("quit")  # what the PIN was asked for: "quit" | "unlock" (the keyboard)
+    tries: int = optional(0)  # wrong tries in a row, this one included (0: written before they were counted)
+    wait: float = optional(0.0)  # seconds the prompt now refuses tries (after 5 wrong in a row; it grows)
+
+
+@payload(RecordKind.PIN_CHANGED)
+class PinChanged(Payload):
+    """The teacher chose a new PIN (only its salted hash is kept, beside the journal)."""
+
+    via: str = "kiosk"  # "kiosk": chosen on screen at the first start
+
+
+@payload(RecordKind.KEYBOARD_LOCKED)
+class KeyboardLocked(Payload):
+    """Keys pressed on the laptop keyboard while it was locked (a child typing): ignored, the hint shown.
+    Written when the hint appears, at most once a minute, so a child typing all lesson writes a few."""
+
+    keys: int = 0  # keys ignored since the previous keyboard.locked record, this one's included
+
+
+@payload(RecordKind.KEYBOARD_UNLOCKED)
+class KeyboardUnlocked(Payload):
+    """The teacher opened the laptop keyboard with the PIN; it locks again after `idle_minutes` without a key."""
+
+    idle_minutes: float = 10.0
 
 
 # -- the lesson library (the home screen) --

@@ -14,30 +14,34 @@ from cinema.core.clock import Clock
 from cinema.core.content import Item, Playlist
 from cinema.core.events import (
     CardAnswer, CardScanned, CardsInView, ClickerPressed, Command, DeviceChanged, DeviceJunk, Effect, Event, Exit,
-    MediaFailed, MediaFinished, MediaPosition, PinDigit, PlaySound, PowerReading, PreloadMedia, SetWork, TeacherCommand,
-    Tick, UsbExport,
+    LaptopKey, MediaFailed, MediaFinished, MediaPosition, PinDigit, PlaySound, PowerReading, PreloadMedia, SavePin,
+    SetWork, TeacherCommand, Tick, UsbExport,
 )
 from cinema.core.events import JournalHealth, JournalState
 from cinema.core.items import HANDLERS, ItemHandler
 from cinema.core.items.attendance import PairingHandler
 from cinema.core.items.media import MEDIA_TYPES, MediaHandler
 from cinema.core.messages import (
+    N_,
     DISK_BACK, DISK_FULL, DISK_LOW, DISK_NOT_SAVED, DISK_RESERVE, JOURNAL_SET_ASIDE, USB_FAILED, USB_NOTHING,
     USB_SAVED, USB_SAVING,
 )
 from cinema.core.power import (
     MSG_LOW, MSG_RESTORE, MSG_STOP, Action, LessonPlan, Level, PowerDecision, PowerPolicy, lesson_plan,
 )
-from cinema.core.pin import PinPad, PinResult
+from cinema.core.keyboard_lock import KeyboardLock
+from cinema.core.pin import PinHash, PinPad, PinPurpose, PinResult
 from cinema.core.records import (
     DeviceConnected, DeviceLost, ExportFailed, ExportMade, ItemEnded, ItemFailed, ItemPaused, ItemResumed,
-    ItemSkipped, ItemStarted, PinRefused, PowerReadingRecord, ResumePoint, SessionAbandoned, SessionEnded,
+    ItemSkipped, ItemStarted, PinChanged, PinRefused, PowerReadingRecord, ResumePoint, SessionAbandoned, SessionEnded,
     SessionResumed, SessionStarted,
 )
 from cinema.core.records import JournalTrouble
 from cinema.core.register import Register
 from cinema.core.roster import TEACHER_KEYS, Handsets, Roster
-from cinema.core.view import ClosingBody, DeviceStatus, NoticeBody, ResumeBody, ScanLine, Screen, StatusBar, View
+from cinema.core.view import (
+    ClosingBody, DeviceStatus, NoticeBody, ResumeBody, ScanLine, Screen, StatusBar, TitleBody, View,
+)
 
 
 class Phase(Enum):
@@ -83,6 +87,12 @@ TRANSITIONS: dict[tuple[Phase, Step], Phase] = {
     **{(p, Step.END): Phase.ENDED for p in (*_LIVE, Phase.NOTICE)},
 }
 
+# What the teacher is told when the PIN prompt closes or does its work (message ids).
+PIN_CANCELLED = N_("PIN cancelled.")
+PIN_TIMED_OUT = N_("The PIN prompt closed: no key for 20 seconds.")
+PIN_SAVED = N_("The new PIN is saved.")
+KEYBOARD_OPEN = N_("Keyboard unlocked. It locks again after 10 minutes without a key.")
+
 FAILURE_MSG = {
     "video": "This video could not be played.",
     "audio": "This audio could not be played.",
@@ -93,7 +103,10 @@ FAILURE_MSG = {
 @dataclass
 class Options:
     failure_notice_seconds: float = 4.0
-    teacher_pin: str = "1234"
+    teacher_pin: str | PinHash = "1234"  # a hash (teacher-pin.json); the config's digits only in training runs
+    training_pin: bool = False  # the PIN is the shipped default (a demo, windowed or headless run)
+    keyboard_lock: bool = True  # the laptop keyboard is locked during a lesson (see core/keyboard_lock.py)
+    choose_pin: bool = False  # a fullscreen kiosk with no PIN chosen: the teacher chooses one before any lesson
     exit_at_end: bool = False
     expected_handsets: int | None = None
     teacher_clickers: frozenset[str] = frozenset()
@@ -127,6 +140,8 @@ class SessionEngine:
         self.paused_at = 0.0
         self._paused_total = 0.0  # seconds the current item has spent paused
         self.pinpad = PinPad(self.options.teacher_pin)
+        self.keyboard = KeyboardLock()
+        self._after_pin: tuple[str, ResumePoint | None] | None = None  # choosing a PIN: what starts then
         self.register = Register(self.roster)
         self.answers = 0
         self.status = StatusBar()
@@ -241,6 +256,8 @@ class SessionEngine:
     # ---- starting --------------------------------------------------------------
 
     def start(self) -> list[Effect]:
+        if self.options.choose_pin:
+            return self.ask_for_pin("start")
         self._go(Step.START)
         return [self._started_record()] + self._enter(0)
 
@@ -252,12 +269,16 @@ class SessionEngine:
 
     def offer_resume(self, point: ResumePoint) -> list[Effect]:
         """Show the resume offer; ACCEPT resumes, DECLINE starts a new session."""
+        if self.options.choose_pin:
+            return self.ask_for_pin("offer", point)
         self.resume_point = point
         self._go(Step.OFFER)
         return []
 
     def resume(self, point: ResumePoint) -> list[Effect]:
         """Continue an unfinished session at the item (and media second) it was on."""
+        if self.options.choose_pin:
+            return self.ask_for_pin("resume", point)
         self.session_id = point.session_id
         self.register.present = set(point.attendance)
         self.answers = point.answers
@@ -285,7 +306,9 @@ class SessionEngine:
         if isinstance(event, DeviceJunk):
             self.register.noise.junk(event.name, self.now(), event.junk, event.accepted)
             return []
-        if self.pinpad.is_open and isinstance(event, (PinDigit, TeacherCommand)):
+        if isinstance(event, LaptopKey) and not self.pinpad.is_open:
+            return self._laptop_key(event)
+        if self.pinpad.is_open and isinstance(event, (PinDigit, TeacherCommand, LaptopKey)):
             return self._pin(event)
         if isinstance(event, PinDigit):
             return []
@@ -448,17 +471,74 @@ class SessionEngine:
 
     # ---- PIN ---------------------------------------------------------------------------
 
-    def _pin(self, event: PinDigit | TeacherCommand) -> list[Effect]:
-        if isinstance(event, TeacherCommand):
-            if event.command in (Command.QUIT, Command.DECLINE):
+    def _pin(self, event: PinDigit | TeacherCommand | LaptopKey) -> list[Effect]:
+        purpose = self.pinpad.purpose
+        choosing = purpose in (PinPurpose.CHOOSE, PinPurpose.CONFIRM)
+        if not isinstance(event, PinDigit):
+            if event.command in (Command.QUIT, Command.DECLINE) and not choosing:
                 self.pinpad.close()
+                self._show_toast(PIN_CANCELLED, 3.0)
             return []
-        result = self.pinpad.key(event, self.now())
-        if result is PinResult.RIGHT:
-            return self._end("teacher")
+        now = self.now()
+        result = self.pinpad.key(event, now)
+        if result is PinResult.CLOSED:
+            if choosing:
+                return [Exit("no PIN chosen")]  # the teacher left: no lesson with the shipped PIN
+            self._show_toast(PIN_CANCELLED, 3.0)
+            return []
         if result is PinResult.WRONG:
-            return [PinRefused().record()]
+            return [PinRefused(purpose=purpose.value, tries=self.pinpad.wrong_in_a_row,
+                               wait=self.pinpad.wait_left(now)).record()]
+        if result is not PinResult.RIGHT:
+            return []
+        if choosing:
+            return self._pin_chosen(self.pinpad.chosen)
+        if purpose is PinPurpose.UNLOCK:
+            self._show_toast(KEYBOARD_OPEN, 4.0)
+            return self.keyboard.unlock(now)
+        return self._end("teacher")
+
+    # ---- the laptop keyboard ---------------------------------------------------------------
+
+    def _laptop_key(self, event: LaptopKey) -> list[Effect]:
+        """A key on the laptop itself: during a lesson it is locked (a child may be at it) and only
+        shows the hint; Escape held opens the PIN prompt that unlocks it."""
+        now = self.now()
+        in_lesson = self.phase in (*_LIVE, Phase.NOTICE)
+        if not (self.options.keyboard_lock and in_lesson and self.keyboard.locked(now)):
+            if event.command is None or event.command is Command.UNLOCK:
+                return []
+            if in_lesson:
+                self.keyboard.used(now)
+            return self.handle(TeacherCommand(event.command))
+        if event.command is Command.UNLOCK:
+            self.pinpad.open(now, PinPurpose.UNLOCK)
+            return []
+        return self.keyboard.key(now)
+
+    # ---- choosing the PIN (a real kiosk's first start) ---------------------------------------
+
+    def ask_for_pin(self, then: str = "start", point: ResumePoint | None = None) -> list[Effect]:
+        """The PIN is still the shipped default: the teacher chooses one on screen before any lesson;
+        then the session starts (`then`: "start", "offer" the resume, or "resume" at `point`)."""
+        self._after_pin = (then, point)
+        self.pinpad.open(self.now(), PinPurpose.CHOOSE)
         return []
+
+    def _pin_chosen(self, pin: str) -> list[Effect]:
+        new = PinHash.make(pin)
+        self.pinpad.expected = new
+        self.options = replace(self.options, teacher_pin=new, training_pin=False, choose_pin=False)
+        self.pinpad.chosen = ""
+        then, point = self._after_pin or ("start", None)
+        self._after_pin = None
+        fx: list[Effect] = [PinChanged(via="kiosk").record(), SavePin(new.salt, new.digest, new.n, new.r, new.p)]
+        self._show_toast(PIN_SAVED, 4.0)
+        if then == "offer" and point is not None:
+            return fx + self.offer_resume(point)
+        if then == "resume" and point is not None:
+            return fx + self.resume(point)
+        return fx + self.start()
 
     # ---- resume offer --------------------------------------------------------------------
 
@@ -618,7 +698,8 @@ class SessionEngine:
             self.toast = ""
         if self.advice is not None and now >= self.advice_until:
             self.advice = None
-        self.pinpad.expire(now)
+        if self.pinpad.expire(now):
+            self._show_toast(PIN_TIMED_OUT, 4.0)  # it does not vanish without a word
         noise: list[Effect] = []
         for summary in self.register.noise.close_windows(now):
             noise.append(summary.record())
@@ -650,10 +731,12 @@ class SessionEngine:
                            self._device_statuses())
         if self.journal_health in (JournalHealth.RESERVE, JournalHealth.FULL):
             status = replace(status, disk=self.journal_health.value)
-        pin = self.pinpad.prompt()
+        now = self.now()
+        pin = self.pinpad.prompt(now)
         common = dict(language=self.playlist.language, item_count=len(self.playlist.items),
                       lesson_title=self.playlist.title, paused=self.paused, status=status, pin=pin,
-                      power_advice=self.advice)
+                      power_advice=self.advice, keyboard_locked=self.keyboard.hint(now) and pin is None,
+                      training_pin=self.options.training_pin)
         if self.phase is Phase.RESUME_OFFER and self.resume_point is not None:
             point = self.resume_point
             idx = min(point.item_index, len(self.playlist.items) - 1)
@@ -664,6 +747,9 @@ class SessionEngine:
             left = max(0, math.ceil(self.notice_until - self.now()))
             body = NoticeBody(FAILURE_MSG.get(self.failed_kind, FAILURE_MSG["video"]), self.failed_detail, left)
             screen = Screen.NOTICE
+        elif self.phase is Phase.NEW:  # choosing the PIN before the first item: the lesson's title under it
+            body = TitleBody(self.playlist.title)
+            screen = Screen.TITLE
         elif self.phase is Phase.ENDED or self.item is None:
             body = ClosingBody(self.playlist.title, len(self.attendance), self.answers)
             screen = Screen.CLOSING

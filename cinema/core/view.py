@@ -231,6 +231,10 @@ Body = (
 class PinPrompt:
     digits: int  # how many digits typed so far (shown as dots)
     wrong: bool = False
+    purpose: str = "quit"  # "quit" | "unlock" (the keyboard) | "choose" | "confirm" (a new PIN, first start)
+    wait_seconds: int = 0  # too many wrong tries: seconds until the next try is taken
+    tries_left: int = 5  # wrong tries left before a wait
+    problem: str = ""  # choosing: why the last new PIN was refused (message id)
 
 
 @dataclass(frozen=True)
@@ -246,3 +250,5 @@ class View:
     pin: PinPrompt | None = None  # PIN prompt drawn over the screen when set
     toast: str = ""  # a short message id shown briefly over the screen (e.g. "Paused")
     power_advice: PowerDecision | None = None  # what to skip to finish: draw power.describe(it, _)
+    keyboard_locked: bool = False  # a key was pressed on the locked laptop keyboard: show the hint
+    training_pin: bool = False  # the PIN is the shipped default (a training run): the hint may say it

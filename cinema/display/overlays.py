@@ -1,22 +1,20 @@
-"""What is drawn over any screen: the teacher PIN prompt, the Paused badge, the toast."""
+"""What is drawn over any screen: the teacher PIN prompt (pin_prompt.py), the keyboard hint, the Paused badge, the toast."""
 
 from __future__ import annotations
 
 import pygame
 
 from cinema.core.power import MSG_STOP, PowerDecision, describe
-from cinema.core.view import PinPrompt, View
+from cinema.core.view import View
 from cinema.display import icons
 from cinema.display.canvas import Canvas
 from cinema.display.layout import stack
+from cinema.display.pin_prompt import draw_keyboard_hint, draw_pin
 from cinema.locale import N_
 
 PAUSED = N_("Paused")
 POWER_STOP_HEADING = N_("The battery is almost empty")
-ENTER_PIN = N_("Enter the teacher PIN")
-WRONG_PIN = N_("Wrong PIN")
 TOAST_LINES = 2  # a toast too long for one line wraps onto a second
-PIN_SLOTS = 4  # dots shown before any digit is typed; more appear if the PIN is longer
 
 
 def draw_overlays(c: Canvas, view: View) -> None:
@@ -32,6 +30,8 @@ def draw_overlays(c: Canvas, view: View) -> None:
                           view.power_advice.percent)
     if toast:
         draw_toast(c, toast)
+    if view.keyboard_locked:
+        draw_keyboard_hint(c, view, round(c.line_height(c.metrics.body) * 1.3) + c.metrics.gap if view.paused else 0)
     if view.pin is not None:
         draw_pin(c, view.pin)
 
@@ -170,39 +170,3 @@ def draw_power_stop(c: Canvas) -> None:
            max_lines=2, overlay=True)
 
 
-def draw_pin(c: Canvas, pin: PinPrompt) -> None:
-    m = c.metrics
-    area = c.content
-    # darken everything under the status strip, so the prompt is the only thing to read
-    shade = pygame.Rect(0, m.status_rect.bottom, m.width, m.height - m.status_rect.bottom)
-    c.surface.fill((80, 80, 80), shade, special_flags=pygame.BLEND_RGB_MULT)
-    panel = pygame.Rect(0, 0, round(area.width * 0.8), round(area.height * 0.8))
-    panel.center = area.center
-    c.panel(panel, edge=c.theme.bad if pin.wrong else c.theme.accent)
-    c.record("overlay.pin", panel, "icon", overlay=True)
-    inner = panel.inflate(-2 * m.margin, -2 * m.margin)
-    lock_h = round(inner.height * 0.25)
-    lock = pygame.Rect(0, 0, lock_h, lock_h)
-    lock.midtop = inner.midtop
-    c.icon("overlay.pin.lock", lock, icons.lock, c.theme.text, overlay=True)
-    prompt_h = c.line_height(m.body)
-    prompt = pygame.Rect(inner.left, lock.bottom + m.gap, inner.width, prompt_h)
-    c.text("overlay.pin.prompt", c._(ENTER_PIN), prompt, m.body, align="center", valign="center",
-           max_lines=1, overlay=True)
-    slots = max(PIN_SLOTS, pin.digits)
-    dot = min(round(inner.height * 0.12), (inner.width - (slots - 1) * m.gap) // slots)
-    row_w = slots * dot + (slots - 1) * m.gap
-    dots = pygame.Rect(0, prompt.bottom + m.margin, row_w, dot)
-    dots.centerx = inner.centerx
-    for i in range(slots):
-        at = pygame.Rect(dots.left + i * (dot + m.gap), dots.top, dot, dot)
-        at = c.mirror(at, dots)  # digits fill in reading order
-        if i < pin.digits:
-            pygame.draw.circle(c.surface, c.theme.text, at.center, dot // 2)
-        else:
-            pygame.draw.circle(c.surface, c.theme.muted, at.center, dot // 2, max(2, dot // 10))
-    c.record("overlay.pin.dots", dots, "icon", overlay=True)
-    if pin.wrong:
-        wrong = pygame.Rect(inner.left, dots.bottom + m.gap, inner.width, inner.bottom - dots.bottom - m.gap)
-        c.text("overlay.pin.wrong", c._(WRONG_PIN), wrong, m.body, align="center", valign="center",
-               color=c.theme.bad, bold=True, max_lines=1, overlay=True)

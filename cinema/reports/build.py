@@ -50,7 +50,8 @@ CHECKIN_KINDS = RecordFold.CHECKIN_KINDS
 COUNTED = {K.ANSWER_RECORDED: "answers", K.CHECKIN_RECORDED: "checkins", K.ITEM_ENDED: "items_played",
            K.ITEM_FAILED: "items_failed", K.ITEM_SKIPPED: "items_skipped", K.ATTENDANCE_SCANNED: "attendance"}
 # Kept in the journal for the kiosk, not shown in a report (only counted among its records).
-IGNORED_KINDS = (K.ITEM_PAUSED, K.ITEM_RESUMED, K.HANDSET_PAIRED, K.PIN_REFUSED, K.DEVICE_NOISE, K.JOURNAL_TROUBLE)
+IGNORED_KINDS = (K.ITEM_PAUSED, K.ITEM_RESUMED, K.HANDSET_PAIRED, K.PIN_REFUSED, K.DEVICE_NOISE, K.JOURNAL_TROUBLE,
+                 K.PIN_CHANGED, K.KEYBOARD_LOCKED, K.KEYBOARD_UNLOCKED)
 IGNORED_KINDS += (K.LESSON_CHOSEN, K.KIOSK_LANGUAGE, K.DAY_ENDED)  # the home screen's own doings
 HANDLED_KINDS = frozenset(STRUCTURE_KINDS + ANSWER_KINDS + ATTENDANCE_KINDS + CHECKIN_KINDS) | set(COUNTED)
 _EVENT = frozenset(k.value for k in EVENT_KINDS)  # plain strings: tested once per record

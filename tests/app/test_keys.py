@@ -1,10 +1,11 @@
-"""Keyboard and presenter-remote keys drive the lesson; while the PIN is asked, only digits count."""
+"""Laptop keys become LaptopKey events (the engine locks them during a lesson); while the PIN is asked, only
+digits count; Escape held asks to unlock."""
 
 import pygame
 import pytest
 
 from cinema.app.keys import key_event
-from cinema.core.events import Command, PinDigit, TeacherCommand
+from cinema.core.events import Command, LaptopKey, PinDigit
 
 
 @pytest.mark.parametrize("key, command", [
@@ -14,12 +15,30 @@ from cinema.core.events import Command, PinDigit, TeacherCommand
     (pygame.K_n, Command.DECLINE), (pygame.K_ESCAPE, Command.QUIT),
 ])
 def test_teacher_keys(key, command):
-    assert key_event(key, "", pin_open=False) == TeacherCommand(command)
+    assert key_event(key, "", pin_open=False) == LaptopKey(command)
 
 
-@pytest.mark.parametrize("key", [pygame.K_q, pygame.K_F4, pygame.K_TAB, pygame.K_LALT, pygame.K_DELETE])
-def test_other_keys_do_nothing(key):
+@pytest.mark.parametrize("key", [pygame.K_q, pygame.K_F4, pygame.K_TAB, pygame.K_DELETE])
+def test_other_keys_mean_nothing_but_are_still_seen(key):
+    assert key_event(key, "", pin_open=False) == LaptopKey(None)  # on a locked keyboard: the hint
+
+
+@pytest.mark.parametrize("key", [pygame.K_LALT, pygame.K_LSHIFT, pygame.K_RCTRL])
+def test_a_modifier_alone_is_nothing(key):
     assert key_event(key, "", pin_open=False) is None
+
+
+def test_escape_held_two_seconds_asks_to_unlock_once_and_a_tap_does_not():
+    from cinema.app.keys import HOLD_SECONDS, KeyboardInput
+
+    kb = KeyboardInput()
+    assert kb.key(pygame.K_ESCAPE, "\x1b", 1.0, pin_open=False) == [LaptopKey(Command.QUIT)]
+    kb.release(pygame.K_ESCAPE)
+    assert kb.poll(1.0 + HOLD_SECONDS + 1, pin_open=False) == []  # a tap
+    kb.key(pygame.K_ESCAPE, "\x1b", 10.0, pin_open=False)
+    assert kb.poll(10.0 + HOLD_SECONDS - 0.1, pin_open=False) == []
+    assert kb.poll(10.0 + HOLD_SECONDS, pin_open=False) == [LaptopKey(Command.UNLOCK)]
+    assert kb.poll(10.0 + HOLD_SECONDS + 5, pin_open=False) == []  # once per hold
 
 
 def test_pin_prompt_takes_digits_enter_and_escape():
@@ -50,6 +69,6 @@ def test_keys_typed_by_a_person_still_work():
     out = kb.key(pygame.K_s, "s", 5.0, pin_open=False)
     out += kb.key(pygame.K_RIGHT, "", 5.01, pin_open=False)  # arrows never wait
     out += kb.poll(5.2, pin_open=False)
-    assert TeacherCommand(Command.NEXT) in out and TeacherCommand(Command.SKIP) in out
+    assert LaptopKey(Command.NEXT) in out and LaptopKey(Command.SKIP) in out
     assert kb.key(pygame.K_4, "4", 6.0, pin_open=True) == []
     assert kb.poll(6.5, pin_open=True) == [PinDigit("4")]

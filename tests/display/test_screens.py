@@ -22,13 +22,14 @@ SCREEN_NAMES = [
     "title", "video", "slides", "slides_missing", "audio", "question", "question_image", "results",
     "results_poll", "checkin", "checkin_results", "checkin_results_calm", "attendance", "break",
     "closing", "notice", "resume", "content_error", "pin", "pin_wrong", "paused", "toast",
+    "pin_unlock", "pin_wait", "pin_choose", "pin_confirm", "keyboard_locked", "keyboard_locked_paused",
 ]
 
 
 def draw(renderers, views, lang, name, size, tmp_path=None):
     view = views[lang][name]
     surface = pygame.Surface(size)
-    frame = sample_frame() if name in ("video", "paused", "attendance", "pairing") else None
+    frame = sample_frame() if name in ("video", "paused", "attendance", "pairing", "keyboard_locked", "pin_unlock") else None
     layout = renderers(size).draw(surface, view, frame=frame, now=FIXED_NOW)
     if tmp_path is not None:
         pygame.image.save(surface, str(tmp_path / f"{lang}_{size[0]}x{size[1]}_{name}.png"))
@@ -60,6 +61,8 @@ def assert_layout_facts(view, layout, size):
         expected.add("toast")
     if view.pin is not None:
         expected.add("pin")
+    if view.keyboard_locked:
+        expected.add("keyboard")
     assert overlays == expected
 
 

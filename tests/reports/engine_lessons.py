@@ -10,8 +10,8 @@ from cinema.config.activities import load_activities
 from cinema.config.playlists import load_playlist
 from cinema.core.clock import FakeClock
 from cinema.core.events import (
-    CardAnswer, CardScanned, ClickerPressed, Command, DeviceChanged, DeviceJunk, MediaFailed, MediaFinished, MediaPosition,
-    PinDigit, PlayMedia, PowerReading, Record, TeacherCommand, Tick, UsbExport,
+    CardAnswer, CardScanned, ClickerPressed, Command, DeviceChanged, DeviceJunk, LaptopKey, MediaFailed, MediaFinished,
+    MediaPosition, PinDigit, PlayMedia, PowerReading, Record, TeacherCommand, Tick, UsbExport,
 )
 from cinema.core.events import JournalHealth, JournalState
 from cinema.core.roster import Learner, Roster, make_token
@@ -92,7 +92,10 @@ def demo_lesson(journal: Journal) -> Lesson:
     swapped, a paused video, answers changed by handset and by card, a sad check-in whose calm offer
     is taken, a failed audio, a wrong PIN, battery low, critical and back, a receiver lost and back,
     a USB export that worked and one that failed."""
-    lesson = Lesson(journal, demo_playlist(), roster()).start()
+    # A new kiosk: the teacher chooses the PIN (typed twice) before the lesson starts.
+    lesson = Lesson(journal, demo_playlist(), roster(), Options(teacher_pin="1234", choose_pin=True)).start()
+    lesson.send(*(PinDigit(d) for d in "4321"), PinDigit(submit=True), *(PinDigit(d) for d in "4321"),
+                PinDigit(submit=True))
     lesson.send(PowerReading(90.0, 200.0, False), DeviceChanged("clickers /dev/ttyUSB0", True, "lcp"))
     lesson.send(DeviceJunk("scanner /dev/ttyUSB1", 5000, 2))  # a noisy scanner: summed up a minute later
     lesson.cmd(Command.NEXT)
@@ -142,6 +145,9 @@ def demo_lesson(journal: Journal) -> Lesson:
     # The disk fills up: the reserve is given back, then nothing more fits, then the teacher makes room.
     lesson.send(JournalState(JournalHealth.RESERVE, 4_000_000), JournalState(JournalHealth.FULL, 0, 3, "disk full"),
                 JournalState(JournalHealth.OK, 9_000_000))
+    # A child at the laptop keyboard: locked, the hint; the teacher holds Escape and opens it with the PIN.
+    lesson.send(LaptopKey(None), LaptopKey(Command.SKIP), LaptopKey(Command.UNLOCK), *(PinDigit(d) for d in "4321"),
+                PinDigit(submit=True))
     lesson.cmd(Command.QUIT)
     lesson.send(PinDigit("9"), PinDigit(submit=True), PinDigit(cancel=True))
     lesson.send(UsbExport("done", records=40, first_seq=1, last_seq=40, file="k-1-40.lcb"),
