@@ -264,3 +264,22 @@ def test_ending_the_day_asks_for_the_pin_and_is_journaled(home):
         assert loop.exit_code == 0
     kinds = [k for _s, k, _p in journal(home)]
     assert "pin.refused" in kinds and kinds[-1] == "day.ended"
+
+
+def test_little_free_space_is_said_on_the_home_screen_and_again_when_a_lesson_starts(home, monkeypatch):
+    from cinema.journal.store import Journal
+
+    monkeypatch.setattr(Journal, "free_bytes", lambda self: 12 * 1024 * 1024)  # under the 20 MB the check wants
+    clock = FakeClock()
+    with kiosk(home, clock).opened() as loop:
+        drive = Driver(loop, clock)
+        drive.turn()
+        assert drive.body.disk == "low" and drive.body.free_mb == 12
+        drawn = loop.renderer.draw(pygame.Surface(loop.renderer.size), loop.view)
+        assert drawn.get("library.note.0").text.startswith("Little disk space left")
+        drive.press(pygame.K_RETURN)  # alpha
+        drive.until(lambda v: v.screen is Screen.TITLE)
+        assert loop.view.toast  # the lesson's own warning, as at every lesson start
+    troubles = [(s, p["state"]) for s, k, p in journal(home) if k == "journal.trouble"]
+    assert ("", "low") in troubles  # the home screen's, in no session
+    assert any(s and state == "low" for s, state in troubles)  # and the lesson's
