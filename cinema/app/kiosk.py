@@ -186,7 +186,8 @@ class Kiosk:
             size = self.opts.size or ((config.display.width, config.display.height) if config.display.width else None)
             fullscreen = config.display.fullscreen and not (self.opts.windowed or self.opts.headless)
             window = Window(open_window(config.display.display, size, fullscreen, self.opts.headless))
-            renderer = Renderer(window.size, self.engine.language if playlist is None else self.engine.playlist.language)
+            renderer = Renderer(window.size, self.engine.language if playlist is None else self.engine.playlist.language,
+                                digits=config.display.digits)
             if self.player is None:
                 self.player = self._make_player(config.display.video, pygame, renderer)
             stack.callback(self.player.close)

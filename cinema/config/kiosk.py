@@ -35,6 +35,11 @@ DISPLAY_SCHEMA = Schema("display", "Which screen the kiosk uses and how big its 
           "PIN prompt stay visible; works everywhere) or window (VLC draws straight into the window: "
           "about a third of the CPU, so longer on battery, but nothing shows over a playing video).",
           default="frames"),
+    Field("digits", Choice(("latn", "native")),
+          "Which digits numbers are drawn with: latn (0123456789 in every language) or native (each "
+          "language's own digits, from Babel's numbering systems: Arabic lessons then show ٠١٢٣٤٥٦٧٨٩; "
+          "languages whose own digits are 0-9, such as Ukrainian, are unchanged).",
+          default="latn"),
 ))
 
 POWER_SCHEMA = Schema("power", "When to warn about the battery and when to save and stop.", (

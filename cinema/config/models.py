@@ -17,6 +17,7 @@ class DisplayConfig:
     height: int = 0
     fullscreen: bool = True
     video: str = "frames"  # frames | window (see kiosk_config/default.yaml)
+    digits: str = "latn"  # latn | native: each language's own digits (Arabic ٠١٢٣...), see config/kiosk.py
 
 
 @dataclass(frozen=True)

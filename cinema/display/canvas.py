@@ -47,6 +47,8 @@ class Canvas:
     # Where this screen shows live pictures (video, the webcam): the one place a new frame may be
     # drawn without redrawing the screen. None: every new frame needs the whole screen drawn.
     live: "LiveArea | None" = None
+    # 0-9 to the language's own digits (display.digits: native), or None: see text.digit_table.
+    digits: "dict[int, str] | None" = None
 
     # --- translation --------------------------------------------------------------------------
     def _(self, message: str) -> str:
@@ -91,11 +93,14 @@ class Canvas:
         max_lines: int | None = None,
         kind: str = "text",
         overlay: bool = False,
+        native_digits: bool = True,
     ) -> pygame.Rect:
         """Fit `text` into `box` (shrinking from `size` down to the readable minimum), draw it,
         record the rectangle the lines fill, and return it."""
         if not text:
             return pygame.Rect(box.left, box.top, 0, 0)
+        if self.digits and native_digits:
+            text = text.translate(self.digits)
         floor = max(self.metrics.min_text, min_size or 0)
         size = max(size, floor)
         block = self.text_renderer.fit(
@@ -120,6 +125,8 @@ class Canvas:
         return self.text_renderer.metrics(max(size, self.metrics.min_text), bold)[1]
 
     def text_width(self, text: str, size: int, bold: bool = False) -> int:
+        if self.digits:
+            text = text.translate(self.digits)
         return self.text_renderer.width(text, max(size, self.metrics.min_text), self.rtl, bold)
 
     def icon(self, name: str, rect: pygame.Rect, draw: Callable[..., None], *args,
@@ -142,5 +149,7 @@ class Canvas:
         self.record(name + ".tile", rect, "icon", overlay=overlay)
         pad = max(2, rect.height // 10)
         inner = rect.inflate(-2 * pad, -2 * pad)
+        # The key as printed on the handset or keyboard: its digits are never changed.
         return self.text(name, label, inner, round(rect.height * 0.62), color=ink_on(color),
-                         align="center", valign="center", bold=True, max_lines=1, overlay=overlay)
+                         align="center", valign="center", bold=True, max_lines=1, overlay=overlay,
+                         native_digits=False)

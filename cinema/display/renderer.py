@@ -18,7 +18,7 @@ from cinema.display.screens import (
     question, results, resume, slides, title, video,
 )
 from cinema.display.status import clock_text, draw_status
-from cinema.display.text import TextRenderer
+from cinema.display.text import TextRenderer, digit_table
 from cinema.display.theme import Theme
 from cinema.locale import base_language, is_rtl, translator
 
@@ -54,9 +54,12 @@ class Renderer:
     """
 
     def __init__(self, surface_or_size: pygame.Surface | tuple[int, int], language: str = "en", *,
-                 theme: Theme | None = None, text: TextRenderer | None = None, strict: bool = False) -> None:
+                 theme: Theme | None = None, text: TextRenderer | None = None, strict: bool = False,
+                 digits: str = "latn") -> None:
         size = surface_or_size.get_size() if isinstance(surface_or_size, pygame.Surface) else surface_or_size
         self.language = language
+        self.digits = digits  # display.digits: "latn", or "native" for each language's own digits
+        self._digit_tables: dict[str, dict[int, str] | None] = {}
         self.theme = theme or Theme()
         self.text = text or TextRenderer()
         self.images = ImageCache()
@@ -103,8 +106,11 @@ class Renderer:
         language = view.language or self.language
         rtl = is_rtl(language)
         layout = Layout(self.metrics.width, self.metrics.height, rtl)
-        canvas = Canvas(surface, self.metrics, self.theme, self.text, translator(base_language(language)),
-                        rtl, layout, self.images)
+        base = base_language(language)
+        if base not in self._digit_tables:
+            self._digit_tables[base] = digit_table(base, self.digits)
+        canvas = Canvas(surface, self.metrics, self.theme, self.text, translator(base),
+                        rtl, layout, self.images, digits=self._digit_tables[base])
         surface.fill(self.theme.background)
         draw_screen = SCREENS.get(view.screen)
         try:

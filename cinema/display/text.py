@@ -86,6 +86,30 @@ def _needs_bidi(text: str) -> bool:
     return any(unicodedata.bidirectional(c) in ("R", "AL", "AN", "RLE", "RLO", "RLI") for c in text)
 
 
+# Babel (CLDR) names each language's native numbering system but holds no digit characters: the
+# digits of the systems a lesson language may use, by their Unicode names.
+_DIGIT_NAMES = {"arab": "ARABIC-INDIC DIGIT", "arabext": "EXTENDED ARABIC-INDIC DIGIT",
+                "deva": "DEVANAGARI DIGIT", "beng": "BENGALI DIGIT", "thai": "THAI DIGIT"}
+_DIGIT_WORDS = ("ZERO", "ONE", "TWO", "THREE", "FOUR", "FIVE", "SIX", "SEVEN", "EIGHT", "NINE")
+
+
+def digit_table(language: str, digits: str) -> dict[int, str] | None:
+    """A `str.translate` table from 0-9 to `language`'s own digits (its "native" numbering system
+    in Babel's locale data) when `digits` is "native" and they are not 0-9; None otherwise."""
+    if digits != "native":
+        return None
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        system = Locale.parse(language.replace("-", "_")).other_numbering_systems.get("native", "latn")
+    except (ValueError, UnknownLocaleError):
+        return None
+    name = _DIGIT_NAMES.get(system)
+    if name is None:
+        return None  # latn, or a system no lesson language uses yet: 0-9
+    return {ord("0") + d: unicodedata.lookup(f"{name} {word}") for d, word in enumerate(_DIGIT_WORDS)}
+
+
 @dataclass(frozen=True)
 class TextBlock:
     """Wrapped, sized text ready to draw: logical lines and the size they fit at."""
