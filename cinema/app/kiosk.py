@@ -52,7 +52,6 @@ class RunOptions:
         return self.playlist is None and not self.exit_at_end and not self.headless
 
 
-
 class StartError(Exception):
     """The kiosk cannot start (a journal it cannot open, broken content); one line for the teacher.
     `teacher`: a message id to show on the screen too (in the kiosk's language), when there is one."""
@@ -207,7 +206,6 @@ class Kiosk:
                 loop.lessons.opened(loop)
             else:
                 self._begin(loop)
-
             if self.set_aside is not None:
                 recorder.announce(JournalState(JournalHealth.SET_ASIDE, detail=self.set_aside.name))
             recorder.check_space()  # before the lesson goes on: a reserve made, the teacher told if space is low
@@ -284,7 +282,8 @@ class Kiosk:
 
         entries, left_out = self._lessons(config, config.language)
         library = Library(entries, self.clock, languages=available_languages(), language=config.language,
-                          teacher_pin=config.teacher_pin, unfinished=self._unfinished(), first=config.playlist.name,
+                          teacher_pin=self._teacher_pin(config)[0], unfinished=self._unfinished(),
+                          first=config.playlist.name,
                           power=PowerPolicy(self.clock, config.power.warn_percent, config.power.critical_percent),
                           left_out=left_out)
         library.roster = self._class(config)

@@ -246,32 +246,4 @@ def library_views(language: str, t: dict) -> dict[str, View]:
         "library_confirm": home(2, mode="confirm", discard_title=str(t["lesson"]), chosen_title="Water and Health"),
         "library_pin": View(Screen.LIBRARY, LibraryBody(rows, 6), language=language, status=sample_status(),
                             pin=PinPrompt(2)),
-    } | library_views(language, t)
-
-
-def library_views(language: str, t: dict) -> dict[str, View]:
-    """The home screen: the list (an unfinished session, lessons in three languages, a broken one),
-    a broken lesson's problems, and the question before an unfinished session is thrown away."""
-    from cinema.core.view import LibraryBody, LibraryRow
-
-    rows = (
-        LibraryRow("resume", str(t["lesson"]), minutes=31, battery="lasts", item_number=3, item_count=7),
-        LibraryRow("lesson", str(t["lesson"]), subject="health", language=language, minutes=45, battery="lasts"),
-        LibraryRow("lesson", "Water and Health", subject="health", language="en", minutes=45, battery="short"),
-        LibraryRow("lesson", "الماء والصحة", subject="الصحة", language="ar", minutes=45, battery="plugged"),
-        LibraryRow("lesson", "broken", broken=True, problems=3),
-        LibraryRow("language", "", language=language),
-        LibraryRow("end_day", ""),
-    )
-
-    def home(selected: int, **kw) -> View:
-        return View(Screen.LIBRARY, LibraryBody(rows, selected, **kw), language=language, status=sample_status())
-
-    return {
-        "library": home(1),
-        "library_end": home(6, disk="low", free_mb=12),
-        "library_problems": home(4, mode="problems", problems=PROBLEMS * 3, problems_title="broken"),
-        "library_confirm": home(2, mode="confirm", discard_title=str(t["lesson"]), chosen_title="Water and Health"),
-        "library_pin": View(Screen.LIBRARY, LibraryBody(rows, 6), language=language, status=sample_status(),
-                            pin=PinPrompt(2)),
     }
