@@ -114,3 +114,24 @@ def test_a_full_disk_is_said_where_answers_are_refused_and_room_again_once_freed
         assert view.toast == DISK_BACK
         assert view.status.disk == ""  # the reserve was made again: no "Disk almost full" beside it
         assert (disk / "j.sqlite.reserve").exists()
+
+
+def test_cards_refused_on_a_full_disk_are_listed_clear_of_the_toast_at_800x600(project, window, tmp_path):  # noqa: F811
+    from cinema.core.events import CardScanned
+    from cinema.core.messages import DISK_NOT_SAVED
+
+    clock = FakeClock()
+    with small_disk(tmp_path / "disk", "1m") as disk, kiosk(project, disk / "j.sqlite", clock).opened() as loop:
+        turn = Turns(loop, clock)
+        turn()
+        fill(disk)  # no room for a reserve on this disk, and now none at all
+        turn(0.3, TeacherCommand(Command.NEXT))
+        assert loop.view.screen is Screen.ATTENDANCE and loop.view.status.disk == "full"
+        for n in range(6):
+            turn(0.3, CardScanned(f"card-{n}", "scanner"))
+        assert [s.msg for s in loop.view.body.recent][:3] == [DISK_NOT_SAVED] * 3
+        assert loop.view.toast == DISK_FULL
+    layout = window[-1]
+    toast = layout.get("overlay.toast").rect
+    rows = [b for b in layout if b.name.startswith("scan.") and not b.name.endswith(".mark")]
+    assert rows and all(not b.rect.colliderect(toast) for b in rows), [(b.name, b.rect, toast) for b in rows]

@@ -9,6 +9,7 @@ from cinema.core.view import AttendanceBody, Screen, View
 from cinema.display import icons
 from cinema.display.canvas import Canvas, LiveArea
 from cinema.display.layout import split_columns, stack
+from cinema.display.overlays import toast_room
 
 
 def draw(c: Canvas, view: View, frame: pygame.Surface | None = None) -> None:
@@ -31,6 +32,10 @@ def draw(c: Canvas, view: View, frame: pygame.Surface | None = None) -> None:
            m.heading, valign="center", max_lines=2)
 
     count_col, list_col = split_columns(main, 2, m.margin, c.rtl)
+    if view.toast:
+        # The newest cards stay clear of a toast: a full disk's stays up all along over this screen,
+        # and "Not saved: the disk is full" rows would end under it.
+        list_col.height = max(0, list_col.height - toast_room(c))
     pairing = view.screen is Screen.PAIRING
     # The pairing count says what it counts: a bare "0" under the instruction means nothing to a class.
     of_h = c.line_height(m.heading) if body.expected or pairing else 0
