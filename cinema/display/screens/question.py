@@ -62,16 +62,17 @@ def countdown(c: Canvas, box: pygame.Rect, seconds_left: float, total: float | N
     c.icon("countdown.ring", ring, icons.ring, seconds_left / total if total else 1.0, color, c.theme.panel)
     seconds = max(0, math.ceil(seconds_left))
     label = str(seconds) if seconds < 100 else f"{seconds // 60}:{seconds % 60:02d}"
-    inner = ring.inflate(-round(side * 0.3), -round(side * 0.3))
-    c.text("countdown", label, inner, round(inner.height * 0.8), color=color if urgent else None, bold=urgent,
+    inner = ring.inflate(-round(side * 0.24), -round(side * 0.24))
+    c.text("countdown", label, inner, inner.height, color=color if urgent else None, bold=urgent,
            align="center", valign="center", max_lines=1)
 
 
-def option_grid(c: Canvas, area: pygame.Rect, count: int, tall: bool = False) -> list[pygame.Rect]:
+def option_grid(c: Canvas, area: pygame.Rect, count: int, tall: bool = False,
+                columns: int | None = None) -> list[pygame.Rect]:
     """One cell per option in reading order: one column for up to three, else two; `tall` rows
     take all the height there is (for an option that needs three lines)."""
     m = c.metrics
-    columns = 1 if count <= 3 else 2
+    columns = columns or (1 if count <= 3 else 2)
     rows = max(1, math.ceil(count / columns))
     row_h = (area.height - m.gap * (rows - 1)) // rows
     if not tall:
@@ -162,12 +163,35 @@ def fits(c: Canvas, text: str, box: tuple[int, int], size: int, max_lines: int, 
         == text.replace(" ", "")
 
 
+def arrange(c: Canvas, options: tuple[OptionTally, ...], area: pygame.Rect,
+            one_column: bool = False) -> tuple[list[pygame.Rect], bool]:
+    """The option cells, and whether every option fits whole: rows of a line or two, else rows as
+    tall as the area allows; `one_column`: then one option per row across the whole width."""
+    texts = [o.text for o in options]
+    tries = [(False, None), (True, None)] + ([(True, 1)] if one_column else [])
+    for tall, columns in tries:
+        cells = option_grid(c, area, len(options), tall, columns)
+        if not cells or all(fits(c, t, option_text_box(c, cells[0]).size, c.metrics.body, OPTION_LINES)
+                            for t in texts):
+            return cells, True
+    return option_grid(c, area, len(options), True), False
+
+
 def options_fit(c: Canvas, options: tuple[OptionTally, ...], area: pygame.Rect) -> bool:
     cells = option_grid(c, area, len(options))
     size = c.metrics.body  # the answered grid may not push the options far below their normal size
     floor = round(size * GRID_OPTION_FLOOR)
     return not cells or all(fits(c, o.text, option_text_box(c, cells[0]).size, size, OPTION_LINES, floor=floor)
                             for o in options)
+
+
+def beside_picture(c: Canvas, body: QuestionBody, options: pygame.Rect) -> pygame.Rect:
+    """Where the options go: all of `options`, or its start side when the question has a picture."""
+    if not (body.image and c.images):
+        return options
+    picture_w = round(options.width * 0.38)
+    return c.mirror(pygame.Rect(options.left, options.top, options.width - picture_w - c.metrics.margin,
+                                options.height), options)
 
 
 def draw(c: Canvas, view: View, frame: pygame.Surface | None = None) -> None:
@@ -192,8 +216,13 @@ def draw(c: Canvas, view: View, frame: pygame.Surface | None = None) -> None:
 
     prompt, options, grid_box, footer = regions(grid_h)
     if grid and not body.image and not options_fit(c, body.options, options):
-        grid = None  # the options come first: where they would not fit, the room is shown by its count only
+        grid, grid_h = None, 0  # the options come first: where they would not fit, the room is shown by its count
         prompt, options, grid_box, footer = regions(0)
+    if not arrange(c, body.options, beside_picture(c, body, options))[1]:
+        # a long option: the question gives up its large size before an option is cut
+        short = c.text_renderer.fit(body.prompt, prompt_w, most, m.min_text, m.min_text, c.rtl, True, None)
+        prompt_h = max(clock_side, min(most, len(short.lines) * short.line_height))
+        prompt, options, grid_box, footer = regions(grid_h)
     if body.seconds_left is not None:
         clock = c.mirror(pygame.Rect(prompt.right - clock_side, prompt.top, clock_side, clock_side), prompt)
         countdown(c, clock, body.seconds_left, body.seconds_total)
@@ -201,19 +230,15 @@ def draw(c: Canvas, view: View, frame: pygame.Surface | None = None) -> None:
     c.text("question.prompt", body.prompt, prompt, m.heading, bold=True, valign="center")
 
     if body.image and c.images:
-        picture_w = round(options.width * 0.38)
+        picture_w = options.width - beside_picture(c, body, options).width - m.margin
         picture_box = c.mirror(pygame.Rect(options.right - picture_w, options.top, picture_w, options.height), options)
         image = c.images.fitted(body.image, picture_box.size)
         if image is not None:
             rect = image.get_rect(center=picture_box.center)
             c.surface.blit(image, rect)
             c.record("question.image", rect, "image")
-            options = c.mirror(pygame.Rect(options.left, options.top, options.width - picture_w - m.margin,
-                                           options.height), options)
-    cells = option_grid(c, options, len(body.options))
-    if cells and not all(fits(c, o.text, option_text_box(c, cells[0]).size, m.body, OPTION_LINES)
-                         for o in body.options):
-        cells = option_grid(c, options, len(body.options), tall=True)
+            options = beside_picture(c, body, options)
+    cells, _ = arrange(c, body.options, options, one_column=True)
     sizes = [m.body] * len(cells)
     if cells:
         sizes = option_sizes(c, [o.text for o in body.options], option_text_box(c, cells[0]).size, m.body,

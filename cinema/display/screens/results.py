@@ -23,6 +23,10 @@ def percent_text(c: Canvas, count: int, answered: int) -> str:
     return c._("%(percent)d%%") % {"percent": round(100 * count / answered)} if answered else ""
 
 
+def _letter_size(c: Canvas, key: str, side: int) -> int:
+    return c.text_renderer.fit(key, side, side, round(side * 0.8), c.metrics.min_text, c.rtl, True, 1).size
+
+
 def key_tile(c: Canvas, name: str, rect: pygame.Rect, label: str, color) -> None:
     """A coloured square with its key letter as large as the square allows (never smaller than the
     labels beside it: the letter is what a child looks for)."""
@@ -55,6 +59,8 @@ def draw(c: Canvas, view: View, frame: pygame.Surface | None = None) -> None:
     numbers_w = counts_w + (m.gap + percents_w if percents_w else 0) + m.gap
     avail = chart.width - row_h - m.gap - (tick_w + m.gap if tick_w else 0)  # labels and bars share it
     label_w, label_size = _labels(c, body.options, avail - numbers_w - m.gap, avail, row_h)
+    label_size = min(label_size, max(_letter_size(c, o.key, row_h) for o in body.options)) \
+        if body.options else label_size  # the letters are what a child looks for: never the smaller text
     track_w = avail - label_w - m.gap  # the bar and its numbers
     top_count = max([o.count for o in body.options] + [1])
     for i, option in enumerate(body.options):
