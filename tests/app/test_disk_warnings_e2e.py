@@ -135,3 +135,20 @@ def test_cards_refused_on_a_full_disk_are_listed_clear_of_the_toast_at_800x600(p
     toast = layout.get("overlay.toast").rect
     rows = [b for b in layout if b.name.startswith("scan.") and not b.name.endswith(".mark")]
     assert rows and all(not b.rect.colliderect(toast) for b in rows), [(b.name, b.rect, toast) for b in rows]
+
+
+def test_a_warning_at_the_start_of_a_lesson_does_not_cover_the_title_screens_subtitle(project, window, tmp_path):  # noqa: F811
+    playlist = project / "playlists" / "e2e.yaml"
+    playlist.write_text(playlist.read_text().replace(
+        "    title: Hello\n",
+        "    title: Hello\n    subtitle: A lesson about the water in our lives, where it comes from and where it goes\n"))
+    clock = FakeClock()
+    with small_disk(tmp_path / "disk", "12m") as disk, kiosk(project, disk / "j.sqlite", clock).opened() as loop:
+        turn = Turns(loop, clock)
+        turn()
+        turn()
+        assert loop.view.screen is Screen.TITLE and loop.view.toast  # 12 MB free: "Little disk space left"
+    layout = window[-1]
+    toast = layout.get("overlay.toast").rect
+    assert layout.get("title.subtitle").text.startswith("A lesson about the water")
+    assert not any(b.rect.colliderect(toast) for b in layout if b.name.startswith("title."))

@@ -8,11 +8,16 @@ from cinema.core.view import TitleBody, View
 from cinema.display import icons
 from cinema.display.canvas import Canvas
 from cinema.display.layout import stack
+from cinema.display.overlays import toast_room
 
 
 def draw(c: Canvas, view: View, frame: pygame.Surface | None = None) -> None:
     body: TitleBody = view.body
-    m, area = c.metrics, c.content
+    m, area = c.metrics, c.content.copy()
+    if view.toast:
+        # A toast at the start of a lesson (little disk space, a journal set aside, the battery) would
+        # cover the subtitle for its 15 or 20 seconds: the screen makes room for it while it is up.
+        area.height -= toast_room(c)
     picture_h = round(area.height * 0.34)
     title_h = round(area.height * 0.36)
     sub_h = area.height - picture_h - title_h - 2 * m.gap
