@@ -109,7 +109,8 @@ class Kiosk:
         except ConfigError as exc:
             self.problems = exc.problems
             # The kiosk config may have loaded: the screen then speaks the teacher's language.
-            self.problem_language = config.language if config is not None else "en"
+            self.problem_language = config.language if config is not None else _raw_language(self.opts.config)
+            self.problem_config = config
             return None, None, [str(p) for p in exc.problems]
         return config, playlist, []
 
@@ -139,6 +140,7 @@ class Kiosk:
 
                 # The teacher is looking at the screen, not at stderr: say it there, in their language.
                 self.problem_language = config.language
+                self.problem_config = config
                 return self._show_problems([translator(config.language).gettext(exc.teacher), str(exc)])
             return 1
         if self.spilled is not None and not code:
@@ -457,32 +459,45 @@ class Kiosk:
     # ---- content errors --------------------------------------------------------
 
     def _show_problems(self, problems: list[str]) -> int:
-        """Broken content: a readable screen for the teacher instead of a crash; Escape leaves."""
-        import pygame
+        """Broken content: a readable screen for the teacher instead of a crash, on the configured
+        display, paged; only the teacher PIN closes it (see app/problems_screen.py)."""
+        from cinema.app import pin_store
+        from cinema.app.problems_screen import ProblemPages, show_problems
 
-        from cinema.display.renderer import Renderer
-        from cinema.display.window import open_window
-
-        pygame.display.init()
-        pygame.font.init()
-        surface = open_window(0, self.opts.size, not self.opts.windowed, False)
-        renderer = Renderer(surface.get_size(), self.problem_language)
+        config = getattr(self, "problem_config", None)
+        pin: object = pin_store.DEFAULT_PIN  # the kiosk config could not be read: the shipped PIN
+        if config is not None:
+            try:
+                pin = pin_store.teacher_pin(pin_store.pin_path(config.journal), config.teacher_pin)[0]
+            except pin_store.PinFileError as exc:
+                log.error("teacher PIN file unusable: %s", exc)
+                pin = config.teacher_pin
         shown = tuple(p.short() for p in self.problems) or tuple(problems)
-        view = View(Screen.CONTENT_ERROR, ContentErrorBody(shown), language=self.problem_language)
-        renderer.draw(surface, view, None)
-        pygame.display.flip()
-        if self.opts.screenshots:
-            self.opts.screenshots.mkdir(parents=True, exist_ok=True)
-            pygame.image.save(surface, str(self.opts.screenshots / "001-content_error.png"))
-        start = time.monotonic()
-        while self.opts.max_seconds is None or time.monotonic() - start < self.opts.max_seconds:
-            for ev in pygame.event.get():
-                if ev.type == pygame.KEYDOWN and ev.key == pygame.K_ESCAPE:
-                    pygame.quit()
-                    return 1
-            pygame.time.wait(100)
-        pygame.quit()
-        return 1
+        pages = ProblemPages(shown, pin, self.problem_language)
+        display = config.display if config is not None else None
+        return show_problems(pages, display=display.display if display else 0, size=self.opts.size,
+                             fullscreen=not self.opts.windowed and (display.fullscreen if display else True),
+                             digits=display.digits if display else "latn", screenshots=self.opts.screenshots,
+                             max_seconds=self.opts.max_seconds)
+
+
+def _raw_language(config_path) -> str:
+    """The `language:` of a kiosk config that did not load (another key is wrong): the teacher's
+    language for the problems screen when it reads as a language we have, else English."""
+    import yaml
+
+    from cinema.locale.catalog import available_languages
+    from cinema.locale.languages import base_language
+
+    try:
+        with open(config_path, encoding="utf-8") as f:
+            data = yaml.safe_load(f.read(256 * 1024))
+        language = data.get("language") if isinstance(data, dict) else None
+        if isinstance(language, str) and base_language(language) in available_languages():
+            return base_language(language)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        pass
+    return "en"
 
 
 class _Lessons:

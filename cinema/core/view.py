@@ -187,6 +187,7 @@ class ResumeBody:
 @dataclass(frozen=True)
 class ContentErrorBody:
     problems: tuple[str, ...]  # "file:line: key: what is wrong — how to fix" lines
+    first: int = 0  # the first problem on the page shown (the teacher pages with → and ←)
 
 
 @dataclass(frozen=True)

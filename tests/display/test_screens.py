@@ -203,7 +203,8 @@ def test_content_error_lists_problems_and_says_how_many_more(renderers, views):
     _, layout, _ = draw(renderers, views, "en", "content_error", (800, 600))
     shown = [b for b in layout.starting("error.problem.")]
     assert 1 <= len(shown) < 12
-    assert layout.get("error.more").text == f"…and {12 - len(shown)} more problems"
+    pages = layout.get("error.pages").text
+    assert pages.startswith(f"Problems 1–{len(shown)} of 12. → next page") and "PIN" in pages
     assert all("Traceback" not in b.text for b in layout)
 
 
