@@ -14,15 +14,11 @@ from cinema.core.clock import Clock
 from cinema.core.events import (
     Command, Effect, Exit, JournalHealth, JournalState, PinDigit, PowerReading, Record, TeacherCommand, Tick,
 )
-from cinema.core.messages import DISK_FULL, N_
+from cinema.core.messages import DISK_FULL
 from cinema.core.pin import PinPad, PinResult
 from cinema.core.power import PowerPolicy
 from cinema.core.records import DayEnded, JournalTrouble, KioskLanguage, LessonChosen, PinRefused
 from cinema.core.view import LibraryBody, LibraryRow, Screen, StatusBar, View
-
-# Said on the home screen when the lesson file changed since the list was made and no longer loads.
-LESSON_GONE = N_("This lesson file cannot be read any more.")
-
 
 class Fit(Enum):
     """Whether the battery will last a lesson, by the power planner's figures."""
@@ -172,8 +168,8 @@ class Library:
         self._place_cursor()
 
     def refused(self, key: str, problems: tuple[str, ...]) -> None:
-        """The kiosk could not open the lesson after all (the file changed): mark it and show why."""
-        self.entries = tuple(replace(e, problems=problems or (LESSON_GONE,)) if e.key == key else e
+        """The kiosk could not open the lesson after all (the file changed or went): mark it and show why."""
+        self.entries = tuple(replace(e, problems=problems) if e.key == key else e
                              for e in self.entries)
         self.mode = Mode.PROBLEMS
         self._shown = next(e for e in self.entries if e.key == key)

@@ -79,6 +79,10 @@ STORED = [
     ("journal.trouble", {"state": "reserve", "free_bytes": 4190208, "pending": 0, "detail": ""}),
     ("journal.trouble", {"state": "set_aside", "free_bytes": None, "pending": 0,
                          "detail": "j.sqlite.damaged-20261206-101500"}),
+    ("lesson.chosen", {"playlist": "demo-ar", "file": "demo_ar.yaml", "resume": False}),
+    ("lesson.chosen", {"playlist": "demo", "file": "demo.yaml", "resume": True}),
+    ("kiosk.language", {"language": "ar", "previous": "en"}),
+    ("day.ended", {"lessons": 3}),
 ]
 
 

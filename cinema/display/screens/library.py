@@ -124,10 +124,10 @@ def _row(c: Canvas, name: str, row: LibraryRow, box: pygame.Rect, selected: bool
     side_box = c.mirror(pygame.Rect(inner.right - side_w, inner.top, side_w, inner.height), inner)
     title, line2, mark = _words(c, row)
     _row_icon(c, name + ".icon", row, icon_rect.inflate(-icon_side // 5, -icon_side // 5))
-    c.text(name + ".title", title, title_box, m.body, bold=True, valign="center", max_lines=1,
-           align="auto" if row.kind == "lesson" else "start")
-    c.text(name + ".detail", line2, line2_box, m.min_text, color=theme.muted, valign="center", max_lines=1,
-           align="auto" if row.kind == "lesson" and not row.broken else "start")
+    # Titles and details sit next to the row's picture, in either direction (a Latin title in an
+    # Arabic list too): one edge to read down.
+    c.text(name + ".title", title, title_box, m.body, bold=True, valign="center", max_lines=1)
+    c.text(name + ".detail", line2, line2_box, m.min_text, color=theme.muted, valign="center", max_lines=1)
     if side_w:
         _side(c, name, row, side_box, mark)
 
