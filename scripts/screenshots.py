@@ -25,6 +25,8 @@ sys.path.insert(0, str(ROOT))
 FIXED_NOW = time.mktime((2025, 3, 14, 10, 35, 0, 0, 0, -1))  # the status clock reads 10:35
 PLAYLISTS = {"en": "demo.yaml", "ar": "demo_ar.yaml", "uk": "demo_uk.yaml"}
 CLASS_SIZE = 12
+TEAM_NAMES = {"en": ("Eagles", "Lions"), "ar": ("النسور", "الأسود"), "uk": ("Орли", "Леви")}
+QUIZ_SECONDS = 40  # long enough for the simulated class to answer before time is up
 
 
 class TourError(Exception):
@@ -121,8 +123,8 @@ def make_project(work: Path, media: Path, language: str) -> tuple[Path, Path]:
         if item["type"] == "slides":
             item["slides"] = [here(s) for s in item["slides"]]
             item.pop("seconds", None)  # the tour moves them on
-        if item["type"] == "activity":
-            item.pop("teams", None)
+        if item["type"] == "activity":  # the quiz in team mode with the teams' names
+            item["team_names"] = list(TEAM_NAMES[language][:item.get("teams") or 0])
         items.append(item)
         if item["type"] == "activity" and language == "en":
             items.append({"type": "activity", "id": "poll", "activity": "water-use-poll"})
@@ -131,6 +133,8 @@ def make_project(work: Path, media: Path, language: str) -> tuple[Path, Path]:
         if item["type"] == "break":  # the calm item, played only when the teacher takes the offer
             items.insert(-1, {"type": "break", "id": "stretch", "title": item["title"], "seconds": 300})
     lesson["items"] = items
+    for quiz in (work / "activities").glob("water_quiz*.yaml"):  # timed questions: the countdown is seen
+        quiz.write_text(quiz.read_text().replace("\nquestions:\n", f"\nseconds: {QUIZ_SECONDS}\nquestions:\n", 1))
     (work / "playlists").mkdir()
     playlist = work / "playlists" / "tour.yaml"
     playlist.write_text(yaml.safe_dump(lesson, allow_unicode=True, sort_keys=False))
@@ -256,7 +260,11 @@ class Tour:
             self.shoot(f"question_{kind}")
             self.send(nxt)
             self.on(Screen.RESULTS)
-            self.shoot(f"results_{kind}")
+            self.shoot(f"results_{kind}")  # a quiz: the counts, the right answer not shown yet
+            if kind == "quiz":
+                self.send(nxt)
+                self.on(Screen.RESULTS, lambda v: v.body.revealed)
+                self.shoot("results_quiz_revealed")
             self.next_item()
         self.on(Screen.CHECKIN, lambda v: v.body.answered >= half, timeout=15)
         self.shoot("checkin")
