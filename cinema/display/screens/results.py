@@ -41,7 +41,7 @@ def draw(c: Canvas, view: View, frame: pygame.Surface | None = None) -> None:
     m, area = c.metrics, c.content
     header = draw_header(c, "results", body.question_number, body.question_count, None)
     below = pygame.Rect(area.left, header.bottom + m.gap, area.width, area.bottom - header.bottom - m.gap)
-    team_rows, _, team_size = _team_rows(c, below.width, body) if body.teams else (0, 0, m.body)
+    team_rows, _, team_size = _team_rows(c, below.width, body) if body.teams and body.revealed else (0, 0, m.body)
     footer_h = c.line_height(team_size) * max(1, team_rows) + m.gap // 2 * max(0, team_rows - 1)
     prompt_h = c.line_height(m.body) * 2
     chart_h = below.height - prompt_h - footer_h - 2 * m.gap
@@ -139,7 +139,7 @@ def _team_text(c: Canvas, team: int, score: int, names: tuple[str, ...]) -> str:
 
 
 def draw_footer(c: Canvas, footer: pygame.Rect, body: ResultsBody) -> None:
-    if body.teams:
+    if body.teams and body.revealed:  # before the reveal the scores would tell the right answer
         _team_scores(c, footer, body)
     else:
         answered_footer(c, footer, body.answered, None)
