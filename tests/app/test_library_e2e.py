@@ -283,3 +283,40 @@ def test_little_free_space_is_said_on_the_home_screen_and_again_when_a_lesson_st
     troubles = [(s, p["state"]) for s, k, p in journal(home) if k == "journal.trouble"]
     assert ("", "low") in troubles  # the home screen's, in no session
     assert any(s and state == "low" for s, state in troubles)  # and the lesson's
+
+
+def test_the_pin_in_a_lesson_ends_that_lesson_and_the_kiosk_goes_home(home):
+    clock = FakeClock()
+    with kiosk(home, clock).opened() as loop:
+        drive = Driver(loop, clock)
+        drive.turn()
+        for _ in range(3):
+            drive.press(pygame.K_DOWN)
+        drive.press(pygame.K_RETURN)  # gamma: waits for the teacher
+        drive.until(lambda v: v.screen is Screen.TITLE)
+        drive.remote(Command.QUIT)  # a teacher handset's stop key asks for the PIN, as Escape does
+        assert loop.view.pin is not None
+        drive.type("1234")
+        drive.press(pygame.K_RETURN)
+        assert loop.view.screen is Screen.LIBRARY and loop.exit_code is None
+    ended = [p for _s, k, p in journal(home) if k == "session.ended"]
+    assert [p["reason"] for p in ended] == ["teacher"]
+    assert "day.ended" not in [k for _s, k, _p in journal(home)]
+
+
+def test_resume_flag_takes_up_the_unfinished_session_without_the_home_screen(home):
+    clock = FakeClock()
+    with kiosk(home, clock).opened() as loop:
+        drive = Driver(loop, clock)
+        drive.turn()
+        for _ in range(3):
+            drive.press(pygame.K_DOWN)
+        drive.press(pygame.K_RETURN)
+        drive.until(lambda v: v.screen is Screen.TITLE)
+    clock = FakeClock(2000.0)
+    k = kiosk(home, clock)
+    k.opts.resume = True
+    with k.opened() as loop:
+        Driver(loop, clock).turn()
+        assert loop.view.screen is Screen.TITLE and loop.view.lesson_title == "Gamma lesson"
+    assert [k_ for _s, k_, _p in journal(home)].count("session.resumed") == 1
