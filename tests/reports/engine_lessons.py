@@ -124,6 +124,7 @@ def demo_lesson(journal: Journal) -> Lesson:
         if q == 0:
             lesson.send(CardAnswer(card("L2"), "A"))  # L2 answers by card too: later, so it is L2's answer
         lesson.cmd(Command.NEXT)  # closes the question
+        lesson.cmd(Command.NEXT)  # reveals the right answer
         if q + 1 < questions:
             lesson.cmd(Command.NEXT)  # the next question
     lesson.cmd(Command.NEXT)
