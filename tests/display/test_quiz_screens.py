@@ -139,3 +139,13 @@ def test_teams_show_their_names_and_colours(renderers, views, lang):
     for n in (1, 3):  # team 2 leads: a star in its colour instead of a square
         swatch = layout.get(f"team.{n}.swatch").rect
         assert surface.get_at(swatch.center)[:3] == team_color(n)
+
+
+def test_team_scores_wait_for_the_reveal(renderers, views):
+    """Before the reveal a team's score would tell the class which answer was right."""
+    from dataclasses import replace
+
+    view = views["en"]["results_team_names"]
+    closed = replace(view, body=replace(view.body, revealed=False))
+    layout = renderers((1024, 768)).draw(pygame.Surface((1024, 768)), closed, now=0)
+    assert not layout.starting("team.") and layout.get("answered").text == "18 answered"
