@@ -544,7 +544,8 @@ class _Lessons:
                                                        index=start.abandon.item_index).record()])
             began = engine.start()
         loop.recorder.check_space()  # as at every lesson start: a reserve made, the teacher told if space is low
-        loop.apply(began)
+        # The devices as they last said on the home screen: the lesson shows and journals them too.
+        loop.apply(began + [fx for change in self.library.devices.values() for fx in engine.handle(change)])
 
     def list_again(self) -> None:
         entries, left_out = self.kiosk._lessons(self.config, self.library.language)

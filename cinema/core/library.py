@@ -12,13 +12,16 @@ from enum import Enum
 
 from cinema.core.clock import Clock
 from cinema.core.events import (
-    Command, Effect, Exit, JournalHealth, JournalState, PinDigit, PowerReading, Record, TeacherCommand, Tick,
+    Command, DeviceChanged, Effect, Exit, JournalHealth, JournalState, PinDigit, PlaySound, PowerReading, Record,
+    TeacherCommand, Tick, UsbExport,
 )
-from cinema.core.messages import DISK_FULL
+from cinema.core.messages import DISK_FULL, USB_FAILED, USB_NOTHING, USB_SAVED, USB_SAVING
 from cinema.core.pin import PinPad, PinResult
 from cinema.core.power import PowerPolicy
-from cinema.core.records import DayEnded, JournalTrouble, KioskLanguage, LessonChosen, PinRefused
-from cinema.core.view import LibraryBody, LibraryRow, Screen, StatusBar, View
+from cinema.core.records import (
+    DayEnded, ExportFailed, ExportMade, JournalTrouble, KioskLanguage, LessonChosen, PinRefused,
+)
+from cinema.core.view import DeviceStatus, LibraryBody, LibraryRow, Screen, StatusBar, View
 
 class Fit(Enum):
     """Whether the battery will last a lesson, by the power planner's figures."""
@@ -138,6 +141,10 @@ class Library:
         self.battery: PowerReading | None = None
         self.lessons_started = 0
         self.problems_offset = 0
+        self.toast, self.toast_until = "", 0.0
+        # Each device as it last said (receivers, the camera): on the status bar here, and handed
+        # to the lesson's engine when one starts, which journals them in its session.
+        self.devices: dict[str, DeviceChanged] = {}
         self._pending: StartLesson | None = None  # waiting for CONFIRM
         self._shown: LessonEntry | None = None  # whose problems are on screen
         self.cursor = 0
@@ -192,8 +199,16 @@ class Library:
 
     def handle(self, event) -> list[Effect | StartLesson]:
         if isinstance(event, Tick):
-            self.pinpad.expire(self.clock.monotonic())
+            now = self.clock.monotonic()
+            self.pinpad.expire(now)
+            if self.toast and now >= self.toast_until:
+                self.toast = ""
             return []
+        if isinstance(event, DeviceChanged):
+            self.devices[event.name] = event
+            return []
+        if isinstance(event, UsbExport):
+            return self._usb_export(event)  # the end of the day, at home, is when the stick goes in
         if isinstance(event, PowerReading):
             self.battery = event
             self.power.observe(event)
@@ -292,6 +307,18 @@ class Library:
             return [PinRefused(tries=self.pinpad.wrong_in_a_row, wait=round(self.pinpad.wait_left(now), 1)).record()]
         return []
 
+    def _usb_export(self, event: UsbExport) -> list:
+        """The stick is being written by the USB watcher: say so, and journal what it saved (as a lesson does)."""
+        shown = {"started": (USB_SAVING, 120.0), "done": (USB_SAVED, 8.0), "nothing": (USB_NOTHING, 5.0)}
+        self.toast, seconds = shown.get(event.stage, (USB_FAILED, 8.0))
+        self.toast_until = self.clock.monotonic() + seconds
+        if event.stage == "done":
+            return [ExportMade(records=event.records, first_seq=event.first_seq, last_seq=event.last_seq,
+                               file=event.file, to="usb").record(), PlaySound("scan_ok")]
+        if event.stage in ("started", "nothing"):
+            return []
+        return [ExportFailed(reason=event.reason, to="usb").record(), PlaySound("scan_refused")]
+
     def _journal(self, event: JournalState) -> list:
         before, self.journal_health = self.journal_health, event.health
         if event.free_bytes is not None:
@@ -357,9 +384,10 @@ class Library:
         reading = self.battery
         status = StatusBar(reading.percent if reading else None, self.power.minutes_left,
                            self.power.charging if reading else None,
+                           devices=tuple(DeviceStatus(d.name, d.connected) for _n, d in sorted(self.devices.items())),
                            disk=self.journal_health.value if self.journal_health in (
                                JournalHealth.RESERVE, JournalHealth.FULL) else "")
-        toast = DISK_FULL if self.journal_health is JournalHealth.FULL else ""
+        toast = DISK_FULL if self.journal_health is JournalHealth.FULL else self.toast
         return View(Screen.LIBRARY, body, language=self.language, status=status, pin=self.pinpad.prompt(self.clock.monotonic()),
                      toast=toast)
 

@@ -320,3 +320,24 @@ def test_resume_flag_takes_up_the_unfinished_session_without_the_home_screen(hom
         Driver(loop, clock).turn()
         assert loop.view.screen is Screen.TITLE and loop.view.lesson_title == "Gamma lesson"
     assert [k_ for _s, k_, _p in journal(home)].count("session.resumed") == 1
+
+
+def test_a_device_that_connected_at_home_is_journaled_in_the_lesson_and_a_usb_export_at_home(home):
+    from cinema.core.events import DeviceChanged, UsbExport
+
+    clock = FakeClock()
+    with kiosk(home, clock).opened() as loop:
+        drive = Driver(loop, clock)
+        drive.turn()
+        loop.events.put(DeviceChanged("clickers /dev/ttyUSB0", True, "lcp"))
+        loop.events.put(UsbExport("done", records=3, first_seq=1, last_seq=3, file="k.lcb"))
+        drive.turn()
+        assert [d.name for d in loop.view.status.devices] == ["clickers /dev/ttyUSB0"]
+        assert loop.view.toast.startswith("Saved")
+        drive.press(pygame.K_RETURN)
+        drive.until(lambda v: v.screen is Screen.TITLE)
+        assert [d.name for d in loop.view.status.devices] == ["clickers /dev/ttyUSB0"]
+    records = journal(home)
+    session = next(s for s, k, _p in records if k == "session.started")
+    assert ("device.connected", session) in [(k, s) for s, k, _p in records]
+    assert ("export.made", "") in [(k, s) for s, k, _p in records]  # the home screen's: in no session

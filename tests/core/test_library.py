@@ -193,3 +193,27 @@ def test_little_disk_space_is_said_on_the_list_and_journaled_once():
     assert body.disk == "low" and body.free_mb == 11
     lib.handle(JournalState(JournalHealth.FULL, 0))
     assert lib.view().body.disk == "full" and lib.view().toast
+
+
+def test_a_usb_stick_at_the_end_of_the_day_is_said_and_journaled():
+    from cinema.core.events import UsbExport, Tick
+
+    lib = library()
+    assert lib.handle(UsbExport("started")) == [] and lib.view().toast == "Saving: leave the USB stick in"
+    done = lib.handle(UsbExport("done", records=40, first_seq=1, last_seq=40, file="k-1-40.lcb"))
+    assert kinds(done) == ["export.made", "PlaySound"]
+    assert done[0].payload["file"] == "k-1-40.lcb" and lib.view().toast.startswith("Saved")
+    lib.clock.advance(9.0)
+    lib.handle(Tick())
+    assert lib.view().toast == ""
+    assert kinds(lib.handle(UsbExport("failed", reason="the stick is full"))) == ["export.failed", "PlaySound"]
+
+
+def test_devices_seen_at_home_are_on_its_status_bar():
+    from cinema.core.events import DeviceChanged
+
+    lib = library()
+    lib.handle(DeviceChanged("clickers", True, "lcp"))
+    lib.handle(DeviceChanged("camera", False))
+    assert [(d.name, d.connected) for d in lib.view().status.devices] == [("camera", False), ("clickers", True)]
+    assert set(lib.devices) == {"camera", "clickers"}  # handed to the lesson's engine when one starts
