@@ -18,7 +18,7 @@ TOAST_LINES = 2  # a toast too long for one line wraps onto a second
 
 
 def draw_overlays(c: Canvas, view: View) -> None:
-    if view.paused:
+    if view.paused and view.toast != MSG_STOP:  # the stop panel says the lesson is stopped
         draw_paused(c)
     if view.toast == MSG_STOP:
         draw_power_stop(c)

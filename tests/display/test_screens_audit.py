@@ -189,4 +189,5 @@ def test_a_critical_battery_is_said_big_not_in_a_small_toast(renderers, views, l
     panel = layout.get("overlay.power_stop").rect
     assert panel.width * panel.height >= 0.4 * size[0] * size[1]
     assert "overlay.toast" not in layout.names()
+    assert not layout.starting("overlay.paused")  # the panel says it: no badge half hidden behind it
     assert uncut(layout, ("overlay.power_stop",)) == []
