@@ -255,6 +255,7 @@ MSG_SKIP = N_("To finish, skip: %(items)s")
 MSG_NOT_ENOUGH = N_("Connect power: even skipping %(items)s will not be enough.")
 MSG_NOTHING_TO_SKIP = N_("Connect power: nothing can be skipped to finish.")
 MSG_SKIP_BRIEF = N_("Skip: %(items)s")
+MSG_SKIP_COUNT = N_("Items to skip: %(n)d")
 MSG_CONNECT = N_("Connect power if you can.")
 MSG_ITEM = N_("%(title)s (%(minutes)d min)")
 MSG_LIST_SEPARATOR = N_(", ")
@@ -274,7 +275,8 @@ def describe(decision: PowerDecision, _: Callable[[str], str] = lambda s: s, *, 
     """The lines to show the teacher for a decision, through the translation function `_`: at most
     two, and never one that takes back the other (a list of items to skip "to finish" followed by
     "skipping will not be enough"). Shorter forms for a narrow strip: item titles without their
-    `minutes`, or only the first `items` of them and how many more, or `brief` words."""
+    `minutes`, or only the first `items` of them and how many more, or `brief` words (with
+    `items=0`: only how many)."""
     if decision.action is Action.WARN:
         return (_(MSG_LOW),)
     if decision.action is Action.STOP:
@@ -286,7 +288,7 @@ def describe(decision: PowerDecision, _: Callable[[str], str] = lambda s: s, *, 
     # The minutes until the kiosk saves and stops: the number the status bar shows too.
     lines = [_(MSG_SHORT) % {"have": shown_minutes(decision.usable_minutes) or 0,
                              "need": math.ceil(decision.needs_minutes or 0)}]
-    named = decision.skip if items is None else decision.skip[:max(1, items)]
+    named = decision.skip if items is None else decision.skip[:max(0, items)]
     parts = [_(MSG_ITEM) % {"title": p.title, "minutes": max(1, round(p.minutes))} if minutes else p.title
              for p in named]
     if len(named) < len(decision.skip):
@@ -294,6 +296,8 @@ def describe(decision: PowerDecision, _: Callable[[str], str] = lambda s: s, *, 
     names = _(MSG_LIST_SEPARATOR).join(parts)
     if not decision.enough and (brief or not decision.skip):
         lines.append(_(MSG_CONNECT) if brief else _(MSG_NOTHING_TO_SKIP))
+    elif decision.skip and decision.enough and brief and not named:
+        lines.append(_(MSG_SKIP_COUNT) % {"n": len(decision.skip)})
     elif decision.skip and decision.enough:
         lines.append(_(MSG_SKIP_BRIEF if brief else MSG_SKIP) % {"items": names})
     elif decision.skip:

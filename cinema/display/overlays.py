@@ -101,7 +101,7 @@ def power_text(c: Canvas, decision: PowerDecision) -> str:
     """The advice as one line of the smallest text, which is all a strip of 15% of the screen holds:
     what to do (skip, or connect power) when there is something to do, else what the battery allows
     (the status bar shows the minutes left as well). The longest form that fits: each item with its
-    minutes, then titles only, then fewer titles and "N more"."""
+    minutes, then titles only, then fewer titles and "N more", then only how many items."""
     m = c.metrics
     room = c.content.width - 2 * m.gap - _power_icon_width(c) - m.gap
     forms = [describe(decision, c._), describe(decision, c._, minutes=False)]
@@ -109,6 +109,7 @@ def power_text(c: Canvas, decision: PowerDecision) -> str:
     forms += [describe(decision, c._, minutes=False, items=n) for n in fewer]
     forms += [describe(decision, c._, minutes=False, brief=True)]
     forms += [describe(decision, c._, minutes=False, items=n, brief=True) for n in fewer]
+    forms += [describe(decision, c._, minutes=False, items=0, brief=True)]  # only how many
     for lines in forms:
         if c.text_width(lines[-1], m.min_text) + 2 <= room:
             return lines[-1]

@@ -191,3 +191,14 @@ def test_a_critical_battery_is_said_big_not_in_a_small_toast(renderers, views, l
     assert "overlay.toast" not in layout.names()
     assert not layout.starting("overlay.paused")  # the panel says it: no badge half hidden behind it
     assert uncut(layout, ("overlay.power_stop",)) == []
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_long_item_title_still_leaves_a_whole_line_of_advice(renderers, views, lang):
+    long = PlannedItem(4, "story", "Story: the long journey of a little raindrop from the cloud to the sea",
+                       "audio", 6.0, True, 1)
+    decision = PowerDecision(Action.ADVISE, 31.0, 50.0, usable_minutes=20.0, needs_minutes=30.0, skip=(long,))
+    layout, _ = render(renderers, like(views, lang, "video", power_advice=decision), (800, 600))
+    assert uncut(layout, ("overlay.power",)) == []
+    if lang == "en":
+        assert layout.get("overlay.power.text").text == "Items to skip: 1"
