@@ -32,6 +32,10 @@ def save(path: Path, pin: PinHash) -> None:
     data = {"version": 1, "scheme": "scrypt", "n": pin.n, "r": pin.r, "p": pin.p,
             "salt": pin.salt.hex(), "hash": pin.digest.hex()}
     write_text(path, json.dumps(data) + "\n", private=True)
+    folder = os.stat(Path(path).parent)
+    if os.geteuid() == 0 and folder.st_uid != 0:
+        # `sudo cinema pin` on an installed laptop: the kiosk's own user must be able to read it.
+        os.chown(path, folder.st_uid, folder.st_gid)
 
 
 def save_effect(path: Path):

@@ -113,7 +113,10 @@ KIOSK_SCHEMA = Schema("kiosk config", "One kiosk's settings: who it is, where it
           "Language of the kiosk's own words (menus, notices), as a code: en, ar, uk, fr, pt, es.",
           default="en"),
     Field("teacher_pin", Text(pattern=r"[0-9]{4,8}", pattern_hint="use 4 to 8 digits, in quotes, e.g. \"4821\""),
-          "Digits the teacher types to end a session or leave the kiosk (4 to 8 digits).", required=True),
+          "The training PIN (4 to 8 digits): what `cinema demo`, `--windowed` and `--headless` runs ask for "
+          "while no teacher PIN has been chosen. A fullscreen kiosk never uses it: on its first start it asks the "
+          "teacher to choose a PIN (or run `cinema pin`), and keeps only a salted hash of it in teacher-pin.json "
+          "beside the journal.", required=True),
     Field("journal", FilePath(), "The journal file where everything that happens is recorded.",
           default=Path("var/journal.sqlite")),
     Field("playlist", FilePath(), "The lesson playlist opened at start.", required=True),

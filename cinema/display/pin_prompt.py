@@ -19,8 +19,8 @@ WAIT = N_("Too many wrong tries. Try again in {seconds} s.")
 KEYS_CANCEL = N_("Enter: OK · Esc: cancel")
 KEYS_CHOOSE = N_("Enter: OK · Esc: leave the kiosk")
 KEYS_CONFIRM = N_("Enter: OK · Esc: choose again")
-LOCKED = N_("Keyboard locked. Teacher: hold Esc, then type the PIN.")
-LOCKED_TRAINING = N_("Keyboard locked. Hold Esc, then type the PIN (training PIN: 1234).")
+LOCKED = N_("Keyboard locked. Teacher: hold Esc, then the PIN.")
+LOCKED_TRAINING = N_("Keyboard locked: hold Esc, then the PIN (training: 1234).")
 PIN_SLOTS = 4  # dots shown before any digit is typed; more appear if the PIN is longer
 
 TITLES = {"quit": ENTER_PIN, "unlock": UNLOCK_PIN, "choose": CHOOSE_PIN, "confirm": CONFIRM_PIN}
@@ -33,23 +33,25 @@ def draw_pin(c: Canvas, pin: PinPrompt) -> None:
     # darken everything under the status strip, so the prompt is the only thing to read
     shade = pygame.Rect(0, m.status_rect.bottom, m.width, m.height - m.status_rect.bottom)
     c.surface.fill((80, 80, 80), shade, special_flags=pygame.BLEND_RGB_MULT)
-    panel = pygame.Rect(0, 0, round(area.width * 0.86), round(area.height * 0.86))
+    panel = pygame.Rect(0, 0, round(area.width * 0.86), round(area.height * 0.92))
     panel.center = area.center
     c.panel(panel, edge=c.theme.bad if pin.wrong or pin.problem else c.theme.accent)
     c.record("overlay.pin", panel, "icon", overlay=True)
     inner = panel.inflate(-2 * m.margin, -2 * m.margin)
     # Rows, top to bottom: lock, what to type, the dots, what went wrong (two lines), the keys.
     line = c.line_height(m.body)
-    lock_h = max(line, round(inner.height * 0.16))
+    # The lock and the dots stay modest so that two lines of title and two of trouble fit at 800x600.
+    lock_h = min(round(inner.height * 0.16), round(line * 1.5))
     lock = pygame.Rect(0, 0, lock_h, lock_h)
     lock.midtop = inner.midtop
     c.icon("overlay.pin.lock", lock, icons.lock, c.theme.text, overlay=True)
-    keys = pygame.Rect(inner.left, inner.bottom - line, inner.width, line)
+    small = c.line_height(m.min_text)  # the keys' line is for the teacher up close: the smallest readable size
+    keys = pygame.Rect(inner.left, inner.bottom - small, inner.width, small)
     title = pygame.Rect(inner.left, lock.bottom + m.gap, inner.width, round(line * 2.1))
     c.text("overlay.pin.prompt", c._(TITLES.get(pin.purpose, ENTER_PIN)), title, m.body, align="center",
            valign="center", max_lines=2, overlay=True)
     slots = max(PIN_SLOTS, pin.digits)
-    dot = min(round(inner.height * 0.1), (inner.width - (slots - 1) * m.gap) // slots)
+    dot = min(round(inner.height * 0.1), round(line * 1.1), (inner.width - (slots - 1) * m.gap) // slots)
     row_w = slots * dot + (slots - 1) * m.gap
     dots = pygame.Rect(0, title.bottom + m.gap, row_w, dot)
     dots.centerx = inner.centerx
@@ -63,7 +65,7 @@ def draw_pin(c: Canvas, pin: PinPrompt) -> None:
     c.record("overlay.pin.dots", dots, "icon", overlay=True)
     said = pygame.Rect(inner.left, dots.bottom + m.gap, inner.width, max(0, keys.top - m.gap - dots.bottom - m.gap))
     _draw_trouble(c, pin, said)
-    c.text("overlay.pin.keys", c._(KEYS.get(pin.purpose, KEYS_CANCEL)), keys, m.body, align="center",
+    c.text("overlay.pin.keys", c._(KEYS.get(pin.purpose, KEYS_CANCEL)), keys, m.min_text, align="center",
            valign="center", color=c.theme.muted, max_lines=1, overlay=True)
 
 
@@ -78,11 +80,13 @@ def _draw_trouble(c: Canvas, pin: PinPrompt, box: pygame.Rect) -> None:
         return
     if not pin.wrong:
         return
+    if pin.wait_seconds:  # the whole box: a long sentence in some languages, and the one thing to read
+        c.text("overlay.pin.wait", c._(WAIT).format(seconds=pin.wait_seconds), box, m.body, align="center",
+               valign="center", color=c.theme.bad, max_lines=2, overlay=True)
+        return
     c.text("overlay.pin.wrong", c._(WRONG_PIN), half, m.body, align="center", valign="center",
            color=c.theme.bad, bold=True, max_lines=1, overlay=True)
-    if pin.wait_seconds:
-        said = c._(WAIT).format(seconds=pin.wait_seconds)
-    elif pin.tries_left:
+    if pin.tries_left:
         said = c.ngettext("{n} try left before a wait.", "{n} tries left before a wait.",
                           pin.tries_left).format(n=pin.tries_left)
     else:
