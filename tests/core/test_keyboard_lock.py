@@ -3,8 +3,6 @@ PIN, with the hint and its journal record bounded; the remote and teacher handse
 
 from __future__ import annotations
 
-import random
-
 from hypothesis import given, settings, strategies as st
 
 from cinema.core.clock import FakeClock
@@ -12,6 +10,7 @@ from cinema.core.content import Item, Playlist
 from cinema.core.events import ClickerPressed, Command, LaptopKey, PinDigit, Record, SavePin, TeacherCommand, Tick
 from cinema.core.keyboard_lock import HINT_SECONDS, OPEN_IDLE_SECONDS, RECORD_EVERY
 from cinema.core.session import Options, Phase, SessionEngine
+from tests.budget import budget
 
 ITEMS = tuple(Item(type="title", id=f"t{i}", title=f"Slide {i}") for i in range(4))
 ANY_KEY = st.sampled_from([None, *Command])
@@ -35,12 +34,13 @@ def test_a_child_typing_anything_moves_nothing_and_writes_only_the_hint(keys):
     e, clock = engine()
     e.handle(TeacherCommand(Command.NEXT))
     written = []
-    for command, gap in keys:
-        clock.advance(gap)
-        if command is Command.UNLOCK:
-            continue  # Escape held 2 s is not a child's tap: it opens the PIN prompt (tested below)
-        written += kinds(e.handle(LaptopKey(command)))
-        written += kinds(e.handle(Tick()))
+    with budget(seconds=2, megabytes=64):
+        for command, gap in keys:
+            clock.advance(gap)
+            if command is Command.UNLOCK:
+                continue  # Escape held 2 s is not a child's tap: it opens the PIN prompt (tested below)
+            written += kinds(e.handle(LaptopKey(command)))
+            written += kinds(e.handle(Tick()))
     assert e.index == 1 and e.phase is Phase.RUNNING and e.pin is None
     assert set(written) <= {"keyboard.locked"}
     # Bounded: at most one record a minute, however many keys.
