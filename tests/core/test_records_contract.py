@@ -59,7 +59,8 @@ def test_every_record_reads_into_its_payload_with_nothing_lost(stored):
 def folds(stored) -> dict[str, RecordFold]:
     out: dict[str, RecordFold] = {}
     for r in stored:
-        out.setdefault(r.session_id, RecordFold()).add(r.kind, r.payload)
+        if r.session_id:  # records of no session (the home screen's, exports) are no lesson's
+            out.setdefault(r.session_id, RecordFold()).add(r.kind, r.payload)
     return out
 
 
