@@ -282,11 +282,12 @@ class Chain:
 
 
 # Four kiosk folders killed side by side (the kiosks mostly wait, so they share two cores well).
-# A lesson item takes about half a second at any speed (the simulated class moves once a tick).
+# A lesson item takes about half a second at any speed (the simulated class moves once a tick);
+# the quiz about two (its question, the counts, the reveal), so the long runs must outlast it.
 CHAINS = (
-    Chain("lesson-40x", LESSON, 40, 30, every_third_long(0.5, (1.0, 2.0))),
-    Chain("lesson-25x", LESSON, 25, 30, every_third_long(0.5, (1.0, 2.0))),
-    Chain("lesson-15x", LESSON, 15, 30, every_third_long(0.5, (1.0, 2.0))),
+    Chain("lesson-40x", LESSON, 40, 30, every_third_long(0.5, (2.0, 3.5))),
+    Chain("lesson-25x", LESSON, 25, 30, every_third_long(0.5, (2.0, 3.5))),
+    Chain("lesson-15x", LESSON, 15, 30, every_third_long(0.5, (2.0, 3.5))),
     # A video at 8x: a long run outlasts the 2 s between saves of the position and moves it on;
     # the short ones land between a start and its first save, or between two saves.
     Chain("film", FILM, 8, 13, every_third_long(1.5, (2.4, 3.4))),
