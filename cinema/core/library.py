@@ -38,6 +38,27 @@ class Mode(Enum):
     CONFIRM = "confirm"  # starting a lesson would throw the unfinished session away: sure?
 
 
+class Step(Enum):
+    SHOW_PROBLEMS = "show_problems"  # Enter on a broken lesson, or a lesson that stopped loading
+    ASK = "ask"  # Enter on a lesson while a session is unfinished
+    START = "start"  # a lesson starts (the kiosk leaves the home screen)
+    BACK = "back"  # any way back to the list
+    HOME = "home"  # a lesson ended: the list again, whatever was on screen
+
+
+# The one table of the home screen's modes: what each step does from each mode.
+TRANSITIONS: dict[tuple[Mode, Step], Mode] = {
+    (Mode.BROWSE, Step.SHOW_PROBLEMS): Mode.PROBLEMS,
+    (Mode.BROWSE, Step.ASK): Mode.CONFIRM,
+    (Mode.BROWSE, Step.START): Mode.BROWSE,
+    (Mode.PROBLEMS, Step.SHOW_PROBLEMS): Mode.PROBLEMS,
+    (Mode.PROBLEMS, Step.BACK): Mode.BROWSE,
+    (Mode.CONFIRM, Step.START): Mode.BROWSE,
+    (Mode.CONFIRM, Step.BACK): Mode.BROWSE,
+    **{(mode, Step.HOME): Mode.BROWSE for mode in Mode},
+}
+
+
 class RowKind(Enum):
     RESUME = "resume"
     LESSON = "lesson"
@@ -150,6 +171,12 @@ class Library:
         self.cursor = 0
         self._place_cursor()
 
+    def _go(self, step: Step) -> None:
+        try:
+            self.mode = TRANSITIONS[(self.mode, step)]
+        except KeyError:
+            raise RuntimeError(f"no transition from {self.mode.name} by {step.name}") from None
+
     # ---- rows -----------------------------------------------------------------------------
 
     def rows(self) -> list[_Row]:
@@ -170,7 +197,8 @@ class Library:
         """A lesson ended (or was left): the list as the folder is now, the cursor on that lesson."""
         last = self._pending.key if self._pending is not None else self.first
         self.entries, self.unfinished, self.left_out = entries, unfinished, left_out
-        self.mode, self._pending, self._shown = Mode.BROWSE, None, None
+        self._go(Step.HOME)
+        self._pending, self._shown = None, None
         self.first = last
         self._place_cursor()
 
@@ -178,7 +206,7 @@ class Library:
         """The kiosk could not open the lesson after all (the file changed or went): mark it and show why."""
         self.entries = tuple(replace(e, problems=problems) if e.key == key else e
                              for e in self.entries)
-        self.mode = Mode.PROBLEMS
+        self._go(Step.SHOW_PROBLEMS)
         self._shown = next(e for e in self.entries if e.key == key)
         self.problems_offset = 0
 
@@ -227,7 +255,8 @@ class Library:
         if self.mode is Mode.PROBLEMS:
             if command in (Command.NEXT, Command.BACK):
                 return self._scroll(+1 if command is Command.NEXT else -1)
-            self.mode, self._shown = Mode.BROWSE, None
+            self._go(Step.BACK)
+            self._shown = None
             return []
         if self.mode is Mode.CONFIRM:
             return self._confirm(command)
@@ -266,12 +295,14 @@ class Library:
         entry = row.entry
         assert entry is not None
         if not entry.usable:
-            self.mode, self._shown, self.problems_offset = Mode.PROBLEMS, entry, 0
+            self._go(Step.SHOW_PROBLEMS)
+            self._shown, self.problems_offset = entry, 0
             return []
         start = StartLesson(entry.key, (LessonChosen(playlist=entry.playlist_id, file=entry.key).record(),),
                             abandon=self.unfinished)
         if self.unfinished is not None:
-            self.mode, self._pending = Mode.CONFIRM, start
+            self._go(Step.ASK)
+            self._pending = start
             return []
         return self._start(start)
 
@@ -279,11 +310,13 @@ class Library:
         if command is Command.ACCEPT and self._pending is not None:
             return self._start(self._pending)
         if command in (Command.DECLINE, Command.QUIT, Command.BACK):
-            self.mode, self._pending = Mode.BROWSE, None
+            self._go(Step.BACK)
+            self._pending = None
         return []
 
     def _start(self, start: StartLesson) -> list:
-        self.mode, self._pending = Mode.BROWSE, start
+        self._go(Step.START)
+        self._pending = start
         self.lessons_started += 1
         return [start]
 

@@ -11,7 +11,7 @@ from cinema.core.view import LibraryRow
 from tests.display.test_screens import assert_layout_facts, draw
 
 NAMES = ["library", "library_end", "library_problems", "library_confirm", "library_pin"]
-SIZES = [(800, 600), (1024, 768), (1920, 1080)]
+SIZES = [(800, 600), (1024, 768), (1366, 768), (1920, 1080)]
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
