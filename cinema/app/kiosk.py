@@ -22,7 +22,7 @@ from cinema.core.records import SessionAbandoned, resume_point
 from cinema.core.session import Options, SessionEngine
 from cinema.core.view import ContentErrorBody, Screen, View
 from cinema.journal import Journal, JournalError
-from cinema.journal.store import read_kiosk_id, set_aside
+from cinema.journal.store import read_kiosk_id, read_last_seq, set_aside
 
 log = logging.getLogger("cinema.kiosk")
 
@@ -178,7 +178,7 @@ class Kiosk:
             self.clock = SpeedClock(self.opts.speed) if self.opts.speed != 1.0 else SystemClock()
         with ExitStack() as stack:
             self.journal = self._open_journal(Path(self.opts.journal or config.journal), config.kiosk_id)
-            stack.callback(self.journal.close)
+            stack.callback(lambda: self.journal.close())  # the one open at the end (a damaged one may be replaced)
             stack.callback(self._finish_journal)  # before the journal closes: nothing held is dropped
             self.engine = self._library(config) if playlist is None else self._engine(config, playlist)
             stack.callback(pygame.quit)
@@ -193,7 +193,8 @@ class Kiosk:
                 self.player = self._make_player(config.display.video, pygame, renderer)
             stack.callback(self.player.close)
             devices = Devices(self.events, self.clock, self.opts.headless, self.sim)
-            recorder = Recorder(self.journal, self.engine, self.clock, self.out if self.opts.trace else None)
+            recorder = Recorder(self.journal, self.engine, self.clock, self.out if self.opts.trace else None,
+                                replace=self._replace_damaged_journal)
             recorder.restore_spills()  # records a full disk kept out last time go in first
             self.loop = loop = KioskLoop(
                 engine=self.engine, recorder=recorder,
@@ -215,6 +216,20 @@ class Kiosk:
             devices.start(config, self.engine, self.journal.path, stack)
             yield loop
 
+    def _replace_damaged_journal(self) -> tuple[Journal, Path]:
+        """Mid-lesson the journal turned out damaged: keep it aside and go on in a new one whose
+        numbers follow the old one's (the recorder then writes what it holds into it)."""
+        old = self.journal
+        path, kiosk_id = old.path, old.kiosk_id
+        after = max(read_last_seq(path), old.seq_base)
+        old.close()
+        aside = set_aside(path)
+        self.journal = Journal(path, kiosk_id, after_seq=after)
+        print(f"journal: {path} turned out damaged during the lesson; it was kept as {aside} and a new journal "
+              "started", file=sys.stderr)
+        log.error("damaged journal set aside during the lesson as %s", aside)
+        return self.journal, aside
+
     def _open_journal(self, path: Path, kiosk_id: str) -> Journal:
         """The journal; a damaged one is moved aside (kept for recovery) and a new one started
         with the same kiosk id, so the lesson goes on (the teacher is told once the lesson shows)."""
@@ -232,9 +247,10 @@ class Kiosk:
                                  JOURNAL_NO_ROOM if exc.full else JOURNAL_CANNOT_OPEN) from exc
             damaged = exc
         kiosk_id = read_kiosk_id(path) or kiosk_id
+        after = read_last_seq(path)
         try:
             self.set_aside = set_aside(path)
-            journal = Journal(path, kiosk_id)
+            journal = Journal(path, kiosk_id, after_seq=after)
         except (OSError, JournalError) as exc:
             raise StartError(f"cannot open the journal: {damaged}; and a new one cannot be started: {exc}",
                              JOURNAL_NO_ROOM if getattr(exc, "full", False) else JOURNAL_CANNOT_OPEN) from exc

@@ -10,7 +10,7 @@ import os
 import sys
 import time
 from pathlib import Path
-from typing import TextIO
+from typing import Callable, TextIO
 
 from cinema.core.clock import Clock
 from cinema.core.events import JournalHealth, JournalState, Record
@@ -20,13 +20,16 @@ from cinema.journal.store import FULL_MARGIN_BYTES, LOW_SPACE_BYTES
 
 log = logging.getLogger("cinema.kiosk")
 
+MAX_REPLACED = 3  # damaged journals replaced in one run before the disk itself is taken to be failing
 RETRY_SECONDS = 1.0  # a full disk is tried again at most this often (each try may fold the WAL in)
 
 
 class Recorder:
     def __init__(self, journal: Journal, engine, clock: Clock, out: TextIO | None = None,
-                 err: TextIO | None = None) -> None:
+                 err: TextIO | None = None, replace: Callable[[], tuple[Journal, Path]] | None = None) -> None:
         self.journal = journal
+        self.replace = replace  # sets a journal found damaged aside and opens a new one in its place
+        self.replaced = 0
         self.engine = engine
         self.clock = clock
         self.out = out  # where --trace lines go; None: no trace
@@ -52,6 +55,9 @@ class Recorder:
             try:
                 stored = self.journal.append(first.session_id, [p.record for p in batch], first.wall, first.mono)
             except JournalError as exc:
+                if exc.damaged and self._replace_damaged():
+                    self.commit([])  # everything held goes into the new journal
+                    return
                 # Kept in memory and tried again: losing a record is worse than a warning.
                 if str(exc) != self.failed:
                     self.failed = str(exc)
@@ -68,6 +74,22 @@ class Recorder:
         if self.pending or self.spill is not None:
             self._keep_pending()
         self._assess()
+
+    def _replace_damaged(self) -> bool:
+        """A write found the journal damaged (not full): the kiosk keeps that file aside and starts
+        a new one, the teacher is told, and the lesson goes on being journaled. A few times a run
+        at most: a disk that damages every file is then a disk that cannot be written."""
+        if self.replace is None or self.replaced >= MAX_REPLACED:
+            return False
+        try:
+            self.journal, aside = self.replace()
+        except (OSError, JournalError) as exc:
+            log.error("the damaged journal could not be replaced: %s", exc)
+            self.replaced = MAX_REPLACED
+            return False
+        self.replaced += 1
+        self.announce(JournalState(JournalHealth.SET_ASIDE, detail=aside.name))
+        return True
 
     def _keep_pending(self) -> None:
         """The held records also go to a spill file each time they change, so that a crash or a

@@ -119,7 +119,9 @@ def export_bundle(journal_path: Path, out: Path | str, card_keys: tuple[bytes, .
     except JournalError as exc:
         raise BundleError(str(exc)) from None
     try:
-        done = 0 if everything else int(journal.meta(EXPORTED_THROUGH) or 0)
+        # A journal started after a damaged one holds nothing before its base (those records are in
+        # the damaged file, which the supervisor is given as it is).
+        done = journal.seq_base if everything else max(int(journal.meta(EXPORTED_THROUGH) or 0), journal.seq_base)
         last = journal.last_seq()
         if last <= done:
             raise NothingNew(_("nothing new to export: every record up to number {seq} is in an earlier "

@@ -62,6 +62,9 @@ LOW_SPACE_BYTES = 20 * 1024 * 1024
 FULL_MARGIN_BYTES = 64 * 1024
 
 
+SEQ_BASE = "seq_base"  # meta: the sequence number this journal's records follow (after a damaged one)
+
+
 class JournalError(Exception):
     """The journal could not be written or read; the message says why in plain words.
     `full`: the disk is full (retry once there is room); `damaged`: the file is not a sound journal."""
@@ -159,6 +162,30 @@ def set_aside(path: Path, now: float | None = None) -> Path:
     return target
 
 
+def read_last_seq(path: Path) -> int:
+    """The last sequence number a (maybe damaged) journal used, as far as it can be read: the
+    highest of the records, of the per-session counts (their own pages), of the indexes (which hold
+    every record's number apart from the records' pages) and of the last export; 0 when none can be read."""
+    try:
+        db = sqlite3.connect(f"file:{Path(path)}?mode=ro", uri=True)
+    except sqlite3.Error:
+        return 0
+    found = 0
+    try:
+        for sql in ("SELECT MAX(seq) FROM records", "SELECT MAX(max_seq) FROM session_counts",
+                    "SELECT MAX(seq) FROM records INDEXED BY records_kind",
+                    "SELECT MAX(seq) FROM records INDEXED BY records_session",
+                    "SELECT value FROM meta WHERE key='exported_through'"):
+            try:
+                row = db.execute(sql).fetchone()
+                found = max(found, int(row[0])) if row and row[0] is not None else found
+            except (sqlite3.Error, ValueError, TypeError):
+                continue
+        return found
+    finally:
+        db.close()
+
+
 def read_kiosk_id(path: Path) -> str | None:
     """The kiosk id kept in a (maybe damaged) journal, if it can still be read."""
     try:
@@ -177,7 +204,10 @@ def read_kiosk_id(path: Path) -> str | None:
 class Journal:
     """Records are committed durably (WAL + synchronous=FULL) before `append` returns."""
 
-    def __init__(self, path: Path, kiosk_id: str, reserve_bytes: int = RESERVE_BYTES) -> None:
+    def __init__(self, path: Path, kiosk_id: str, reserve_bytes: int = RESERVE_BYTES, *, after_seq: int = 0) -> None:
+        """`after_seq`: for a journal started in place of a damaged one, the last sequence number the
+        damaged file used, so this kiosk's numbers go on (a supervisor's report sees one kiosk whose
+        records before this are in the file set aside, not a second laptop with the same id)."""
         self.path = Path(path)
         self.reserve = self.path.with_name(self.path.name + ".reserve")
         self.reserve_bytes = reserve_bytes
@@ -192,7 +222,10 @@ class Journal:
             self._db.execute("PRAGMA synchronous=FULL")
             self._migrate()
             self.kiosk_id = self._meta("kiosk_id") or self._set_meta("kiosk_id", kiosk_id)
-        except (sqlite3.Error, OSError) as exc:
+            if after_seq > 0 and self._meta(SEQ_BASE) is None and self.last_seq() == 0:
+                self._set_meta(SEQ_BASE, str(int(after_seq)))
+            self._seq_base = int(self._meta(SEQ_BASE) or 0)
+        except (sqlite3.Error, OSError, ValueError) as exc:
             raise _error(exc, f"{self.path}: ") from exc
         for name in ("", "-wal", "-shm"):
             _private(self.path.with_name(self.path.name + name))
@@ -296,8 +329,14 @@ class Journal:
         except sqlite3.Error as exc:
             raise JournalError(_explain(exc)) from exc
 
+    @property
+    def seq_base(self) -> int:
+        """The sequence number this journal's records follow: 0, or the last one of a damaged journal it replaced."""
+        return self._seq_base
+
     def last_seq(self) -> int:
-        return self._db.execute("SELECT COALESCE(MAX(seq), 0) FROM records").fetchone()[0]
+        base = getattr(self, "_seq_base", 0)
+        return self._db.execute("SELECT COALESCE(MAX(seq), ?) FROM records", (base,)).fetchone()[0]
 
     def check(self) -> None:
         """Read what a start reads (the newest records, the unfinished session); JournalError with
@@ -335,7 +374,7 @@ class Journal:
         try:
             self._db.execute("BEGIN IMMEDIATE")
             try:
-                row = self._db.execute("SELECT COALESCE(MAX(seq), 0) FROM records").fetchone()
+                row = self._db.execute("SELECT COALESCE(MAX(seq), ?) FROM records", (self._seq_base,)).fetchone()
                 seq = row[0]
                 for record in records:
                     seq += 1

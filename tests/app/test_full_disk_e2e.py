@@ -166,3 +166,83 @@ def test_a_disk_too_full_to_open_the_journal_is_said_on_the_teachers_screen(proj
         assert Kiosk(opts).run() == 1
     [view] = shown
     assert view.screen is Screen.CONTENT_ERROR and view.body.problems[0] == JOURNAL_NO_ROOM
+
+
+def _old_journal(path, kiosk="kiosk-7", records=200):
+    from cinema.core.events import Record
+    from cinema.journal import Journal
+
+    old = Journal(path, kiosk)
+    for _ in range(records // 5):
+        old.append("old", [Record("answer.recorded", {"key": "A" * 200})] * 5, 1.0, 1.0)
+    old.reclaim()
+    old.close()
+
+
+def test_numbers_go_on_after_a_damaged_journal_so_the_report_sees_one_kiosk(project, tmp_path):
+    """The new journal's records follow the damaged one's (read from its own counts when the
+    records' last pages are gone): a report given both sees one kiosk, not two laptops."""
+    from cinema.app.kiosk import Kiosk, RunOptions
+    from cinema.core.clock import FakeClock
+    from cinema.journal.bundle import export_bundle
+    from cinema.media.fake_player import FakePlayer
+    from cinema.reports.build import report_from_paths
+
+    journal = project / "j.sqlite"
+    _old_journal(journal)
+    data = bytearray(journal.read_bytes())
+    data[-3 * 4096:] = b"DAMAGED!" * (3 * 512)
+    journal.write_bytes(bytes(data))
+    kiosk = Kiosk(RunOptions(config=project / "kiosk_config" / "default.yaml",
+                             playlist=project / "playlists" / "e2e.yaml", journal=journal, headless=True),
+                  clock=FakeClock())
+    kiosk.player = FakePlayer(kiosk.events.put, lambda t, r: None)
+    with kiosk.opened() as loop:
+        loop.step(0.0)
+        loop.step(0.3)
+    assert min(s for (s,) in rows(journal, "SELECT seq FROM records")) == 201
+    bundle = export_bundle(journal, tmp_path / "out.lcb").path
+    [aside] = [p for p in project.glob("j.sqlite.damaged-*") if not p.name.endswith(("-wal", "-shm"))]
+    report = report_from_paths([aside, bundle], now=2e9)
+    assert [k.kiosk_id for k in report.kiosks] == ["kiosk-7"]
+    assert not any("Two laptops" in p for p in report.problems), report.problems
+
+
+def test_a_journal_found_damaged_mid_lesson_is_set_aside_and_the_lesson_goes_on_journaled(project):
+    """Not "Disk full" with 80 GB free: the damaged file is kept aside, a new one takes what was
+    being written (numbers going on), the teacher is told, and answers are still taken."""
+    from cinema.app.kiosk import Kiosk, RunOptions
+    from cinema.core.clock import FakeClock
+    from cinema.core.events import Command, JournalHealth, TeacherCommand
+    from cinema.core.messages import DISK_FULL, JOURNAL_SET_ASIDE
+    from cinema.journal import JournalError
+    from cinema.media.fake_player import FakePlayer
+
+    journal = project / "j.sqlite"
+    _old_journal(journal)
+    kiosk = Kiosk(RunOptions(config=project / "kiosk_config" / "default.yaml",
+                             playlist=project / "playlists" / "e2e.yaml", journal=journal, headless=True),
+                  clock=FakeClock())
+    kiosk.player = FakePlayer(kiosk.events.put, lambda t, r: None)
+    with kiosk.opened() as loop:
+        loop.step(0.0)
+        damaged = kiosk.journal
+
+        def broken(*args, **kwargs):
+            raise JournalError("the journal file is damaged", damaged=True)
+
+        damaged._append = broken  # the next write finds the file damaged (a bad sector under it)
+        kiosk.events.put(TeacherCommand(Command.NEXT))  # the teacher's remote: records to write
+        loop.step(1.0)
+        loop.step(1.3)
+        seen = loop.view
+        assert kiosk.journal is not damaged
+        assert loop.engine.journal_health is not JournalHealth.FULL
+    assert seen.toast == JOURNAL_SET_ASIDE and seen.toast != DISK_FULL
+    [aside] = [p for p in project.glob("j.sqlite.damaged-*") if not p.name.endswith(("-wal", "-shm"))]
+    (before,) = rows(aside, "SELECT MAX(seq) FROM records")[0]
+    assert before > 200 and "session.started" in [k for (k,) in rows(aside, "SELECT kind FROM records")]
+    seqs = [s for (s,) in rows(journal, "SELECT seq FROM records ORDER BY seq")]
+    assert seqs[0] == before + 1 and seqs == list(range(before + 1, before + 1 + len(seqs)))
+    kinds = [k for (k,) in rows(journal, "SELECT kind FROM records ORDER BY seq")]
+    assert "item.ended" in kinds and "journal.trouble" in kinds
