@@ -380,7 +380,18 @@ class Kiosk:
         return pin, training, fullscreen and isinstance(pin, str)
 
     def _save_pin(self):
+        """What the main loop does with a new PIN: keep its hash, and have the home screen (ending
+        the day) check the new PIN too from now on."""
         from cinema.app.pin_store import save_effect
+        from cinema.core.pin import PinHash
+
+        keep = save_effect(self._pin_file())
+
+        def saved(effect) -> None:
+            keep(effect)
+            lessons = getattr(self.loop, "lessons", None)
+            if lessons is not None:
+                lessons.library.pinpad.expected = PinHash(effect.salt, effect.digest, effect.n, effect.r, effect.p)
 
         return saved
 
@@ -396,18 +407,7 @@ class Kiosk:
         def stop(signum, frame) -> None:
             if self.loop is None:
                 raise SystemExit(128 + signum)  # still starting: unwind what is open
-        """What the main loop does with a new PIN: keep its hash, and have the home screen (ending
-        the day) check the new PIN too from now on."""
             log.warning("SIGTERM: stopping the kiosk")
-        from cinema.core.pin import PinHash
-
-        keep = save_effect(self._pin_file())
-
-        def saved(effect) -> None:
-            keep(effect)
-            lessons = getattr(self.loop, "lessons", None)
-            if lessons is not None:
-                lessons.library.pinpad.expected = PinHash(effect.salt, effect.digest, effect.n, effect.r, effect.p)
             self.loop.stop(128 + signum)
 
         previous = signal.signal(signal.SIGTERM, stop)
