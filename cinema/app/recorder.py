@@ -21,6 +21,7 @@ from cinema.journal.store import FULL_MARGIN_BYTES, LOW_SPACE_BYTES
 log = logging.getLogger("cinema.kiosk")
 
 MAX_REPLACED = 3  # damaged journals replaced in one run before the disk itself is taken to be failing
+LOW_RECHECK_SECONDS = 10.0  # a disk low at the start is looked at again this often (the teacher may free some)
 RETRY_SECONDS = 1.0  # a full disk is tried again at most this often (each try may fold the WAL in)
 
 
@@ -101,7 +102,16 @@ class Recorder:
 
     def poll(self) -> None:
         """Once a tick: records held after a full disk are tried again, and a full disk that
-        has room again is noticed (the teacher deleted something), at most once a second."""
+        has room again is noticed (the teacher deleted something), at most once a second; a disk
+        that was low at the start and has room now is noticed too (every few seconds)."""
+        if self.health is JournalHealth.LOW:
+            if self.clock.monotonic() - self._last_try >= LOW_RECHECK_SECONDS:
+                self._last_try = self.clock.monotonic()
+                free = self.journal.free_bytes()
+                if free is not None and free >= LOW_SPACE_BYTES:
+                    self.journal.make_reserve()
+                    self._tell(JournalHealth.OK, free)
+            return
         if self.health is not JournalHealth.FULL:
             return
         if self.clock.monotonic() - self._last_try < RETRY_SECONDS:

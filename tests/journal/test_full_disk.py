@@ -200,3 +200,19 @@ def test_the_spill_file_goes_once_the_held_records_are_in_the_journal(tmp_path):
         assert recorder.pending == [] and recorder.spill is None and find_spills(disk / "j.sqlite") == []
         assert recorder.finish() is None
         journal.close()
+
+
+def test_a_disk_low_at_the_start_that_gets_room_stops_saying_almost_full(tmp_path):
+    """The teacher deletes old videos during the lesson: the warning goes (it used to stay till the end)."""
+    with small_disk(tmp_path / "disk", "12m") as disk:
+        clock = FakeClock()
+        journal = Journal(disk / "j.sqlite", "kiosk-1")
+        recorder = Recorder(journal, Engine(), clock, err=io.StringIO())
+        recorder.check_space()
+        assert [s.health for s in recorder.take_news()] == [JournalHealth.LOW]
+        resize(disk, "64m")
+        clock.advance(11.0)
+        recorder.poll()
+        assert [s.health for s in recorder.take_news()] == [JournalHealth.OK]
+        assert journal.has_reserve()
+        journal.close()
