@@ -81,6 +81,7 @@ class Kiosk:
         self.clock = clock
         self.wall = wall
         self.loop = None  # the main loop, once everything is open
+        self.sounds = None  # the kiosk's sounds, once it opens (questions read aloud are added to them)
         self.set_aside: Path | None = None  # where a damaged journal was moved at the start
         self.spilled: Path | None = None  # records the full disk kept out of the journal, written here
         self.problems: list = []  # what is wrong with the content, when it cannot be loaded
@@ -180,6 +181,7 @@ class Kiosk:
             self.journal = self._open_journal(Path(self.opts.journal or config.journal), config.kiosk_id)
             stack.callback(lambda: self.journal.close())  # the one open at the end (a damaged one may be replaced)
             stack.callback(self._finish_journal)  # before the journal closes: nothing held is dropped
+            self.sounds = Sounds()
             self.engine = self._library(config) if playlist is None else self._engine(config, playlist)
             stack.callback(pygame.quit)
             pygame.display.init()
@@ -200,7 +202,7 @@ class Kiosk:
                 engine=self.engine, recorder=recorder,
                 events=self.events, player=self.player, renderer=renderer, window=window,
                 presenter=Presenter(renderer, window, self.opts.screenshots, self.wall),
-                keyboard=KeyboardInput(), devices=devices, dimmer=self.dimmer, sounds=Sounds(),
+                keyboard=KeyboardInput(), devices=devices, dimmer=self.dimmer, sounds=self.sounds,
                 headless=self.opts.headless, max_seconds=self.opts.max_seconds,
                 save_pin=self._save_pin())
             stack.callback(loop.close)
@@ -289,7 +291,31 @@ class Kiosk:
         engine = SessionEngine(playlist, self.clock, options, roster)
         engine.handsets.learner_by_clicker.update(self.pairing[0])
         engine.handsets.team_by_learner.update(self.pairing[1])
+        self._read_aloud(config, playlist)
         return engine
+
+    def _read_aloud(self, config, playlist) -> None:
+        """The lesson's questions to read aloud are made into sound files in the background (kept beside
+        the journal for the next time): the lesson starts at once, never waits for espeak-ng, and a
+        question opened before its file is ready is simply not spoken."""
+        from cinema.core.items.activity import reads_aloud
+
+        if self.sounds is None or not any(i.activity is not None and reads_aloud(i, playlist) for i in playlist.items):
+            return
+        cache = Path(self.opts.journal or config.journal).parent / "speech"
+        sounds = self.sounds
+
+        def make() -> None:
+            from cinema.media.speech import prepare
+
+            made = prepare(playlist, cache)
+            for name, path in made.sounds.items():
+                sounds.add(name, path)
+            for problem in made.problems:  # espeak-ng missing, no voice for the language: said once, on stderr
+                log.warning("%s", problem)
+            log.info("read aloud: %d questions ready (%d made now)", len(made.sounds), made.made)
+
+        threading.Thread(target=make, name="read-aloud", daemon=True).start()
 
     # ---- the home screen -------------------------------------------------------------------
 

@@ -55,10 +55,26 @@ class Sounds:
             log.warning("sounds are off: %s", exc)
             self._sounds = {}
 
+    def add(self, name: str, path) -> bool:
+        """A sound from a file (a question read aloud); False where there is no audio or it cannot be read."""
+        if not self._sounds:
+            return False
+        try:
+            import pygame
+
+            self._sounds[name] = pygame.mixer.Sound(file=str(path))
+        except Exception as exc:  # a damaged file: that question is not spoken, the lesson goes on
+            log.warning("sound %s not loaded from %s: %s", name, path, exc)
+            return False
+        return True
+
     def play(self, name: str) -> None:
         sound = self._sounds.get(name)
         if sound is not None:
             sound.play()
+
+    def has(self, name: str) -> bool:
+        return name in self._sounds
 
     @property
     def enabled(self) -> bool:

@@ -40,6 +40,9 @@ _ITEM_FIELDS = {f.name: f for f in (
     Field("teams", Nullable(Number(minimum=2, maximum=8, integer=True)),
           "Team mode: split the handsets into this many teams and show team scores (2 to 8).",
           default=None),
+    Field("read_aloud", Nullable(Boolean()),
+          "Speak this activity's questions and options aloud (true) or not (false); left out: as the "
+          "playlist's read_aloud says.", default=None),
     Field("team_names", ListOf(Text()),
           "Team mode: a name for each team, in order (e.g. the animals the class chose), shown beside "
           "the team's colour on the results. Left out: Team 1, Team 2, ...",
@@ -54,7 +57,7 @@ ITEM_KEYS = {
     "video": ("media", "subtitles"),
     "slides": ("slides", "seconds"),
     "audio": ("media",),
-    "activity": ("activity", "teams", "team_names", "answer_by_card"),
+    "activity": ("activity", "teams", "team_names", "answer_by_card", "read_aloud"),
     "checkin": ("prompt", "calm_item", "calm_threshold"),
     "attendance": ("seconds",),
     "pairing": ("seconds",),
@@ -80,6 +83,10 @@ PLAYLIST_SCHEMA = Schema("playlist", "One lesson: its items in the order they ar
     Field("subject", Nullable(Text()),
           "What the lesson teaches (e.g. science, reading, health): the supervisor's report shows which "
           "subjects each child has covered. Left out: no subject.", default=None),
+    Field("read_aloud", Boolean(),
+          "Read aloud: each question and its options are spoken in the lesson's language (espeak-ng) when "
+          "the question opens, for children who cannot read yet. An activity item's own read_aloud wins.",
+          default=False),
     Field("items", Raw(), "The items, in order; each starts with \"- type: ...\".", required=True),
 ))
 
@@ -115,7 +122,7 @@ def read_playlist(path: Path, activities: dict[str, Activity], *, check_media: b
         items = _read_items(v["items"], activities, ctx, check_media)
     playlist = Playlist(id=v["id"] or path.stem, title=v["title"] or "", language=v["language"],
                         items=tuple(items), source=path,
-                        subject=v["subject"])
+                        subject=v["subject"], read_aloud=bool(v["read_aloud"]))
     return playlist, report.problems
 
 
@@ -189,6 +196,7 @@ def _read_item(index: int, node: Node, activities: dict[str, Activity], ctx: Con
         prompt=v.get("prompt", ""), calm_item=v.get("calm_item"),
         calm_threshold=float(v.get("calm_threshold", 0.4)),
         teams=None if v.get("teams") is None else int(v["teams"]), team_names=team_names,
+        read_aloud=v.get("read_aloud"),
         answer_by_card=bool(v.get("answer_by_card", False)), line=node.line, unplayable=unplayable,
     )
 

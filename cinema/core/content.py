@@ -57,6 +57,7 @@ class Item:
     answer_by_card: bool = False  # activity: children may also answer by turning their QR card
     teams: int | None = None  # activity: team mode with this many teams (handsets grouped by pairing)
     team_names: tuple[str, ...] = ()  # activity: a name per team (content); missing ones are "Team n"
+    read_aloud: bool | None = None  # activity: speak its questions; None: as the playlist says
     line: int = 0  # line in the playlist file, for messages
     unplayable: str = ""  # why its files must not be opened (found by the loader); the item fails at start
 
@@ -69,6 +70,7 @@ class Playlist:
     items: tuple[Item, ...]
     source: Path | None = None
     subject: str | None = None  # e.g. "science": the supervisor's report groups lessons by it
+    read_aloud: bool = False  # questions and options are spoken (an activity item's read_aloud wins)
 
     def index_of(self, item_id: str) -> int | None:
         for i, item in enumerate(self.items):

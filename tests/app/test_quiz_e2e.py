@@ -1,5 +1,5 @@
 """A timed quiz run by the real main loop in a real X window (Xvfb): the question opens with a
-sound, the handsets' presses light the answered grid, everyone having answered is heard and
+sound and is read aloud, the handsets' presses light the answered grid, everyone having answered is heard and
 shown, the last five seconds tick in the warning colour, the close is heard, the counts come
 first and the right answer only at the teacher's reveal."""
 
@@ -20,6 +20,7 @@ version: 1
 id: quiz-e2e
 title: Quiz
 language: en
+read_aloud: true
 items:
   - type: title
     id: hello
@@ -84,6 +85,8 @@ with kiosk.opened() as loop:
         seen[name + ".png"] = str(path)
 
     until("the title", lambda v: v.screen is Screen.TITLE)
+    # the question read aloud is made while the title shows (espeak-ng, in the background)
+    until("the spoken question", lambda v: loop.sounds.has("speech:timed-quiz:0"))
     loop.events.put(TeacherCommand(Command.NEXT))
     until("the question", lambda v: v.screen is Screen.QUESTION)
     loop.events.put(ClickerPressed("0101", "B"))
@@ -121,7 +124,8 @@ def test_a_timed_quiz_from_the_real_loop(project, tmp_path):
     out = json.loads(done.stdout.strip().splitlines()[-1])
     heard, seen = out["heard"], out["seen"]
     # the sounds, in the order a class hears them
-    assert heard[0] == "question_open"
+    assert heard[:2] == ["question_open", "speech:timed-quiz:0"]  # the question, read aloud
+    assert len(list((project / "speech").glob("*.wav"))) == 1  # made ahead, kept beside the journal
     assert heard.count("everyone") == 1 and heard.count("countdown") >= 3
     assert heard.index("everyone") < heard.index("countdown") < heard.index("question_close") < heard.index("reveal")
     # the grid: handset numbers, lit once answered; everyone present (2 handsets expected)

@@ -96,6 +96,11 @@ items:
     teams: 2
     team_names: [Eagles, Lions, Dolphins]  #!
 """, "items[0].team_names", ["names 3 teams but the item has 2", "teams: 3"]),
+    ("read aloud not yes or no", HEAD + """\
+  - type: activity
+    activity: quiz
+    read_aloud: sometimes  #!
+""", "items[0].read_aloud", ["sometimes"]),
     ("team names without team mode", HEAD + """\
   - type: activity
     activity: quiz

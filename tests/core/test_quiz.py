@@ -116,3 +116,17 @@ def test_team_names_and_colours_reach_the_question_and_results():
     nxt(eng)
     results = eng.view().body
     assert results.team_names == ("Eagles", "Lions") and sum(t.correct for t in results.teams) == 1
+
+
+def test_a_question_read_aloud_is_spoken_when_it_opens():
+    read = Playlist("p", "P", "en", (Item("title", "t"), Item("activity", "quiz", activity=QUIZ)), read_aloud=True)
+    eng = SessionEngine(read, FakeClock(), Options())
+    eng.start()
+    assert sounds(nxt(eng)) == ["question_open", "speech:q:0"]
+    nxt(eng), nxt(eng)  # close, reveal
+    assert sounds(nxt(eng)) == ["question_open", "speech:q:1"]
+    quiet = Playlist("p", "P", "en", (Item("title", "t"), Item("activity", "quiz", activity=QUIZ, read_aloud=False)),
+                     read_aloud=True)
+    eng = SessionEngine(quiet, FakeClock(), Options())
+    eng.start()
+    assert sounds(nxt(eng)) == ["question_open"]  # the item's own read_aloud wins

@@ -38,6 +38,16 @@ def handset_label(clicker: str) -> str:
     return clicker[-HANDSET_DIGITS:]
 
 
+def speech_sound(activity_id: str, number: int) -> str:
+    """The name of a question's spoken words among the kiosk's sounds (made ahead by cinema.media.speech)."""
+    return f"speech:{activity_id}:{number}"
+
+
+def reads_aloud(item, playlist) -> bool:
+    """Whether an activity's questions are spoken: the item says so, else the playlist."""
+    return item.read_aloud if item.read_aloud is not None else playlist.read_aloud
+
+
 class ActivityHandler(ItemHandler):
     def enter(self, start_at: float = 0.0) -> list[Effect]:
         super().enter()
@@ -68,7 +78,10 @@ class ActivityHandler(ItemHandler):
         self.held: dict[str, dict] = {}  # voter -> their latest answer, journaled at the close
         self.unpaired = 0
         self.question_watch.restart()
-        return [PlaySound("question_open")]
+        fx: list[Effect] = [PlaySound("question_open")]
+        if reads_aloud(self.item, self.lesson.playlist):
+            fx.append(PlaySound(speech_sound(self.activity.id, number)))
+        return fx
 
     def _close(self) -> list[Effect]:
         box = self.box
