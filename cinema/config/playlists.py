@@ -123,6 +123,8 @@ def read_playlist(path: Path, activities: dict[str, Activity], *, check_media: b
     playlist = Playlist(id=v["id"] or path.stem, title=v["title"] or "", language=v["language"],
                         items=tuple(items), source=path,
                         subject=v["subject"], read_aloud=bool(v["read_aloud"]))
+    if check_media:
+        _check_read_aloud(playlist, root, report)
     return playlist, report.problems
 
 
@@ -199,6 +201,23 @@ def _read_item(index: int, node: Node, activities: dict[str, Activity], ctx: Con
         read_aloud=v.get("read_aloud"),
         answer_by_card=bool(v.get("answer_by_card", False)), line=node.line, unplayable=unplayable,
     )
+
+
+def _check_read_aloud(playlist: Playlist, root: Node, report: Reporter) -> None:
+    """`cinema check`: a lesson read aloud needs espeak-ng and its voice for the lesson's language."""
+    from cinema.core.items.activity import reads_aloud
+    from cinema.media.speech import espeak_problem
+
+    asking = [i for i, item in enumerate(playlist.items) if item.activity is not None and reads_aloud(item, playlist)]
+    if not asking:
+        return
+    trouble = espeak_problem(playlist.language)
+    if trouble is not None:
+        if playlist.read_aloud and root.is_mapping and "read_aloud" in root.key_lines:
+            line, key = root.key_lines["read_aloud"], "read_aloud"
+        else:
+            line, key = playlist.items[asking[0]].line, f"items[{asking[0]}].read_aloud"
+        report.add(line, key, *trouble)
 
 
 def _first_bad_slide(slides: tuple[Path, ...], roots: tuple[Path, ...]) -> str:

@@ -51,6 +51,17 @@ def has_voice(language: str, espeak: str = ESPEAK, run: Runner = subprocess.run)
     return listed.returncode == 0 and len(listed.stdout.strip().splitlines()) > 1
 
 
+def espeak_problem(language: str, espeak: str = ESPEAK, run: Runner = subprocess.run) -> tuple[str, str] | None:
+    """(what is wrong, how to fix it) when nothing can be read aloud in `language`; None when it can."""
+    if shutil.which(espeak) is None:
+        return (_("espeak-ng is not installed, so nothing can be read aloud"),
+                _("install it with deploy/setup.sh (or: sudo apt install espeak-ng), or set read_aloud: false"))
+    if not has_voice(language, espeak, run):
+        return (_("espeak-ng has no voice for the language {language}").format(language=language),
+                _("install espeak-ng-data, or set read_aloud: false"))
+    return None
+
+
 def prepare(playlist: Playlist, cache: Path, espeak: str = ESPEAK, run: Runner = subprocess.run) -> Prepared:
     """Sound files for every question of every activity in `playlist` read aloud; those already in
     `cache` (same voice, same words) are not made again. Never raises: what goes wrong is in
@@ -61,13 +72,9 @@ def prepare(playlist: Playlist, cache: Path, espeak: str = ESPEAK, run: Runner =
     if not wanted:
         return out
     language = playlist.language
-    if shutil.which(espeak) is None:
-        out.problems.append(_("Read aloud is off: espeak-ng is not installed. Install it with deploy/setup.sh "
-                              "(or: sudo apt install espeak-ng)."))
-        return out
-    if not has_voice(language, espeak, run):
-        out.problems.append(_("Read aloud is off: espeak-ng has no voice for the language {language}. Install "
-                              "espeak-ng-data, or set read_aloud: false in the playlist.").format(language=language))
+    trouble = espeak_problem(language, espeak, run)
+    if trouble is not None:
+        out.problems.append(_("Read aloud is off: {what} — {fix}").format(what=trouble[0], fix=trouble[1]))
         return out
     try:
         cache.mkdir(parents=True, exist_ok=True)

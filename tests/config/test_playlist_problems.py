@@ -101,6 +101,15 @@ items:
     activity: quiz
     read_aloud: sometimes  #!
 """, "items[0].read_aloud", ["sometimes"]),
+    ("read aloud in a language espeak-ng cannot speak", """\
+version: 1
+title: Water
+language: zz
+read_aloud: true  #!
+items:
+  - type: activity
+    activity: quiz
+""", "read_aloud", ["espeak-ng", "zz", "read_aloud: false"]),
     ("team names without team mode", HEAD + """\
   - type: activity
     activity: quiz
@@ -281,3 +290,18 @@ def test_the_teachers_screen_names_the_file_briefly_and_keeps_the_fix():
     problem = Problem(deep, 48, "items[10].type", "'brake' is not valid", 'did you mean "break"?')
     assert problem.short() == "playlists/water.yaml:48: items[10].type: 'brake' is not valid — did you mean \"break\"?"
     assert str(deep) in str(problem)  # the terminal (cinema check) keeps the whole path
+
+
+def test_check_says_when_espeak_ng_is_missing_for_a_lesson_read_aloud(project, monkeypatch):
+    path = project.write("playlists/lesson.yaml", HEAD + """\
+  - type: activity
+    activity: quiz
+    read_aloud: true
+""")
+    activities = load_activities(project.root / "activities")
+    monkeypatch.setenv("PATH", str(project.root))  # no espeak-ng anywhere
+    _playlist, problems = read_playlist(path, activities, check_media=True)
+    assert [(p.line, p.key) for p in problems] == [(5, "items[0].read_aloud")]
+    assert "espeak-ng is not installed" in str(problems[0]) and "deploy/setup.sh" in str(problems[0])
+    # the kiosk itself (no check_media) loads the lesson all the same: it goes on without the voice
+    assert read_playlist(path, activities)[1] == []
