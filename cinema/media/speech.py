@@ -12,6 +12,7 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
+from xml.sax.saxutils import escape
 
 from cinema.core.content import Playlist, Question
 from cinema.core.items.activity import reads_aloud, speech_sound
@@ -23,6 +24,7 @@ ESPEAK = "espeak-ng"
 WORDS_PER_MINUTE = 140  # a little slower than espeak's default: children listen
 MAX_TEXT = 1500  # characters spoken for one question (a hostile activity file cannot make hours of audio)
 TIMEOUT = 30.0  # seconds for one file
+LEAD_IN_MS = 450  # silence before the words: the question's opening chime lasts about 0.3 s
 
 
 def question_text(question: Question) -> str:
@@ -84,12 +86,14 @@ def prepare(playlist: Playlist, cache: Path, espeak: str = ESPEAK, run: Runner =
         return out
     for item, number, question in wanted:
         text = question_text(question)
-        digest = hashlib.sha256(f"{language}\n{WORDS_PER_MINUTE}\n{text}".encode()).hexdigest()[:32]
+        digest = hashlib.sha256(f"{language}\n{WORDS_PER_MINUTE}\n{LEAD_IN_MS}\n{text}".encode()).hexdigest()[:32]
         path = cache / f"{digest}.wav"
         if not path.is_file():
             part = path.with_name(path.name + ".part")
             try:
-                done = run([espeak, "-v", language, "-s", str(WORDS_PER_MINUTE), "-w", str(part), text],
+                # SSML: a short pause first, so the question's opening chime does not cover the first word
+                ssml = f'<speak><break time="{LEAD_IN_MS}ms"/>{escape(text)}</speak>'
+                done = run([espeak, "-m", "-v", language, "-s", str(WORDS_PER_MINUTE), "-w", str(part), ssml],
                            capture_output=True, text=True, timeout=TIMEOUT)
                 if done.returncode != 0 or not part.is_file() or part.stat().st_size == 0:
                     raise OSError(done.stderr.strip()[:200] or f"exit status {done.returncode}")

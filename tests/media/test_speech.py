@@ -81,7 +81,7 @@ def test_a_language_espeak_cannot_speak_is_said_plainly(tmp_path):
 @needs_espeak
 def test_a_failing_espeak_run_loses_only_that_question(tmp_path):
     def run(args, **kw):
-        if "-w" in args and "wet" in args[-1]:
+        if "-w" in args and "wet" in args[-1]:  # the SSML text of question 2
             return subprocess.CompletedProcess(args, 1, "", "voice broken")
         return subprocess.run(args, **kw)
 
