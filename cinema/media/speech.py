@@ -9,10 +9,10 @@ import logging
 import os
 import shutil
 import subprocess
+import wave
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
-from xml.sax.saxutils import escape
 
 from cinema.core.content import Playlist, Question
 from cinema.core.items.activity import reads_aloud, speech_sound
@@ -64,6 +64,20 @@ def espeak_problem(language: str, espeak: str = ESPEAK, run: Runner = subprocess
     return None
 
 
+def _lead_in(path: Path) -> None:
+    """Silence before the words, so the question's opening chime does not cover the first one
+    (espeak-ng leaves out a pause at the very start, even one asked for in SSML)."""
+    try:
+        with wave.open(str(path)) as w:
+            params, frames = w.getparams(), w.readframes(w.getnframes())
+    except (wave.Error, EOFError) as exc:
+        raise OSError(f"not a sound file: {exc}") from exc
+    silence = b"\0" * (params.sampwidth * params.nchannels * (params.framerate * LEAD_IN_MS // 1000))
+    with wave.open(str(path), "wb") as w:
+        w.setparams(params)
+        w.writeframes(silence + frames)
+
+
 def prepare(playlist: Playlist, cache: Path, espeak: str = ESPEAK, run: Runner = subprocess.run) -> Prepared:
     """Sound files for every question of every activity in `playlist` read aloud; those already in
     `cache` (same voice, same words) are not made again. Never raises: what goes wrong is in
@@ -91,12 +105,11 @@ def prepare(playlist: Playlist, cache: Path, espeak: str = ESPEAK, run: Runner =
         if not path.is_file():
             part = path.with_name(path.name + ".part")
             try:
-                # SSML: a short pause first, so the question's opening chime does not cover the first word
-                ssml = f'<speak><break time="{LEAD_IN_MS}ms"/>{escape(text)}</speak>'
-                done = run([espeak, "-m", "-v", language, "-s", str(WORDS_PER_MINUTE), "-w", str(part), ssml],
+                done = run([espeak, "-v", language, "-s", str(WORDS_PER_MINUTE), "-w", str(part), text],
                            capture_output=True, text=True, timeout=TIMEOUT)
                 if done.returncode != 0 or not part.is_file() or part.stat().st_size == 0:
                     raise OSError(done.stderr.strip()[:200] or f"exit status {done.returncode}")
+                _lead_in(part)
                 os.replace(part, path)
                 out.made += 1
             except (OSError, subprocess.SubprocessError) as exc:

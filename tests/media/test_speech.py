@@ -3,6 +3,7 @@ time into cached sound files; a clear message when espeak-ng or its voice is mis
 
 from __future__ import annotations
 
+import array
 import shutil
 import subprocess
 import wave
@@ -40,7 +41,11 @@ def test_each_question_becomes_a_sound_file_once(tmp_path, language, activity):
     assert sorted(made.sounds) == [f"speech:{activity.id}:{n}" for n in range(len(activity.questions))]
     for path in made.sounds.values():
         with wave.open(str(path)) as w:  # a real sound, a second or more long
-            assert w.getnframes() / w.getframerate() > 1.0
+            rate, frames = w.getframerate(), array.array("h", w.readframes(w.getnframes()))
+        assert len(frames) / rate > 1.0
+        # it starts with a short silence (the question's chime), then the words are loud enough to hear
+        assert max(abs(v) for v in frames[:int(rate * 0.4)]) == 0
+        assert max(abs(v) for v in frames[int(rate * 0.5):]) > 5000
     calls = []
 
     def run(*args, **kw):
@@ -81,7 +86,7 @@ def test_a_language_espeak_cannot_speak_is_said_plainly(tmp_path):
 @needs_espeak
 def test_a_failing_espeak_run_loses_only_that_question(tmp_path):
     def run(args, **kw):
-        if "-w" in args and "wet" in args[-1]:  # the SSML text of question 2
+        if "-w" in args and "wet" in args[-1]:
             return subprocess.CompletedProcess(args, 1, "", "voice broken")
         return subprocess.run(args, **kw)
 
