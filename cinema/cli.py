@@ -82,7 +82,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
                       simulate_class=args.simulate_class, speed=args.speed if headless else 1.0,
                       exit_at_end=headless, trace=False,
                       screenshots=Path(args.screenshots) if args.screenshots else None,
-                      max_seconds=600 if headless else None)
+                      max_seconds=600 if headless else None, training=True)
     code = Kiosk(opts).run()
     import time
 

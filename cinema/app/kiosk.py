@@ -42,6 +42,7 @@ class RunOptions:
     screenshots: Path | None = None  # save a PNG whenever the screen changes (for looking at runs)
     max_seconds: float | None = None  # safety stop for unattended runs (real seconds)
     size: tuple[int, int] | None = None
+    training: bool = False  # `cinema demo`: may keep the shipped PIN even fullscreen
     # The home screen (the lesson library); None: when neither --playlist, --exit-at-end nor --headless is given.
     library: bool | None = None
 
@@ -392,8 +393,9 @@ class Kiosk:
 
     def _teacher_pin(self, config):
         """(the PIN to check, still the shipped default?, must the teacher choose one first?): the
-        stored hash, or (training runs) the config's digits. A fullscreen kiosk with no stored PIN
-        asks for one before any lesson: the shipped 1234 is known to every child who saw the demo."""
+        stored hash, or (training runs: the demo, windowed, headless) the config's digits. A fullscreen
+        kiosk with no stored PIN asks for one before any lesson: the shipped 1234 is known to every
+        child who saw the demo."""
         from cinema.app import pin_store
 
         try:
@@ -403,7 +405,7 @@ class Kiosk:
             log.error("teacher PIN file unusable: %s", exc)
             pin, training = config.teacher_pin, config.teacher_pin == pin_store.DEFAULT_PIN
         fullscreen = config.display.fullscreen and not (self.opts.windowed or self.opts.headless)
-        return pin, training, fullscreen and isinstance(pin, str)
+        return pin, training, fullscreen and not self.opts.training and isinstance(pin, str)
 
     def _save_pin(self):
         """What the main loop does with a new PIN: keep its hash, and have the home screen (ending

@@ -243,3 +243,10 @@ def test_training_runs_keep_the_shipped_pin(project, mode):
         Driver(loop, clock)
         assert loop.view.pin is None and loop.engine.item.id == "hello" and loop.view.training_pin
     assert not (project / "teacher-pin.json").exists()
+
+
+def test_the_demo_is_training_even_fullscreen(project):
+    k, clock = fullscreen(project, training=True)  # what `cinema demo` runs on a laptop with a screen
+    with k.opened() as loop:
+        Driver(loop, clock)
+        assert loop.view.pin is None and loop.engine.item.id == "hello"
