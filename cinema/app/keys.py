@@ -96,11 +96,19 @@ class KeyboardInput:
 
     def _convert(self, out: list, pin_open: bool) -> list:
         from cinema.core.events import CardScanned
+        from cinema.core.roster import looks_like_card
 
         events = []
         for item in out:
             if isinstance(item, CardScanned):
-                events.append(item)
+                if looks_like_card(item.payload):
+                    events.append(item)
+                elif pin_open:
+                    events += [PinDigit(digit=str(int(ch))) for ch in item.payload if ch.isdigit()]
+                else:
+                    # Not a card's shape: a hand slapped on the keyboard (keys at once, then Enter), or a
+                    # book's bar code. As serial scanners do, it is no card; on a locked keyboard, the hint.
+                    events.append(LaptopKey(None))
                 continue
             for ch in item.keys:
                 event = key_event(_char_key(ch), ch, pin_open)

@@ -250,3 +250,20 @@ def test_the_demo_is_training_even_fullscreen(project):
     with k.opened() as loop:
         Driver(loop, clock)
         assert loop.view.pin is None and loop.engine.item.id == "hello"
+
+
+def test_a_hand_slapped_on_the_keyboard_is_not_a_card(kiosk, project):
+    """Seven keys at once and Enter arrive as fast as a bar-code scanner types: not a card's shape, so
+    not a refused card in the journal either; a real card typed by a scanner still counts."""
+    k, clock = kiosk
+    with k.opened() as loop:
+        d = Driver(loop, clock)
+        before = len(records(project / "j.sqlite"))
+        for _ in range(5):
+            for ch in "sdfjkl;\r":
+                pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=pygame.K_RETURN if ch == "\r" else ord(ch),
+                                                     unicode=ch, mod=0, scancode=0))
+            d.step(0.3)
+        assert d.item == "hello" and loop.view.keyboard_locked
+    new = [kind for kind, _ in records(project / "j.sqlite")[before:]]
+    assert set(new) == {"keyboard.locked"}
