@@ -9,7 +9,7 @@ from cinema.core.view import View
 from cinema.display import icons
 from cinema.display.canvas import Canvas
 from cinema.display.layout import stack
-from cinema.display.pin_prompt import draw_keyboard_hint, draw_pin
+from cinema.display.pin_prompt import draw_pin
 from cinema.locale import N_
 
 PAUSED = N_("Paused")
@@ -171,3 +171,14 @@ def draw_power_stop(c: Canvas) -> None:
            max_lines=2, overlay=True)
 
 
+# The laptop keyboard is locked during a lesson (cinema/core/keyboard_lock.py): what a key press shows.
+LOCKED = N_("Keyboard locked. Teacher: hold Esc, then the PIN.")
+LOCKED_TRAINING = N_("Keyboard locked: hold Esc, then the PIN (training: 1234).")
+
+
+def draw_keyboard_hint(c: Canvas, view: View, below: int = 0) -> None:
+    """A child pressed a key on the locked laptop keyboard: a small pill at the top says so (and how
+    the teacher opens it), and goes a few seconds after the last key."""
+    text = c._(LOCKED_TRAINING if view.training_pin else LOCKED)
+    _pill(c, "overlay.keyboard", text, (c.content.centerx, c.content.top + below),
+          draw_icon=lambda s, r: icons.lock(s, r, c.theme.warn), color=c.theme.warn, max_lines=2)

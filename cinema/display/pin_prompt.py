@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pygame
 
-from cinema.core.view import PinPrompt, View
+from cinema.core.view import PinPrompt
 from cinema.display import icons
 from cinema.display.canvas import Canvas
 from cinema.locale import N_
@@ -19,8 +19,6 @@ WAIT = N_("Too many wrong tries. Try again in {seconds} s.")
 KEYS_CANCEL = N_("Enter: OK · Esc: cancel")
 KEYS_CHOOSE = N_("Enter: OK · Esc: leave the kiosk")
 KEYS_CONFIRM = N_("Enter: OK · Esc: choose again")
-LOCKED = N_("Keyboard locked. Teacher: hold Esc, then the PIN.")
-LOCKED_TRAINING = N_("Keyboard locked: hold Esc, then the PIN (training: 1234).")
 PIN_SLOTS = 4  # dots shown before any digit is typed; more appear if the PIN is longer
 
 TITLES = {"quit": ENTER_PIN, "unlock": UNLOCK_PIN, "choose": CHOOSE_PIN, "confirm": CONFIRM_PIN}
@@ -92,13 +90,3 @@ def _draw_trouble(c: Canvas, pin: PinPrompt, box: pygame.Rect) -> None:
     else:
         return
     c.text("overlay.pin.tries", said, rest, m.body, align="center", valign="center", max_lines=1, overlay=True)
-
-
-def draw_keyboard_hint(c: Canvas, view: View, below: int = 0) -> None:
-    """A child pressed a key on the locked laptop keyboard: a small pill at the top says so (and how
-    the teacher opens it), and goes a few seconds after the last key."""
-    from cinema.display.overlays import _pill
-
-    text = c._(LOCKED_TRAINING if view.training_pin else LOCKED)
-    _pill(c, "overlay.keyboard", text, (c.content.centerx, c.content.top + below),
-          draw_icon=lambda s, r: icons.lock(s, r, c.theme.warn), color=c.theme.warn, max_lines=2)
