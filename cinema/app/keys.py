@@ -30,6 +30,9 @@ COMMAND_KEYS = {
     pygame.K_n: Command.DECLINE,
     pygame.K_ESCAPE: Command.QUIT,
 }
+# A video or audio: J and L move it 10 s back and on (as video sites do), Shift+J and Shift+L 30 s.
+SEEK_KEYS = {"j": Command.SEEK_BACK, "l": Command.SEEK_FORWARD,
+             "J": Command.SEEK_BACK_LONG, "L": Command.SEEK_FORWARD_LONG}
 
 
 def key_event(key: int, unicode: str, pin_open: bool):
@@ -44,6 +47,8 @@ def key_event(key: int, unicode: str, pin_open: bool):
         return None
     if key in MODIFIERS:
         return None
+    if unicode in SEEK_KEYS:
+        return LaptopKey(SEEK_KEYS[unicode])
     return LaptopKey(COMMAND_KEYS.get(key))
 
 

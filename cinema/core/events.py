@@ -22,6 +22,17 @@ class Command(Enum):
     DECLINE = "decline"
     QUIT = "quit"  # asks for the PIN
     UNLOCK = "unlock"  # Escape held on the laptop keyboard: asks for the PIN to open the keyboard
+    SEEK_BACK = "seek_back"  # a video or audio item: 10 s back (SEEK_SECONDS)
+    SEEK_FORWARD = "seek_forward"  # 10 s on
+    SEEK_BACK_LONG = "seek_back_long"  # 30 s back (the second key)
+    SEEK_FORWARD_LONG = "seek_forward_long"  # 30 s on
+
+
+# Seconds each seek command moves a video or audio item (negative: back).
+SEEK_SECONDS = {
+    Command.SEEK_BACK: -10.0, Command.SEEK_FORWARD: 10.0,
+    Command.SEEK_BACK_LONG: -30.0, Command.SEEK_FORWARD_LONG: 30.0,
+}
 
 
 @dataclass(frozen=True)

@@ -47,6 +47,7 @@ class RecordKind(StrEnum):
     ITEM_FAILED = "item.failed"
     ITEM_PAUSED = "item.paused"
     ITEM_RESUMED = "item.resumed"
+    MEDIA_SEEKED = "media.seeked"
     QUESTION_CLOSED = "question.closed"
     ANSWER_RECORDED = "answer.recorded"
     ANSWER_CHANGED = "answer.changed"
@@ -351,6 +352,16 @@ class ItemPaused(Payload):
 class ItemResumed(Payload):
     index: int = missing(-1)
     item: str
+
+
+@payload(RecordKind.MEDIA_SEEKED)
+class MediaSeeked(Payload):
+    """The teacher moved a video or audio back or on (the xAPI video profile's `seeked`)."""
+
+    index: int = missing(-1)
+    item: str
+    from_seconds: float = 0.0  # where it was (seconds into the file)
+    to_seconds: float = 0.0  # where it went, clamped to the file's start and end
 
 
 # -- activities --

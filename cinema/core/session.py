@@ -15,7 +15,7 @@ from cinema.core.content import Item, Playlist
 from cinema.core.events import (
     CardAnswer, CardScanned, CardsInView, ClickerPressed, Command, DeviceChanged, DeviceJunk, Effect, Event, Exit,
     LaptopKey, MediaFailed, MediaFinished, MediaPosition, PinDigit, PlaySound, PowerReading, PreloadMedia, SavePin,
-    SetWork, TeacherCommand, Tick, UsbExport,
+    SEEK_SECONDS, SetWork, TeacherCommand, Tick, UsbExport,
 )
 from cinema.core.events import JournalHealth, JournalState
 from cinema.core.items import HANDLERS, ItemHandler
@@ -424,6 +424,9 @@ class SessionEngine:
             return []
         if command is Command.PAUSE:
             return self._toggle_pause()
+        if command in SEEK_SECONDS:
+            # Seeking keeps a paused video paused: the teacher finds the place, then plays.
+            return self.handler.seek(SEEK_SECONDS[command]) if isinstance(self.handler, MediaHandler) else []
         # Moving on while paused un-pauses: the teacher means to go on.
         self._unpause()
         if command is Command.NEXT:

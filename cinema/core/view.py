@@ -62,6 +62,7 @@ class MediaBody:
     title: str
     position: float = 0.0  # seconds played, as last reported
     duration: float | None = None
+    seeking: bool = False  # the teacher moved it back or on a moment ago: the time bar shows
 
 
 @dataclass(frozen=True)

@@ -89,7 +89,7 @@ def demo_playlist():
 
 def demo_lesson(journal: Journal) -> Lesson:
     """The demo lesson with every kind of thing a class does: cards (one refused), handsets paired and
-    swapped, a paused video, answers changed by handset and by card, a sad check-in whose calm offer
+    swapped, a paused video sought back, answers changed by handset and by card, a sad check-in whose calm offer
     is taken, a failed audio, a wrong PIN, battery low, critical and back, a receiver lost and back,
     a USB export that worked and one that failed."""
     # A new kiosk: the teacher chooses the PIN (typed twice) before the lesson starts.
@@ -110,7 +110,7 @@ def demo_lesson(journal: Journal) -> Lesson:
     lesson.cmd(Command.NEXT)
     assert lesson.at() == "intro"
     lesson.send(MediaPosition(lesson.token, 3.0, 10.0))
-    lesson.cmd(Command.PAUSE, Command.PAUSE)
+    lesson.cmd(Command.PAUSE, Command.SEEK_BACK, Command.PAUSE)  # paused, back to the start, played again
     lesson.send(MediaFinished(lesson.token))
     assert lesson.at() == "where-water"
     lesson.tick_until_not("where-water")

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from cinema.core.events import (
-    Effect, Event, MediaFailed, MediaFinished, MediaPosition, PauseMedia, PlayMedia, StopMedia,
+    Effect, Event, MediaFailed, MediaFinished, MediaPosition, PauseMedia, PlayMedia, SeekMedia, StopMedia,
 )
 from cinema.core.items.base import ItemHandler
+from cinema.core.records import MediaSeeked
 from cinema.core.view import Body, MediaBody, Screen
 
 MEDIA_TYPES = ("video", "audio")
+TIME_BAR_SECONDS = 3.0  # the time bar stays up this long after a seek (and all the while paused)
+END_MARGIN = 1.0  # a seek forward stops this short of the end, so the player still ends the file itself
 
 
 class MediaHandler(ItemHandler):
@@ -18,6 +21,7 @@ class MediaHandler(ItemHandler):
         super().enter()
         self._position = start_at
         self.duration: float | None = None
+        self.seeked_at: float | None = None
         if self.item.media is None:
             return self.lesson.fail("no media file")
         if self.item.unplayable:  # found by the loader: outside the content folders, a pipe or a device
@@ -41,6 +45,26 @@ class MediaHandler(ItemHandler):
     def pause(self, paused: bool) -> list[Effect]:
         return [PauseMedia(paused)]
 
+    def seek(self, delta: float) -> list[Effect]:
+        """Move `delta` seconds back (negative) or on, never before the start nor past the end
+        (while the length is unknown, only back); journaled with where it was and where it went."""
+        if not self.media_token:
+            return []  # the file never started (no media, or refused by the loader)
+        start = self._position
+        target = max(0.0, start + delta)
+        if self.duration:
+            target = min(target, max(0.0, self.duration - END_MARGIN))
+        elif delta > 0:
+            target = start
+        target = round(target, 1)
+        self.seeked_at = self.lesson.now()
+        if target == round(start, 1):
+            return []  # at the start or the end already: nothing moves, the bar still shows where
+        self._position = target
+        seeked = MediaSeeked(index=self.lesson.index, item=self.item.id, from_seconds=round(start, 1),
+                             to_seconds=target)
+        return [seeked.record(), SeekMedia(target)]
+
     def leave(self) -> list[Effect]:
         return [StopMedia()]
 
@@ -54,4 +78,6 @@ class MediaHandler(ItemHandler):
     def view(self) -> tuple[Screen, Body]:
         screen = Screen.VIDEO if self.item.type == "video" else Screen.AUDIO
         # Position is rounded to whole seconds so the view changes once a second, not every frame.
-        return screen, MediaBody(str(self.item.media), self.item.title, float(int(self._position)), self.duration)
+        seeking = self.seeked_at is not None and self.lesson.now() - self.seeked_at < TIME_BAR_SECONDS
+        return screen, MediaBody(str(self.item.media), self.item.title, float(int(self._position)), self.duration,
+                                 seeking=seeking)
