@@ -290,6 +290,7 @@ class Kiosk:
                           power_warn_percent=config.power.warn_percent,
                           power_critical_percent=config.power.critical_percent)
         engine = SessionEngine(playlist, self.clock, options, roster)
+        engine.pinpad.keeper = self._pin_tries()
         engine.handsets.learner_by_clicker.update(self.pairing[0])
         engine.handsets.team_by_learner.update(self.pairing[1])
         self._read_aloud(config, playlist)
@@ -332,6 +333,7 @@ class Kiosk:
                           power=PowerPolicy(self.clock, config.power.warn_percent, config.power.critical_percent),
                           left_out=left_out)
         library.roster = self._class(config)
+        library.pinpad.keeper = self._pin_tries()
         return library
 
     def _lessons(self, config, language: str):
@@ -406,6 +408,12 @@ class Kiosk:
             pin, training = config.teacher_pin, config.teacher_pin == pin_store.DEFAULT_PIN
         fullscreen = config.display.fullscreen and not (self.opts.windowed or self.opts.headless)
         return pin, training, fullscreen and not self.opts.training and isinstance(pin, str)
+
+    def _pin_tries(self):
+        """Where every PIN prompt keeps its wrong tries: the PIN file, so a restart keeps them."""
+        from cinema.app.pin_store import FileTries
+
+        return FileTries(self._pin_file(), self.wall)
 
     def _save_pin(self):
         """What the main loop does with a new PIN: keep its hash, and have the home screen (ending
@@ -529,6 +537,8 @@ class Kiosk:
                 pin = config.teacher_pin
         shown = tuple(p.short() for p in self.problems) or tuple(problems)
         pages = ProblemPages(shown, pin, self.problem_language)
+        if config is not None:
+            pages.pinpad.keeper = pin_store.FileTries(pin_store.pin_path(config.journal), self.wall)
         display = config.display if config is not None else None
         return show_problems(pages, display=display.display if display else 0, size=self.opts.size,
                              fullscreen=not self.opts.windowed and (display.fullscreen if display else True),

@@ -11,6 +11,7 @@ import math
 import secrets
 from dataclasses import dataclass
 from enum import Enum
+from typing import Protocol
 
 from cinema.core.events import PinDigit
 from cinema.core.messages import N_
@@ -74,7 +75,17 @@ def wait_after(wrong_in_a_row: int) -> float:
     then 30 s, 60 s, 2 min ... up to 15 min."""
     if wrong_in_a_row < FREE_TRIES:
         return 0.0
-    return min(MAX_WAIT, FIRST_WAIT * 2 ** (wrong_in_a_row - FREE_TRIES))
+    return min(MAX_WAIT, FIRST_WAIT * 2 ** min(wrong_in_a_row - FREE_TRIES, 16))
+
+
+class TriesKeeper(Protocol):
+    """Where the wrong tries outlive the programme (the app keeps them in the PIN file): a child who
+    restarts the laptop does not get 5 new tries."""
+
+    def load(self) -> tuple[int, float] | None:
+        """(wrong tries in a row, seconds of wait left, at most MAX_WAIT), or None when unknown."""
+
+    def save(self, wrong_in_a_row: int, wait_left: float) -> None: ...
 
 
 # Message ids (the display translates them; listed here so the core stays free of gettext).
@@ -145,6 +156,7 @@ class PinPad:
     problem: str = ""  # choosing: why the last PIN was refused (message id)
     first_choice: str = ""  # choosing: the PIN typed the first time
     chosen: str = ""  # choosing: the new PIN once typed twice alike (read it, then clear it)
+    keeper: TriesKeeper | None = None  # keeps the wrong tries and the wait across restarts (and prompts)
 
     @property
     def is_open(self) -> bool:
@@ -157,10 +169,25 @@ class PinPad:
     def open(self, now: float, purpose: PinPurpose = PinPurpose.QUIT) -> None:
         self.purpose = purpose
         self.problem, self.first_choice = "", ""
+        self._recall(now)
         self._go(PinStep.OPEN)
         if self.state is PinState.OPEN and self.wait_left(now) > 0:
             self._go(PinStep.TOO_MANY)  # closing and opening the prompt again does not end a wait
         self.last_key_at = now
+
+    def _recall(self, now: float) -> None:
+        """The wrong tries kept by the last run (or another prompt): never a longer wait than the
+        tries deserve, so a wrong clock cannot lock the teacher out for more than MAX_WAIT."""
+        kept = self.keeper.load() if self.keeper is not None else None
+        if kept is None:
+            return
+        tries, left = kept
+        self.wrong_in_a_row = max(0, tries)
+        self.wait_until = now + max(0.0, min(left, wait_after(self.wrong_in_a_row)))
+
+    def _keep(self, now: float) -> None:
+        if self.keeper is not None:
+            self.keeper.save(self.wrong_in_a_row, self.wait_left(now))
 
     def close(self) -> None:
         if self.is_open:
@@ -194,12 +221,15 @@ class PinPad:
         typed = self.typed or ""
         right = self.expected.matches(typed) if isinstance(self.expected, PinHash) else typed == self.expected
         if right:
-            self.wrong_in_a_row, self.wait_until = 0, 0.0
+            if self.wrong_in_a_row or self.wait_until:
+                self.wrong_in_a_row, self.wait_until = 0, 0.0
+                self._keep(now)
             self._go(PinStep.RIGHT)
             return PinResult.RIGHT
         self.wrong_in_a_row += 1
         wait = wait_after(self.wrong_in_a_row)
         self.wait_until = now + wait
+        self._keep(now)  # before the prompt says so: pulling the power now does not forget this try
         self._go(PinStep.TOO_MANY if wait else PinStep.WRONG)
         return PinResult.WRONG
 

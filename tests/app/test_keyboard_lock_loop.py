@@ -267,3 +267,64 @@ def test_a_hand_slapped_on_the_keyboard_is_not_a_card(kiosk, project):
         assert d.item == "hello" and loop.view.keyboard_locked
     new = [kind for kind, _ in records(project / "j.sqlite")[before:]]
     assert set(new) == {"keyboard.locked"}
+
+
+def test_restarting_the_kiosk_keeps_the_wrong_pin_tries_and_their_wait(project):
+    """A child who pulls the plug after 5 wrong PINs does not get 5 new tries: the count and the wait's
+    end are in the PIN file, read by the next run; a clock set back a year waits no longer than due."""
+    wall = [1_800_000_000.0]
+
+    def run(**kw):
+        clock = FakeClock()
+        opts = RunOptions(config=project / "kiosk_config" / "default.yaml", playlist=project / "playlists" / "e2e.yaml",
+                          journal=project / "j.sqlite", headless=True, **kw)
+        k = Kiosk(opts, clock=clock, wall=lambda: wall[0])
+        k.player = FakePlayer(k.events.put, lambda t, r: None, clock=clock)
+        return k, clock
+
+    def unlock_prompt(d):
+        d.key(pygame.K_ESCAPE, "\x1b", hold=2.25)
+        assert d.loop.view.pin is not None and d.loop.view.pin.purpose == "unlock"
+
+    k, clock = run()
+    with k.opened() as loop:
+        d = Driver(loop, clock)
+        unlock_prompt(d)
+        for _ in range(3):
+            d.type("0000\r")
+        assert loop.view.pin.tries_left == 2
+    stored = json.loads((project / "teacher-pin.json").read_text())
+    assert stored["wrong_tries"] == 3 and "1234" not in json.dumps(stored)
+    assert stat.S_IMODE((project / "teacher-pin.json").stat().st_mode) == 0o600
+
+    k, clock = run(resume=True)  # the power pulled and the laptop started again
+    with k.opened() as loop:
+        d = Driver(loop, clock)
+        unlock_prompt(d)
+        assert loop.view.pin.tries_left == 2  # not 5 again
+        d.type("0000\r")
+        d.type("0000\r")
+        assert loop.view.pin.wait_seconds == 30
+
+    wall[0] += 10  # restarted 10 s later: the wait goes on where it was
+    k, clock = run(resume=True)
+    with k.opened() as loop:
+        d = Driver(loop, clock)
+        unlock_prompt(d)
+        assert 0 < loop.view.pin.wait_seconds <= 20
+        d.type("1234\r")  # the right PIN is not taken during the wait
+        assert loop.view.pin is not None and loop.view.pin.wait_seconds > 0 and "unlocked" not in loop.view.toast
+
+    wall[0] -= 365 * 86400  # the laptop's clock set back a year: never more than the wait that was due
+    k, clock = run(resume=True)
+    with k.opened() as loop:
+        d = Driver(loop, clock)
+        unlock_prompt(d)
+        assert 0 < loop.view.pin.wait_seconds <= 30
+        for _ in range(int(31 / 0.25)):
+            d.step(0.25)
+        d.type("1234\r")
+        assert loop.view.pin is None and "Keyboard unlocked" in loop.view.toast
+    assert json.loads((project / "teacher-pin.json").read_text())["wrong_tries"] == 0
+    refused = [p["tries"] for kind, p in records(project / "j.sqlite") if kind == "pin.refused"]
+    assert refused == [1, 2, 3, 4, 5]

@@ -58,7 +58,7 @@ def test_random_keys_never_grow_the_pin_and_only_the_pin_opens(keys):
 
 # ---- wrong tries, the growing wait, the stored hash, choosing a PIN ----------------------------
 
-from cinema.core.pin import FREE_TRIES, PinHash, PinPurpose, PinState, pin_problem, wait_after  # noqa: E402
+from cinema.core.pin import FREE_TRIES, MAX_WAIT, PinHash, PinPurpose, PinState, pin_problem, wait_after  # noqa: E402
 
 
 def type_pin(pad: PinPad, digits: str, now: float) -> PinResult:
@@ -133,3 +133,46 @@ def test_choosing_a_pin_refuses_the_shipped_one_and_wants_it_twice():
     pad.open(6.0, PinPurpose.CHOOSE)
     pad.expire(6.0 + 10 * PIN_TIMEOUT)
     assert pad.is_open  # choosing never times out: there is no lesson without it
+
+
+class _Kept:
+    """A TriesKeeper in memory: what the PIN file holds between runs."""
+
+    def __init__(self, tries: int = 0, left: float = 0.0) -> None:
+        self.tries, self.left, self.saves = tries, left, 0
+
+    def load(self):
+        return self.tries, self.left
+
+    def save(self, tries: int, left: float) -> None:
+        self.tries, self.left, self.saves = tries, left, self.saves + 1
+
+
+def test_wrong_tries_are_kept_before_the_prompt_answers_and_read_back_by_a_new_prompt():
+    kept = _Kept()
+    pad = PinPad("4821", keeper=kept)
+    pad.open(0.0)
+    for ch in "0000":
+        pad.key(PinDigit(ch), 0.0)
+    assert pad.key(PinDigit(submit=True), 0.0) is PinResult.WRONG and kept.tries == 1
+    fresh = PinPad("4821", keeper=kept)  # the next run of the kiosk
+    fresh.open(100.0)
+    assert fresh.prompt(100.0).tries_left == FREE_TRIES - 1
+
+
+def test_a_kept_wait_is_never_longer_than_the_tries_deserve():
+    pad = PinPad("4821", keeper=_Kept(tries=FREE_TRIES, left=10 ** 9))  # a clock set back, a hostile file
+    pad.open(0.0)
+    assert pad.state is PinState.WAITING and pad.wait_left(0.0) == wait_after(FREE_TRIES) == 30.0
+    pad = PinPad("4821", keeper=_Kept(tries=10 ** 9, left=10 ** 9))
+    pad.open(0.0)
+    assert pad.wait_left(0.0) == MAX_WAIT
+
+
+def test_the_right_pin_clears_the_kept_tries():
+    kept = _Kept(tries=3)
+    pad = PinPad("4821", keeper=kept)
+    pad.open(0.0)
+    for ch in "4821":
+        pad.key(PinDigit(ch), 0.0)
+    assert pad.key(PinDigit(submit=True), 0.0) is PinResult.RIGHT and kept.tries == 0 and kept.left == 0
