@@ -437,6 +437,8 @@ def build_report(sources: list[Source], infos: list[SourceInfo], *, detail: bool
         part.row.missing_seqs = sum(b - a + 1 for a, b in gaps)
         report.kiosks.append(part.row)
         report.sessions.extend(part.sessions)
+        for checkin in part.checkins:
+            checkin.hide_if_few()  # the same rule as the kiosk's screens: no child singled out
         report.checkins.extend(part.checkins)
         room = MAX_EVENTS - len(report.events)
         report.events.extend(part.events[:max(room, 0)])

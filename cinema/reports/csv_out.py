@@ -121,9 +121,9 @@ def write_csv(report: Report, folder: Path) -> dict[str, int]:
     out["checkins.csv"] = write_table(
         folder / "checkins.csv", ["kiosk_id", "session_key", "seq", "laptop_clock_utc", "clock_suspect",
                                   "very_sad", "sad", "neutral", "happy", "very_happy", "calm_offered",
-                                  "calm_accepted"],
-        ([c.kiosk_id, c.session_key, c.seq, _iso(c.wall), c.clock_suspect, *c.counts, c.offer_calm,
-          c.calm_accepted] for c in report.checkins))
+                                  "calm_accepted", "fewer_than_5_answers"],
+        ([c.kiosk_id, c.session_key, c.seq, _iso(c.wall), c.clock_suspect, *(c.shown() or [""] * 5), c.offer_calm,
+          c.calm_accepted, c.shown() is None] for c in report.checkins))
     out["events.csv"] = write_table(
         folder / "events.csv", ["kiosk_id", "session_key", "seq", "laptop_clock_utc", "kind", "detail"],
         ([e.kiosk_id, e.session_key, e.seq, _iso(e.wall), e.kind, e.detail] for e in report.events))

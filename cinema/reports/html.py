@@ -49,6 +49,7 @@ table.ses td:first-child,table.grid td:last-child{text-align:end}
 table.ses td:nth-child(2),table.ses td:nth-child(3){white-space:nowrap}
 table.qz td:nth-child(n+2):nth-child(-n+4),table.wb td:nth-child(n+3):nth-child(-n+8),table.wb td:first-child{text-align:end;font-variant-numeric:tabular-nums}
 table.wb td:nth-child(2){white-space:nowrap}
+table.wb td.few{text-align:center;color:var(--muted);font-style:italic}
 .badge{display:inline-block;border:1px solid var(--warn);color:var(--warn);border-radius:3px;padding:0 4px;
  font-size:11px;white-space:nowrap}
 .fail{color:var(--warn);font-size:12px}
@@ -533,28 +534,36 @@ class _Page:
         head = ("<th>" + _e(_("Session")) + "</th><th>" + _e(_("When (laptop clock)")) + "</th>"
                 + "".join(f'<th class="n">{icon}<br>{_e(name)}</th>' for icon, name in zip(icons, faces))
                 + f'<th class="n">{_e(_("Total"))}</th><th>{_e(_("Calm moment"))}</th>')
+        if any(c.shown() is None for c in r.checkins):
+            yield f'<p class="note">{_e(_("A check-in with fewer than 5 answers shows no counts, so no child can be singled out."))}</p>'
         for kiosk, rows in by_kiosk.items():
             yield f'<div class="kb"><h3>{_e(_("Kiosk %(kiosk)s") % {"kiosk": kiosk})}</h3>'
-            stacks = [svg.Stack(self.session_ref(c.session_key), c.counts,
-                                "accepted" if c.calm_accepted else "offered" if c.offer_calm else "")
-                      for c in rows]
-            yield svg.stacked_columns(stacks, title=_("Faces chosen at each check-in, kiosk %(kiosk)s") % {"kiosk": kiosk},
-                                      legend=faces, calm_legend=calm, rtl=self.rtl, fmt=self.num)
-            recent = rows[-STRIP_SESSIONS:]
+            # Only check-ins with enough answers are drawn or added up: a kiosk's sums less the rows shown
+            # must not give away a small check-in's faces.
+            shown = [(c, c.shown()) for c in rows]
+            drawn = [(c, counts) for c, counts in shown if counts is not None]
+            if drawn:
+                stacks = [svg.Stack(self.session_ref(c.session_key), counts,
+                                    "accepted" if c.calm_accepted else "offered" if c.offer_calm else "")
+                          for c, counts in drawn]
+                yield svg.stacked_columns(stacks, title=_("Faces chosen at each check-in, kiosk %(kiosk)s") % {"kiosk": kiosk},
+                                          legend=faces, calm_legend=calm, rtl=self.rtl, fmt=self.num)
+            recent = shown[-STRIP_SESSIONS:]
             if len(recent) < len(rows):
                 yield (f'<p class="note">{_e(_("The table shows the most recent %(shown)s of %(total)s check-ins; the totals count them all.") % {"shown": self.num(len(recent)), "total": self.num(len(rows))})}</p>')
             yield f'<div class="wrap"><table class="wb"><thead><tr>{head}</tr></thead><tbody>'
             sums = [0, 0, 0, 0, 0]
-            for c in rows:
-                for i, n in enumerate(list(c.counts)[:5]):
+            for _c, counts in drawn:
+                for i, n in enumerate(counts):
                     sums[i] += n
-            for c in recent:
-                counts = (list(c.counts) + [0] * 5)[:5]
+            few = _e(_("fewer than 5 answers"))
+            for c, counts in recent:
                 mark = ("● " + calm[1]) if c.calm_accepted else ("○ " + calm[0]) if c.offer_calm else "—"
                 when = self.when(c.wall) + (self.clock_badge() if c.clock_suspect else "")
+                cells = (f'<td colspan="6" class="few">{few}</td>' if counts is None else
+                         "".join(f"<td>{self.num(n)}</td>" for n in counts) + f"<td>{self.num(sum(counts))}</td>")
                 yield (f"<tr><td>{self.session_ref(c.session_key)}</td><td>{when}</td>"
-                       + "".join(f"<td>{self.num(n)}</td>" for n in counts)
-                       + f"<td>{self.num(sum(counts))}</td><td>{_e(mark)}</td></tr>")
+                       + cells + f"<td>{_e(mark)}</td></tr>")
             yield (f"<tr><th>{_e(_('All check-ins'))}</th><th></th>"
                    + "".join(f'<th class="n">{self.num(n)}</th>' for n in sums)
                    + f'<th class="n">{self.num(sum(sums))}</th><th></th></tr>')

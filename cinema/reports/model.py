@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from cinema.core.checkin import MIN_ANSWERS_SHOWN, shown_counts
+
 TOTAL_FIELDS = ("sessions", "attendance", "answers", "checkins", "items_played", "items_failed", "records")
 
 
@@ -105,16 +107,34 @@ class QuestionRow:
 
 @dataclass
 class CheckinRow:
-    """A wellbeing check-in: anonymous counts of faces 1 (very sad) .. 5 (very happy)."""
+    """A wellbeing check-in: anonymous counts of faces 1 (very sad) .. 5 (very happy). With fewer than
+    MIN_ANSWERS_SHOWN answers no counts are kept in the report (`counts` is None, `few_answers` True):
+    two sad faces out of three single a child out."""
 
     session_key: str
     kiosk_id: str
     seq: int
     wall: float | None
     clock_suspect: bool
-    counts: list[int] = field(default_factory=lambda: [0, 0, 0, 0, 0])
+    counts: list[int] | None = field(default_factory=lambda: [0, 0, 0, 0, 0])
     offer_calm: bool = False
     calm_accepted: bool = False
+    few_answers: bool = False  # fewer than MIN_ANSWERS_SHOWN answers: no counts anywhere
+
+    def shown(self) -> list[int] | None:
+        """The face counts a report may show: None with fewer than MIN_ANSWERS_SHOWN answers."""
+        if self.counts is None:
+            return None
+        counts = (list(self.counts) + [0] * 5)[:5]
+        shown = shown_counts(tuple(counts))
+        return list(shown) if shown is not None else None
+
+    def hide_if_few(self) -> None:
+        if self.shown() is None:
+            self.counts, self.few_answers = None, True
+
+
+assert MIN_ANSWERS_SHOWN == 5  # the wording "fewer than 5 answers" in every output says so
 
 
 @dataclass

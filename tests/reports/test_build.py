@@ -41,7 +41,17 @@ def test_passport_quiz_and_wellbeing(tmp_path):
     (q,) = r.questions
     assert (q.prompt, q.correct_key, q.asked, q.answered, q.right, q.tally) == (
         "Where does rain come from?", "A", 2, 4, 3, {"A": 3, "B": 1})
-    assert [c.counts for c in r.checkins] == [[1, 0, 0, 1, 1], [0, 2, 0, 0, 0]]
+    # 3 and 2 answers: fewer than 5, so no counts (no child singled out)
+    assert [(c.counts, c.few_answers) for c in r.checkins] == [(None, True), (None, True)]
+
+
+def test_wellbeing_counts_only_with_five_answers_or_more_in_json_too(tmp_path):
+    j = Journal(tmp_path / "j.sqlite", "k1")
+    lesson(j, "s1", wall=1.79e9, learners=["L1"], faces=[1, 1, 4])  # two very sad of three: would single out
+    lesson(j, "s2", wall=1.79e9 + DAY, learners=["L1"], faces=[1, 2, 4, 5, 5])
+    j.close()
+    rows = report([tmp_path / "j.sqlite"]).as_json()["checkins"]
+    assert [(c["counts"], c["few_answers"]) for c in rows] == [(None, True), ([1, 1, 0, 1, 2], False)]
 
 
 def test_summary_only_counts_the_same_as_the_full_report(tmp_path):
@@ -51,7 +61,7 @@ def test_summary_only_counts_the_same_as_the_full_report(tmp_path):
 
 def test_last_answer_counts_and_changed_votes_move(tmp_path):
     j = Journal(tmp_path / "j.sqlite", "k1")
-    lesson(j, "s1", wall=1.79e9, learners=["L1"], answers={"L1": "B"}, faces=[1])
+    lesson(j, "s1", wall=1.79e9, learners=["L1"], answers={"L1": "B"}, faces=[1, 3, 3, 3, 3])  # 5: counts shown
     j.append("s1", [Record("answer.changed", {"index": 2, "item": "quiz", "activity": "water-quiz", "question": 0,
                                               "key": "A", "correct": True, "learner_id": "L1", "clicker": "CL1",
                                               "replaces": "B"}),
@@ -59,7 +69,7 @@ def test_last_answer_counts_and_changed_votes_move(tmp_path):
     j.close()
     r = report([tmp_path / "j.sqlite"])
     assert r.totals["answers"] == 1 and r.questions[0].tally == {"A": 1} and r.learners[0].correct == 1
-    assert r.totals["checkins"] == 1 and r.checkins[0].counts == [0, 0, 0, 0, 1]
+    assert r.totals["checkins"] == 5 and r.checkins[0].counts == [0, 0, 4, 0, 1]
 
 
 def test_same_bundle_twice_and_journal_with_its_bundle_change_nothing(tmp_path):

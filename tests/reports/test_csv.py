@@ -41,3 +41,16 @@ def test_tables_are_utf8_with_bom_and_replace_whole(tmp_path):
     write_table(path, ["name"], [])
     assert path.read_text(encoding="utf-8-sig").strip() == "name"
     assert [p.name for p in tmp_path.iterdir()] == ["t.csv"]  # no temporary files left
+
+
+def test_a_check_in_with_fewer_than_5_answers_has_no_counts_in_the_csv(tmp_path):
+    from cinema.reports.model import CheckinRow
+
+    report = Report(generated=0.0, checkins=[CheckinRow("k/s", "k", 10, None, False, [0, 3, 0, 0, 1]),
+                                             CheckinRow("k/s", "k", 20, None, False, [1, 1, 1, 1, 1])])
+    write_csv(report, tmp_path)
+    with open(tmp_path / "checkins.csv", encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.DictReader(f))
+    faces = ("very_sad", "sad", "neutral", "happy", "very_happy")
+    assert [[r[k] for k in faces] for r in rows] == [[""] * 5, ["1"] * 5]
+    assert [r["fewer_than_5_answers"] for r in rows] == ["true", "false"]

@@ -170,8 +170,8 @@ def test_wellbeing_is_anonymous_counts_only(small, small_page):
     text = small_page.text("wellbeing")
     assert not any(learner.learner_id in text for learner in small.learners)
     per_kiosk = {}
-    for c in small.checkins:
-        per_kiosk[c.kiosk_id] = per_kiosk.get(c.kiosk_id, 0) + sum(c.counts)
+    for c in small.checkins:  # check-ins with fewer than 5 answers are not added up (see below)
+        per_kiosk[c.kiosk_id] = per_kiosk.get(c.kiosk_id, 0) + sum(c.shown() or [])
     for total in per_kiosk.values():
         assert str(total) in text
     assert "calm moment accepted" in text
@@ -329,3 +329,24 @@ def test_the_extractor_finds_the_reports_strings():
     found = {m: where for m, where in scan_package(Path(report_html.__file__).resolve().parent.parent).items()
              if any(f == "cinema/reports/html.py" for f, _line in where)}
     assert {"Learning Cinema report", "Wellbeing", "clock wrong?", ("%(n)s answer", "%(n)s answers")} <= set(found)
+
+
+@pytest.mark.parametrize("language", ["en", "ar"])
+def test_a_check_in_with_fewer_than_5_answers_shows_no_counts_not_even_in_the_sums(language):
+    from cinema.reports.model import CheckinRow, SessionRow
+
+    session = SessionRow("k1/s1", "k1", "s1", 1, 90, title="Water", started_wall=START)
+    report = Report(generated=START, sessions=[session], checkins=[
+        CheckinRow("k1/s1", "k1", 10, START + 60, False, [0, 3, 0, 0, 1]),  # 3 sad of 4: one child's mood
+        CheckinRow("k1/s1", "k1", 50, START + 600, False, [2, 2, 2, 2, 2])])
+    page = render_html(report, language)
+    few = translator(language).gettext("fewer than 5 answers")
+    assert few in Page(page).text("wellbeing")
+    table = page[page.index('<table class="wb"'):]
+    table = table[:table.index("</table>")]
+    rows = table.split("<tr>")[2:]
+    assert few in rows[0] and not any(f"<td>{n}</td>" in rows[0] for n in "01234")
+    # the kiosk's sums are those of the shown check-in only: 2 on every face, 10 in all
+    sums = [cell.split(">")[-1] for cell in rows[-1].split("</th>")][2:8]
+    num = [format_decimal(n, locale="en") for n in (2, 2, 2, 2, 2, 10)]
+    assert sums == num or language == "ar" and len(sums) == 6
