@@ -210,6 +210,7 @@ def sample_views(language: str, image_dir: Path) -> dict[str, View]:
         "keyboard_locked_paused": view(Screen.QUESTION, question, paused=True, keyboard_locked=True,
                                        training_pin=True),
         "paused": view(Screen.VIDEO, MediaBody("media/handwash.mp4", t["video"], 42, 180), paused=True),
+        "video_seeking": view(Screen.VIDEO, MediaBody("media/handwash.mp4", t["video"], 32, 180, seeking=True)),
         "toast": view(Screen.CHECKIN, CheckinBody(t["checkin"], 9), toast="Battery low"),
         "usb_saved": view(Screen.CLOSING, ClosingBody(t["closing"], 18, 96), item_number=7,
                           toast="Saved: you can take the USB stick out"),

@@ -72,3 +72,20 @@ def test_keys_typed_by_a_person_still_work():
     assert LaptopKey(Command.NEXT) in out and LaptopKey(Command.SKIP) in out
     assert kb.key(pygame.K_4, "4", 6.0, pin_open=True) == []
     assert kb.poll(6.5, pin_open=True) == [PinDigit("4")]
+
+
+@pytest.mark.parametrize("key, typed, command", [
+    (pygame.K_j, "j", Command.SEEK_BACK), (pygame.K_l, "l", Command.SEEK_FORWARD),
+    (pygame.K_j, "J", Command.SEEK_BACK_LONG), (pygame.K_l, "L", Command.SEEK_FORWARD_LONG),
+])
+def test_j_and_l_move_a_video_10_s_and_with_shift_30_s(key, typed, command):
+    assert key_event(key, typed, pin_open=False) == LaptopKey(command)
+
+
+def test_seek_keys_typed_by_hand_reach_the_engine_as_seeks():
+    from cinema.app.keys import KeyboardInput
+
+    kb = KeyboardInput()
+    events = kb.key(pygame.K_l, "L", 1.0, pin_open=False) + kb.poll(2.0, pin_open=False)
+    events += kb.key(pygame.K_j, "j", 3.0, pin_open=False) + kb.poll(4.0, pin_open=False)
+    assert events == [LaptopKey(Command.SEEK_FORWARD_LONG), LaptopKey(Command.SEEK_BACK)]

@@ -23,13 +23,14 @@ SCREEN_NAMES = [
     "results_poll", "checkin", "checkin_results", "checkin_results_calm", "attendance", "break",
     "closing", "notice", "resume", "content_error", "pin", "pin_wrong", "paused", "toast",
     "pin_unlock", "pin_wait", "pin_choose", "pin_confirm", "keyboard_locked", "keyboard_locked_paused",
+    "video_seeking",
 ]
 
 
 def draw(renderers, views, lang, name, size, tmp_path=None):
     view = views[lang][name]
     surface = pygame.Surface(size)
-    frame = sample_frame() if name in ("video", "paused", "attendance", "pairing", "keyboard_locked", "pin_unlock") else None
+    frame = sample_frame() if name in ("video", "paused", "video_seeking", "attendance", "pairing", "keyboard_locked", "pin_unlock") else None
     layout = renderers(size).draw(surface, view, frame=frame, now=FIXED_NOW)
     if tmp_path is not None:
         pygame.image.save(surface, str(tmp_path / f"{lang}_{size[0]}x{size[1]}_{name}.png"))

@@ -33,6 +33,8 @@ def mapper() -> HidMapper:
     (PRESENTER, hid.KEY_B, TeacherCommand(Command.PAUSE)),
     (PRESENTER, hid.KEY_ESC, TeacherCommand(Command.PAUSE)),  # a presenter's Esc never asks for the PIN
     (PRESENTER, hid.KEY_ENTER, TeacherCommand(Command.ACCEPT)),
+    (PRESENTER, hid.KEY_REWIND, TeacherCommand(Command.SEEK_BACK)),  # a remote's media keys move a video 10 s
+    (PRESENTER, hid.KEY_FASTFORWARD, TeacherCommand(Command.SEEK_FORWARD)),
     (TEACHER_KEYBOARD, hid.KEY_A, None),  # not configured: the teacher's keyboard is not a handset
     (KEYPAD, 15, None),  # Tab
     (PRESENTER, hid.KEY_A, None),
