@@ -28,6 +28,7 @@ COMMAND_KEYS = {
     pygame.K_RETURN: Command.ACCEPT,
     pygame.K_KP_ENTER: Command.ACCEPT,
     pygame.K_n: Command.DECLINE,
+    pygame.K_c: Command.CAPTIONS,
     pygame.K_ESCAPE: Command.QUIT,
 }
 # A video or audio: J and L move it 10 s back and on (as video sites do), Shift+J and Shift+L 30 s.

@@ -650,6 +650,9 @@ class _NoPlayer:
     def seek(self, seconds):
         pass
 
+    def show_captions(self, on):
+        pass
+
     def stop(self):
         pass
 

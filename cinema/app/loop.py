@@ -14,7 +14,7 @@ import pygame
 
 from cinema.core.events import (
     Command, Effect, Exit, MediaPosition, PauseMedia, PlayMedia, PlaySound, PreloadMedia, Record, SavePin, SeekMedia,
-    SetWork, StopMedia, TeacherCommand, Tick,
+    SetWork, ShowCaptions, StopMedia, TeacherCommand, Tick,
 )
 from cinema.core.library import ListAgain, Move, StartLesson
 from cinema.core.view import Screen, View
@@ -225,6 +225,8 @@ class KioskLoop:
                 player.pause(effect.paused)
             elif isinstance(effect, SeekMedia):
                 player.seek(effect.seconds)
+            elif isinstance(effect, ShowCaptions):
+                player.show_captions(effect.on)
             elif isinstance(effect, PlaySound):
                 if self.sounds is not None:
                     self.sounds.play(effect.name)

@@ -26,6 +26,7 @@ class Command(Enum):
     SEEK_FORWARD = "seek_forward"  # 10 s on
     SEEK_BACK_LONG = "seek_back_long"  # 30 s back (the second key)
     SEEK_FORWARD_LONG = "seek_forward_long"  # 30 s on
+    CAPTIONS = "captions"  # toggles a video's captions (its subtitles) on / off
 
 
 # Seconds each seek command moves a video or audio item (negative: back).
@@ -215,6 +216,13 @@ class SeekMedia:
 
 
 @dataclass(frozen=True)
+class ShowCaptions:
+    """Captions on or off, for the playing file and the ones after it."""
+
+    on: bool
+
+
+@dataclass(frozen=True)
 class PlaySound:
     name: str  # "scan_ok", "scan_refused", "answer", "timer_done"
 
@@ -247,4 +255,7 @@ class Exit:
     reason: str
 
 
-Effect = Record | PlayMedia | PreloadMedia | StopMedia | PauseMedia | SeekMedia | PlaySound | SetWork | SavePin | Exit
+Effect = (
+    Record | PlayMedia | PreloadMedia | StopMedia | PauseMedia | SeekMedia | ShowCaptions | PlaySound | SetWork
+    | SavePin | Exit
+)

@@ -121,6 +121,7 @@ TEACHER_KEYS = {
     "A": "back", "B": "next", "C": "pause", "D": "repeat", "E": "accept",
     # A video or audio: 4 and 6 move it 10 s back and on, 7 and 9 move it 30 s (a keypad's arrows' places).
     "4": "seek_back", "6": "seek_forward", "7": "seek_back_long", "9": "seek_forward_long",
+    "5": "captions",  # captions on / off
 }
 
 

@@ -15,12 +15,12 @@ from cinema.core.content import Item, Playlist
 from cinema.core.events import (
     CardAnswer, CardScanned, CardsInView, ClickerPressed, Command, DeviceChanged, DeviceJunk, Effect, Event, Exit,
     LaptopKey, MediaFailed, MediaFinished, MediaPosition, PinDigit, PlaySound, PowerReading, PreloadMedia, SavePin,
-    SEEK_SECONDS, SetWork, TeacherCommand, Tick, UsbExport,
+    SEEK_SECONDS, SetWork, ShowCaptions, TeacherCommand, Tick, UsbExport,
 )
 from cinema.core.events import JournalHealth, JournalState
 from cinema.core.items import HANDLERS, ItemHandler
 from cinema.core.items.attendance import PairingHandler
-from cinema.core.items.media import MEDIA_TYPES, MediaHandler
+from cinema.core.items.media import CAPTIONS_OFF, CAPTIONS_ON, MEDIA_TYPES, MediaHandler
 from cinema.core.messages import (
     N_,
     DISK_BACK, DISK_FULL, DISK_LOW, DISK_NOT_SAVED, DISK_RESERVE, JOURNAL_SET_ASIDE, USB_FAILED, USB_NOTHING,
@@ -149,6 +149,7 @@ class SessionEngine:
         self.devices_journaled: dict[str, bool] = {}  # what the journal last said of each device
         self.device_details: dict[str, str] = {}
         self.toast = ""
+        self.captions = True  # the teacher turns a video's captions off and on (C, a handset's 5)
         self.toast_until = 0.0
         self.return_to: int | None = None  # after a calm item taken from a check-in
         self.failed_kind = ""
@@ -424,6 +425,10 @@ class SessionEngine:
             return []
         if command is Command.PAUSE:
             return self._toggle_pause()
+        if command is Command.CAPTIONS:
+            self.captions = not self.captions
+            self._show_toast(CAPTIONS_ON if self.captions else CAPTIONS_OFF, 2.0)
+            return [ShowCaptions(self.captions)]
         if command in SEEK_SECONDS:
             # Seeking keeps a paused video paused: the teacher finds the place, then plays.
             return self.handler.seek(SEEK_SECONDS[command]) if isinstance(self.handler, MediaHandler) else []

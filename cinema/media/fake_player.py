@@ -33,6 +33,7 @@ class FakePlayer:
     calls: list[tuple] = field(default_factory=list)
     current: FakePlay | None = None
     paused: bool = False
+    captions: bool = True
     closed: bool = False
     preloaded: list[str] = field(default_factory=list)
     _position: float = 0.0
@@ -55,6 +56,10 @@ class FakePlayer:
             self._position = self.position()
         self.paused = paused
         self._since = self._now()
+
+    def show_captions(self, on: bool) -> None:
+        self.calls.append(("captions", on))
+        self.captions = on
 
     def seek(self, seconds: float) -> None:
         self.calls.append(("seek", seconds))

@@ -137,6 +137,8 @@ class VlcPlayer:
         self._item: _Item | None = None
         self._media: vlc.Media | None = None
         self._preloaded: tuple[str, vlc.Media] | None = None
+        self._captions = True  # the teacher's captions on/off, kept from one file to the next
+        self._subtitles: str | None = None  # the playing file's own subtitle file
         self._inbox: queue.Queue = queue.Queue()
         self._closed = False
         self._attach_events()
@@ -159,9 +161,12 @@ class VlcPlayer:
                 media = self._take_media(path)
                 if start_at > 0:
                     media.add_option(f":start-time={start_at:.3f}")
+                self._subtitles = None
                 if subtitles:
                     if os.path.isfile(subtitles):
-                        media.add_option(f":sub-file={subtitles}")
+                        self._subtitles = subtitles
+                        if self._captions:
+                            media.add_option(f":sub-file={subtitles}")
                     else:
                         log.warning("subtitles not found, playing without: %s", subtitles)
                 if self._frames is not None:
@@ -211,6 +216,24 @@ class VlcPlayer:
                     item.paused_total += now - item.paused_since
                     item.progress_at = now
                     item.paused_since = None
+
+    def show_captions(self, on: bool) -> None:
+        """Captions on or off, now and for the files that follow."""
+        with self._control:
+            self._captions = on
+            if self._closed or self._item is None:
+                return
+            try:
+                if not on:
+                    self._mp.video_set_spu(-1)
+                    return
+                tracks = [track for track, _name in self._mp.video_get_spu_description() or () if track != -1]
+                if tracks:
+                    self._mp.video_set_spu(tracks[0])
+                elif self._subtitles:  # started with captions off: the file's subtitles were never loaded
+                    self._mp.add_slave(vlc.MediaSlaveType.subtitle, "file://" + os.path.abspath(self._subtitles), True)
+            except Exception:  # a libvlc surprise must not crash the kiosk
+                log.exception("could not turn captions %s", "on" if on else "off")
 
     def seek(self, seconds: float) -> None:
         with self._control:

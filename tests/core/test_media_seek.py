@@ -95,3 +95,12 @@ def test_seek_on_an_item_that_is_not_media_does_nothing(engine):
     while engine.item.id != "s":
         cmd(engine, Command.SKIP)
     assert cmd(engine, Command.SEEK_FORWARD) == []
+
+
+def test_captions_toggle_for_this_video_and_the_next_with_a_toast(engine):
+    from cinema.core.events import ShowCaptions
+
+    assert cmd(engine, Command.CAPTIONS) == [ShowCaptions(False)]
+    assert engine.view().toast == "Captions off"
+    assert engine.handle(ClickerPressed("t1", "5")) == [ShowCaptions(True)]
+    assert engine.view().toast == "Captions on"

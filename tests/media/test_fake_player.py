@@ -60,3 +60,17 @@ def test_stale_tokens_can_be_reported_for_engine_tests():
     player.play(2, "b.mp4")
     player.finish(1)
     assert done == [1] and player.current.token == 2
+
+
+def test_seek_while_paused_holds_the_new_place_and_captions_are_remembered():
+    clock = FakeClock()
+    player, done, _ = make(clock=clock, durations={"a.mp4": 30.0})
+    player.play(1, "a.mp4")
+    clock.advance(20)
+    player.pause(True)
+    player.seek(10.0)
+    clock.advance(50)
+    assert player.position() == 10.0 and player.paused
+    player.show_captions(False)
+    player.play(2, "b.mp4", subtitles="b.srt")
+    assert player.captions is False and ("captions", False) in player.calls

@@ -209,3 +209,36 @@ def test_gap_between_two_videos_is_short(make, outcomes, clips):
     gap = time.monotonic() - marks["ended"]
     print(f"gap between videos: {gap * 1000:.0f} ms")
     assert gap < 0.5
+
+
+@pytest.fixture(scope="module")
+def demo_intro(tmp_path_factory):
+    """The demo lesson's own intro video and subtitle file, as `cinema demo` makes them (~5 s)."""
+    import shutil
+
+    from cinema.media.demo_media import ensure_demo_media
+
+    if shutil.which("ffmpeg") is None or shutil.which("espeak-ng") is None:
+        pytest.skip("needs ffmpeg and espeak-ng")
+    folder = tmp_path_factory.mktemp("demo")
+    ensure_demo_media(folder, only=("intro.mp4", "lesson.srt"))
+    return folder / "intro.mp4", folder / "lesson.srt"
+
+
+def test_demo_video_captions_off_and_on_and_seek_while_paused(make, demo_intro):
+    video, srt = demo_intro
+    player = make(mode="frames", rate=1.0)
+    spu = player._mp.video_get_spu  # the subtitle track VLC shows (-1: none)
+    player.play(1, str(video), subtitles=str(srt))
+    assert wait_for(lambda: player.position() > 0.5 and spu() != -1, timeout=5)
+    player.show_captions(False)
+    assert wait_for(lambda: spu() == -1, timeout=2)
+    player.play(2, str(video), subtitles=str(srt))  # the next file starts with captions still off
+    assert wait_for(lambda: player.position() > 1.0, timeout=5) and spu() == -1
+    player.show_captions(True)
+    assert wait_for(lambda: spu() != -1, timeout=3)
+    player.pause(True)
+    player.seek(6.0)
+    assert wait_for(lambda: player.position() == pytest.approx(6.0, abs=0.5), timeout=3)
+    time.sleep(0.5)
+    assert player.position() == pytest.approx(6.0, abs=0.5)  # paused at the new place

@@ -6,11 +6,14 @@ from cinema.core.events import (
     Effect, Event, MediaFailed, MediaFinished, MediaPosition, PauseMedia, PlayMedia, SeekMedia, StopMedia,
 )
 from cinema.core.items.base import ItemHandler
+from cinema.core.messages import N_
 from cinema.core.records import MediaSeeked
 from cinema.core.view import Body, MediaBody, Screen
 
 MEDIA_TYPES = ("video", "audio")
 TIME_BAR_SECONDS = 3.0  # the time bar stays up this long after a seek (and all the while paused)
+CAPTIONS_ON = N_("Captions on")
+CAPTIONS_OFF = N_("Captions off")
 END_MARGIN = 1.0  # a seek forward stops this short of the end, so the player still ends the file itself
 
 
