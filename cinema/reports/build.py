@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gc
 import json
+import math
 import os
 import sqlite3
 from concurrent.futures import ProcessPoolExecutor
@@ -19,14 +20,14 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 
 from cinema.core.records import (
-    AttendanceRefused, CheckinCalmAccepted, CheckinClosed, DeviceConnected, DeviceLost, ExportFailed, ExportMade,
-    ItemEnded, ItemFailed, ItemSkipped, ItemStarted, Payload, PowerAction, PowerReadingRecord,
+    AttendanceRefused, CheckinCalmAccepted, CheckinClosed, DeviceConnected, DeviceLost, DeviceNoise, ExportFailed,
+    ExportMade, ItemEnded, JournalTrouble, ItemFailed, ItemSkipped, ItemStarted, Payload, PowerAction, PowerReadingRecord,
     QuestionClosed, RecordFold, RecordKind, ScreenDimmed, SessionAbandoned, SessionEnded, SessionResumed,
     SessionStarted, Unknown, item_index, parse,
 )
 from cinema.locale.runtime import gettext as _
 from cinema.reports.merge import Plan, Segment, plan_merge
-from cinema.reports.model import (CheckinRow, EventRow, ItemRow, KioskRow, LearnerRow, QuestionRow, Report,
+from cinema.reports.model import (CheckinRow, EventRow, ItemRow, KioskRow, LearnerRow, NoiseRow, QuestionRow, Report,
                                   SessionRow, SourceInfo, TOTAL_FIELDS)
 from cinema.reports.sources import Source, connect, has, open_sources
 
@@ -36,7 +37,10 @@ SESSION_RECORD_KINDS = (K.SESSION_STARTED, K.SESSION_RESUMED, K.SESSION_ENDED, K
 ITEM_KINDS = (K.ITEM_STARTED, K.ITEM_ENDED, K.ITEM_SKIPPED, K.ITEM_FAILED)
 SESSION_KINDS = SESSION_RECORD_KINDS + ITEM_KINDS
 EVENT_KINDS = (K.ITEM_FAILED, K.POWER_ACTION, K.DEVICE_CONNECTED, K.DEVICE_LOST, K.ATTENDANCE_REFUSED,
-               K.SESSION_ABANDONED, K.EXPORT_MADE, K.EXPORT_FAILED)
+               K.SESSION_ABANDONED, K.EXPORT_MADE, K.EXPORT_FAILED, K.JOURNAL_TROUBLE, K.DEVICE_NOISE)
+# The kiosk's own troubles (a full disk, a device sending junk): few (one a minute at most), read for
+# a summary too, so that `cinema report --json` says them per session.
+TROUBLE_KINDS = (K.JOURNAL_TROUBLE, K.DEVICE_NOISE)
 # ...and for a full report, everything else but answers, attendance and check-in votes (the many).
 STRUCTURE_KINDS = tuple(dict.fromkeys(SESSION_KINDS + (
     K.QUESTION_CLOSED, K.CHECKIN_CLOSED, K.CHECKIN_CALM_ACCEPTED, K.POWER_READING) + EVENT_KINDS))
@@ -50,7 +54,7 @@ CHECKIN_KINDS = RecordFold.CHECKIN_KINDS
 COUNTED = {K.ANSWER_RECORDED: "answers", K.CHECKIN_RECORDED: "checkins", K.ITEM_ENDED: "items_played",
            K.ITEM_FAILED: "items_failed", K.ITEM_SKIPPED: "items_skipped", K.ATTENDANCE_SCANNED: "attendance"}
 # Kept in the journal for the kiosk, not shown in a report (only counted among its records).
-IGNORED_KINDS = (K.ITEM_PAUSED, K.ITEM_RESUMED, K.MEDIA_SEEKED, K.HANDSET_PAIRED, K.PIN_REFUSED, K.DEVICE_NOISE, K.JOURNAL_TROUBLE,
+IGNORED_KINDS = (K.ITEM_PAUSED, K.ITEM_RESUMED, K.MEDIA_SEEKED, K.HANDSET_PAIRED, K.PIN_REFUSED,
                  K.PIN_CHANGED, K.KEYBOARD_LOCKED, K.KEYBOARD_UNLOCKED)
 IGNORED_KINDS += (K.LESSON_CHOSEN, K.KIOSK_LANGUAGE, K.DAY_ENDED)  # the home screen's own doings
 HANDLED_KINDS = frozenset(STRUCTURE_KINDS + ANSWER_KINDS + ATTENDANCE_KINDS + CHECKIN_KINDS) | set(COUNTED)
@@ -59,6 +63,7 @@ _SESSION = frozenset(k.value for k in SESSION_KINDS)
 _CHECKIN = frozenset(k.value for k in CHECKIN_KINDS)
 ITEM_STATUS = {K.ITEM_ENDED: "played", K.ITEM_SKIPPED: "skipped", K.ITEM_FAILED: "failed"}
 MAX_EVENTS = 5000  # events listed one by one in a report; all are counted
+MAX_NOISY_DEVICES = 20  # devices summed per session: a hostile journal cannot grow a session without bound
 EARLIEST_PLAUSIBLE = 1577836800.0  # 2020-01-01: a laptop clock before this has been reset
 Progress = Callable[[int, int], None]  # (records done, records in all)
 
@@ -113,6 +118,14 @@ def _payload(text: str) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
+def _bounded(value: object, top: float) -> Any:
+    """A count or a length of time from a record, as a number between 0 and `top` (a hostile or
+    damaged record cannot make the report say a negative, infinite or absurd amount)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        return 0
+    return min(max(value, 0), top)
+
+
 class _KioskScan:
     def __init__(self, label: str, detail: bool, now: float) -> None:
         self.part = KioskPart(KioskRow(label))
@@ -123,6 +136,8 @@ class _KioskScan:
         self.run_start: dict[str, float] = {}  # session -> monotonic time its current run started
         self.run_last: dict[str, float] = {}
         self.checkin_rows: dict[tuple[str, int], CheckinRow] = {}
+        self.full_since: dict[str, float] = {}  # session -> monotonic time its disk filled up
+        self.last_mono: dict[str, float] = {}  # session -> its latest record read one by one
         self.folds: dict[str, RecordFold] = {}  # session -> its answers, attendance and check-in votes
         self.last_wall: float | None = None
 
@@ -177,6 +192,7 @@ class _KioskScan:
             if not sid:
                 continue
             s = self.session(sid, seq)
+            self.last_mono[sid] = mono
             if sid in self.run_start and kind in _SESSION:  # the same records in a summary or in full
                 self.run_last[sid] = mono
             self.apply(s, seq, wall, mono, p)
@@ -228,6 +244,39 @@ class _KioskScan:
                 self.checkin(s, p.index, seq, wall).calm_accepted = True
             case PowerReadingRecord(percent=float() | int() as pct):
                 s.min_battery = pct if s.min_battery is None else min(s.min_battery, pct)
+            case JournalTrouble():
+                self._trouble(s, mono, p)
+            case DeviceNoise():
+                row = next((n for n in s.noise if n.device == p.device), None)
+                if row is None:
+                    if len(s.noise) >= MAX_NOISY_DEVICES:
+                        return
+                    row = NoiseRow(p.device[:200])
+                    s.noise.append(row)
+                minutes = _bounded(p.seconds, 3600.0) / 60.0
+                row.junk += _bounded(p.junk, 10**9)
+                row.refused += _bounded(p.refused, 10**9)
+                row.changes += _bounded(p.changes, 10**9)
+                row.minutes += minutes
+                row.noisy_minutes += minutes if p.noisy else 0.0
+
+    def _trouble(self, s: SessionRow, mono: float, p: JournalTrouble) -> None:
+        """The disk filling up and coming back, as the kiosk wrote it (late: with the records it held)."""
+        sid = s.session_id
+        s.records_held = max(s.records_held, _bounded(p.pending, 10**9))
+        if p.state == "full":
+            self.full_since.setdefault(sid, mono)
+        elif p.state == "set_aside":
+            s.journals_set_aside += 1
+        else:
+            if p.state in ("low", "reserve"):
+                s.disk_low = True
+            self._disk_back(sid, mono)
+
+    def _disk_back(self, sid: str, mono: float) -> None:
+        start = self.full_since.pop(sid, None)
+        if start is not None and math.isfinite(mono - start) and mono >= start:
+            self.sessions[sid].disk_full_minutes += min(mono - start, 7 * 86400.0) / 60.0
 
     def _suspect(self, wall: float) -> bool:
         # Wall clocks on these laptops are often wrong: a reset clock, one in the future, or one
@@ -250,6 +299,7 @@ class _KioskScan:
     def event(self, seq: int, sid: str, wall: float, kind: str, p: Payload | Unknown) -> None:
         if not self.detail or len(self.part.events) >= MAX_EVENTS:
             return
+        facts: dict = {}
         match p:
             case ItemFailed():
                 detail = f"{p.item}: {p.reason}"
@@ -264,10 +314,21 @@ class _KioskScan:
                 detail = p.reason
             case ExportMade():
                 detail = f"{p.first_seq}–{p.last_seq}"
+            case JournalTrouble():
+                facts = {"state": p.state, "pending": _bounded(p.pending, 10**9)}
+                detail = " ".join(f"{k}={v}" for k, v in (("state", p.state), ("pending", p.pending),
+                                                          ("free_bytes", p.free_bytes)) if v is not None)
+                detail = f"{detail} {p.detail[:200]}".strip()
+            case DeviceNoise():
+                facts = {"device": p.device[:200], "junk": _bounded(p.junk, 10**9),
+                         "refused": _bounded(p.refused, 10**9), "changes": _bounded(p.changes, 10**9),
+                         "seconds": _bounded(p.seconds, 3600.0), "noisy": bool(p.noisy)}
+                detail = (f"{p.device[:200]} junk={facts['junk']} refused={facts['refused']} "
+                          f"accepted={p.accepted} seconds={p.seconds} noisy={str(bool(p.noisy)).lower()}")
             case _:
                 detail = json.dumps(p.to_json(), ensure_ascii=False)[:200]
         key = f"{self.part.row.kiosk_id}/{sid}" if sid else None
-        self.part.events.append(EventRow(self.part.row.kiosk_id, key, seq, wall, kind, detail))
+        self.part.events.append(EventRow(self.part.row.kiosk_id, key, seq, wall, kind, detail, facts))
 
     def question(self, activity: str, index: int) -> QuestionRow:
         key = (activity, index)
@@ -334,6 +395,8 @@ class _KioskScan:
 
     def finish(self) -> KioskPart:
         self.harvest()
+        for sid in list(self.full_since):  # still full at the session's last record
+            self._disk_back(sid, self.last_mono.get(sid, self.full_since[sid]))
         for sid in list(self.run_start):
             self._close_run(sid)
         part, row = self.part, self.part.row
@@ -389,7 +452,8 @@ def _scan_kiosk(label: str, segments: list[Segment], detail: bool, now: float) -
             if detail:
                 scan.structure(_rows(db, STRUCTURE_KINDS, seg))
             else:  # a summary needs the sessions' own records, and of their items only the times
-                scan.structure(sorted(_rows(db, SESSION_RECORD_KINDS, seg) + _rows(db, ITEM_KINDS, seg, False)))
+                scan.structure(sorted(_rows(db, SESSION_RECORD_KINDS + TROUBLE_KINDS, seg)
+                                      + _rows(db, ITEM_KINDS, seg, False)))
             if detail:
                 scan.many(_rows(db, ATTENDANCE_KINDS, seg))
                 scan.many(_rows(db, CHECKIN_KINDS, seg))

@@ -28,10 +28,10 @@ TABLE_KINDS: dict[str, tuple[K, ...]] = {
     "questions.csv": (K.QUESTION_CLOSED, K.ANSWER_RECORDED, K.ANSWER_CHANGED),
     "checkins.csv": (K.CHECKIN_RECORDED, K.CHECKIN_CHANGED, K.CHECKIN_CLOSED, K.CHECKIN_CALM_ACCEPTED),
     "events.csv": (K.ITEM_FAILED, K.POWER_ACTION, K.DEVICE_CONNECTED, K.DEVICE_LOST, K.ATTENDANCE_REFUSED,
-                   K.SESSION_ABANDONED, K.EXPORT_MADE, K.EXPORT_FAILED),
+                   K.SESSION_ABANDONED, K.EXPORT_MADE, K.EXPORT_FAILED, K.JOURNAL_TROUBLE, K.DEVICE_NOISE),
 }
 # The kiosk's own business, in no table (counted among the records of kiosks.csv).
-IGNORED_KINDS = (K.ITEM_PAUSED, K.ITEM_RESUMED, K.MEDIA_SEEKED, K.HANDSET_PAIRED, K.PIN_REFUSED, K.DEVICE_NOISE, K.JOURNAL_TROUBLE,
+IGNORED_KINDS = (K.ITEM_PAUSED, K.ITEM_RESUMED, K.MEDIA_SEEKED, K.HANDSET_PAIRED, K.PIN_REFUSED,
                  K.PIN_CHANGED, K.KEYBOARD_LOCKED, K.KEYBOARD_UNLOCKED)
 IGNORED_KINDS += (K.LESSON_CHOSEN, K.KIOSK_LANGUAGE, K.DAY_ENDED)  # the home screen's own doings
 
@@ -88,11 +88,14 @@ def write_csv(report: Report, folder: Path) -> dict[str, int]:
         ["kiosk_id", "session_id", "first_seq", "last_seq", "laptop_clock_start_utc", "laptop_clock_end_utc",
          "clock_suspect", "minutes", "playlist", "title", "subject", "language", "outcome", "resumed",
          "attendance", "items_played", "items_failed", "items_skipped", "answers", "correct", "checkins",
-         "min_battery"],
+         "min_battery", "disk_full_minutes", "records_held", "journals_set_aside", "device_junk_lines",
+         "noisy_devices"],
         ([s.kiosk_id, s.session_id, s.first_seq, s.last_seq, _iso(s.started_wall), _iso(s.ended_wall),
           s.clock_suspect, s.minutes, s.playlist, s.title, s.subject, s.language, s.outcome, s.resumed,
           s.attendance, s.items_played, s.items_failed, s.items_skipped, s.answers, s.correct, s.checkins,
-          s.min_battery] for s in report.sessions))
+          s.min_battery, round(s.disk_full_minutes, 1), s.records_held, s.journals_set_aside,
+          sum(n.junk for n in s.noise), " | ".join(n.device for n in s.noise if n.noisy_minutes)]
+         for s in report.sessions))
     out["items.csv"] = write_table(
         folder / "items.csv", ["kiosk_id", "session_id", "index", "item", "title", "type", "status", "seconds",
                                "reason"],

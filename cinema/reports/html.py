@@ -580,7 +580,63 @@ class _Page:
             "item.failed": _("Media could not play"), "attendance.refused": _("Card refused"),
             "pin.refused": _("Wrong PIN"), "error": _("Error"), "session.abandoned": _("Session abandoned"),
             "session.resumed": _("Session resumed"), "export.made": _("Export made"),
+            "journal.trouble": _("Disk or journal trouble"), "device.noise": _("Device sent junk"),
         }
+
+    def noise_text(self, device: str, junk: int, minutes: float, refused: int = 0, changes: int = 0) -> str:
+        """"Scanner sent junk: 340 lines in 12 min", and what else it did (HTML, escaped)."""
+        parts = [self.ngettext("%(device)s sent junk: %(n)s line in %(time)s",
+                               "%(device)s sent junk: %(n)s lines in %(time)s", junk)
+                 % {"device": "\x00", "n": self.num(junk), "time": self.minutes(max(minutes, 1.0))}]
+        if refused:
+            parts.append(self.ngettext("%(n)s card scan refused", "%(n)s card scans refused", refused)
+                         % {"n": self.num(refused)})
+        if changes:
+            parts.append(self.ngettext("connected and lost %(n)s time (a loose cable?)",
+                                       "connected and lost %(n)s times (a loose cable?)", changes)
+                         % {"n": self.num(changes)})
+        return _e("; ".join(parts)).replace("\x00", f"<bdi>{_e(device)}</bdi>")
+
+    def trouble_lines(self, s) -> list[str]:
+        """What went wrong with the kiosk's disk and devices in one session, in sentences (HTML)."""
+        _ = self._
+        lines = []
+        if s.disk_full_minutes > 0 or s.records_held:
+            time = self.minutes(max(s.disk_full_minutes, 1.0))
+            if s.records_held:
+                lines.append(_e(self.ngettext(
+                    "Disk full for %(time)s: %(n)s record was held (in memory or a spill file) and added to the journal later",
+                    "Disk full for %(time)s: %(n)s records were held (in memory or a spill file) and added to the journal later",
+                    s.records_held) % {"time": time, "n": self.num(s.records_held)}))
+            else:
+                lines.append(_e(_("Disk full for %(time)s") % {"time": time}))
+        elif s.disk_low:
+            lines.append(_e(_("The disk was nearly full")))
+        if s.journals_set_aside:
+            lines.append(_e(self.ngettext("A damaged journal was set aside and a new one started",
+                                          "%(n)s damaged journals were set aside and new ones started",
+                                          s.journals_set_aside) % {"n": self.num(s.journals_set_aside)}))
+        for n in s.noise:
+            if n.junk or n.refused or n.changes:
+                lines.append(self.noise_text(n.device, n.junk, n.minutes, n.refused, n.changes))
+        return lines
+
+    def event_detail(self, ev) -> str:
+        """An event's details (HTML): a translated sentence for the kiosk's own troubles."""
+        _ = self._
+        f = ev.facts or {}
+        if ev.kind == "device.noise" and f:
+            return self.noise_text(str(f.get("device", "")), int(f.get("junk", 0)), float(f.get("seconds", 0)) / 60,
+                                   int(f.get("refused", 0)), int(f.get("changes", 0)))
+        if ev.kind == "journal.trouble" and f:
+            states = {"full": _("The disk is full: records are held until there is room"),
+                      "ok": _("Writing to the disk again"), "low": _("The disk is nearly full"),
+                      "reserve": _("The disk filled up: the reserve space is in use"),
+                      "set_aside": _("A damaged journal was set aside and a new one started")}
+            text = states.get(str(f.get("state")), "")
+            if text:
+                return _e(text)
+        return _e(ev.detail)
 
     def power(self) -> Iterable[str]:
         _ = self._
@@ -600,6 +656,15 @@ class _Page:
             yield svg.column_chart([s.min_battery for s in rows], [str(i) for i in range(1, len(rows) + 1)],
                                    title=_("Lowest battery in each session, kiosk %(kiosk)s") % {"kiosk": kiosk},
                                    ymax=100, height=120, rtl=self.rtl, fmt=self.battery)
+        troubled = [(s, lines) for s in r.sessions if (lines := self.trouble_lines(s))]
+        if troubled:
+            yield f'<h3>{_e(_("Disk and devices, by session"))}</h3>'
+            yield ('<div class="wrap"><table class="tr"><thead><tr>' + "".join(f"<th>{_e(h)}</th>" for h in (
+                _("Kiosk"), _("Session"), _("What happened"))) + "</tr></thead><tbody>")
+            for s, lines in troubled:
+                yield (f"<tr><td><bdi>{_e(s.kiosk_id)}</bdi></td><td>{self.session_ref(s.key)}</td>"
+                       f"<td>{'<br>'.join(lines)}</td></tr>")
+            yield "</tbody></table></div>"
         yield f'<h3>{_e(_("Events"))}</h3>'
         if not r.events:
             yield f'<p>{_e(_("No power or device events."))}</p></section>'
@@ -615,7 +680,7 @@ class _Page:
             when = self.when(ev.wall) + (self.clock_badge() if session is not None and session.clock_suspect else "")
             yield (f"<tr><td><bdi>{_e(ev.kiosk_id)}</bdi></td><td>{self.session_ref(ev.session_key)}</td>"
                    f'<td class="n">{self.num(ev.seq)}</td><td class="nw">{when}</td><td>{_e(names.get(ev.kind, ev.kind))}</td>'
-                   f"<td>{_e(ev.detail)}</td></tr>")
+                   f"<td>{self.event_detail(ev)}</td></tr>")
         yield "</tbody></table></div></section>"
 
     def footer(self) -> Iterable[str]:

@@ -38,6 +38,18 @@ class ItemRow:
 
 
 @dataclass
+class NoiseRow:
+    """What one device sent that was not a card or a press, summed over a session's `device.noise` records."""
+
+    device: str
+    junk: int = 0  # lines or frames thrown away
+    refused: int = 0  # card scans refused past the allowance (not journaled one by one)
+    changes: int = 0  # connects and losses not journaled one by one (a loose cable)
+    minutes: float = 0.0  # the summed windows in which the device sent junk
+    noisy_minutes: float = 0.0  # ... of which it sent mostly junk
+
+
+@dataclass
 class SessionRow:
     key: str  # "<kiosk_id>/<session_id>": session ids are random, kiosks are what we trust
     kiosk_id: str
@@ -64,6 +76,12 @@ class SessionRow:
     checkins: int = 0
     min_battery: float | None = None
     items: list[ItemRow] = field(default_factory=list)
+    # The kiosk's own troubles (`journal.trouble`, `device.noise`), for the power-and-devices part.
+    disk_full_minutes: float = 0.0  # from the disk filling up to writing again (monotonic clock)
+    records_held: int = 0  # records held back while the disk was full (in memory or a spill file), added later
+    journals_set_aside: int = 0  # a damaged journal was moved aside and a new one started
+    disk_low: bool = False  # the kiosk said the disk was nearly full (low, or the reserve in use)
+    noise: list[NoiseRow] = field(default_factory=list)  # by device, in order of first junk
 
 
 @dataclass
@@ -147,6 +165,7 @@ class EventRow:
     wall: float | None
     kind: str
     detail: str = ""
+    facts: dict[str, Any] = field(default_factory=dict)  # the record's numbers, for a translated sentence
 
 
 @dataclass
