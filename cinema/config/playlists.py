@@ -6,13 +6,54 @@ from cinema.locale.runtime import gettext as _
 from dataclasses import replace
 from pathlib import Path
 
-from .media_files import check_media_file, content_roots, media_problem, slide_problem
+from .media_files import SUBTITLE_SUFFIXES, check_media_file, content_roots, media_problem, slide_problem
 from .models import ITEM_TYPES, Activity, Item, Playlist
 from .problems import ConfigError, Problem, Reporter, did_you_mean
 from .schema import (
-    ID_TEXT, VERSION_FIELD, Boolean, Choice, Context, Field, FilePath, ListOf, Number, Nullable, Raw, Schema, Text,
+    ID_TEXT, INVALID, VERSION_FIELD, Boolean, Choice, Context, Field, FilePath, ListOf, Number, Nullable, Raw, Schema,
+    Text,
 )
 from .yaml_lines import Node, read_yaml_file
+
+LANGUAGE_CODE = Text(pattern=r"[a-z]{2,3}([_-][A-Za-z0-9]{2,8})?",
+                     pattern_hint="use a language code such as en, ar, uk, fr, pt, es")
+
+
+class SubtitlesValue:
+    """One subtitle file, or one per language (`ar: lesson.ar.srt`): a path, or {language: path}."""
+
+    description = "file path, or a block of `language: file path` lines"
+
+    def read(self, node: Node, ctx: Context, key: str):
+        if node.value is None:
+            return None
+        if not node.is_mapping:
+            return FilePath().read(node, ctx, key)
+        files: dict[str, Path] = {}
+        for language, child in node.value.items():
+            where = f"{key}.{language}"
+            code = LANGUAGE_CODE.read(Node(language, node.key_lines[language], raw=language), ctx, where)
+            path = FilePath().read(child, ctx, where)
+            if code is not INVALID and path is not INVALID:
+                files[code] = path
+        return files
+
+
+def subtitles_for(given, language: str, media: Path | None) -> Path | None:
+    """The subtitle file a video plays with in a lesson in `language`: the one given (for this language,
+    or its base language: pt for pt-BR), else a file named after the video and the language beside it
+    (`lesson.ar.srt` for lesson.mp4), else none."""
+    languages = [language, *([language.replace("_", "-").split("-")[0]] if "-" in language.replace("_", "-") else [])]
+    if isinstance(given, dict):
+        return next((given[code] for code in languages if code in given), None)
+    if given is not None or media is None:
+        return given
+    for code in languages:
+        for suffix in SUBTITLE_SUFFIXES:
+            found = media.with_name(f"{media.stem}.{code}{suffix}")
+            if found.is_file():
+                return found
+    return None
 
 # Every key an item may have, once; ITEM_KEYS says which of them each item type takes.
 _ITEM_FIELDS = {f.name: f for f in (
@@ -23,7 +64,12 @@ _ITEM_FIELDS = {f.name: f for f in (
     Field("title", Text(allow_empty=True), "The title shown for the item.", default=""),
     Field("subtitle", Text(allow_empty=True), "A smaller line under the title.", default=""),
     Field("media", FilePath(), "The video or audio file, relative to this playlist's folder.", required=True),
-    Field("subtitles", Nullable(FilePath()), "A subtitle file (.srt) for the video.", default=None),
+    Field("subtitles", SubtitlesValue(),
+          "The video's subtitle file (.srt), or one per language, e.g. `ar: lesson.ar.srt` and "
+          "`en: lesson.en.srt` on their own lines: the lesson's language is used (pt for pt-BR). Left out: "
+          "a file named after the video and the lesson's language beside it (lesson.ar.srt for lesson.mp4), "
+          "if there is one. The teacher turns captions off and on with C (a teacher handset's 5).",
+          default=None),
     Field("slides", ListOf(FilePath(), min_items=1),
           "The slide pictures in order (PNG or JPG), relative to this playlist's folder.", required=True),
     Field("seconds", Nullable(Number(above=0, maximum=4 * 3600)),
@@ -76,8 +122,7 @@ PLAYLIST_SCHEMA = Schema("playlist", "One lesson: its items in the order they ar
     Field("id", Nullable(ID_TEXT), "A name for the lesson, recorded in the journal; left out: the file name.",
           default=None),
     Field("title", Text(), "The lesson's title, shown when the teacher chooses a lesson.", required=True),
-    Field("language", Text(pattern=r"[a-z]{2,3}([_-][A-Za-z0-9]{2,8})?",
-                           pattern_hint="use a language code such as en, ar, uk, fr, pt, es"),
+    Field("language", LANGUAGE_CODE,
           "The language of the lesson (en, ar, uk, ...): sets text direction and the kiosk's words.",
           default="en"),
     Field("subject", Nullable(Text()),
@@ -119,7 +164,7 @@ def read_playlist(path: Path, activities: dict[str, Activity], *, check_media: b
     v = PLAYLIST_SCHEMA.read(root, ctx)
     items: list[Item] = []
     if isinstance(v["items"], Node):
-        items = _read_items(v["items"], activities, ctx, check_media)
+        items = _read_items(v["items"], activities, ctx, check_media, v["language"])
     playlist = Playlist(id=v["id"] or path.stem, title=v["title"] or "", language=v["language"],
                         items=tuple(items), source=path,
                         subject=v["subject"], read_aloud=bool(v["read_aloud"]))
@@ -128,12 +173,14 @@ def read_playlist(path: Path, activities: dict[str, Activity], *, check_media: b
     return playlist, report.problems
 
 
-def _read_items(node: Node, activities: dict[str, Activity], ctx: Context, check_media: bool) -> list[Item]:
+def _read_items(node: Node, activities: dict[str, Activity], ctx: Context, check_media: bool,
+                language: str = "en") -> list[Item]:
     if not node.is_list or not node.value:
         ctx.report.add(node.line, "items", _("needs a list of at least one item"),
                        _("write each item on its own line starting with \"- type: \""))
         return []
-    read = [(i, entry, _read_item(i, entry, activities, ctx, check_media)) for i, entry in enumerate(node.value)]
+    read = [(i, entry, _read_item(i, entry, activities, ctx, check_media, language))
+            for i, entry in enumerate(node.value)]
     placed = [(i, entry, item) for i, entry, item in read if item is not None]
     placed = _with_ids(placed)
     _check_unique_ids(placed, ctx)
@@ -145,7 +192,7 @@ def _read_items(node: Node, activities: dict[str, Activity], ctx: Context, check
 
 
 def _read_item(index: int, node: Node, activities: dict[str, Activity], ctx: Context,
-               check_media: bool) -> Item | None:
+               check_media: bool, language: str = "en") -> Item | None:
     where = f"items[{index}]"
     if not node.is_mapping:
         ctx.report.add(node.line, where, _("must be a block of `key: value` lines"),
@@ -191,9 +238,12 @@ def _read_item(index: int, node: Node, activities: dict[str, Activity], ctx: Con
         unplayable = _first_bad_slide(v.get("slides") or (), ctx.roots)
     elif kind in ("video", "audio") and v.get("media") is not None:
         unplayable = media_problem(v["media"], ctx.roots) or ""
+    subtitles = subtitles_for(v.get("subtitles"), language, v.get("media")) if kind == "video" else None
+    if subtitles is not None and media_problem(subtitles, ctx.roots):
+        subtitles = None  # outside the lesson's folders or not a file: the video plays without
     return Item(
         type=kind, id=v["id"] or "", title=v.get("title", ""), subtitle=v.get("subtitle", ""),
-        media=v.get("media"), subtitles=v.get("subtitles"), slides=tuple(v.get("slides") or ()),
+        media=v.get("media"), subtitles=subtitles, slides=tuple(v.get("slides") or ()),
         seconds=None if v.get("seconds") is None else float(v["seconds"]), activity=activity,
         prompt=v.get("prompt", ""), calm_item=v.get("calm_item"),
         calm_threshold=float(v.get("calm_threshold", 0.4)),
@@ -239,8 +289,14 @@ def _report_unknown_keys(node: Node, known: set[str], ctx: Context, where: str) 
 def _check_item_media(kind: str, v: dict, node: Node, ctx: Context, where: str) -> None:
     if kind in ("video", "audio") and v.get("media") is not None:
         check_media_file(v["media"], kind, ctx, node.value["media"].line, f"{where}.media")
-    if v.get("subtitles") is not None:
-        check_media_file(v["subtitles"], "subtitles", ctx, node.value["subtitles"].line, f"{where}.subtitles")
+    given = v.get("subtitles")
+    if isinstance(given, dict):  # one per language: each is checked, the lesson's language or not
+        lines = node.value["subtitles"].value
+        for code, path in given.items():
+            check_media_file(path, "subtitles", ctx, lines[code].line if code in lines else node.value["subtitles"].line,
+                             f"{where}.subtitles.{code}")
+    elif given is not None:
+        check_media_file(given, "subtitles", ctx, node.value["subtitles"].line, f"{where}.subtitles")
     if v.get("slides"):
         slide_nodes = node.value["slides"].value
         for i, slide in enumerate(v["slides"]):
