@@ -50,6 +50,7 @@ table.ses td:nth-child(2),table.ses td:nth-child(3){white-space:nowrap}
 table.qz td:nth-child(n+2):nth-child(-n+4),table.wb td:nth-child(n+3):nth-child(-n+8),table.wb td:first-child{text-align:end;font-variant-numeric:tabular-nums}
 table.wb td:nth-child(2){white-space:nowrap}
 table.wb td.few{text-align:center;color:var(--muted);font-style:italic}
+table.wb td.cm:nth-child(n){text-align:start}
 .badge{display:inline-block;border:1px solid var(--warn);color:var(--warn);border-radius:3px;padding:0 4px;
  font-size:11px;white-space:nowrap}
 .fail{color:var(--warn);font-size:12px}
@@ -563,7 +564,7 @@ class _Page:
                 cells = (f'<td colspan="6" class="few">{few}</td>' if counts is None else
                          "".join(f"<td>{self.num(n)}</td>" for n in counts) + f"<td>{self.num(sum(counts))}</td>")
                 yield (f"<tr><td>{self.session_ref(c.session_key)}</td><td>{when}</td>"
-                       + cells + f"<td>{_e(mark)}</td></tr>")
+                       + cells + f'<td class="cm">{_e(mark)}</td></tr>')
             yield (f"<tr><th>{_e(_('All check-ins'))}</th><th></th>"
                    + "".join(f'<th class="n">{self.num(n)}</th>' for n in sums)
                    + f'<th class="n">{self.num(sum(sums))}</th><th></th></tr>')
