@@ -633,7 +633,7 @@ class _Page:
             states = {"full": _("The disk is full: records are held until there is room"),
                       "ok": _("Writing to the disk again"), "low": _("The disk is nearly full"),
                       "reserve": _("The disk filled up: the reserve space is in use"),
-                      "set_aside": _("A damaged journal was set aside and a new one started")}
+                      "set_aside": _("The journal was damaged: it was set aside and a new one begun")}
             text = states.get(str(f.get("state")), "")
             if text:
                 return _e(text)
