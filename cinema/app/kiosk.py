@@ -193,7 +193,7 @@ class Kiosk:
             renderer = Renderer(window.size, self.engine.language if playlist is None else self.engine.playlist.language,
                                 digits=config.display.digits)
             if self.player is None:
-                self.player = self._make_player(config.display.video, pygame, renderer)
+                self.player = self._make_player(config.display.video, pygame, renderer, config.display.caption_size)
             stack.callback(self.player.close)
             devices = Devices(self.events, self.clock, self.opts.headless, self.sim)
             recorder = Recorder(self.journal, self.engine, self.clock, self.out if self.opts.trace else None,
@@ -494,8 +494,11 @@ class Kiosk:
 
     # ---- media ---------------------------------------------------------------
 
-    def _make_player(self, video: str, pygame, renderer):
+    def _make_player(self, video: str, pygame, renderer, caption_size: str = "medium"):
+        from cinema.config.kiosk import CAPTION_SCALES
         from cinema.media.factory import MediaUnavailable, make_player
+
+        captions = CAPTION_SCALES.get(caption_size, 100)
 
         if video == "window" and not self.opts.headless:
             window_id = pygame.display.get_wm_info().get("window")
@@ -503,7 +506,7 @@ class Kiosk:
                 try:
                     return make_player("window", on_finished=lambda t: self.events.put(MediaFinished(t)),
                                        on_failed=lambda t, r: self.events.put(MediaFailed(t, r)),
-                                       rate=self.opts.speed, window_id=window_id)
+                                       rate=self.opts.speed, window_id=window_id, caption_scale=captions)
                 except (MediaUnavailable, ValueError) as exc:
                     log.warning("window video output not available (%s); drawing frames instead", exc)
         # Frames mode: VLC decodes into a buffer the size of the video area and we blit it, so
@@ -513,7 +516,7 @@ class Kiosk:
             return make_player("frames", on_finished=lambda t: self.events.put(MediaFinished(t)),
                                on_failed=lambda t, r: self.events.put(MediaFailed(t, r)),
                                rate=self.opts.speed, frame_size=(rect.width, rect.height),
-                               audio=not self.opts.headless)
+                               audio=not self.opts.headless, caption_scale=captions)
         except MediaUnavailable as exc:
             log.error("no media player: %s", exc)
             print(str(exc), file=sys.stderr)

@@ -20,6 +20,9 @@ from .yaml_lines import Node, read_yaml_file
 
 POWER_SOURCES = ("auto", "psutil", "nut", "vedirect", "simulated", "none")
 
+# Caption sizes to VLC's --sub-text-scale (percent of its usual size).
+CAPTION_SCALES = {"small": 75, "medium": 100, "large": 150, "huge": 200}
+
 DISPLAY_SCHEMA = Schema("display", "Which screen the kiosk uses and how big its window is.", (
     Field("display", Number(minimum=0, maximum=15, integer=True),
           "Which screen: 0 is the first. A projector plugged in next to the laptop screen is usually 1.",
@@ -40,6 +43,10 @@ DISPLAY_SCHEMA = Schema("display", "Which screen the kiosk uses and how big its 
           "language's own digits, from Babel's numbering systems: Arabic lessons then show ٠١٢٣٤٥٦٧٨٩; "
           "languages whose own digits are 0-9, such as Ukrainian, are unchanged).",
           default="latn"),
+    Field("caption_size", Choice(tuple(CAPTION_SCALES)),
+          "How big a video's captions (subtitles) are: small, medium (VLC's usual size), large or huge "
+          "(for the back of a big room). The teacher turns them off and on with C (a teacher handset's 5).",
+          default="medium"),
 ))
 
 POWER_SCHEMA = Schema("power", "When to warn about the battery and when to save and stop.", (

@@ -18,6 +18,7 @@ class DisplayConfig:
     fullscreen: bool = True
     video: str = "frames"  # frames | window (see kiosk_config/default.yaml)
     digits: str = "latn"  # latn | native: each language's own digits (Arabic ٠١٢٣...), see config/kiosk.py
+    caption_size: str = "medium"  # small | medium | large | huge (config/kiosk.py CAPTION_SCALES)
 
 
 @dataclass(frozen=True)

@@ -92,6 +92,7 @@ class VlcPlayer:
         start_timeout: float = 5.0,
         stall_timeout: float = 15.0,
         vlc_args: tuple[str, ...] = (),
+        caption_scale: int = 100,
     ) -> None:
         if mode not in MODES:
             raise ValueError(f"unknown VLC mode {mode!r}; use one of {', '.join(MODES)}")
@@ -111,6 +112,8 @@ class VlcPlayer:
             args += _DUMMY_ARGS
         elif not audio:
             args += _SILENT_ARGS
+        if caption_scale != 100:  # captions bigger or smaller than VLC's usual size (display.caption_size)
+            args.append(f"--sub-text-scale={int(caption_scale)}")
         args += vlc_args
         self._instance = vlc.Instance(args)
         if self._instance is None:

@@ -38,6 +38,10 @@ display:
 display:
   width: 1280  #!
 """, "display.width", ["both be 0", "or both be set"]),
+    ("caption size", BASE + """\
+display:
+  caption_size: bigger  #!
+""", "display.caption_size", ["'bigger' is not valid", "large"]),
     ("bad power source", BASE + """\
 power:
   source: simulate  #!

@@ -242,3 +242,25 @@ def test_demo_video_captions_off_and_on_and_seek_while_paused(make, demo_intro):
     assert wait_for(lambda: player.position() == pytest.approx(6.0, abs=0.5), timeout=3)
     time.sleep(0.5)
     assert player.position() == pytest.approx(6.0, abs=0.5)  # paused at the new place
+
+
+def _caption_pixels(frame) -> int:
+    """White pixels in the bottom third of a frame of the demo intro (its captions are white there)."""
+    w, h = frame.get_size()
+    return sum(1 for y in range(h * 2 // 3, h, 2) for x in range(0, w, 2)
+               if min(tuple(frame.get_at((x, y)))[:3]) > 240)
+
+
+def test_a_larger_caption_size_draws_larger_captions(make, demo_intro):
+    video, srt = demo_intro
+    counts = []
+    for scale, subtitles in ((100, None), (100, str(srt)), (250, str(srt))):  # the first: the picture alone
+        player = make(mode="frames", rate=1.0, frame_size=(640, 360), caption_scale=scale)
+        player.play(1, str(video), start_at=1.5, subtitles=subtitles)
+        assert wait_for(lambda: player.position() > 2.0 and player.frame() is not None, timeout=5)
+        player.pause(True)
+        player.seek(2.0)  # the same picture each time
+        time.sleep(0.5)
+        counts.append(_caption_pixels(player.frame()))
+    picture, usual, large = counts
+    assert large - picture > 2 * (usual - picture) > 0
