@@ -49,11 +49,12 @@ def test_back_and_forward_move_the_player_and_are_journaled(engine):
     assert engine.item.id == "v1"  # seeking never leaves the item
 
 
-def test_seek_clamps_at_the_start_and_short_of_the_end(engine):
+def test_seek_clamps_at_the_start_and_short_of_the_end(engine, clock):
     at(engine, 4.0)
     fx = cmd(engine, Command.SEEK_BACK_LONG)
     assert SeekMedia(0.0) in fx and seeks(fx)[0].to_seconds == 0.0
     assert cmd(engine, Command.SEEK_BACK) == []  # at the start already: nothing moves, nothing journaled
+    clock.advance(60)
     at(engine, 95.0)
     fx = cmd(engine, Command.SEEK_FORWARD_LONG)
     assert SeekMedia(99.0) in fx  # a second short of the end: the player still ends the file itself
@@ -104,3 +105,16 @@ def test_captions_toggle_for_this_video_and_the_next_with_a_toast(engine):
     assert engine.view().toast == "Captions off"
     assert engine.handle(ClickerPressed("t1", "5")) == [ShowCaptions(True)]
     assert engine.view().toast == "Captions on"
+
+
+def test_a_position_reported_from_before_the_seek_does_not_move_the_time_bar_back(engine, clock):
+    at(engine, 50.0)
+    cmd(engine, Command.SEEK_FORWARD)
+    at(engine, 50.2)  # the player's old place, read before it got there
+    assert engine.view().body.position == 60.0
+    clock.advance(0.5)
+    at(engine, 60.4)
+    assert engine.view().body.position == 60.0  # whole seconds
+    clock.advance(3.0)
+    at(engine, 20.0)  # long after: the player's word is taken again
+    assert engine.view().body.position == 20.0

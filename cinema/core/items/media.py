@@ -14,6 +14,7 @@ MEDIA_TYPES = ("video", "audio")
 TIME_BAR_SECONDS = 3.0  # the time bar stays up this long after a seek (and all the while paused)
 CAPTIONS_ON = N_("Captions on")
 CAPTIONS_OFF = N_("Captions off")
+SETTLE_SECONDS = 2.0  # after a seek, a report far from the new place is the player's old place, not news
 END_MARGIN = 1.0  # a seek forward stops this short of the end, so the player still ends the file itself
 
 
@@ -39,7 +40,8 @@ class MediaHandler(ItemHandler):
         if isinstance(event, MediaFailed):
             return self.lesson.fail(event.reason)
         if isinstance(event, MediaPosition):
-            self._position = event.seconds
+            if not self._stale(event.seconds):
+                self._position = event.seconds
             if event.duration:
                 self.duration = event.duration
                 self.lesson.learn_duration(self.item.id, event.duration)
@@ -47,6 +49,14 @@ class MediaHandler(ItemHandler):
 
     def pause(self, paused: bool) -> list[Effect]:
         return [PauseMedia(paused)]
+
+    def _stale(self, reported: float) -> bool:
+        """A position asked for before the seek, or read while the player was still getting there:
+        the time bar must not jump back to where the video was."""
+        if self.seeked_at is None:
+            return False
+        since = self.lesson.now() - self.seeked_at
+        return since < SETTLE_SECONDS and abs(reported - self._position) > 1.0 + since
 
     def seek(self, delta: float) -> list[Effect]:
         """Move `delta` seconds back (negative) or on, never before the start nor past the end
