@@ -12,7 +12,7 @@ from cinema.core.events import Command, LaptopKey, PinDigit
     (pygame.K_RIGHT, Command.NEXT), (pygame.K_PAGEDOWN, Command.NEXT), (pygame.K_SPACE, Command.NEXT),
     (pygame.K_LEFT, Command.BACK), (pygame.K_PAGEUP, Command.BACK), (pygame.K_p, Command.PAUSE),
     (pygame.K_r, Command.REPEAT), (pygame.K_s, Command.SKIP), (pygame.K_RETURN, Command.ACCEPT),
-    (pygame.K_n, Command.DECLINE), (pygame.K_ESCAPE, Command.QUIT),
+    (pygame.K_n, Command.DECLINE), (pygame.K_ESCAPE, Command.QUIT), (pygame.K_c, Command.CAPTIONS),
 ])
 def test_teacher_keys(key, command):
     assert key_event(key, "", pin_open=False) == LaptopKey(command)

@@ -35,6 +35,7 @@ def mapper() -> HidMapper:
     (PRESENTER, hid.KEY_ENTER, TeacherCommand(Command.ACCEPT)),
     (PRESENTER, hid.KEY_REWIND, TeacherCommand(Command.SEEK_BACK)),  # a remote's media keys move a video 10 s
     (PRESENTER, hid.KEY_FASTFORWARD, TeacherCommand(Command.SEEK_FORWARD)),
+    (PRESENTER, hid.KEY_SUBTITLE, TeacherCommand(Command.CAPTIONS)),
     (TEACHER_KEYBOARD, hid.KEY_A, None),  # not configured: the teacher's keyboard is not a handset
     (KEYPAD, 15, None),  # Tab
     (PRESENTER, hid.KEY_A, None),
