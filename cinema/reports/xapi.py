@@ -21,7 +21,7 @@ from typing import Any
 
 from cinema.atomic import open_replacing
 from cinema.core.records import (
-    AttendanceScanned, CheckinRecorded, FinalAnswer, ItemEnded, ItemFailed, ItemSkipped, ItemStarted,
+    AttendanceScanned, CheckinRecorded, FinalAnswer, ItemEnded, ItemFailed, ItemSkipped, ItemStarted, MediaSeeked,
     QuestionClosed, RecordFold, RecordKind, SessionAbandoned, SessionEnded, SessionResumed, SessionStarted, parse,
     question_of,
 )
@@ -38,7 +38,8 @@ ATTENDED = "http://adlnet.gov/expapi/verbs/attended"
 ANSWERED = "http://adlnet.gov/expapi/verbs/answered"
 COMPLETED = "http://adlnet.gov/expapi/verbs/completed"
 PLAYED = "https://w3id.org/xapi/video/verbs/played"
-VERB_NAMES = {ATTENDED: "attended", ANSWERED: "answered", COMPLETED: "completed", PLAYED: "played"}
+SEEKED = "https://w3id.org/xapi/video/verbs/seeked"
+VERB_NAMES = {ATTENDED: "attended", ANSWERED: "answered", COMPLETED: "completed", PLAYED: "played", SEEKED: "seeked"}
 
 MEETING = "http://adlnet.gov/expapi/activities/meeting"
 LESSON = "http://adlnet.gov/expapi/activities/lesson"
@@ -48,6 +49,8 @@ VIDEO = "https://w3id.org/xapi/video/activity-type/video"
 VIDEO_PROFILE = "https://w3id.org/xapi/video"
 VIDEO_TIME = "https://w3id.org/xapi/video/extensions/time"
 VIDEO_SESSION = "https://w3id.org/xapi/video/extensions/session-id"
+VIDEO_TIME_FROM = "https://w3id.org/xapi/video/extensions/time-from"
+VIDEO_TIME_TO = "https://w3id.org/xapi/video/extensions/time-to"
 
 # Wall clocks on shelter laptops are often wrong: kiosk and sequence number say where a statement
 # really sits, and the record id leads back to the journal line it came from.
@@ -64,12 +67,13 @@ HANDLED_KINDS = frozenset({
     K.SESSION_STARTED, K.SESSION_RESUMED, K.SESSION_ENDED, K.SESSION_ABANDONED,  # registration, completed
     K.ATTENDANCE_SCANNED,  # attended
     K.ITEM_STARTED, K.ITEM_ENDED, K.ITEM_SKIPPED, K.ITEM_FAILED,  # played (videos)
+    K.MEDIA_SEEKED,  # seeked (videos)
     K.ANSWER_RECORDED, K.ANSWER_CHANGED, K.QUESTION_CLOSED,  # answered: each learner's final answer
     K.CHECKIN_RECORDED,  # counted in the tally only: check-ins are anonymous by design
 })
 # Not about what a learner did: the kiosk's own doings, and anonymous or repeated tallies.
 IGNORED_KINDS = frozenset({
-    K.CHECKIN_CHANGED, K.CHECKIN_CLOSED, K.CHECKIN_CALM_ACCEPTED, K.ITEM_PAUSED, K.ITEM_RESUMED, K.MEDIA_SEEKED,
+    K.CHECKIN_CHANGED, K.CHECKIN_CLOSED, K.CHECKIN_CALM_ACCEPTED, K.ITEM_PAUSED, K.ITEM_RESUMED,
     K.ATTENDANCE_REFUSED, K.HANDSET_PAIRED, K.PIN_REFUSED, K.POWER_READING, K.POWER_ACTION,
     K.DEVICE_CONNECTED, K.DEVICE_LOST, K.DEVICE_NOISE, K.EXPORT_MADE, K.EXPORT_FAILED, K.JOURNAL_TROUBLE,
     K.PIN_CHANGED, K.KEYBOARD_LOCKED, K.KEYBOARD_UNLOCKED,
@@ -250,6 +254,10 @@ class StatementMaker:
                 self._close(s, out)
                 if not isinstance(p, ItemFailed) and p.type == "video" and float(p.seconds) > 0:
                     out += [self._played(s, rec, p, learner) for learner in s.present]
+            case MediaSeeked():
+                s = self._session(kiosk, sid, out)
+                if s.item is not None and s.item.index == p.index and s.item.type == "video":
+                    out += [self._seeked(s, rec, p, learner) for learner in s.present]
             case QuestionClosed():
                 s = self._session(kiosk, sid, out)
                 self._flush(s, (p.index, p.question), out)
@@ -356,14 +364,26 @@ class StatementMaker:
         return self._statement(s, rec, learner, COMPLETED, lesson, {"grouping": [session]},
                                result={"completion": True})
 
-    def _played(self, s: _Session, rec: Mapping[str, Any], p: ItemEnded | ItemSkipped, learner: str) -> dict:
-        item = s.item if s.item is not None and s.item.index == p.index else None
+    def _video(self, s: _Session, item_id: str, item: _Item | None) -> dict:
         definition: dict[str, Any] = {"type": VIDEO}
         if item is not None and item.title:
             definition["name"] = self._name(s, item.title)
-        lesson = self._lesson_activity(s)
         where = f"{BASE}/lesson/{_iri_part(s.playlist)}" if s.playlist else self._session_activity(s)["id"]
-        obj = {"objectType": "Activity", "id": f"{where}/item/{_iri_part(p.item)}", "definition": definition}
+        return {"objectType": "Activity", "id": f"{where}/item/{_iri_part(item_id)}", "definition": definition}
+
+    def _seeked(self, s: _Session, rec: Mapping[str, Any], p: MediaSeeked, learner: str) -> dict:
+        """The video profile's `seeked`: the teacher moved the class's video from one time to another."""
+        lesson = self._lesson_activity(s)
+        result = {"extensions": {VIDEO_TIME_FROM: float(p.from_seconds), VIDEO_TIME_TO: float(p.to_seconds)}}
+        return self._statement(s, rec, learner, SEEKED, self._video(s, p.item, s.item),
+                               {"parent": [lesson] if lesson else [], "grouping": [self._session_activity(s)],
+                                "category": [{"objectType": "Activity", "id": VIDEO_PROFILE}]},
+                               result=result, extensions={VIDEO_SESSION: s.registration})
+
+    def _played(self, s: _Session, rec: Mapping[str, Any], p: ItemEnded | ItemSkipped, learner: str) -> dict:
+        item = s.item if s.item is not None and s.item.index == p.index else None
+        lesson = self._lesson_activity(s)
+        obj = self._video(s, p.item, item)
         result = {"completion": p.reason == "finished", "duration": _duration(p.seconds or 0),
                   "extensions": {VIDEO_TIME: item.start_at if item is not None else 0.0}}
         return self._statement(s, rec, learner, PLAYED, obj,
