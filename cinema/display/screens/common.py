@@ -79,12 +79,14 @@ def choice_width(c: Canvas, key: str, label: str, h: int, size: int) -> int:
     return _key_width(c, key, h) + c.metrics.gap + c.text_width(label, size) + 2
 
 
-def key_choice(c: Canvas, name: str, col: pygame.Rect, key: str, label: str, color) -> None:
-    """A key cap and what it does, centred in its column: [Enter] Resume."""
+def key_choice(c: Canvas, name: str, col: pygame.Rect, key: str, label: str, color, size: int | None = None) -> None:
+    """A key cap and what it does, centred in its column: [Enter] Resume (the label at `size`, body text
+    unless said); the key cap never takes more than half the column."""
     m = c.metrics
+    size = m.body if size is None else size
     h = col.height
-    key_w = _key_width(c, key, h)
-    label_w = min(col.width - key_w - m.gap, c.text_width(label, m.body) + 2)
+    key_w = min(col.width // 2, _key_width(c, key, h))
+    label_w = min(col.width - key_w - m.gap, c.text_width(label, size) + 2)
     total = key_w + m.gap + label_w
     left = col.left + (col.width - total) // 2
     tile = pygame.Rect(left, col.top, key_w, h)
@@ -92,4 +94,4 @@ def key_choice(c: Canvas, name: str, col: pygame.Rect, key: str, label: str, col
     if c.rtl:
         tile, words = c.mirror(tile, col), c.mirror(words, col)
     c.key_tile(name + ".key", tile, key, color)
-    c.text(name, label, words, m.body, valign="center", max_lines=1)
+    c.text(name, label, words, size, valign="center", max_lines=1)

@@ -11,6 +11,7 @@ from cinema.core.view import LibraryBody, LibraryRow, View
 from cinema.display import icons
 from cinema.display.canvas import Canvas
 from cinema.display.layout import split_columns, stack
+from cinema.display.screens.common import key_choice
 from cinema.display.theme import BLUISH_GREEN, ORANGE
 
 
@@ -265,8 +266,8 @@ def _problems(c: Canvas, body: LibraryBody) -> None:
                color=c.theme.muted, max_lines=1)
     scroll, back = split_columns(keys, 2, m.margin, c.rtl)
     if len(body.problems) > 1:
-        _key_choice(c, "library.keys.scroll", scroll, "↑ ↓", c._("Read on"), BLUISH_GREEN)
-    _key_choice(c, "library.keys.back", back, c._("Enter"), c._("Back"), ORANGE)
+        key_choice(c, "library.keys.scroll", scroll, "↑ ↓", c._("Read on"), BLUISH_GREEN, c.metrics.min_text)
+    key_choice(c, "library.keys.back", back, c._("Enter"), c._("Back"), ORANGE, c.metrics.min_text)
 
 
 # ---- throwing an unfinished session away --------------------------------------------------------
@@ -285,21 +286,6 @@ def _confirm(c: Canvas, body: LibraryBody) -> None:
            c._("The unfinished lesson “%(lesson)s” will not be resumed. What it recorded stays in the journal.")
            % {"lesson": body.discard_title}, detail, m.body, align="center", color=c.theme.muted, max_lines=3)
     start, back = split_columns(keys, 2, m.margin, c.rtl)
-    _key_choice(c, "library.confirm.start", start, c._("Enter"), c._("Start"), ORANGE)
-    _key_choice(c, "library.confirm.back", back, "N", c._("Back"), BLUISH_GREEN)
+    key_choice(c, "library.confirm.start", start, c._("Enter"), c._("Start"), ORANGE, c.metrics.min_text)
+    key_choice(c, "library.confirm.back", back, "N", c._("Back"), BLUISH_GREEN, c.metrics.min_text)
 
-
-def _key_choice(c: Canvas, name: str, col: pygame.Rect, key: str, label: str, color) -> None:
-    """A key cap and what it does, centred in its column: [Enter] Open."""
-    m = c.metrics
-    h = col.height
-    key_w = min(col.width // 2, max(h, c.text_width(key, round(h * 0.62), bold=True) + 2 * m.gap))
-    label_w = min(col.width - key_w - m.gap, c.text_width(label, m.min_text) + 2)
-    total = key_w + m.gap + label_w
-    left = col.left + (col.width - total) // 2
-    tile = pygame.Rect(left, col.top, key_w, h)
-    words = pygame.Rect(tile.right + m.gap, col.top, label_w, h)
-    if c.rtl:
-        tile, words = c.mirror(tile, col), c.mirror(words, col)
-    c.key_tile(name + ".key", tile, key, color)
-    c.text(name, label, words, m.min_text, valign="center", max_lines=1)
