@@ -57,6 +57,7 @@ class RecordKind(StrEnum):
     CHECKIN_CALM_ACCEPTED = "checkin.calm_accepted"
     ATTENDANCE_SCANNED = "attendance.scanned"
     ATTENDANCE_REFUSED = "attendance.refused"
+    ATTENDANCE_UNDONE = "attendance.undone"
     HANDSET_PAIRED = "handset.paired"
     PIN_REFUSED = "pin.refused"
     PIN_CHANGED = "pin.changed"
@@ -67,6 +68,7 @@ class RecordKind(StrEnum):
     DEVICE_CONNECTED = "device.connected"
     DEVICE_LOST = "device.lost"
     DEVICE_NOISE = "device.noise"
+    DISPLAY_CHANGED = "display.changed"
     EXPORT_MADE = "export.made"
     EXPORT_FAILED = "export.failed"
     JOURNAL_TROUBLE = "journal.trouble"
@@ -450,6 +452,15 @@ class AttendanceScanned(Payload):
     source: str = ""  # "camera" | "scanner" | ...
     index: int = missing(-1)
     old_key: bool = optional(False)  # a card signed with a retiring key: print the child a new one
+    via: str = optional("card")  # "card" (a scanned card) or "teacher" (marked by hand on the teacher screen)
+
+
+@payload(RecordKind.ATTENDANCE_UNDONE)
+class AttendanceUndone(Payload):
+    """A wrong mark taken back by the teacher: the child is no longer counted present."""
+
+    learner_id: str
+    via: str = "teacher"
 
 
 @payload(RecordKind.ATTENDANCE_REFUSED)
@@ -495,6 +506,21 @@ class KeyboardUnlocked(Payload):
     """The teacher opened the laptop keyboard with the PIN; it locks again after `idle_minutes` without a key."""
 
     idle_minutes: float = 10.0
+
+
+# -- the screens: one display, or the projector and the teacher's own screen --
+
+@payload(RecordKind.DISPLAY_CHANGED)
+class DisplayChanged(Payload):
+    """The screens the kiosk draws on, at start and whenever a projector is plugged in, unplugged or
+    changes resolution: `mode` "single" (one window, the class's) or "presenter" (the class window on
+    the projector, the teacher window on the laptop)."""
+
+    mode: str
+    reason: str = "start"  # start | plugged | unplugged | resized | mirrored
+    screens: int = 1  # displays the laptop sees (mirrored ones count once)
+    class_size: str = ""  # "1024x768"
+    teacher_size: str = ""  # "" with one window
 
 
 # -- the lesson library (the home screen) --
@@ -719,12 +745,13 @@ class RecordFold:
       - a learner has one final answer per question: the later of their handset's and their card's;
       - `answered` counts as the engine does: each voter's first answer to each question in each
         run of an item (a repeated quiz is answered again);
-      - attendance is each learner once, in order of arrival;
+      - attendance is each learner once, in order of arrival; `attendance.undone` takes a learner back out
+        (marked again later: they arrive again, at the end);
       - a check-in vote adds a face; a change (or an old `replaces`) moves one.
     """
 
     ANSWER_KINDS = (RecordKind.ANSWER_RECORDED, RecordKind.ANSWER_CHANGED)
-    ATTENDANCE_KINDS = (RecordKind.ATTENDANCE_SCANNED,)
+    ATTENDANCE_KINDS = (RecordKind.ATTENDANCE_SCANNED, RecordKind.ATTENDANCE_UNDONE)
     CHECKIN_KINDS = (RecordKind.CHECKIN_RECORDED, RecordKind.CHECKIN_CHANGED)
     ITEM_KINDS = (RecordKind.ITEM_STARTED, RecordKind.ITEM_ENDED, RecordKind.ITEM_SKIPPED, RecordKind.ITEM_FAILED,
                   RecordKind.SESSION_RESUMED)
@@ -803,6 +830,11 @@ class RecordFold:
             self.dropped += 1
             return
         self._present[learner] = None
+
+    def _attendance_undone(self, p: Mapping[str, Any], _ref: Any) -> None:
+        learner = _id(p.get("learner_id"))
+        if learner is not None:
+            self._present.pop(learner, None)
 
     def _checkin(self, p: Mapping[str, Any], _ref: Any) -> None:
         index = _int(p.get("index"), -1)
@@ -921,6 +953,7 @@ def _as_dict(payload: Any) -> Mapping[str, Any]:
 
 _HANDLERS: dict[str, Callable[[RecordFold, Mapping[str, Any], Any], None]] = {
     RecordKind.ATTENDANCE_SCANNED: RecordFold._attendance,
+    RecordKind.ATTENDANCE_UNDONE: RecordFold._attendance_undone,
     RecordKind.CHECKIN_RECORDED: RecordFold._checkin, RecordKind.CHECKIN_CHANGED: RecordFold._checkin,
     RecordKind.ITEM_STARTED: RecordFold._item_started, RecordKind.SESSION_RESUMED: RecordFold._resumed,
     RecordKind.ITEM_ENDED: RecordFold._item_ended, RecordKind.ITEM_SKIPPED: RecordFold._item_skipped,

@@ -254,3 +254,83 @@ class View:
     power_advice: PowerDecision | None = None  # what to skip to finish: draw power.describe(it, _)
     keyboard_locked: bool = False  # a key was pressed on the locked laptop keyboard: show the hint
     training_pin: bool = False  # the PIN is the shipped default (a training run): the hint may say it
+
+
+# ---- the teacher screen (presenter mode: the laptop's own screen beside the projector) ----------
+
+
+@dataclass(frozen=True)
+class TeacherItem:
+    """An item of the lesson as the teacher screen names it."""
+
+    title: str  # content, in the lesson's language
+    kind: str  # the playlist item's type: video, slides, audio, activity, checkin, attendance, pairing, ...
+    number: int  # 1-based
+
+
+@dataclass(frozen=True)
+class AnswerList:
+    """Who has and has not answered what is open now (a question or a check-in). Labels are first names
+    from the roster (else learner ids), or "#1234" for a handset given to nobody. Bounded lists; `more_*`
+    say how many were left out. On the teacher screen only: never drawn on the class window."""
+
+    answered: tuple[str, ...]
+    waiting: tuple[str, ...]
+    more_answered: int = 0
+    more_waiting: int = 0
+
+
+@dataclass(frozen=True)
+class CalmNote:
+    """A closed check-in as the teacher sees it. `low` (answers on the two saddest faces) is None when
+    fewer than 5 answered: no counts anywhere, so no child can be singled out."""
+
+    answers: int
+    low: int | None
+    offered: bool  # the calm item is offered: Enter takes it, N declines
+    calm_title: str = ""
+
+
+@dataclass(frozen=True)
+class PickRow:
+    label: str  # first name from the roster, else learner id
+    state: str  # "absent"; "card" (marked by a card); "teacher" (marked by hand: choosing it again undoes it)
+
+
+@dataclass(frozen=True)
+class MarkPicker:
+    """Marking children by hand: the roster's children matching the letters typed, one chosen."""
+
+    query: str
+    rows: tuple[PickRow, ...]
+    selected: int  # index into rows; -1 when nothing matches
+    more: int = 0  # matches not listed
+    message: str = ""  # message id after the last choice, e.g. "Marked present"
+
+
+@dataclass(frozen=True)
+class TeacherView:
+    """What the teacher window shows beside the projector: the lesson's place and time, the battery,
+    the calm offer, who has not answered, notices and problems, the PIN prompt, marking by hand."""
+
+    lesson_title: str
+    language: str  # words on the teacher screen are in this language (the kiosk's menus)
+    now: TeacherItem | None
+    next: TeacherItem | None
+    item_count: int
+    class_screen: Screen  # what the class window shows now
+    item_seconds_left: float | None = None
+    lesson_seconds_left: float | None = None  # the rest of this item and every later one (estimated)
+    paused: bool = False
+    status: StatusBar = field(default_factory=StatusBar)
+    power_advice: PowerDecision | None = None
+    calm: CalmNote | None = None
+    answers: AnswerList | None = None
+    notices: tuple[str, ...] = ()  # message ids, newest first (teacher toasts, a failed item, disk, devices)
+    notice_detail: str = ""  # the failed item's title, when a notice is about one
+    pin: PinPrompt | None = None
+    keyboard_locked: bool = False
+    picker: MarkPicker | None = None
+    present: int = 0
+    expected: int | None = None  # roster size, if known
+    training_pin: bool = False

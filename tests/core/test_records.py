@@ -84,6 +84,10 @@ STORED = [
     ("lesson.chosen", {"playlist": "demo", "file": "demo.yaml", "resume": True}),
     ("kiosk.language", {"language": "ar", "previous": "en"}),
     ("day.ended", {"lessons": 3}),
+    ("attendance.scanned", {"learner_id": "L002", "source": "teacher", "index": 1, "via": "teacher"}),
+    ("attendance.undone", {"learner_id": "L002", "via": "teacher"}),
+    ("display.changed", {"mode": "presenter", "reason": "plugged", "screens": 2, "class_size": "1024x768",
+                         "teacher_size": "1280x800"}),
 ]
 
 
