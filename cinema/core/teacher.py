@@ -23,6 +23,7 @@ CLASS_TOASTS = frozenset({PAUSED, ALREADY_MARKED, MSG_STOP, DISK_FULL})
 
 def class_view(view: View, class_toasts: frozenset[str] = CLASS_TOASTS) -> View:
     """The View for the projector when the teacher has a window of their own: no PIN prompt, no
-    battery advice, no keyboard hint, and only the toasts meant for the room."""
+    battery advice, no keyboard hint, no roster to mark children by hand, and only the toasts meant
+    for the room."""
     toast = view.toast if view.toast in class_toasts else ""
-    return replace(view, pin=None, power_advice=None, keyboard_locked=False, toast=toast)
+    return replace(view, pin=None, power_advice=None, keyboard_locked=False, toast=toast, picker=None)

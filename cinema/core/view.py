@@ -254,6 +254,7 @@ class View:
     power_advice: PowerDecision | None = None  # what to skip to finish: draw power.describe(it, _)
     keyboard_locked: bool = False  # a key was pressed on the locked laptop keyboard: show the hint
     training_pin: bool = False  # the PIN is the shipped default (a training run): the hint may say it
+    picker: "MarkPicker | None" = None  # marking children by hand (one display: drawn over the screen)
 
 
 # ---- the teacher screen (presenter mode: the laptop's own screen beside the projector) ----------
