@@ -47,6 +47,12 @@ DISPLAY_SCHEMA = Schema("display", "Which screen the kiosk uses and how big its 
           "How big a video's captions (subtitles) are: small, medium (VLC's usual size), large or huge "
           "(for the back of a big room). The teacher turns them off and on with C (a teacher handset's 5).",
           default="medium"),
+    Field("teacher_screen", Choice(("auto", "off")),
+          "A teacher window on the laptop's own screen beside the projector: auto (whenever the laptop "
+          "has two screens that are not mirrored: the class sees only the lesson on the projector, the "
+          "teacher sees the time, the battery, who has not answered and the PIN prompt on the laptop) or "
+          "off (one window, on the display chosen above).",
+          default="auto"),
 ))
 
 POWER_SCHEMA = Schema("power", "When to warn about the battery and when to save and stop.", (
