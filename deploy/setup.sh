@@ -11,9 +11,10 @@ want_tests=0
 
 packages=(libvlc5 vlc-plugin-base vlc-plugin-video-output ffmpeg espeak-ng fonts-noto-core fonts-dejavu-core
           python3-venv python3-pip)
-# Tests also use: a real X server and xrandr, socat pty pairs, PDF tools, Chromium (the HTML
+# Tests also use: a real X server and xrandr, Xorg with the dummy driver (two monitors: presenter
+# mode with a projector unplugged and plugged back), socat pty pairs, PDF tools, Chromium (the HTML
 # report is opened in it), and Network UPS Tools (a real upsd with the dummy-ups driver).
-[ "$want_tests" = 1 ] && packages+=(xvfb x11-xserver-utils socat poppler-utils chromium nut-server nut-client shellcheck)
+[ "$want_tests" = 1 ] && packages+=(xvfb x11-xserver-utils xserver-xorg-core xserver-xorg-video-dummy socat poppler-utils chromium nut-server nut-client shellcheck)
 
 missing=()
 for p in "${packages[@]}"; do
