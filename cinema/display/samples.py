@@ -219,6 +219,8 @@ def sample_views(language: str, image_dir: Path) -> dict[str, View]:
                                                         needs_minutes=52.0, skip=(
                                                             PlannedItem(7, "story", t["item"], "audio", 6.0, True, 3),
                                                             PlannedItem(9, "break", t["break"], "break", 5.0, True, 0)))),
+        "picker": view(Screen.ATTENDANCE, AttendanceBody(18, 24, (ScanLine(t["names"][0], True),)),
+                       picker=sample_picker(language)),
     } | library_views(language, t)
 
 
@@ -248,3 +250,89 @@ def library_views(language: str, t: dict) -> dict[str, View]:
         "library_pin": View(Screen.LIBRARY, LibraryBody(rows, 6), language=language, status=sample_status(),
                             pin=PinPrompt(2)),
     }
+
+
+# ---- the teacher window (presenter mode) ------------------------------------------------------------
+
+ROSTER = {  # first names as a roster has them (content, in the lesson's language), more than a screen holds
+    "en": ("Amira", "Amir", "Ahmed", "Aisha", "Adam", "Alia", "Anas", "Aya", "Yusuf", "Layla", "Omar", "Mariam",
+           "Hassan", "Noor", "Sami", "Rania", "Karim", "Huda"),
+    "ar": ("أميرة", "أمير", "أحمد", "عائشة", "آدم", "علياء", "أنس", "آية", "يوسف", "ليلى", "عمر", "مريم",
+           "حسن", "نور", "سامي", "رانيا", "كريم", "هدى"),
+    "uk": ("Олена", "Олександр", "Оксана", "Остап", "Ольга", "Орест", "Богдан", "Марія", "Тарас", "Ірина",
+           "Дмитро", "Софія", "Андрій", "Катерина", "Максим", "Анастасія", "Володимир", "Христина"),
+}
+
+
+def sample_picker(language: str, query: str | None = None) -> "MarkPicker":
+    """Marking by hand with a few letters typed: one child here by card, one marked by hand, the rest
+    absent, the second one chosen, more matches than are listed."""
+    from cinema.core.view import MarkPicker, PickRow
+
+    names = ROSTER.get(language, ROSTER["en"])
+    typed = query if query is not None else names[0][:2]
+    states = ("card", "absent", "teacher", "absent", "absent", "absent")
+    rows = tuple(PickRow(name, state) for name, state in zip(names[:6], states))
+    return MarkPicker(typed, rows, 1, more=3, message="Marked present")
+
+
+def teacher_views(language: str) -> "dict[str, TeacherView]":
+    """The teacher window beside the projector, in the kiosk's `language` (content in the lesson's):
+    a video with the battery advice and notices, a question with who has not answered, a closed
+    check-in offering the calm item (and one with too few answers for counts), the PIN prompt, the
+    keyboard hint while paused, marking by hand, the last item, and before the first."""
+    from cinema.core.view import AnswerList, CalmNote, TeacherItem, TeacherView
+
+    t = CONTENT.get(language, CONTENT["en"])
+    names = ROSTER.get(language, ROSTER["en"])
+    advice = PowerDecision(Action.ADVISE, 31.0, 50.0, usable_minutes=38.0, needs_minutes=52.0, skip=(
+        PlannedItem(7, "story", t["item"], "audio", 6.0, True, 3),
+        PlannedItem(9, "break", t["break"], "break", 5.0, True, 0)))
+    video = TeacherItem(t["video"], "video", 3)
+    quiz = TeacherItem(t["item"], "activity", 4)
+    checkin = TeacherItem(t["checkin"], "checkin", 5)
+    calm = TeacherItem(t["calm"], "break", 6)
+    closing = TeacherItem(t["closing"], "closing", 7)
+
+    def teacher(now: TeacherItem | None, nxt: TeacherItem | None, screen: Screen, **kw) -> TeacherView:
+        base = dict(item_seconds_left=138.0, lesson_seconds_left=31 * 60.0, status=sample_status(), present=18,
+                    expected=24)
+        base.update(kw)
+        return TeacherView(t["lesson"], language, now, nxt, 7, screen, **base)
+
+    low_battery = StatusBar(battery_percent=31, battery_minutes=38, charging=False, attendance=18,
+                            devices=(DeviceStatus("clickers", True),))
+    waiting = AnswerList(answered=names[:9], waiting=names[9:], more_answered=3)
+    return {
+        "teacher_video": teacher(video, quiz, Screen.VIDEO, status=low_battery, power_advice=advice, notices=(
+            "This video could not be played.", "Little disk space left: free some after the lesson",
+            "Battery low"), notice_detail=t["audio"]),
+        "teacher_question": teacher(quiz, checkin, Screen.QUESTION, item_seconds_left=25.0, answers=waiting),
+        "teacher_many_waiting": teacher(quiz, checkin, Screen.QUESTION, item_seconds_left=25.0, answers=AnswerList(
+            answered=(), waiting=names + tuple(f"#{n}" for n in range(1201, 1213)), more_waiting=14)),
+        "teacher_everyone": teacher(quiz, checkin, Screen.QUESTION, item_seconds_left=12.0,
+                                    answers=AnswerList(answered=names, waiting=())),
+        "teacher_calm": teacher(checkin, calm, Screen.CHECKIN_RESULTS, item_seconds_left=None,
+                                calm=CalmNote(answers=17, low=6, offered=True, calm_title=t["calm"]),
+                                answers=AnswerList(answered=names[:17], waiting=names[17:])),
+        "teacher_calm_few": teacher(checkin, calm, Screen.CHECKIN_RESULTS, item_seconds_left=None,
+                                    calm=CalmNote(answers=4, low=None, offered=False), present=4, expected=None),
+        "teacher_pin": teacher(video, quiz, Screen.VIDEO, pin=PinPrompt(3, wrong=True, tries_left=2)),
+        "teacher_paused_locked": teacher(video, quiz, Screen.VIDEO, paused=True, keyboard_locked=True,
+                                         training_pin=True, status=StatusBar(battery_percent=88, charging=True)),
+        "teacher_picker": teacher(TeacherItem(t["item"], "attendance", 2), video, Screen.ATTENDANCE,
+                                  picker=sample_picker(language)),
+        "teacher_picker_none": teacher(TeacherItem(t["item"], "attendance", 2), video, Screen.ATTENDANCE,
+                                       picker=no_match_picker(language)),
+        "teacher_last": teacher(closing, None, Screen.CLOSING, item_seconds_left=None, lesson_seconds_left=None,
+                                status=StatusBar()),
+        "teacher_before": teacher(None, video, Screen.TITLE, item_seconds_left=None, status=StatusBar(),
+                                  present=0, expected=24),
+    }
+
+
+def no_match_picker(language: str) -> "MarkPicker":
+    """Letters typed that match nobody."""
+    from cinema.core.view import MarkPicker
+
+    return MarkPicker("Zq" if language != "ar" else "ظق", (), -1)

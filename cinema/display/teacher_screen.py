@@ -1,0 +1,513 @@
+"""The teacher window beside the projector (presenter mode): what is on now and next, the time left,
+the battery and its advice, the calm offer, who has not answered, notices, the PIN prompt and
+marking children by hand, in the teacher's language, for a laptop at arm's length in daylight."""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+from dataclasses import dataclass
+
+import pygame
+
+from cinema.core.power import Action, PowerDecision, describe
+from cinema.core.view import AnswerList, CalmNote, TeacherItem, TeacherView
+from cinema.display import icons
+from cinema.display.canvas import Canvas
+from cinema.display.layout import Layout, Metrics, row
+from cinema.display.overlays import LOCKED, LOCKED_TRAINING
+from cinema.display.picker import draw_picker
+from cinema.display.pin_prompt import draw_pin
+from cinema.display.screens.common import mmss
+from cinema.display.status import battery_color, battery_time_text, clock_text
+from cinema.display.text import TextRenderer, digit_table
+from cinema.display.theme import ORANGE, REDDISH_PURPLE, Theme
+from cinema.locale import N_, base_language, is_rtl, translator
+
+log = logging.getLogger(__name__)
+
+KINDS = {
+    "video": N_("Video"), "slides": N_("Slides"), "audio": N_("Audio"), "activity": N_("Quiz"),
+    "checkin": N_("Check-in"), "attendance": N_("Attendance"), "pairing": N_("Handsets"),
+    "break": N_("Break"), "closing": N_("Closing"), "title": N_("Title"),
+}
+# The failed-item notices the engine writes: the item's title (notice_detail) goes under them.
+FAILURES = frozenset({"This video could not be played.", "This audio could not be played.",
+                      "This slide could not be shown."})
+
+
+@dataclass(frozen=True)
+class TeacherMetrics(Metrics):
+    """Sizes for the teacher's own screen, read from arm's length rather than across a room: the
+    smallest text is 1/30 of the height (20 px at 600, 36 px at 1080), so a lesson's worth of facts fits."""
+
+    @property
+    def min_text(self) -> int:
+        return math.ceil(self.height / 30)
+
+    @property
+    def body(self) -> int:
+        return max(self.min_text, round(self.height / 22))
+
+    @property
+    def heading(self) -> int:
+        return round(self.height / 15)
+
+    @property
+    def status_height(self) -> int:
+        return round(self.body * 1.5)
+
+
+class TeacherRenderer:
+    """Draws a TeacherView on the laptop's own window (the pygame thread only). `strict=True` (tests)
+    lets a drawing error through; the kiosk logs it and shows the header over an empty page."""
+
+    def __init__(self, size: tuple[int, int], language: str = "en", *, theme: Theme | None = None,
+                 text: TextRenderer | None = None, strict: bool = False, digits: str = "latn") -> None:
+        self.language = language
+        self.digits = digits  # display.digits: "latn", or "native" for each language's own digits
+        self.theme = theme or Theme()
+        self.text = text or TextRenderer()
+        self.strict = strict
+        self.metrics = TeacherMetrics(*size)
+        self._digit_tables: dict[str, dict[int, str] | None] = {}
+        self._last_view: TeacherView | None = None
+        self._last_second: int | None = None
+
+    @property
+    def size(self) -> tuple[int, int]:
+        return (self.metrics.width, self.metrics.height)
+
+    def resize(self, size: tuple[int, int]) -> None:
+        if tuple(size) != self.size:
+            self.metrics = TeacherMetrics(*size)
+            self._last_view = None
+
+    def needs_redraw(self, view: TeacherView, now_second: int) -> bool:
+        """True when the view changed or the clock's second ticked since the last draw."""
+        return view != self._last_view or int(now_second) != self._last_second
+
+    def draw(self, surface: pygame.Surface, view: TeacherView, now: float | None = None) -> Layout:
+        """Draw `view` on `surface`; returns every box drawn (and every text, for tests)."""
+        now = time.time() if now is None else now
+        self.resize(surface.get_size())
+        language = view.language or self.language
+        base = base_language(language)
+        if base not in self._digit_tables:
+            self._digit_tables[base] = digit_table(base, self.digits)
+        rtl = is_rtl(language)
+        layout = Layout(self.metrics.width, self.metrics.height, rtl)
+        c = Canvas(surface, self.metrics, self.theme, self.text, translator(base), rtl, layout,
+                   digits=self._digit_tables[base])
+        surface.fill(self.theme.background)
+        try:
+            if view.picker is not None:
+                draw_picker(c, view.picker, c.content, "teacher.picker")
+            else:
+                _page(c, view)
+            if view.pin is not None:
+                draw_pin(c, view.pin)
+        except Exception:
+            if self.strict:
+                raise
+            log.exception("could not draw the teacher screen")
+        _header(c, view, now)
+        self._last_view = view
+        self._last_second = int(now)
+        return layout
+
+
+# ---- the header: the lesson, the place in it, the clock ------------------------------------------
+
+def _header(c: Canvas, view: TeacherView, now: float) -> None:
+    m = c.metrics
+    strip = pygame.Rect(0, 0, m.width, m.status_height)
+    pygame.draw.rect(c.surface, c.theme.status_bg, strip)
+    c.record("status", m.status_rect, "status")
+    inner = strip.inflate(-2 * m.margin, 0)
+    clock = clock_text(now)
+    clock_w = c.text_width(clock, m.body) + 2
+    place = f"{view.now.number} / {view.item_count}" if view.now is not None and view.item_count else ""
+    place_w = c.text_width(place, m.min_text) + 2 if place else 0
+    c.text("status.clock", clock, c.mirror(pygame.Rect(inner.right - clock_w, inner.top, clock_w, inner.height),
+                                           inner), m.body, align="end", valign="center", max_lines=1, kind="status")
+    end = inner.right - clock_w - m.margin
+    if place:
+        box = c.mirror(pygame.Rect(end - place_w, inner.top, place_w, inner.height), inner)
+        c.text("status.items", place, box, m.min_text, color=c.theme.muted, align="end", valign="center",
+               max_lines=1, kind="status")
+        end -= place_w + m.margin
+    title = c.mirror(pygame.Rect(inner.left, inner.top, max(0, end - inner.left), inner.height), inner)
+    c.text("status.lesson", view.lesson_title, title, m.body, bold=True, valign="center", max_lines=1,
+           kind="status")
+    bar = pygame.Rect(0, m.status_height, m.width, m.progress_height)
+    pygame.draw.rect(c.surface, c.theme.panel, bar)
+    if view.item_count and view.now is not None:
+        done = pygame.Rect(0, bar.top, round(bar.width * max(0.0, min(1.0, view.now.number / view.item_count))),
+                           bar.height)
+        pygame.draw.rect(c.surface, c.theme.progress, c.mirror(done, bar))
+    c.record("status.progress", bar, "status")
+
+
+# ---- the page: the lesson on the start side, the room and the laptop on the end side ------------
+
+def _page(c: Canvas, view: TeacherView) -> None:
+    m = c.metrics
+    area = c.content
+    lesson_w = round((area.width - m.margin) * 0.56)
+    lesson, side = row(area, [lesson_w, area.width - lesson_w - m.margin], m.margin, c.rtl)
+    y = _now(c, view, lesson)
+    y = _next(c, view, lesson, y)
+    y = _lesson_left(c, view, lesson, y)
+    if view.answers is not None:
+        _answers(c, view.answers, pygame.Rect(lesson.left, y, lesson.width, lesson.bottom - y))
+    y = _battery(c, view, side, side.top)
+    y = _present(c, view, side, y)
+    if view.keyboard_locked:
+        y = _keyboard(c, view, side, y)
+    if view.calm is not None:
+        y = _calm(c, view.calm, side, y)
+    _notices(c, view, pygame.Rect(side.left, y, side.width, side.bottom - y))
+
+
+def _line(c: Canvas, within: pygame.Rect, y: int, height: int) -> pygame.Rect:
+    return pygame.Rect(within.left, y, within.width, height)
+
+
+def _kind_icon(c: Canvas, name: str, kind: str, box: pygame.Rect) -> None:
+    t = c.theme
+    drawers = {
+        "video": lambda s, r: icons.projector(s, r, t.text, t.accent),
+        "slides": lambda s, r: icons.projector(s, r, t.text, t.accent),
+        "title": lambda s, r: icons.projector(s, r, t.text, t.accent),
+        "audio": lambda s, r: icons.speaker(s, r, t.text, flip=c.rtl),
+        "activity": lambda s, r: icons.clicker(s, r, t.text),
+        "pairing": lambda s, r: icons.clicker(s, r, t.text),
+        "checkin": lambda s, r: icons.face(s, r, 4, t.face_colors[3], (0, 0, 0)),
+        "attendance": lambda s, r: icons.card(s, r, t.text),
+        "break": lambda s, r: icons.ring(s, r, 0.7, t.accent, t.panel),
+        "closing": lambda s, r: icons.star(s, r, t.warn),
+    }
+    draw = drawers.get(kind)
+    if draw is not None:
+        c.icon(name, box, draw)
+
+
+def _kind_word(c: Canvas, item: TeacherItem) -> str:
+    return c._(KINDS[item.kind]) if item.kind in KINDS else ""
+
+
+def _now(c: Canvas, view: TeacherView, area: pygame.Rect) -> int:
+    """What is on now: a label, the item's picture and title, the time left on it (or Paused)."""
+    m = c.metrics
+    label_h = c.line_height(m.min_text)
+    item = view.now
+    if item is None:
+        c.text("teacher.now.title", c._("The lesson has not started"), _line(c, area, area.top, label_h * 2),
+               m.body, color=c.theme.muted, valign="center", max_lines=2)
+        return area.top + label_h * 2 + m.gap
+    kind = _kind_word(c, item)
+    label = (c._("Now · %(kind)s · %(n)d of %(m)d") if kind else c._("Now · %(n)d of %(m)d")) % {
+        "kind": kind, "n": item.number, "m": view.item_count}
+    c.text("teacher.now.label", label, _line(c, area, area.top, label_h), m.min_text, color=c.theme.muted,
+           valign="center", max_lines=1)
+    title_h = 2 * c.line_height(m.heading, bold=True)
+    box = _line(c, area, area.top + label_h + m.gap // 2, title_h)
+    side = min(title_h, round(c.line_height(m.heading) * 1.4))
+    icon = c.mirror(pygame.Rect(box.left, box.top + (title_h - side) // 2, side, side), box)
+    words = c.mirror(pygame.Rect(box.left + side + m.gap, box.top, box.width - side - m.gap, title_h), box)
+    _kind_icon(c, "teacher.now.icon", item.kind, icon)
+    c.text("teacher.now.title", item.title, words, m.heading, bold=True, valign="center", max_lines=2)
+    y = box.bottom + m.gap // 2
+    time_h = c.line_height(m.heading, bold=True)
+    if view.paused:
+        time_box = _line(c, area, y, time_h)
+        badge = c.mirror(pygame.Rect(time_box.left, time_box.top + time_h // 6, time_h * 2 // 3, time_h * 2 // 3),
+                         time_box)
+        c.icon("teacher.now.paused.icon", badge, icons.pause, c.theme.warn)
+        said = c._("Paused")
+        if view.item_seconds_left is not None:
+            said = c._("Paused · %(time)s left") % {"time": mmss(view.item_seconds_left)}
+        c.text("teacher.now.paused", said,
+               c.mirror(pygame.Rect(time_box.left + time_h, y, time_box.width - time_h, time_h), time_box),
+               m.heading, bold=True, color=c.theme.warn, valign="center", max_lines=1)
+        y += time_h + m.gap
+    elif view.item_seconds_left is not None:
+        left = mmss(view.item_seconds_left)
+        left_w = min(area.width // 2, c.text_width(left, m.heading, bold=True) + 2)
+        time_box = _line(c, area, y, time_h)
+        c.text("teacher.now.time", left, c.mirror(pygame.Rect(area.left, y, left_w, time_h), time_box), m.heading,
+               bold=True, valign="center", max_lines=1,
+               color=c.theme.warn if view.item_seconds_left <= 30 else None)
+        words = c.mirror(pygame.Rect(area.left + left_w + m.gap, y, area.width - left_w - m.gap, time_h), time_box)
+        c.text("teacher.now.time.label", c._("left on this item"), words, m.body, color=c.theme.muted,
+               valign="center", max_lines=1)
+        y += time_h + m.gap
+    return y
+
+
+def _next(c: Canvas, view: TeacherView, area: pygame.Rect, y: int) -> int:
+    m = c.metrics
+    h = c.line_height(m.body)
+    box = _line(c, area, y, h)
+    if view.now is None:
+        return y
+    if view.next is None:
+        c.text("teacher.next", c._("Next: the end of the lesson"), box, m.body, valign="center", max_lines=1)
+        return box.bottom + m.gap
+    side = round(h * 0.9)
+    label = c._("Next:")
+    label_w = min(area.width // 3, c.text_width(label, m.min_text) + 2)
+    c.text("teacher.next.label", label, c.mirror(pygame.Rect(box.left, y, label_w, h), box), m.min_text,
+           color=c.theme.muted, valign="center", max_lines=1)
+    icon = c.mirror(pygame.Rect(box.left + label_w + m.gap, y + (h - side) // 2, side, side), box)
+    _kind_icon(c, "teacher.next.icon", view.next.kind, icon)
+    at = label_w + side + 2 * m.gap
+    c.text("teacher.next", view.next.title, c.mirror(pygame.Rect(box.left + at, y, box.width - at, h), box), m.body,
+           valign="center", max_lines=1)
+    return box.bottom + m.gap
+
+
+def _lesson_left(c: Canvas, view: TeacherView, area: pygame.Rect, y: int) -> int:
+    if view.lesson_seconds_left is None:
+        return y
+    m = c.metrics
+    h = c.line_height(m.body)
+    minutes = max(0, math.ceil(view.lesson_seconds_left / 60))
+    c.text("teacher.lesson_left", c._("Lesson: about %(n)d min left") % {"n": minutes}, _line(c, area, y, h), m.body,
+           valign="center", max_lines=1)
+    return y + h + m.gap
+
+
+# ---- who has not answered ---------------------------------------------------------------------------
+
+def _answers(c: Canvas, answers: AnswerList, area: pygame.Rect) -> None:
+    """The children (or handsets) still to answer, as name chips: the one list the teacher acts on."""
+    m = c.metrics
+    head_h = c.line_height(m.body, bold=True)
+    if area.height < head_h + m.gap:
+        return
+    waiting = len(answers.waiting) + answers.more_waiting
+    answered = len(answers.answered) + answers.more_answered
+    c.panel(area, color=c.theme.panel, edge=c.theme.warn if waiting else c.theme.good)
+    c.record("teacher.answers", area, "icon")
+    inner = area.inflate(-2 * m.gap, -2 * m.gap)
+    head = pygame.Rect(inner.left, inner.top, inner.width, head_h)
+    count = c.ngettext("%(n)d answered", "%(n)d answered", answered) % {"n": answered}
+    count_w = min(inner.width // 3, c.text_width(count, m.min_text) + 2)
+    c.text("teacher.answers.count", count, c.mirror(pygame.Rect(head.right - count_w, head.top, count_w, head_h),
+                                                     head), m.min_text, color=c.theme.muted, align="end",
+           valign="center", max_lines=1)
+    words = c.mirror(pygame.Rect(head.left, head.top, head.width - count_w - m.gap, head_h), head)
+    if not waiting:
+        c.text("teacher.answers.heading", c._("Everyone has answered!"), words, m.body, bold=True,
+               color=c.theme.good, valign="center", max_lines=1)
+        return
+    c.text("teacher.answers.heading", c.ngettext("Not answered yet: %(n)d", "Not answered yet: %(n)d", waiting)
+           % {"n": waiting}, words, m.body, bold=True, color=c.theme.warn, valign="center", max_lines=1)
+    chips = pygame.Rect(inner.left, head.bottom + m.gap, inner.width, inner.bottom - head.bottom - m.gap)
+    _chips(c, "teacher.waiting", answers.waiting, answers.more_waiting, chips)
+
+
+def _chips(c: Canvas, name: str, labels: tuple[str, ...], more: int, box: pygame.Rect) -> None:
+    """Labels as chips flowing in reading order, row after row; what does not fit becomes "N more"."""
+    m = c.metrics
+    size = m.body
+    h = c.line_height(size) + m.gap // 2
+    pad, space = m.gap, m.gap // 2
+    if box.height < h:
+        return
+    widths = [min(box.width, c.text_width(label, size) + 2 * pad + 2) for label in labels]
+
+    def place(count: int, tail: str) -> list[pygame.Rect] | None:
+        """Rects for the first `count` labels and then `tail` (if any), or None if they do not fit."""
+        rects, x, y = [], 0, 0
+        sizes = widths[:count] + ([min(box.width, c.text_width(tail, size) + 2 * pad + 2)] if tail else [])
+        for w in sizes:
+            if x and x + w > box.width:
+                x, y = 0, y + h + space
+            if y + h > box.height:
+                return None
+            rects.append(c.mirror(pygame.Rect(box.left + x, box.top + y, w, h), box))
+            x += w + space
+        return rects
+
+    count = len(labels)
+    while True:
+        left = len(labels) - count + more
+        tail = c._("%(n)d more") % {"n": left} if left else ""
+        rects = place(count, tail)
+        if rects is not None or count == 0:
+            break
+        count -= 1
+    for i, rect in enumerate((rects or [])[:count]):
+        pygame.draw.rect(c.surface, c.theme.background, rect, border_radius=h // 2)
+        c.record(f"{name}.{i}.chip", rect, "icon")
+        # a handset's number as printed on it, a learner id as a code: not turned into other digits
+        c.text(f"{name}.{i}", labels[i], rect.inflate(-2 * pad, 0), size, align="center", valign="center",
+               max_lines=1, native_digits=False)
+    if rects and tail:
+        c.text(f"{name}.more", tail, rects[-1], m.min_text, color=c.theme.muted, align="center", valign="center",
+               max_lines=1)
+
+
+# ---- the laptop and the room: battery, present, keyboard, the calm offer, notices -----------------
+
+def _battery(c: Canvas, view: TeacherView, area: pygame.Rect, y: int) -> int:
+    m = c.metrics
+    status = view.status
+    advice = view.power_advice
+    percent = status.battery_percent if status.battery_percent is not None else (advice.percent if advice else None)
+    if percent is None and advice is None:
+        return y
+    h = c.line_height(m.body, bold=True)
+    box = _line(c, area, y, h)
+    icon_w = round(h * 1.5)
+    fill = battery_color(c, percent if percent is not None else 100)
+    icon = c.mirror(pygame.Rect(box.left, y + h // 5, icon_w, h - 2 * (h // 5)), box)
+    # No lightning bolt unless the laptop says it is charging: a bolt while it runs down misleads.
+    c.icon("teacher.battery.icon", icon, icons.battery, percent, c.theme.text, fill, status.charging is True)
+    parts = [f"{percent:.0f}%"] if percent is not None else []
+    if status.charging:
+        parts.append(c._("charging"))
+    else:
+        left = battery_time_text(c, status.battery_minutes if status.battery_minutes is not None
+                                 else (advice.usable_minutes if advice else None))
+        if left:
+            parts.append(left)
+    words = c.mirror(pygame.Rect(box.left + icon_w + m.gap, y, box.width - icon_w - m.gap, h), box)
+    c.text("teacher.battery", " · ".join(parts), words, m.body, bold=True, valign="center", max_lines=1,
+           color=fill if percent is not None and percent < 20 else None)
+    y = box.bottom + m.gap // 2
+    lines = _advice_lines(c, advice)
+    for i, text in enumerate(lines):
+        room = area.bottom - y
+        size = m.min_text
+        line_h = c.line_height(size)
+        wrapped = len(c.text_renderer.wrap(text, area.width, size, c.rtl))
+        rows = max(1, min(wrapped, 3, room // line_h))
+        if room < line_h:
+            break
+        color = c.theme.warn if advice is not None and advice.action in (Action.ADVISE, Action.WARN) else c.theme.text
+        if advice is not None and advice.action is Action.ADVISE and not advice.enough and i == len(lines) - 1:
+            color = c.theme.bad
+        drawn = c.text(f"teacher.advice.{i}", text, _line(c, area, y, rows * line_h), size, color=color,
+                       max_lines=rows)
+        y = drawn.bottom + m.gap // 2
+    return y + m.gap
+
+
+def _advice_lines(c: Canvas, advice: PowerDecision | None) -> tuple[str, ...]:
+    """The whole advice (both lines, every item with its minutes): the teacher's screen has the room."""
+    if advice is None:
+        return ()
+    return describe(advice, c._)
+
+
+def _present(c: Canvas, view: TeacherView, area: pygame.Rect, y: int) -> int:
+    m = c.metrics
+    h = c.line_height(m.body)
+    if area.bottom - y < h:
+        return y
+    box = _line(c, area, y, h)
+    side = round(h * 0.9)
+    c.icon("teacher.present.icon", c.mirror(pygame.Rect(box.left, y + (h - side) // 2, side, side), box),
+           icons.person, c.theme.text)
+    if view.expected:
+        said = c.ngettext("%(n)d of %(m)d present", "%(n)d of %(m)d present", view.expected) % {
+            "n": view.present, "m": view.expected}
+    else:
+        said = c.ngettext("%(n)d present", "%(n)d present", view.present) % {"n": view.present}
+    c.text("teacher.present", said, c.mirror(pygame.Rect(box.left + side + m.gap, y, box.width - side - m.gap, h),
+                                             box), m.body, valign="center", max_lines=1)
+    return box.bottom + m.gap
+
+
+def _keyboard(c: Canvas, view: TeacherView, area: pygame.Rect, y: int) -> int:
+    m = c.metrics
+    line_h = c.line_height(m.min_text)
+    h = 2 * line_h + m.gap
+    if area.bottom - y < h:
+        return y
+    box = _line(c, area, y, h)
+    c.panel(box, color=c.theme.panel, edge=c.theme.warn)
+    c.record("teacher.keyboard.box", box, "icon")
+    inner = box.inflate(-2 * m.gap, -m.gap)
+    side = min(inner.height, line_h * 3 // 2)
+    c.icon("teacher.keyboard.icon", c.mirror(pygame.Rect(inner.left, inner.top + (inner.height - side) // 2, side,
+                                                         side), inner), icons.lock, c.theme.warn)
+    c.text("teacher.keyboard", c._(LOCKED_TRAINING if view.training_pin else LOCKED),
+           c.mirror(pygame.Rect(inner.left + side + m.gap, inner.top, inner.width - side - m.gap, inner.height),
+                    inner), m.min_text, valign="center", max_lines=2)
+    return box.bottom + m.gap
+
+
+def _calm(c: Canvas, calm: CalmNote, area: pygame.Rect, y: int) -> int:
+    """A closed check-in: how many answered and (with 5 or more) how many chose the two saddest faces;
+    when the calm item is offered, the two keys that answer the offer."""
+    m = c.metrics
+    line_h = c.line_height(m.min_text)
+    key_h = c.line_height(m.body)
+    said = c.ngettext("Check-in: %(n)d answered", "Check-in: %(n)d answered", calm.answers) % {"n": calm.answers}
+    if calm.low is not None:
+        said += " · " + c.ngettext("%(n)d chose the two saddest faces", "%(n)d chose the two saddest faces",
+                                   calm.low) % {"n": calm.low}
+    words_lines = max(1, min(2, len(c.text_renderer.wrap(said, area.width - 2 * m.gap, m.min_text, c.rtl))))
+    h = words_lines * line_h + m.gap + (2 * (key_h + m.gap // 2) if calm.offered else 0)
+    if area.bottom - y < h + m.gap:
+        return y
+    box = _line(c, area, y, h + m.gap)
+    c.panel(box, color=c.theme.panel, edge=c.theme.accent if calm.offered else None)
+    c.record("teacher.calm", box, "icon")
+    inner = box.inflate(-2 * m.gap, -m.gap)
+    c.text("teacher.calm.said", said, pygame.Rect(inner.left, inner.top, inner.width, words_lines * line_h),
+           m.min_text, max_lines=words_lines)
+    if calm.offered:
+        top = inner.top + words_lines * line_h + m.gap // 2
+        start = c._("Start: %(title)s") % {"title": calm.calm_title} if calm.calm_title else c._("Start the calm moment")
+        for i, (key, label, color, name) in enumerate(((c._("Enter"), start, ORANGE, "take"),
+                                                       ("N", c._("Go on"), REDDISH_PURPLE, "go_on"))):
+            col = pygame.Rect(inner.left, top + i * (key_h + m.gap // 2), inner.width, key_h)
+            key_w = max(key_h, min(col.width // 2, c.text_width(key, round(key_h * 0.62), bold=True) + 2 * m.gap))
+            c.key_tile(f"teacher.calm.{name}.key", c.mirror(pygame.Rect(col.left, col.top, key_w, key_h), col),
+                       key, color)
+            c.text(f"teacher.calm.{name}", label,
+                   c.mirror(pygame.Rect(col.left + key_w + m.gap, col.top, col.width - key_w - m.gap, key_h), col),
+                   m.min_text, valign="center", max_lines=1)
+    return box.bottom + m.gap
+
+
+def _notices(c: Canvas, view: TeacherView, area: pygame.Rect) -> None:
+    """Notices and problems, newest first, each with a warning sign; what does not fit is counted."""
+    m = c.metrics
+    line_h = c.line_height(m.min_text)
+    if not view.notices or area.height < line_h:
+        return
+    y = area.top
+    detail_for = next((i for i, msg in enumerate(view.notices) if msg in FAILURES), None) if view.notice_detail else None
+    shown = 0
+    for i, msg in enumerate(view.notices):
+        text = c._(msg)
+        if i == detail_for:
+            text = f"{text} {view.notice_detail}"
+        rows = max(1, min(2, len(c.text_renderer.wrap(text, area.width - line_h - m.gap, m.min_text, c.rtl))))
+        rest = len(view.notices) - i - 1
+        need = rows * line_h + (line_h + m.gap // 2 if rest else 0)
+        if y + need > area.bottom:
+            if rows == 2 and y + line_h + (line_h + m.gap // 2 if rest else 0) <= area.bottom:
+                rows = 1
+            else:
+                break
+        box = pygame.Rect(area.left, y, area.width, rows * line_h)
+        sign = c.mirror(pygame.Rect(box.left, y + line_h // 8, line_h * 3 // 4, line_h * 3 // 4), box)
+        c.icon(f"teacher.notice.{i}.icon", sign, icons.warning, c.theme.warn, (0, 0, 0))
+        c.text(f"teacher.notice.{i}", text,
+               c.mirror(pygame.Rect(box.left + line_h + m.gap // 2, y, box.width - line_h - m.gap // 2, box.height),
+                        box), m.min_text, max_lines=rows)
+        y = box.bottom + m.gap // 2
+        shown += 1
+    left = len(view.notices) - shown
+    if left:
+        c.text("teacher.notices.more", c._("%(n)d more") % {"n": left}, pygame.Rect(area.left, y, area.width, line_h),
+               m.min_text, color=c.theme.muted, max_lines=1)
