@@ -3,6 +3,7 @@ released in `finally` (also when the loop raises or SIGTERM comes), and the main
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 import queue
@@ -383,7 +384,7 @@ class Kiosk:
         point = resume_point(session, ((r.kind, r.payload) for r in self.journal.records(session)))
         saved = self.journal.resume_position(session)
         if saved is not None and saved[0] == point.item_index:
-            point = type(point)(point.session_id, point.item_index, saved[1], point.attendance, point.answers)
+            point = dataclasses.replace(point, position=saved[1])  # keeps every field (by_hand too)
         return point
 
     # ---- the teacher PIN -------------------------------------------------------

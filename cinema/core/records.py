@@ -692,6 +692,7 @@ class ResumePoint:
     position: float = 0.0
     attendance: tuple[str, ...] = ()
     answers: int = 0
+    by_hand: tuple[str, ...] = ()  # of `attendance`, the children the teacher marked by hand (no card)
 
 
 class FinalAnswer(NamedTuple):
@@ -771,7 +772,7 @@ class RecordFold:
         self._by_card = False  # some answered by card: a child may have a card's and a handset's answer
         self._refs: dict[tuple[int, int, str], Any] = {}  # what callers passed with each last answer
         self._run: dict[tuple[int, int], set[str]] = {}  # voters who answered in this run of the item
-        self._present: dict[str, None] = {}
+        self._present: dict[str, bool] = {}  # learner -> marked by hand (attendance via teacher)
         self._faces: dict[int, list[int]] = {}
         self.answered = 0  # answers the way the engine counts them (see the class doc)
         self.item_index = 0  # the item the session was on: the last item.started or session.resumed
@@ -829,7 +830,7 @@ class RecordFold:
         if len(self._present) >= MAX_LEARNERS:
             self.dropped += 1
             return
-        self._present[learner] = None
+        self._present[learner] = p.get("via") == "teacher"
 
     def _attendance_undone(self, p: Mapping[str, Any], _ref: Any) -> None:
         learner = _id(p.get("learner_id"))
@@ -932,6 +933,11 @@ class RecordFold:
         return len(self._present)
 
     @property
+    def by_hand(self) -> tuple[str, ...]:
+        """Learners present because the teacher marked them by hand (and did not take it back)."""
+        return tuple(learner for learner, hand in self._present.items() if hand)
+
+    @property
     def last_arrival(self) -> str | None:
         """The learner who arrived last (a reader streaming attendance names each newcomer)."""
         return next(reversed(self._present), None)
@@ -942,7 +948,7 @@ class RecordFold:
         return {index: tuple(c) for index, c in self._faces.items()}
 
     def resume_point(self, session_id: str) -> ResumePoint:
-        return ResumePoint(session_id, self.item_index, 0.0, self.attendance, self.answered)
+        return ResumePoint(session_id, self.item_index, 0.0, self.attendance, self.answered, self.by_hand)
 
 
 def _as_dict(payload: Any) -> Mapping[str, Any]:
