@@ -29,11 +29,14 @@ COMMAND_KEYS = {
     pygame.K_KP_ENTER: Command.ACCEPT,
     pygame.K_n: Command.DECLINE,
     pygame.K_c: Command.CAPTIONS,
+    pygame.K_m: Command.MARK,  # marking children by hand (on the opened keyboard)
     pygame.K_ESCAPE: Command.QUIT,
 }
 # A video or audio: J and L move it 10 s back and on (as video sites do), Shift+J and Shift+L 30 s.
 SEEK_KEYS = {"j": Command.SEEK_BACK, "l": Command.SEEK_FORWARD,
              "J": Command.SEEK_BACK_LONG, "L": Command.SEEK_FORWARD_LONG}
+# Keys that move in the list while the teacher marks children by hand (letters type a name).
+LIST_KEYS = {pygame.K_UP: "up", pygame.K_DOWN: "down", pygame.K_BACKSPACE: "backspace"}
 
 
 def key_event(key: int, unicode: str, pin_open: bool):
@@ -48,9 +51,11 @@ def key_event(key: int, unicode: str, pin_open: bool):
         return None
     if key in MODIFIERS:
         return None
+    # The character typed rides along: the engine types it into the picker while one is open.
+    text = unicode if len(unicode) == 1 and unicode.isprintable() else ""
     if unicode in SEEK_KEYS:
-        return LaptopKey(SEEK_KEYS[unicode])
-    return LaptopKey(COMMAND_KEYS.get(key))
+        return LaptopKey(SEEK_KEYS[unicode], text=text)
+    return LaptopKey(COMMAND_KEYS.get(key), text=text, key=LIST_KEYS.get(key, ""))
 
 
 def _char_key(ch: str) -> int:

@@ -27,6 +27,7 @@ class Command(Enum):
     SEEK_BACK_LONG = "seek_back_long"  # 30 s back (the second key)
     SEEK_FORWARD_LONG = "seek_forward_long"  # 30 s on
     CAPTIONS = "captions"  # toggles a video's captions (its subtitles) on / off
+    MARK = "mark"  # opens (or closes) marking children by hand: the roster to mark a child present
 
 
 # Seconds each seek command moves a video or audio item (negative: back).
@@ -45,9 +46,16 @@ class TeacherCommand:
 class LaptopKey:
     """A key typed on the laptop's own keyboard (not a configured presenter remote or keypad).
     During a lesson the keyboard is locked: the engine shows a hint instead of obeying, until the
-    teacher opens it with the PIN. `command` is None for keys that mean nothing."""
+    teacher opens it with the PIN. `command` is None for keys that mean nothing.
+
+    While the teacher marks children by hand the same keys type a name instead: `text` is the
+    character the key typed (any script; "" for keys that type none) and `key` names the keys that
+    move in a list ("up", "down", "backspace")."""
 
     command: Command | None = None
+    # Not compared: two presses of the same command are the same to a lesson, whatever was typed.
+    text: str = field(default="", compare=False)
+    key: str = field(default="", compare=False)
 
 
 @dataclass(frozen=True)

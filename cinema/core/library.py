@@ -424,6 +424,10 @@ class Library:
         return View(Screen.LIBRARY, body, language=self.language, status=status, pin=self.pinpad.prompt(self.clock.monotonic()),
                      toast=toast)
 
+    def teacher_view(self) -> None:
+        """The home screen has no teacher view: the teacher window shows the library itself."""
+        return None
+
     def _title_of(self, key: str) -> str:
         return next((e.title or e.key for e in self.entries if e.key == key), key)
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from cinema.core.events import Effect, PlaySound
 from cinema.core.noise import NoiseMeter
-from cinema.core.records import AttendanceRefused, AttendanceScanned
+from cinema.core.records import AttendanceRefused, AttendanceScanned, AttendanceUndone
 from cinema.core.roster import Roster, verify_token
 from cinema.core.view import ScanLine
 
@@ -29,6 +29,7 @@ class Register:
     present: set[str] = field(default_factory=set)
     recent: list[ScanLine] = field(default_factory=list)  # newest first
     noise: NoiseMeter = field(default_factory=NoiseMeter)  # refused cards per source, summed up once a minute
+    by_hand: set[str] = field(default_factory=set)  # present because the teacher marked them (no card)
 
     def remember(self, line: ScanLine) -> None:
         self.recent.insert(0, line)
@@ -55,6 +56,19 @@ class Register:
         if show:
             self.remember(ScanLine(self.roster.label(learner), True, REPRINT if check.old_key else ""))
         return Scan([record.record(), PlaySound("scan_ok")], learner)
+
+    def mark(self, learner: str, index: int) -> list[Effect]:
+        """The teacher marks a child present by hand (a forgotten card)."""
+        self.present.add(learner)
+        self.by_hand.add(learner)
+        record = AttendanceScanned(learner_id=learner, source="teacher", index=index, via="teacher")
+        return [record.record(), PlaySound("scan_ok")]
+
+    def undo(self, learner: str) -> list[Effect]:
+        """A mark by hand taken back: the child is not counted present any more."""
+        self.present.discard(learner)
+        self.by_hand.discard(learner)
+        return [AttendanceUndone(learner_id=learner, via="teacher").record()]
 
     def _refused(self, reason: str, source: str, now: float, sound: bool = True) -> Scan:
         if not self.noise.refused(source, now):

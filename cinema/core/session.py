@@ -20,6 +20,7 @@ from cinema.core.events import (
 from cinema.core.events import JournalHealth, JournalState
 from cinema.core.items import HANDLERS, ItemHandler
 from cinema.core.items.attendance import PairingHandler
+from cinema.core.items.checkin import CheckinHandler
 from cinema.core.items.media import CAPTIONS_OFF, CAPTIONS_ON, MEDIA_TYPES, MediaHandler
 from cinema.core.messages import (
     N_,
@@ -30,6 +31,7 @@ from cinema.core.power import (
     MSG_LOW, MSG_RESTORE, MSG_STOP, Action, LessonPlan, Level, PowerDecision, PowerPolicy, lesson_plan,
 )
 from cinema.core.keyboard_lock import KeyboardLock
+from cinema.core.marking import COMMAND_MOVES, HANDSET_MOVES, Choice, Marking, Move
 from cinema.core.pin import PinHash, PinPad, PinPurpose, PinResult
 from cinema.core.records import (
     DeviceConnected, DeviceLost, ExportFailed, ExportMade, ItemEnded, ItemFailed, ItemPaused, ItemResumed,
@@ -39,8 +41,9 @@ from cinema.core.records import (
 from cinema.core.records import JournalTrouble
 from cinema.core.register import Register
 from cinema.core.roster import TEACHER_KEYS, Handsets, Roster
+from cinema.core.teacher import MAX_NOTICES, answer_list, calm_note, item_of, lesson_seconds, notices_now
 from cinema.core.view import (
-    ClosingBody, DeviceStatus, NoticeBody, ResumeBody, ScanLine, Screen, StatusBar, TitleBody, View,
+    ClosingBody, DeviceStatus, NoticeBody, ResumeBody, ScanLine, Screen, StatusBar, TeacherView, TitleBody, View,
 )
 
 
@@ -92,6 +95,7 @@ PIN_CANCELLED = N_("PIN cancelled.")
 PIN_TIMED_OUT = N_("The PIN prompt closed: no key for 20 seconds.")
 PIN_SAVED = N_("The new PIN is saved.")
 KEYBOARD_OPEN = N_("Keyboard unlocked. It locks again after 10 minutes without a key.")
+MARKING_TIMED_OUT = N_("Marking by hand closed: no key for a minute.")
 
 FAILURE_MSG = {
     "video": "This video could not be played.",
@@ -143,6 +147,8 @@ class SessionEngine:
         self.keyboard = KeyboardLock()
         self._after_pin: tuple[str, ResumePoint | None] | None = None  # choosing a PIN: what starts then
         self.register = Register(self.roster)
+        self.marking = Marking(self.roster)  # marking children by hand (M, a remote's or handset's mark key)
+        self.recent_toasts: list[tuple[str, float]] = []  # newest first: the teacher screen's notices
         self.answers = 0
         self.status = StatusBar()
         self.devices: dict[str, bool] = {}
@@ -159,6 +165,7 @@ class SessionEngine:
         self._token = 0
         self.power = PowerPolicy(self.clock, self.options.power_warn_percent, self.options.power_critical_percent)
         self.advice: PowerDecision | None = None  # what to skip to finish, shown at the item start
+        self.teacher_advice: PowerDecision | None = None  # the same, kept on the teacher screen while it holds
         self.advice_until = 0.0
         self.durations: dict[str, float] = {}  # media lengths learnt while playing, for the power plan
         # Whether records reach the disk (the main loop says); FULL: answers and scans are refused.
@@ -249,6 +256,7 @@ class SessionEngine:
         # The item as the class knows it (its title); the file name only for an item without one.
         self.failed_detail = item.title or ((item.media.name if item.media else "") if item.type in MEDIA_TYPES else "")
         self.notice_until = self.now() + self.options.failure_notice_seconds
+        self._remember_notice(FAILURE_MSG.get(item.type, FAILURE_MSG["video"]))  # the teacher screen keeps it
         self._go(Step.FAIL)
         fx: list[Effect] = self.handler.leave()
         fx.append(ItemFailed(index=self.index, item=item.id, type=item.type, reason=reason).record())
@@ -282,6 +290,7 @@ class SessionEngine:
             return self.ask_for_pin("resume", point)
         self.session_id = point.session_id
         self.register.present = set(point.attendance)
+        self.register.by_hand = set(point.by_hand) & self.register.present
         self.answers = point.answers
         self.resume_point = None
         self._go(Step.START)
@@ -315,6 +324,8 @@ class SessionEngine:
             return []
         if self.phase is Phase.RESUME_OFFER:
             return self._resume_choice(event)
+        if self.marking.is_open and self._for_picker(event):
+            return self._picker_event(event)
         if isinstance(event, TeacherCommand):
             return self._command(event.command)
         if self.journal_health is JournalHealth.FULL and self._takes_in(event):
@@ -413,6 +424,10 @@ class SessionEngine:
     def _command(self, command: Command) -> list[Effect]:
         if command is Command.QUIT:
             self.pinpad.open(self.now())
+            return []
+        if command is Command.MARK:
+            if self.phase in (*_LIVE, Phase.NOTICE):
+                self.marking.open(self.now())  # over any item: a child may arrive late
             return []
         if self.phase is Phase.NOTICE:
             if command in (Command.NEXT, Command.SKIP):
@@ -514,6 +529,9 @@ class SessionEngine:
         now = self.now()
         in_lesson = self.phase in (*_LIVE, Phase.NOTICE)
         if not (self.options.keyboard_lock and in_lesson and self.keyboard.locked(now)):
+            if in_lesson and self.marking.is_open:
+                self.keyboard.used(now)
+                return self._picker_key(event)
             if event.command is None or event.command is Command.UNLOCK:
                 return []
             if in_lesson:
@@ -523,6 +541,50 @@ class SessionEngine:
             self.pinpad.open(now, PinPurpose.UNLOCK)
             return []
         return self.keyboard.key(now)
+
+    # ---- marking children by hand (cinema.core.marking) --------------------------------------
+
+    def _for_picker(self, event: Event) -> bool:
+        """The open picker takes the teacher's commands and handset keys; children's cards and answers
+        still go to the lesson."""
+        if isinstance(event, TeacherCommand):
+            return True
+        return isinstance(event, ClickerPressed) and self.handsets.is_teacher(event.clicker)
+
+    def _picker_event(self, event: Event) -> list[Effect]:
+        if isinstance(event, TeacherCommand):
+            move = COMMAND_MOVES.get(event.command)
+        else:
+            assert isinstance(event, ClickerPressed)
+            move = HANDSET_MOVES.get(event.key.upper())
+        return self._picker_move(move)
+
+    def _picker_key(self, event: LaptopKey) -> list[Effect]:
+        """The opened laptop keyboard types into the picker: letters narrow the list, arrows move."""
+        if event.text and event.text.isprintable():
+            self.marking.type(event.text, self.now())
+            return []
+        keys = {"up": Move.UP, "down": Move.DOWN, "backspace": Move.ERASE}
+        move = keys.get(event.key) or (COMMAND_MOVES.get(event.command) if event.command is not None else None)
+        return self._picker_move(move)
+
+    def _picker_move(self, move: Move | None) -> list[Effect]:
+        now = self.now()
+        if move is None:
+            return []
+        if move is not Move.CHOOSE:
+            self.marking.move(move, now)
+            return []
+        choice, learner = self.marking.choice(self.register.present, self.register.by_hand)
+        if learner is None or choice in (Choice.NONE, Choice.BY_CARD):
+            self.marking.chose(choice, now)
+            return []
+        if self.journal_health is JournalHealth.FULL:
+            self.marking.chose(choice, now, saved=False)  # not shown as marked when it cannot be kept
+            return [PlaySound("scan_refused")]
+        fx = self.register.mark(learner, self.index) if choice is Choice.MARK else self.register.undo(learner)
+        self.marking.chose(choice, now)
+        return fx
 
     # ---- choosing the PIN (a real kiosk's first start) ---------------------------------------
 
@@ -582,6 +644,10 @@ class SessionEngine:
     def _show_toast(self, msg: str, seconds: float = 2.0) -> None:
         self.toast = msg
         self.toast_until = self.now() + seconds
+        self._remember_notice(msg)
+
+    def _remember_notice(self, msg: str) -> None:
+        self.recent_toasts = [(msg, self.now())] + [t for t in self.recent_toasts if t[0] != msg][:MAX_NOTICES - 1]
 
     # ---- power, devices, USB -------------------------------------------------------------------
 
@@ -595,7 +661,7 @@ class SessionEngine:
             minutes = event.minutes_left if event.minutes_left is not None else self.power.minutes_left
         self.status = StatusBar(event.percent, minutes, event.charging, self.status.attendance, self.status.devices)
         if self.power.charging:
-            self.advice = None  # plugged in: the advice on what to skip no longer holds
+            self.advice = self.teacher_advice = None  # plugged in: the advice on what to skip no longer holds
         fx: list[Effect] = []
         if before is None or event.percent is None or int(before) != int(event.percent):
             fx.append(PowerReadingRecord(percent=event.percent, minutes_left=event.minutes_left,
@@ -626,13 +692,13 @@ class SessionEngine:
                     fx += self.handler.pause(True)
             elif d.action is Action.RESTORE:
                 self._show_toast(MSG_RESTORE, 3.0)
-                self.advice = None  # on a charger that keeps up there is nothing to skip
+                self.advice = self.teacher_advice = None  # on a charger that keeps up there is nothing to skip
                 if self.phase is Phase.POWER_STOPPED and self.item is not None:
                     self._unpause(Step.POWER_BACK)
                     fx.append(ItemResumed(index=self.index, item=self.item.id).record())
                     fx += self.handler.pause(False)
             elif d.action is Action.ADVISE:
-                self.advice, self.advice_until = d, self.now() + 15.0
+                self.advice, self.advice_until, self.teacher_advice = d, self.now() + 15.0, d
         return fx
 
     def _usb_export(self, event: UsbExport) -> list[Effect]:
@@ -708,6 +774,8 @@ class SessionEngine:
             self.advice = None
         if self.pinpad.expire(now):
             self._show_toast(PIN_TIMED_OUT, 4.0)  # it does not vanish without a word
+        if self.marking.expire(now):
+            self._show_toast(MARKING_TIMED_OUT, 4.0)
         noise: list[Effect] = []
         for summary in self.register.noise.close_windows(now):
             noise.append(summary.record())
@@ -733,18 +801,27 @@ class SessionEngine:
         names = sorted(set(self.devices) | noisy)
         return tuple(DeviceStatus(n, self.devices.get(n, True), n in noisy) for n in names)
 
-    def view(self) -> View:
+    def _status(self) -> StatusBar:
         status = StatusBar(self.status.battery_percent, self.status.battery_minutes, self.status.charging,
                            len(self.attendance),
                            self._device_statuses())
         if self.journal_health in (JournalHealth.RESERVE, JournalHealth.FULL):
             status = replace(status, disk=self.journal_health.value)
+        return status
+
+    def _picker(self):
+        if self.phase not in (*_LIVE, Phase.NOTICE):
+            return None
+        return self.marking.picker(self.register.present, self.register.by_hand)
+
+    def view(self) -> View:
+        status = self._status()
         now = self.now()
         pin = self.pinpad.prompt(now)
         common = dict(language=self.playlist.language, item_count=len(self.playlist.items),
                       lesson_title=self.playlist.title, paused=self.paused, status=status, pin=pin,
                       power_advice=self.advice, keyboard_locked=self.keyboard.hint(now) and pin is None,
-                      training_pin=self.options.training_pin)
+                      training_pin=self.options.training_pin, picker=self._picker())
         if self.phase is Phase.RESUME_OFFER and self.resume_point is not None:
             point = self.resume_point
             idx = min(point.item_index, len(self.playlist.items) - 1)
@@ -773,6 +850,46 @@ class SessionEngine:
             # over a video's subtitles for the rest of the lesson (the status bar says it there).
             return DISK_FULL
         return "Paused" if self.paused and not self.toast else self.toast
+
+    def teacher_view(self, language: str | None = None) -> TeacherView:
+        """What the teacher's own window shows beside the projector (see cinema.core.teacher); its words
+        are in `language` (the kiosk's menus), the lesson's by default."""
+        view = self.view()
+        now = self.now()
+        live = self.phase in _LIVE
+        lost_devices = any(not connected for connected in self.devices.values())
+        nxt = self.return_to if self.return_to is not None else self._step_from(self.index, +1)
+        item_left = self.handler.item_seconds_left() if live else None
+        lesson_left = None
+        if live or self.phase is Phase.NOTICE:
+            lesson_left = lesson_seconds(self._power_plan(), item_left, now)
+        calm = answers = None
+        if live and isinstance(self.handler, CheckinHandler) and self.handler.results:
+            offer = self.handler.offer
+            calm = calm_note(self.handler.box.counts(), offer is not None, offer.title if offer else "")
+        voters = self.handler.answering() if live else None
+        if voters is not None:
+            answers = answer_list(voters, self)
+        failed = (view.body.msg, self.failed_detail) if isinstance(view.body, NoticeBody) else None
+        notices = notices_now(failed, self, lost_devices, self.recent_toasts, now)
+        # The failed item's title goes with its notice while the notice is still listed.
+        detail = self.failed_detail if FAILURE_MSG.get(self.failed_kind) in notices else ""
+        advice = self.teacher_advice
+        if advice is not None and advice.skip and all(p.index < self.index for p in advice.skip):
+            advice = None  # every item it named is behind the lesson now
+        shown = live or self.phase is Phase.NOTICE
+        return TeacherView(
+            lesson_title=self.playlist.title, language=language or self.playlist.language,
+            now=item_of(self.playlist, self.index) if shown else None,
+            next=item_of(self.playlist, nxt) if shown else item_of(self.playlist, 0 if self.phase is Phase.NEW else None),
+            item_count=len(self.playlist.items), class_screen=view.screen,
+            item_seconds_left=None if item_left is None else float(max(0, math.ceil(item_left))),
+            lesson_seconds_left=None if lesson_left is None else float(max(0, math.ceil(lesson_left))),
+            paused=self.paused, status=view.status, power_advice=advice, calm=calm, answers=answers,
+            notices=notices, notice_detail=detail, pin=view.pin, keyboard_locked=view.keyboard_locked,
+            picker=view.picker, present=len(self.attendance),
+            expected=len(self.roster.learners) if self.roster is not None and self.roster.learners else None,
+            training_pin=self.options.training_pin)
 
     # ---- for the journal's resume table ------------------------------------------------------------
 

@@ -7,11 +7,18 @@ with one display the View is drawn whole (the teacher's messages as small strips
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import replace
+from typing import Protocol
 
-from cinema.core.messages import DISK_FULL
-from cinema.core.power import MSG_STOP
-from cinema.core.view import View
+from cinema.core.checkin import PRIVATE_FACES, shown_counts
+from cinema.core.content import Playlist
+from cinema.core.events import JournalHealth
+from cinema.core.items.activity import handset_label
+from cinema.core.messages import N_, DISK_FULL, DISK_LOW, DISK_RESERVE, JOURNAL_SET_ASIDE
+from cinema.core.power import MSG_STOP, LessonPlan
+from cinema.core.roster import Handsets, Roster
+from cinema.core.view import AnswerList, CalmNote, TeacherItem, View
 
 PAUSED = "Paused"
 ALREADY_MARKED = "Already marked"
@@ -27,3 +34,92 @@ def class_view(view: View, class_toasts: frozenset[str] = CLASS_TOASTS) -> View:
     for the room."""
     toast = view.toast if view.toast in class_toasts else ""
     return replace(view, pin=None, power_advice=None, keyboard_locked=False, toast=toast, picker=None)
+
+
+# ---- what the teacher window shows (built from the engine; see SessionEngine.teacher_view) -----------
+
+MAX_NAMES = 40  # names listed in each of answered / waiting; the rest are counted
+MAX_NOTICES = 6
+NOTICE_SECONDS = 120.0  # a teacher's toast stays among the notices this long
+DEVICE_LOST = N_("A device is disconnected")
+HEALTH_NOTICES = {
+    JournalHealth.LOW: DISK_LOW, JournalHealth.RESERVE: DISK_RESERVE, JournalHealth.FULL: DISK_FULL,
+    JournalHealth.SET_ASIDE: JOURNAL_SET_ASIDE,
+}
+
+
+class Lesson(Protocol):
+    """What the builder reads of the session engine."""
+
+    playlist: Playlist
+    roster: Roster | None
+    handsets: Handsets
+    index: int
+    attendance: set[str]
+    journal_health: JournalHealth
+
+    def now(self) -> float: ...
+
+
+def item_of(playlist: Playlist, index: int | None) -> TeacherItem | None:
+    if index is None or not 0 <= index < len(playlist.items):
+        return None
+    item = playlist.items[index]
+    return TeacherItem(item.title or item.id, item.type, index + 1)
+
+
+def calm_note(counts: tuple[int, ...], offered: bool, calm_title: str) -> CalmNote:
+    """A closed check-in for the teacher: the two saddest faces' count only with enough answers."""
+    shown = shown_counts(counts)
+    low = None if shown is None else sum(shown[:PRIVATE_FACES])
+    return CalmNote(sum(counts), low, offered, calm_title)
+
+
+def answer_list(voters: set[str], lesson: Lesson) -> AnswerList:
+    """Who answered what is open (`voters`: handset ids, or "card:<learner>"), and which children present
+    (else every child given a handset) have not yet. Children by first name; a handset given to nobody as
+    "#<its number>"."""
+    handsets, roster = lesson.handsets, lesson.roster
+    learners: set[str] = set()
+    loose: list[str] = []
+    for voter in voters:
+        learner = voter[len("card:"):] if voter.startswith("card:") else handsets.learner(voter)
+        if learner is not None:
+            learners.add(learner)
+        elif not handsets.is_teacher(voter):
+            loose.append(voter)
+    expected = set(lesson.attendance) or {l for c, l in handsets.learner_by_clicker.items()
+                                           if not handsets.is_teacher(c)}
+
+    def label(learner: str) -> str:
+        return roster.label(learner) if roster is not None else learner
+
+    answered = sorted((label(l) for l in learners), key=str.casefold)
+    answered += sorted((f"#{handset_label(c)}" for c in loose), key=lambda s: (len(s), s))
+    waiting = sorted((label(l) for l in expected - learners), key=str.casefold)
+    return AnswerList(tuple(answered[:MAX_NAMES]), tuple(waiting[:MAX_NAMES]),
+                      max(0, len(answered) - MAX_NAMES), max(0, len(waiting) - MAX_NAMES))
+
+
+def lesson_seconds(plan: LessonPlan, item_left: float | None, now: float) -> float:
+    """The rest of the lesson: this item's rest (its own timer when it has one, else the planner's
+    estimate) and every later item's expected length, as the battery plan counts them."""
+    current = item_left if item_left is not None else max(0.0, plan.current_minutes * 60 - max(0.0, now - plan.made_at))
+    return max(0.0, current) + sum(p.minutes for p in plan.rest) * 60
+
+
+def notices_now(failed: tuple[str, str] | None, lesson: Lesson, lost: bool,
+                recent: Iterable[tuple[str, float]], now: float) -> tuple[str, ...]:
+    """Newest first: a failed item, the journal's disk, a lost device, then the teacher's recent toasts."""
+    out: list[str] = []
+    if failed is not None:
+        out.append(failed[0])
+    health = HEALTH_NOTICES.get(lesson.journal_health)
+    if health is not None:
+        out.append(health)
+    if lost:
+        out.append(DEVICE_LOST)
+    for msg, at in recent:
+        if now - at <= NOTICE_SECONDS and msg and msg not in out:
+            out.append(msg)
+    return tuple(out[:MAX_NOTICES])

@@ -243,6 +243,9 @@ class ActivityHandler(ItemHandler):
                        self.lesson.handsets.team(c, teams) if teams else None) for c in clickers]
         return tuple(sorted(chips, key=lambda v: (len(v.label), v.label)))
 
+    def answering(self) -> set[str] | None:
+        return None if self.results else set(self.box.answers)
+
     # ---- screen ---------------------------------------------------------------
 
     def view(self) -> tuple[Screen, Body]:

@@ -136,6 +136,15 @@ class ItemHandler:
         """Time left on this item's timer, None when the teacher advances."""
         return None
 
+    def item_seconds_left(self) -> float | None:
+        """Time left on the whole item for the teacher screen (a timer, a video's rest); None: not known."""
+        return self.seconds_left()
+
+    def answering(self) -> set[str] | None:
+        """Who has answered what is open now (handset ids, "card:<learner>" for a turned card); None when
+        no question or check-in is open."""
+        return None
+
     def elapsed(self) -> float:
         """How far into the item the lesson is, for the battery plan and the resume table."""
         return self.watch.elapsed()

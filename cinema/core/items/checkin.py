@@ -60,6 +60,9 @@ class CheckinHandler(ItemHandler):
     def decline(self) -> list[Effect] | None:
         return None if self.results else []
 
+    def answering(self) -> set[str] | None:
+        return None if self.results else set(self.box.votes)
+
     def view(self) -> tuple[Screen, Body]:
         prompt = self.item.prompt or self.item.title
         if self.results:

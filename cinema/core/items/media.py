@@ -78,6 +78,11 @@ class MediaHandler(ItemHandler):
                              to_seconds=target)
         return [seeked.record(), SeekMedia(target)]
 
+    def item_seconds_left(self) -> float | None:
+        if self.item.media is None or self.item.unplayable or not self.duration:
+            return None
+        return max(0.0, self.duration - self._position)
+
     def leave(self) -> list[Effect]:
         return [StopMedia()]
 

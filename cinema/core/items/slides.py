@@ -46,6 +46,12 @@ class SlidesHandler(ItemHandler):
             return None
         return self.item.seconds - self.slide_watch.elapsed()
 
+    def item_seconds_left(self) -> float | None:
+        left = self.seconds_left()
+        if left is None:
+            return None
+        return max(0.0, left) + (len(self.item.slides) - self.slide - 1) * (self.item.seconds or 0)
+
     def view(self) -> tuple[Screen, Body]:
         return Screen.SLIDES, SlideBody(str(self.item.slides[self.slide]), self.slide, len(self.item.slides),
                                         whole_seconds(self.seconds_left()))
