@@ -84,6 +84,7 @@ class Kiosk:
         self.wall = wall
         self.loop = None  # the main loop, once everything is open
         self.sounds = None  # the kiosk's sounds, once it opens (questions read aloud are added to them)
+        self.monitors = None  # where the monitors are read (tests: cinema.display.monitors.FixedMonitors)
         self.set_aside: Path | None = None  # where a damaged journal was moved at the start
         self.spilled: Path | None = None  # records the full disk kept out of the journal, written here
         self.problems: list = []  # what is wrong with the content, when it cannot be loaded
@@ -174,8 +175,8 @@ class Kiosk:
         from cinema.app.presenter import Presenter
         from cinema.app.recorder import Recorder
         from cinema.app.sounds import Sounds
-        from cinema.display.renderer import Renderer
-        from cinema.display.window import Window, open_window
+        from cinema.app.presenter import Screens
+        from cinema.display.monitors import monitor_source
 
         if self.clock is None:
             self.clock = SpeedClock(self.opts.speed) if self.opts.speed != 1.0 else SystemClock()
@@ -190,11 +191,18 @@ class Kiosk:
             pygame.font.init()
             size = self.opts.size or ((config.display.width, config.display.height) if config.display.width else None)
             fullscreen = config.display.fullscreen and not (self.opts.windowed or self.opts.headless)
-            window = Window(open_window(config.display.display, size, fullscreen, self.opts.headless))
-            renderer = Renderer(window.size, self.engine.language if playlist is None else self.engine.playlist.language,
-                                digits=config.display.digits)
+            language = self.engine.language if playlist is None else self.engine.playlist.language
+            # One window, or two beside a projector (the teacher's on the laptop): see app/presenter.py.
+            window = screens = Screens(source=self.monitors or monitor_source(self.opts.headless),
+                                       display=config.display, headless=self.opts.headless, fullscreen=fullscreen,
+                                       size=size, language=language, wall=self.wall,
+                                       teacher_renderer_factory=_teacher_renderer)
+            stack.callback(screens.close)
+            started = screens.open()
+            renderer = screens.renderer
             if self.player is None:
-                self.player = self._make_player(config.display.video, pygame, renderer, config.display.caption_size)
+                self.player = self._make_player(config.display.video, pygame, renderer, config.display.caption_size,
+                                                screens.video_window)
             stack.callback(self.player.close)
             devices = Devices(self.events, self.clock, self.opts.headless, self.sim)
             recorder = Recorder(self.journal, self.engine, self.clock, self.out if self.opts.trace else None,
@@ -203,11 +211,13 @@ class Kiosk:
             self.loop = loop = KioskLoop(
                 engine=self.engine, recorder=recorder,
                 events=self.events, player=self.player, renderer=renderer, window=window,
-                presenter=Presenter(renderer, window, self.opts.screenshots, self.wall),
+                presenter=Presenter(renderer, window, self.opts.screenshots, self.wall), screens=screens,
                 keyboard=KeyboardInput(), devices=devices, dimmer=self.dimmer, sounds=self.sounds,
                 headless=self.opts.headless, max_seconds=self.opts.max_seconds,
                 save_pin=self._save_pin())
             stack.callback(loop.close)
+            screens.presenter = loop.presenter
+            screens.presenter.shot_prefix = "class-" if screens.presenting else ""
             if playlist is None:
                 loop.lessons = _Lessons(self, config, self.engine)
                 loop.lessons.opened(loop)
@@ -217,6 +227,7 @@ class Kiosk:
                 recorder.announce(JournalState(JournalHealth.SET_ASIDE, detail=self.set_aside.name))
             recorder.check_space()  # before the lesson goes on: a reserve made, the teacher told if space is low
             loop.apply([])
+            recorder.commit([started.record()])  # which screens the lesson is shown on, and their sizes
             devices.start(config, self.engine, self.journal.path, stack)
             yield loop
 
@@ -495,14 +506,15 @@ class Kiosk:
 
     # ---- media ---------------------------------------------------------------
 
-    def _make_player(self, video: str, pygame, renderer, caption_size: str = "medium"):
+    def _make_player(self, video: str, pygame, renderer, caption_size: str = "medium", window_id: int = 0):
         from cinema.config.kiosk import CAPTION_SCALES
         from cinema.media.factory import MediaUnavailable, make_player
 
         captions = CAPTION_SCALES.get(caption_size, 100)
 
         if video == "window" and not self.opts.headless:
-            window_id = pygame.display.get_wm_info().get("window")
+            # The class window: the one pygame.display opened, or in presenter mode the projector's own.
+            window_id = window_id or pygame.display.get_wm_info().get("window")
             if window_id:
                 try:
                     return make_player("window", on_finished=lambda t: self.events.put(MediaFinished(t)),
@@ -548,6 +560,13 @@ class Kiosk:
                              fullscreen=not self.opts.windowed and (display.fullscreen if display else True),
                              digits=display.digits if display else "latn", screenshots=self.opts.screenshots,
                              max_seconds=self.opts.max_seconds)
+
+
+def _teacher_renderer(size, language: str, digits: str):
+    """The teacher window's renderer (cinema/display/teacher_screen.py)."""
+    from cinema.display.teacher_screen import TeacherRenderer
+
+    return TeacherRenderer(size, language, digits=digits)
 
 
 def _raw_language(config_path) -> str:

@@ -30,7 +30,7 @@ MAX_EVENTS_PER_LOOP = 2000  # so a flood of presses cannot starve the screen
 class KioskLoop:
     def __init__(self, *, engine, recorder, events: queue.Queue, player, renderer, window, presenter, keyboard,
                  devices, dimmer, sounds=None, headless: bool = False, max_seconds: float | None = None,
-                 save_pin=None) -> None:
+                 save_pin=None, screens=None) -> None:
         self.engine = engine
         self.recorder = recorder
         self.events = events
@@ -44,6 +44,9 @@ class KioskLoop:
         self.sounds = sounds
         self.save_pin = save_pin  # keeps a new PIN's hash (app/pin_store.py); None: nowhere to keep it
         self.headless = headless
+        # cinema.app.presenter.Screens when the kiosk watches its monitors (then also `window`): the
+        # teacher window beside the projector, made again when a projector comes or goes.
+        self.screens = screens
         self.max_seconds = max_seconds  # safety stop for unattended runs (real seconds)
         # The home screen's go-between (cinema.app.kiosk._Lessons), when the kiosk has one: it starts
         # the lessons the library chooses and takes every lesson's end back home.
@@ -67,6 +70,11 @@ class KioskLoop:
             self.started = now
         for ev in self.window.events():
             self._window_event(ev, now)
+        if self.screens is not None:
+            change = self.screens.look(now)
+            if change is not None:
+                self.recorder.commit([change.record()])
+                self.resized()
         for event in self.keyboard.poll(now, self.engine.pin is not None):
             self.events.put(event)
         if now - self._last_tick >= self.tick_seconds:
@@ -82,10 +90,15 @@ class KioskLoop:
             self.recorder.save_resume()
         # The view is rebuilt only when an event came in (Ticks included, 4 a second):
         # an idle kiosk does next to nothing between them.
-        if handled or self.view is None:
+        changed = handled or self.view is None
+        if changed:
             self.view = self.engine.view()
         self.frame, serial = self._live_picture(self.view)
-        self.presenter.present(self.view, self.frame, serial)
+        if self.screens is None:
+            self.presenter.present(self.view, self.frame, serial)
+        else:
+            self.presenter.present(self.screens.class_view(self.view), self.frame, serial)
+            self.screens.present_teacher(self.engine, self.view, changed, now)
         if self.max_seconds is not None and now - self.started > self.max_seconds:
             log.warning("stopping: --max-seconds reached")
             self.stop(2)
@@ -125,7 +138,7 @@ class KioskLoop:
     # ---- inside a turn ------------------------------------------------------------------------
 
     def _window_event(self, ev, now: float) -> None:
-        if ev.type == pygame.QUIT:
+        if ev.type == pygame.QUIT or (self.screens is not None and self.screens.closing(ev)):
             # Closing the window asks for the PIN like Escape; children cannot close the kiosk.
             self.events.put(TeacherCommand(Command.QUIT))
         elif ev.type == pygame.KEYDOWN:
@@ -149,6 +162,8 @@ class KioskLoop:
         self.recorder.engine = owner
         self.view = None
         self.presenter.invalidate()
+        if self.screens is not None:
+            self.screens.invalidate_teacher()
 
     def resized(self) -> None:
         """A new window size (resized, or a projector replugged at another resolution): lay the
@@ -156,6 +171,9 @@ class KioskLoop:
         self.renderer.resize(self.window.size)
         if self.player is not None:
             self.player.set_frame_size(self.renderer.content_rect.size)
+            handle = getattr(self.screens, "video_window", None) if self.screens is not None else None
+            if handle and hasattr(self.player, "set_window"):
+                self.player.set_window(handle)  # video: window draws into the class window, now a new one
         self.presenter.invalidate()
         log.info("window is now %dx%d", *self.window.size)
 

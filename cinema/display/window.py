@@ -71,3 +71,83 @@ class Window:
     def save(self, path) -> None:
         """What the window shows, read back from its surface, as a PNG."""
         pygame.image.save(self.surface, str(path))
+
+
+TEACHER_TITLE = "Learning Cinema — teacher"
+
+
+class MonitorWindow:
+    """A window of its own (pygame.Window) covering one monitor: the class window on the projector or
+    the teacher window on the laptop in presenter mode. Placed by the monitor's rectangle on the
+    desktop, borderless and of its size (SDL's own display list goes stale when a projector is
+    unplugged or changes mode, so "fullscreen on display i" cannot be trusted)."""
+
+    RESIZE_EVENTS = (pygame.WINDOWSIZECHANGED,)
+
+    def __init__(self, win) -> None:
+        self.win = win
+
+    @property
+    def surface(self) -> pygame.Surface:
+        return self.win.get_surface()
+
+    @property
+    def size(self) -> tuple[int, int]:
+        return self.win.size
+
+    @property
+    def handle(self) -> int:
+        """The native (X11) window id, for VLC to draw video into."""
+        return int(self.win.handle or 0)
+
+    def owns(self, event) -> bool:
+        return getattr(event, "window", None) is self.win
+
+    def events(self) -> list:
+        return pygame.event.get()
+
+    def resized(self, event) -> bool:
+        return event.type in self.RESIZE_EVENTS and self.owns(event)
+
+    def show(self, area: pygame.Rect | None = None) -> None:
+        self.win.flip()  # a Window has no partial update: the whole window (cheap in software)
+
+    def save(self, path) -> None:
+        pygame.image.save(self.surface, str(path))
+
+    def focus(self) -> None:
+        """Take the keyboard (no window manager on a kiosk: keys go where the X focus is)."""
+        try:
+            self.win.focus()
+        except pygame.error:
+            pass
+
+    def close(self) -> None:
+        self.win.destroy()
+
+
+def open_on_monitor(title: str, monitor, headless: bool = False) -> MonitorWindow:
+    """A window covering `monitor` (cinema.core.screen_plan.Monitor). Headless (SDL's dummy driver):
+    an off-screen window of the monitor's size, for tests. Raises pygame.error when it cannot be made."""
+    size = (monitor.width, monitor.height)
+    if headless:
+        win = pygame.Window(title, size, position=(monitor.x, monitor.y))
+    else:
+        win = pygame.Window(title, size, position=(monitor.x, monitor.y), borderless=True)
+        win.always_on_top = True
+    if win.size != size:
+        win.size = size
+    pygame.mouse.set_visible(False)
+    return MonitorWindow(win)
+
+
+def close_display_window() -> None:
+    """Close the window pygame.display.set_mode opened (one display), before the two windows of
+    presenter mode are made; pygame.display stays initialised (fonts and surfaces keep working)."""
+    import warnings
+
+    if pygame.display.get_surface() is None:
+        return
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)  # from_display_module: the way to close it
+        pygame.Window.from_display_module().destroy()

@@ -300,6 +300,12 @@ class VlcPlayer:
         """Goes up with every new video frame; the display redraws only when it changed."""
         return self._frames.serial() if self._frames is not None else 0
 
+    def set_window(self, window_id: int) -> None:
+        """The window VLC draws into ("window" mode) was made again (a projector plugged in or
+        unplugged): video goes to the new one from the next file."""
+        if self._mode == "window" and window_id:
+            self._mp.set_xwindow(int(window_id))
+
     def set_frame_size(self, size: tuple[int, int]) -> None:
         """Where frames should fit ("frames" mode); takes effect from the next video."""
         if self._frames is not None:
