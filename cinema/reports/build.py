@@ -53,11 +53,16 @@ CHECKIN_KINDS = RecordFold.CHECKIN_KINDS
 # these counts are what the fold would give for the kiosk's own records (the engine counts alike).
 COUNTED = {K.ANSWER_RECORDED: "answers", K.CHECKIN_RECORDED: "checkins", K.ITEM_ENDED: "items_played",
            K.ITEM_FAILED: "items_failed", K.ITEM_SKIPPED: "items_skipped", K.ATTENDANCE_SCANNED: "attendance"}
+# Kinds that take a count back: a mark by hand undone (the engine undoes only a mark it journaled, so
+# scanned minus undone is the children present, as the fold says).
+UNCOUNTED = {K.ATTENDANCE_UNDONE: "attendance"}
 # Kept in the journal for the kiosk, not shown in a report (only counted among its records).
 IGNORED_KINDS = (K.ITEM_PAUSED, K.ITEM_RESUMED, K.MEDIA_SEEKED, K.HANDSET_PAIRED, K.PIN_REFUSED,
                  K.PIN_CHANGED, K.KEYBOARD_LOCKED, K.KEYBOARD_UNLOCKED)
 IGNORED_KINDS += (K.LESSON_CHOSEN, K.KIOSK_LANGUAGE, K.DAY_ENDED)  # the home screen's own doings
-HANDLED_KINDS = frozenset(STRUCTURE_KINDS + ANSWER_KINDS + ATTENDANCE_KINDS + CHECKIN_KINDS) | set(COUNTED)
+IGNORED_KINDS += (K.DISPLAY_CHANGED,)  # which screens the kiosk drew on: the kiosk's business, not the class's
+HANDLED_KINDS = (frozenset(STRUCTURE_KINDS + ANSWER_KINDS + ATTENDANCE_KINDS + CHECKIN_KINDS) | set(COUNTED)
+                 | set(UNCOUNTED))
 _EVENT = frozenset(k.value for k in EVENT_KINDS)  # plain strings: tested once per record
 _SESSION = frozenset(k.value for k in SESSION_KINDS)
 _CHECKIN = frozenset(k.value for k in CHECKIN_KINDS)
@@ -172,11 +177,11 @@ class _KioskScan:
                 continue  # records of no session (exports)
             row = self.session(sid, lo)
             row.first_seq, row.last_seq = min(row.first_seq, lo), max(row.last_seq, hi)
-            field_name = COUNTED.get(kind)
+            field_name, sign = (COUNTED[kind], 1) if kind in COUNTED else (UNCOUNTED.get(kind), -1)
             if field_name is not None:
-                setattr(row, field_name, getattr(row, field_name) + n)
+                setattr(row, field_name, getattr(row, field_name) + sign * n)
                 if field_name in totals:
-                    totals[field_name] += n
+                    totals[field_name] += sign * n
 
     # -- records read one by one --
 
@@ -372,6 +377,7 @@ class _KioskScan:
         for sid, fold in self.folds.items():
             s = self.sessions[sid]
             s.learners = list(fold.attendance)
+            s.by_hand = len(fold.by_hand)
             for index, counts in fold.checkins.items():
                 row = self.checkin_rows.get((sid, index))
                 if row is not None:

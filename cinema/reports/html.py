@@ -390,8 +390,12 @@ class _Page:
             outcome += "<br>" + _e(self.ngettext("resumed %(n)s time", "resumed %(n)s times", s.resumed)
                                    % {"n": self.num(s.resumed)})
         answers = f"{self.num(s.correct)}/{self.num(s.answers)}" if s.answers else "—"
+        present = self.num(s.attendance)
+        if s.by_hand:  # a teacher could mark absent children present: the supervisor sees how many
+            present += '<div class="note">' + _e(self.ngettext("%(n)s marked by hand", "%(n)s marked by hand",
+                                                                  s.by_hand) % {"n": self.num(s.by_hand)}) + "</div>"
         return (f"<tr><td>{i}</td><td>{when}</td><td>{self.minutes(s.minutes)}</td><td>{lesson}</td>"
-                f"<td>{_e(s.subject or '—')}</td><td>{outcome}</td><td>{self.num(s.attendance)}</td>"
+                f"<td>{_e(s.subject or '—')}</td><td>{outcome}</td><td>{present}</td>"
                 f"<td>{self.num(s.items_played)}</td><td>{self.num(s.items_failed)}</td>"
                 f"<td>{self.num(s.items_skipped)}</td><td>{answers}</td><td>{self.num(s.checkins)}</td>"
                 f"<td>{self.battery(s.min_battery)}</td></tr>")

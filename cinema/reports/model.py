@@ -68,6 +68,7 @@ class SessionRow:
     resumed: int = 0
     attendance: int = 0
     learners: list[str] = field(default_factory=list)  # learner ids present, in order of arrival
+    by_hand: int = 0  # of them, marked present by the teacher by hand (no card): a supervisor checks these
     items_played: int = 0
     items_failed: int = 0
     items_skipped: int = 0

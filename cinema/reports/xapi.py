@@ -21,7 +21,7 @@ from typing import Any
 
 from cinema.atomic import open_replacing
 from cinema.core.records import (
-    AttendanceScanned, CheckinRecorded, FinalAnswer, ItemEnded, ItemFailed, ItemSkipped, ItemStarted, MediaSeeked,
+    AttendanceScanned, AttendanceUndone, CheckinRecorded, FinalAnswer, ItemEnded, ItemFailed, ItemSkipped, ItemStarted, MediaSeeked,
     QuestionClosed, RecordFold, RecordKind, SessionAbandoned, SessionEnded, SessionResumed, SessionStarted, parse,
     question_of,
 )
@@ -66,6 +66,7 @@ K = RecordKind
 HANDLED_KINDS = frozenset({
     K.SESSION_STARTED, K.SESSION_RESUMED, K.SESSION_ENDED, K.SESSION_ABANDONED,  # registration, completed
     K.ATTENDANCE_SCANNED,  # attended
+    K.ATTENDANCE_UNDONE,  # a mark by hand taken back: no more statements for that child in the session
     K.ITEM_STARTED, K.ITEM_ENDED, K.ITEM_SKIPPED, K.ITEM_FAILED,  # played (videos)
     K.MEDIA_SEEKED,  # seeked (videos)
     K.ANSWER_RECORDED, K.ANSWER_CHANGED, K.QUESTION_CLOSED,  # answered: each learner's final answer
@@ -79,6 +80,7 @@ IGNORED_KINDS = frozenset({
     K.PIN_CHANGED, K.KEYBOARD_LOCKED, K.KEYBOARD_UNLOCKED,
 })
 IGNORED_KINDS |= {K.LESSON_CHOSEN, K.KIOSK_LANGUAGE, K.DAY_ENDED}  # the home screen's own doings
+IGNORED_KINDS |= {K.DISPLAY_CHANGED}  # which screens the kiosk drew on
 _ANSWERS = frozenset(k.value for k in (K.ANSWER_RECORDED, K.ANSWER_CHANGED))
 _READ = frozenset(k.value for k in HANDLED_KINDS)  # parsed into payloads; the rest is skipped unread
 
@@ -126,6 +128,7 @@ class _Session:
     resume: tuple[int, float] | None = None  # (index, position) from session.resumed
     open: dict[tuple[int, int], None] = field(default_factory=dict)  # questions answered, not yet stated
     stated: dict[tuple[int, int, str], Any] = field(default_factory=dict)  # (index, question, who) -> record id
+    attended: set[str] = field(default_factory=set)  # learners already stated as attended (marked, undone, marked)
 
     @property
     def present(self) -> tuple[str, ...]:
@@ -238,8 +241,12 @@ class StatementMaker:
                 s = self._session(kiosk, sid, out)
                 before = s.fold.attendance_count
                 s.fold.add(kind, rec.get("payload"))
-                if s.fold.attendance_count > before:
-                    out.append(self._attended(s, rec, str(s.fold.last_arrival)))
+                learner = str(s.fold.last_arrival)
+                if s.fold.attendance_count > before and learner not in s.attended:
+                    s.attended.add(learner)
+                    out.append(self._attended(s, rec, learner))
+            case AttendanceUndone():
+                self._session(kiosk, sid, out).fold.add(kind, rec.get("payload"))
             case ItemStarted():
                 s = self._session(kiosk, sid, out)
                 self._close(s, out)

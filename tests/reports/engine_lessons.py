@@ -91,7 +91,8 @@ def demo_lesson(journal: Journal) -> Lesson:
     """The demo lesson with every kind of thing a class does: cards (one refused), handsets paired and
     swapped, a paused video sought back, answers changed by handset and by card, a sad check-in whose calm offer
     is taken, a failed audio, a wrong PIN, battery low, critical and back, a receiver lost and back,
-    a USB export that worked and one that failed."""
+    a USB export that worked and one that failed, a child who forgot the card marked by hand (a wrong
+    mark taken back on the way)."""
     # A new kiosk: the teacher chooses the PIN (typed twice) before the lesson starts.
     lesson = Lesson(journal, demo_playlist(), roster(), Options(teacher_pin="1234", choose_pin=True)).start()
     lesson.send(*(PinDigit(d) for d in "4321"), PinDigit(submit=True), *(PinDigit(d) for d in "4321"),
@@ -100,7 +101,7 @@ def demo_lesson(journal: Journal) -> Lesson:
     lesson.send(DeviceJunk("scanner /dev/ttyUSB1", 5000, 2))  # a noisy scanner: summed up a minute later
     lesson.cmd(Command.NEXT)
     assert lesson.at() == "attendance"
-    lesson.send(*(CardScanned(card(lid)) for lid in LEARNERS), CardScanned("LC1.OTHER.L9.AAAAAAAA"))
+    lesson.send(*(CardScanned(card(lid)) for lid in LEARNERS[:-1]), CardScanned("LC1.OTHER.L9.AAAAAAAA"))
     lesson.send(CardScanned(card("L1")))  # shown twice: counts once
     lesson.cmd(Command.NEXT)
     assert lesson.at() == "pairing"
@@ -110,6 +111,10 @@ def demo_lesson(journal: Journal) -> Lesson:
     lesson.cmd(Command.NEXT)
     assert lesson.at() == "intro"
     lesson.send(MediaPosition(lesson.token, 3.0, 10.0))
+    # L5 forgot the card: the teacher's remote opens the class list, goes up to the last child (L5), marks
+    # them, takes the mark back (a slip), marks them again and closes the list. The video plays on.
+    lesson.cmd(Command.MARK, Command.BACK, Command.ACCEPT, Command.ACCEPT, Command.ACCEPT, Command.DECLINE)
+    assert lesson.engine.attendance == set(LEARNERS) and lesson.at() == "intro"
     lesson.cmd(Command.PAUSE, Command.SEEK_BACK, Command.PAUSE)  # paused, back to the start, played again
     lesson.send(MediaFinished(lesson.token))
     assert lesson.at() == "where-water"
