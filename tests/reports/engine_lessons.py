@@ -15,6 +15,7 @@ from cinema.core.events import (
 )
 from cinema.core.events import JournalHealth, JournalState
 from cinema.core.roster import Learner, Roster, make_token
+from cinema.core.screen_plan import Monitor, display_record, plan_screens
 from cinema.core.session import Options, SessionEngine
 from cinema.journal import Journal
 
@@ -98,6 +99,12 @@ def demo_lesson(journal: Journal) -> Lesson:
     lesson.send(*(PinDigit(d) for d in "4321"), PinDigit(submit=True), *(PinDigit(d) for d in "4321"),
                 PinDigit(submit=True))
     lesson.send(PowerReading(90.0, 200.0, False), DeviceChanged("clickers /dev/ttyUSB0", True, "lcp"))
+    # The kiosk's windows, as its main loop journals them: a projector beside the laptop at the start,
+    # its cable pulled out and plugged back in (cinema/app/presenter.py Screens).
+    laptop, projector = Monitor("eDP-1", 0, 0, 1366, 768, True), Monitor("HDMI-1", 1366, 0, 1024, 768)
+    lesson.apply([display_record(plan_screens((laptop, projector)), "start").record(),
+                  display_record(plan_screens((laptop,)), "unplugged").record(),
+                  display_record(plan_screens((laptop, projector)), "plugged").record()])
     lesson.send(DeviceJunk("scanner /dev/ttyUSB1", 5000, 2))  # a noisy scanner: summed up a minute later
     lesson.cmd(Command.NEXT)
     assert lesson.at() == "attendance"
