@@ -6,7 +6,7 @@ import pygame
 
 from cinema.core.power import MSG_STOP, PowerDecision, describe
 from cinema.core.view import View
-from cinema.display import icons
+from cinema.display import icons, picker
 from cinema.display.canvas import Canvas
 from cinema.display.layout import stack
 from cinema.display.pin_prompt import draw_pin
@@ -32,6 +32,8 @@ def draw_overlays(c: Canvas, view: View) -> None:
         draw_toast(c, toast)
     if view.keyboard_locked:
         draw_keyboard_hint(c, view, round(c.line_height(c.metrics.body) * 1.3) + c.metrics.gap if view.paused else 0)
+    if view.picker is not None:
+        picker.draw_overlay(c, view.picker)
     if view.pin is not None:
         draw_pin(c, view.pin)
 

@@ -43,22 +43,30 @@ def draw_picker(c: Canvas, picker: MarkPicker, box: pygame.Rect, name: str = "pi
     """Top to bottom: the title, the letters typed, the matching children (the chosen one marked),
     how many more match, the message after the last choice, and the keys."""
     m = c.metrics
-    title_h = c.line_height(m.heading, bold=True)
-    query_h = c.line_height(m.body) + m.gap
-    keys_h = c.line_height(m.body) + m.gap // 2
-    message_h = c.line_height(m.min_text) if picker.message else 0
+    title_h = c.line_height(m.body, bold=True)
+    query_h = c.line_height(m.body)
+    keys_h = c.line_height(m.body)
     title = pygame.Rect(box.left, box.top, box.width, title_h)
-    c.text(name + ".title", c._(TITLE), title, m.heading, bold=True, valign="center", max_lines=1,
-           overlay=overlay)
+    heading = c._(TITLE)
+    heading_w = min(box.width, c.text_width(heading, m.body, bold=True) + 2)
+    message = c._(picker.message)
+    # The message after the last choice goes at the title line's end when it fits there, else on a line of its own.
+    beside = bool(message) and c.text_width(message, m.min_text) + 2 <= box.width - heading_w - m.margin
+    c.text(name + ".title", heading, c.mirror(pygame.Rect(box.left, box.top, heading_w, title_h), title), m.body,
+           bold=True, valign="center", max_lines=1, overlay=overlay)
+    if beside:
+        c.text(name + ".message", message, c.mirror(pygame.Rect(box.left + heading_w + m.margin, box.top,
+                                                                box.width - heading_w - m.margin, title_h), title),
+               m.min_text, color=c.theme.good, align="end", valign="center", max_lines=1, overlay=overlay)
     query = pygame.Rect(box.left, title.bottom + m.gap, box.width, query_h)
     _query(c, name, picker.query, query, overlay)
     keys_rows = _key_rows(c, picker, box.width, keys_h)
     keys = pygame.Rect(box.left, box.bottom - keys_rows * keys_h - (keys_rows - 1) * m.gap // 2,
                        box.width, keys_rows * keys_h + (keys_rows - 1) * m.gap // 2)
     bottom = keys.top - m.gap
-    if message_h:
-        said = pygame.Rect(box.left, bottom - message_h, box.width, message_h)
-        c.text(name + ".message", c._(picker.message), said, m.min_text, color=c.theme.good, valign="center",
+    if message and not beside:
+        said = pygame.Rect(box.left, bottom - c.line_height(m.min_text), box.width, c.line_height(m.min_text))
+        c.text(name + ".message", message, said, m.min_text, color=c.theme.good, valign="center",
                max_lines=1, overlay=overlay)
         bottom = said.top - m.gap // 2
     rows = pygame.Rect(box.left, query.bottom + m.gap, box.width, max(0, bottom - query.bottom - m.gap))
@@ -87,15 +95,14 @@ def _rows(c: Canvas, name: str, picker: MarkPicker, area: pygame.Rect, overlay: 
         c.text(name + ".none", c._(NO_MATCH), area, m.body, color=c.theme.muted, align="center", valign="center",
                max_lines=2, overlay=overlay)
         return
-    row_h = c.line_height(m.body) + m.gap
-    step = row_h + m.gap // 2
+    row_h = c.line_height(m.body)
+    step = row_h + m.gap // 3
     more_h = c.line_height(m.min_text)
     fits = max(1, (area.height + m.gap // 2) // step)
     shown = min(len(picker.rows), fits)
-    left_out = len(picker.rows) - shown + picker.more
-    if left_out and shown * step + more_h > area.height and shown > 1:
+    if len(picker.rows) - shown + picker.more and shown > 1 and shown * step + more_h > area.height:
         shown -= 1  # room for the "N more" line under the rows
-        left_out += 1
+    left_out = len(picker.rows) - shown + picker.more
     selected = picker.selected if 0 <= picker.selected < len(picker.rows) else 0
     first = min(max(0, selected - shown // 2), max(0, len(picker.rows) - shown))  # the chosen row in sight
     for n, row in enumerate(picker.rows[first:first + shown]):
@@ -111,6 +118,7 @@ def _rows(c: Canvas, name: str, picker: MarkPicker, area: pygame.Rect, overlay: 
 def _row(c: Canvas, name: str, row: PickRow, box: pygame.Rect, selected: bool, overlay: bool) -> None:
     m, theme = c.metrics, c.theme
     pygame.draw.rect(c.surface, theme.background if not selected else theme.panel, box, border_radius=m.gap // 2)
+    c.record(name, box, "icon", overlay=overlay)
     if selected:
         pygame.draw.rect(c.surface, theme.accent, box, max(2, m.gap // 3), border_radius=m.gap // 2)
         bar = c.mirror(pygame.Rect(box.left, box.top, max(6, m.gap), box.height), box)

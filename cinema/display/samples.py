@@ -305,7 +305,7 @@ def teacher_views(language: str) -> "dict[str, TeacherView]":
     waiting = AnswerList(answered=names[:9], waiting=names[9:], more_answered=3)
     return {
         "teacher_video": teacher(video, quiz, Screen.VIDEO, status=low_battery, power_advice=advice, notices=(
-            "This video could not be played.", "Little disk space left: free some after the lesson",
+            "This audio could not be played.", "Little disk space left: free some after the lesson",
             "Battery low"), notice_detail=t["audio"]),
         "teacher_question": teacher(quiz, checkin, Screen.QUESTION, item_seconds_left=25.0, answers=waiting),
         "teacher_many_waiting": teacher(quiz, checkin, Screen.QUESTION, item_seconds_left=25.0, answers=AnswerList(

@@ -175,6 +175,15 @@ def _line(c: Canvas, within: pygame.Rect, y: int, height: int) -> pygame.Rect:
     return pygame.Rect(within.left, y, within.width, height)
 
 
+def _height(c: Canvas, text: str, width: int, size: int, max_lines: int, bold: bool = False) -> int:
+    """The height `text` takes in `width`, shrinking from `size` towards the smallest text before it
+    wraps onto more lines (at most `max_lines`)."""
+    if c.digits:
+        text = text.translate(c.digits)
+    block = c.text_renderer.fit(text, max(1, width), 10 ** 5, size, c.metrics.min_text, c.rtl, bold, max_lines)
+    return block.height
+
+
 def _kind_icon(c: Canvas, name: str, kind: str, box: pygame.Rect) -> None:
     t = c.theme
     drawers = {
@@ -212,9 +221,9 @@ def _now(c: Canvas, view: TeacherView, area: pygame.Rect) -> int:
         "kind": kind, "n": item.number, "m": view.item_count}
     c.text("teacher.now.label", label, _line(c, area, area.top, label_h), m.min_text, color=c.theme.muted,
            valign="center", max_lines=1)
-    title_h = 2 * c.line_height(m.heading, bold=True)
+    side = round(c.line_height(m.heading) * 1.4)
+    title_h = max(side, _height(c, item.title, area.width - side - m.gap, m.heading, 2, bold=True))
     box = _line(c, area, area.top + label_h + m.gap // 2, title_h)
-    side = min(title_h, round(c.line_height(m.heading) * 1.4))
     icon = c.mirror(pygame.Rect(box.left, box.top + (title_h - side) // 2, side, side), box)
     words = c.mirror(pygame.Rect(box.left + side + m.gap, box.top, box.width - side - m.gap, title_h), box)
     _kind_icon(c, "teacher.now.icon", item.kind, icon)
@@ -264,8 +273,10 @@ def _next(c: Canvas, view: TeacherView, area: pygame.Rect, y: int) -> int:
     icon = c.mirror(pygame.Rect(box.left + label_w + m.gap, y + (h - side) // 2, side, side), box)
     _kind_icon(c, "teacher.next.icon", view.next.kind, icon)
     at = label_w + side + 2 * m.gap
-    c.text("teacher.next", view.next.title, c.mirror(pygame.Rect(box.left + at, y, box.width - at, h), box), m.body,
-           valign="center", max_lines=1)
+    title_h = max(h, _height(c, view.next.title, box.width - at, m.body, 2))
+    box = _line(c, area, y, title_h)
+    c.text("teacher.next", view.next.title, c.mirror(pygame.Rect(box.left + at, y, box.width - at, title_h), box),
+           m.body, valign="center", max_lines=2)
     return box.bottom + m.gap
 
 
@@ -286,19 +297,23 @@ def _answers(c: Canvas, answers: AnswerList, area: pygame.Rect) -> None:
     """The children (or handsets) still to answer, as name chips: the one list the teacher acts on."""
     m = c.metrics
     head_h = c.line_height(m.body, bold=True)
-    if area.height < head_h + m.gap:
+    if area.height < head_h + 2 * m.gap:
         return
     waiting = len(answers.waiting) + answers.more_waiting
     answered = len(answers.answered) + answers.more_answered
-    c.panel(area, color=c.theme.panel, edge=c.theme.warn if waiting else c.theme.good)
-    c.record("teacher.answers", area, "icon")
     inner = area.inflate(-2 * m.gap, -2 * m.gap)
     head = pygame.Rect(inner.left, inner.top, inner.width, head_h)
-    count = c.ngettext("%(n)d answered", "%(n)d answered", answered) % {"n": answered}
-    count_w = min(inner.width // 3, c.text_width(count, m.min_text) + 2)
-    c.text("teacher.answers.count", count, c.mirror(pygame.Rect(head.right - count_w, head.top, count_w, head_h),
-                                                     head), m.min_text, color=c.theme.muted, align="end",
-           valign="center", max_lines=1)
+    chips = pygame.Rect(inner.left, head.bottom + m.gap, inner.width, max(0, inner.bottom - head.bottom - m.gap))
+    rects, count, tail = _chip_layout(c, answers.waiting, answers.more_waiting, chips) if waiting else ([], 0, "")
+    used = max((r.bottom for r in rects), default=head.bottom) - area.top + m.gap
+    panel = pygame.Rect(area.left, area.top, area.width, min(area.height, used))
+    c.panel(panel, color=c.theme.panel, edge=c.theme.warn if waiting else c.theme.good)
+    c.record("teacher.answers", panel, "icon")
+    count_text = c.ngettext("%(n)d answered", "%(n)d answered", answered) % {"n": answered}
+    count_w = min(inner.width // 3, c.text_width(count_text, m.min_text) + 2)
+    c.text("teacher.answers.count", count_text,
+           c.mirror(pygame.Rect(head.right - count_w, head.top, count_w, head_h), head), m.min_text,
+           color=c.theme.muted, align="end", valign="center", max_lines=1)
     words = c.mirror(pygame.Rect(head.left, head.top, head.width - count_w - m.gap, head_h), head)
     if not waiting:
         c.text("teacher.answers.heading", c._("Everyone has answered!"), words, m.body, bold=True,
@@ -306,24 +321,26 @@ def _answers(c: Canvas, answers: AnswerList, area: pygame.Rect) -> None:
         return
     c.text("teacher.answers.heading", c.ngettext("Not answered yet: %(n)d", "Not answered yet: %(n)d", waiting)
            % {"n": waiting}, words, m.body, bold=True, color=c.theme.warn, valign="center", max_lines=1)
-    chips = pygame.Rect(inner.left, head.bottom + m.gap, inner.width, inner.bottom - head.bottom - m.gap)
-    _chips(c, "teacher.waiting", answers.waiting, answers.more_waiting, chips)
+    _draw_chips(c, "teacher.waiting", answers.waiting, rects, count, tail)
 
 
-def _chips(c: Canvas, name: str, labels: tuple[str, ...], more: int, box: pygame.Rect) -> None:
-    """Labels as chips flowing in reading order, row after row; what does not fit becomes "N more"."""
+def _chip_height(c: Canvas) -> int:
+    return c.line_height(c.metrics.body) + c.metrics.gap // 2
+
+
+def _chip_layout(c: Canvas, labels: tuple[str, ...], more: int,
+                 box: pygame.Rect) -> tuple[list[pygame.Rect], int, str]:
+    """Where chips go, flowing in reading order row after row: (rects, how many labels, the "N more"
+    tail or ""); the tail's chip is the last rect. Labels that do not fit are counted in the tail."""
     m = c.metrics
     size = m.body
-    h = c.line_height(size) + m.gap // 2
+    h = _chip_height(c)
     pad, space = m.gap, m.gap // 2
-    if box.height < h:
-        return
     widths = [min(box.width, c.text_width(label, size) + 2 * pad + 2) for label in labels]
 
     def place(count: int, tail: str) -> list[pygame.Rect] | None:
-        """Rects for the first `count` labels and then `tail` (if any), or None if they do not fit."""
         rects, x, y = [], 0, 0
-        sizes = widths[:count] + ([min(box.width, c.text_width(tail, size) + 2 * pad + 2)] if tail else [])
+        sizes = widths[:count] + ([min(box.width, c.text_width(tail, m.min_text) + 2 * pad + 2)] if tail else [])
         for w in sizes:
             if x and x + w > box.width:
                 x, y = 0, y + h + space
@@ -338,16 +355,24 @@ def _chips(c: Canvas, name: str, labels: tuple[str, ...], more: int, box: pygame
         left = len(labels) - count + more
         tail = c._("%(n)d more") % {"n": left} if left else ""
         rects = place(count, tail)
-        if rects is not None or count == 0:
-            break
+        if rects is not None:
+            return rects, count, tail
+        if count == 0:
+            return [], 0, ""
         count -= 1
-    for i, rect in enumerate((rects or [])[:count]):
+
+
+def _draw_chips(c: Canvas, name: str, labels: tuple[str, ...], rects: list[pygame.Rect], count: int,
+                tail: str) -> None:
+    m = c.metrics
+    h = _chip_height(c)
+    for i, rect in enumerate(rects[:count]):
         pygame.draw.rect(c.surface, c.theme.background, rect, border_radius=h // 2)
         c.record(f"{name}.{i}.chip", rect, "icon")
         # a handset's number as printed on it, a learner id as a code: not turned into other digits
-        c.text(f"{name}.{i}", labels[i], rect.inflate(-2 * pad, 0), size, align="center", valign="center",
+        c.text(f"{name}.{i}", labels[i], rect.inflate(-2 * m.gap, 0), m.body, align="center", valign="center",
                max_lines=1, native_digits=False)
-    if rects and tail:
+    if tail and rects:
         c.text(f"{name}.more", tail, rects[-1], m.min_text, color=c.theme.muted, align="center", valign="center",
                max_lines=1)
 
@@ -427,19 +452,21 @@ def _present(c: Canvas, view: TeacherView, area: pygame.Rect, y: int) -> int:
 def _keyboard(c: Canvas, view: TeacherView, area: pygame.Rect, y: int) -> int:
     m = c.metrics
     line_h = c.line_height(m.min_text)
-    h = 2 * line_h + m.gap
+    side = line_h * 3 // 2
+    said = c._(LOCKED_TRAINING if view.training_pin else LOCKED)
+    words_w = area.width - 2 * m.gap - side - m.gap
+    h = max(side, _height(c, said, words_w, m.min_text, 4)) + m.gap
     if area.bottom - y < h:
         return y
     box = _line(c, area, y, h)
     c.panel(box, color=c.theme.panel, edge=c.theme.warn)
     c.record("teacher.keyboard.box", box, "icon")
     inner = box.inflate(-2 * m.gap, -m.gap)
-    side = min(inner.height, line_h * 3 // 2)
     c.icon("teacher.keyboard.icon", c.mirror(pygame.Rect(inner.left, inner.top + (inner.height - side) // 2, side,
                                                          side), inner), icons.lock, c.theme.warn)
-    c.text("teacher.keyboard", c._(LOCKED_TRAINING if view.training_pin else LOCKED),
-           c.mirror(pygame.Rect(inner.left + side + m.gap, inner.top, inner.width - side - m.gap, inner.height),
-                    inner), m.min_text, valign="center", max_lines=2)
+    c.text("teacher.keyboard", said,
+           c.mirror(pygame.Rect(inner.left + side + m.gap, inner.top, words_w, inner.height), inner), m.min_text,
+           valign="center", max_lines=4)
     return box.bottom + m.gap
 
 
@@ -453,28 +480,33 @@ def _calm(c: Canvas, calm: CalmNote, area: pygame.Rect, y: int) -> int:
     if calm.low is not None:
         said += " · " + c.ngettext("%(n)d chose the two saddest faces", "%(n)d chose the two saddest faces",
                                    calm.low) % {"n": calm.low}
-    words_lines = max(1, min(2, len(c.text_renderer.wrap(said, area.width - 2 * m.gap, m.min_text, c.rtl))))
-    h = words_lines * line_h + m.gap + (2 * (key_h + m.gap // 2) if calm.offered else 0)
-    if area.bottom - y < h + m.gap:
+    said_h = _height(c, said, area.width - 2 * m.gap, m.min_text, 3)
+    keys = []
+    if calm.offered:
+        start = c._("Start: %(title)s") % {"title": calm.calm_title} if calm.calm_title else c._("Start the calm moment")
+        for key, label, color, name in ((c._("Enter"), start, ORANGE, "take"), ("N", c._("Go on"), REDDISH_PURPLE,
+                                                                                  "go_on")):
+            key_w = max(key_h, c.text_width(key, round(key_h * 0.62), bold=True) + 2 * m.gap)
+            label_h = max(key_h, _height(c, label, area.width - 2 * m.gap - key_w - m.gap, m.min_text, 3))
+            keys.append((key, label, color, name, key_w, label_h))
+    h = said_h + sum(k[5] + m.gap // 2 for k in keys) + m.gap
+    if area.bottom - y < h:
         return y
-    box = _line(c, area, y, h + m.gap)
+    box = _line(c, area, y, h)
     c.panel(box, color=c.theme.panel, edge=c.theme.accent if calm.offered else None)
     c.record("teacher.calm", box, "icon")
     inner = box.inflate(-2 * m.gap, -m.gap)
-    c.text("teacher.calm.said", said, pygame.Rect(inner.left, inner.top, inner.width, words_lines * line_h),
-           m.min_text, max_lines=words_lines)
-    if calm.offered:
-        top = inner.top + words_lines * line_h + m.gap // 2
-        start = c._("Start: %(title)s") % {"title": calm.calm_title} if calm.calm_title else c._("Start the calm moment")
-        for i, (key, label, color, name) in enumerate(((c._("Enter"), start, ORANGE, "take"),
-                                                       ("N", c._("Go on"), REDDISH_PURPLE, "go_on"))):
-            col = pygame.Rect(inner.left, top + i * (key_h + m.gap // 2), inner.width, key_h)
-            key_w = max(key_h, min(col.width // 2, c.text_width(key, round(key_h * 0.62), bold=True) + 2 * m.gap))
-            c.key_tile(f"teacher.calm.{name}.key", c.mirror(pygame.Rect(col.left, col.top, key_w, key_h), col),
-                       key, color)
-            c.text(f"teacher.calm.{name}", label,
-                   c.mirror(pygame.Rect(col.left + key_w + m.gap, col.top, col.width - key_w - m.gap, key_h), col),
-                   m.min_text, valign="center", max_lines=1)
+    c.text("teacher.calm.said", said, pygame.Rect(inner.left, inner.top, inner.width, said_h), m.min_text,
+           max_lines=3)
+    top = inner.top + said_h + m.gap // 2
+    for key, label, color, name, key_w, label_h in keys:
+        col = pygame.Rect(inner.left, top, inner.width, label_h)
+        tile = pygame.Rect(col.left, col.top + (label_h - key_h) // 2, key_w, key_h)
+        c.key_tile(f"teacher.calm.{name}.key", c.mirror(tile, col), key, color)
+        c.text(f"teacher.calm.{name}", label,
+               c.mirror(pygame.Rect(col.left + key_w + m.gap, col.top, col.width - key_w - m.gap, label_h), col),
+               m.min_text, valign="center", max_lines=3)
+        top += label_h + m.gap // 2
     return box.bottom + m.gap
 
 
@@ -486,16 +518,15 @@ def _notices(c: Canvas, view: TeacherView, area: pygame.Rect) -> None:
         return
     y = area.top
     detail_for = next((i for i, msg in enumerate(view.notices) if msg in FAILURES), None) if view.notice_detail else None
+    words_w = area.width - line_h - m.gap // 2
     shown = 0
     for i, msg in enumerate(view.notices):
         text = c._(msg)
-        if i == detail_for:
-            text = f"{text} {view.notice_detail}"
-        rows = max(1, min(2, len(c.text_renderer.wrap(text, area.width - line_h - m.gap, m.min_text, c.rtl))))
-        rest = len(view.notices) - i - 1
-        need = rows * line_h + (line_h + m.gap // 2 if rest else 0)
-        if y + need > area.bottom:
-            if rows == 2 and y + line_h + (line_h + m.gap // 2 if rest else 0) <= area.bottom:
+        rows = max(1, min(2, len(c.text_renderer.wrap(text, words_w, m.min_text, c.rtl))))
+        detail = view.notice_detail if i == detail_for else ""
+        tail = line_h + m.gap // 2 if i < len(view.notices) - 1 else 0  # room for "N more" under it
+        if y + (rows + bool(detail)) * line_h + tail > area.bottom:
+            if rows == 2 and y + (1 + bool(detail)) * line_h + tail <= area.bottom:
                 rows = 1
             else:
                 break
@@ -503,9 +534,16 @@ def _notices(c: Canvas, view: TeacherView, area: pygame.Rect) -> None:
         sign = c.mirror(pygame.Rect(box.left, y + line_h // 8, line_h * 3 // 4, line_h * 3 // 4), box)
         c.icon(f"teacher.notice.{i}.icon", sign, icons.warning, c.theme.warn, (0, 0, 0))
         c.text(f"teacher.notice.{i}", text,
-               c.mirror(pygame.Rect(box.left + line_h + m.gap // 2, y, box.width - line_h - m.gap // 2, box.height),
-                        box), m.min_text, max_lines=rows)
-        y = box.bottom + m.gap // 2
+               c.mirror(pygame.Rect(box.left + line_h + m.gap // 2, y, words_w, box.height), box), m.min_text,
+               max_lines=rows)
+        y = box.bottom
+        if detail:  # the failed item by its title, under what happened to it
+            under = pygame.Rect(area.left, y, area.width, line_h)
+            c.text(f"teacher.notice.{i}.detail", detail,
+                   c.mirror(pygame.Rect(under.left + line_h + m.gap // 2, y, words_w, line_h), under), m.min_text,
+                   color=c.theme.muted, max_lines=1)
+            y += line_h
+        y += m.gap // 2
         shown += 1
     left = len(view.notices) - shown
     if left:

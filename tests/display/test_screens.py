@@ -64,6 +64,8 @@ def assert_layout_facts(view, layout, size):
         expected.add("pin")
     if view.keyboard_locked:
         expected.add("keyboard")
+    if view.picker is not None:
+        expected.add("picker")
     assert overlays == expected
 
 

@@ -79,12 +79,12 @@ def test_with_fewer_than_five_answers_the_room_sees_no_counts_at_all(renderers, 
 @pytest.mark.parametrize("size", [(800, 600), (1024, 768)], ids=lambda s: f"{s[0]}x{s[1]}")
 @pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("name", ["pairing", "pairing_idle", "resume", "checkin_results_calm", "attendance",
-                                  "closing", "notice", "break", "power_advice"])
+                                  "closing", "notice", "break", "power_advice", "picker"])
 def test_the_teachers_and_childrens_instructions_are_not_cut(renderers, views, lang, size, name):
     view = views[lang][name]
     layout, _ = render(renderers, view, size)
     assert uncut(layout, ("attendance.", "resume.", "calm.", "closing.", "notice.", "break.",
-                          "overlay.power")) == []
+                          "overlay.power", "overlay.picker")) == []
     if name != "power_advice":  # the advice strip is an overlay these facts do not expect
         assert_layout_facts(view, layout, size)
 
@@ -202,3 +202,21 @@ def test_a_long_item_title_still_leaves_a_whole_line_of_advice(renderers, views,
     assert uncut(layout, ("overlay.power",)) == []
     if lang == "en":
         assert layout.get("overlay.power.text").text == "Items to skip: 1"
+
+
+# ---- the saddest faces' counts: on the teacher window, never on the projector --------------------------
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_saddest_faces_are_counted_for_the_teacher_not_the_room(renderers, views, lang):
+    from cinema.display.samples import teacher_views
+    from cinema.display.teacher_screen import TeacherRenderer
+
+    room, _ = render(renderers, calm(views, lang, counts=(4, 2, 5, 4, 2)), (1024, 768))
+    assert not [b.name for b in room.starting("face.1") + room.starting("face.2") if b.name.endswith(".count")]
+    teacher = teacher_views(lang)["teacher_calm"]  # 17 answers, 6 on the two saddest faces
+    layout = TeacherRenderer((1024, 768), strict=True).draw(pygame.Surface((1024, 768)), teacher, now=FIXED_NOW)
+    said = layout.get("teacher.calm.said").text
+    assert "6" in said and not layout.get("teacher.calm.said").cut
+    if lang == "en":
+        assert said.endswith("6 chose the two saddest faces")
