@@ -1,0 +1,194 @@
+"""Presenter mode from the real main loop on a real two-monitor X server (Xorg's dummy driver): the
+projector shows the class view only, the laptop the teacher's; a projector unplugged, plugged back
+or switched to another resolution mid-lesson is followed, and journaled, and the lesson goes on."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+
+from cinema.core.events import CardScanned, Command, PinDigit, TeacherCommand
+from cinema.core.roster import make_token
+from cinema.devices.simulated_class import DEMO_KEY, DEMO_PROGRAM
+from cinema.core.view import Screen
+from cinema.display.virtual_x import XvfbError, virtual_monitors
+from tests.app.kiosk_project import ROOT
+
+PLAYLIST = """\
+version: 1
+id: presenter
+title: Water
+language: en
+items:
+  - type: title
+    id: hello
+    title: Hello
+  - type: attendance
+    id: register
+    title: Who is here
+  - type: activity
+    id: quiz
+    activity: water-quiz
+  - type: closing
+    id: bye
+    title: Goodbye
+"""
+
+
+@pytest.fixture
+def screens(monkeypatch):
+    """A laptop screen (1280x800) with a projector (1024x768) right of it; the kiosk draws there."""
+    try:
+        with virtual_monitors("1280x800", "1024x768") as vm:
+            for name, value in vm.env.items():
+                if name in ("DISPLAY", "SDL_VIDEODRIVER", "SDL_FRAMEBUFFER_ACCELERATION", "SDL_AUDIODRIVER"):
+                    monkeypatch.setenv(name, value)
+            yield vm
+    except XvfbError as exc:
+        pytest.skip(str(exc))
+
+
+def make_kiosk(tmp_path, display: int = 0):
+    from cinema.app.kiosk import Kiosk, RunOptions
+    from cinema.core.clock import FakeClock
+    from cinema.media.fake_player import FakePlayer
+
+    (tmp_path / "kiosk_config").mkdir()
+    config = (ROOT / "kiosk_config" / "default.yaml").read_text()
+    for old, new in (("playlist: playlists/demo.yaml", "playlist: playlists/presenter.yaml"),
+                     ("  source: auto", "  source: none"), ("usb_stick: /media/cinema-usb", "usb_stick: null"),
+                     ("  display: 0", f"  display: {display}")):
+        config = config.replace(old, new)
+    (tmp_path / "kiosk_config" / "default.yaml").write_text(config)
+    shutil.copytree(ROOT / "activities", tmp_path / "activities")
+    (tmp_path / "playlists").mkdir()
+    (tmp_path / "playlists" / "presenter.yaml").write_text(PLAYLIST)
+    # Fullscreen as a lesson runs (training: the shipped PIN is kept, as `cinema demo` may).
+    opts = RunOptions(config=tmp_path / "kiosk_config" / "default.yaml", playlist=tmp_path / "playlists" / "presenter.yaml",
+                      journal=tmp_path / "j.sqlite", simulate_class=6, training=True, exit_at_end=True)
+    clock = FakeClock()
+    kiosk = Kiosk(opts, clock=clock)
+    kiosk.player = FakePlayer(kiosk.events.put, lambda t, r: None)
+    return kiosk, clock
+
+
+class Turns:
+    """Turns of the real loop on a fake clock; every text each window was drawn with, kept."""
+
+    def __init__(self, loop, clock) -> None:
+        self.loop, self.clock = loop, clock
+        self.class_texts: set[str] = set()
+        self.class_boxes: set[str] = set()
+
+    def __call__(self, seconds: float = 0.3, *events) -> None:
+        for event in events:
+            self.loop.events.put(event)
+        self.clock.advance(seconds)
+        self.loop.step(self.clock.monotonic())
+        layout = self.loop.presenter.last_layout
+        if layout is not None:
+            self.class_texts |= {b.text for b in layout if b.text}
+            self.class_boxes |= {b.name for b in layout}
+
+    def teacher(self):
+        return self.loop.screens.teacher.last_layout
+
+
+def texts(layout) -> list[str]:
+    return [b.text for b in layout if b.text]
+
+
+def display_records(journal) -> list[dict]:
+    import sqlite3
+
+    with sqlite3.connect(journal) as db:
+        return [json.loads(p) for (p,) in db.execute("SELECT payload FROM records WHERE kind = 'display.changed' "
+                                                     "ORDER BY seq")]
+
+
+def test_the_projector_never_shows_what_only_the_teacher_may_see(screens, tmp_path):
+    kiosk, clock = make_kiosk(tmp_path, display=1)
+    with kiosk.opened() as loop:
+        turn = Turns(loop, clock)
+        turn()
+        assert loop.screens.plan.mode == "presenter"
+        assert loop.screens.class_window.size == (1024, 768) and loop.screens.teacher_window.size == (1280, 800)
+        turn(0.3, TeacherCommand(Command.NEXT))
+        for learner in ("L001", "L002", "L003", "L004"):  # four children show their cards
+            turn(0.3, CardScanned(make_token(DEMO_PROGRAM, learner, DEMO_KEY)))
+        assert len(loop.engine.attendance) == 4
+        turn(0.3, TeacherCommand(Command.NEXT))
+        assert loop.view.screen is Screen.QUESTION
+        # (The attendance screen greets each card by its first name, as it always did: from here on,
+        # a question is open and the room must not see who has not answered.)
+        turn.class_texts.clear()
+        for _ in range(6):  # some handsets answer, not all
+            turn(0.4)
+        answers = loop.engine.teacher_view().answers
+        assert answers is not None and answers.waiting, "someone has still to answer"
+        turn(0.6)
+        teacher = texts(turn.teacher())
+        # The teacher window names who has not answered; the projector never does.
+        assert all(any(label in t for t in teacher) for label in answers.waiting), (answers.waiting, teacher)
+        # The PIN prompt (Escape, or closing a window) is on the laptop, not on the projector.
+        turn(0.3, TeacherCommand(Command.QUIT))
+        turn(0.6, PinDigit("1"))
+        pin_boxes = {b.name for b in turn.teacher() if "pin" in b.name}
+        pin_texts = set(texts(turn.teacher())) - set(teacher)
+        assert pin_boxes, turn.teacher().names()
+        turn(0.6, PinDigit(cancel=True))
+        turn(0.6)
+        assert loop.view.screen is Screen.QUESTION  # the lesson went on
+    names = set(answers.waiting) | set(answers.answered)
+    assert not {t for t in turn.class_texts if any(name in t for name in names)}, turn.class_texts
+    assert not pin_boxes & turn.class_boxes and not pin_texts & turn.class_texts
+    assert display_records(tmp_path / "j.sqlite")[0] == {
+        "mode": "presenter", "reason": "start", "screens": 2, "class_size": "1024x768", "teacher_size": "1280x800"}
+
+
+def test_a_projector_unplugged_mid_lesson_moves_the_class_to_the_laptop_and_back_when_plugged(screens, tmp_path):
+    kiosk, clock = make_kiosk(tmp_path, display=1)
+    with kiosk.opened() as loop:
+        turn = Turns(loop, clock)
+        turn()
+        turn(0.3, TeacherCommand(Command.NEXT))
+        assert loop.view.screen is Screen.ATTENDANCE and loop.screens.plan.mode == "presenter"
+        screens.unplug()
+        turn(2.1)  # the next look at the monitors
+        turn()
+        assert loop.screens.teacher_window is None
+        assert loop.screens.class_window.size == (1280, 800) == loop.renderer.size
+        assert turn.loop.presenter.last_layout.width == 1280  # drawn again for the laptop's screen
+        turn(0.3, TeacherCommand(Command.NEXT))  # the lesson goes on, on the one screen
+        assert loop.view.screen is Screen.QUESTION
+        screens.plug()
+        turn(2.1)
+        turn()
+        assert loop.screens.plan.mode == "presenter"
+        assert loop.screens.class_window.size == (1024, 768) and loop.screens.teacher_window.size == (1280, 800)
+        screens.resize("800x600")
+        turn(2.1)
+        turn()
+        assert loop.screens.class_window.size == (800, 600) == loop.renderer.size
+        assert turn.loop.presenter.last_layout.width == 800
+        assert loop.view.screen is Screen.QUESTION
+    records = display_records(tmp_path / "j.sqlite")
+    assert [(r["mode"], r["reason"], r["class_size"], r["teacher_size"]) for r in records] == [
+        ("presenter", "start", "1024x768", "1280x800"),
+        ("single", "unplugged", "1280x800", ""),
+        ("presenter", "plugged", "1024x768", "1280x800"),
+        ("presenter", "resized", "800x600", "1280x800"),
+    ]
+
+
+def test_with_the_teacher_screen_off_one_window_as_before(screens, tmp_path):
+    kiosk, clock = make_kiosk(tmp_path, display=1)
+    config = tmp_path / "kiosk_config" / "default.yaml"
+    config.write_text(config.read_text().replace("teacher_screen: auto", "teacher_screen: off"))
+    with kiosk.opened() as loop:
+        turn = Turns(loop, clock)
+        turn()
+        assert loop.screens.teacher_window is None
+    assert [r["mode"] for r in display_records(tmp_path / "j.sqlite")] == ["single"]
