@@ -49,7 +49,8 @@ COMMAND_MOVES: dict[Command, Move] = {
 # A teacher handset's keys while the picker is open (its OK chooses here, where in a lesson it goes on).
 HANDSET_MOVES: dict[str, Move] = {
     "OK": Move.CHOOSE, "E": Move.CHOOSE, "DOWN": Move.DOWN, "B": Move.DOWN, "UP": Move.UP, "A": Move.UP,
-    "BACK": Move.CLOSE, "C": Move.CLOSE, "F": Move.CLOSE,
+    "BACK": Move.CLOSE, "C": Move.CLOSE, "F": Move.CLOSE, "0": Move.CLOSE,
+    "8": Move.UP, "2": Move.DOWN,  # a numeric keypad's arrows
 }
 
 

@@ -122,6 +122,7 @@ TEACHER_KEYS = {
     # A video or audio: 4 and 6 move it 10 s back and on, 7 and 9 move it 30 s (a keypad's arrows' places).
     "4": "seek_back", "6": "seek_forward", "7": "seek_back_long", "9": "seek_forward_long",
     "5": "captions",  # captions on / off
+    "F": "mark", "0": "mark",  # marking children by hand: the class list (OK marks, BACK closes it)
 }
 
 

@@ -21,6 +21,7 @@ from cinema.devices.clickers.protocol import Press, normalize_clicker
 EV_KEY = 1
 KEY_ESC, KEY_BACKSPACE, KEY_ENTER, KEY_SPACE, KEY_DOT, KEY_F5 = 1, 14, 28, 57, 52, 63
 KEY_A, KEY_B, KEY_C, KEY_D, KEY_E, KEY_F = 30, 48, 46, 32, 18, 33
+KEY_M = 50
 KEY_1, KEY_2, KEY_3, KEY_4, KEY_5, KEY_6, KEY_7, KEY_8, KEY_9, KEY_0 = range(2, 12)
 KEY_KP7, KEY_KP8, KEY_KP9, KEY_KPMINUS = 71, 72, 73, 74
 KEY_KP4, KEY_KP5, KEY_KP6, KEY_KPPLUS = 75, 76, 77, 78
@@ -60,6 +61,7 @@ PRESENTER_COMMANDS: Mapping[int, Command] = {
     KEY_PLAYPAUSE: Command.PAUSE,
     KEY_REWIND: Command.SEEK_BACK, KEY_FASTFORWARD: Command.SEEK_FORWARD,  # remotes with media keys
     KEY_SUBTITLE: Command.CAPTIONS,
+    KEY_M: Command.MARK,  # remotes with a keyboard: the class list, to mark a child by hand
     KEY_ENTER: Command.ACCEPT, KEY_KPENTER: Command.ACCEPT, KEY_OK: Command.ACCEPT, KEY_SELECT: Command.ACCEPT,
 }
 
