@@ -556,10 +556,26 @@ class Kiosk:
         if config is not None:
             pages.pinpad.keeper = pin_store.FileTries(pin_store.pin_path(config.journal), self.wall)
         display = config.display if config is not None else None
+        fullscreen = not self.opts.windowed and (display.fullscreen if display else True)
         return show_problems(pages, display=display.display if display else 0, size=self.opts.size,
-                             fullscreen=not self.opts.windowed and (display.fullscreen if display else True),
-                             digits=display.digits if display else "latn", screenshots=self.opts.screenshots,
-                             max_seconds=self.opts.max_seconds)
+                             fullscreen=fullscreen, digits=display.digits if display else "latn",
+                             screenshots=self.opts.screenshots, max_seconds=self.opts.max_seconds,
+                             monitor=self._teacher_monitor(display) if fullscreen else None)
+
+    def _teacher_monitor(self, display):
+        """The laptop's own screen when a projector is beside it (the content-error screen is the
+        teacher's, not the class's); None with one screen or the teacher screen turned off."""
+        from cinema.core.screen_plan import plan_screens
+        from cinema.display.monitors import monitor_source
+
+        if display is not None and display.teacher_screen == "off":
+            return None
+        source = self.monitors or monitor_source(self.opts.headless)
+        try:
+            plan = plan_screens(source.read(), display_index=display.display if display else 0)
+        finally:
+            source.close()
+        return plan.teacher_screen
 
 
 def _teacher_renderer(size, language: str, digits: str):

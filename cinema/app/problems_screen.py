@@ -62,7 +62,8 @@ class ProblemPages:
 
 
 def show_problems(pages: ProblemPages, *, display: int, size: tuple[int, int] | None, fullscreen: bool,
-                  digits: str = "latn", screenshots: Path | None = None, max_seconds: float | None = None) -> int:
+                  digits: str = "latn", screenshots: Path | None = None, max_seconds: float | None = None,
+                  monitor=None) -> int:
     """Run the screen until the teacher closes it with the PIN (or `max_seconds` pass); returns 1."""
     import pygame
 
@@ -72,7 +73,7 @@ def show_problems(pages: ProblemPages, *, display: int, size: tuple[int, int] | 
     pygame.display.init()
     pygame.font.init()
     try:
-        surface = open_window(display, size, fullscreen, False)
+        surface = open_window(display, size, fullscreen, False, monitor=monitor)  # monitor: the teacher's own
         renderer = Renderer(surface.get_size(), pages.language, digits=digits)
         start = time.monotonic()
         drawn: View | None = None

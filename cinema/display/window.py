@@ -11,11 +11,13 @@ WINDOW_TITLE = "Learning Cinema"
 
 
 def open_window(display_index: int = 0, size: tuple[int, int] | None = None, fullscreen: bool = True,
-                headless: bool = False) -> pygame.Surface:
+                headless: bool = False, monitor=None) -> pygame.Surface:
     """Create the pygame display surface and hide the mouse pointer.
 
     Headless uses SDL's dummy video driver (no FULLSCREEN: the dummy driver refuses it) with
     1024x768 or the given size. Fullscreen with no size takes the display's own resolution.
+    Fullscreen on `monitor` (cinema.core.screen_plan.Monitor, read from the X server): a borderless
+    window covering that monitor's rectangle, which SDL's own display list may not know.
     """
     if headless:
         os.environ["SDL_VIDEODRIVER"] = "dummy"
@@ -27,6 +29,9 @@ def open_window(display_index: int = 0, size: tuple[int, int] | None = None, ful
     index = display_index if 0 <= display_index < count else 0
     if headless:
         surface = pygame.display.set_mode(size or HEADLESS_SIZE)
+    elif fullscreen and monitor is not None:
+        os.environ["SDL_VIDEO_WINDOW_POS"] = f"{monitor.x},{monitor.y}"
+        surface = pygame.display.set_mode((monitor.width, monitor.height), pygame.NOFRAME)
     elif fullscreen:
         surface = pygame.display.set_mode(size or (0, 0), pygame.FULLSCREEN, display=index)
     else:

@@ -192,3 +192,24 @@ def test_with_the_teacher_screen_off_one_window_as_before(screens, tmp_path):
         turn()
         assert loop.screens.teacher_window is None
     assert [r["mode"] for r in display_records(tmp_path / "j.sqlite")] == ["single"]
+
+
+def test_broken_content_is_said_on_the_teachers_screen_not_the_projector(screens, tmp_path):
+    import subprocess
+    import sys
+
+    import pygame
+
+    # display: 0 puts the class on the left screen (1280x800): the teacher's is then the right one
+    # (1024x768), which SDL's own list (one display here) does not even have.
+    make_kiosk(tmp_path, display=0)
+    playlist = tmp_path / "playlists" / "presenter.yaml"
+    playlist.write_text(playlist.read_text().replace("activity: water-quiz", "activity: no-such-quiz"))
+    shots = tmp_path / "shots"
+    run = subprocess.run([sys.executable, "-m", "cinema", "run", "--config", str(tmp_path / "kiosk_config" / "default.yaml"),
+                          "--journal", str(tmp_path / "j.sqlite"), "--playlist", str(playlist), "--screenshots",
+                          str(shots), "--max-seconds", "1"], capture_output=True, text=True, env=screens.env,
+                         cwd=ROOT, timeout=60)
+    assert run.returncode == 1 and "no-such-quiz" in run.stderr
+    [shot] = sorted(shots.glob("*-content_error.png"))
+    assert pygame.image.load(str(shot)).get_size() == (1024, 768)  # the teacher's screen, not the class's 1280x800
