@@ -1,11 +1,16 @@
 """Save a PNG of every screen, taken from the real kiosk main loop in a real X window.
 
     python scripts/screenshots.py OUTDIR [--sizes 800x600,1920x1080] [--languages en,ar,uk]
+    python scripts/screenshots.py OUTDIR --two-screens 1280x800+800x600,1366x768+1920x1080 [--languages en,ar]
 
 For each size and language it runs the kiosk (`Kiosk.opened()`: the loop `cinema run` drives,
 with VLC, the simulated class and its webcam) through a tour of the demo lesson, acting as the
 teacher, and saves the window each time it shows a new screen: what a projector would show.
 Without a DISPLAY it starts its own Xvfb, so it works over SSH and in CI.
+
+--two-screens LAPTOP+PROJECTOR,...: presenter mode. The tour runs fullscreen on a private Xorg with
+two monitors (the dummy driver: Debian xserver-xorg-video-dummy) and saves both windows each time:
+NAME-class.png (the projector) and NAME-teacher.png (the laptop); the home screen too.
 """
 
 from __future__ import annotations
@@ -38,11 +43,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("outdir", type=Path)
     parser.add_argument("--sizes", default="800x600,1920x1080")
     parser.add_argument("--languages", default="en,ar,uk")
+    parser.add_argument("--two-screens", default=None, metavar="LAPTOP+PROJECTOR,...",
+                        help="presenter mode on two monitors, e.g. 1280x800+800x600,1366x768+1920x1080")
     parser.add_argument("--media", type=Path, default=ROOT / "demo_media",
                         help="where the demo lesson's media are (made when missing)")
     args = parser.parse_args(argv)
     sizes = [tuple(int(v) for v in text.lower().split("x")) for text in args.sizes.split(",")]
     args.outdir.mkdir(parents=True, exist_ok=True)
+    if args.two_screens:
+        return two_screens(args)
     with _x_display(max(w for w, _ in sizes), max(h for _, h in sizes)):
         from cinema.media.demo_media import ensure_demo_media
 
@@ -52,6 +61,36 @@ def main(argv: list[str] | None = None) -> int:
             for language in args.languages.split(","):
                 with tempfile.TemporaryDirectory(prefix="cinema-shots-") as work:
                     count += len(shoot_lesson(Path(work), args.media, language, size, args.outdir))
+    print(f"{count} screenshots in {args.outdir}")
+    return 0
+
+
+def two_screens(args) -> int:
+    """The tour in presenter mode, on a dummy Xorg per pair of sizes (laptop + projector)."""
+    from cinema.display.virtual_x import XvfbError, virtual_monitors
+    from cinema.media.demo_media import ensure_demo_media
+
+    ensure_demo_media(args.media)
+    count = 0
+    for pair in args.two_screens.split(","):
+        laptop, projector = pair.lower().split("+")
+        for language in args.languages.split(","):
+            try:
+                with virtual_monitors(laptop, projector) as screens:
+                    saved = os.environ.get("DISPLAY")
+                    os.environ.update({k: v for k, v in screens.env.items() if k.startswith(("SDL_", "DISPLAY"))})
+                    os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+                    try:
+                        with tempfile.TemporaryDirectory(prefix="cinema-shots-") as work:
+                            count += len(shoot_lesson(Path(work), args.media, language, None, args.outdir,
+                                                      prefix=f"{language}_{laptop}+{projector}_"))
+                    finally:
+                        if saved is None:
+                            os.environ.pop("DISPLAY", None)
+                        else:
+                            os.environ["DISPLAY"] = saved
+            except XvfbError as exc:
+                raise SystemExit(f"--two-screens: {exc}") from None
     print(f"{count} screenshots in {args.outdir}")
     return 0
 
@@ -91,7 +130,7 @@ class _x_display:
 # ---- the lesson the tour walks through ------------------------------------------------------------
 
 
-def make_project(work: Path, media: Path, language: str) -> tuple[Path, Path]:
+def make_project(work: Path, media: Path, language: str, presenter: bool = False) -> tuple[Path, Path]:
     """A kiosk project in `work`: the shipped config in a window with no battery or USB stick, and
     the demo lesson in `language` with the teacher moving every slide, a poll and a broken video
     added (its notice is a screen too)."""
@@ -100,9 +139,10 @@ def make_project(work: Path, media: Path, language: str) -> tuple[Path, Path]:
     shutil.copytree(ROOT / "activities", work / "activities")
     (work / "kiosk_config").mkdir()
     config = (ROOT / "kiosk_config" / "default.yaml").read_text()
+    # presenter: fullscreen on both monitors, the class's on the projector (the dummy Xorg's second output)
+    window = ("  display: 0", "  display: 1") if presenter else ("  fullscreen: true", "  fullscreen: false")
     for old, new in (("  source: auto", "  source: none"), ("usb_stick: /media/cinema-usb", "usb_stick: null"),
-                     ("  fullscreen: true", "  fullscreen: false"),
-                     ("playlist: playlists/demo.yaml", "playlist: playlists/tour.yaml")):
+                     window, ("playlist: playlists/demo.yaml", "playlist: playlists/tour.yaml")):
         config = config.replace(old, new)
     # the demo media stay where they were made, outside this project folder: name that folder
     config += f"\nmedia_dirs:\n  - {json.dumps(str(media.resolve()))}\n"
@@ -141,23 +181,30 @@ def make_project(work: Path, media: Path, language: str) -> tuple[Path, Path]:
     return work / "kiosk_config" / "default.yaml", playlist
 
 
-def shoot_lesson(work: Path, media: Path, language: str, size: tuple[int, int], outdir: Path) -> list[Path]:
-    """Every screen of one language at one size; returns the files saved."""
+def shoot_lesson(work: Path, media: Path, language: str, size: tuple[int, int] | None, outdir: Path,
+                 prefix: str = "") -> list[Path]:
+    """Every screen of one language at one size (None: presenter mode, fullscreen on the monitors);
+    returns the files saved."""
     from cinema.app.brightness import FakeDimmer
     from cinema.app.kiosk import Kiosk, RunOptions
 
-    config, playlist = make_project(work, media, language)
-    prefix = f"{language}_{size[0]}x{size[1]}_"
+    presenter = size is None
+    config, playlist = make_project(work, media, language, presenter)
+    prefix = prefix or f"{language}_{size[0]}x{size[1]}_"
     saved: list[Path] = []
 
     def opts(**kw) -> RunOptions:
-        return RunOptions(config=config, playlist=playlist, journal=work / "journal.sqlite", windowed=True,
-                          size=size, simulate_class=CLASS_SIZE, **kw)
+        # presenter: fullscreen as a lesson runs (training: the shipped PIN is kept, as `cinema demo` may)
+        return RunOptions(config=config, playlist=playlist, journal=work / "journal.sqlite", windowed=not presenter,
+                          size=size, simulate_class=CLASS_SIZE, training=presenter, **kw)
 
     def kiosk(**kw) -> Kiosk:
         # A stand-in dimmer: the tour's low battery must not dim the machine it runs on.
         return Kiosk(opts(**kw), open(os.devnull, "w"), dimmer=FakeDimmer(), wall=lambda: FIXED_NOW)
 
+    if presenter:  # the home screen: the lessons on the laptop, a welcome on the projector
+        with kiosk(library=True).opened() as loop:
+            saved += Tour(loop, outdir, prefix).home()
     with kiosk().opened() as loop:
         saved += Tour(loop, outdir, prefix).lesson()
     # The lesson was left before its end, as by a power cut: the next start offers to resume it.
@@ -212,10 +259,17 @@ class Tour:
             self.turn()
 
     def shoot(self, name: str) -> None:
+        screens = self.loop.screens
+        two = screens is not None and screens.teacher is not None
+        if two:
+            screens.invalidate_teacher()  # drawn at most twice a second: drawn now, with the newest state
         self.turn()  # the newest state is drawn before the window is read back
-        path = self.outdir / f"{self.prefix}{name}.png"
+        path = self.outdir / f"{self.prefix}{name}{'-class' if two else ''}.png"
         self.loop.window.save(path)
         self.saved.append(path)
+        if two:
+            self.saved.append(self.outdir / f"{self.prefix}{name}-teacher.png")
+            screens.teacher_window.save(self.saved[-1])
 
     # -- the tours --
 
@@ -291,6 +345,13 @@ class Tour:
         self.next_item()
         self.on(Screen.CLOSING)
         self.shoot("closing")
+        return self.saved
+
+    def home(self) -> list[Path]:
+        from cinema.core.view import Screen
+
+        self.on(Screen.LIBRARY)
+        self.shoot("home")
         return self.saved
 
     def resume_offer(self) -> list[Path]:
