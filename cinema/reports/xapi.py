@@ -39,7 +39,9 @@ ANSWERED = "http://adlnet.gov/expapi/verbs/answered"
 COMPLETED = "http://adlnet.gov/expapi/verbs/completed"
 PLAYED = "https://w3id.org/xapi/video/verbs/played"
 SEEKED = "https://w3id.org/xapi/video/verbs/seeked"
-VERB_NAMES = {ATTENDED: "attended", ANSWERED: "answered", COMPLETED: "completed", PLAYED: "played", SEEKED: "seeked"}
+VOIDED = "http://adlnet.gov/expapi/verbs/voided"  # xAPI's own way to take a statement back
+VERB_NAMES = {ATTENDED: "attended", ANSWERED: "answered", COMPLETED: "completed", PLAYED: "played", SEEKED: "seeked",
+              VOIDED: "voided"}
 
 MEETING = "http://adlnet.gov/expapi/activities/meeting"
 LESSON = "http://adlnet.gov/expapi/activities/lesson"
@@ -66,7 +68,7 @@ K = RecordKind
 HANDLED_KINDS = frozenset({
     K.SESSION_STARTED, K.SESSION_RESUMED, K.SESSION_ENDED, K.SESSION_ABANDONED,  # registration, completed
     K.ATTENDANCE_SCANNED,  # attended
-    K.ATTENDANCE_UNDONE,  # a mark by hand taken back: no more statements for that child in the session
+    K.ATTENDANCE_UNDONE,  # a mark by hand taken back: its "attended" voided, nothing more for that child
     K.ITEM_STARTED, K.ITEM_ENDED, K.ITEM_SKIPPED, K.ITEM_FAILED,  # played (videos)
     K.MEDIA_SEEKED,  # seeked (videos)
     K.ANSWER_RECORDED, K.ANSWER_CHANGED, K.QUESTION_CLOSED,  # answered: each learner's final answer
@@ -128,7 +130,7 @@ class _Session:
     resume: tuple[int, float] | None = None  # (index, position) from session.resumed
     open: dict[tuple[int, int], None] = field(default_factory=dict)  # questions answered, not yet stated
     stated: dict[tuple[int, int, str], Any] = field(default_factory=dict)  # (index, question, who) -> record id
-    attended: set[str] = field(default_factory=set)  # learners already stated as attended (marked, undone, marked)
+    attended: dict[str, str] = field(default_factory=dict)  # learner -> their "attended" statement's id
 
     @property
     def present(self) -> tuple[str, ...]:
@@ -241,12 +243,17 @@ class StatementMaker:
                 s = self._session(kiosk, sid, out)
                 before = s.fold.attendance_count
                 s.fold.add(kind, rec.get("payload"))
-                learner = str(s.fold.last_arrival)
-                if s.fold.attendance_count > before and learner not in s.attended:
-                    s.attended.add(learner)
-                    out.append(self._attended(s, rec, learner))
+                if s.fold.attendance_count > before:
+                    learner = str(s.fold.last_arrival)
+                    st = self._attended(s, rec, learner)
+                    s.attended[learner] = st["id"]
+                    out.append(st)
             case AttendanceUndone():
-                self._session(kiosk, sid, out).fold.add(kind, rec.get("payload"))
+                s = self._session(kiosk, sid, out)
+                s.fold.add(kind, rec.get("payload"))
+                stated = s.attended.pop(str(p.learner_id), None)
+                if stated is not None:  # a wrong mark by hand: the LRS is told to void its "attended"
+                    out.append(self._voiding(s, rec, str(p.learner_id), stated))
             case ItemStarted():
                 s = self._session(kiosk, sid, out)
                 self._close(s, out)
@@ -362,6 +369,11 @@ class StatementMaker:
         lesson = self._lesson_activity(s)
         return self._statement(s, rec, learner, ATTENDED, self._session_activity(s),
                                {"grouping": [lesson] if lesson else []})
+
+    def _voiding(self, s: _Session, rec: Mapping[str, Any], learner: str, stated: str) -> dict:
+        st = self._statement(s, rec, learner, VOIDED, {"objectType": "StatementRef", "id": stated}, {})
+        del st["context"]["platform"]  # xAPI: platform only with an Activity as the object
+        return st
 
     def _completed(self, s: _Session, rec: Mapping[str, Any], learner: str) -> dict:
         lesson = self._lesson_activity(s)
