@@ -13,6 +13,7 @@ from cinema.core.events import Command, LaptopKey, PinDigit
     (pygame.K_LEFT, Command.BACK), (pygame.K_PAGEUP, Command.BACK), (pygame.K_p, Command.PAUSE),
     (pygame.K_r, Command.REPEAT), (pygame.K_s, Command.SKIP), (pygame.K_RETURN, Command.ACCEPT),
     (pygame.K_n, Command.DECLINE), (pygame.K_ESCAPE, Command.QUIT), (pygame.K_c, Command.CAPTIONS),
+    (pygame.K_m, Command.MARK),
 ])
 def test_teacher_keys(key, command):
     assert key_event(key, "", pin_open=False) == LaptopKey(command)
@@ -89,3 +90,27 @@ def test_seek_keys_typed_by_hand_reach_the_engine_as_seeks():
     events = kb.key(pygame.K_l, "L", 1.0, pin_open=False) + kb.poll(2.0, pin_open=False)
     events += kb.key(pygame.K_j, "j", 3.0, pin_open=False) + kb.poll(4.0, pin_open=False)
     assert events == [LaptopKey(Command.SEEK_FORWARD_LONG), LaptopKey(Command.SEEK_BACK)]
+
+
+@pytest.mark.parametrize("key, unicode, command, text, name", [
+    (pygame.K_m, "m", Command.MARK, "m", ""),  # M opens the list; once it is open, the same key types an m
+    (pygame.K_s, "S", Command.SKIP, "S", ""),
+    (pygame.K_UNKNOWN, "ع", None, "ع", ""),  # an Arabic layout's letter: no command, the letter typed
+    (pygame.K_UNKNOWN, "о", None, "о", ""),  # a Ukrainian layout's letter
+    (pygame.K_SPACE, " ", Command.NEXT, " ", ""),
+    (pygame.K_BACKSPACE, "\x08", None, "", "backspace"),
+    (pygame.K_UP, "", None, "", "up"), (pygame.K_DOWN, "", None, "", "down"),
+    (pygame.K_RETURN, "\r", Command.ACCEPT, "", ""),
+])
+def test_a_key_carries_the_letter_it_typed_for_marking_by_hand(key, unicode, command, text, name):
+    event = key_event(key, unicode, pin_open=False)
+    assert (event.command, event.text, event.key) == (command, text, name)
+
+
+def test_letters_typed_at_a_persons_pace_reach_the_engine_with_their_text():
+    from cinema.app.keys import KeyboardInput
+
+    kb = KeyboardInput()
+    out = kb.key(pygame.K_UNKNOWN, "О", 1.0, pin_open=False) + kb.key(pygame.K_UNKNOWN, "л", 1.2, pin_open=False)
+    out += kb.poll(1.5, pin_open=False)
+    assert [e.text for e in out] == ["О", "л"]
