@@ -213,3 +213,33 @@ def test_broken_content_is_said_on_the_teachers_screen_not_the_projector(screens
     assert run.returncode == 1 and "no-such-quiz" in run.stderr
     [shot] = sorted(shots.glob("*-content_error.png"))
     assert pygame.image.load(str(shot)).get_size() == (1024, 768)  # the teacher's screen, not the class's 1280x800
+
+
+def test_keys_typed_on_the_laptop_reach_the_lesson_with_two_windows(screens, tmp_path):
+    """Real key presses through the X server's XTest extension, into the window that has the focus
+    (no window manager on a kiosk: the kiosk gives it to the teacher window)."""
+    from Xlib import XK, display as xdisplay
+    from Xlib.ext import xtest
+
+    kiosk, clock = make_kiosk(tmp_path, display=1)
+    x = xdisplay.Display(screens.display)
+    try:
+        with kiosk.opened() as loop:
+            turn = Turns(loop, clock)
+            turn()
+            assert loop.screens.presenting
+            for _ in range(5):
+                turn(0.1)
+            code = x.keysym_to_keycode(XK.string_to_keysym("s"))  # S skips... on an opened keyboard only
+            xtest.fake_input(x, 2, code)  # KeyPress
+            xtest.fake_input(x, 3, code)  # KeyRelease
+            x.sync()
+            for _ in range(20):
+                turn(0.05)
+                if loop.view.keyboard_locked:
+                    break
+            assert loop.view.keyboard_locked  # the key reached the loop: the lock's hint, nothing skipped
+            assert loop.view.screen is Screen.TITLE
+            assert loop.screens.teacher.last is not None and loop.screens.teacher.last.keyboard_locked is True
+    finally:
+        x.close()
