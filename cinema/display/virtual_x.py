@@ -130,9 +130,19 @@ class VirtualMonitors:
 
     def _mode(self, output: str, size: str) -> None:
         # The dummy driver lists its modes on DUMMY0 only; another output is given each one it needs
-        # (adding one it has already is refused with BadMatch, which is fine).
-        subprocess.run(["xrandr", "--display", self.display, "--addmode", output, size], capture_output=True,
-                       timeout=10)
+        # (adding one it has already is refused with BadMatch, which is fine). A size the driver does
+        # not know at all (1366x768) is made first, with plain timings at 60 Hz.
+        def add():
+            return subprocess.run(["xrandr", "--display", self.display, "--addmode", output, size],
+                                  capture_output=True, text=True, timeout=10)
+
+        if "cannot find mode" in add().stderr:
+            width, height = (int(v) for v in size.lower().split("x"))
+            h = (width, width + 48, width + 80, width + 160)
+            v = (height, height + 3, height + 6, height + 30)
+            clock = h[3] * v[3] * 60 / 1e6
+            self.xrandr("--newmode", size, f"{clock:.2f}", *map(str, h), *map(str, v), "-hsync", "+vsync")
+            add()
 
     def plug(self, size: str | None = None) -> None:
         """The projector plugged in (again), right of the laptop screen."""
