@@ -49,7 +49,8 @@ def draw_picker(c: Canvas, picker: MarkPicker, box: pygame.Rect, name: str = "pi
     title = pygame.Rect(box.left, box.top, box.width, title_h)
     heading = c._(TITLE)
     heading_w = min(box.width, c.text_width(heading, m.body, bold=True) + 2)
-    message = c._(picker.message)
+    # With no row to show, the message (no match, no class list) is said where the rows would be.
+    message = c._(picker.message) if picker.rows else ""
     # The message after the last choice goes at the title line's end when it fits there, else on a line of its own.
     beside = bool(message) and c.text_width(message, m.min_text) + 2 <= box.width - heading_w - m.margin
     c.text(name + ".title", heading, c.mirror(pygame.Rect(box.left, box.top, heading_w, title_h), title), m.body,
@@ -92,7 +93,7 @@ def _query(c: Canvas, name: str, typed: str, box: pygame.Rect, overlay: bool) ->
 def _rows(c: Canvas, name: str, picker: MarkPicker, area: pygame.Rect, overlay: bool) -> None:
     m = c.metrics
     if not picker.rows:
-        c.text(name + ".none", c._(NO_MATCH), area, m.body, color=c.theme.muted, align="center", valign="center",
+        c.text(name + ".none", c._(picker.message or NO_MATCH), area, m.body, color=c.theme.muted, align="center", valign="center",
                max_lines=2, overlay=overlay)
         return
     row_h = c.line_height(m.body)

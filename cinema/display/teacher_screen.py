@@ -155,19 +155,25 @@ def _header(c: Canvas, view: TeacherView, now: float) -> None:
 def _page(c: Canvas, view: TeacherView) -> None:
     m = c.metrics
     area = c.content
+    if view.answers is not None:
+        # Who has not answered spans the window's width at the bottom: the list the teacher acts on,
+        # as many names to a row as the window holds; the rest of the page sits above it.
+        need = _answers_height(c, view.answers, area.width)
+        h = min(need, round(area.height * 0.45))
+        _answers(c, view.answers, pygame.Rect(area.left, area.bottom - h, area.width, h))
+        area = pygame.Rect(area.left, area.top, area.width, area.height - h - m.margin)
     lesson_w = round((area.width - m.margin) * 0.56)
     lesson, side = row(area, [lesson_w, area.width - lesson_w - m.margin], m.margin, c.rtl)
-    y = _now(c, view, lesson)
-    y = _next(c, view, lesson, y)
-    y = _lesson_left(c, view, lesson, y)
-    if view.answers is not None:
-        _answers(c, view.answers, pygame.Rect(lesson.left, y, lesson.width, lesson.bottom - y))
+    _next(c, view, lesson, _now(c, view, lesson))
+    # The side column in the order the teacher must act on it: the battery, the calm offer waiting for
+    # Enter or N, the locked keyboard; then what is good to know.
     y = _battery(c, view, side, side.top)
-    y = _present(c, view, side, y)
-    if view.keyboard_locked:
-        y = _keyboard(c, view, side, y)
     if view.calm is not None:
         y = _calm(c, view.calm, side, y)
+    if view.keyboard_locked:
+        y = _keyboard(c, view, side, y)
+    y = _lesson_left(c, view, side, y)
+    y = _present(c, view, side, y)
     _notices(c, view, pygame.Rect(side.left, y, side.width, side.bottom - y))
 
 
@@ -207,8 +213,41 @@ def _kind_word(c: Canvas, item: TeacherItem) -> str:
     return c._(KINDS[item.kind]) if item.kind in KINDS else ""
 
 
+def _now_label(c: Canvas, view: TeacherView, item: TeacherItem) -> str:
+    kind = _kind_word(c, item)
+    return (c._("Now · %(kind)s · %(n)d of %(m)d") if kind else c._("Now · %(n)d of %(m)d")) % {
+        "kind": kind, "n": item.number, "m": view.item_count}
+
+
+def _title_parts(c: Canvas, item: TeacherItem, width: int, size: int) -> tuple[int, int]:
+    """(the picture's side, the title's height) for the item's title at `size` in `width`."""
+    side = round(c.line_height(size) * 1.4)
+    return side, max(side, _height(c, item.title, width - side - c.metrics.gap, size, 2, bold=True))
+
+
+def _next_parts(c: Canvas, view: TeacherView, width: int) -> tuple[int, int, int]:
+    """(the label's width, where the title starts, the row's height) of the Next row."""
+    m = c.metrics
+    h = c.line_height(m.body)
+    if view.next is None:
+        return 0, 0, h
+    label_w = min(width // 3, c.text_width(c._("Next:"), m.min_text) + 2)
+    at = label_w + round(h * 0.9) + 2 * m.gap
+    return label_w, at, max(h, _height(c, view.next.title, width - at, m.body, 2))
+
+
+def _column_height(c: Canvas, view: TeacherView, width: int, size: int) -> int:
+    m = c.metrics
+    if view.now is None:
+        return 2 * c.line_height(m.min_text) + m.gap + _next_parts(c, view, width)[2] + m.gap
+    timed = view.paused or view.item_seconds_left is not None
+    return (c.line_height(m.min_text) + m.gap // 2 + _title_parts(c, view.now, width, size)[1] + m.gap // 2
+            + (c.line_height(size, bold=True) + m.gap if timed else 0) + _next_parts(c, view, width)[2] + m.gap)
+
+
 def _now(c: Canvas, view: TeacherView, area: pygame.Rect) -> int:
-    """What is on now: a label, the item's picture and title, the time left on it (or Paused)."""
+    """What is on now: a label, the item's picture and title, the time left on it (or Paused); big
+    (heading size) when the column has the room, else at body size so that Next still fits under it."""
     m = c.metrics
     label_h = c.line_height(m.min_text)
     item = view.now
@@ -216,20 +255,17 @@ def _now(c: Canvas, view: TeacherView, area: pygame.Rect) -> int:
         c.text("teacher.now.title", c._("The lesson has not started"), _line(c, area, area.top, label_h * 2),
                m.body, color=c.theme.muted, valign="center", max_lines=2)
         return area.top + label_h * 2 + m.gap
-    kind = _kind_word(c, item)
-    label = (c._("Now · %(kind)s · %(n)d of %(m)d") if kind else c._("Now · %(n)d of %(m)d")) % {
-        "kind": kind, "n": item.number, "m": view.item_count}
-    c.text("teacher.now.label", label, _line(c, area, area.top, label_h), m.min_text, color=c.theme.muted,
-           valign="center", max_lines=1)
-    side = round(c.line_height(m.heading) * 1.4)
-    title_h = max(side, _height(c, item.title, area.width - side - m.gap, m.heading, 2, bold=True))
+    size = m.heading if _column_height(c, view, area.width, m.heading) <= area.height else m.body
+    c.text("teacher.now.label", _now_label(c, view, item), _line(c, area, area.top, label_h), m.min_text,
+           color=c.theme.muted, valign="center", max_lines=1)
+    side, title_h = _title_parts(c, item, area.width, size)
     box = _line(c, area, area.top + label_h + m.gap // 2, title_h)
     icon = c.mirror(pygame.Rect(box.left, box.top + (title_h - side) // 2, side, side), box)
     words = c.mirror(pygame.Rect(box.left + side + m.gap, box.top, box.width - side - m.gap, title_h), box)
     _kind_icon(c, "teacher.now.icon", item.kind, icon)
-    c.text("teacher.now.title", item.title, words, m.heading, bold=True, valign="center", max_lines=2)
+    c.text("teacher.now.title", item.title, words, size, bold=True, valign="center", max_lines=2)
     y = box.bottom + m.gap // 2
-    time_h = c.line_height(m.heading, bold=True)
+    time_h = c.line_height(size, bold=True)
     if view.paused:
         time_box = _line(c, area, y, time_h)
         badge = c.mirror(pygame.Rect(time_box.left, time_box.top + time_h // 6, time_h * 2 // 3, time_h * 2 // 3),
@@ -240,17 +276,17 @@ def _now(c: Canvas, view: TeacherView, area: pygame.Rect) -> int:
             said = c._("Paused · %(time)s left") % {"time": mmss(view.item_seconds_left)}
         c.text("teacher.now.paused", said,
                c.mirror(pygame.Rect(time_box.left + time_h, y, time_box.width - time_h, time_h), time_box),
-               m.heading, bold=True, color=c.theme.warn, valign="center", max_lines=1)
+               size, bold=True, color=c.theme.warn, valign="center", max_lines=1)
         y += time_h + m.gap
     elif view.item_seconds_left is not None:
         left = mmss(view.item_seconds_left)
-        left_w = min(area.width // 2, c.text_width(left, m.heading, bold=True) + 2)
+        left_w = min(area.width // 2, c.text_width(left, size, bold=True) + 2)
         time_box = _line(c, area, y, time_h)
-        c.text("teacher.now.time", left, c.mirror(pygame.Rect(area.left, y, left_w, time_h), time_box), m.heading,
+        c.text("teacher.now.time", left, c.mirror(pygame.Rect(area.left, y, left_w, time_h), time_box), size,
                bold=True, valign="center", max_lines=1,
                color=c.theme.warn if view.item_seconds_left <= 30 else None)
         words = c.mirror(pygame.Rect(area.left + left_w + m.gap, y, area.width - left_w - m.gap, time_h), time_box)
-        c.text("teacher.now.time.label", c._("left on this item"), words, m.body, color=c.theme.muted,
+        c.text("teacher.now.time.label", c._("left on this item"), words, min(size, m.body), color=c.theme.muted,
                valign="center", max_lines=1)
         y += time_h + m.gap
     return y
@@ -258,24 +294,21 @@ def _now(c: Canvas, view: TeacherView, area: pygame.Rect) -> int:
 
 def _next(c: Canvas, view: TeacherView, area: pygame.Rect, y: int) -> int:
     m = c.metrics
-    h = c.line_height(m.body)
-    box = _line(c, area, y, h)
-    if view.now is None:
+    label_w, at, h = _next_parts(c, view, area.width)
+    if area.bottom - y < c.line_height(m.body):
         return y
+    h = min(h, area.bottom - y)
+    box = _line(c, area, y, h)
     if view.next is None:
-        c.text("teacher.next", c._("Next: the end of the lesson"), box, m.body, valign="center", max_lines=1)
+        c.text("teacher.next", c._("Next: the end of the lesson"), box, m.body, valign="center", max_lines=2)
         return box.bottom + m.gap
-    side = round(h * 0.9)
-    label = c._("Next:")
-    label_w = min(area.width // 3, c.text_width(label, m.min_text) + 2)
-    c.text("teacher.next.label", label, c.mirror(pygame.Rect(box.left, y, label_w, h), box), m.min_text,
+    line_h = c.line_height(m.body)
+    side = round(line_h * 0.9)
+    c.text("teacher.next.label", c._("Next:"), c.mirror(pygame.Rect(box.left, y, label_w, line_h), box), m.min_text,
            color=c.theme.muted, valign="center", max_lines=1)
-    icon = c.mirror(pygame.Rect(box.left + label_w + m.gap, y + (h - side) // 2, side, side), box)
+    icon = c.mirror(pygame.Rect(box.left + label_w + m.gap, y + (line_h - side) // 2, side, side), box)
     _kind_icon(c, "teacher.next.icon", view.next.kind, icon)
-    at = label_w + side + 2 * m.gap
-    title_h = max(h, _height(c, view.next.title, box.width - at, m.body, 2))
-    box = _line(c, area, y, title_h)
-    c.text("teacher.next", view.next.title, c.mirror(pygame.Rect(box.left + at, y, box.width - at, title_h), box),
+    c.text("teacher.next", view.next.title, c.mirror(pygame.Rect(box.left + at, y, box.width - at, h), box),
            m.body, valign="center", max_lines=2)
     return box.bottom + m.gap
 
@@ -285,6 +318,8 @@ def _lesson_left(c: Canvas, view: TeacherView, area: pygame.Rect, y: int) -> int
         return y
     m = c.metrics
     h = c.line_height(m.body)
+    if area.bottom - y < h:
+        return y
     minutes = max(0, math.ceil(view.lesson_seconds_left / 60))
     c.text("teacher.lesson_left", c._("Lesson: about %(n)d min left") % {"n": minutes}, _line(c, area, y, h), m.body,
            valign="center", max_lines=1)
@@ -293,35 +328,63 @@ def _lesson_left(c: Canvas, view: TeacherView, area: pygame.Rect, y: int) -> int
 
 # ---- who has not answered ---------------------------------------------------------------------------
 
+def _answers_words(c: Canvas, answers: AnswerList) -> tuple[str, str, int]:
+    waiting = len(answers.waiting) + answers.more_waiting
+    answered = len(answers.answered) + answers.more_answered
+    if waiting:
+        heading = c.ngettext("Not answered yet: %(n)d", "Not answered yet: %(n)d", waiting) % {"n": waiting}
+    else:
+        heading = c._("Everyone has answered!")
+    count = c.ngettext("%(n)d answered", "%(n)d answered", answered) % {"n": answered}
+    return heading, count, waiting
+
+
+def _answers_head(c: Canvas, answers: AnswerList, width: int) -> tuple[bool, int]:
+    """(how many answered fits at the heading's end, the height of the heading lines)."""
+    m = c.metrics
+    heading, count, _ = _answers_words(c, answers)
+    beside = c.text_width(heading, m.body, bold=True) + 2 + m.margin + c.text_width(count, m.min_text) + 2 <= width
+    return beside, c.line_height(m.body, bold=True) + (0 if beside else c.line_height(m.min_text))
+
+
+def _answers_height(c: Canvas, answers: AnswerList, width: int) -> int:
+    """The panel's height with every chip (or as many as a window of chips holds)."""
+    m = c.metrics
+    inner_w = width - 2 * m.gap
+    _, head_h = _answers_head(c, answers, inner_w)
+    if not answers.waiting and not answers.more_waiting:
+        return head_h + 2 * m.gap
+    rects, _, _ = _chip_layout(c, answers.waiting, answers.more_waiting, pygame.Rect(0, 0, inner_w, 10 ** 5))
+    return head_h + m.gap + max((r.bottom for r in rects), default=0) + 2 * m.gap
+
+
 def _answers(c: Canvas, answers: AnswerList, area: pygame.Rect) -> None:
     """The children (or handsets) still to answer, as name chips: the one list the teacher acts on."""
     m = c.metrics
-    head_h = c.line_height(m.body, bold=True)
-    if area.height < head_h + 2 * m.gap:
-        return
-    waiting = len(answers.waiting) + answers.more_waiting
-    answered = len(answers.answered) + answers.more_answered
     inner = area.inflate(-2 * m.gap, -2 * m.gap)
-    head = pygame.Rect(inner.left, inner.top, inner.width, head_h)
-    chips = pygame.Rect(inner.left, head.bottom + m.gap, inner.width, max(0, inner.bottom - head.bottom - m.gap))
-    rects, count, tail = _chip_layout(c, answers.waiting, answers.more_waiting, chips) if waiting else ([], 0, "")
-    used = max((r.bottom for r in rects), default=head.bottom) - area.top + m.gap
-    panel = pygame.Rect(area.left, area.top, area.width, min(area.height, used))
-    c.panel(panel, color=c.theme.panel, edge=c.theme.warn if waiting else c.theme.good)
-    c.record("teacher.answers", panel, "icon")
-    count_text = c.ngettext("%(n)d answered", "%(n)d answered", answered) % {"n": answered}
-    count_w = min(inner.width // 3, c.text_width(count_text, m.min_text) + 2)
-    c.text("teacher.answers.count", count_text,
-           c.mirror(pygame.Rect(head.right - count_w, head.top, count_w, head_h), head), m.min_text,
-           color=c.theme.muted, align="end", valign="center", max_lines=1)
-    words = c.mirror(pygame.Rect(head.left, head.top, head.width - count_w - m.gap, head_h), head)
-    if not waiting:
-        c.text("teacher.answers.heading", c._("Everyone has answered!"), words, m.body, bold=True,
-               color=c.theme.good, valign="center", max_lines=1)
+    beside, head_h = _answers_head(c, answers, inner.width)
+    if inner.height < head_h:
         return
-    c.text("teacher.answers.heading", c.ngettext("Not answered yet: %(n)d", "Not answered yet: %(n)d", waiting)
-           % {"n": waiting}, words, m.body, bold=True, color=c.theme.warn, valign="center", max_lines=1)
-    _draw_chips(c, "teacher.waiting", answers.waiting, rects, count, tail)
+    heading, count, waiting = _answers_words(c, answers)
+    c.panel(area, color=c.theme.panel, edge=c.theme.warn if waiting else c.theme.good)
+    c.record("teacher.answers", area, "icon")
+    head = pygame.Rect(inner.left, inner.top, inner.width, c.line_height(m.body, bold=True))
+    if beside:
+        count_w = c.text_width(count, m.min_text) + 2
+        count_box = c.mirror(pygame.Rect(head.right - count_w, head.top, count_w, head.height), head)
+        words = c.mirror(pygame.Rect(head.left, head.top, head.width - count_w - m.margin, head.height), head)
+    else:
+        count_box = pygame.Rect(inner.left, head.bottom, inner.width, head_h - head.height)
+        words = head
+    c.text("teacher.answers.count", count, count_box, m.min_text, color=c.theme.muted,
+           align="end" if beside else "start", valign="center", max_lines=1)
+    c.text("teacher.answers.heading", heading, words, m.body, bold=True,
+           color=c.theme.warn if waiting else c.theme.good, valign="center", max_lines=1)
+    if not waiting:
+        return
+    chips = pygame.Rect(inner.left, inner.top + head_h + m.gap, inner.width, max(0, inner.bottom - inner.top - head_h - m.gap))
+    rects, shown, tail = _chip_layout(c, answers.waiting, answers.more_waiting, chips)
+    _draw_chips(c, "teacher.waiting", answers.waiting, rects, shown, tail)
 
 
 def _chip_height(c: Canvas) -> int:
@@ -522,14 +585,11 @@ def _notices(c: Canvas, view: TeacherView, area: pygame.Rect) -> None:
     shown = 0
     for i, msg in enumerate(view.notices):
         text = c._(msg)
-        rows = max(1, min(2, len(c.text_renderer.wrap(text, words_w, m.min_text, c.rtl))))
+        rows = max(1, min(3, len(c.text_renderer.wrap(text, words_w, m.min_text, c.rtl))))
         detail = view.notice_detail if i == detail_for else ""
         tail = line_h + m.gap // 2 if i < len(view.notices) - 1 else 0  # room for "N more" under it
         if y + (rows + bool(detail)) * line_h + tail > area.bottom:
-            if rows == 2 and y + (1 + bool(detail)) * line_h + tail <= area.bottom:
-                rows = 1
-            else:
-                break
+            break  # a notice is read whole or counted in "N more", never cut in the middle
         box = pygame.Rect(area.left, y, area.width, rows * line_h)
         sign = c.mirror(pygame.Rect(box.left, y + line_h // 8, line_h * 3 // 4, line_h * 3 // 4), box)
         c.icon(f"teacher.notice.{i}.icon", sign, icons.warning, c.theme.warn, (0, 0, 0))

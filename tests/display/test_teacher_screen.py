@@ -168,17 +168,18 @@ def test_notices_newest_first_with_the_failed_items_title(renderers, teacher):
     assert_teacher_layout(layout, (800, 600))
 
 
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 @pytest.mark.parametrize("lang", LANGS)
-def test_the_calm_note_counts_the_saddest_faces_only_from_five_answers(renderers, teacher, lang):
+def test_the_calm_note_counts_the_saddest_faces_only_from_five_answers(renderers, teacher, lang, size):
     offered = teacher[lang]["teacher_calm"]
-    layout, _ = draw(renderers, offered, (1024, 768))
+    layout, _ = draw(renderers, offered, size)
     said = layout.get("teacher.calm.said").text
     assert "17" in said and "6" in said
     assert layout.get("teacher.calm.take.key").text == ("Enter" if lang == "en" else layout.get(
         "teacher.calm.take.key").text)
     assert layout.get("teacher.calm.go_on.key").text == "N"
     assert offered.calm.calm_title in layout.get("teacher.calm.take").text
-    few, _ = draw(renderers, teacher[lang]["teacher_calm_few"], (1024, 768))
+    few, _ = draw(renderers, teacher[lang]["teacher_calm_few"], size)
     said = few.get("teacher.calm.said").text
     assert "4" in said and not any(ch.isdigit() for ch in said.replace("4", ""))  # no count of faces
     assert not few.starting("teacher.calm.take")
