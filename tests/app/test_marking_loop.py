@@ -8,14 +8,17 @@ from __future__ import annotations
 
 import pygame
 import pytest
+from datetime import date
+
 from hypothesis import given, settings, strategies as st
 
 from cinema.app.keys import KeyboardInput
+from cinema.cards.keys import current_key, new_key_file
 from cinema.app.kiosk import Kiosk, RunOptions
 from cinema.core.clock import FakeClock
 from cinema.core.content import Item, Playlist
 from cinema.core.events import Command, Record, TeacherCommand
-from cinema.core.roster import Learner, Roster
+from cinema.core.roster import Learner, Roster, make_token
 from cinema.core.session import Options, SessionEngine
 from cinema.media.fake_player import FakePlayer
 from tests.app.test_keyboard_lock_loop import Driver, char_key, records
@@ -25,8 +28,10 @@ from tests.budget import budget
 @pytest.fixture
 def kiosk(project):
     (project / "roster.csv").write_text("learner_id,name\nL1,Amina Said\nL2,Olena\nL3,Omar\n", encoding="utf-8")
+    new_key_file(project / "keys.json", date.today())
     config = project / "kiosk_config" / "default.yaml"
-    config.write_text(config.read_text().replace("roster: null", f"roster: {project}/roster.csv"))
+    text = config.read_text().replace("roster: null", f"roster: {project}/roster.csv")
+    config.write_text(text.replace("keys: var/card-keys.json", f"keys: {project}/keys.json"))
     clock = FakeClock()
     opts = RunOptions(config=config, playlist=project / "playlists" / "e2e.yaml", journal=project / "j.sqlite",
                       headless=True)
@@ -63,11 +68,18 @@ def test_m_two_letters_and_enter_mark_a_child_and_enter_again_takes_it_back(kios
         assert loop.view.picker.message == "Marked present" and loop.view.status.attendance == 1
         d.key(pygame.K_RETURN, "\r")
         assert loop.view.picker.message == "Mark taken back" and loop.view.status.attendance == 0
+        # A keyboard-wedge scanner types Omar's card in a burst while the list is open: a card, not letters.
+        token = make_token("DEMO", "L3", current_key(project / "keys.json"))
+        for ch in token + "\r":
+            d.key(pygame.K_RETURN if ch == "\r" else char_key(ch), ch, gap=0.005)
+        d.step(0.2)
+        assert loop.view.picker.query == "Ol" and loop.view.status.attendance == 1
         d.key(pygame.K_ESCAPE, "\x1b")
         assert loop.view.picker is None and loop.view.pin is None and d.item == "register"
     marks = [(kind, p) for kind, p in records(journal) if kind.startswith("attendance.")]
     assert marks == [("attendance.scanned", {"learner_id": "L2", "source": "teacher", "index": 1, "via": "teacher"}),
-                     ("attendance.undone", {"learner_id": "L2", "via": "teacher"})]
+                     ("attendance.undone", {"learner_id": "L2", "via": "teacher"}),
+                     ("attendance.scanned", {"learner_id": "L3", "source": "scanner", "index": 1})]
 
 
 # ---- random keys into an open list ----------------------------------------------------------------
