@@ -517,7 +517,7 @@ class DisplayChanged(Payload):
     the projector, the teacher window on the laptop)."""
 
     mode: str
-    reason: str = "start"  # start | plugged | unplugged | resized | mirrored
+    reason: str = "start"  # start | plugged | unplugged | resized | mirrored | failed (two windows could not be made: one)
     screens: int = 1  # displays the laptop sees (mirrored ones count once)
     class_size: str = ""  # "1024x768"
     teacher_size: str = ""  # "" with one window
