@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Callable
 
@@ -167,6 +168,7 @@ class Screens:
         self.presenter: Presenter | None = None  # the class window's, set by the kiosk
         self.teacher: TeacherPresenter | None = None
         self.next_look = float("-inf")
+        self.refused = None  # the plan whose windows could not be made (not tried again until the monitors change)
         self._teacher_shown = None
 
     # ---- the window interface the loop and the Presenter use (the class window) ----------------
@@ -230,7 +232,7 @@ class Screens:
             return None  # not known this time: the windows stay as they are
         plan = plan_screens(monitors, teacher_screen=self.display.teacher_screen, display_index=self.display.display)
         reason = change_reason(self.plan, plan)
-        if reason is None:
+        if reason is None or plan == self.refused:
             return None
         log.info("monitors changed (%s): %s", reason, ", ".join(f"{m.name} {m.size}" for m in monitors))
         return self._build(plan, reason)
@@ -250,7 +252,9 @@ class Screens:
 
         first = self.class_window is None
         old_plan, self.plan = self.plan, plan
+        self.refused = None
         self._close_own()
+        places = [plan.class_screen]  # where the one window may go, in order
         if plan.presenter:
             try:
                 if isinstance(self.class_window, Window) or first:
@@ -259,19 +263,24 @@ class Screens:
                 self.teacher_window = open_on_monitor(TEACHER_TITLE, plan.teacher_screen, self.headless)
                 self.teacher_window.focus()  # the laptop's keyboard types on the laptop's screen
             except pygame.error as exc:
-                log.error("the teacher window cannot be made (%s): one window", exc)
+                log.error("the two windows cannot be made (%s): one window", exc)
                 self._close_own()
-                self.teacher_window = None
+                # Not tried again every look: only once the monitors change.
+                self.refused = plan
+                places = [plan.class_screen, plan.teacher_screen]
                 plan = self.plan = ScreenPlan(SINGLE, plan.class_screen, None, plan.screens, plan.mirrored)
                 reason = "failed"
                 self.class_window = None
         if not plan.presenter and not isinstance(self.class_window, Window):
             self.class_window = None
-            if not first and plan.class_screen is not None:
+            for place in places if not first else ():
+                if place is None or self.class_window is not None:
+                    continue
                 try:
-                    self.class_window = open_on_monitor(WINDOW_TITLE, plan.class_screen, self.headless)
+                    self.class_window = open_on_monitor(WINDOW_TITLE, place, self.headless)
+                    plan = self.plan = replace(plan, class_screen=place)
                 except pygame.error as exc:
-                    log.error("the class window cannot be made on %s (%s)", plan.class_screen.name, exc)
+                    log.error("the class window cannot be made on %s (%s)", place.name, exc)
             if self.class_window is None:  # the start with one screen: the window as it always was
                 self.class_window = Window(open_window(self.display.display, self.requested_size, self.fullscreen,
                                                        self.headless))
@@ -281,8 +290,6 @@ class Screens:
         record = display_record(plan, reason)
         # What was opened, which a size given by hand (--size) or the dummy driver may differ from.
         teacher_size = "%dx%d" % self.teacher_window.size if self.teacher_window is not None else ""
-        from dataclasses import replace
-
         return replace(record, class_size="%dx%d" % self.class_window.size, teacher_size=teacher_size)
 
     def _close_own(self) -> None:

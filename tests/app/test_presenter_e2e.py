@@ -243,3 +243,52 @@ def test_keys_typed_on_the_laptop_reach_the_lesson_with_two_windows(screens, tmp
             assert loop.screens.teacher.last is not None and loop.screens.teacher.last.keyboard_locked is True
     finally:
         x.close()
+
+
+# ---- headless (SDL's dummy driver): two off-screen windows, monitors set by hand --------------------
+
+def headless_kiosk(tmp_path, monitors):
+    from cinema.display.monitors import FixedMonitors
+
+    kiosk, clock = make_kiosk(tmp_path, display=1)
+    kiosk.opts.headless = True
+    kiosk.monitors = FixedMonitors(monitors)
+    return kiosk, clock
+
+
+def test_headless_two_off_screen_windows_and_a_window_that_cannot_be_made_is_one_window(tmp_path, monkeypatch):
+    import pygame
+
+    from cinema.core.screen_plan import Monitor
+    from cinema.display import window as window_module
+
+    monkeypatch.setenv("SDL_VIDEODRIVER", "dummy")
+    laptop, projector = Monitor("eDP-1", 0, 0, 1366, 768, True), Monitor("HDMI-1", 1366, 0, 800, 600)
+    kiosk, clock = headless_kiosk(tmp_path, (laptop, projector))
+    real_open = window_module.open_on_monitor
+    refused = []
+
+    def open_on_monitor(title, monitor, headless=False):
+        if refused and monitor is projector:
+            raise pygame.error("no more windows")  # as a driver out of video memory says
+        return real_open(title, monitor, headless)
+
+    monkeypatch.setattr(window_module, "open_on_monitor", open_on_monitor)
+    with kiosk.opened() as loop:
+        turn = Turns(loop, clock)
+        turn()
+        assert loop.screens.class_window.size == (800, 600) and loop.screens.teacher_window.size == (1366, 768)
+        assert turn.teacher() is not None and turn.loop.presenter.last_layout.width == 800
+        kiosk.monitors.monitors = (laptop,)
+        turn(2.1)
+        assert loop.screens.teacher_window is None and loop.screens.class_window.size == (1366, 768)
+        refused.append(True)  # the projector is back, but its window cannot be made
+        kiosk.monitors.monitors = (laptop, projector)
+        turn(2.1)
+        turn(0.3, TeacherCommand(Command.NEXT))
+        assert loop.screens.teacher_window is None and loop.screens.class_window.size == (1366, 768)
+        # the lesson goes on, on the laptop's screen (headless, the simulated teacher moves it on too)
+        assert loop.exit_code is None and loop.view.item_number >= 2
+    records = display_records(tmp_path / "j.sqlite")
+    assert [(r["mode"], r["reason"], r["class_size"]) for r in records] == [
+        ("presenter", "start", "800x600"), ("single", "unplugged", "1366x768"), ("single", "failed", "1366x768")]

@@ -69,3 +69,26 @@ def test_a_server_gone_away_reads_as_not_known_not_a_crash():
         pytest.skip(str(exc))
     assert source.read() is None
     source.close()
+
+
+# ---- the class window's welcome while the teacher window has the home screen ------------------------
+
+@pytest.mark.parametrize("size", [(800, 600), (1024, 768), (1920, 1080)])
+@pytest.mark.parametrize("lang", ["en", "ar", "uk"])
+def test_the_projectors_welcome_at_home_is_whole_and_names_no_lesson(views, renderers, lang, size):
+    import pygame
+
+    from cinema.app.presenter import PRODUCT, welcome_view
+    from cinema.core.view import LibraryBody, Screen
+
+    home = next(v for v in views[lang].values() if v.screen is Screen.LIBRARY)
+    assert isinstance(home.body, LibraryBody)
+    surface = pygame.Surface(size)
+    layout = renderers(size).draw(surface, welcome_view(home), now=0)
+    texts = [b.text for b in layout if b.text]
+    assert PRODUCT in texts
+    # Nothing of the lesson list (the teacher is choosing) reaches the projector.
+    lessons = [row.title for row in home.body.rows if row.title]
+    assert lessons and not any(title in t for title in lessons for t in texts)
+    assert [b.name for b in layout if b.kind == "text" and b.cut] == []
+    assert all(surface.get_rect().contains(b.rect) for b in layout), [(b.name, b.rect) for b in layout]
