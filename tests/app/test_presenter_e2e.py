@@ -292,3 +292,50 @@ def test_headless_two_off_screen_windows_and_a_window_that_cannot_be_made_is_one
     records = display_records(tmp_path / "j.sqlite")
     assert [(r["mode"], r["reason"], r["class_size"]) for r in records] == [
         ("presenter", "start", "800x600"), ("single", "unplugged", "1366x768"), ("single", "failed", "1366x768")]
+
+
+def test_vlc_window_mode_draws_the_video_on_the_projector_only(screens, tmp_path):
+    """`video: window`: VLC draws straight into the class window, which in presenter mode is the
+    projector's; what the X server shows on each monitor is read back (ffmpeg x11grab)."""
+    import subprocess
+    import time
+
+    import pygame
+
+    from cinema.app.brightness import FakeDimmer
+    from cinema.app.kiosk import Kiosk, RunOptions
+    from cinema.media.factory import vlc_available
+
+    if shutil.which("ffmpeg") is None or vlc_available() is not None:
+        pytest.skip("needs ffmpeg and libvlc")
+    video = tmp_path / "red.mp4"
+    subprocess.run(["ffmpeg", "-y", "-loglevel", "error", "-nostdin", "-f", "lavfi", "-i",
+                    "color=c=red:s=320x240:r=25:d=8", "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p",
+                    str(video)], check=True, timeout=60)
+    make_kiosk(tmp_path, display=1)
+    config = tmp_path / "kiosk_config" / "default.yaml"
+    config.write_text(config.read_text().replace("video: frames", "video: window")
+                      + f"\nmedia_dirs:\n  - {json.dumps(str(tmp_path))}\n")
+    playlist = tmp_path / "playlists" / "presenter.yaml"
+    playlist.write_text(PLAYLIST.replace("  - type: title\n    id: hello\n    title: Hello\n",
+                                         f"  - type: video\n    id: red\n    title: Red\n    media: {video}\n"))
+    kiosk = Kiosk(RunOptions(config=config, playlist=playlist, journal=tmp_path / "j.sqlite", training=True),
+                  open("/dev/null", "w"), dimmer=FakeDimmer())
+    with kiosk.opened() as loop:
+        assert loop.screens.presenting
+        start = time.monotonic()
+        while time.monotonic() - start < 2.5:
+            loop.step(time.monotonic())
+            loop.wait()
+        assert loop.view.screen is Screen.VIDEO
+        subprocess.run(["ffmpeg", "-loglevel", "error", "-y", "-f", "x11grab", "-draw_mouse", "0", "-video_size",
+                        "2304x800", "-i", screens.display + "+0,0", "-frames:v", "1", str(tmp_path / "desk.png")],
+                       check=True, timeout=60)
+    desk = pygame.image.load(str(tmp_path / "desk.png"))
+
+    def red_share(x0: int, x1: int, y1: int) -> float:
+        points = [desk.get_at((x, y))[:3] for x in range(x0, x1, 16) for y in range(0, y1, 16)]
+        return sum(1 for r, g, b in points if r > 200 and g < 60 and b < 60) / len(points)
+
+    assert red_share(1280, 2304, 768) > 0.3  # the projector: the video
+    assert red_share(0, 1280, 800) == 0  # the laptop: the teacher's view, no video over it
