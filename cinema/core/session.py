@@ -861,8 +861,8 @@ class SessionEngine:
         nxt = self.return_to if self.return_to is not None else self._step_from(self.index, +1)
         item_left = self.handler.item_seconds_left() if live else None
         lesson_left = None
-        if live or self.phase is Phase.NOTICE:
-            lesson_left = lesson_seconds(self._power_plan(), item_left, now)
+        if live or self.phase is Phase.NOTICE:  # a failed item has nothing left to play
+            lesson_left = lesson_seconds(self._power_plan(), item_left if live else 0.0, now)
         calm = answers = None
         if live and isinstance(self.handler, CheckinHandler) and self.handler.results:
             offer = self.handler.offer

@@ -65,7 +65,9 @@ def item_of(playlist: Playlist, index: int | None) -> TeacherItem | None:
     if index is None or not 0 <= index < len(playlist.items):
         return None
     item = playlist.items[index]
-    return TeacherItem(item.title or item.id, item.type, index + 1)
+    # An activity without a title of its own is named by its activity's (as the class sees it); else its id.
+    title = item.title or (item.activity.title if item.activity is not None else "") or item.id
+    return TeacherItem(title, item.type, index + 1)
 
 
 def calm_note(counts: tuple[int, ...], offered: bool, calm_title: str) -> CalmNote:

@@ -93,6 +93,19 @@ def test_time_left_stands_still_while_paused():
     assert tv.paused and tv.item_seconds_left == 20
 
 
+def test_an_activity_is_named_by_its_title_and_a_failed_item_adds_nothing_to_the_lesson_time():
+    engine, clock = engine_for([Item("video", "v", title="Film", media=Path("f.mp4")),
+                                Item("activity", "q", activity=TIMED), Item("closing", "end")])
+    engine.start()
+    assert engine.teacher_view().next == TeacherItem("Timed", "activity", 2)
+    engine.handle(MediaPosition(engine.state.media_token, 10.0, 600.0))
+    engine.handle(MediaFailed(engine.state.media_token, "broken"))
+    tv = engine.teacher_view()
+    rest = lesson_plan(engine.playlist.items, 0, 0.0, engine.durations).rest
+    assert tv.class_screen is Screen.NOTICE and tv.item_seconds_left is None
+    assert tv.lesson_seconds_left == pytest.approx(sum(p.minutes for p in rest) * 60, abs=1)  # not the film's 590 s
+
+
 def test_no_lesson_time_after_the_end():
     engine, _ = engine_for([Item("closing", "end")])
     engine.start()
