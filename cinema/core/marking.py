@@ -12,8 +12,9 @@ import unicodedata
 from dataclasses import dataclass, field
 from enum import Enum
 
-from cinema.core.events import Command
+from cinema.core.events import ClickerPressed, Command, Effect, LaptopKey, PlaySound, TeacherCommand
 from cinema.core.messages import N_
+from cinema.core.register import Register
 from cinema.core.roster import Learner, Roster
 from cinema.core.view import MarkPicker, PickRow
 
@@ -52,6 +53,18 @@ HANDSET_MOVES: dict[str, Move] = {
     "BACK": Move.CLOSE, "C": Move.CLOSE, "F": Move.CLOSE, "0": Move.CLOSE,
     "8": Move.UP, "2": Move.DOWN,  # a numeric keypad's arrows
 }
+
+# The opened laptop keyboard's keys that move in the list (letters type the name).
+LIST_KEYS = {"up": Move.UP, "down": Move.DOWN, "backspace": Move.ERASE}
+
+
+def move_for(event: TeacherCommand | ClickerPressed | LaptopKey) -> Move | None:
+    """What a remote's command, a teacher handset's key or an opened laptop key does in the open list."""
+    if isinstance(event, ClickerPressed):
+        return HANDSET_MOVES.get(event.key.upper())
+    if isinstance(event, LaptopKey) and event.key in LIST_KEYS:
+        return LIST_KEYS[event.key]
+    return COMMAND_MOVES.get(event.command) if event.command is not None else None
 
 
 class Choice(Enum):
@@ -179,6 +192,31 @@ class Marking:
             self._matches = tuple(e for e in self._all if all(any(k.startswith(w) for k in e.keys) for w in words))
         self.selected = 0
         self.message = "" if self._matches else NO_MATCH
+
+    def press(self, event: TeacherCommand | ClickerPressed | LaptopKey, register: Register, index: int,
+              saved: bool, now: float) -> list[Effect]:
+        """One key in the open list: a letter typed, a move, or a choice that marks a child present or takes
+        a mark by hand back through the register (one record at most). `saved`: records reach the disk;
+        when they do not, nothing is marked (it would be shown marked yet be lost)."""
+        if isinstance(event, LaptopKey) and event.text and event.text.isprintable():
+            self.type(event.text, now)
+            return []
+        move = move_for(event)
+        if move is None:
+            return []
+        if move is not Move.CHOOSE:
+            self.move(move, now)
+            return []
+        choice, learner = self.choice(register.present, register.by_hand)
+        if learner is None or choice in (Choice.NONE, Choice.BY_CARD):
+            self.chose(choice, now)
+            return []
+        if not saved:
+            self.chose(choice, now, saved=False)
+            return [PlaySound("scan_refused")]
+        fx = register.mark(learner, index) if choice is Choice.MARK else register.undo(learner)
+        self.chose(choice, now)
+        return fx
 
     # ---- choosing ----------------------------------------------------------------
 

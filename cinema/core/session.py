@@ -31,7 +31,7 @@ from cinema.core.power import (
     MSG_LOW, MSG_RESTORE, MSG_STOP, Action, LessonPlan, Level, PowerDecision, PowerPolicy, lesson_plan,
 )
 from cinema.core.keyboard_lock import KeyboardLock
-from cinema.core.marking import COMMAND_MOVES, HANDSET_MOVES, Choice, Marking, Move
+from cinema.core.marking import Marking
 from cinema.core.pin import PinHash, PinPad, PinPurpose, PinResult
 from cinema.core.records import (
     DeviceConnected, DeviceLost, ExportFailed, ExportMade, ItemEnded, ItemFailed, ItemPaused, ItemResumed,
@@ -325,7 +325,7 @@ class SessionEngine:
         if self.phase is Phase.RESUME_OFFER:
             return self._resume_choice(event)
         if self.marking.is_open and self._for_picker(event):
-            return self._picker_event(event)
+            return self._picker_press(event)
         if isinstance(event, TeacherCommand):
             return self._command(event.command)
         if self.journal_health is JournalHealth.FULL and self._takes_in(event):
@@ -531,7 +531,7 @@ class SessionEngine:
         if not (self.options.keyboard_lock and in_lesson and self.keyboard.locked(now)):
             if in_lesson and self.marking.is_open:
                 self.keyboard.used(now)
-                return self._picker_key(event)
+                return self._picker_press(event)
             if event.command is None or event.command is Command.UNLOCK:
                 return []
             if in_lesson:
@@ -551,40 +551,10 @@ class SessionEngine:
             return True
         return isinstance(event, ClickerPressed) and self.handsets.is_teacher(event.clicker)
 
-    def _picker_event(self, event: Event) -> list[Effect]:
-        if isinstance(event, TeacherCommand):
-            move = COMMAND_MOVES.get(event.command)
-        else:
-            assert isinstance(event, ClickerPressed)
-            move = HANDSET_MOVES.get(event.key.upper())
-        return self._picker_move(move)
-
-    def _picker_key(self, event: LaptopKey) -> list[Effect]:
-        """The opened laptop keyboard types into the picker: letters narrow the list, arrows move."""
-        if event.text and event.text.isprintable():
-            self.marking.type(event.text, self.now())
-            return []
-        keys = {"up": Move.UP, "down": Move.DOWN, "backspace": Move.ERASE}
-        move = keys.get(event.key) or (COMMAND_MOVES.get(event.command) if event.command is not None else None)
-        return self._picker_move(move)
-
-    def _picker_move(self, move: Move | None) -> list[Effect]:
-        now = self.now()
-        if move is None:
-            return []
-        if move is not Move.CHOOSE:
-            self.marking.move(move, now)
-            return []
-        choice, learner = self.marking.choice(self.register.present, self.register.by_hand)
-        if learner is None or choice in (Choice.NONE, Choice.BY_CARD):
-            self.marking.chose(choice, now)
-            return []
-        if self.journal_health is JournalHealth.FULL:
-            self.marking.chose(choice, now, saved=False)  # not shown as marked when it cannot be kept
-            return [PlaySound("scan_refused")]
-        fx = self.register.mark(learner, self.index) if choice is Choice.MARK else self.register.undo(learner)
-        self.marking.chose(choice, now)
-        return fx
+    def _picker_press(self, event: TeacherCommand | ClickerPressed | LaptopKey) -> list[Effect]:
+        """A key in the open picker; a choice is journaled only while records reach the disk."""
+        saved = self.journal_health is not JournalHealth.FULL
+        return self.marking.press(event, self.register, self.index, saved, self.now())
 
     # ---- choosing the PIN (a real kiosk's first start) ---------------------------------------
 
