@@ -93,8 +93,8 @@ def _query(c: Canvas, name: str, typed: str, box: pygame.Rect, overlay: bool) ->
 def _rows(c: Canvas, name: str, picker: MarkPicker, area: pygame.Rect, overlay: bool) -> None:
     m = c.metrics
     if not picker.rows:
-        c.text(name + ".none", c._(picker.message or NO_MATCH), area, m.body, color=c.theme.muted, align="center", valign="center",
-               max_lines=2, overlay=overlay)
+        c.text(name + ".none", c._(picker.message or NO_MATCH), area, m.body, color=c.theme.muted, align="center",
+               valign="center", max_lines=2, overlay=overlay)
         return
     row_h = c.line_height(m.body)
     step = row_h + m.gap // 3

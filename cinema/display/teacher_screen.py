@@ -11,7 +11,8 @@ from dataclasses import dataclass
 
 import pygame
 
-from cinema.core.power import Action, PowerDecision, describe
+from cinema.core.messages import DISK_BACK, USB_SAVED
+from cinema.core.power import MSG_RESTORE, Action, PowerDecision, describe
 from cinema.core.view import AnswerList, CalmNote, TeacherItem, TeacherView
 from cinema.display import icons
 from cinema.display.canvas import Canvas
@@ -35,6 +36,8 @@ KINDS = {
 # The failed-item notices the engine writes: the item's title (notice_detail) goes under them.
 FAILURES = frozenset({"This video could not be played.", "This audio could not be played.",
                       "This slide could not be shown."})
+# Good news among the notices: a tick, not a warning sign.
+GOOD_NEWS = frozenset({MSG_RESTORE, USB_SAVED, DISK_BACK})
 
 
 @dataclass(frozen=True)
@@ -382,7 +385,8 @@ def _answers(c: Canvas, answers: AnswerList, area: pygame.Rect) -> None:
            color=c.theme.warn if waiting else c.theme.good, valign="center", max_lines=1)
     if not waiting:
         return
-    chips = pygame.Rect(inner.left, inner.top + head_h + m.gap, inner.width, max(0, inner.bottom - inner.top - head_h - m.gap))
+    top = inner.top + head_h + m.gap
+    chips = pygame.Rect(inner.left, top, inner.width, max(0, inner.bottom - top))
     rects, shown, tail = _chip_layout(c, answers.waiting, answers.more_waiting, chips)
     _draw_chips(c, "teacher.waiting", answers.waiting, rects, shown, tail)
 
@@ -546,7 +550,10 @@ def _calm(c: Canvas, calm: CalmNote, area: pygame.Rect, y: int) -> int:
     said_h = _height(c, said, area.width - 2 * m.gap, m.min_text, 3)
     keys = []
     if calm.offered:
-        start = c._("Start: %(title)s") % {"title": calm.calm_title} if calm.calm_title else c._("Start the calm moment")
+        if calm.calm_title:
+            start = c._("Start: %(title)s") % {"title": calm.calm_title}
+        else:
+            start = c._("Start the calm moment")
         for key, label, color, name in ((c._("Enter"), start, ORANGE, "take"), ("N", c._("Go on"), REDDISH_PURPLE,
                                                                                   "go_on")):
             key_w = max(key_h, c.text_width(key, round(key_h * 0.62), bold=True) + 2 * m.gap)
@@ -574,13 +581,15 @@ def _calm(c: Canvas, calm: CalmNote, area: pygame.Rect, y: int) -> int:
 
 
 def _notices(c: Canvas, view: TeacherView, area: pygame.Rect) -> None:
-    """Notices and problems, newest first, each with a warning sign; what does not fit is counted."""
+    """Notices and problems, newest first, each with a warning sign (a tick for good news); what does
+    not fit is counted."""
     m = c.metrics
     line_h = c.line_height(m.min_text)
     if not view.notices or area.height < line_h:
         return
     y = area.top
-    detail_for = next((i for i, msg in enumerate(view.notices) if msg in FAILURES), None) if view.notice_detail else None
+    failed = [i for i, msg in enumerate(view.notices) if msg in FAILURES]
+    detail_for = failed[0] if failed and view.notice_detail else None
     words_w = area.width - line_h - m.gap // 2
     shown = 0
     for i, msg in enumerate(view.notices):
@@ -592,7 +601,10 @@ def _notices(c: Canvas, view: TeacherView, area: pygame.Rect) -> None:
             break  # a notice is read whole or counted in "N more", never cut in the middle
         box = pygame.Rect(area.left, y, area.width, rows * line_h)
         sign = c.mirror(pygame.Rect(box.left, y + line_h // 8, line_h * 3 // 4, line_h * 3 // 4), box)
-        c.icon(f"teacher.notice.{i}.icon", sign, icons.warning, c.theme.warn, (0, 0, 0))
+        if msg in GOOD_NEWS:
+            c.icon(f"teacher.notice.{i}.icon", sign, icons.tick, c.theme.good)
+        else:
+            c.icon(f"teacher.notice.{i}.icon", sign, icons.warning, c.theme.warn, (0, 0, 0))
         c.text(f"teacher.notice.{i}", text,
                c.mirror(pygame.Rect(box.left + line_h + m.gap // 2, y, words_w, box.height), box), m.min_text,
                max_lines=rows)

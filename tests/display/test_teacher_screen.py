@@ -257,3 +257,14 @@ def test_an_empty_view_draws(renderers):
                        calm=CalmNote(0, None, False), answers=AnswerList((), ()))
     layout, _ = draw(renderers, view, (800, 600))
     assert_teacher_layout(layout, (800, 600))
+
+
+def test_good_news_has_a_tick_not_a_warning_sign(renderers, teacher, monkeypatch):
+    from cinema.display import icons
+
+    signs = []
+    monkeypatch.setattr(icons, "tick", lambda *a, **k: signs.append("tick"))
+    monkeypatch.setattr(icons, "warning", lambda *a, **k: signs.append("warning"))
+    view = dataclasses.replace(teacher["en"]["teacher_last"], notices=("Power is back", "Battery low"))
+    draw(renderers, view, (1024, 768))
+    assert signs == ["tick", "warning"]
