@@ -268,3 +268,24 @@ def test_good_news_has_a_tick_not_a_warning_sign(renderers, teacher, monkeypatch
     view = dataclasses.replace(teacher["en"]["teacher_last"], notices=("Power is back", "Battery low"))
     draw(renderers, view, (1024, 768))
     assert signs == ["tick", "warning"]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_hostile_content_stays_inside_the_window(renderers, teacher, lang):
+    from cinema.core.view import MarkPicker, PickRow, TeacherItem
+
+    long = "W" * 400 + " " + "ب" * 300
+    view = dataclasses.replace(
+        teacher[lang]["teacher_calm"], lesson_title=long, now=TeacherItem(long, "video", 99999),
+        next=TeacherItem(long, "no-such-kind", 100000), item_count=100000,
+        answers=AnswerList(answered=(long,) * 40, waiting=(long,) * 40, more_answered=10 ** 6, more_waiting=10 ** 6),
+        calm=CalmNote(10 ** 6, 10 ** 6, True, long), notices=(long,) * 40, notice_detail=long,
+        item_seconds_left=10.0 ** 9, lesson_seconds_left=10.0 ** 9)
+    for size in [(800, 600), (1920, 1080)]:
+        layout, _ = draw(renderers, view, size)
+        window = pygame.Rect((0, 0), size)
+        assert all(window.contains(b.rect) for b in layout)
+        picked = dataclasses.replace(view, picker=MarkPicker(long, (PickRow(long, "teacher"),) * 8, 3, more=10 ** 6,
+                                                             message=long))
+        layout, _ = draw(renderers, picked, size)
+        assert all(window.contains(b.rect) for b in layout)
