@@ -378,6 +378,7 @@ class _KioskScan:
             s = self.sessions[sid]
             s.learners = list(fold.attendance)
             s.by_hand = len(fold.by_hand)
+            s.attendance = fold.attendance_count  # exact, even for a hostile journal (undos never marked)
             for index, counts in fold.checkins.items():
                 row = self.checkin_rows.get((sid, index))
                 if row is not None:
@@ -407,6 +408,11 @@ class _KioskScan:
             self._close_run(sid)
         part, row = self.part, self.part.row
         part.sessions.sort(key=lambda s: s.first_seq)
+        # A summary counts scanned minus undone: a hostile journal's undos with no marks before them
+        # cannot take a session below none.
+        for s in part.sessions:
+            s.attendance = max(0, s.attendance)
+        part.totals["attendance"] = sum(s.attendance for s in part.sessions)
         started = [s for s in part.sessions if s.started_wall is not None]
         row.sessions = len(started)
         part.totals["sessions"] = len(started)

@@ -77,3 +77,20 @@ def test_ralph_finds_the_voiding_statements_valid(journal, ralph):
     if problems is None:
         pytest.skip("Ralph's interpreter not found next to its script: offline check not run")
     assert problems == []
+
+
+def test_undos_with_no_marks_before_them_count_no_one_below_zero(tmp_path):
+    """A hostile (or cut) journal: a thousand marks taken back that were never made."""
+    from cinema.core.events import Record
+
+    path = tmp_path / "undos.sqlite"
+    j = Journal(path, "kiosk-1")
+    j.append("s1", [Record("session.started", {"playlist": "p", "title": "P", "language": "en", "items": 1})], 1.7e9, 0.0)
+    j.append("s1", [Record("attendance.scanned", {"learner_id": "L1", "source": "camera", "index": 0})], 1.7e9, 1.0)
+    j.append("s1", [Record("attendance.undone", {"learner_id": f"X{n}", "via": "teacher"}) for n in range(1000)],
+             1.7e9, 2.0)
+    j.close()
+    full = report_from_paths([path], detail=True, now=1.8e9, workers=1)
+    assert full.sessions[0].attendance == full.totals["attendance"] == 1  # the fold: L1 is there
+    summary = report_from_paths([path], detail=False, now=1.8e9, workers=1)  # counts only: bounded, never negative
+    assert summary.sessions[0].attendance == summary.totals["attendance"] == 0
