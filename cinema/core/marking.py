@@ -21,6 +21,7 @@ from cinema.core.view import MarkPicker, PickRow
 MAX_QUERY = 20  # letters kept; more typed are dropped (a stuck key cannot grow it)
 ROWS = 8  # rows listed at once, around the chosen one
 IDLE_SECONDS = 60.0  # no key for this long: the picker closes, the remote drives the lesson again
+MAX_NAME = 80  # characters of a first name used (the class list's loader keeps names this short too)
 
 MARKED = N_("Marked present")
 UNDONE = N_("Mark taken back")
@@ -102,7 +103,7 @@ class _Entry:
 
 
 def _entries(roster: Roster) -> tuple[_Entry, ...]:
-    firsts = [learner.first_name for learner in roster.learners]
+    firsts = [learner.first_name[:MAX_NAME] for learner in roster.learners]
     seen: dict[str, int] = {}
     for first in firsts:
         seen[fold(first)] = seen.get(fold(first), 0) + 1
