@@ -383,6 +383,11 @@ class PowerPolicy:
         return self._minutes()[0]
 
     @property
+    def advising(self) -> bool:
+        """The last comparison of the lesson with the battery found it short: its advice still stands."""
+        return self._last_advice is not None
+
+    @property
     def work(self) -> Work:
         return WORK[self.level]
 

@@ -845,8 +845,12 @@ class SessionEngine:
         # The failed item's title goes with its notice while the notice is still listed.
         detail = self.failed_detail if FAILURE_MSG.get(self.failed_kind) in notices else ""
         advice = self.teacher_advice
-        if advice is not None and advice.skip and all(p.index < self.index for p in advice.skip):
-            advice = None  # every item it named is behind the lesson now
+        if advice is not None and (not self.power.advising or
+                                   (advice.skip and all(p.index < self.index for p in advice.skip))):
+            advice = None  # the battery lasts now, or every item it named is behind the lesson
+        elif advice is not None:  # the same advice with today's numbers (as the status bar's)
+            advice = replace(advice, usable_minutes=self.power.usable_minutes, minutes_left=self.power.minutes_left,
+                             needs_minutes=self._power_plan().needs(now))
         shown = live or self.phase is Phase.NOTICE
         return TeacherView(
             lesson_title=self.playlist.title, language=language or self.playlist.language,

@@ -222,9 +222,25 @@ def test_the_battery_advice_stays_on_the_teacher_screen_while_it_holds():
     clock.advance(20)
     engine.handle(Tick())
     assert engine.view().power_advice is None  # gone from the projector's strip after 15 s ...
-    assert engine.teacher_view().power_advice == advice  # ... kept where only the teacher sees it
+    kept = engine.teacher_view().power_advice  # ... kept where only the teacher sees it
+    assert kept.skip == advice.skip and kept.needs_minutes < advice.needs_minutes  # 20 s of the lesson gone
     engine.handle(PowerReading(30.0, 20.0, True))
     assert engine.teacher_view().power_advice is None  # plugged in: nothing to skip
+
+
+def test_the_teachers_advice_follows_the_battery_and_goes_once_the_battery_lasts():
+    engine, clock = engine_for()
+    engine.start()
+    engine.handle(PowerReading(30.0, 20.0, False))
+    first = engine.teacher_view().power_advice
+    clock.advance(60)
+    engine.handle(PowerReading(30.0, 15.0, False))
+    later = engine.teacher_view().power_advice
+    assert later.skip == first.skip and later.usable_minutes < first.usable_minutes  # today's numbers
+    assert later.usable_minutes == pytest.approx(engine.view().status.battery_minutes)  # as the status bar says
+    engine.handle(PowerReading(30.0, 600.0, False))  # a fresh battery pack: ten hours
+    cmd(engine, Command.NEXT)  # the next item compares again: the lesson fits
+    assert engine.teacher_view().power_advice is None
 
 
 def test_the_battery_advice_is_shown_at_most_once_per_item_however_many_readings_come():
