@@ -144,6 +144,8 @@ def make_project(work: Path, media: Path, language: str, presenter: bool = False
     for old, new in (("  source: auto", "  source: none"), ("usb_stick: /media/cinema-usb", "usb_stick: null"),
                      window, ("playlist: playlists/demo.yaml", "playlist: playlists/tour.yaml")):
         config = config.replace(old, new)
+    if presenter:  # the teacher's own screen speaks the team's language (the kiosk's menus)
+        config = config.replace("\nlanguage: en\n", f"\nlanguage: {language}\n", 1)
     # the demo media stay where they were made, outside this project folder: name that folder
     config += f"\nmedia_dirs:\n  - {json.dumps(str(media.resolve()))}\n"
     (work / "kiosk_config" / "default.yaml").write_text(config)

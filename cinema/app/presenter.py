@@ -11,6 +11,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Callable
 
+from cinema.core.messages import N_
 from cinema.core.view import Screen, TitleBody, View
 
 log = logging.getLogger("cinema.kiosk")
@@ -84,13 +85,16 @@ class Presenter:
 
 WATCH_SECONDS = 2.0  # between looks at the monitors (one RandR round trip, ~0.4 ms)
 TEACHER_REDRAW_SECONDS = 0.5  # the teacher window is drawn at most twice a second (the battery)
-PRODUCT = "Learning Cinema"  # the class window's welcome while the teacher chooses a lesson
+PRODUCT = N_("Learning Cinema")  # the class window's welcome while the teacher chooses a lesson
 
 
 def welcome_view(view: View) -> View:
-    """What the projector shows while the teacher window has the home screen: a title, the kiosk's
+    """What the projector shows while the teacher window has the home screen: the kiosk's name in its
     language, nothing of the lesson list (the teacher is choosing)."""
-    return View(Screen.TITLE, TitleBody(PRODUCT), language=view.language, status=view.status)
+    from cinema.locale import base_language, translator
+
+    title = translator(base_language(view.language or "en")).gettext(PRODUCT)
+    return View(Screen.TITLE, TitleBody(title), language=view.language, status=view.status)
 
 
 class TeacherPresenter:
