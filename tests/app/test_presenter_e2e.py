@@ -173,6 +173,9 @@ def test_a_projector_unplugged_mid_lesson_moves_the_class_to_the_laptop_and_back
         turn()
         assert loop.screens.class_window.size == (800, 600) == loop.renderer.size
         assert turn.loop.presenter.last_layout.width == 800
+        # the player decodes video for the new picture box
+        assert kiosk.player.calls[-1] == ("set_frame_size", tuple(loop.renderer.content_rect.size))
+        assert loop.renderer.content_rect.width <= 800
         assert loop.view.screen is Screen.QUESTION
     records = display_records(tmp_path / "j.sqlite")
     assert [(r["mode"], r["reason"], r["class_size"], r["teacher_size"]) for r in records] == [
