@@ -98,7 +98,7 @@ def welcome_view(view: View) -> View:
 
 
 class TeacherPresenter:
-    """Draws the teacher window: the engine's TeacherView (engineer B's TeacherRenderer), or at home
+    """Draws the teacher window: the engine's TeacherView (cinema/display/teacher_screen.py), or at home
     the library's own View (the Renderer). Only when what it shows changed, and at most every
     TEACHER_REDRAW_SECONDS, except a key's echo (the PIN prompt, the marking list) which is drawn at once."""
 

@@ -29,6 +29,7 @@ class Monitor:
     width: int
     height: int
     primary: bool = False
+    sdl_index: int = -1  # read from SDL's own display list (off X11): place windows by it, not by x and y
 
     @property
     def size(self) -> str:

@@ -78,7 +78,7 @@ class SdlMonitors:
             return None
         monitors, x = [], 0
         for i, (w, h) in enumerate(sizes[:MAX_MONITORS]):
-            monitors.append(Monitor(f"display{i}", x, 0, w, h, i == 0))
+            monitors.append(Monitor(f"display{i}", x, 0, w, h, i == 0, sdl_index=i))
             x += w
         return tuple(monitors)
 

@@ -79,6 +79,7 @@ class Window:
 
 
 TEACHER_TITLE = "Learning Cinema — teacher"
+SDL_WINDOWPOS_CENTERED_DISPLAY = 0x2FFF0000  # SDL_WINDOWPOS_CENTERED_DISPLAY(i) is this | i
 
 
 class MonitorWindow:
@@ -137,10 +138,13 @@ def open_on_monitor(title: str, monitor, headless: bool = False) -> MonitorWindo
     size = (monitor.width, monitor.height)
     if headless:
         win = pygame.Window(title, size, position=(monitor.x, monitor.y))
+    elif monitor.sdl_index >= 0:  # known from SDL's list only: fullscreen on that display, as SDL places it
+        centred = SDL_WINDOWPOS_CENTERED_DISPLAY | monitor.sdl_index
+        win = pygame.Window(title, size, position=(centred, centred), fullscreen_desktop=True)
     else:
         win = pygame.Window(title, size, position=(monitor.x, monitor.y), borderless=True)
         win.always_on_top = True
-    if win.size != size:
+    if win.size != size and monitor.sdl_index < 0:
         win.size = size
     pygame.mouse.set_visible(False)
     return MonitorWindow(win)
