@@ -342,3 +342,17 @@ def test_vlc_window_mode_draws_the_video_on_the_projector_only(screens, tmp_path
 
     assert red_share(1280, 2304, 768) > 0.3  # the projector: the video
     assert red_share(0, 1280, 800) == 0  # the laptop: the teacher's view, no video over it
+
+
+def test_at_home_the_laptop_lists_the_lessons_and_the_projector_only_welcomes(screens, tmp_path):
+    kiosk, clock = make_kiosk(tmp_path, display=1)
+    kiosk.opts.playlist, kiosk.opts.exit_at_end, kiosk.opts.library = None, False, True
+    with kiosk.opened() as loop:
+        turn = Turns(loop, clock)
+        turn()
+        turn(0.6)
+        assert loop.view.screen is Screen.LIBRARY
+        teacher = texts(turn.teacher())
+        assert "Water" in teacher  # the lesson to choose, on the laptop
+        assert "Water" not in turn.class_texts and turn.loop.presenter.last_layout.width == 1024
+        assert loop.screens.class_view(loop.view).screen is Screen.TITLE
