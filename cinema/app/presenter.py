@@ -6,6 +6,7 @@ made again whenever the monitors change."""
 from __future__ import annotations
 
 import logging
+import math
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -139,6 +140,15 @@ class TeacherPresenter:
         if self.numbering is not None and self.numbering.screenshots and _teacher_screen_changed(last, shown):
             self.window.save(self.numbering.shot_path("teacher"))
         self.last, self.last_minute, self.last_drawn = shown, minute, now
+
+
+def as_drawn(view):
+    """A TeacherView with its times as the teacher window writes them (the item's in whole seconds
+    counting down, the lesson's in whole minutes), so a view that would be drawn the same compares
+    equal and is not drawn again: the lesson's estimate changes at every tick, its minutes do not."""
+    item, lesson = view.item_seconds_left, view.lesson_seconds_left
+    return replace(view, item_seconds_left=None if item is None else float(math.ceil(item)),
+                   lesson_seconds_left=None if lesson is None else 60.0 * math.ceil(lesson / 60))
 
 
 def _teacher_screen_changed(last, shown) -> bool:
@@ -357,7 +367,7 @@ class Screens:
             if teacher_view is None or self.teacher.teacher_renderer is None:
                 self._teacher_shown = view
             else:
-                self._teacher_shown = teacher_view
+                self._teacher_shown = as_drawn(teacher_view)
         self.teacher.numbering = self.presenter
         self.teacher.present(self._teacher_shown, now)
 

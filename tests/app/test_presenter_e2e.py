@@ -356,3 +356,30 @@ def test_at_home_the_laptop_lists_the_lessons_and_the_projector_only_welcomes(sc
         assert "Water" in teacher  # the lesson to choose, on the laptop
         assert "Water" not in turn.class_texts and turn.loop.presenter.last_layout.width == 1024
         assert loop.screens.class_view(loop.view).screen is Screen.TITLE
+
+
+def test_the_teacher_window_is_drawn_only_when_it_changes_and_at_most_twice_a_second(tmp_path, monkeypatch):
+    from cinema.core.screen_plan import Monitor
+
+    monkeypatch.setenv("SDL_VIDEODRIVER", "dummy")
+    kiosk, clock = headless_kiosk(tmp_path, (Monitor("eDP-1", 0, 0, 1280, 800, True),
+                                             Monitor("HDMI-1", 1280, 0, 1024, 768)))
+    kiosk.opts.simulate_class = 0  # no simulated teacher moving the lesson on
+    (tmp_path / "playlists" / "presenter.yaml").write_text(PLAYLIST.replace(
+        "  - type: attendance\n    id: register\n    title: Who is here\n",
+        "  - type: break\n    id: rest\n    title: Rest\n    seconds: 60\n"))
+    with kiosk.opened() as loop:
+        turn = Turns(loop, clock)
+        turn()
+        teacher = loop.screens.teacher
+        assert loop.view.screen is Screen.TITLE
+        before = teacher.draws
+        for _ in range(100):  # 10 s on a title: nothing on the teacher's screen changes
+            turn(0.1)
+        assert teacher.draws - before <= 1
+        turn(0.3, TeacherCommand(Command.NEXT))
+        assert loop.view.screen is Screen.BREAK  # a timed break: its time left changes every second
+        before = teacher.draws
+        for _ in range(100):  # 10 s
+            turn(0.1)
+        assert 8 <= teacher.draws - before <= 11  # once a second, as the countdown the teacher reads
