@@ -383,3 +383,25 @@ def test_the_teacher_window_is_drawn_only_when_it_changes_and_at_most_twice_a_se
         for _ in range(100):  # 10 s
             turn(0.1)
         assert 8 <= teacher.draws - before <= 11  # once a second, as the countdown the teacher reads
+
+
+@pytest.mark.parametrize("which", ["class_window", "teacher_window"])
+def test_closing_either_window_asks_for_the_pin(tmp_path, monkeypatch, which):
+    import pygame
+
+    from cinema.core.screen_plan import Monitor
+
+    monkeypatch.setenv("SDL_VIDEODRIVER", "dummy")
+    kiosk, clock = headless_kiosk(tmp_path, (Monitor("eDP-1", 0, 0, 1280, 800, True),
+                                             Monitor("HDMI-1", 1280, 0, 1024, 768)))
+    kiosk.opts.simulate_class = 0
+    with kiosk.opened() as loop:
+        turn = Turns(loop, clock)
+        turn()
+        assert loop.view.pin is None
+        pygame.event.post(pygame.event.Event(pygame.WINDOWCLOSE, window=getattr(loop.screens, which).win))
+        turn(0.1)
+        turn(0.1)
+        assert loop.view.pin is not None and loop.view.pin.purpose == "quit"
+        assert loop.exit_code is None  # nothing closed: a child cannot close the kiosk
+        assert "overlay.pin" in turn.teacher().names()
