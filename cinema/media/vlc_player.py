@@ -302,9 +302,28 @@ class VlcPlayer:
 
     def set_window(self, window_id: int) -> None:
         """The window VLC draws into ("window" mode) was made again (a projector plugged in or
-        unplugged): video goes to the new one from the next file."""
-        if self._mode == "window" and window_id:
+        unplugged). VLC keeps drawing into the window it started with, so a file playing now is started
+        again in the new one where it was (paused if it was paused): same token, the lesson goes on."""
+        if self._mode != "window" or not window_id:
+            return
+        with self._control:
+            if self._closed:
+                return
+            with self._state:
+                item = self._item
+                playing = item is not None and not item.done
+                paused = playing and item.paused_since is not None
+            if not playing:
+                self._mp.set_xwindow(int(window_id))
+                return
+            position = self.position()
+            token, path, subtitles = item.token, item.path, self._subtitles
+            self._stop_vlc()
             self._mp.set_xwindow(int(window_id))
+            log.info("video moved to the new window at %.1f s", position)
+            self.play(token, path, position, subtitles)
+            if paused:
+                self.pause(True)
 
     def set_frame_size(self, size: tuple[int, int]) -> None:
         """Where frames should fit ("frames" mode); takes effect from the next video."""

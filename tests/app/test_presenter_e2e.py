@@ -331,17 +331,33 @@ def test_vlc_window_mode_draws_the_video_on_the_projector_only(screens, tmp_path
             loop.step(time.monotonic())
             loop.wait()
         assert loop.view.screen is Screen.VIDEO
-        subprocess.run(["ffmpeg", "-loglevel", "error", "-y", "-f", "x11grab", "-draw_mouse", "0", "-video_size",
-                        "2304x800", "-i", screens.display + "+0,0", "-frames:v", "1", str(tmp_path / "desk.png")],
-                       check=True, timeout=60)
-    desk = pygame.image.load(str(tmp_path / "desk.png"))
+        desk = grab_desk(screens, tmp_path / "desk.png", 2304)
+        assert red_share(desk, 1280, 2304, 768) > 0.3  # the projector: the video
+        assert red_share(desk, 0, 1280, 800) == 0  # the laptop: the teacher's view, no video over it
+        # The projector's cable comes out mid-video: the video goes on, on the laptop's screen.
+        screens.unplug()
+        start = time.monotonic()
+        while time.monotonic() - start < 3.5:
+            loop.step(time.monotonic())
+            loop.wait()
+        assert loop.view.screen is Screen.VIDEO and not loop.screens.presenting
+        desk = grab_desk(screens, tmp_path / "unplugged.png", 1280)
+        assert red_share(desk, 0, 1280, 800) > 0.3
 
-    def red_share(x0: int, x1: int, y1: int) -> float:
-        points = [desk.get_at((x, y))[:3] for x in range(x0, x1, 16) for y in range(0, y1, 16)]
-        return sum(1 for r, g, b in points if r > 200 and g < 60 and b < 60) / len(points)
 
-    assert red_share(1280, 2304, 768) > 0.3  # the projector: the video
-    assert red_share(0, 1280, 800) == 0  # the laptop: the teacher's view, no video over it
+def grab_desk(screens, out, width: int):
+    import subprocess
+
+    import pygame
+
+    subprocess.run(["ffmpeg", "-loglevel", "error", "-y", "-f", "x11grab", "-draw_mouse", "0", "-video_size",
+                    f"{width}x800", "-i", screens.display + "+0,0", "-frames:v", "1", str(out)], check=True, timeout=60)
+    return pygame.image.load(str(out))
+
+
+def red_share(desk, x0: int, x1: int, y1: int) -> float:
+    points = [desk.get_at((x, y))[:3] for x in range(x0, x1, 16) for y in range(0, y1, 16)]
+    return sum(1 for r, g, b in points if r > 200 and g < 60 and b < 60) / len(points)
 
 
 def test_at_home_the_laptop_lists_the_lessons_and_the_projector_only_welcomes(screens, tmp_path):
