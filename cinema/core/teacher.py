@@ -100,7 +100,7 @@ def answer_list(voters: set[str], lesson: Lesson) -> AnswerList:
     answered += sorted((f"#{handset_label(c)}" for c in loose), key=lambda s: (len(s), s))
     waiting = sorted((label(l) for l in expected - learners), key=str.casefold)
     return AnswerList(tuple(answered[:MAX_NAMES]), tuple(waiting[:MAX_NAMES]),
-                      max(0, len(answered) - MAX_NAMES), max(0, len(waiting) - MAX_NAMES))
+                      max(0, len(answered) - MAX_NAMES), max(0, len(waiting) - MAX_NAMES), unpaired=len(loose))
 
 
 def lesson_seconds(plan: LessonPlan, item_left: float | None, now: float) -> float:

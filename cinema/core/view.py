@@ -279,6 +279,7 @@ class AnswerList:
     waiting: tuple[str, ...]
     more_answered: int = 0
     more_waiting: int = 0
+    unpaired: int = 0  # answers from handsets given to nobody: any child listed as waiting may have given one
 
 
 @dataclass(frozen=True)

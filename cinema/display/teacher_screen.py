@@ -334,11 +334,19 @@ def _lesson_left(c: Canvas, view: TeacherView, area: pygame.Rect, y: int) -> int
 def _answers_words(c: Canvas, answers: AnswerList) -> tuple[str, str, int]:
     waiting = len(answers.waiting) + answers.more_waiting
     answered = len(answers.answered) + answers.more_answered
-    if waiting:
+    if waiting and answers.unpaired:
+        # Some answers came on handsets given to nobody: the kiosk cannot say whose, so it does not
+        # call the children it cannot see answering "not answered".
+        heading = c.ngettext("No answer seen from: %(n)d", "No answer seen from: %(n)d", waiting) % {"n": waiting}
+    elif waiting:
         heading = c.ngettext("Not answered yet: %(n)d", "Not answered yet: %(n)d", waiting) % {"n": waiting}
     else:
         heading = c._("Everyone has answered!")
     count = c.ngettext("%(n)d answered", "%(n)d answered", answered) % {"n": answered}
+    if answers.unpaired:
+        count = c.ngettext("%(n)d answered (%(loose)d on handsets given to nobody)",
+                           "%(n)d answered (%(loose)d on handsets given to nobody)", answered) % {
+            "n": answered, "loose": answers.unpaired}
     return heading, count, waiting
 
 

@@ -109,6 +109,20 @@ def test_many_waiting_says_how_many_more_rather_than_cutting(renderers, teacher)
         assert layout.get("teacher.answers.heading").text == f"Not answered yet: {waiting}"
 
 
+def test_answers_on_handsets_given_to_nobody_are_not_called_not_answered(renderers, teacher):
+    """A child listed as waiting may have answered on a handset the kiosk cannot put a name to: the
+    teacher is told that, not that the child has not answered."""
+    view = teacher["en"]["teacher_many_waiting"]
+    loose = dataclasses.replace(view, answers=dataclasses.replace(view.answers, unpaired=3))
+    for size in SIZES:
+        layout, _ = draw(renderers, loose, size)
+        waiting = len(view.answers.waiting) + view.answers.more_waiting
+        answered = len(view.answers.answered) + view.answers.more_answered
+        assert layout.get("teacher.answers.heading").text == f"No answer seen from: {waiting}"
+        assert layout.get("teacher.answers.count").text == f"{answered} answered (3 on handsets given to nobody)"
+        assert_teacher_layout(layout, size)
+
+
 def test_everyone_answered_is_said_instead_of_an_empty_list(renderers, teacher):
     layout, _ = draw(renderers, teacher["en"]["teacher_everyone"], (1024, 768))
     assert layout.get("teacher.answers.heading").text == "Everyone has answered!"
