@@ -30,13 +30,17 @@ class RandrMonitors:
 
     def __init__(self, display_name: str | None = None) -> None:
         from Xlib import display as xdisplay
-        from Xlib.ext import randr  # noqa: F401  (registers the extension's requests on Display)
+        from Xlib.ext import randr
 
         self._display = xdisplay.Display(display_name)
         if not self._display.has_extension("RANDR"):
             self._display.close()
             raise OSError("the X server has no RandR extension")
         self._root = self._display.screen().root
+        version = randr.query_version(self._display)
+        if (version.major_version, version.minor_version) < (1, 5):  # GetMonitors came with RandR 1.5
+            self._display.close()
+            raise OSError(f"the X server's RandR is {version.major_version}.{version.minor_version}, not 1.5")
         self._names: dict[int, str] = {}
 
     def read(self) -> tuple[Monitor, ...] | None:
