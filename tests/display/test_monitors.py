@@ -94,3 +94,20 @@ def test_the_projectors_welcome_at_home_is_whole_and_names_no_lesson(views, rend
     assert lessons and not any(title in t for title in lessons for t in texts)
     assert [b.name for b in layout if b.kind == "text" and b.cut] == []
     assert all(surface.get_rect().contains(b.rect) for b in layout), [(b.name, b.rect) for b in layout]
+
+
+def test_the_kiosk_reads_randr_on_x11_and_sdls_list_elsewhere(screens, monkeypatch):
+    from cinema.display.monitors import FixedMonitors, SdlMonitors, monitor_source
+
+    assert isinstance(monitor_source(headless=True), FixedMonitors)  # headless: nothing known, one window
+    monkeypatch.setenv("DISPLAY", screens.display)
+    monkeypatch.setenv("SDL_VIDEODRIVER", "x11")
+    source = monitor_source(headless=False)
+    try:
+        assert isinstance(source, RandrMonitors) and len(source.read()) == 2
+    finally:
+        source.close()
+    monkeypatch.setenv("DISPLAY", ":9999")  # an X server that is not there
+    assert isinstance(monitor_source(headless=False), SdlMonitors)
+    monkeypatch.delenv("DISPLAY")
+    assert isinstance(monitor_source(headless=False), SdlMonitors)
