@@ -290,7 +290,8 @@ class Kiosk:
                 self.sim = SimulatedClass(self._class_roster, self.clock, teacher=self.opts.headless)
         return self._class_roster
 
-    def _engine(self, config, playlist) -> SessionEngine:
+    def _engine(self, config, playlist, menu_language: str | None = None) -> SessionEngine:
+        """A lesson's engine; `menu_language`: the teacher's (the home screen's), else the config's."""
         roster = self._class(config)
         pin, training, choose = self._teacher_pin(config)
         options = Options(failure_notice_seconds=config.failure_notice_seconds, teacher_pin=pin, training_pin=training,
@@ -300,7 +301,8 @@ class Kiosk:
                           expected_handsets=self.opts.simulate_class or None,
                           teacher_clickers=frozenset(config.devices.teacher_clickers),
                           power_warn_percent=config.power.warn_percent,
-                          power_critical_percent=config.power.critical_percent)
+                          power_critical_percent=config.power.critical_percent,
+                          menu_language=menu_language or config.language)
         engine = SessionEngine(playlist, self.clock, options, roster)
         engine.pinpad.keeper = self._pin_tries()
         engine.handsets.learner_by_clicker.update(self.pairing[0])
@@ -632,7 +634,7 @@ class _Lessons:
         except ConfigError as exc:  # changed on disk since the list was read: marked, and the kiosk stays home
             self.library.refused(start.key, tuple(p.short() for p in exc.problems))
             return
-        engine = self.kiosk._engine(self.config, playlist)
+        engine = self.kiosk._engine(self.config, playlist, self.library.language)
         if self.library.journal_health in (JournalHealth.FULL, JournalHealth.RESERVE):
             engine.journal_health = self.library.journal_health  # a full disk is still full in the lesson
         self.kiosk.engine = engine

@@ -116,6 +116,7 @@ class Options:
     teacher_clickers: frozenset[str] = frozenset()
     power_warn_percent: float = 20.0
     power_critical_percent: float = 8.0
+    menu_language: str = ""  # the kiosk's menus (the teacher's language): the teacher window's words; "": the lesson's
 
 
 class _NoItem(ItemHandler):
@@ -823,7 +824,7 @@ class SessionEngine:
 
     def teacher_view(self, language: str | None = None) -> TeacherView:
         """What the teacher's own window shows beside the projector (see cinema.core.teacher); its words
-        are in `language` (the kiosk's menus), the lesson's by default."""
+        are in `language`, else the kiosk's menus (Options.menu_language), else the lesson's."""
         view = self.view()
         now = self.now()
         live = self.phase in _LIVE
@@ -853,7 +854,7 @@ class SessionEngine:
                              needs_minutes=self._power_plan().needs(now))
         shown = live or self.phase is Phase.NOTICE
         return TeacherView(
-            lesson_title=self.playlist.title, language=language or self.playlist.language,
+            lesson_title=self.playlist.title, language=language or self.options.menu_language or self.playlist.language,
             now=item_of(self.playlist, self.index) if shown else None,
             next=item_of(self.playlist, nxt) if shown else item_of(self.playlist, 0 if self.phase is Phase.NEW else None),
             item_count=len(self.playlist.items), class_screen=view.screen,

@@ -340,6 +340,8 @@ def _answers_words(c: Canvas, answers: AnswerList) -> tuple[str, str, int]:
         heading = c.ngettext("No answer seen from: %(n)d", "No answer seen from: %(n)d", waiting) % {"n": waiting}
     elif waiting:
         heading = c.ngettext("Not answered yet: %(n)d", "Not answered yet: %(n)d", waiting) % {"n": waiting}
+    elif not answered:  # nobody present and nobody answered: not "everyone"
+        heading = c._("No answers yet")
     else:
         heading = c._("Everyone has answered!")
     count = c.ngettext("%(n)d answered", "%(n)d answered", answered) % {"n": answered}

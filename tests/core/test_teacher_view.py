@@ -264,3 +264,14 @@ def test_the_battery_advice_is_shown_at_most_once_per_item_however_many_readings
 def test_the_home_screen_has_no_teacher_view():
     library = Library((LessonEntry("demo.yaml", "demo", "Demo", minutes=30.0),), FakeClock(), teacher_pin="4321")
     assert library.teacher_view() is None
+
+
+def test_the_teacher_window_speaks_the_kiosks_menu_language_not_the_lessons():
+    """An Arabic lesson run by a team whose menus are in English: the lesson is in Arabic on the
+    projector, the teacher's own window in English."""
+    lesson = Playlist("p", "P", "ar", (Item("title", "t", title="مرحبا"), Item("closing", "end")))
+    engine = SessionEngine(lesson, FakeClock(), Options(teacher_pin="4321", menu_language="en"), ROSTER)
+    engine.start()
+    assert engine.view().language == "ar" and engine.teacher_view().language == "en"
+    plain = SessionEngine(lesson, FakeClock(), Options(teacher_pin="4321"), ROSTER)
+    assert plain.teacher_view().language == "ar"  # no menus known: the lesson's

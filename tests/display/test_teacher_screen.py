@@ -123,6 +123,13 @@ def test_answers_on_handsets_given_to_nobody_are_not_called_not_answered(rendere
         assert_teacher_layout(layout, size)
 
 
+def test_an_empty_room_is_not_told_everyone_has_answered(renderers, teacher):
+    view = teacher["en"]["teacher_everyone"]
+    empty = dataclasses.replace(view, answers=AnswerList((), ()))
+    layout, _ = draw(renderers, empty, (1024, 768))
+    assert layout.get("teacher.answers.heading").text == "No answers yet"
+
+
 def test_everyone_answered_is_said_instead_of_an_empty_list(renderers, teacher):
     layout, _ = draw(renderers, teacher["en"]["teacher_everyone"], (1024, 768))
     assert layout.get("teacher.answers.heading").text == "Everyone has answered!"
