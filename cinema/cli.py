@@ -77,8 +77,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
               f"{args.simulate_class}.", flush=True)
     # The demo lesson's activities are the bundled ones, so it reads the bundled config whatever
     # the laptop's settings say (those may point at a team's own lessons).
-    opts = RunOptions(config=BUNDLED_CONFIG, playlist=playlist, journal=journal,
-                      windowed=args.windowed, headless=headless,
+    # With a screen the demo opens as a kiosk does, on the home screen (the demo lessons listed, the
+    # chosen language's first, menus in that language); headless it plays the lesson straight through.
+    opts = RunOptions(config=BUNDLED_CONFIG, playlist=playlist, journal=journal, library=not headless,
+                      language=args.language, windowed=args.windowed, headless=headless,
                       simulate_class=args.simulate_class, speed=args.speed if headless else 1.0,
                       exit_at_end=headless, trace=False,
                       screenshots=Path(args.screenshots) if args.screenshots else None,

@@ -45,7 +45,9 @@ class RunOptions:
     size: tuple[int, int] | None = None
     training: bool = False  # `cinema demo`: may keep the shipped PIN even fullscreen
     # The home screen (the lesson library); None: when neither --playlist, --exit-at-end nor --headless is given.
+    # With the home screen and a `playlist`, that lesson is the one chosen first on the list.
     library: bool | None = None
+    language: str | None = None  # the menus' language instead of the config's (`cinema demo --language`)
 
     @property
     def home(self) -> bool:
@@ -104,6 +106,10 @@ class Kiosk:
         config = None
         try:
             config = load_kiosk_config(self.opts.config)
+            if self.opts.language:
+                config = dataclasses.replace(config, language=self.opts.language)
+            if self.opts.home and self.opts.playlist:  # listed first on the home screen, not started
+                config = dataclasses.replace(config, playlist=Path(self.opts.playlist))
             activities = load_activities(config.activities_dir, media_dirs=config.media_dirs)
             self.activities = activities
             # The home screen lists the lessons itself: one broken lesson is marked there, not a stop.

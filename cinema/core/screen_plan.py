@@ -79,8 +79,9 @@ def plan_screens(monitors: tuple[Monitor, ...] | None, *, teacher_screen: str = 
                  display_index: int = 0) -> ScreenPlan:
     """One window or two. Two only when `teacher_screen` is "auto" and there are two screens that do
     not mirror each other: the teacher's on the laptop's own panel (by its name), the class's on the
-    other; with no panel among them, the class's on the configured display (`display_index`) and the
-    teacher's on the next one. With one screen, or mirrored ones, the class window goes on the
+    other; with no panel name among them, the teacher's on the X server's primary monitor (a laptop makes
+    its own screen primary) when exactly one is; else the class's on the configured display
+    (`display_index`) and the teacher's on the next one. With one screen, or mirrored ones, the class window goes on the
     configured display (else the first) as it always did."""
     if not monitors:
         return ScreenPlan(SINGLE, None, None, 0)
@@ -97,8 +98,9 @@ def plan_screens(monitors: tuple[Monitor, ...] | None, *, teacher_screen: str = 
         class_screen = chosen if len(group) == 1 else max(group, key=lambda m: m.width * m.height)
         return ScreenPlan(SINGLE, class_screen, None, len(screens), mirrored)
     panels = [m for m in screens if m.panel]
-    if panels:
-        teacher = panels[0]
+    primaries = [m for m in screens if m.primary]
+    if panels or len(primaries) == 1:
+        teacher = panels[0] if panels else primaries[0]
         class_screen = next(m for m in screens if m is not teacher)
     else:
         index = display_index if 0 <= display_index < len(screens) else 0

@@ -21,9 +21,14 @@ DUMMY_PROJECTOR = Monitor("DUMMY1", 1280, 0, 1024, 768)
     ((PROJECTOR, PANEL), {"display_index": 1}, PRESENTER, "HDMI-1", "eDP-1"),
     ((Monitor("LVDS1", 0, 0, 1024, 600), PROJECTOR), {}, PRESENTER, "HDMI-1", "LVDS1"),
     ((Monitor("DSI-1", 0, 0, 800, 1280), PROJECTOR), {}, PRESENTER, "HDMI-1", "DSI-1"),
-    # No panel by name: the class's on the configured display, the teacher's on the other.
+    # No panel by name: the X server's one primary monitor is the laptop's, whatever display is configured
+    # (the shipped config says display 0, which is usually the laptop's own screen).
     ((DUMMY_LAPTOP, DUMMY_PROJECTOR), {"display_index": 1}, PRESENTER, "DUMMY1", "DUMMY0"),
-    ((DUMMY_LAPTOP, DUMMY_PROJECTOR), {"display_index": 0}, PRESENTER, "DUMMY0", "DUMMY1"),
+    ((DUMMY_LAPTOP, DUMMY_PROJECTOR), {"display_index": 0}, PRESENTER, "DUMMY1", "DUMMY0"),
+    ((DUMMY_PROJECTOR, DUMMY_LAPTOP), {}, PRESENTER, "DUMMY1", "DUMMY0"),
+    # No panel name and no primary: the class's on the configured display, the teacher's on the other.
+    ((Monitor("A", 0, 0, 1280, 800), Monitor("B", 1280, 0, 1024, 768)), {"display_index": 0}, PRESENTER, "A", "B"),
+    ((Monitor("A", 0, 0, 1280, 800), Monitor("B", 1280, 0, 1024, 768)), {"display_index": 1}, PRESENTER, "B", "A"),
     # Mirrored: one picture, one window (laid out for the bigger rectangle).
     ((PANEL, PROJECTOR_CLONED), {}, SINGLE, "eDP-1", None),
     # The teacher turned the teacher screen off: the class window on the configured display, as before.
