@@ -89,8 +89,13 @@ class KeyboardInput:
         ch = "\r" if key in (pygame.K_RETURN, pygame.K_KP_ENTER) else unicode
         if ch and (ch == "\r" or ch.isprintable()):
             return self._convert(self.wedge.feed(ch, now), pin_open)
+        if key in MODIFIERS:  # a scanner types capitals with Shift: that must not break its burst
+            return []
+        # Any other key (Escape, an arrow, Backspace) is no card's text: the keys typed before it are
+        # handed on first, so it never overtakes them (a "P" then Escape stays a "P" then Escape).
+        held = self._convert(self.wedge.flush(), pin_open)
         event = key_event(key, unicode, pin_open)
-        return [event] if event is not None else []
+        return held + ([event] if event is not None else [])
 
     def release(self, key: int) -> None:
         """A key went up (only Escape's matters: it was not held long enough, or it was)."""

@@ -57,7 +57,8 @@ class Driver:
 
 
 def char_key(ch: str) -> int:
-    return pygame.K_SPACE if ch == " " else ord(ch.lower()) if ch.isalnum() else pygame.K_UNKNOWN
+    lower = ch.lower()  # "İ".lower() is two characters: no key of its own
+    return pygame.K_SPACE if ch == " " else ord(lower) if ch.isalnum() and len(lower) == 1 else pygame.K_UNKNOWN
 
 
 def records(journal) -> list[tuple[str, dict]]:

@@ -114,3 +114,25 @@ def test_letters_typed_at_a_persons_pace_reach_the_engine_with_their_text():
     out = kb.key(pygame.K_UNKNOWN, "О", 1.0, pin_open=False) + kb.key(pygame.K_UNKNOWN, "л", 1.2, pin_open=False)
     out += kb.poll(1.5, pin_open=False)
     assert [e.text for e in out] == ["О", "л"]
+
+
+def test_a_key_that_is_no_cards_text_never_overtakes_the_letters_typed_before_it():
+    """"P" then Escape in one turn of a busy loop: the P is handed on first (before, it was held for the
+    scanner check and came after the Escape, so it reached the lesson once the marking list had closed)."""
+    from cinema.app.keys import KeyboardInput
+
+    kb = KeyboardInput()
+    out = kb.key(pygame.K_p, "P", 5.0, pin_open=False)
+    out += kb.key(pygame.K_ESCAPE, "\x1b", 5.0, pin_open=False)
+    assert [e.command for e in out] == [Command.PAUSE, Command.QUIT]
+    # Shift, with which a scanner types capitals, does not break its burst.
+    kb = KeyboardInput()
+    token = "LC1.DEMO.L001.ABCDEFGH"
+    out = []
+    for ch in token:
+        if ch.isupper():
+            out += kb.key(pygame.K_LSHIFT, "", 7.0, pin_open=False)
+        out += kb.key(pygame.K_UNKNOWN, ch, 7.0, pin_open=False)
+    out += kb.key(pygame.K_RETURN, "\r", 7.0, pin_open=False)
+    from cinema.core.events import CardScanned
+    assert out == [CardScanned(token, "scanner")]

@@ -59,6 +59,11 @@ class WedgeDetector:
         self._last = None
         return [Keys(keys)] if keys else []
 
+    def flush(self) -> list[WedgeEvent]:
+        """Hand back every held key now: a key that is no card's text came (Escape, an arrow), and the
+        keys typed before it must reach the kiosk before it does."""
+        return self._release() if self._held else []
+
     def poll(self, now: float) -> list[WedgeEvent]:
         """Hand back held keys once no key has come for `max_gap`: they were typed, not scanned."""
         if self._held and self._last is not None and now - self._last > self.max_gap:
