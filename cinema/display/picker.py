@@ -61,6 +61,15 @@ def draw_picker(c: Canvas, picker: MarkPicker, box: pygame.Rect, name: str = "pi
                m.min_text, color=c.theme.good, align="end", valign="center", max_lines=1, overlay=overlay)
     query = pygame.Rect(box.left, title.bottom + m.gap, box.width, query_h)
     _query(c, name, picker.query, query, overlay)
+    if message and not beside:
+        # Else at the end of the box of letters typed, when the letters leave it room (a few letters do).
+        typed_w = c.text_width(picker.query + "▏", m.body) + 2 if picker.query else query.width // 2
+        room = query.width - 2 * m.gap - typed_w - m.margin
+        if c.text_width(message, m.min_text) + 2 <= room:
+            beside = True
+            said = c.mirror(pygame.Rect(query.right - m.gap - room, query.top, room, query.height), query)
+            c.text(name + ".message", message, said, m.min_text, color=c.theme.good, align="end", valign="center",
+                   max_lines=1, overlay=overlay)
     keys_rows = _key_rows(c, picker, box.width, keys_h)
     keys = pygame.Rect(box.left, box.bottom - keys_rows * keys_h - (keys_rows - 1) * m.gap // 2,
                        box.width, keys_rows * keys_h + (keys_rows - 1) * m.gap // 2)
@@ -169,16 +178,25 @@ def _choice_width(c: Canvas, key: str, label: str, h: int) -> int:
     return max(h, c.text_width(key, round(h * 0.62), bold=True) + 2 * c.metrics.gap)
 
 
-def _key_rows(c: Canvas, picker: MarkPicker, width: int, h: int) -> int:
-    """One row of keys when they fit side by side, else one key a row."""
+def _fitted(c: Canvas, picker: MarkPicker, width: int, h: int) -> tuple[list[tuple[str, str, tuple[int, int, int]]], int]:
+    """The keys to show and in how many rows: side by side when they fit; else without the arrows' cap
+    (the arrows explain themselves) when that makes them fit; else one key a row."""
     m = c.metrics
-    widths = [_choice_width(c, key, label, h) for key, label, _ in _choices(c, picker)]
-    return 1 if sum(widths) + m.margin * (len(widths) - 1) <= width else len(widths)
+    choices = _choices(c, picker)
+    for shown in (choices, [ch for ch in choices if ch[0] != "↑ ↓"]):
+        widths = [_choice_width(c, key, label, h) for key, label, _ in shown]
+        if sum(widths) + m.margin * (len(widths) - 1) <= width:
+            return shown, 1
+    return choices, len(choices)
+
+
+def _key_rows(c: Canvas, picker: MarkPicker, width: int, h: int) -> int:
+    return _fitted(c, picker, width, h)[1]
 
 
 def _keys(c: Canvas, name: str, picker: MarkPicker, box: pygame.Rect, h: int, rows: int, overlay: bool) -> None:
     m = c.metrics
-    choices = _choices(c, picker)
+    choices, rows = _fitted(c, picker, box.width, h)
     if rows == 1:
         widths = [_choice_width(c, key, label, h) for key, label, _ in choices]
         x = box.left
@@ -186,8 +204,10 @@ def _keys(c: Canvas, name: str, picker: MarkPicker, box: pygame.Rect, h: int, ro
         for w in widths:
             cols.append(c.mirror(pygame.Rect(x, box.top, w, h), box))
             x += w + m.margin
-    else:
-        cols = [pygame.Rect(box.left, box.top + i * (h + m.gap // 2), box.width, h) for i in range(len(choices))]
+    else:  # one a row; a cap with no words keeps its own width
+        cols = [c.mirror(pygame.Rect(box.left, box.top + i * (h + m.gap // 2),
+                                     box.width if label else min(box.width, _choice_width(c, key, label, h)), h), box)
+                for i, (key, label, _) in enumerate(choices)]
     for (key, label, color), col in zip(choices, cols):
         _key(c, f"{name}.keys.{_slug(key)}", col, key, label, color, overlay)
 
