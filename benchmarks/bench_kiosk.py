@@ -1,7 +1,9 @@
 """Kiosk benchmarks: start to first frame, and CPU while an activity screen waits.
 
 Prints a table. The idle kiosk is compared with a 60 fps redraw loop of the same screen,
-measured in the same run on the same (SDL dummy) output.
+measured in the same run on the same (SDL dummy) output; on a laptop with a projector (a
+two-monitor Xorg, when its dummy driver is installed) presenter mode's two windows are compared
+with the same kiosk in one window (`display.teacher_screen: off`), in the same run.
 Usage: python benchmarks/bench_kiosk.py [--seconds 20]
 """
 
@@ -67,6 +69,11 @@ def project(tmp: Path) -> tuple[Path, Path]:
     return tmp / "kiosk_config" / "default.yaml", tmp / "j.sqlite"
 
 
+def quiz_playlist(config: Path) -> Path:
+    """The quiz lesson, started directly (without it the kiosk would wait on its home screen)."""
+    return config.parent.parent / "playlists" / "bench.yaml"
+
+
 def cpu_share(proc: subprocess.Popen, warmup: float, seconds: float) -> float:
     """CPU seconds per wall second (1.0 = one whole core) of a running process."""
     import psutil  # here, not at the top: `--help` answers even from a Python without it
@@ -93,7 +100,7 @@ def first_frame(config: Path, journal: Path) -> float:
 def idle_pair(config: Path, journal: Path, seconds: float, env: dict, extra: list[str]) -> tuple[float, float]:
     """CPU share of the idle kiosk and of the 60 fps loop, on the same output."""
     kiosk = subprocess.Popen([sys.executable, "-m", "cinema", "run", "--config", str(config), "--journal",
-                              str(journal), *extra], env=env, cwd=ROOT,
+                              str(journal), "--playlist", str(quiz_playlist(config)), *extra], env=env, cwd=ROOT,
                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     loop_code = LOOP_60FPS.format(root=str(ROOT))
     if "--windowed" in extra:
@@ -118,6 +125,36 @@ def start_xvfb() -> tuple[subprocess.Popen | None, dict | None]:
     return xvfb, env
 
 
+def presenter_pair(tmp: Path, seconds: float) -> tuple[float, float] | None:
+    """CPU share of the fullscreen kiosk waiting on a quiz with two windows (presenter mode) and with
+    one (teacher_screen: off), both on the same two-monitor X server; None without Xorg's dummy driver."""
+    from cinema.display.virtual_x import XvfbError, virtual_monitors
+
+    config, _ = project(tmp)
+    single = tmp / "kiosk_config" / "single.yaml"
+    single.write_text(config.read_text().replace("teacher_screen: auto", "teacher_screen: off"))
+    shares = []
+    try:
+        with virtual_monitors("1280x800", "1024x768") as vm:
+            env = dict(ENV, **vm.env)  # its X server instead of SDL's dummy output
+            for name, cfg in (("two", config), ("one", single)):
+                journal = tmp / f"{name}.sqlite"
+                # A fullscreen kiosk asks for a PIN before its first lesson: choose one, as a team does once.
+                subprocess.run([sys.executable, "-m", "cinema", "pin", "--journal", str(journal)], input="4821\n",
+                               text=True, env=env, cwd=ROOT, capture_output=True, check=True)
+                kiosk = subprocess.Popen([sys.executable, "-m", "cinema", "run", "--config", str(cfg), "--journal",
+                                          str(journal), "--playlist", str(quiz_playlist(config))], env=env, cwd=ROOT,
+                                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                try:
+                    shares.append(cpu_share(kiosk, 4.0, seconds))
+                finally:
+                    kiosk.kill()
+                    kiosk.wait()
+    except XvfbError:
+        return None
+    return shares[0], shares[1]
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--seconds", type=float, default=20.0)
@@ -135,6 +172,8 @@ def main() -> None:
                                            ["--windowed", "--size", "1280x720"])
             finally:
                 xvfb.terminate()
+        (Path(tmp) / "presenter").mkdir()
+        presenter = presenter_pair(Path(tmp) / "presenter", args.seconds)
     print(f"{'measure':44} {'value':>10} {'target':>12}")
     print(f"{'start to first frame, median of %d (s)' % args.runs:44} {starts[len(starts) // 2]:10.2f} {'':>12}")
     print(f"{'start to first frame, worst (s)':44} {starts[-1]:10.2f} {'':>12}")
@@ -145,6 +184,11 @@ def main() -> None:
         print(f"{'CPU, kiosk waiting on a quiz, Xvfb window (%)':44} {x_idle * 100:10.2f} {'< 1%':>12}")
         print(f"{'CPU, 60 fps redraw loop, Xvfb window (%)':44} {x_busy * 100:10.2f} {'':>12}")
         print(f"{'ratio kiosk / 60 fps loop, Xvfb':44} {x_idle / x_busy if x_busy else float('nan'):10.3f} {'':>12}")
+    if presenter is not None:
+        two, one = presenter
+        print(f"{'CPU, quiz, projector + teacher window (%)':44} {two * 100:10.2f} {'< 1.5%':>12}")
+        print(f"{'CPU, quiz, same kiosk in one window (%)':44} {one * 100:10.2f} {'':>12}")
+        print(f"{'ratio two windows / one':44} {two / one if one else float('nan'):10.3f} {'<= 1.5x':>12}")
 
 
 if __name__ == "__main__":
