@@ -26,6 +26,7 @@ from cinema.journal import Journal, JournalError
 from cinema.journal.store import read_kiosk_id, read_last_seq, set_aside
 
 log = logging.getLogger("cinema.kiosk")
+MENU_LANGUAGE_KEY = "menu_language"  # the journal's meta: the menus' language the teacher chose last
 
 
 @dataclass
@@ -346,8 +347,9 @@ class Kiosk:
         from cinema.core.library import Library
         from cinema.locale import available_languages
 
-        entries, left_out = self._lessons(config, config.language)
-        library = Library(entries, self.clock, languages=available_languages(), language=config.language,
+        language = self._menu_language(config, available_languages())
+        entries, left_out = self._lessons(config, language)
+        library = Library(entries, self.clock, languages=available_languages(), language=language,
                           teacher_pin=self._teacher_pin(config)[0], unfinished=self._unfinished(),
                           first=config.playlist.name,
                           power=PowerPolicy(self.clock, config.power.warn_percent, config.power.critical_percent),
@@ -355,6 +357,24 @@ class Kiosk:
         library.roster = self._class(config)
         library.pinpad.keeper = self._pin_tries()
         return library
+
+    def _menu_language(self, config, languages) -> str:
+        """The menus' language at start: `--language` (the demo's), else the one the teacher chose last
+        on the home screen (kept in the journal), else the config's."""
+        if self.opts.language:
+            return config.language
+        try:
+            kept = self.journal.meta(MENU_LANGUAGE_KEY)
+        except JournalError:
+            kept = None
+        return kept if kept in languages else config.language
+
+    def keep_menu_language(self, language: str) -> None:
+        """The teacher changed the menus' language: the next start opens in it too."""
+        try:
+            self.journal.set_meta(MENU_LANGUAGE_KEY, language)
+        except JournalError as exc:  # a full disk: this start's menus still change; the next opens as before
+            log.warning("the menus' language is not kept for the next start: %s", exc)
 
     def _lessons(self, config, language: str):
         """Each lesson file as the home screen lists it, its problems said in the menus' `language`."""
@@ -660,6 +680,8 @@ class _Lessons:
         loop.apply(began + [fx for change in self.library.devices.values() for fx in engine.handle(change)])
 
     def list_again(self) -> None:
+        """The menus' language changed: the lessons listed again in it, and the language kept."""
+        self.kiosk.keep_menu_language(self.library.language)
         entries, left_out = self.kiosk._lessons(self.config, self.library.language)
         self.library.entries, self.library.left_out = entries, left_out
 

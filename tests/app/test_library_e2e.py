@@ -249,6 +249,23 @@ def test_the_language_chooser_changes_the_screens_language_and_is_journaled(home
     assert ("kiosk.language", {"language": language, "previous": "en"}) in [(k, p) for _s, k, p in records]
 
 
+def test_the_menus_language_chosen_is_the_one_the_next_start_opens_in(home):
+    """A teacher who switched the menus to Arabic finds them in Arabic the next morning (before, every
+    start opened in the config's language)."""
+    clock = FakeClock()
+    with kiosk(home, clock).opened() as loop:
+        drive = Driver(loop, clock)
+        drive.turn()
+        drive.press(pygame.K_UP)
+        drive.press(pygame.K_UP)  # the language row
+        drive.press(pygame.K_RETURN)
+        chosen = loop.view.language
+        assert chosen != "en"
+    with kiosk(home, FakeClock()).opened() as loop:
+        Driver(loop, FakeClock()).turn()
+        assert loop.view.language == chosen and loop.view.screen is Screen.LIBRARY
+
+
 def test_ending_the_day_asks_for_the_pin_and_is_journaled(home):
     clock = FakeClock()
     with kiosk(home, clock).opened() as loop:
