@@ -8,6 +8,7 @@ import pygame
 
 from cinema.core.events import Command, LaptopKey, PinDigit
 
+MAX_TYPED = 64  # characters of one burst handed on as typed keys (a stuck key's burst is longer)
 HOLD_SECONDS = 2.0  # Escape held this long opens the PIN prompt that unlocks the keyboard
 # Keys that are only ever held with another: pressing them alone shows no hint.
 MODIFIERS = frozenset({
@@ -122,9 +123,11 @@ class KeyboardInput:
                 elif pin_open:
                     events += [PinDigit(digit=str(int(ch))) for ch in item.payload if ch.isdigit()]
                 else:
-                    # Not a card's shape: a hand slapped on the keyboard (keys at once, then Enter), or a
-                    # book's bar code. As serial scanners do, it is no card; on a locked keyboard, the hint.
-                    events.append(LaptopKey(None))
+                    # Not a card's shape: a hand slapped on the keyboard (keys at once, then Enter), a book's
+                    # bar code, or a PIN typed fast just after Escape on a busy kiosk. As serial scanners do,
+                    # it is no card and commands nothing; its characters go on as typed (a PIN prompt opened
+                    # by that Escape takes the digits; a locked keyboard shows the hint).
+                    events += [LaptopKey(None, text=ch) for ch in item.payload[:MAX_TYPED]] or [LaptopKey(None)]
                 continue
             for ch in item.keys:
                 event = key_event(_char_key(ch), ch, pin_open)

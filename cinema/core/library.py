@@ -16,7 +16,7 @@ from cinema.core.events import (
     TeacherCommand, Tick, UsbExport,
 )
 from cinema.core.messages import DISK_FULL, USB_FAILED, USB_NOTHING, USB_SAVED, USB_SAVING
-from cinema.core.pin import PinPad, PinResult
+from cinema.core.pin import PinPad, PinResult, typed_for_pin
 from cinema.core.power import PowerPolicy
 from cinema.core.records import (
     DayEnded, ExportFailed, ExportMade, JournalTrouble, KioskLanguage, LessonChosen, PinRefused,
@@ -246,6 +246,9 @@ class Library:
         # The remote's commands and the laptop's own keys alike: no lesson runs here, so the keyboard
         # (locked during a lesson) is the teacher's.
         command = _command(event)
+        typed = typed_for_pin(event) if self.pinpad.is_open else None
+        if typed is not None:
+            return self._pin(typed)
         if self.pinpad.is_open and (isinstance(event, PinDigit) or command is not None):
             return self._pin(event if isinstance(event, PinDigit) else TeacherCommand(command))
         if isinstance(event, Move):

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Protocol
 
-from cinema.core.events import PinDigit
+from cinema.core.events import Command, LaptopKey, PinDigit
 from cinema.core.messages import N_
 from cinema.core.view import PinPrompt
 
@@ -92,6 +92,20 @@ class TriesKeeper(Protocol):
 PIN_LENGTH = N_("Use 4 to 12 digits.")
 PIN_TOO_EASY = N_("Too easy to guess: choose other digits, not 1234.")
 PIN_MISMATCH = N_("The two PINs were not the same. Choose again.")
+
+
+def typed_for_pin(event) -> PinDigit | None:
+    """A laptop key the keyboard handed on before the prompt was open (it held the letters typed just
+    before, to tell a person from a card scanner; Escape then the PIN typed fast on a busy kiosk come in
+    one burst): its digit or Enter still goes to the prompt. None for anything else."""
+    if not isinstance(event, LaptopKey):
+        return None
+    text = event.text
+    if len(text) == 1 and text.isdigit():
+        return PinDigit(digit=str(int(text)))  # Arabic-Indic digits typed work too
+    if event.command is Command.ACCEPT:
+        return PinDigit(submit=True)
+    return None
 
 
 class PinPurpose(Enum):

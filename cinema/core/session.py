@@ -32,7 +32,7 @@ from cinema.core.power import (
 )
 from cinema.core.keyboard_lock import KeyboardLock
 from cinema.core.marking import Marking
-from cinema.core.pin import PinHash, PinPad, PinPurpose, PinResult
+from cinema.core.pin import PinHash, PinPad, PinPurpose, PinResult, typed_for_pin
 from cinema.core.records import (
     DeviceConnected, DeviceLost, ExportFailed, ExportMade, ItemEnded, ItemFailed, ItemPaused, ItemResumed,
     ItemSkipped, ItemStarted, PinChanged, PinRefused, PowerReadingRecord, ResumePoint, SessionAbandoned, SessionEnded,
@@ -320,7 +320,7 @@ class SessionEngine:
         if isinstance(event, LaptopKey) and not self.pinpad.is_open:
             return self._laptop_key(event)
         if self.pinpad.is_open and isinstance(event, (PinDigit, TeacherCommand, LaptopKey)):
-            return self._pin(event)
+            return self._pin(typed_for_pin(event) or event)
         if isinstance(event, PinDigit):
             return []
         if self.phase is Phase.RESUME_OFFER:

@@ -136,3 +136,37 @@ def test_a_key_that_is_no_cards_text_never_overtakes_the_letters_typed_before_it
     out += kb.key(pygame.K_RETURN, "\r", 7.0, pin_open=False)
     from cinema.core.events import CardScanned
     assert out == [CardScanned(token, "scanner")]
+
+
+def test_escape_then_the_pin_typed_in_one_burst_still_reaches_the_prompt():
+    """A busy turn of the loop (a video stopping) sees Escape and the PIN typed after it at once: the
+    digits were handed on as plain keys before the prompt was open, and still go to it."""
+    from cinema.app.keys import KeyboardInput
+    from cinema.core.clock import FakeClock
+    from cinema.core.content import Item, Playlist
+    from cinema.core.session import Options, SessionEngine
+
+    clock = FakeClock()
+    engine = SessionEngine(Playlist("p", "P", "en", (Item("title", "t"), Item("closing", "end"))), clock,
+                           Options(teacher_pin="4821", keyboard_lock=False))
+    engine.start()
+    kb = KeyboardInput()
+    events = kb.key(pygame.K_ESCAPE, "\x1b", 1.0, pin_open=False)
+    for ch in "4821":
+        events += kb.key(ord(ch), ch, 1.0, pin_open=False)
+    events += kb.key(pygame.K_RETURN, "\r", 1.0, pin_open=False) + kb.poll(1.2, pin_open=False)
+    records = [fx.kind for event in events for fx in engine.handle(event) if hasattr(fx, "kind")]
+    assert "session.ended" in records
+    # A longer PIN in one burst looks like a scanner's (6 keys and Enter) but no card: its digits still
+    # reach the prompt; the teacher presses Enter once more.
+    engine = SessionEngine(Playlist("p", "P", "en", (Item("title", "t"), Item("closing", "end"))), clock,
+                           Options(teacher_pin="48213579", keyboard_lock=False))
+    engine.start()
+    events = kb.key(pygame.K_ESCAPE, "\x1b", 2.0, pin_open=False)
+    for ch in "48213579\r":
+        events += kb.key(pygame.K_RETURN if ch == "\r" else ord(ch), ch, 2.0, pin_open=False)
+    for event in events:
+        engine.handle(event)
+    assert engine.view().pin is not None and engine.view().pin.digits == 8
+    ended = engine.handle(PinDigit(submit=True))
+    assert [fx.kind for fx in ended if hasattr(fx, "kind")][-1] == "session.ended"
