@@ -825,7 +825,11 @@ class RecordFold:
 
     def _attendance(self, p: Mapping[str, Any], _ref: Any) -> None:
         learner = _id(p.get("learner_id"))
-        if learner is None or learner in self._present:
+        if learner is None:
+            return
+        if learner in self._present:
+            if self._present[learner] and p.get("via", "card") != "teacher":
+                self._present[learner] = False  # the card came after a mark by hand: present by card
             return
         if len(self._present) >= MAX_LEARNERS:
             self.dropped += 1

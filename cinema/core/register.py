@@ -49,6 +49,12 @@ class Register:
         self.noise.accepted(source, now)
         learner = check.learner_id
         if learner in self.present:
+            if learner in self.by_hand:
+                # The child's card after all, after a mark by hand: present by card from now on (journaled
+                # once, so the report does not count the child among those marked by hand).
+                self.by_hand.discard(learner)
+                confirmed = AttendanceScanned(learner_id=learner, source=source, index=index, old_key=check.old_key)
+                return Scan([confirmed.record()], learner, already=True)
             return Scan([], learner, already=True)
         self.present.add(learner)
         # An old key is still accepted during the grace period after a key change; the teacher should reprint it.

@@ -131,6 +131,25 @@ def test_a_child_here_by_card_is_not_marked_again():
     assert kinds(enter(engine)) == [] and engine.view().picker.message == BY_CARD and "L1" in engine.attendance
 
 
+def test_a_card_after_a_mark_by_hand_makes_the_child_present_by_card_once():
+    """The child found the card after all: journaled once, and the fold (report, resume) no longer counts
+    the child among those marked by hand; the attendance stays one."""
+    from cinema.core.records import RecordFold
+
+    engine, _ = engine_with()
+    open_picker(engine)
+    typed(engine, "ол")
+    written = [e for e in enter(engine) if isinstance(e, Record)]
+    key(engine, "escape")
+    card = CardScanned(make_token("P1", "L4", KEY))
+    later = [e for e in engine.handle(card) if isinstance(e, Record)]
+    assert [r.kind for r in later] == ["attendance.scanned"] and later[0].payload.get("via", "card") == "card"
+    assert [e for e in engine.handle(card) if isinstance(e, Record)] == []  # the card again: nothing more
+    fold = RecordFold().add_all((r.kind, r.payload) for r in written + later)
+    assert fold.attendance == ("L4",) and fold.by_hand == ()
+    assert "L4" in engine.attendance and engine.register.by_hand == set()
+
+
 def test_marking_moves_nothing_in_the_lesson_and_keys_go_to_the_list():
     engine, _ = engine_with()
     cmd_next = engine.handle(TeacherCommand(Command.NEXT))  # to the video
