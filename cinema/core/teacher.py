@@ -15,9 +15,9 @@ from cinema.core.checkin import PRIVATE_FACES, shown_counts
 from cinema.core.content import Playlist
 from cinema.core.events import JournalHealth
 from cinema.core.items.activity import handset_label
+from cinema.core.items.base import Lesson as ItemLesson
 from cinema.core.messages import N_, DISK_FULL, DISK_LOW, DISK_RESERVE, JOURNAL_SET_ASIDE
 from cinema.core.power import MSG_STOP, LessonPlan
-from cinema.core.roster import Handsets, Roster
 from cinema.core.view import AnswerList, CalmNote, TeacherItem, View
 
 PAUSED = "Paused"
@@ -48,17 +48,10 @@ HEALTH_NOTICES = {
 }
 
 
-class Lesson(Protocol):
-    """What the builder reads of the session engine."""
+class Lesson(ItemLesson, Protocol):
+    """What the builder reads of the session engine: what an item handler may use, and the journal's health."""
 
-    playlist: Playlist
-    roster: Roster | None
-    handsets: Handsets
-    index: int
-    attendance: set[str]
     journal_health: JournalHealth
-
-    def now(self) -> float: ...
 
 
 def item_of(playlist: Playlist, index: int | None) -> TeacherItem | None:

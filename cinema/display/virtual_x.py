@@ -37,12 +37,17 @@ def virtual_display(size: str = "1920x1080x24", timeout: float = 15.0) -> Iterat
             raise XvfbError("Xvfb did not start")
         yield f":{number}"
     finally:
-        proc.terminate()
-        try:
-            proc.wait(5)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        _stop(proc)
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    """Stop a server we started: asked, then told after 5 s."""
+    proc.terminate()
+    try:
+        proc.wait(5)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
 
 
 def _read_display(fd: int, timeout: float) -> str | None:
@@ -193,10 +198,5 @@ def virtual_monitors(laptop: str = "1280x800", projector: str | None = "1024x768
             screens.plug(projector)
         yield screens
     finally:
-        proc.terminate()
-        try:
-            proc.wait(5)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        _stop(proc)
         shutil.rmtree(folder, ignore_errors=True)
