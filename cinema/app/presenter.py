@@ -363,7 +363,7 @@ class Screens:
             return
         if changed or self._teacher_shown is None:
             ask = getattr(engine, "teacher_view", None)
-            teacher_view = ask() if ask is not None else None
+            teacher_view = ask(view=view) if ask is not None else None  # from this turn's view, not built again
             if teacher_view is None or self.teacher.teacher_renderer is None:
                 self._teacher_shown = view
             else:

@@ -427,7 +427,7 @@ class Library:
         return View(Screen.LIBRARY, body, language=self.language, status=status, pin=self.pinpad.prompt(self.clock.monotonic()),
                      toast=toast)
 
-    def teacher_view(self) -> None:
+    def teacher_view(self, language: str | None = None, view=None) -> None:
         """The home screen has no teacher view: the teacher window shows the library itself."""
         return None
 

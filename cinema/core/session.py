@@ -822,18 +822,20 @@ class SessionEngine:
             return DISK_FULL
         return "Paused" if self.paused and not self.toast else self.toast
 
-    def teacher_view(self, language: str | None = None) -> TeacherView:
+    def teacher_view(self, language: str | None = None, view: View | None = None) -> TeacherView:
         """What the teacher's own window shows beside the projector (see cinema.core.teacher); its words
-        are in `language`, else the kiosk's menus (Options.menu_language), else the lesson's."""
-        view = self.view()
+        are in `language`, else the kiosk's menus (Options.menu_language), else the lesson's. `view`: this
+        turn's `view()` when the caller has it (the main loop), so it is not built twice."""
+        view = view or self.view()
         now = self.now()
         live = self.phase in _LIVE
         lost_devices = any(not connected for connected in self.devices.values())
         nxt = self.return_to if self.return_to is not None else self._step_from(self.index, +1)
         item_left = self.handler.item_seconds_left() if live else None
-        lesson_left = None
+        lesson_left = plan = None
         if live or self.phase is Phase.NOTICE:  # a failed item has nothing left to play
-            lesson_left = lesson_seconds(self._power_plan(), item_left if live else 0.0, now)
+            plan = self._power_plan()
+            lesson_left = lesson_seconds(plan, item_left if live else 0.0, now)
         calm = answers = None
         if live and isinstance(self.handler, CheckinHandler) and self.handler.results:
             offer = self.handler.offer
@@ -851,7 +853,7 @@ class SessionEngine:
             advice = None  # the battery lasts now, or every item it named is behind the lesson
         elif advice is not None:  # the same advice with today's numbers (as the status bar's)
             advice = replace(advice, usable_minutes=self.power.usable_minutes, minutes_left=self.power.minutes_left,
-                             needs_minutes=self._power_plan().needs(now))
+                             needs_minutes=(plan or self._power_plan()).needs(now))
         shown = live or self.phase is Phase.NOTICE
         return TeacherView(
             lesson_title=self.playlist.title, language=language or self.options.menu_language or self.playlist.language,
