@@ -54,6 +54,22 @@ class CardsConfig:
 
 
 @dataclass(frozen=True)
+class HubConfig:
+    """The offline hub (cinema/hub): phones join over the local Wi-Fi. Off unless enabled here or
+    `cinema run --hub [HOST:]PORT`."""
+
+    enabled: bool = False
+    host: str = "0.0.0.0"
+    port: int = 8080
+    wifi_name: str = ""  # the hotspot's or router's network name: the projector shows a Wi-Fi QR code
+    wifi_password: str = ""
+    wifi_security: str = "WPA"  # WPA | WEP | nopass (the Wi-Fi QR code's T: field)
+    teacher_minutes: float = 30.0  # a teacher phone's PIN unlock lasts this long without use
+    max_phones: int = 250  # phones connected at once; more are told the room is full
+    take_home_kbps: int = 4000  # all take-home downloads together, in kilobytes a second (a live quiz first)
+
+
+@dataclass(frozen=True)
 class KioskConfig:
     kiosk_id: str
     language: str
@@ -67,6 +83,7 @@ class KioskConfig:
     power: PowerConfig = field(default_factory=PowerConfig)
     devices: DevicesConfig = field(default_factory=DevicesConfig)
     cards: CardsConfig = field(default_factory=CardsConfig)
+    hub: HubConfig = field(default_factory=HubConfig)
     roster: Path | None = None  # CSV learner_id,name[,group,language]
     failure_notice_seconds: float = 4.0
     source: Path | None = None

@@ -60,6 +60,7 @@ class Item:
     read_aloud: bool | None = None  # activity: speak its questions; None: as the playlist says
     line: int = 0  # line in the playlist file, for messages
     unplayable: str = ""  # why its files must not be opened (found by the loader); the item fails at start
+    take_home: bool = False  # its media (video, audio) or slides may be downloaded by phones on the hub
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,7 @@ class Playlist:
     source: Path | None = None
     subject: str | None = None  # e.g. "science": the supervisor's report groups lessons by it
     read_aloud: bool = False  # questions and options are spoken (an activity item's read_aloud wins)
+    take_home: tuple[Path, ...] = ()  # more files phones may download (a worksheet PDF), besides items'
 
     def index_of(self, item_id: str) -> int | None:
         for i, item in enumerate(self.items):

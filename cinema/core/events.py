@@ -175,9 +175,90 @@ class Tick:
     """Sent by the main loop about once a second so timers can run out."""
 
 
+# ---- phones on the kiosk's offline hub (cinema/hub) ---------------------------------------------
+# The hub's thread puts these on the one event queue; the engine answers with PhoneReply effects,
+# which the main loop hands back to the hub only after the records before them are committed (so a
+# phone says "received" only for an answer that is on the disk). `device` is the phone's public id
+# (8 hex digits the hub gives it), never its secret token; `request` is the phone's own number for
+# the message, echoed in the reply.
+
+
+@dataclass(frozen=True)
+class PhoneAnswer:
+    """A child's phone answered the open question (`question`: PhoneQuestion.id as the phone saw it;
+    another id means the question changed meanwhile and the answer is refused as "closed")."""
+
+    device: str
+    question: str
+    key: str
+    request: int = 0
+
+
+@dataclass(frozen=True)
+class PhoneLink:
+    """A child's phone typed (or read with its camera) the code on their card: the phone then answers
+    for that child. `card`: the card's QR payload as typed; the engine checks its signature."""
+
+    device: str
+    card: str
+    request: int = 0
+
+
+@dataclass(frozen=True)
+class PhoneCommand:
+    """A teacher's phone (unlocked with the PIN by the hub) asked for a command: next, back, pause..."""
+
+    device: str
+    command: Command
+    request: int = 0
+
+
+@dataclass(frozen=True)
+class PhoneMark:
+    """A teacher's phone marked a child present by hand (or, `undo`, took the mark back)."""
+
+    device: str
+    learner_id: str
+    undo: bool = False
+    request: int = 0
+
+
+@dataclass(frozen=True)
+class PhoneChoose:
+    """A teacher's phone chose a lesson on the home screen (`key`: LessonEntry.key)."""
+
+    device: str
+    key: str
+    request: int = 0
+
+
+@dataclass(frozen=True)
+class HubNote:
+    """Something the hub did or refused, to journal: "started" (detail: the URL), "stopped",
+    "refused" (a bad message, a wrong session code, a rate limit: `detail` says which; `count` how
+    many like it since the last note), "teacher_in" / "teacher_wrong_pin" / "teacher_locked" /
+    "teacher_out" (the teacher page), "joined" (`count`: phones connected now)."""
+
+    what: str
+    device: str = ""
+    detail: str = ""
+    count: int = 1
+
+
+@dataclass(frozen=True)
+class TakeHomeTaken:
+    """A phone finished downloading a lesson's take-home file (counted per lesson, never per child)."""
+
+    session: str  # the session (lesson run) whose file it is
+    playlist: str  # its playlist id
+    file: str  # the file's name (no folder)
+    bytes: int = 0
+
+
 Event = (
     TeacherCommand | LaptopKey | PinDigit | ClickerPressed | CardScanned | CardAnswer | PowerReading | DeviceChanged
     | DeviceJunk | MediaFinished | MediaFailed | MediaPosition | UsbExport | JournalState | Tick
+    | PhoneAnswer | PhoneLink | PhoneCommand | PhoneMark | PhoneChoose | HubNote | TakeHomeTaken
 )
 
 
@@ -263,7 +344,27 @@ class Exit:
     reason: str
 
 
+class ReplyStatus(Enum):
+    """What a phone is told about its message (PhoneReply)."""
+
+    RECEIVED = "received"  # the answer (or link, command, mark) is journaled: the phone may say so
+    HELD = "held"  # changed too often: the last answer is kept and journaled when the question closes
+    CLOSED = "closed"  # no question open (or another one now): nothing was taken
+    REFUSED = "refused"  # not an option of the question, a card that does not check, a check-in link...
+    NOT_SAVED = "not_saved"  # the disk is full: nothing was taken, the phone says try again later
+
+
+@dataclass(frozen=True)
+class PhoneReply:
+    """The engine's answer to one phone message, applied after the records before it are committed."""
+
+    device: str
+    request: int
+    status: ReplyStatus
+    detail: str = ""  # a message id for the phone (e.g. why a card code was refused), or ""
+
+
 Effect = (
     Record | PlayMedia | PreloadMedia | StopMedia | PauseMedia | SeekMedia | ShowCaptions | PlaySound | SetWork
-    | SavePin | Exit
+    | SavePin | Exit | PhoneReply
 )

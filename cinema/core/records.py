@@ -75,6 +75,9 @@ class RecordKind(StrEnum):
     LESSON_CHOSEN = "lesson.chosen"
     KIOSK_LANGUAGE = "kiosk.language"
     DAY_ENDED = "day.ended"
+    HUB_NOTE = "hub.note"
+    HUB_COMMAND = "hub.command"
+    TAKE_HOME = "takehome.downloaded"
 
 
 # ---- reading JSON values leniently ------------------------------------------------------
@@ -547,6 +550,41 @@ class DayEnded(Payload):
     """The teacher ended the day from the home screen (with the PIN): the kiosk closes."""
 
     lessons: int = 0  # lessons started from the home screen during this run
+
+
+# -- the offline hub: phones (cinema/hub) --
+
+@payload(RecordKind.HUB_NOTE)
+class HubNoted(Payload):
+    """What the hub did or refused (see cinema.core.events.HubNote): started (detail: its URL),
+    stopped, refused (detail: why; count: how many like it since the last note), teacher_in,
+    teacher_wrong_pin, teacher_locked, teacher_out, joined (count: phones connected now)."""
+
+    what: str
+    device: str = optional("")
+    detail: str = optional("")
+    count: int = optional(1)
+
+
+@payload(RecordKind.HUB_COMMAND)
+class HubCommand(Payload):
+    """A teacher's phone drove the lesson: which phone (its public id) and what it asked for
+    ("next", "back", ..., "mark", "unmark", "choose")."""
+
+    device: str
+    command: str
+    learner_id: str | None = optional()  # mark / unmark: the child
+    lesson: str | None = optional()  # choose: the lesson file
+
+
+@payload(RecordKind.TAKE_HOME)
+class TakeHomeDownloaded(Payload):
+    """A phone finished downloading one of a lesson's take-home files: counted per lesson, never per child."""
+
+    session: str
+    playlist: str
+    file: str
+    bytes: int = 0
 
 
 # -- power, devices, exports --

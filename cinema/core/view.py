@@ -240,6 +240,18 @@ class PinPrompt:
 
 
 @dataclass(frozen=True)
+class JoinInfo:
+    """The offline hub's way in, drawn on the projector: a Wi-Fi QR code, the page's QR code and its
+    short session code. The main loop adds it to the view (the engine never sees the hub)."""
+
+    url: str  # the page with the session code, e.g. http://10.42.0.1:8080/?c=K7P2
+    code: str  # the short session code (changes with each lesson)
+    wifi_qr: str = ""  # "WIFI:T:WPA;S:<name>;P:<password>;;" (escaped), "" when no Wi-Fi name is configured
+    wifi_name: str = ""
+    phones: int = 0  # phones connected now
+
+
+@dataclass(frozen=True)
 class View:
     screen: Screen
     body: Body
@@ -255,6 +267,7 @@ class View:
     keyboard_locked: bool = False  # a key was pressed on the locked laptop keyboard: show the hint
     training_pin: bool = False  # the PIN is the shipped default (a training run): the hint may say it
     picker: "MarkPicker | None" = None  # marking children by hand (one display: drawn over the screen)
+    join: JoinInfo | None = None  # the hub is serving: how phones join (drawn on the projector)
 
 
 # ---- the teacher screen (presenter mode: the laptop's own screen beside the projector) ----------

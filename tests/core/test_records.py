@@ -88,6 +88,9 @@ STORED = [
     ("attendance.undone", {"learner_id": "L002", "via": "teacher"}),
     ("display.changed", {"mode": "presenter", "reason": "plugged", "screens": 2, "class_size": "1024x768",
                          "teacher_size": "1280x800"}),
+    ("hub.note", {"what": "refused", "device": "0a1b2c3d", "detail": "old session code", "count": 3}),
+    ("hub.command", {"device": "0a1b2c3d", "command": "mark", "learner_id": "L7"}),
+    ("takehome.downloaded", {"session": "s1", "playlist": "demo", "file": "water.mp4", "bytes": 1048576}),
 ]
 
 
