@@ -8,13 +8,16 @@ name, otherwise the config file's own folder. So `kiosk_config/default.yaml` can
 
 from __future__ import annotations
 
+import ipaddress
+import re
 from cinema.locale.runtime import gettext as _
 from pathlib import Path
 
-from .models import CardsConfig, DevicesConfig, DisplayConfig, KioskConfig, PowerConfig
+from .models import CardsConfig, DevicesConfig, DisplayConfig, HubConfig, KioskConfig, PowerConfig
 from .problems import ConfigError, Problem, Reporter, did_you_mean, display_path
 from .schema import (
-    ID_TEXT, VERSION_FIELD, Boolean, Choice, Context, Field, FilePath, ListOf, Number, Nullable, Schema, Section, Text,
+    ID_TEXT, INVALID, VERSION_FIELD, Boolean, Choice, Context, Field, FilePath, ListOf, Number, Nullable, Schema,
+    Section, Text,
 )
 from .yaml_lines import Node, read_yaml_file
 
@@ -117,6 +120,91 @@ CARDS_SCHEMA = Schema("cards", "Children's QR cards: the programme code and the 
     Field("names_on_cards", Boolean(), "Print the child's first name on the card.", default=True),
 ))
 
+WIFI_SECURITY = ("WPA", "WEP", "nopass")
+_LABEL = r"[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+_HOST_NAME = re.compile(rf"(?=.{{1,253}}$){_LABEL}(\.{_LABEL})*")
+
+
+def host_problem(text: str) -> str:
+    """Why `text` cannot be an address the hub listens on (an IP address or a host name), or ""."""
+    try:
+        ipaddress.ip_address(text)
+        return ""
+    except ValueError:
+        pass
+    if _HOST_NAME.fullmatch(text) and not text.replace(".", "").isdigit():
+        return ""
+    return _("{host!r} is not an address").format(host=text)
+
+
+def parse_hub_address(text: str) -> tuple[str, int]:
+    """`cinema run --hub [HOST:]PORT` as (host, port): PORT alone listens on every address
+    (0.0.0.0); port 0 takes a free port. An IPv6 address is written in brackets: [::]:8080.
+    Raises ValueError with one line saying what to write."""
+    text = text.strip()
+    host, sep, port_text = text.rpartition(":")
+    if not sep:
+        host = "0.0.0.0"
+    elif host.startswith("[") and host.endswith("]"):
+        host = host[1:-1]
+    elif ":" in host:  # an IPv6 address without brackets: which colon is the port's cannot be told
+        raise ValueError(_("write an IPv6 address in brackets, e.g. [::]:8080"))
+    if not port_text.isascii() or not port_text.isdigit() or not 0 <= int(port_text) <= 65535:
+        raise ValueError(_("{port!r} is not a port: write a number from 1 to 65535, e.g. 8080 or 0.0.0.0:8080").format(
+            port=port_text))
+    problem = host_problem(host) if host else _("the address before the colon is empty")
+    if problem:
+        raise ValueError(problem + " — " + _("write an address such as 0.0.0.0:8080 (every network) or 10.42.0.1:8080"))
+    return host, int(port_text)
+
+
+class HostText:
+    """An address to listen on: an IP address (0.0.0.0 = every network of the laptop) or a host name."""
+
+    description = "an IP address or host name"
+
+    def read(self, node, ctx: Context, key: str):
+        text = Text().read(node, ctx, key)
+        if text is INVALID:
+            return INVALID
+        problem = host_problem(text)
+        if problem:
+            ctx.report.add(node.line, key, problem,
+                           _("use 0.0.0.0 (every network of this laptop) or the hotspot's address, e.g. 10.42.0.1"))
+            return INVALID
+        return text
+
+
+HUB_SCHEMA = Schema("hub", "The offline hub: phones on the local Wi-Fi join the lesson (children answer, the teacher "
+                    "drives it, lesson files go home).", (
+    Field("enabled", Boolean(),
+          "true serves the phone pages whenever the kiosk runs (`cinema run --hub [HOST:]PORT` does it for one run).",
+          default=False),
+    Field("host", HostText(),
+          "The address the hub listens on: 0.0.0.0 (every network of this laptop) or the hotspot's own address "
+          "(e.g. 10.42.0.1, so phones reach it only over the Wi-Fi).", default="0.0.0.0"),
+    Field("port", Number(minimum=1, maximum=65535, integer=True),
+          "The port phones open, e.g. 8080 (the page is http://<laptop>:8080/). Ports below 1024 need root.",
+          default=8080),
+    Field("wifi_name", Text(allow_empty=True),
+          "The Wi-Fi network's name (the laptop's hotspot or the travel router): the projector shows a QR code "
+          "that joins it. Empty: no Wi-Fi code, only the page's.", default=""),
+    Field("wifi_password", Text(allow_empty=True),
+          "The Wi-Fi network's password, in quotes (WPA: 8 to 63 characters). It is shown to the class in the "
+          "Wi-Fi QR code: use a network only for the lesson.", default=""),
+    Field("wifi_security", Choice(WIFI_SECURITY),
+          "The Wi-Fi network's security, for its QR code: WPA (WPA2 and WPA3 too), WEP (old routers) or nopass "
+          "(an open network).", default="WPA"),
+    Field("teacher_minutes", Number(minimum=1, maximum=24 * 60),
+          "A teacher's phone unlocked with the PIN stays unlocked this many minutes without use.", default=30.0),
+    Field("max_phones", Number(minimum=1, maximum=2000, integer=True),
+          "At most this many phones connected at once; more are told the room is full. A laptop's own hotspot "
+          "usually stops at 8 to 10 phones: a travel router takes a whole class.", default=250),
+    Field("take_home_kbps", Number(minimum=16, maximum=1_000_000, integer=True),
+          "All downloads of lesson files together, in kilobytes a second, so a live quiz is never slowed "
+          "(4000 is about a third of a travel router's Wi-Fi).", default=4000),
+))
+
 KIOSK_SCHEMA = Schema("kiosk config", "One kiosk's settings: who it is, where its lessons and journal are.", (
     VERSION_FIELD,
     Field("kiosk_id", ID_TEXT,
@@ -145,6 +233,7 @@ KIOSK_SCHEMA = Schema("kiosk config", "One kiosk's settings: who it is, where it
     Field("power", Section(POWER_SCHEMA), POWER_SCHEMA.doc, default={}),
     Field("devices", Section(DEVICES_SCHEMA), DEVICES_SCHEMA.doc, default={}),
     Field("cards", Section(CARDS_SCHEMA), CARDS_SCHEMA.doc, default={}),
+    Field("hub", Section(HUB_SCHEMA), HUB_SCHEMA.doc, default={}),
     Field("roster", Nullable(FilePath()),
           "The class list, a CSV with columns learner_id,name (kept on this kiosk only); null = none.",
           default=None),
@@ -198,7 +287,9 @@ def read_kiosk_config(path: Path) -> tuple[KioskConfig | None, list[Problem]]:
     power = _section(v, "power", POWER_SCHEMA)
     devices = _section(v, "devices", DEVICES_SCHEMA)
     cards = _section(v, "cards", CARDS_SCHEMA)
+    hub = _section(v, "hub", HUB_SCHEMA)
     _check_together(display, power, root, report)
+    _check_wifi(hub, root, report)
     # Defaults are relative and a missing playlist is None: anchor them all at the root.
     paths = {name: root_dir / (v[name] or "") for name in ("journal", "playlist", "playlists_dir", "activities_dir")}
     _check_paths(paths, v["playlist"] is not None, root_dir, root, report)
@@ -227,6 +318,10 @@ def read_kiosk_config(path: Path) -> tuple[KioskConfig | None, list[Problem]]:
                               usb_stick=None if devices["usb_stick"] is None else Path(devices["usb_stick"])),
         cards=CardsConfig(program=cards["program"] or "DEMO", keys=Path(cards["keys"]),
                           names_on_cards=bool(cards["names_on_cards"])),
+        hub=HubConfig(enabled=bool(hub["enabled"]), host=hub["host"], port=int(hub["port"]),
+                      wifi_name=hub["wifi_name"], wifi_password=hub["wifi_password"],
+                      wifi_security=hub["wifi_security"], teacher_minutes=float(hub["teacher_minutes"]),
+                      max_phones=int(hub["max_phones"]), take_home_kbps=int(hub["take_home_kbps"])),
         roster=v.get("roster"),
         failure_notice_seconds=float(v["failure_notice_seconds"]),
         source=path,
@@ -251,6 +346,40 @@ def _check_together(display: dict, power: dict, root: Node, report: Reporter) ->
         report.add(root.line_of("display", "width"), "display.width",
                    _("width and height must both be 0 (the screen's size) or both be set"),
                    _("set both, or set both to 0"))
+
+
+def _check_wifi(hub: dict, root: Node, report: Reporter) -> None:
+    """The Wi-Fi QR code must join the network: a name phones can show, and a password that fits its security."""
+    name, password, security = hub["wifi_name"], hub["wifi_password"], hub["wifi_security"]
+    if len(name.encode("utf-8")) > 32:
+        report.add(root.line_of("hub", "wifi_name"), "hub.wifi_name",
+                   _("is longer than a Wi-Fi name can be (32 bytes)"),
+                   _("copy the network's name exactly as phones list it"))
+    if not name:
+        if password:
+            report.add(root.line_of("hub", "wifi_password"), "hub.wifi_password",
+                       _("a password without wifi_name: the projector cannot show a Wi-Fi code"),
+                       _("add `wifi_name:` (the network's name), or remove the password"))
+        return
+    where = root.line_of("hub", "wifi_password") if password else root.line_of("hub", "wifi_name")
+    if security != "nopass" and not password:
+        report.add(where, "hub.wifi_password",
+                   _("{security} network with no wifi_password: phones cannot join from the code").format(
+                       security=security),
+                   _("add `wifi_password:` (in quotes), or set wifi_security: nopass for an open network"))
+    elif security == "nopass" and password:
+        report.add(where, "hub.wifi_password", _("a password on an open network (wifi_security: nopass)"),
+                   _("set wifi_security: WPA, or remove the password"))
+    elif security == "WPA" and not 8 <= len(password) <= 63:
+        report.add(where, "hub.wifi_password",
+                   _("a WPA password has 8 to 63 characters, this one has {n}").format(n=len(password)),
+                   _("copy the network's password exactly, in quotes"))
+    elif security == "WEP" and not (len(password) in (5, 13) or (
+            len(password) in (10, 26) and all(c in "0123456789abcdefABCDEF" for c in password))):
+        report.add(where, "hub.wifi_password",
+                   _("a WEP password has 5 or 13 characters (or 10 or 26 hex digits), this one has {n}").format(
+                       n=len(password)),
+                   _("copy the network's password exactly, in quotes"))
 
 
 def _check_paths(paths: dict[str, Path], playlist_given: bool, root_dir: Path, root: Node, report: Reporter) -> None:

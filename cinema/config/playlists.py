@@ -6,9 +6,10 @@ from cinema.locale.runtime import gettext as _
 from dataclasses import replace
 from pathlib import Path
 
-from .media_files import SUBTITLE_SUFFIXES, check_media_file, content_roots, media_problem, slide_problem
+from .media_files import SUBTITLE_SUFFIXES, check_media_file, content_roots, inside, media_problem, slide_problem
 from .models import ITEM_TYPES, Activity, Item, Playlist
-from .problems import ConfigError, Problem, Reporter, did_you_mean
+from .picture_files import special_file_kind
+from .problems import ConfigError, Problem, Reporter, did_you_mean, display_path
 from .schema import (
     ID_TEXT, INVALID, VERSION_FIELD, Boolean, Choice, Context, Field, FilePath, ListOf, Number, Nullable, Raw, Schema,
     Text,
@@ -96,13 +97,16 @@ _ITEM_FIELDS = {f.name: f for f in (
     Field("calm_threshold", Number(above=0, maximum=1),
           "Share of answers on the two lowest faces (0.4 = 40%) that makes the kiosk offer calm_item.",
           default=0.4),
+    Field("take_home", Boolean(),
+          "true: phones on the kiosk's hub may download this item's video, sound or slides to keep (listed on "
+          "the phone page during and after the lesson).", default=False),
 )}
 
 ITEM_KEYS = {
     "title": ("subtitle", "seconds"),
-    "video": ("media", "subtitles"),
-    "slides": ("slides", "seconds"),
-    "audio": ("media",),
+    "video": ("media", "subtitles", "take_home"),
+    "slides": ("slides", "seconds", "take_home"),
+    "audio": ("media", "take_home"),
     "activity": ("activity", "teams", "team_names", "answer_by_card", "read_aloud"),
     "checkin": ("prompt", "calm_item", "calm_threshold"),
     "attendance": ("seconds",),
@@ -132,8 +136,25 @@ PLAYLIST_SCHEMA = Schema("playlist", "One lesson: its items in the order they ar
           "Read aloud: each question and its options are spoken in the lesson's language (espeak-ng) when "
           "the question opens, for children who cannot read yet. An activity item's own read_aloud wins.",
           default=False),
+    Field("take_home", ListOf(FilePath()),
+          "More files phones on the kiosk's hub may download to keep (a worksheet PDF, a song), relative to this "
+          "playlist's folder, besides the items marked `take_home: true`. PDF, video, sound, picture or text files, "
+          "in the lesson's folders (or media_dirs), each at most 2 GB; at most 20 take-home files a lesson.",
+          default=()),
     Field("items", Raw(), "The items, in order; each starts with \"- type: ...\".", required=True),
 ))
+
+# What phones may take home: kinds a phone can open. Anything else (a key file, a journal, a YAML file
+# named by mistake) is never served, whatever the playlist says.
+TAKE_HOME_SUFFIXES = (
+    ".pdf", ".txt", ".epub",
+    ".mp4", ".m4v", ".webm", ".mkv", ".mov", ".ogv", ".3gp",
+    ".mp3", ".ogg", ".oga", ".opus", ".m4a", ".aac", ".wav", ".flac",
+    ".png", ".jpg", ".jpeg", ".gif", ".webp",
+    ".srt", ".vtt",
+)
+MAX_TAKE_HOME_FILES = 20  # a lesson's take-home files, its items' and its list's together
+MAX_TAKE_HOME_BYTES = 2 * 1024 ** 3  # one file
 
 
 def load_playlist(path: Path, activities: dict[str, Activity], *, check_media: bool = False,
@@ -165,9 +186,10 @@ def read_playlist(path: Path, activities: dict[str, Activity], *, check_media: b
     items: list[Item] = []
     if isinstance(v["items"], Node):
         items = _read_items(v["items"], activities, ctx, check_media, v["language"])
+    take_home = _take_home_files(v["take_home"], items, root, ctx, check_media)
     playlist = Playlist(id=v["id"] or path.stem, title=v["title"] or "", language=v["language"],
                         items=tuple(items), source=path,
-                        subject=v["subject"], read_aloud=bool(v["read_aloud"]))
+                        subject=v["subject"], read_aloud=bool(v["read_aloud"]), take_home=take_home)
     if check_media:
         _check_read_aloud(playlist, root, report)
     return playlist, report.problems
@@ -238,6 +260,14 @@ def _read_item(index: int, node: Node, activities: dict[str, Activity], ctx: Con
         unplayable = _first_bad_slide(v.get("slides") or (), ctx.roots)
     elif kind in ("video", "audio") and v.get("media") is not None:
         unplayable = media_problem(v["media"], ctx.roots) or ""
+    take_home = False
+    if v.get("take_home"):
+        refused = _item_take_home_refusal(kind, v, ctx)
+        take_home = not unplayable and refused is None
+        # `cinema check`: a file missing or outside the folders is said once, by the media checks above.
+        if check_media and refused is not None and refused[0] == "kind":
+            ctx.report.add(node.key_lines["take_home"], f"{where}.take_home", refused[1],
+                           _("remove `take_home: true`, or use a PDF, video, sound or picture file phones can open"))
     subtitles = subtitles_for(v.get("subtitles"), language, v.get("media")) if kind == "video" else None
     if subtitles is not None and media_problem(subtitles, ctx.roots):
         subtitles = None  # outside the lesson's folders or not a file: the video plays without
@@ -250,7 +280,80 @@ def _read_item(index: int, node: Node, activities: dict[str, Activity], ctx: Con
         teams=None if v.get("teams") is None else int(v["teams"]), team_names=team_names,
         read_aloud=v.get("read_aloud"),
         answer_by_card=bool(v.get("answer_by_card", False)), line=node.line, unplayable=unplayable,
+        take_home=take_home,
     )
+
+
+def take_home_problem(path: Path, roots: tuple[Path, ...]) -> str | None:
+    """Why phones must not be given this file to keep, or None: only an ordinary file of a kind a phone
+    opens, in the lesson's folders, not empty and not over MAX_TAKE_HOME_BYTES (a stat, no reading)."""
+    refused = _take_home_refusal(path, roots)
+    return refused[1] if refused else None
+
+
+def _take_home_refusal(path: Path, roots: tuple[Path, ...]) -> tuple[str, str] | None:
+    """(what sort of refusal, the words for it) or None: "place" (outside, missing, not a file,
+    unreadable, empty: what the media checks say too) or "kind" (not a kind to take home, too big)."""
+    shown = display_path(path)
+    if not inside(path, roots):
+        return "place", _("{file} is outside the lesson's folders").format(file=shown)
+    if path.suffix.lower() not in TAKE_HOME_SUFFIXES:
+        return "kind", _("{file} is not a file phones can take home (PDF, video, sound, picture or text)").format(
+            file=shown)
+    special = special_file_kind(path)
+    if special == "missing":
+        return "place", _("file not found: {file}").format(file=shown)
+    if special == "folder":
+        return "place", _("{file} is a folder, not a file").format(file=shown)
+    if special is not None:  # a pipe or a device: never opened
+        return "place", _("{file} is a pipe or a device, not a file").format(file=shown)
+    try:
+        size = path.stat().st_size
+    except OSError as err:
+        return "place", _("cannot read {file} ({reason})").format(file=shown, reason=err.strerror)
+    if size == 0:
+        return "place", _("{file} is empty (0 bytes)").format(file=shown)
+    if size > MAX_TAKE_HOME_BYTES:
+        return "kind", _("{file} is too big to take home ({size} MB, at most {most} MB)").format(
+            file=shown, size=size // 1024 ** 2, most=MAX_TAKE_HOME_BYTES // 1024 ** 2)
+    return None
+
+
+def _item_take_home_refusal(kind: str, v: dict, ctx: Context) -> tuple[str, str] | None:
+    """An item marked take-home whose file cannot be offered is not offered (`cinema check` says why)."""
+    files = [v["media"]] if kind in ("video", "audio") and v.get("media") is not None else list(v.get("slides") or ())
+    if not files:
+        return "place", "no file"
+    return next((refused for f in files if (refused := _take_home_refusal(f, ctx.roots))), None)
+
+
+def _take_home_files(listed: tuple[Path, ...], items: list[Item], root: Node, ctx: Context,
+                     check_media: bool) -> tuple[Path, ...]:
+    """The playlist's own take-home files that may be offered. A file that cannot be (missing, outside the
+    lesson's folders, a kind phones do not open, too big) is left out and, with check_media (`cinema
+    check`), reported at its line; too many files is always a mistake."""
+    lines = _list_lines(root, "take_home")
+    kept: list[Path] = []
+    for i, path in enumerate(listed):
+        problem = take_home_problem(path, ctx.roots)
+        if problem is None:
+            if path not in kept:
+                kept.append(path)
+        elif check_media:
+            ctx.report.add(lines[i] if i < len(lines) else root.line_of("take_home"), f"take_home[{i}]", problem,
+                           _("copy a PDF, video, sound or picture into the lesson's folders and name it here"))
+    in_items = sum(len(item.slides) if item.type == "slides" else 1 for item in items if item.take_home)
+    if in_items + len(kept) > MAX_TAKE_HOME_FILES:
+        ctx.report.add(root.line_of("take_home"), "take_home",
+                       _("{n} take-home files in this lesson; at most {most}").format(
+                           n=in_items + len(kept), most=MAX_TAKE_HOME_FILES),
+                       _("put the worksheets into one PDF, or offer fewer files"))
+    return tuple(kept)
+
+
+def _list_lines(root: Node, key: str) -> list[int]:
+    node = root.value.get(key) if root.is_mapping else None
+    return [entry.line for entry in node.value] if node is not None and node.is_list else []
 
 
 def _check_read_aloud(playlist: Playlist, root: Node, report: Reporter) -> None:
