@@ -45,6 +45,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         screenshots=Path(args.screenshots) if args.screenshots else None,
         max_seconds=args.max_seconds,
         size=_size(args.size) if args.size else None,
+        hub=_hub_address(args.hub),
     )
     if args.speed <= 0:
         raise UserError("--speed must be more than 0")
@@ -57,6 +58,18 @@ def _size(text: str) -> tuple[int, int]:
         return int(w), int(h)
     except ValueError:
         raise UserError(f"--size {text!r}: write it as WIDTHxHEIGHT, e.g. 1280x720") from None
+
+
+def _hub_address(text: str | None) -> tuple[str, int] | None:
+    """`--hub [HOST:]PORT` as (host, port); None when not given."""
+    from cinema.config.kiosk import parse_hub_address
+
+    if text is None:
+        return None
+    try:
+        return parse_hub_address(text)
+    except ValueError as exc:
+        raise UserError(f"--hub {text!r}: {exc}") from None
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -72,6 +85,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
     playlist = root / "playlists" / (f"demo_{args.language}.yaml" if args.language != "en" else "demo.yaml")
     if not playlist.exists():
         raise UserError(f"no demo lesson in {args.language!r}; try en, ar or uk")
+    hub = _hub_address(args.hub)
+    # Headless, the simulated teacher moves on 8 s of lesson time after a question opens: at the usual
+    # 4x that is 2 s, too short for a phone. With phones the demo runs in real time unless --speed says.
+    speed = args.speed if args.speed is not None else (1.0 if hub is not None else 4.0)
     if headless:
         print("No display found: running the demo headless with a simulated class of "
               f"{args.simulate_class}.", flush=True)
@@ -81,10 +98,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
     # chosen language's first, menus in that language); headless it plays the lesson straight through.
     opts = RunOptions(config=BUNDLED_CONFIG, playlist=playlist, journal=journal, library=not headless,
                       language=args.language, windowed=args.windowed, headless=headless,
-                      simulate_class=args.simulate_class, speed=args.speed if headless else 1.0,
+                      simulate_class=args.simulate_class, speed=speed if headless else 1.0,
                       exit_at_end=headless, trace=False,
                       screenshots=Path(args.screenshots) if args.screenshots else None,
-                      max_seconds=600 if headless else None, training=True)
+                      max_seconds=600 if headless else None, training=True,
+                      hub=hub, say_join=headless and hub is not None)
     code = Kiosk(opts).run()
     import time
 
@@ -380,6 +398,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--screenshots", metavar="DIR", help="save a PNG of every new screen into DIR")
     run.add_argument("--size", metavar="WxH", help="window size, e.g. 1280x720")
     run.add_argument("--max-seconds", type=float, default=None, help=argparse.SUPPRESS)
+    run.add_argument("--hub", metavar="[HOST:]PORT",
+                     help="serve phones on the local Wi-Fi (children answer, the teacher's phone drives the lesson) "
+                          "at this port, e.g. 8080 (every network) or 10.42.0.1:8080; prints `hub: URL`")
     run.set_defaults(func=cmd_run)
 
     demo = sub.add_parser("demo", help="play the bundled demo lesson")
@@ -387,9 +408,12 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--headless", action="store_true", help="run without a screen even if there is one")
     demo.add_argument("--windowed", action="store_true")
     demo.add_argument("--simulate-class", type=int, default=12, metavar="N")
-    demo.add_argument("--speed", type=float, default=4.0, help="clock speed when headless (default 4)")
+    demo.add_argument("--speed", type=float, default=None,
+                      help="clock speed when headless (default 4; 1 with --hub, so phones have time to answer)")
     demo.add_argument("--journal", help="journal file (default: var/demo-journal.sqlite)")
     demo.add_argument("--screenshots", metavar="DIR", help="save a PNG of every new screen into DIR")
+    demo.add_argument("--hub", metavar="[HOST:]PORT",
+                      help="phones on the same network answer the demo's questions, e.g. 0.0.0.0:8080")
     demo.set_defaults(func=cmd_demo)
 
     check = sub.add_parser("check", help="validate config, playlists, activities and media files")

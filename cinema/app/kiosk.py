@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
-from cinema.core.events import JournalHealth, JournalState, MediaFailed, MediaFinished
+from cinema.core.events import JournalHealth, JournalState, MediaFailed, MediaFinished, Record
 from cinema.core.messages import N_
 from cinema.core.power import PowerPolicy
 from cinema.core.records import SessionAbandoned, resume_point
@@ -49,6 +49,9 @@ class RunOptions:
     # With the home screen and a `playlist`, that lesson is the one chosen first on the list.
     library: bool | None = None
     language: str | None = None  # the menus' language instead of the config's (`cinema demo --language`)
+    # `--hub [HOST:]PORT`: serve phones there (cinema/hub), whatever the config's hub: section says; None: as it says.
+    hub: tuple[str, int] | None = None
+    say_join: bool = False  # print each lesson's join address too (a headless demo: no projector shows it)
 
     @property
     def home(self) -> bool:
@@ -86,6 +89,8 @@ class Kiosk:
         self.clock = clock
         self.wall = wall
         self.loop = None  # the main loop, once everything is open
+        self.hub = None  # the phones' hub (cinema.hub.server.Hub), when it serves
+        self._hub_check = None  # the teacher phone's PIN check now (a PIN chosen mid-run replaces it)
         self.sounds = None  # the kiosk's sounds, once it opens (questions read aloud are added to them)
         self.monitors = None  # where the monitors are read (tests: cinema.display.monitors.FixedMonitors)
         self.set_aside: Path | None = None  # where a damaged journal was moved at the start
@@ -193,6 +198,7 @@ class Kiosk:
             stack.callback(self._finish_journal)  # before the journal closes: nothing held is dropped
             self.sounds = Sounds()
             self.engine = self._library(config) if playlist is None else self._engine(config, playlist)
+            hub = self._open_hub(config, stack)  # before the window: a port in use stops the start here
             stack.callback(pygame.quit)
             pygame.display.init()
             pygame.font.init()
@@ -221,8 +227,12 @@ class Kiosk:
                 presenter=Presenter(renderer, window, self.opts.screenshots, self.wall), screens=screens,
                 keyboard=KeyboardInput(), devices=devices, dimmer=self.dimmer, sounds=self.sounds,
                 headless=self.opts.headless, max_seconds=self.opts.max_seconds,
-                save_pin=self._save_pin())
+                save_pin=self._save_pin(), hub=hub)
             stack.callback(loop.close)
+            if hub is not None:
+                stack.callback(self._hub_stopped, loop)  # before the loop's last words: its note is journaled
+                if self.opts.say_join:
+                    loop.say_join = lambda join: print(f"phones: {join.url}", file=self.out, flush=True)
             screens.presenter = loop.presenter
             screens.presenter.shot_prefix = "class-" if screens.presenting else ""
             if playlist is None:
@@ -237,6 +247,68 @@ class Kiosk:
             recorder.commit([started.record()])  # which screens the lesson is shown on, and their sizes
             devices.start(config, self.engine, self.journal.path, stack)
             yield loop
+
+    # ---- the phones' hub ------------------------------------------------------------------------
+
+    def hub_config(self, config):
+        """The hub's settings: the config's hub: section, on with `--hub` at its address."""
+        if self.opts.hub is None:
+            return config.hub
+        host, port = self.opts.hub
+        return dataclasses.replace(config.hub, enabled=True, host=host, port=port)
+
+    def _open_hub(self, config, stack: ExitStack):
+        """The hub serving phones (cinema/hub), started, its one line `hub: <URL>` printed; None when no
+        hub is wanted. A port in use (or an address not this laptop's) is a StartError: one line, exit 1."""
+        settings = self.hub_config(config)
+        if not settings.enabled:
+            return None
+        from cinema.hub.server import Hub, HubError
+
+        hub = Hub(self.events, settings, pin_check=self._hub_pin_check(config), language=config.language)
+        try:
+            url = hub.start()  # the hub puts its own HubNote("started", url) on the queue: journaled first thing
+        except HubError as exc:
+            raise StartError(f"hub: {exc}") from None
+        stack.callback(hub.stop)
+        print(f"hub: {url}", file=self.out, flush=True)
+        log.info("hub: serving phones at %s", url)
+        self.hub = hub
+        return hub
+
+    def _hub_pin_check(self, config):
+        """The teacher phone's PIN check: the kiosk's own PIN and its wrong tries (the same file as the
+        laptop's prompt, so a phone is no way around its waits). A PIN chosen during the run is checked
+        from then on (`_save_pin`). A fullscreen kiosk whose teacher has not chosen a PIN yet opens no
+        teacher phone: the shipped training PIN is known to every child who saw the demo."""
+        from cinema.core.pin import FREE_TRIES
+        from cinema.hub.teacher import make_pin_check
+
+        pin, _training, choose = self._teacher_pin(config)
+        self._hub_check = None if choose else make_pin_check(pin, self._pin_tries())
+
+        def check(typed: str) -> tuple[str, int, int]:
+            current = self._hub_check
+            if current is None:
+                return "wrong", 0, FREE_TRIES
+            return current(typed)
+
+        return check
+
+    def _hub_stopped(self, loop) -> None:
+        """The hub stopped as the run ends, and its last notes (stopped, refusals not yet said) journaled."""
+        from cinema.core.events import HubNote
+
+        self.hub.stop()
+        records = []
+        while True:
+            try:
+                event = self.events.get_nowait()
+            except queue.Empty:
+                break
+            if isinstance(event, HubNote):  # anything else came after the end: nothing to do with it
+                records += [e for e in loop.engine.handle(event) if isinstance(e, Record)]
+        loop.recorder.commit(records)
 
     def _replace_damaged_journal(self) -> tuple[Journal, Path]:
         """Mid-lesson the journal turned out damaged: keep it aside and go on in a new one whose
@@ -465,9 +537,14 @@ class Kiosk:
 
         def saved(effect) -> None:
             keep(effect)
+            chosen = PinHash(effect.salt, effect.digest, effect.n, effect.r, effect.p)
             lessons = getattr(self.loop, "lessons", None)
             if lessons is not None:
-                lessons.library.pinpad.expected = PinHash(effect.salt, effect.digest, effect.n, effect.r, effect.p)
+                lessons.library.pinpad.expected = chosen
+            if self.hub is not None:  # the teacher's phone is unlocked with the new PIN from now on
+                from cinema.hub.teacher import make_pin_check
+
+                self._hub_check = make_pin_check(chosen, self._pin_tries())
 
         return saved
 

@@ -1,23 +1,25 @@
 """The kiosk's main loop, one turn at a time: `step(now)` takes the window's and the devices'
 events in order to the engine, commits the records, then plays, dims and draws what they say.
 
-Everything it works with is handed in (clock, player, renderer, window, devices, dimmer), so a
-test or the screenshot script drives the same turns a real kiosk runs.
+Everything it works with is handed in (clock, player, renderer, window, devices, dimmer, the phones'
+hub), so a test or the screenshot script drives the same turns a real kiosk runs.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import queue
 
 import pygame
 
 from cinema.core.events import (
-    Command, Effect, Exit, MediaPosition, PauseMedia, PlayMedia, PlaySound, PreloadMedia, Record, SavePin, SeekMedia,
-    SetWork, ShowCaptions, StopMedia, TeacherCommand, Tick,
+    Command, Effect, Exit, MediaPosition, PauseMedia, PhoneReply, PlayMedia, PlaySound, PreloadMedia, Record,
+    ReplyStatus, SavePin, SeekMedia, SetWork, ShowCaptions, StopMedia, TeacherCommand, Tick,
 )
 from cinema.core.library import ListAgain, Move, StartLesson
-from cinema.core.view import Screen, View
+from cinema.core.messages import DISK_NOT_SAVED
+from cinema.core.view import JoinInfo, Screen, View
 
 log = logging.getLogger("cinema.kiosk")
 
@@ -30,7 +32,7 @@ MAX_EVENTS_PER_LOOP = 2000  # so a flood of presses cannot starve the screen
 class KioskLoop:
     def __init__(self, *, engine, recorder, events: queue.Queue, player, renderer, window, presenter, keyboard,
                  devices, dimmer, sounds=None, headless: bool = False, max_seconds: float | None = None,
-                 save_pin=None, screens=None) -> None:
+                 save_pin=None, screens=None, hub=None) -> None:
         self.engine = engine
         self.recorder = recorder
         self.events = events
@@ -48,6 +50,13 @@ class KioskLoop:
         # teacher window beside the projector, made again when a projector comes or goes.
         self.screens = screens
         self.max_seconds = max_seconds  # safety stop for unattended runs (real seconds)
+        # The phones' hub (cinema.hub.server.Hub) when the kiosk serves phones: it is handed the phones'
+        # state after each turn that changed the view, and the engine's replies once their records are
+        # on the disk; its JoinInfo goes on the projector. None: no phones.
+        self.hub = hub
+        self._join: JoinInfo | None = None  # the hub's JoinInfo last put on the view
+        self._joined: tuple[View | None, bool, View | None] = (None, False, None)  # (view, presenting, shown)
+        self.say_join = None  # called with each new JoinInfo code (a headless demo prints it: no projector)
         # The home screen's go-between (cinema.app.kiosk._Lessons), when the kiosk has one: it starts
         # the lessons the library chooses and takes every lesson's end back home.
         self.lessons = None
@@ -93,16 +102,43 @@ class KioskLoop:
         changed = handled or self.view is None
         if changed:
             self.view = self.engine.view()
+            self._publish()
         self.frame, serial = self._live_picture(self.view)
-        if self.screens is None:
-            self.presenter.present(self.view, self.frame, serial)
-        else:
-            self.presenter.present(self.screens.class_view(self.view), self.frame, serial)
+        self.presenter.present(self._class_view(), self.frame, serial)
+        if self.screens is not None:
             self.screens.present_teacher(self.engine, self.view, changed, now)
         if self.max_seconds is not None and now - self.started > self.max_seconds:
             log.warning("stopping: --max-seconds reached")
             self.stop(2)
         return self.exit_code is None
+
+    def _publish(self) -> None:
+        """The phones see the turn's change: the open question, the teacher's view (hub.publish is cheap and
+        sends only what changed)."""
+        if self.hub is None:
+            return
+        phone_state = getattr(self.engine, "phone_state", None)
+        if phone_state is not None:
+            self.hub.publish(phone_state(self.view))
+
+    def _class_view(self) -> View:
+        """What the class window shows: the view (in presenter mode without the teacher's messages) with
+        the hub's join codes. Made again only when the view, the join codes or the screens changed, so an
+        idle turn hands the presenter the very same View (compared in no time)."""
+        if self.hub is None:
+            return self.view if self.screens is None else self.screens.class_view(self.view)
+        join = self.hub.join_info()
+        presenting = self.screens is not None and self.screens.presenting
+        view, was_presenting, shown = self._joined
+        if shown is None or view is not self.view or was_presenting != presenting or (
+                join is not self._join and join != self._join):
+            if self.say_join is not None and join is not None and (self._join is None or join.code != self._join.code):
+                self.say_join(join)
+            self._join = join
+            shown = self.view if self.screens is None else self.screens.class_view(self.view)
+            shown = dataclasses.replace(shown, join=join)
+            self._joined = (self.view, presenting, shown)
+        return shown
 
     def wait(self) -> None:
         """Until the next turn: briefly while a video plays, else until a device event (the queue
@@ -230,6 +266,9 @@ class KioskLoop:
             effects = effects + told
         exit_reason = None
         player = self.player
+        # A phone is told "received" only for what is on the disk: with records held in memory (the disk
+        # full) its answer is not, so it hears "not saved" and may try again.
+        on_disk = not self.recorder.pending
         for effect in effects:
             if isinstance(effect, SetWork):
                 self._set_work(effect)
@@ -252,6 +291,11 @@ class KioskLoop:
                 self.lessons.start(self, effect)
             elif isinstance(effect, ListAgain) and self.lessons is not None:
                 self.lessons.list_again()
+            elif isinstance(effect, PhoneReply):
+                if self.hub is not None:
+                    if effect.status is ReplyStatus.RECEIVED and not on_disk:
+                        effect = dataclasses.replace(effect, status=ReplyStatus.NOT_SAVED, detail=DISK_NOT_SAVED)
+                    self.hub.reply(effect)
             elif isinstance(effect, SavePin):
                 if self.save_pin is not None:
                     self.save_pin(effect)
