@@ -7,7 +7,7 @@ into a `LessonEntry`, and carries out the `StartLesson` and `Exit` effects this 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from enum import Enum
 
 from cinema.core.clock import Clock
@@ -16,8 +16,12 @@ from cinema.core.events import (
     TeacherCommand, Tick, UsbExport,
 )
 from cinema.core.messages import DISK_FULL, USB_FAILED, USB_NOTHING, USB_SAVED, USB_SAVING
+from cinema.core import phone as phones
+from cinema.core.events import HubNote, PhoneChoose, PhoneCommand, PhoneLink, ReplyStatus, TakeHomeTaken
+from cinema.core.phone import PhoneState
 from cinema.core.pin import PinPad, PinResult, typed_for_pin
 from cinema.core.power import PowerPolicy
+from cinema.core.records import HubCommand
 from cinema.core.records import (
     DayEnded, ExportFailed, ExportMade, JournalTrouble, KioskLanguage, LessonChosen, PinRefused,
 )
@@ -121,6 +125,10 @@ class _Row:
     entry: LessonEntry | None = None
 
 
+# What a teacher's phone may do at home besides choosing: move along the list and take or leave an offer.
+HOME_COMMANDS = frozenset({Command.NEXT, Command.BACK, Command.ACCEPT, Command.DECLINE})
+
+
 def _command(event) -> Command | None:
     """The command of a TeacherCommand, or of a key typed on the laptop (events.LaptopKey), else None."""
     if isinstance(event, TeacherCommand) or type(event).__name__ == "LaptopKey":
@@ -150,6 +158,8 @@ class Library:
     # The home screen's own records belong to no session (like exports): a report counts no lesson for them.
     session_id: str = ""
     roster: object = None  # for the devices, which ask the current screen's owner for it
+    # Phones linked to children by their card's code (cinema/core/phone.py), shared with every lesson.
+    phones: dict = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.mode = Mode.BROWSE
@@ -226,6 +236,8 @@ class Library:
         return self.pinpad.typed
 
     def handle(self, event) -> list[Effect | StartLesson]:
+        if isinstance(event, phones.PHONE_EVENTS):
+            return self._phone(event)
         if isinstance(event, Tick):
             now = self.clock.monotonic()
             self.pinpad.expire(now)
@@ -270,6 +282,44 @@ class Library:
         if command is Command.QUIT:
             self.pinpad.open(self.clock.monotonic())  # ending the day, as Escape does in a lesson
         return []
+
+    # ---- phones on the hub (cinema/core/phone.py): at home, a teacher's phone chooses the lesson ----
+
+    def _phone(self, event) -> list:
+        if isinstance(event, (HubNote, TakeHomeTaken)):
+            return phones.note_records(event)
+        if isinstance(event, PhoneLink):
+            if self.journal_health is JournalHealth.FULL:
+                return [phones.reply(event, ReplyStatus.NOT_SAVED)]
+            return phones.link(self.roster, self.phones, event)
+        if isinstance(event, PhoneChoose):
+            return self._phone_choose(event)
+        if isinstance(event, PhoneCommand) and event.command in HOME_COMMANDS and not self.pinpad.is_open:
+            record = HubCommand(device=event.device, command=event.command.value).record()
+            return [record] + self.handle(TeacherCommand(event.command)) + [phones.reply(event, ReplyStatus.RECEIVED)]
+        # No lesson here: no question to answer, nobody to mark.
+        return [phones.reply(event, ReplyStatus.CLOSED, phones.NO_LESSON)]
+
+    def _phone_choose(self, event: PhoneChoose) -> list:
+        if self._pending is not None and self.mode is Mode.BROWSE:
+            return [phones.reply(event, ReplyStatus.REFUSED, phones.LESSON_RUNNING)]  # one is starting already
+        rows = self.rows()
+        at = next((i for i, r in enumerate(rows) if r.kind is RowKind.LESSON and r.entry is not None
+                   and r.entry.key == event.key), None)
+        if at is None or not rows[at].entry.usable:
+            return [phones.reply(event, ReplyStatus.REFUSED, phones.NOT_A_LESSON)]
+        if self.mode is not Mode.BROWSE:
+            self._go(Step.BACK)
+            self._pending, self._shown = None, None
+        self.cursor = at
+        record = HubCommand(device=event.device, command="choose", lesson=event.key[:200]).record()
+        return [record] + self._choose(rows[at]) + [phones.reply(event, ReplyStatus.RECEIVED)]
+
+    def phone_state(self, view: View | None = None) -> PhoneState:
+        """What the hub serves at home: no question, the lessons a teacher's phone may start."""
+        lessons = tuple(phones.LessonChoice(e.key, e.title or e.key, e.usable) for e in self.entries)
+        return PhoneState(session="", playlist="", lesson_title="", language=self.language, screen=Screen.LIBRARY,
+                          lessons=lessons[:phones.MAX_MARK_ROWS], menu_language=self.language)
 
     def _move(self, rows: int) -> list:
         if self.mode is Mode.PROBLEMS:

@@ -114,6 +114,12 @@ def _entries(roster: Roster) -> tuple[_Entry, ...]:
     return tuple(sorted(entries, key=lambda e: (fold(e.label), e.learner_id)))
 
 
+def class_list(roster: Roster) -> tuple[tuple[str, str], ...]:
+    """(learner id, label) of every child, as the picker lists them: by first name, an id added where
+    two share one."""
+    return tuple((e.learner_id, e.label) for e in _entries(roster))
+
+
 def _label(learner: Learner, first: str, shared: bool) -> str:
     if not first:
         return learner.learner_id

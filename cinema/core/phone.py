@@ -13,7 +13,33 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cinema.core.checkin import FACE_KEYS
+from cinema.core.content import Playlist
+from cinema.core.events import (
+    Command, Effect, HubNote, PhoneAnswer, PhoneChoose, PhoneCommand, PhoneLink, PhoneMark, PhoneReply, ReplyStatus,
+    TakeHomeTaken,
+)
+from cinema.core.messages import N_
+from cinema.core.records import HandsetPaired, HubCommand, HubNoted, TakeHomeDownloaded
+from cinema.core.roster import TOKEN_PREFIX, Roster, looks_like_card, verify_token
 from cinema.core.view import CheckinBody, QuestionBody, Screen, TeacherView, View
+
+PHONE_EVENTS = (PhoneAnswer, PhoneLink, PhoneCommand, PhoneMark, PhoneChoose, HubNote, TakeHomeTaken)
+# What a teacher's phone may ask for: driving the lesson, never closing the kiosk or opening its keyboard.
+PHONE_COMMANDS = frozenset({
+    Command.NEXT, Command.BACK, Command.PAUSE, Command.REPEAT, Command.SKIP, Command.ACCEPT, Command.DECLINE,
+    Command.SEEK_BACK, Command.SEEK_FORWARD, Command.SEEK_BACK_LONG, Command.SEEK_FORWARD_LONG, Command.CAPTIONS,
+})
+MAX_LINKED = 1000  # phones linked to children at once (a class is far fewer)
+MAX_MARK_ROWS = 500  # children listed on a teacher's phone
+MAX_TAKE_HOME = 20  # files a lesson offers to take home
+
+# What a phone is told (message ids; the hub translates them into the page's language).
+CARD_NOT_RIGHT = N_("This code is not right. Check the number and the letters on your card.")
+NO_CARDS = N_("Cards cannot be checked on this kiosk.")
+NOT_ON_LIST = N_("This child is not on the class list.")
+LESSON_RUNNING = N_("A lesson is running: end it on the kiosk first.")
+NO_LESSON = N_("No lesson is running.")
+NOT_A_LESSON = N_("This lesson cannot be started.")
 
 # The check-in's faces as a phone shows them: key -> the face (an emoji the phone draws itself).
 PHONE_FACES = (("1", "😢"), ("2", "🙁"), ("3", "😐"), ("4", "🙂"), ("5", "😄"))
@@ -119,3 +145,91 @@ def student_json(state: PhoneState) -> dict:
         },
         "files": [{"name": f.name, "size": f.size, "kind": f.kind, "n": i} for i, f in enumerate(state.take_home)],
     }
+
+
+# ---- the engine's side: phone events in, records and replies out ----------------------------------
+
+
+def reply(event, status: ReplyStatus, detail: str = "") -> PhoneReply:
+    return PhoneReply(event.device, event.request, status, detail)
+
+
+def note_records(event: HubNote | TakeHomeTaken) -> list[Effect]:
+    """The hub's notes and the take-home downloads, journaled as they come (in a lesson or at home)."""
+    if isinstance(event, HubNote):
+        return [HubNoted(what=event.what[:40], device=event.device[:16], detail=event.detail[:300],
+                         count=max(1, event.count)).record()]
+    return [TakeHomeDownloaded(session=event.session[:64], playlist=event.playlist[:200], file=event.file[:200],
+                               bytes=max(0, event.bytes)).record()]
+
+
+def link(roster: Roster | None, phones: dict[str, str], event: PhoneLink) -> list[Effect]:
+    """A phone typed the code on a child's card: from now on it answers for that child (one phone per
+    child: a second phone linked to the same card takes over). Never says the child's name back."""
+    if roster is None or not roster.keys:
+        return [reply(event, ReplyStatus.REFUSED, NO_CARDS)]
+    text = event.card.strip()[:200]
+    if not looks_like_card(text):
+        parts = text.split(None, 1)  # "<learner id> <check>" as printed under the code
+        if len(parts) != 2:
+            return [reply(event, ReplyStatus.REFUSED, CARD_NOT_RIGHT)]
+        text = f"{TOKEN_PREFIX}.{roster.program}.{parts[0]}.{parts[1]}"
+    check = verify_token(text, roster.program, roster.keys)
+    learner = check.learner_id
+    if learner is None or roster.find(learner) is None and roster.learners:
+        return [reply(event, ReplyStatus.REFUSED, CARD_NOT_RIGHT)]
+    before = phones.get(event.device)
+    if before == learner:
+        return [reply(event, ReplyStatus.RECEIVED)]
+    for device in [d for d, l in phones.items() if l == learner]:
+        del phones[device]
+    if event.device not in phones and len(phones) >= MAX_LINKED:
+        return [reply(event, ReplyStatus.REFUSED, CARD_NOT_RIGHT)]
+    phones[event.device] = learner
+    return [HandsetPaired(clicker=f"phone:{event.device}", learner_id=learner, was_learner=before).record(),
+            reply(event, ReplyStatus.RECEIVED)]
+
+
+def mark_rows(roster: Roster | None, present: set[str], by_hand: set[str]) -> tuple[MarkRow, ...]:
+    """The class list for a teacher's phone, by name."""
+    if roster is None:
+        return ()
+    from cinema.core.marking import class_list
+
+    return tuple(MarkRow(lid, label, "teacher" if lid in by_hand else "card" if lid in present else "absent")
+                 for lid, label in class_list(roster)[:MAX_MARK_ROWS])
+
+
+_KINDS = {".mp4": "video", ".webm": "video", ".mkv": "video", ".mov": "video", ".avi": "video", ".ogv": "video",
+          ".mp3": "audio", ".ogg": "audio", ".oga": "audio", ".wav": "audio", ".m4a": "audio", ".opus": "audio",
+          ".pdf": "pdf", ".png": "image", ".jpg": "image", ".jpeg": "image", ".webp": "image"}
+
+
+def take_home_paths(playlist: Playlist) -> list[Path]:
+    """The files a lesson offers to take home, in playlist order: marked items' media (or slides), then
+    the playlist's own list; each once."""
+    paths: list[Path] = []
+    for item in playlist.items:
+        if item.take_home:
+            paths += [item.media] if item.media is not None else list(item.slides)
+    paths += list(playlist.take_home)
+    return list(dict.fromkeys(paths))[:MAX_TAKE_HOME]
+
+
+def take_home_files(paths: list[Path], size_of) -> tuple[TakeHomeFile, ...]:
+    """The take-home files with their sizes (`size_of(path)` -> bytes, or None for a file that is gone:
+    left out). Names made unique, so a phone saves each under its own name."""
+    out: list[TakeHomeFile] = []
+    names: set[str] = set()
+    for path in paths:
+        size = size_of(path)
+        if size is None:
+            continue
+        name = path.name
+        n = 2
+        while name in names:
+            name = f"{path.stem}-{n}{path.suffix}"
+            n += 1
+        names.add(name)
+        out.append(TakeHomeFile(name, path, size, _KINDS.get(path.suffix.lower(), "file")))
+    return tuple(out)

@@ -17,7 +17,8 @@ from cinema.core.events import (
     LaptopKey, MediaFailed, MediaFinished, MediaPosition, PinDigit, PlaySound, PowerReading, PreloadMedia, SavePin,
     SEEK_SECONDS, SetWork, ShowCaptions, TeacherCommand, Tick, UsbExport,
 )
-from cinema.core.events import JournalHealth, JournalState
+from cinema.core.events import HubNote, JournalHealth, JournalState, PhoneChoose, PhoneCommand, PhoneLink, PhoneMark
+from cinema.core.events import ReplyStatus, TakeHomeTaken
 from cinema.core.items import HANDLERS, ItemHandler
 from cinema.core.items.attendance import PairingHandler
 from cinema.core.items.checkin import CheckinHandler
@@ -32,9 +33,11 @@ from cinema.core.power import (
 )
 from cinema.core.keyboard_lock import KeyboardLock
 from cinema.core.marking import Marking
+from cinema.core import phone as phones
+from cinema.core.phone import PHONE_EVENTS, PhoneState
 from cinema.core.pin import PinHash, PinPad, PinPurpose, PinResult, typed_for_pin
 from cinema.core.records import (
-    DeviceConnected, DeviceLost, ExportFailed, ExportMade, ItemEnded, ItemFailed, ItemPaused, ItemResumed,
+    DeviceConnected, DeviceLost, ExportFailed, HubCommand, ExportMade, ItemEnded, ItemFailed, ItemPaused, ItemResumed,
     ItemSkipped, ItemStarted, PinChanged, PinRefused, PowerReadingRecord, ResumePoint, SessionAbandoned, SessionEnded,
     SessionResumed, SessionStarted,
 )
@@ -171,6 +174,11 @@ class SessionEngine:
         self.durations: dict[str, float] = {}  # media lengths learnt while playing, for the power plan
         # Whether records reach the disk (the main loop says); FULL: answers and scans are refused.
         self.journal_health = JournalHealth.OK
+        # Phones on the hub linked to a child by the code on the child's card (device -> learner id). The
+        # kiosk hands every lesson of the day the same dict, as it does the handsets' pairing.
+        self.phones: dict[str, str] = {}
+        self.entries = 0  # items entered so far: part of a phone question's id (the same one opened again differs)
+        self._take_home: tuple | None = None  # the lesson's take-home files, read once
         # A check-in's calm item plays only when the teacher takes the offer, never in sequence.
         self._on_offer = {i.calm_item for i in self.playlist.items if i.type == "checkin" and i.calm_item}
 
@@ -306,6 +314,8 @@ class SessionEngine:
             return self._usb_export(event)  # also after the lesson: the usual time to save for the supervisor
         if isinstance(event, JournalState):
             return self._journal(event)
+        if isinstance(event, PHONE_EVENTS):
+            return self._phone(event)  # answered in every phase: a phone waits for its reply
         if self.phase is Phase.ENDED:
             return []
         if isinstance(event, Tick):
@@ -363,6 +373,7 @@ class SessionEngine:
         self.item_started_at = self.now()
         self._paused_total = 0.0
         self.handler = HANDLERS[item.type](item, self)
+        self.entries += 1
         fx: list[Effect] = [ItemStarted(index=index, item=item.id, type=item.type, title=item.title).record()]
         fx += self.handler.enter(start_at)
         if self.phase is Phase.NOTICE:
@@ -596,6 +607,74 @@ class SessionEngine:
                                 self._started_record()]
             return fx + self._enter(0)
         return []
+
+    # ---- phones on the hub (cinema/core/phone.py) -------------------------------------------
+
+    def _phone(self, event) -> list[Effect]:
+        if isinstance(event, (HubNote, TakeHomeTaken)):
+            return phones.note_records(event)
+        full = self.journal_health is JournalHealth.FULL
+        if isinstance(event, PhoneCommand):
+            if event.command not in phones.PHONE_COMMANDS:
+                return [phones.reply(event, ReplyStatus.REFUSED)]
+            fx: list[Effect] = [HubCommand(device=event.device, command=event.command.value).record()]
+            if self.phase is Phase.ENDED:
+                return fx + [phones.reply(event, ReplyStatus.CLOSED, phones.NO_LESSON)]
+            if self.phase is Phase.RESUME_OFFER:
+                fx += self._resume_choice(TeacherCommand(event.command))
+            else:
+                fx += self._command(event.command)
+            return fx + [phones.reply(event, ReplyStatus.RECEIVED)]
+        if isinstance(event, PhoneChoose):
+            return [phones.reply(event, ReplyStatus.REFUSED, phones.LESSON_RUNNING)]
+        if full:
+            return [phones.reply(event, ReplyStatus.NOT_SAVED)]
+        if isinstance(event, PhoneLink):
+            return phones.link(self.roster, self.phones, event)
+        if isinstance(event, PhoneMark):
+            return self._phone_mark(event)
+        # PhoneAnswer: only to the question open now, as the phone saw it.
+        if self.phase is not Phase.RUNNING or event.question != self.phone_question_id():
+            return [phones.reply(event, ReplyStatus.CLOSED)]
+        fx, status = self.handler.phone_answer(event.device, event.key, self.phones.get(event.device))
+        return fx + [phones.reply(event, status)]
+
+    def _phone_mark(self, event: PhoneMark) -> list[Effect]:
+        """A teacher's phone marks a child present by hand, or takes its own kind of mark back."""
+        learner = event.learner_id
+        if self.roster is None or self.roster.find(learner) is None:
+            return [phones.reply(event, ReplyStatus.REFUSED, phones.NOT_ON_LIST)]
+        if self.phase not in (*_LIVE, Phase.NOTICE):
+            return [phones.reply(event, ReplyStatus.CLOSED, phones.NO_LESSON)]
+        command = HubCommand(device=event.device, command="unmark" if event.undo else "mark", learner_id=learner)
+        if event.undo:
+            if learner not in self.register.by_hand:
+                return [phones.reply(event, ReplyStatus.REFUSED)]  # a card's mark is not taken back by hand
+            fx = self.register.undo(learner)
+        elif learner in self.register.present:
+            return [phones.reply(event, ReplyStatus.RECEIVED)]  # here already (by card or by hand)
+        else:
+            fx = self.register.mark(learner, self.index)
+        return [command.record()] + fx + [phones.reply(event, ReplyStatus.RECEIVED)]
+
+    def phone_question_id(self) -> str:
+        return phones.question_id(self.session_id, self.index, getattr(self.handler, "question", 0), self.entries)
+
+    def phone_state(self, view: View | None = None) -> PhoneState:
+        """What the hub serves now (cinema/core/phone.py); `view`: this turn's, when the caller has it."""
+        view = view or self.view()
+        question = None
+        if self.phase is Phase.RUNNING:
+            question = phones.phone_question(view, self.phone_question_id())
+        if self._take_home is None:
+            self._take_home = phones.take_home_files(phones.take_home_paths(self.playlist), _file_size)
+        live = self.phase not in (Phase.NEW, Phase.ENDED)
+        return PhoneState(
+            session=self.session_id if live else "", playlist=self.playlist.id, lesson_title=self.playlist.title,
+            language=self.playlist.language, screen=view.screen, question=question, paused=self.paused,
+            take_home=self._take_home, teacher=self.teacher_view(view=view) if live else None,
+            marks=phones.mark_rows(self.roster, self.register.present, self.register.by_hand),
+            menu_language=self.options.menu_language or self.playlist.language)
 
     # ---- cards ------------------------------------------------------------------------------
 
@@ -872,3 +951,11 @@ class SessionEngine:
 
     def resume_state(self) -> tuple[int, float]:
         return self.index, self.handler.position
+
+
+def _file_size(path) -> int | None:
+    """A take-home file's size in bytes; None when it is gone (it is then not offered)."""
+    try:
+        return path.stat().st_size if path.is_file() else None
+    except OSError:
+        return None

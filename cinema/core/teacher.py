@@ -70,6 +70,15 @@ def calm_note(counts: tuple[int, ...], offered: bool, calm_title: str) -> CalmNo
     return CalmNote(sum(counts), low, offered, calm_title)
 
 
+def voter_learner(voter: str, lesson: ItemLesson) -> str | None:
+    """The child behind a voter: a card's learner, a phone linked by a card's code, a paired handset."""
+    if voter.startswith("card:"):
+        return voter[len("card:"):]
+    if voter.startswith("phone:"):
+        return getattr(lesson, "phones", {}).get(voter[len("phone:"):])
+    return lesson.handsets.learner(voter)
+
+
 def answer_list(voters: set[str], lesson: Lesson) -> AnswerList:
     """Who answered what is open (`voters`: handset ids, or "card:<learner>"), and which children present
     (else every child given a handset) have not yet. Children by first name; a handset given to nobody as
@@ -78,7 +87,7 @@ def answer_list(voters: set[str], lesson: Lesson) -> AnswerList:
     learners: set[str] = set()
     loose: list[str] = []
     for voter in voters:
-        learner = voter[len("card:"):] if voter.startswith("card:") else handsets.learner(voter)
+        learner = voter_learner(voter, lesson)
         if learner is not None:
             learners.add(learner)
         elif not handsets.is_teacher(voter):

@@ -23,12 +23,12 @@ from cinema.core.records import (
     AttendanceRefused, CheckinCalmAccepted, CheckinClosed, DeviceConnected, DeviceLost, DeviceNoise, ExportFailed,
     ExportMade, ItemEnded, JournalTrouble, ItemFailed, ItemSkipped, ItemStarted, Payload, PowerAction, PowerReadingRecord,
     QuestionClosed, RecordFold, RecordKind, ScreenDimmed, SessionAbandoned, SessionEnded, SessionResumed,
-    SessionStarted, Unknown, item_index, parse,
+    SessionStarted, TakeHomeDownloaded, Unknown, item_index, parse,
 )
 from cinema.locale.runtime import gettext as _
 from cinema.reports.merge import Plan, Segment, plan_merge
 from cinema.reports.model import (CheckinRow, EventRow, ItemRow, KioskRow, LearnerRow, NoiseRow, QuestionRow, Report,
-                                  SessionRow, SourceInfo, TOTAL_FIELDS)
+                                  SessionRow, SourceInfo, TakeHomeRow, TOTAL_FIELDS)
 from cinema.reports.sources import Source, connect, has, open_sources
 
 K = RecordKind
@@ -40,10 +40,10 @@ EVENT_KINDS = (K.ITEM_FAILED, K.POWER_ACTION, K.DEVICE_CONNECTED, K.DEVICE_LOST,
                K.SESSION_ABANDONED, K.EXPORT_MADE, K.EXPORT_FAILED, K.JOURNAL_TROUBLE, K.DEVICE_NOISE)
 # The kiosk's own troubles (a full disk, a device sending junk): few (one a minute at most), read for
 # a summary too, so that `cinema report --json` says them per session.
-TROUBLE_KINDS = (K.JOURNAL_TROUBLE, K.DEVICE_NOISE)
+TROUBLE_KINDS = (K.JOURNAL_TROUBLE, K.DEVICE_NOISE, K.TAKE_HOME)  # (and take-home downloads: few, per lesson)
 # ...and for a full report, everything else but answers, attendance and check-in votes (the many).
 STRUCTURE_KINDS = tuple(dict.fromkeys(SESSION_KINDS + (
-    K.QUESTION_CLOSED, K.CHECKIN_CLOSED, K.CHECKIN_CALM_ACCEPTED, K.POWER_READING) + EVENT_KINDS))
+    K.QUESTION_CLOSED, K.CHECKIN_CLOSED, K.CHECKIN_CALM_ACCEPTED, K.POWER_READING, K.TAKE_HOME) + EVENT_KINDS))
 # The many, read in a full report and folded per session (final answers, attendance, check-in counts).
 ANSWER_KINDS = RecordFold.ANSWER_KINDS
 ATTENDANCE_KINDS = RecordFold.ATTENDANCE_KINDS
@@ -61,6 +61,7 @@ IGNORED_KINDS = (K.ITEM_PAUSED, K.ITEM_RESUMED, K.MEDIA_SEEKED, K.HANDSET_PAIRED
                  K.PIN_CHANGED, K.KEYBOARD_LOCKED, K.KEYBOARD_UNLOCKED)
 IGNORED_KINDS += (K.LESSON_CHOSEN, K.KIOSK_LANGUAGE, K.DAY_ENDED)  # the home screen's own doings
 IGNORED_KINDS += (K.DISPLAY_CHANGED,)  # which screens the kiosk drew on: the kiosk's business, not the class's
+IGNORED_KINDS += (K.HUB_NOTE, K.HUB_COMMAND)  # the hub's doings and a teacher phone's commands: the kiosk's log
 HANDLED_KINDS = (frozenset(STRUCTURE_KINDS + ANSWER_KINDS + ATTENDANCE_KINDS + CHECKIN_KINDS) | set(COUNTED)
                  | set(UNCOUNTED))
 _EVENT = frozenset(k.value for k in EVENT_KINDS)  # plain strings: tested once per record
@@ -68,6 +69,7 @@ _SESSION = frozenset(k.value for k in SESSION_KINDS)
 _CHECKIN = frozenset(k.value for k in CHECKIN_KINDS)
 ITEM_STATUS = {K.ITEM_ENDED: "played", K.ITEM_SKIPPED: "skipped", K.ITEM_FAILED: "failed"}
 MAX_EVENTS = 5000  # events listed one by one in a report; all are counted
+MAX_TAKE_HOME_ROWS = 500  # (lesson, file) rows per kiosk
 MAX_NOISY_DEVICES = 20  # devices summed per session: a hostile journal cannot grow a session without bound
 EARLIEST_PLAUSIBLE = 1577836800.0  # 2020-01-01: a laptop clock before this has been reset
 Progress = Callable[[int, int], None]  # (records done, records in all)
@@ -88,6 +90,7 @@ class KioskPart:
     learners: dict[str, LearnerRow] = field(default_factory=dict)
     questions: dict[tuple[str, int], QuestionRow] = field(default_factory=dict)
     totals: dict[str, int] = field(default_factory=lambda: {k: 0 for k in TOTAL_FIELDS})
+    take_home: dict[tuple[str, str], int] = field(default_factory=dict)  # (playlist, file) -> downloads
 
 
 def _where(seg: Segment) -> tuple[str, tuple]:
@@ -194,6 +197,9 @@ class _KioskScan:
             p = parse(kind, _payload(text))
             if kind in _EVENT:
                 self.event(seq, sid, wall, kind, p)
+            if isinstance(p, TakeHomeDownloaded):
+                self.take_home(p)  # journaled in a lesson or at home: the payload names the lesson
+                continue
             if not sid:
                 continue
             s = self.session(sid, seq)
@@ -264,6 +270,17 @@ class _KioskScan:
                 row.changes += _bounded(p.changes, 10**9)
                 row.minutes += minutes
                 row.noisy_minutes += minutes if p.noisy else 0.0
+
+    def take_home(self, p: TakeHomeDownloaded) -> None:
+        counts = self.part.take_home
+        key = (p.playlist[:200], p.file[:200])
+        if key not in counts and len(counts) >= MAX_TAKE_HOME_ROWS:
+            return  # a hostile journal cannot grow the table without bound (the total still counts)
+        counts[key] = counts.get(key, 0) + 1
+        self.part.totals["take_home"] += 1
+        lesson = self.sessions.get(p.session)
+        if lesson is not None:
+            lesson.take_home += 1
 
     def _trouble(self, s: SessionRow, mono: float, p: JournalTrouble) -> None:
         """The disk filling up and coming back, as the kiosk wrote it (late: with the records it held)."""
@@ -506,6 +523,7 @@ def build_report(sources: list[Source], infos: list[SourceInfo], *, detail: bool
     report = Report(generated=now, sources=infos, problems=list(plan.problems))
     learners: dict[str, LearnerRow] = {}
     questions: dict[tuple[str, int], QuestionRow] = {}
+    take_home: dict[tuple[str, str], int] = {}
     if workers is None:
         workers = min(os.cpu_count() or 1, 4) if plan.records > 200_000 else 1
     for part in _scan_all(plan, detail, now, workers, progress):
@@ -522,12 +540,17 @@ def build_report(sources: list[Source], infos: list[SourceInfo], *, detail: bool
             report.events_total[kind] = report.events_total.get(kind, 0) + n
         for k, v in part.totals.items():
             report.totals[k] += v
+        for key, n in part.take_home.items():
+            take_home[key] = take_home.get(key, 0) + n
         for lid, row in part.learners.items():
             _add_learner(learners, row)
         for key, q in part.questions.items():
             _add_question(questions, key, q)
     report.learners = [learners[k] for k in sorted(learners)]
     report.questions = [questions[k] for k in sorted(questions)]
+    titles = {s.playlist: s.title for s in report.sessions if s.playlist and s.title}
+    report.take_home = [TakeHomeRow(playlist, titles.get(playlist, ""), file, n)
+                        for (playlist, file), n in sorted(take_home.items())]
     report.signed_records = plan.signed_records
     for info in infos:
         if info.unreadable and info.status in ("ok", "unsigned"):

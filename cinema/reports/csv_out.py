@@ -27,6 +27,7 @@ TABLE_KINDS: dict[str, tuple[K, ...]] = {
     "learner_quizzes.csv": (K.ANSWER_RECORDED, K.ANSWER_CHANGED),
     "questions.csv": (K.QUESTION_CLOSED, K.ANSWER_RECORDED, K.ANSWER_CHANGED),
     "checkins.csv": (K.CHECKIN_RECORDED, K.CHECKIN_CHANGED, K.CHECKIN_CLOSED, K.CHECKIN_CALM_ACCEPTED),
+    "take_home.csv": (K.TAKE_HOME,),
     "events.csv": (K.ITEM_FAILED, K.POWER_ACTION, K.DEVICE_CONNECTED, K.DEVICE_LOST, K.ATTENDANCE_REFUSED,
                    K.SESSION_ABANDONED, K.EXPORT_MADE, K.EXPORT_FAILED, K.JOURNAL_TROUBLE, K.DEVICE_NOISE),
 }
@@ -35,6 +36,7 @@ IGNORED_KINDS = (K.ITEM_PAUSED, K.ITEM_RESUMED, K.MEDIA_SEEKED, K.HANDSET_PAIRED
                  K.PIN_CHANGED, K.KEYBOARD_LOCKED, K.KEYBOARD_UNLOCKED)
 IGNORED_KINDS += (K.LESSON_CHOSEN, K.KIOSK_LANGUAGE, K.DAY_ENDED)  # the home screen's own doings
 IGNORED_KINDS += (K.DISPLAY_CHANGED,)  # which screens the kiosk drew on: the kiosk's business, not the class's
+IGNORED_KINDS += (K.HUB_NOTE, K.HUB_COMMAND)  # the hub's doings and a teacher phone's commands: the kiosk's log
 
 
 def safe_cell(value: Any) -> Any:
@@ -128,6 +130,9 @@ def write_csv(report: Report, folder: Path) -> dict[str, int]:
                                   "calm_accepted", "fewer_than_5_answers"],
         ([c.kiosk_id, c.session_key, c.seq, _iso(c.wall), c.clock_suspect, *(c.shown() or [""] * 5), c.offer_calm,
           c.calm_accepted, c.shown() is None] for c in report.checkins))
+    out["take_home.csv"] = write_table(
+        folder / "take_home.csv", ["playlist", "title", "file", "downloads"],
+        ([t.playlist, t.title, t.file, t.downloads] for t in report.take_home))
     out["events.csv"] = write_table(
         folder / "events.csv", ["kiosk_id", "session_key", "seq", "laptop_clock_utc", "kind", "detail"],
         ([e.kiosk_id, e.session_key, e.seq, _iso(e.wall), e.kind, e.detail] for e in report.events))

@@ -213,7 +213,7 @@ class _Page:
         labels = {
             "sessions": _("Sessions"), "attendance": _("Times present"), "answers": _("Quiz answers"),
             "checkins": _("Check-in answers"), "items_played": _("Items played"), "items_failed": _("Items failed"),
-            "records": _("Records"),
+            "records": _("Records"), "take_home": _("Files taken home"),
         }
         totals = [(key, labels[key], r.totals.get(key, 0), "data-total") for key in TOTAL_FIELDS]
         totals += [(key, key.replace("_", " "), r.totals[key], "data-total")
@@ -292,8 +292,12 @@ class _Page:
                 rtl=self.rtl, fmt=self.num)
             kiosks.append({"title": _("Kiosk %(kiosk)s") % {"kiosk": kiosk}, "chart": Markup(chart),
                            "rows": [self._session_row(i, s, outcomes) for i, s in enumerate(rows, 1)]})
+        take_home = [(t.title or t.playlist, t.file, self.num(t.downloads)) for t in self.report.take_home]
         return {
             "title": _("Sessions"), "none": _("No sessions in these files."), "kiosks": kiosks,
+            "take_home": take_home, "take_home_title": _("Lesson files taken home on phones"),
+            "take_home_note": _("Finished downloads from the kiosk's hub, per lesson and file (not per child)."),
+            "take_home_heads": (_("Lesson"), _("File"), _("Downloads")),
             "heads": (_("No."), _("When (laptop clock)"), _("How long"), _("Lesson"), _("Subject"), _("Outcome"),
                       _("Present"), _("Played"), _("Failed"), _("Skipped"), _("Right answers"),
                       _("Check-in answers"), _("Lowest battery")),

@@ -7,7 +7,7 @@ from typing import Any
 
 from cinema.core.checkin import MIN_ANSWERS_SHOWN, shown_counts
 
-TOTAL_FIELDS = ("sessions", "attendance", "answers", "checkins", "items_played", "items_failed", "records")
+TOTAL_FIELDS = ("sessions", "attendance", "answers", "checkins", "items_played", "items_failed", "records", "take_home")
 
 
 @dataclass
@@ -81,6 +81,7 @@ class SessionRow:
     disk_full_minutes: float = 0.0  # from the disk filling up to writing again (monotonic clock)
     records_held: int = 0  # records held back while the disk was full (in memory or a spill file), added later
     journals_set_aside: int = 0  # a damaged journal was moved aside and a new one started
+    take_home: int = 0  # the lesson's files downloaded by phones (finished downloads, not children)
     disk_low: bool = False  # the kiosk said the disk was nearly full (low, or the reserve in use)
     noise: list[NoiseRow] = field(default_factory=list)  # by device, in order of first junk
 
@@ -157,6 +158,16 @@ assert MIN_ANSWERS_SHOWN == 5  # the wording "fewer than 5 answers" in every out
 
 
 @dataclass
+class TakeHomeRow:
+    """A lesson's file downloaded by phones on the kiosk's hub: counted per lesson, never per child."""
+
+    playlist: str
+    title: str  # the lesson's title, from its sessions ("" when none was read)
+    file: str
+    downloads: int = 0
+
+
+@dataclass
 class EventRow:
     """Something that went wrong or changed: power, devices, media failures, refused cards, errors."""
 
@@ -181,6 +192,7 @@ class Report:
     checkins: list[CheckinRow] = field(default_factory=list)  # per kiosk, by sequence number
     events: list[EventRow] = field(default_factory=list)  # per kiosk, by sequence number (capped)
     events_total: dict[str, int] = field(default_factory=dict)  # kind -> count (not capped)
+    take_home: list[TakeHomeRow] = field(default_factory=list)  # by lesson, then file
     problems: list[str] = field(default_factory=list)  # plain-words warnings for the supervisor
     signed_records: int = 0  # of totals["records"]: read from bundles whose signature was checked
 

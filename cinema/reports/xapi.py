@@ -83,6 +83,8 @@ IGNORED_KINDS = frozenset({
 })
 IGNORED_KINDS |= {K.LESSON_CHOSEN, K.KIOSK_LANGUAGE, K.DAY_ENDED}  # the home screen's own doings
 IGNORED_KINDS |= {K.DISPLAY_CHANGED}  # which screens the kiosk drew on
+IGNORED_KINDS |= {K.HUB_NOTE, K.HUB_COMMAND}  # the hub's doings, a teacher phone's commands
+IGNORED_KINDS |= {K.TAKE_HOME}  # counted per lesson in the report, never per child: no learner's statement
 _ANSWERS = frozenset(k.value for k in (K.ANSWER_RECORDED, K.ANSWER_CHANGED))
 _READ = frozenset(k.value for k in HANDLED_KINDS)  # parsed into payloads; the rest is skipped unread
 

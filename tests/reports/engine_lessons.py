@@ -13,7 +13,7 @@ from cinema.core.events import (
     CardAnswer, CardScanned, ClickerPressed, Command, DeviceChanged, DeviceJunk, LaptopKey, MediaFailed, MediaFinished,
     MediaPosition, PinDigit, PlayMedia, PowerReading, Record, TeacherCommand, Tick, UsbExport,
 )
-from cinema.core.events import JournalHealth, JournalState
+from cinema.core.events import HubNote, JournalHealth, JournalState, PhoneAnswer, PhoneCommand, PhoneLink, TakeHomeTaken
 from cinema.core.roster import Learner, Roster, make_token
 from cinema.core.screen_plan import Monitor, display_record, plan_screens
 from cinema.core.session import Options, SessionEngine
@@ -112,6 +112,9 @@ def demo_lesson(journal: Journal) -> Lesson:
     lesson.send(CardScanned(card("L1")))  # shown twice: counts once
     lesson.cmd(Command.NEXT)
     assert lesson.at() == "pairing"
+    # A phone on the hub is linked to L4 by the number and letters printed on L4's card.
+    lesson.send(PhoneLink("0d0d0d0d", f"L4 {card('L4').rsplit('.', 1)[1]}", 1))
+    lesson.send(HubNote("started", detail="http://10.42.0.1:8080/"), HubNote("refused", "0e0e0e0e", "old code", 3))
     for n, lid in enumerate(("L1", "L2", "L3"), start=1):
         lesson.send(CardScanned(card(lid)), ClickerPressed(f"c{n}", "A"))
     lesson.send(CardScanned(card("L3")), ClickerPressed("c7", "A"))  # L3's handset broke: swapped for c7
@@ -135,7 +138,13 @@ def demo_lesson(journal: Journal) -> Lesson:
         lesson.send(CardAnswer(card("L5"), "B"))
         if q == 0:
             lesson.send(CardAnswer(card("L2"), "A"))  # L2 answers by card too: later, so it is L2's answer
-        lesson.cmd(Command.NEXT)  # closes the question
+            # Two phones on the hub answer (one changes its mind); a teacher's phone closes the question.
+            qid = lesson.engine.phone_question_id()
+            lesson.send(PhoneAnswer("0b0b0b0b", qid, "B", 1), PhoneAnswer("0b0b0b0b", qid, "D", 2),
+                        PhoneAnswer("0c0c0c0c", qid, "A", 1), PhoneAnswer("0c0c0c0c", "old-question", "C", 2))
+            lesson.send(PhoneCommand("7e7e7e7e", Command.NEXT, 1))
+        else:
+            lesson.cmd(Command.NEXT)  # closes the question
         lesson.cmd(Command.NEXT)  # reveals the right answer
         if q + 1 < questions:
             lesson.cmd(Command.NEXT)  # the next question
@@ -165,6 +174,7 @@ def demo_lesson(journal: Journal) -> Lesson:
     lesson.send(PinDigit("9"), PinDigit(submit=True), PinDigit(cancel=True))
     lesson.send(UsbExport("done", records=40, first_seq=1, last_seq=40, file="k-1-40.lcb"),
                 UsbExport("failed", reason="the stick is full"))
+    lesson.send(TakeHomeTaken(lesson.engine.session_id, "demo", "water.mp4", 1_048_576))
     lesson.cmd(Command.SKIP)
     assert lesson.at() == "goodbye"
     lesson.cmd(Command.NEXT)

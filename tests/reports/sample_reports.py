@@ -6,6 +6,7 @@ import random
 
 from cinema.reports.model import (
     CheckinRow,
+    TakeHomeRow,
     EventRow,
     ItemRow,
     KioskRow,
@@ -113,11 +114,17 @@ def build(kiosks: int = 2, sessions: int = 6, learners: int = 8, *, lessons=LESS
         SourceInfo("old.lcb", "bundle", "refused", None, 0, None, None, hostile or "the file is damaged"),
     ]
     report.problems = [hostile or "kiosk-2: the laptop clock looks wrong in 1 session"]
+    # Phones took the first lesson's video and worksheet home (counted per lesson and file, never per child).
+    if report.sessions:
+        first = report.sessions[0]
+        report.take_home = [TakeHomeRow(first.playlist or "", first.title or "", "lesson.mp4", 3),
+                            TakeHomeRow(first.playlist or "", first.title or "", hostile or "worksheet.pdf", 1)]
     report.totals = {
         "sessions": len(report.sessions), "attendance": sum(s.attendance for s in report.sessions),
         "answers": sum(s.answers for s in report.sessions), "checkins": len(report.checkins),
         "items_played": sum(s.items_played for s in report.sessions),
         "items_failed": sum(s.items_failed for s in report.sessions), "records": seq - 1,
+        "take_home": sum(t.downloads for t in report.take_home),
     }
     return report
 

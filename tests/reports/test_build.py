@@ -24,7 +24,7 @@ def report(paths, keys=(KEY,), detail=True, workers=1):
 def test_totals_sessions_and_items(tmp_path):
     r = report([two_lessons(tmp_path / "j.sqlite")])
     assert r.totals == {"sessions": 2, "attendance": 5, "answers": 4, "checkins": 5, "items_played": 7,
-                        "items_failed": 1, "records": r.totals["records"]}
+                        "items_failed": 1, "records": r.totals["records"], "take_home": 0}
     first, second = r.sessions
     assert (first.title, first.subject, first.outcome, first.attendance) == ("Water", "science", "completed", 3)
     assert [(i.item, i.status) for i in second.items] == [("att", "played"), ("film", "failed"),

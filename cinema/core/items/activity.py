@@ -11,7 +11,7 @@ from __future__ import annotations
 from enum import Enum
 
 from cinema.core.activity import AnswerBox
-from cinema.core.events import CardAnswer, CardsInView, ClickerPressed, Effect, Event, PlaySound
+from cinema.core.events import CardAnswer, CardsInView, ClickerPressed, Effect, Event, PlaySound, ReplyStatus
 from cinema.core.items.base import ItemHandler, Stopwatch, whole_seconds
 from cinema.core.records import AnswerChanged, AnswerRecorded, QuestionClosed
 from cinema.core.roster import verify_token
@@ -154,6 +154,23 @@ class ActivityHandler(ItemHandler):
             return self._card(event)
         return []
 
+    def phone_answer(self, device: str, key: str, learner: str | None) -> tuple[list[Effect], ReplyStatus]:
+        """A phone answers like a handset (one answer per phone, the last before the close wins), its
+        records marked via "phone"; RECEIVED only once the answer is in the records handed back now or
+        before (HELD: past MAX_CHANGES, journaled at the close)."""
+        if self.results:
+            return [], ReplyStatus.CLOSED
+        key = key.upper()
+        if key not in {o.key for o in self.box.question.options}:
+            return [], ReplyStatus.REFUSED
+        voter = f"phone:{device}"
+        fx = self._answer(voter, key, learner, "phone")
+        if self.held.get(voter, {}).get("key") == key:
+            return fx, ReplyStatus.HELD
+        if self.box.answers.get(voter) == key and self.journaled.get(voter) == key:
+            return fx, ReplyStatus.RECEIVED
+        return fx, ReplyStatus.REFUSED
+
     def _card(self, event: CardAnswer) -> list[Effect]:
         """Children without clickers answer by turning their card: one answer per learner, last wins."""
         roster = self.lesson.roster
@@ -176,7 +193,7 @@ class ActivityHandler(ItemHandler):
         if previous is None:
             self.lesson.answers += 1
         answer = dict(index=self.lesson.index, item=self.item.id, activity=self.activity.id, question=self.question,
-                      key=key, correct=self.box.is_correct(key), clicker=voter if via is None else None,
+                      key=key, correct=self.box.is_correct(key), clicker=voter if via in (None, "phone") else None,
                       learner_id=learner, via=via,
                       team=self.lesson.handsets.team(voter, self.item.teams) if self.item.teams else None)
         # A changed answer is its own kind, so that reports count answers from the kind index
@@ -223,6 +240,8 @@ class ActivityHandler(ItemHandler):
     def _learner(self, voter: str) -> str | None:
         if voter.startswith("card:"):
             return voter[len("card:"):]
+        if voter.startswith("phone:"):
+            return getattr(self.lesson, "phones", {}).get(voter[len("phone:"):])
         return self.lesson.handsets.learner(voter)
 
     def _everyone_cue(self) -> list[Effect]:

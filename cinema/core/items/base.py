@@ -6,7 +6,7 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
-from cinema.core.events import Effect, Event
+from cinema.core.events import ReplyStatus, Effect, Event
 from cinema.core.view import Body, ScanLine, Screen
 
 if TYPE_CHECKING:
@@ -106,6 +106,11 @@ class ItemHandler:
 
     def tick(self) -> list[Effect]:
         return []
+
+    def phone_answer(self, device: str, key: str, learner: str | None) -> tuple[list[Effect], ReplyStatus]:
+        """A phone's answer (cinema.core.phone): the records, and what the phone is told. Only items
+        with a question open take one."""
+        return [], ReplyStatus.CLOSED
 
     def next(self) -> list[Effect] | None:
         return None

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from cinema.core.checkin import CheckinBox, needs_calm
-from cinema.core.events import ClickerPressed, Effect, Event
+from cinema.core.checkin import CheckinBox, face_for_key, needs_calm
+from cinema.core.events import ClickerPressed, Effect, Event, ReplyStatus
 from cinema.core.items.base import ItemHandler
 from cinema.core.records import CheckinCalmAccepted, CheckinChanged, CheckinClosed, CheckinRecorded
 from cinema.core.view import Body, CheckinBody, CheckinResultsBody, Screen
@@ -37,6 +37,18 @@ class CheckinHandler(ItemHandler):
         # The handset id is dropped here: only the face reaches the journal.
         kind = CheckinRecorded if previous is None else CheckinChanged
         return [kind(index=self.lesson.index, item=self.item.id, face=face, replaces=previous).record()]
+
+    def phone_answer(self, device: str, key: str, learner: str | None) -> tuple[list[Effect], ReplyStatus]:
+        """A phone's face: anonymous like a handset's (the phone and any child linked to it never reach
+        the journal)."""
+        if self.results:
+            return [], ReplyStatus.CLOSED
+        voter = f"phone:{device}"
+        fx = self.handle(ClickerPressed(voter, key))
+        face = face_for_key(key)
+        if face is not None and self.box.votes.get(voter) == face:
+            return fx, ReplyStatus.RECEIVED
+        return fx, ReplyStatus.REFUSED
 
     def _close(self) -> list[Effect]:
         self.box.close()
