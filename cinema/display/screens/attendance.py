@@ -8,6 +8,7 @@ import pygame
 from cinema.core.view import AttendanceBody, Screen, View
 from cinema.display import icons
 from cinema.display.canvas import Canvas, LiveArea
+from cinema.display.join_panel import PANEL_SHARE, draw_panel
 from cinema.display.layout import split_columns, stack
 from cinema.display.overlays import toast_room
 
@@ -15,6 +16,13 @@ from cinema.display.overlays import toast_room
 def draw(c: Canvas, view: View, frame: pygame.Surface | None = None) -> None:
     body: AttendanceBody = view.body
     m, area = c.metrics, c.content
+    if view.join is not None:  # the hub serves: how phones join, in a column at the end side
+        panel_w = round(area.width * PANEL_SHARE)
+        panel = c.mirror(pygame.Rect(area.right - panel_w, area.top, panel_w, area.height), area)
+        area = c.mirror(pygame.Rect(area.left, area.top, area.width - panel_w - m.margin, area.height), area)
+        if view.toast:
+            panel.height = max(0, panel.height - toast_room(c))
+        draw_panel(c, view.join, panel)
     # Room for the instruction on two smaller lines: the pairing one in Ukrainian is too long for one.
     sign_h = c.line_height(m.heading)
     hint_h = max(sign_h, 2 * c.line_height(m.min_text))

@@ -7,6 +7,7 @@ import pygame
 from cinema.core.view import CheckinBody, View
 from cinema.display import icons
 from cinema.display.canvas import Canvas
+from cinema.display.join_panel import footer_height, footer_with_corner
 from cinema.display.layout import split_columns, stack
 from cinema.display.screens.common import answered_footer
 
@@ -28,7 +29,7 @@ def draw(c: Canvas, view: View, frame: pygame.Surface | None = None) -> None:
     body: CheckinBody = view.body
     m, area = c.metrics, c.content
     prompt_h = c.line_height(m.heading) * 2
-    footer_h = c.line_height(m.body)
+    footer_h = footer_height(c, view.join, c.line_height(m.body))  # the hub's corner strip goes in it
     key_h = round(c.line_height(m.body) * 1.2)
     faces_h = area.height - prompt_h - key_h - footer_h - 3 * m.gap
     prompt, faces, keys, footer = stack(area, [prompt_h, faces_h, key_h, footer_h], m.gap)
@@ -39,4 +40,4 @@ def draw(c: Canvas, view: View, frame: pygame.Surface | None = None) -> None:
         tile = pygame.Rect(0, 0, key_h, key_h)
         tile.center = key_col.center
         c.key_tile(f"face.{mood}.key", tile, str(mood), c.theme.face_colors[mood - 1])
-    answered_footer(c, footer, body.answered, None)
+    answered_footer(c, footer_with_corner(c, footer, view.join), body.answered, None)

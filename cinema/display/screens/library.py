@@ -10,6 +10,7 @@ from cinema.core.messages import DISK_FULL
 from cinema.core.view import LibraryBody, LibraryRow, View
 from cinema.display import icons
 from cinema.display.canvas import Canvas
+from cinema.display.join_panel import BAND_SHARE, LIST_MIN_WIDTH, PANEL_SHARE, draw_panel
 from cinema.display.layout import split_columns, stack
 from cinema.display.screens.common import key_choice
 from cinema.display.theme import BLUISH_GREEN, ORANGE
@@ -38,15 +39,26 @@ def draw(c: Canvas, view: View, frame: pygame.Surface | None = None) -> None:
     elif body.mode == "confirm":
         _confirm(c, body)
     else:
-        _browse(c, body)
+        _browse(c, body, view)
 
 
 # ---- the list -----------------------------------------------------------------------------------
 
-def _browse(c: Canvas, body: LibraryBody) -> None:
+def _browse(c: Canvas, body: LibraryBody, view: View) -> None:
     m, area = c.metrics, c.content
     head_h = c.line_height(m.body, bold=True)
     head, list_area = stack(area, [head_h, area.height - head_h - m.gap], m.gap)
+    if view.join is not None:  # the hub serves: how phones join, beside the list, or under it on a small screen
+        panel_w = round(list_area.width * PANEL_SHARE)
+        if list_area.width - panel_w - m.margin >= LIST_MIN_WIDTH:
+            draw_panel(c, view.join, c.mirror(pygame.Rect(list_area.right - panel_w, list_area.top, panel_w,
+                                                          list_area.height), list_area))
+            list_area = c.mirror(pygame.Rect(list_area.left, list_area.top, list_area.width - panel_w - m.margin,
+                                             list_area.height), list_area)
+        else:
+            band_h = round(list_area.height * BAND_SHARE)
+            list_area, band = stack(list_area, [list_area.height - band_h - m.gap, band_h], m.gap)
+            draw_panel(c, view.join, band)
     # At the heading's end: the keys ([↑ ↓] [Enter]) and where the chosen row is ("3 / 7"), as the
     # list may go on out of sight.
     place = f"{body.selected + 1} / {len(body.rows)}"

@@ -11,6 +11,7 @@ import pygame
 from cinema.core.view import OptionTally, QuestionBody, View, Voter
 from cinema.display import icons
 from cinema.display.canvas import Canvas
+from cinema.display.join_panel import footer_height, footer_with_corner
 from cinema.display.layout import split_columns, stack
 from cinema.display.screens.common import answered_footer, header_row, icon_and_text, timer
 from cinema.display.theme import BLUE, BLUISH_GREEN, ORANGE, REDDISH_PURPLE, SKY_BLUE, VERMILLION, YELLOW, ink_on
@@ -198,7 +199,7 @@ def draw(c: Canvas, view: View, frame: pygame.Surface | None = None) -> None:
     body: QuestionBody = view.body
     m, area = c.metrics, c.content
     header = draw_header(c, "question", body.question_number, body.question_count, None)
-    footer_h = c.line_height(m.body)
+    footer_h = footer_height(c, view.join, c.line_height(m.body))  # the hub's corner strip goes in it
     below = pygame.Rect(area.left, header.bottom + m.gap, area.width, area.bottom - header.bottom - m.gap)
     clock_side = min(round(below.height * 0.32), round(c.line_height(m.heading) * 1.4)) \
         if body.seconds_left is not None else 0
@@ -247,6 +248,7 @@ def draw(c: Canvas, view: View, frame: pygame.Surface | None = None) -> None:
         draw_option(c, cell, i, option, size)
     if grid:
         answered_grid(c, grid_box, body.voters, grid)
+    footer = footer_with_corner(c, footer, view.join)
     if body.everyone:
         icon_and_text(c, "answered", footer, lambda s, r: icons.tick(s, r, c.theme.good),
                       c._("Everyone has answered!"), m.body, color=c.theme.good)
