@@ -156,7 +156,7 @@ WORDS = {
     "sent": N_("Done"),
     "refused": N_("Not possible now"),
     "not_saved": N_("Not saved: the disk is full"),
-    "offline": N_("Connection lost. Trying again…"),
+    "offline": N_("Connection lost: trying again"),
     "locked_out": N_("Locked: type the PIN again."),
     "filter": N_("Find a name"),
     "notices": N_("Notices"),

@@ -112,7 +112,7 @@
 
   function loginAcked(msg) {
     $("unlock").disabled = false;
-    if (msg.status === "ok") { say($("pin-why"), ""); return; }
+    if (msg.status === "ok") { say($("pin-why"), ""); setLocked(false); return; }
     $("pin").value = "";
     var lines = [msg.detail || W.wrong];
     if (msg.status === "wrong" && !msg.wait && msg.tries_left > 0) {
