@@ -178,3 +178,36 @@ def test_a_panel_too_small_for_a_readable_code_draws_none_rather_than_a_broken_o
     c = Canvas(surface, r.metrics, r.theme, r.text, translator("en"), False, Layout(800, 600, False))
     assert join_panel.draw_qr(c, "tiny", URL, pygame.Rect(0, 0, 20, 20)) is None
     assert c.layout.names() == []
+
+
+# ---- from the real main loop, with the hub serving ----------------------------------------------
+
+
+def test_the_codes_scan_from_screenshots_of_the_real_kiosk_with_its_hub(tmp_path):
+    """scripts/join_screenshots.py runs the kiosk (`cinema run --hub` in a window, the simulated class and
+    its webcam) in a private Xvfb and saves the projector's picture on each screen with codes; each must
+    scan to the very texts the hub serves, at 800x600, right to left."""
+    import json
+    import subprocess
+    import sys
+
+    from tests.app.kiosk_project import ROOT
+    from tests.app.xvfb import xvfb_display
+
+    out = tmp_path / "shots"
+    with xvfb_display("800x600x24") as env:
+        done = subprocess.run([sys.executable, "scripts/join_screenshots.py", str(out), "--sizes", "800x600",
+                               "--languages", "ar", "--media", str(ROOT / "demo_media")],
+                              capture_output=True, text=True, cwd=ROOT, env=env, timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+    shown = json.loads((out / "join.json").read_text())
+    names = {name.removeprefix("ar_800x600_join_").removesuffix(".png") for name in shown}
+    assert names == {"home", "title", "attendance", "question", "checkin"}
+    for name, texts in shown.items():
+        picture = pygame.image.load(str(out / name))
+        assert picture.get_size() == (800, 600)
+        assert texts[-1].startswith("http://127.0.0.1:") and "?c=" in texts[-1]
+        # what a phone's camera reads off the projector (the webcam's preview may show a child's card too)
+        assert set(texts) <= set(decoded(picture)), name
+        corner = name.endswith(("question.png", "checkin.png"))
+        assert ("WIFI:T:WPA;S:Classroom-7;P:sunflower42;;" in texts) == (not corner), name
