@@ -459,3 +459,86 @@ def test_names_go_to_unlocked_teachers_never_to_childrens_phones(rig):
         assert "Amira" in json.dumps(teacher.receive_json())
         pushed = child.receive_json()
         assert pushed["t"] == "state" and "Amira" not in json.dumps(pushed) and "Chidi" not in json.dumps(pushed)
+
+
+# ---- in a real browser ---------------------------------------------------------------------------
+
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+def test_a_teacher_phone_in_chromium():
+    """Debian's Chromium at a phone's size against the real hub (uvicorn): a wrong PIN then the right one,
+    Next, Pause, marking by hand, a reload that keeps the unlock, the kiosk's menus turned to Arabic."""
+    if not CHROMIUM.exists():
+        pytest.skip("Debian's chromium is not installed (bash deploy/setup.sh --test installs it)")
+    import threading
+
+    from playwright.sync_api import expect, sync_playwright
+
+    from cinema.hub.server import Hub
+
+    events: queue.Queue = queue.Queue()
+    hub = Hub(events, HubConfig(host="127.0.0.1", port=0), pin_check=make_pin_check(PIN, MemoryTries()))
+    url = hub.start()
+    sent: list = []
+    stop = threading.Event()
+
+    def kiosk() -> None:
+        while not stop.is_set():
+            try:
+                event = events.get(timeout=0.02)
+            except queue.Empty:
+                continue
+            if not isinstance(event, HubNote):
+                sent.append(event)
+                hub.reply(PhoneReply(event.device, event.request, ReplyStatus.RECEIVED))
+
+    thread = threading.Thread(target=kiosk, daemon=True)
+    thread.start()
+    errors: list[str] = []
+    try:
+        hub.publish(_lesson_state())
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
+            page = browser.new_page(viewport={"width": 360, "height": 640})
+            page.on("pageerror", lambda exc: errors.append(str(exc)))
+            page.goto(url + "teacher")
+            pin = page.get_by_label("PIN")
+            pin.fill("1111")
+            pin.press("Enter")
+            expect(page.locator("#pin-why")).to_contain_text("Wrong PIN")
+            expect(page.locator("#pin-why")).to_contain_text("Tries left: 4")
+            pin.fill(PIN)
+            page.get_by_role("button", name="Unlock").click()
+            expect(page.get_by_role("heading", name="Which cup is safe?")).to_be_visible()
+            expect(page.locator("#waiting")).to_contain_text("Amira")
+            page.get_by_role("button", name="Next").click()
+            expect(page.locator("#ack")).to_have_text("Done")
+            pause = page.get_by_role("button", name="Pause")
+            expect(pause).to_have_attribute("aria-pressed", "false")
+            hub.publish(_lesson_state(view=_view(paused=True, class_screen=Screen.VIDEO), question=None))
+            expect(pause).to_have_attribute("aria-pressed", "true")
+            expect(page.get_by_role("button", name="Rewind 10 seconds")).to_be_visible()
+            page.get_by_text("Mark present by hand").click()
+            page.get_by_role("button", name="Amira").click()
+            expect(page.locator("#mark-ack")).to_have_text("Done")
+            page.get_by_role("button", name="Chidi").click()  # marked by hand: a second tap takes it back
+            expect(page.get_by_role("button", name="Bohdan")).to_be_disabled()  # present by card
+            page.reload()  # the unlock is kept in the page's session: no PIN again
+            expect(page.get_by_role("button", name="Next")).to_be_visible()
+            expect(page.get_by_label("PIN")).to_be_hidden()
+            hub.publish(_lesson_state(menu="ar"))  # the kiosk's menus in Arabic: the page follows
+            expect(page.locator("html")).to_have_attribute("dir", "rtl")
+            expect(page.locator("html")).to_have_attribute("lang", "ar")
+            page.get_by_role("button", name="Next").click()
+            expect(page.locator("#ack")).not_to_be_empty()
+            browser.close()
+    finally:
+        stop.set()
+        thread.join(2)
+        hub.stop()
+    assert errors == []
+    kinds = [(type(e).__name__, getattr(e, "command", None) or getattr(e, "learner_id", None), getattr(e, "undo", None))
+             for e in sent]
+    assert kinds == [("PhoneCommand", Command.NEXT, None), ("PhoneMark", "L1", False), ("PhoneMark", "L3", True),
+                     ("PhoneCommand", Command.NEXT, None)]
