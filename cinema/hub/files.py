@@ -87,7 +87,8 @@ class Offered:
         self._last: Offer | None = None
 
     def see(self, state: PhoneState | None) -> None:
-        if state is not None and state.take_home:
+        # Only a running lesson's list says whose the files are: an ended lesson's state has no session.
+        if state is not None and state.session and state.take_home:
             self._last = Offer(state.session, state.playlist, tuple(state.take_home))
 
     def now(self, state: PhoneState | None) -> Offer | None:

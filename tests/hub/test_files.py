@@ -125,6 +125,9 @@ def test_the_last_lessons_files_stay_at_home_but_not_in_a_lesson_without_files(l
     data, files = lesson
     core, events, app = _hub(files)
     client = TestClient(app)
+    core.apply(_state(files, session=""))  # the lesson ended: its state says no session, the files stay listed
+    assert client.get("/files/1/sheet.pdf").status_code == 200
+    assert _taken(events) == [TakeHomeTaken("s1", "demo", "sheet.pdf", 13)]
     core.apply(PhoneState(session="", playlist="", lesson_title="", language="en", screen=Screen.LIBRARY))
     home = client.get("/files/0/water.mp4")
     assert home.status_code == 200 and home.content == data
