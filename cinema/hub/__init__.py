@@ -30,7 +30,9 @@ keeps the token in localStorage: after a screen lock or a roaming drop it rejoin
 or `{"t": "refused", "reason": "code" | "full" | "bad"}` (a wrong or old session code; the room full).
 The teacher's hello carries no code; its welcome has `"locked": true` until
 `{"t": "login", "pin": "1234", "r": 1}` is answered `{"t": "ack", "r": 1, "status": "ok" | "wrong"
-| "wait", "wait": <seconds>, "tries_left": <n>}`.
+| "wait", "wait": <seconds>, "tries_left": <n>}`. The unlock belongs to the teacher page's token (kept
+in sessionStorage: a reload's hello with it is welcomed unlocked) and ends after teacher_minutes without
+a message or on logout: the hub then sends the welcome again with `"locked": true` and `"state": null`.
 
 Then, children:  {"t": "answer", "q": "<PhoneQuestion.id>", "key": "B", "r": 7}
                  {"t": "link", "card": "<the card's code>", "r": 8}
