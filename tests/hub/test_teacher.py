@@ -542,3 +542,52 @@ def test_a_teacher_phone_in_chromium():
              for e in sent]
     assert kinds == [("PhoneCommand", Command.NEXT, None), ("PhoneMark", "L1", False), ("PhoneMark", "L3", True),
                      ("PhoneCommand", Command.NEXT, None)]
+
+
+# ---- fuzz: whatever a locked teacher socket sends, nothing reaches the kiosk ---------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_VALUES = st.one_of(st.none(), st.booleans(), st.integers(-2**40, 2**40), st.floats(allow_nan=True),
+                    st.text(max_size=40), st.lists(st.integers(), max_size=3), st.dictionaries(st.text(max_size=5),
+                                                                                              st.integers(), max_size=2))
+_MESSAGES = st.fixed_dictionaries(
+    {"t": st.sampled_from(["hello", "login", "cmd", "mark", "choose", "logout", "answer", "link", "state", ""])},
+    optional={"cmd": st.one_of(st.sampled_from(["next", "back", "pause", "quit", "unlock"]), _VALUES),
+              "learner": st.one_of(st.sampled_from(["L1", "L3", "../L1"]), _VALUES),
+              "lesson": st.one_of(st.just("water.yaml"), _VALUES), "undo": _VALUES,
+              "pin": st.one_of(st.text(alphabet="0123456789", max_size=14), _VALUES),
+              "r": st.one_of(st.integers(0, 100), _VALUES), "token": _VALUES, "extra": _VALUES})
+_FRAMES = st.one_of(_MESSAGES.map(json.dumps), st.text(max_size=3000), st.binary(max_size=3000),
+                    _MESSAGES.map(lambda m: json.dumps(m) + " " * 2100))
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(frames=st.lists(_FRAMES, min_size=1, max_size=4))
+def test_a_locked_teacher_socket_sends_nothing_to_the_kiosk_whatever_it_sends(rig, frames):
+    from tests.budget import budget
+
+    frames = [f for f in frames if PIN not in (f if isinstance(f, str) else f.decode("latin-1"))]
+    with budget(seconds=5, megabytes=64):
+        with rig.client.websocket_connect("/teacher/ws", headers=ORIGIN) as ws:
+            assert _hello(ws)["locked"] is True
+            for frame in frames:
+                rig.clock.advance(1.0)  # within the rate limit: every frame is read, none dropped
+                if isinstance(frame, bytes):
+                    ws.send_bytes(frame)
+                else:
+                    ws.send_text(frame)
+            # The socket still answers, in order, after whatever came before.
+            ws.send_text(json.dumps({"t": "cmd", "cmd": "next", "r": 999_999}))
+            while True:
+                reply = ws.receive_json()
+                assert reply["t"] in ("ack", "welcome"), reply
+                if reply.get("r") == 999_999:
+                    assert reply["status"] == "refused"
+                    break
+                if reply["t"] == "welcome":
+                    assert reply["locked"] is True and reply["state"] is None
+    rig.clock.advance(60.0)  # past any wait the wrong PINs started
+    rig.drain()
+    assert rig.sent == []
