@@ -215,13 +215,14 @@ def words(gettext: Gettext, language: str) -> dict[str, str]:
     return said
 
 
-def teacher_json(state: PhoneState, gettext: Gettext, ngettext: Ngettext | None = None) -> dict:
+def teacher_json(state: PhoneState, gettext: Gettext, ngettext: Ngettext | None = None,
+                 language: str | None = None) -> dict:
     """What a teacher's phone is sent: the teacher view, the class list and the lessons, every message
-    id translated (through `gettext` / `ngettext`, the kiosk's menu language). Names are in it: a
-    teacher's phone only."""
+    id translated (through `gettext` / `ngettext`, in `language`: the kiosk's menu language). Names are
+    in it: a teacher's phone only."""
     _ = gettext
     ng = ngettext or _plural(gettext)
-    language = state.menu_language or "en"
+    language = language or state.menu_language or "en"
     view = state.teacher
     out: dict = {
         "language": language,
@@ -370,6 +371,7 @@ class Teachers:
         self.sessions = TeacherSessions(core.config.teacher_minutes, core.clock)
         self.peers: dict[Any, str] = {}  # each connected teacher socket's peer -> its token
         self._frame: tuple[PhoneState | None, str] | None = None
+        self._pushed = ""  # the last state frame pushed: a publish that changes nothing a teacher sees is not sent
         core.on_publish(self.published)
 
     def menu_language(self) -> str:
@@ -382,8 +384,9 @@ class Teachers:
         state = self.core.state
         if state is None:
             return None
-        words = self.core.words(self.menu_language())
-        return teacher_json(state, words.gettext, words.ngettext)
+        language = self.menu_language()
+        words = self.core.words(language)
+        return teacher_json(state, words.gettext, words.ngettext, language)
 
     def state_frame(self) -> str:
         state = self.core.state
@@ -397,11 +400,21 @@ class Teachers:
                            "state": self.view() if unlocked else None}, ensure_ascii=False)
 
     def published(self, state: PhoneState) -> None:
-        frame = None
-        for peer, token in list(self.peers.items()):
-            if self.sessions.alive(token):  # a locked phone is sent no names
-                frame = frame or self.state_frame()
-                peer.push(frame, state=True)
+        unlocked = [peer for peer, token in self.peers.items() if self.sessions.alive(token)]
+        if not unlocked:  # a locked phone is sent no names
+            return
+        frame = self.state_frame()
+        if frame == self._pushed:
+            return
+        self._pushed = frame
+        for peer in unlocked:
+            peer.push(frame, state=True)
+
+    def send_state(self, peer: Any) -> None:
+        """The view now to one phone just unlocked (every other unlocked phone has it already)."""
+        frame = self.state_frame()
+        self._pushed = frame
+        peer.push(frame, state=True)
 
     def lock(self, peer: Any, device: str, token: str, why: str) -> None:
         """The unlock of `token` ended (time ran out, or the teacher locked the phone): tell the page."""
@@ -528,7 +541,7 @@ async def _login(teachers: Teachers, peer: ChildPeer, token: str, msg: protocol.
         teachers.sessions.unlock(token)
         core.note("teacher_in", device)
         peer.push(_ack(msg.r, "ok", "", wait=0, tries_left=tries_left))
-        peer.push(teachers.state_frame(), state=True)
+        teachers.send_state(peer)
         return
     if status == "wrong" and wait:
         core.note("teacher_locked", device, f"wait {wait} s")

@@ -97,7 +97,9 @@ def test_tries_from_many_phones_at_once_are_each_counted(pin_file):
 
 # ---- the teacher view as JSON ---------------------------------------------------------------------
 
-from cinema.core.phone import LessonChoice, MarkRow, PhoneOption, PhoneQuestion, PhoneState  # noqa: E402
+from cinema.core.phone import (  # noqa: E402
+    LessonChoice, MarkRow, PhoneOption, PhoneQuestion, PhoneState, TakeHomeFile,
+)
 from cinema.core.power import Action, PlannedItem, PowerDecision  # noqa: E402
 from cinema.core.view import AnswerList, CalmNote, Screen, StatusBar, TeacherItem, TeacherView  # noqa: E402
 from cinema.hub.teacher import teacher_json, words  # noqa: E402
@@ -384,6 +386,21 @@ def test_unlocked_the_teacher_drives_the_lesson(rig):
                         PhoneChoose(device, "water.yaml", rig.sent[4].request)]
     assert [(n.what, n.device) for n in rig.notes if n.what.startswith("teacher")] == [
         ("teacher_wrong_pin", device), ("teacher_in", device)]
+
+
+def test_a_publish_that_changes_nothing_the_teacher_sees_is_not_sent(rig):
+    with rig.client.websocket_connect("/teacher/ws", headers=ORIGIN) as ws:
+        _hello(ws)
+        _login(ws, PIN)
+        assert ws.receive_json()["t"] == "state"
+        # a change the children's phones see (a file to take home), none on the teacher's
+        rig.publish(_lesson_state(take_home=(TakeHomeFile("water.mp4", Path("/nowhere/water.mp4"), 10, "video"),)))
+        rig.publish(_lesson_state(view=_view(present=3)))
+        assert ws.receive_json()["state"]["lesson"]["present"] == "3 of 3 present"  # the change, and only it
+        rig.publish(_lesson_state(view=_view(present=3), question=PhoneQuestion(
+            "s1.2.0.3", "choice", "Which cup? (read aloud)", (PhoneOption("A", "Boiled"),))))
+        rig.publish(_lesson_state(view=_view(present=3), language="ar"))  # the children's language
+        assert _login(ws, PIN, 9)["r"] == 9
 
 
 def test_a_reload_within_the_time_needs_no_pin_and_the_unlock_expires(rig):

@@ -13,6 +13,7 @@
   var retry = 500;
   var locked = true;
   var lastState = null;
+  var keys = {};  // what each list was last drawn from: a list redrawn only when it changed
 
   function $(id) { return document.getElementById(id); }
   function show(el, on) { el.hidden = !on; }
@@ -96,7 +97,25 @@
     }
   }
 
+  function reloadFor(language) {
+    try {
+      if (window.sessionStorage.getItem("cinema.teacher.reloaded") === language) { return false; }
+      window.sessionStorage.setItem("cinema.teacher.reloaded", language);
+    } catch (e) { return false; }
+    window.location.reload();
+    return true;
+  }
+
+  // An answer on the page fades after a few seconds (the next tap starts clean).
+  var fades = {};
+  function sayForAWhile(el, text) {
+    say(el, text);
+    if (fades[el.id]) { window.clearTimeout(fades[el.id]); }
+    fades[el.id] = window.setTimeout(function () { say(el, ""); }, 4000);
+  }
+
   function clearPanel() {
+    keys = {};
     ["waiting", "advice", "notices", "lessons", "marks"].forEach(function (id) { $(id).textContent = ""; });
   }
 
@@ -107,12 +126,16 @@
     if (el === $("pin-why")) { return loginAcked(msg); }
     var words = { received: W.sent, ok: W.sent, refused: W.refused, closed: W.refused, held: W.sent,
                   not_saved: W.not_saved };
-    say(el, msg.detail || words[msg.status] || "");
+    sayForAWhile(el, msg.detail || words[msg.status] || "");
   }
 
   function loginAcked(msg) {
     $("unlock").disabled = false;
     if (msg.status === "ok") { say($("pin-why"), ""); setLocked(false); return; }
+    if (msg.wait > 0) {  // no try is taken during the wait: the button says so by being off until then
+      $("unlock").disabled = true;
+      window.setTimeout(function () { $("unlock").disabled = false; }, msg.wait * 1000);
+    }
     $("pin").value = "";
     var lines = [msg.detail || W.wrong];
     if (msg.status === "wrong" && !msg.wait && msg.tries_left > 0) {
@@ -125,9 +148,8 @@
 
   function render(state) {
     if (!state) { return; }
-    if (state.language !== boot.language) {  // the kiosk's menus changed language: the page's words too
-      window.location.reload();
-      return;
+    if (state.language !== boot.language && reloadFor(state.language)) {
+      return;  // the kiosk's menus changed language: the page's words too (reloaded once per language)
     }
     lastState = state;
     document.documentElement.dir = state.dir;
@@ -188,6 +210,9 @@
   }
 
   function fillList(list, items, fill) {
+    var key = JSON.stringify(items);
+    if (keys[list.id] === key) { return; }
+    keys[list.id] = key;
     list.textContent = "";
     items.forEach(function (item) { var li = document.createElement("li"); fill(li, item); list.appendChild(li); });
   }
