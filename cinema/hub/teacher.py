@@ -356,6 +356,7 @@ def _notices_json(view: TeacherView, _: Gettext) -> list[dict]:
 
 # ---- the page and the socket ---------------------------------------------------------------------
 
+MAX_TEACHERS = 16  # teacher pages connected at once (several teachers, each maybe with a second tab)
 LOCKED_NOTE = "teacher:locked"  # a command from a socket not unlocked: refused, noted, never sent on
 LOCKED = WORDS["locked_out"]
 NOT_NOW = WORDS["refused"]
@@ -463,6 +464,11 @@ async def teacher_socket(ws: WebSocket, teachers: Teachers) -> None:
         await ws.close(1008)
         return
     device, token = core.device_for(hello.token)
+    if len(teachers.peers) >= MAX_TEACHERS:
+        core.note("refused", device, "teacher:full")
+        await ws.send_text(json.dumps({"t": "refused", "reason": "full"}))
+        await ws.close(1000)
+        return
     peer = ChildPeer(ws, device)
     teachers.peers[peer] = token
     teachers.sessions.touch(token)  # a reload within the unlock's time: no PIN again

@@ -608,3 +608,33 @@ def test_a_locked_teacher_socket_sends_nothing_to_the_kiosk_whatever_it_sends(ri
     rig.clock.advance(60.0)  # past any wait the wrong PINs started
     rig.drain()
     assert rig.sent == []
+
+
+def test_several_teachers_each_drive_the_lesson_as_themselves(rig):
+    with rig.client.websocket_connect("/teacher/ws", headers=ORIGIN) as one, \
+            rig.client.websocket_connect("/teacher/ws", headers=ORIGIN) as two:
+        devices = [_hello(one)["device"], _hello(two)["device"]]
+        for ws in (one, two):
+            assert _login(ws, PIN)["status"] == "ok"
+            assert ws.receive_json()["t"] == "state"
+        rig.publish(_lesson_state(view=_view(present=3)))
+        for ws in (one, two):
+            assert ws.receive_json()["state"]["lesson"]["present"] == "3 of 3 present"
+        assert _ask(rig, one, {"t": "cmd", "cmd": "back", "r": 1})["status"] == "received"
+        assert _ask(rig, two, {"t": "cmd", "cmd": "pause", "r": 1})["status"] == "received"
+    assert devices[0] != devices[1]
+    assert [(e.device, e.command) for e in rig.sent] == [(devices[0], Command.BACK), (devices[1], Command.PAUSE)]
+
+
+def test_the_number_of_teacher_pages_is_bounded(rig):
+    from contextlib import ExitStack
+
+    from cinema.hub.teacher import MAX_TEACHERS
+
+    with ExitStack() as stack:
+        for _ in range(MAX_TEACHERS):
+            ws = stack.enter_context(rig.client.websocket_connect("/teacher/ws", headers=ORIGIN))
+            rig.clock.advance(1.0)  # hellos from one address are rate limited too
+            assert _hello(ws)["t"] == "welcome"
+        one_more = stack.enter_context(rig.client.websocket_connect("/teacher/ws", headers=ORIGIN))
+        assert _hello(one_more) == {"t": "refused", "reason": "full"}
