@@ -397,12 +397,17 @@ class Teachers:
 
     def welcome(self, device: str, token: str) -> str:
         unlocked = self.sessions.alive(token)
+        view = None
+        if unlocked:
+            self._pushed = self.state_frame()  # this phone has the view now, as every unlocked one has
+            view = self.view()
         return json.dumps({"t": "welcome", "device": device, "token": token, "locked": not unlocked,
-                           "state": self.view() if unlocked else None}, ensure_ascii=False)
+                           "state": view}, ensure_ascii=False)
 
     def published(self, state: PhoneState) -> None:
         unlocked = [peer for peer, token in self.peers.items() if self.sessions.alive(token)]
         if not unlocked:  # a locked phone is sent no names
+            self._pushed = ""  # nobody holds a view: the next unlocked phone gets the whole one
             return
         frame = self.state_frame()
         if frame == self._pushed:

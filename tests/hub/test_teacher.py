@@ -580,7 +580,7 @@ _FRAMES = st.one_of(_MESSAGES.map(json.dumps), st.text(max_size=3000), st.binary
                     _MESSAGES.map(lambda m: json.dumps(m) + " " * 2100))
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(frames=st.lists(_FRAMES, min_size=1, max_size=4))
 def test_a_locked_teacher_socket_sends_nothing_to_the_kiosk_whatever_it_sends(rig, frames):
     from tests.budget import budget
