@@ -531,9 +531,12 @@ def idle_cpu(folder: Path, phones: int, seconds: float) -> tuple[float, float]:
 
     def measure(proc) -> None:
         time.sleep(1.0)  # the joins settle
-        t0, cpu0, loop0, main0 = time.monotonic(), time.process_time(), time.clock_gettime(loop_clock), time.thread_time()
+        def clocks() -> tuple[float, float, float, float]:
+            return time.monotonic(), time.process_time(), time.clock_gettime(loop_clock), time.thread_time()
+
+        t0, cpu0, loop0, main0 = clocks()
         time.sleep(seconds)
-        t1, cpu1, loop1, main1 = time.monotonic(), time.process_time(), time.clock_gettime(loop_clock), time.thread_time()
+        t1, cpu1, loop1, main1 = clocks()
         loop = loop1 - loop0
         result.extend([((cpu1 - cpu0) - loop - (main1 - main0)) / (t1 - t0) * 100, loop / (t1 - t0) * 100])
         proc.stdin.write("stop\n")

@@ -46,7 +46,8 @@ def page_address(shots: Path, screen: str, timeout: float = 15.0) -> str:
             if urls:
                 return urls[0]
         time.sleep(0.1)
-    raise AssertionError(f"no page QR code on the projector's {screen} screen: {sorted(p.name for p in shots.glob('*'))}")
+    seen = sorted(p.name for p in shots.glob("*"))
+    raise AssertionError(f"no page QR code on the projector's {screen} screen: {seen}")
 
 
 class Phone:
@@ -160,3 +161,95 @@ def test_ten_phones_answer_a_quiz_the_teacher_drives_from_a_phone(project, tmp_p
         rows = [r for r in csv.DictReader(f) if r["activity"] == "water-quiz" and r["question"] == "1"]
     assert len(rows) == 1 and rows[0]["answered"] == "10", rows
     assert {k: int(rows[0][f"answers_{k}"]) for k in "ABCD" if int(rows[0].get(f"answers_{k}") or 0)} == tally
+
+
+LESSON = """\
+version: 1
+id: shots-{lang}
+title: {title}
+language: {lang}
+take_home: [worksheet.pdf]
+items:
+  - type: title
+    id: hello
+    title: {title}
+  - type: attendance
+    id: register
+  - type: activity
+    id: quiz
+    activity: {quiz}
+  - type: closing
+    id: bye
+"""
+LESSONS = {"en": ("Water all around us", "water-quiz", "Where does rain come from?", "From the trees"),
+           "ar": ("الماء من حولنا", "water-quiz-ar", "من أين يأتي المطر؟", "من الأشجار")}
+
+
+def _fits(page, what: str) -> None:
+    """Nothing sticks out sideways at phone width, and each answer button is big enough for a child's finger."""
+    wide = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert wide <= 0, f"{what}: the page is {wide} px wider than the phone"
+    for box in [b.bounding_box() for b in page.locator("button.option").all()]:
+        assert box is not None and box["height"] >= 48, (what, box)
+        assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], (what, box)
+
+
+def test_the_pages_at_phone_size_in_english_and_arabic(project):
+    """Screenshots of the child's and the teacher's pages at 360x640 in en and ar (right to left), kept
+    for a person to look at (the folder is printed); the layout checks that a test can make are made."""
+    need_chromium()
+    from playwright.sync_api import expect
+
+    folder = shots_folder("phone-pages")
+    print(f"\nscreenshots of the phone pages: {folder}")
+    (project / "playlists" / "worksheet.pdf").write_bytes(b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n")
+    config = project / "kiosk_config" / "default.yaml"
+    english = config.read_text()
+    with chromium() as browser:
+        for lang, (title, quiz, prompt, choice) in LESSONS.items():
+            (project / "playlists" / "e2e.yaml").write_text(LESSON.format(lang=lang, title=title, quiz=quiz))
+            config.write_text(english.replace("\nlanguage: en\n", f"\nlanguage: {lang}\n"))
+            shots = project / f"projector-{lang}"
+            kiosk = RunningKiosk(project, "--screenshots", str(shots))
+            try:
+                teacher = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True).new_page()
+                teacher.goto(kiosk.url + "teacher")
+                assert teacher.evaluate("document.documentElement.dir") == ("rtl" if lang == "ar" else "ltr")
+                teacher.screenshot(path=folder / f"{lang}-teacher-1-pin.png")
+                teacher.get_by_label("PIN").fill(TEACHER_PIN)
+                teacher.get_by_label("PIN").press("Enter")
+                # the controls' names are English in every language (screen readers, tests)
+                next_button = teacher.get_by_role("button", name="Next", exact=True)
+                next_button.click()
+                url = page_address(shots, "attendance")
+
+                child = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True).new_page()
+                child.goto(url.split("?")[0])  # no code yet: the child types the one on the screen
+                expect(child.locator("#code")).to_be_visible()
+                assert child.evaluate("document.documentElement.dir") == ("rtl" if lang == "ar" else "ltr")
+                child.screenshot(path=folder / f"{lang}-child-1-code.png")
+                child.locator("#code").fill(url.split("c=")[1].lower())  # as a child types it
+                child.locator("#code").press("Enter")
+                expect(child.locator("#wait")).to_be_visible(timeout=10_000)
+                _fits(child, f"{lang} waiting")
+                child.screenshot(path=folder / f"{lang}-child-2-waiting.png", full_page=True)
+
+                next_button.click()  # the quiz
+                expect(child.get_by_role("heading", name=prompt)).to_be_visible(timeout=10_000)
+                _fits(child, f"{lang} question")
+                child.screenshot(path=folder / f"{lang}-child-3-question.png", full_page=True)
+                child.get_by_role("button", name=re.compile(re.escape(choice))).click()
+                expect(child.locator("button.option[aria-pressed=true]")).to_have_count(1)
+                received = child.evaluate("JSON.parse(document.getElementById('boot').textContent).words.received")
+                expect(child.locator("#answer-line")).to_have_text(received, timeout=10_000)  # in the page's language
+                expect(child.locator("#file-list li")).to_have_count(1)  # the lesson's worksheet to take home
+                _fits(child, f"{lang} answered")
+                child.screenshot(path=folder / f"{lang}-child-4-answered.png", full_page=True)
+                expect(teacher.locator("#answers")).to_be_visible(timeout=10_000)
+                _fits(teacher, f"{lang} teacher")
+                teacher.screenshot(path=folder / f"{lang}-teacher-2-question.png", full_page=True)
+                teacher.context.close()
+                child.context.close()
+            finally:
+                kiosk.stop()
+    assert len(list(folder.glob("*.png"))) == 12
