@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import glob
 import importlib.util
+import ipaddress
 import json
 import os
 import re
@@ -23,6 +24,7 @@ SERVICE = "learning-cinema.service"
 KIOSK_USER = "cinema"  # the user deploy/install.sh makes; the kiosk service runs as it
 LOW_DISK_BYTES = 500 * 1024 * 1024  # about 20 hours of journal and a few lesson videos
 FULL_DISK_BYTES = 50 * 1024 * 1024  # below this the journal may fail to save answers
+RUN_SECONDS = 10.0  # the longest a system command may take to answer (nmcli, iw, systemctl)
 MEDIA_KEY = re.compile(r"(^|\.)(media|slides|subtitles|image)(\[\d+\])?$")
 
 
@@ -69,6 +71,7 @@ class Machine:
     run: Callable[[list[str]], tuple[int, str]] = lambda argv: _run(argv)
     may: Callable[[Path, str | None, str], bool] = lambda path, user, how: _may(path, user, how)
     noise: Callable[[Path], list[Mapping[str, Any]]] = lambda journal: _recent_noise(journal)
+    read_text: Callable[[str], str | None] = lambda path: _read_text(path)  # None: no such file
 
 
 def run_checks(config_path: Path, machine: Machine | None = None) -> list[Check]:
@@ -93,6 +96,7 @@ def run_checks(config_path: Path, machine: Machine | None = None) -> list[Check]
         checks += _device_checks(config.devices, m)
         checks.append(_noise_check(config.journal, m))
         checks.append(_battery_check(config.power, m))
+        checks += _phone_checks(config.hub, m)
     checks.append(_access_check(config.devices if config else None, m))
     checks.append(_screen_check(m))
     checks.append(_service_check(m))
@@ -398,6 +402,164 @@ def _battery_check(power: Any, m: Machine) -> Check:
                  _("fine on mains; on battery, check the laptop's battery is in"))
 
 
+# ---- phones: the Wi-Fi they join and the hub (cinema/hub, deploy/wifi) ---------------------------
+
+HOTSPOT_PHONES = 8  # laptop hotspots often stop at 8 to 10 phones
+LEASES = "/var/lib/NetworkManager/dnsmasq-{device}.leases"  # NetworkManager's shared-mode dnsmasq
+
+
+@dataclass(frozen=True)
+class WifiWay:
+    """How phones reach this laptop: "hotspot" (its own access point), "router" (on a Wi-Fi network as a
+    client: the travel router's), "cable" (a wired network only), "none", or "unknown" (`why`)."""
+
+    kind: str
+    name: str = ""  # the network's name (SSID), or the wired connection's
+    device: str = ""
+    why: str = ""
+
+
+def _nm_rows(m: Machine, argv: list[str]) -> list[list[str]] | None:
+    """The rows of a terse `nmcli -t ...` answer, each split at the colons it does not escape; None when
+    nmcli failed (NetworkManager not running, or no answer within _run's time limit)."""
+    code, out = m.run(["nmcli", "-t", *argv])
+    if code != 0:
+        return None
+    rows = []
+    for line in out.splitlines():
+        fields, field, escaped = [], "", False
+        for ch in line:
+            if escaped:
+                field, escaped = field + ch, False
+            elif ch == "\\":
+                escaped = True
+            elif ch == ":":
+                fields.append(field)
+                field = ""
+            else:
+                field += ch
+        rows.append([*fields, field])
+    return rows
+
+
+def wifi_way(m: Machine) -> WifiWay:
+    """Which way phones join, from NetworkManager's active connections (a hotspot first)."""
+    if not m.which("nmcli"):
+        return WifiWay("unknown", why="nmcli")
+    active = _nm_rows(m, ["-f", "NAME,TYPE,DEVICE", "connection", "show", "--active"])
+    if active is None:
+        return WifiWay("unknown", why="nm")
+    client, cable = None, None
+    for row in active:
+        if len(row) < 3:
+            continue
+        name, kind, device = row[:3]
+        if kind in ("802-11-wireless", "wifi"):
+            props = _nm_rows(m, ["-f", "802-11-wireless.mode,802-11-wireless.ssid", "connection", "show",
+                                 "id", name]) or []
+            values = {r[0]: r[1] for r in props if len(r) >= 2}
+            ssid = values.get("802-11-wireless.ssid", "") or name
+            if values.get("802-11-wireless.mode") == "ap":
+                return WifiWay("hotspot", ssid, device)
+            client = client or WifiWay("router", ssid, device)
+        elif kind in ("802-3-ethernet", "ethernet") and cable is None:
+            cable = WifiWay("cable", name, device)
+    return client or cable or WifiWay("none")
+
+
+def hotspot_phones(device: str, m: Machine) -> int | None:
+    """Phones on the laptop's hotspot now: its Wi-Fi stations (`iw`), else the addresses its DHCP gave
+    out (which also counts phones gone since); None when neither can say."""
+    if m.which("iw"):
+        code, out = m.run(["iw", "dev", device, "station", "dump"])
+        if code == 0:
+            return sum(1 for line in out.splitlines() if line.startswith("Station "))
+    leases = m.read_text(LEASES.format(device=device))
+    if leases is not None:
+        return sum(1 for line in leases.splitlines() if line.strip())
+    return None
+
+
+def _kernel_address(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    """An address as /proc/net/tcp{,6} writes it: hex, each 32-bit word in the machine's byte order."""
+    try:
+        raw = bytes.fromhex(text)
+    except ValueError:
+        return None
+    words = b"".join(raw[i:i + 4][::-1] if sys.byteorder == "little" else raw[i:i + 4] for i in range(0, len(raw), 4))
+    if len(words) == 4:
+        return ipaddress.IPv4Address(words)
+    if len(words) == 16:
+        six = ipaddress.IPv6Address(words)
+        return six.ipv4_mapped or six
+    return None
+
+
+def hub_sockets(port: int, m: Machine) -> tuple[bool, int]:
+    """(something listens on `port`, how many other addresses are connected to it): the phones with the
+    hub's page open, read from the kernel's socket tables (whichever user runs the kiosk)."""
+    listening, peers, mine = False, set(), set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in (m.read_text(table) or "").splitlines()[1:]:
+            parts = line.split()
+            if len(parts) < 4 or ":" not in parts[1] or ":" not in parts[2]:
+                continue
+            (local, local_port), state = parts[1].rsplit(":", 1), parts[3]
+            mine.add(_kernel_address(local))  # every address a socket here has is this laptop's
+            if local_port.upper() != f"{port:04X}":
+                continue
+            if state == "0A":  # listening
+                listening = True
+            elif state == "01":  # a connection
+                peers.add(_kernel_address(parts[2].rsplit(":", 1)[0]))
+    # a phone's, unless from this laptop itself (a browser on the kiosk, a test)
+    phones = {p for p in peers if p is not None and not p.is_loopback and p not in mine}
+    return listening, len(phones)
+
+
+def _phone_checks(hub: Any, m: Machine) -> list[Check]:
+    """Which Wi-Fi phones join (the laptop's hotspot, a travel router, none) and how many are on it; then
+    whether the hub serves and how many phones have its page open. Warnings only when the hub is on."""
+    way = wifi_way(m)
+    name = _("Wi-Fi for phones")
+    problem = Status.WARN if hub.enabled else Status.OK
+    if way.kind == "unknown":
+        message = (_("cannot tell: NetworkManager's nmcli is not installed") if way.why == "nmcli"
+                   else _("cannot tell: NetworkManager did not answer"))
+        wifi = Check("wifi", name, problem, message, _('see "Wi-Fi for phones" in deploy/README.md'))
+    elif way.kind == "hotspot":
+        phones = hotspot_phones(way.device, m)
+        if phones is None:
+            message = _('laptop hotspot "{name}" on {device}').format(name=way.name, device=way.device)
+        else:
+            message = _('laptop hotspot "{name}" on {device}: {n} phone(s) connected').format(
+                name=way.name, device=way.device, n=phones)
+        full = phones is not None and phones >= HOTSPOT_PHONES
+        wifi = Check("wifi", name, Status.WARN if full else Status.OK, message,
+                     _("laptop hotspots often stop at 8 to 10 phones: for a whole class, use a travel router"))
+    elif way.kind == "router":
+        wifi = Check("wifi", name, Status.OK,
+                     _('travel router / Wi-Fi "{name}" (the router knows how many phones are on it)').format(
+                         name=way.name))
+    elif way.kind == "cable":
+        wifi = Check("wifi", name, Status.OK,
+                     _("a cable network ({name}): phones join the Wi-Fi of the router at its other end").format(
+                         name=way.name))
+    else:
+        wifi = Check("wifi", name, problem, _("none: no hotspot on this laptop and no Wi-Fi network joined"),
+                     _("sudo bash deploy/wifi/hotspot.sh start, or join the travel router's Wi-Fi"))
+    listening, phones = hub_sockets(hub.port, m)
+    hub_name = _("Phones' hub")
+    if listening:
+        served = _("serving on port {port}: {n} phone(s) with the page open").format(port=hub.port, n=phones)
+    elif hub.enabled:
+        served = _("on, not serving now: it starts with the kiosk, on port {port}").format(port=hub.port)
+    else:
+        served = _("off: phones do not join (cinema run --hub {port}, or enabled: true in the hub: section)").format(
+            port=hub.port)
+    return [wifi, Check("hub", hub_name, Status.OK, served)]
+
+
 # ---- screen and start at boot ------------------------------------------------------------
 
 
@@ -509,9 +671,18 @@ def _has_group(name: str) -> bool:
     return True
 
 
+def _read_text(path: str, limit: int = 1 << 20) -> str | None:
+    """A small system file's text (at most `limit` bytes); None when it cannot be read."""
+    try:
+        with open(path, encoding="utf-8", errors="replace") as f:
+            return f.read(limit)
+    except OSError:
+        return None
+
+
 def _run(argv: list[str]) -> tuple[int, str]:
     try:
-        done = subprocess.run(argv, capture_output=True, text=True, timeout=10, check=False)
+        done = subprocess.run(argv, capture_output=True, text=True, timeout=RUN_SECONDS, check=False)
     except (OSError, subprocess.TimeoutExpired) as exc:
         return 1, str(exc)
     return done.returncode, done.stdout

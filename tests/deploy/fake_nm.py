@@ -144,6 +144,8 @@ def nmcli(args: list[str]) -> int:
         rest = args[2:]
         active = "--active" in rest
         rest = [a for a in rest if a != "--active"]
+        if rest[:1] == ["id"]:
+            rest = rest[1:]
         if rest:  # one connection's settings
             conn = state["connections"].get(rest[0])
             if conn is None:
