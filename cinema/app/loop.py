@@ -56,7 +56,9 @@ class KioskLoop:
         self.hub = hub
         self._join: JoinInfo | None = None  # the hub's JoinInfo last put on the view
         self._joined: tuple[View | None, bool, View | None] = (None, False, None)  # (view, presenting, shown)
-        self.say_join = None  # called with each new JoinInfo code (a headless demo prints it: no projector)
+        self.say_join = None  # called with each lesson's JoinInfo (a headless demo prints it: no projector)
+        self._new_lesson: tuple[str, str | None] | None = None  # (session, the code before it) until said
+        self._said_session = ""
         # The home screen's go-between (cinema.app.kiosk._Lessons), when the kiosk has one: it starts
         # the lessons the library chooses and takes every lesson's end back home.
         self.lessons = None
@@ -118,8 +120,15 @@ class KioskLoop:
         if self.hub is None:
             return
         phone_state = getattr(self.engine, "phone_state", None)
-        if phone_state is not None:
-            self.hub.publish(phone_state(self.view))
+        if phone_state is None:
+            return
+        state = phone_state(self.view)
+        if self.say_join is not None and state.session and state.session != self._said_session:
+            # The hub gives a new lesson a new code (in its own thread): the code to say is the one after this.
+            before = self.hub.join_info()
+            self._new_lesson = (state.session, before.code if before is not None else None)
+            self._said_session = state.session
+        self.hub.publish(state)
 
     def _class_view(self) -> View:
         """What the class window shows: the view (in presenter mode without the teacher's messages) with
@@ -128,12 +137,13 @@ class KioskLoop:
         if self.hub is None:
             return self.view if self.screens is None else self.screens.class_view(self.view)
         join = self.hub.join_info()
+        if self._new_lesson is not None and join is not None and join.code != self._new_lesson[1]:
+            self._new_lesson = None
+            self.say_join(join)
         presenting = self.screens is not None and self.screens.presenting
         view, was_presenting, shown = self._joined
         if shown is None or view is not self.view or was_presenting != presenting or (
                 join is not self._join and join != self._join):
-            if self.say_join is not None and join is not None and (self._join is None or join.code != self._join.code):
-                self.say_join(join)
             self._join = join
             shown = self.view if self.screens is None else self.screens.class_view(self.view)
             shown = dataclasses.replace(shown, join=join)

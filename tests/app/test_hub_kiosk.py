@@ -208,6 +208,38 @@ def test_the_phones_get_the_state_after_a_change_and_nothing_while_idle(fake_hub
     assert len(hub.published) == before
 
 
+def test_a_headless_demo_says_each_lessons_join_address_once_with_the_lessons_own_code(project):
+    """No projector shows the code: the demo prints it, once the hub has the lesson's new code (not the old one)."""
+    from cinema.core.clock import FakeClock
+    from cinema.media.fake_player import FakePlayer
+
+    class NewCodeHub(FakeHub):
+        def publish(self, state) -> None:  # as the hub does, in its own thread: a new lesson, a new code
+            if state.session and all(s.session != state.session for s in self.published):
+                self.later = JoinInfo(f"http://10.42.0.1:8080/?c=NEW{len(self.published)}", f"NEW{len(self.published)}")
+            super().publish(state)
+
+        def join_info(self) -> JoinInfo:
+            return self.join
+
+    clock = FakeClock()
+    kiosk = Kiosk(_options(project), clock=clock)
+    kiosk.player = FakePlayer(kiosk.events.put, lambda t, r: None, clock=clock)
+    said = []
+    with kiosk.opened() as loop:
+        loop.hub = hub = NewCodeHub()
+        hub.later = None
+        loop.say_join = said.append
+        loop.step(0.0)  # the lesson published; the hub has not made its code yet
+        loop.step(0.01)
+        assert said == []  # the old code is never said
+        hub.join = hub.later  # the hub's thread made the lesson's code
+        for t in (0.02, 0.03, 0.3, 0.6):
+            loop.events.put(TeacherCommand(Command.NEXT))
+            loop.step(t)
+    assert [j.code for j in said] == [hub.later.code]
+
+
 def test_a_reply_goes_to_the_phone_after_its_record_and_says_not_saved_when_the_disk_kept_it_out(fake_hub_loop,
                                                                                                  monkeypatch):
     kiosk, loop = fake_hub_loop
