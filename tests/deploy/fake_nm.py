@@ -27,7 +27,8 @@ class FakeNet:
         self.root = root or folder
         self.log = folder / "calls.jsonl"
         self.state_file = folder / "nm-state.json"
-        self.state: dict = {"devices": [{"device": "wlan0", "type": "wifi", "state": "disconnected", "ap": "yes"},
+        self.state: dict = {"devices": [{"device": "wlan0", "type": "wifi", "state": "disconnected", "ap": "yes",
+                                         "hwaddr": "02:11:22:33:44:55", "ip4": "", "gateway": ""},
                                         {"device": "lo", "type": "loopback", "state": "unmanaged", "ap": ""}],
                             "connections": {}, "active": [], "stations": {}}
         self.save()
@@ -70,12 +71,17 @@ class FakeNet:
         self.state["stations"][device] = phones
         self.save()
 
-    def connect_network(self, ssid: str, name: str | None = None, device: str = "wlan0") -> None:
-        """The laptop joined a Wi-Fi network as a client (a travel router's)."""
+    def connect_network(self, ssid: str, name: str | None = None, device: str = "wlan0", psk: str = "",
+                        address: str = "192.168.8.10/24", gateway: str = "192.168.8.1") -> None:
+        """The laptop joined a Wi-Fi network as a client (a travel router's), with the address its DHCP gave."""
         name = name or ssid
         self.state["connections"][name] = {"type": "802-11-wireless", "device": device, "802-11-wireless.ssid": ssid,
-                                           "802-11-wireless.mode": "infrastructure", "ipv4.method": "auto"}
+                                           "802-11-wireless.mode": "infrastructure", "ipv4.method": "auto",
+                                           "802-11-wireless-security.psk": psk}
         self.state["active"] = [name]
+        for d in self.state["devices"]:
+            if d["device"] == device:
+                d.update(ip4=address, gateway=gateway, state="connected")
         self.save()
 
 
@@ -137,8 +143,10 @@ def nmcli(args: list[str]) -> int:
         if device is None:
             print(f"Error: Device '{args[2]}' not found.", file=sys.stderr)
             return 10
+        keys = {"WIFI-PROPERTIES.AP": "ap", "GENERAL.HWADDR": "hwaddr", "IP4.ADDRESS[1]": "ip4",
+                "IP4.GATEWAY": "gateway"}
         for f in fields:
-            print(f"{f}:{device['ap'] if f == 'WIFI-PROPERTIES.AP' else ''}")
+            print(f"{f}:{_esc(device.get(keys.get(f, ''), ''))}")
         return 0
     if args[:2] == ["connection", "show"]:
         rest = args[2:]

@@ -4,7 +4,6 @@ Wi-Fi code written into the kiosk's settings, and a plain sentence for everythin
 
 from __future__ import annotations
 
-import os
 import shutil
 import stat
 import subprocess
@@ -17,6 +16,7 @@ from tests.deploy.fake_nm import FakeNet
 
 REPO = Path(__file__).resolve().parents[2]
 SCRIPT = REPO / "deploy" / "wifi" / "hotspot.sh"
+ROUTER = REPO / "deploy" / "wifi" / "router.sh"
 # What the script may use from the system; anything else (a real nmcli, iw or nft) stays out of reach.
 SYSTEM_TOOLS = ("bash", "sh", "awk", "sed", "grep", "cat", "mktemp", "rm", "mkdir", "chmod", "dirname", "tr",
                 "head", "id", "timeout", "env", "python3")
@@ -41,11 +41,11 @@ def laptop(tmp_path):
     return net
 
 
-def run(net: FakeNet, *args: str, check: bool = True) -> subprocess.CompletedProcess:
-    done = subprocess.run(["bash", str(SCRIPT), *args, "--root", str(net.root)], env=net.env(str(net.system)),
+def run(net: FakeNet, *args: str, check: bool = True, script: Path = SCRIPT) -> subprocess.CompletedProcess:
+    done = subprocess.run(["bash", str(script), *args, "--root", str(net.root)], env=net.env(str(net.system)),
                           capture_output=True, text=True, timeout=60, check=False)
     if check and done.returncode != 0:
-        raise AssertionError(f"hotspot.sh {' '.join(args)} failed ({done.returncode}):\n{done.stdout}\n{done.stderr}")
+        raise AssertionError(f"{script.name} {' '.join(args)} failed ({done.returncode}):\n{done.stdout}\n{done.stderr}")
     return done
 
 
@@ -249,13 +249,62 @@ def test_the_dispatcher_leaves_every_other_connection_alone(laptop):
     assert laptop.calls() == []
 
 
-@pytest.mark.parametrize("script", ["hotspot.sh", "dispatcher.sh.in"])
+# ---- the travel router ----------------------------------------------------------------------------
+
+
+def test_on_a_travel_routers_wifi_the_projector_gets_its_code_and_the_router_its_settings(laptop):
+    laptop.connect_network("GL-MT300N-2f1", psk="goodpass:1")
+    done = run(laptop, script=ROUTER)
+    hub = hub_of(laptop)
+    assert (hub.wifi_name, hub.wifi_password) == ("GL-MT300N-2f1", "goodpass:1")  # NetworkManager's kept password
+    # port 80 on this laptop goes to the hub, now and whenever this network comes up
+    ruleset = [c for c in laptop.calls("nft") if c["args"] == ["-f", "-"]]
+    assert len(ruleset) == 1 and 'iifname "wlan0" tcp dport 80 redirect to :8080' in ruleset[0]["stdin"]
+    assert "GL-MT300N-2f1" in (laptop.root / "etc/NetworkManager/dispatcher.d/90-learning-cinema-router").read_text()
+    out = done.stdout
+    assert "address 192.168.8.10, MAC address 02:11:22:33:44:55" in out and "http://192.168.8.1/" in out
+    assert "uci set dhcp.@host[-1].mac='02:11:22:33:44:55'" in out and "uci set dhcp.@host[-1].ip='192.168.8.10'" in out
+    assert "uci add_list dhcp.@dnsmasq[0].address='/#/192.168.8.10'" in out
+    assert "http://192.168.8.10:8080/" in out
+
+
+def test_the_routers_password_can_be_given_and_a_cable_needs_no_wifi_code(laptop):
+    laptop.connect_network("Class Router", psk="")
+    run(laptop, "--password", "given-pass1", script=ROUTER)
+    assert hub_of(laptop).wifi_password == "given-pass1"
+    state = laptop.load()
+    state["connections"] = {"Wired connection 1": {"type": "802-3-ethernet", "device": "eth0"}}
+    state["active"] = ["Wired connection 1"]
+    state["devices"].append({"device": "eth0", "type": "ethernet", "state": "connected", "ap": "",
+                             "hwaddr": "02:AA:BB:CC:DD:EE", "ip4": "192.168.8.20/24", "gateway": "192.168.8.1"})
+    laptop.save()
+    before = (laptop.root / "etc/learning-cinema/kiosk.yaml").read_text()
+    done = run(laptop, "--port", "9000", script=ROUTER)
+    assert "address 192.168.8.20, MAC address 02:AA:BB:CC:DD:EE" in done.stdout
+    assert (laptop.root / "etc/learning-cinema/kiosk.yaml").read_text() == before  # the router's Wi-Fi: as it was
+    assert 'iifname "eth0" tcp dport 80 redirect to :9000' in [c for c in laptop.calls("nft")
+                                                               if c["args"] == ["-f", "-"]][-1]["stdin"]
+
+
+@pytest.mark.parametrize("change, words", [
+    ("no network", "on no network: join the travel router's Wi-Fi"),
+    ("no address", "gave this laptop no address yet"),
+])
+def test_the_router_script_says_what_is_missing(laptop, change, words):
+    if change == "no address":
+        laptop.connect_network("GL-MT300N-2f1", address="")
+    done = run(laptop, script=ROUTER, check=False)
+    assert done.returncode == 1 and words in done.stderr
+
+
+@pytest.mark.parametrize("script", ["hotspot.sh", "router.sh", "hub-settings.sh", "dispatcher.sh.in"])
 def test_scripts_parse_and_pass_shellcheck(script):
     path = SCRIPT.parent / script
-    shell = "bash" if script.endswith(".sh") else "sh"
+    shell = "sh" if script.endswith(".in") else "bash"
     assert subprocess.run([shell, "-n", str(path)], capture_output=True, check=False).returncode == 0
     if shutil.which("shellcheck") is None:
         pytest.skip("shellcheck is not installed (apt install shellcheck)")
-    done = subprocess.run(["shellcheck", "-s", shell, str(path)], capture_output=True, text=True, check=False)
+    # -x: follow the sourced hub-settings.sh (its path is written from the repository's root)
+    done = subprocess.run(["shellcheck", "-x", "-s", shell, str(path.relative_to(REPO))], cwd=REPO,
+                          capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stdout
-    assert os.access(SCRIPT, os.R_OK)
