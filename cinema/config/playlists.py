@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from cinema.locale.runtime import gettext as _
+from cinema.locale.runtime import ngettext
 from dataclasses import replace
 from pathlib import Path
 
@@ -345,8 +346,9 @@ def _take_home_files(listed: tuple[Path, ...], items: list[Item], root: Node, ct
     in_items = sum(len(item.slides) if item.type == "slides" else 1 for item in items if item.take_home)
     if in_items + len(kept) > MAX_TAKE_HOME_FILES:
         ctx.report.add(root.line_of("take_home"), "take_home",
-                       _("{n} take-home files in this lesson; at most {most}").format(
-                           n=in_items + len(kept), most=MAX_TAKE_HOME_FILES),
+                       ngettext("{n} take-home file in this lesson; at most {most}",
+                                "{n} take-home files in this lesson; at most {most}",
+                                in_items + len(kept)).format(n=in_items + len(kept), most=MAX_TAKE_HOME_FILES),
                        _("put the worksheets into one PDF, or offer fewer files"))
     return tuple(kept)
 
