@@ -30,25 +30,27 @@ yaml_quoted() {
   printf '"%s"' "${text//\"/\\\"}"
 }
 
-# Set wifi_name, wifi_password and wifi_security in the hub: section (made when missing), keeping the
-# file's other lines, comments, owner and mode.
+# Set wifi_name, wifi_password and wifi_security (WPA; nopass with no password) in the hub: section
+# (made when missing), keeping the file's other lines, comments, owner and mode.
 write_hub_wifi() {
   local tmp
   tmp=$(mktemp)
   # (through the environment: awk -v would take the backslashes of the quoted texts as escapes)
-  NAME_YAML=$(yaml_quoted "$name") PASSWORD_YAML=$(yaml_quoted "$password") awk '
-    BEGIN { name = ENVIRON["NAME_YAML"]; password = ENVIRON["PASSWORD_YAML"] }
+  local security=WPA
+  [ -n "$password" ] || security=nopass  # an open network: the code joins with no password
+  NAME_YAML=$(yaml_quoted "$name") PASSWORD_YAML=$(yaml_quoted "$password") SECURITY=$security awk '
+    BEGIN { name = ENVIRON["NAME_YAML"]; password = ENVIRON["PASSWORD_YAML"]; security = ENVIRON["SECURITY"] }
     function put_missing() {
       if (!seen["wifi_name"]) print "  wifi_name: " name
       if (!seen["wifi_password"]) print "  wifi_password: " password
-      if (!seen["wifi_security"]) print "  wifi_security: WPA"
+      if (!seen["wifi_security"]) print "  wifi_security: " security
       done = 1
     }
     /^hub:/ { inside = 1; found = 1; print; next }
     inside && /^[^ #]/ { put_missing(); inside = 0 }
     inside && $1 == "wifi_name:" { print "  wifi_name: " name; seen["wifi_name"] = 1; next }
     inside && $1 == "wifi_password:" { print "  wifi_password: " password; seen["wifi_password"] = 1; next }
-    inside && $1 == "wifi_security:" { print "  wifi_security: WPA"; seen["wifi_security"] = 1; next }
+    inside && $1 == "wifi_security:" { print "  wifi_security: " security; seen["wifi_security"] = 1; next }
     { print }
     END {
       if (inside && !done) put_missing()

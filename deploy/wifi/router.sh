@@ -2,11 +2,12 @@
 # The laptop on a travel router's network (for a whole class): run once the laptop has joined the
 # router's Wi-Fi (or is plugged into it by cable).
 #
-#   sudo bash deploy/wifi/router.sh [--password PASSWORD] [--port PORT]
+#   sudo bash deploy/wifi/router.sh [--name NAME --password PASSWORD] [--port PORT]
 #
-# Options: --password (the router's Wi-Fi password, for the projector's Wi-Fi QR code; default: the one
-# NetworkManager keeps for it), --port PORT (the hub's port, default: the config's hub: port, else
-# 8080), --config FILE (default /etc/learning-cinema/kiosk.yaml), --root DIR (for tests).
+# Options: --name, --password (the router's Wi-Fi, for the projector's Wi-Fi QR code; default: the
+# network the laptop joined and the password NetworkManager keeps for it; needed on a cable), --port
+# (the hub's port; default: the config's hub: port, else 8080), --config FILE (default
+# /etc/learning-cinema/kiosk.yaml), --root DIR (another system's root folder, for tests).
 #
 # It writes the router's Wi-Fi name and password into the hub: section of the kiosk's settings (the
 # projector's Wi-Fi QR code), sends what phones send to the laptop's port 80 on to the hub's port
@@ -20,16 +21,18 @@ DEFAULT_CONFIG=/etc/learning-cinema/kiosk.yaml
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=/
+name=""
 password=""
 port=""
 config=""
 
-usage() { sed -n '2,9p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,10p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 die() { echo "router.sh: $*" >&2; exit 1; }
 say() { echo "$*"; }
 
 while [ $# -gt 0 ]; do
   case "$1" in
+    --name) name=${2?--name needs the network name of the router}; shift 2 ;;
     --password) password=${2?--password needs the Wi-Fi password of the router}; shift 2 ;;
     --port) port=${2:?--port needs the hub port}; shift 2 ;;
     --config) config=${2:?--config needs the kiosk settings file}; shift 2 ;;
@@ -87,10 +90,15 @@ CONNECTION_ID=$network "$(at "$DISPATCHER")" "$device" up  # now, not only at th
 
 say "The laptop is on \"$network\" ($device): address $address, MAC address $mac."
 if [ "$kind" = wifi ]; then
-  name=$(nmcli -t -f 802-11-wireless.ssid connection show id "$network" | nm_value)
-  if [ -z "$password" ]; then
+  [ -n "$name" ] || name=$(nmcli -t -f 802-11-wireless.ssid connection show id "$network" | nm_value)
+  if [ -z "$password" ]; then  # what NetworkManager keeps for it (root may read it); none: an open network
     password=$(nmcli -s -t -f 802-11-wireless-security.psk connection show id "$network" 2>/dev/null | nm_value || true)
   fi
+fi
+if [ -z "$name" ]; then
+  say "On a cable the router's Wi-Fi is not known here: for the projector's Wi-Fi QR code, run me again with"
+  say "--name and --password, or set wifi_name and wifi_password in the hub: section of $config."
+else
   if [ -f "$config" ] && [ -w "$config" ]; then
     write_hub_wifi
     say "The projector's Wi-Fi QR code: wifi_name and wifi_password set in the hub: section of $config."

@@ -268,7 +268,7 @@ def test_on_a_travel_routers_wifi_the_projector_gets_its_code_and_the_router_its
     assert "http://192.168.8.10:8080/" in out
 
 
-def test_the_routers_password_can_be_given_and_a_cable_needs_no_wifi_code(laptop):
+def test_the_routers_password_can_be_given_and_on_a_cable_the_network_too(laptop):
     laptop.connect_network("Class Router", psk="")
     run(laptop, "--password", "given-pass1", script=ROUTER)
     assert hub_of(laptop).wifi_password == "given-pass1"
@@ -281,9 +281,22 @@ def test_the_routers_password_can_be_given_and_a_cable_needs_no_wifi_code(laptop
     before = (laptop.root / "etc/learning-cinema/kiosk.yaml").read_text()
     done = run(laptop, "--port", "9000", script=ROUTER)
     assert "address 192.168.8.20, MAC address 02:AA:BB:CC:DD:EE" in done.stdout
+    assert "run me again with" in done.stdout  # on a cable the laptop cannot know the router's Wi-Fi
     assert (laptop.root / "etc/learning-cinema/kiosk.yaml").read_text() == before  # the router's Wi-Fi: as it was
     assert 'iifname "eth0" tcp dport 80 redirect to :9000' in [c for c in laptop.calls("nft")
                                                                if c["args"] == ["-f", "-"]][-1]["stdin"]
+    run(laptop, "--name", "Class 7B", "--password", "cable-pass1", script=ROUTER)
+    hub = hub_of(laptop)
+    assert (hub.wifi_name, hub.wifi_password, hub.wifi_security) == ("Class 7B", "cable-pass1", "WPA")
+
+
+def test_an_open_routers_code_needs_no_password(laptop):
+    laptop.connect_network("Open Class", psk="")
+    run(laptop, script=ROUTER)
+    hub = hub_of(laptop)
+    assert (hub.wifi_name, hub.wifi_password, hub.wifi_security) == ("Open Class", "", "nopass")
+    config, problems = read_kiosk_config(laptop.root / "etc/learning-cinema/kiosk.yaml")
+    assert not [p for p in problems if p.key.startswith("hub.")]
 
 
 @pytest.mark.parametrize("change, words", [
