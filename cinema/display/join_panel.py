@@ -39,7 +39,6 @@ CORNER_SHARE = 0.13  # the corner strip's QR code: about this share of the scree
 CORNER_MIN_MODULE = 2  # ... with modules at least this many pixels (a phone held near the screen reads it)
 
 CODE = N_("Code")
-PHONES = (N_("%(n)d phone"), N_("%(n)d phones"))
 
 
 # ---- QR codes ----------------------------------------------------------------------------------
@@ -161,7 +160,7 @@ def steps(join: JoinInfo) -> list[Step]:
 
 
 def phones_text(c: Canvas, n: int) -> str:
-    return c.ngettext(PHONES[0], PHONES[1], n) % {"n": n}
+    return c.ngettext("%(n)d phone", "%(n)d phones", n) % {"n": n}
 
 
 # ---- the full panel (title, attendance, home) -------------------------------------------------
