@@ -13,7 +13,9 @@ packages=(libvlc5 vlc-plugin-base vlc-plugin-video-output ffmpeg espeak-ng fonts
           python3-venv python3-pip)
 # Tests also use: a real X server and xrandr, Xorg with the dummy driver (two monitors: presenter
 # mode with a projector unplugged and plugged back), socat pty pairs, PDF tools, Chromium (the HTML
-# report is opened in it), and Network UPS Tools (a real upsd with the dummy-ups driver).
+# report is opened in it; the hub's phone pages are driven in it by Playwright, from the test extra,
+# with executable_path=/usr/bin/chromium: no `playwright install`, nothing downloaded; Arabic pages
+# are drawn with fonts-noto-core), and Network UPS Tools (a real upsd with the dummy-ups driver).
 [ "$want_tests" = 1 ] && packages+=(xvfb x11-xserver-utils xserver-xorg-core xserver-xorg-video-dummy socat poppler-utils chromium nut-server nut-client shellcheck)
 
 missing=()
