@@ -296,8 +296,9 @@ class Kiosk:
         return check
 
     def _hub_stopped(self, loop) -> None:
-        """The hub stopped as the run ends, and its last notes (stopped, refusals not yet said) journaled."""
-        from cinema.core.events import HubNote
+        """The hub stopped as the run ends, and its last notes (stopped, refusals not yet said) and downloads
+        finished meanwhile journaled."""
+        from cinema.core.events import HubNote, TakeHomeTaken
 
         self.hub.stop()
         records = []
@@ -306,7 +307,7 @@ class Kiosk:
                 event = self.events.get_nowait()
             except queue.Empty:
                 break
-            if isinstance(event, HubNote):  # anything else came after the end: nothing to do with it
+            if isinstance(event, (HubNote, TakeHomeTaken)):  # anything else came after the end: nothing to do
                 records += [e for e in loop.engine.handle(event) if isinstance(e, Record)]
         loop.recorder.commit(records)
 
