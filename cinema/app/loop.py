@@ -119,10 +119,7 @@ class KioskLoop:
         sends only what changed)."""
         if self.hub is None:
             return
-        phone_state = getattr(self.engine, "phone_state", None)
-        if phone_state is None:
-            return
-        state = phone_state(self.view)
+        state = self.engine.phone_state(self.view)
         if self.say_join is not None and state.session and state.session != self._said_session:
             # The hub gives a new lesson a new code (in its own thread): the code to say is the one after this.
             before = self.hub.join_info()
