@@ -155,6 +155,7 @@ class HubState:
         self._join: JoinInfo | None = None
         self._tasks: set[asyncio.Task] = set()
         self._pending: PhoneState | None = None  # published before the loop ran
+        self.ask_seconds = ASK_SECONDS
         self._handed: PhoneState | None = None  # the last state the main loop handed over
         self.templates: Any = None  # the app's Jinja2Templates (autoescape), set by server.make_app
 
@@ -316,9 +317,9 @@ class HubState:
             self._buckets.remember(device, bucket)
         return bucket.take(now)
 
-    async def ask(self, event: AskEvent, timeout: float = ASK_SECONDS) -> PhoneReply:
+    async def ask(self, event: AskEvent) -> PhoneReply:
         """Put `event` on the kiosk's queue and wait for the engine's reply (after its records are on the
-        disk); NOT_SAVED with TRY_AGAIN when none comes within `timeout`."""
+        disk); NOT_SAVED with TRY_AGAIN when none comes within `ask_seconds`."""
         request = next(self._requests)
         event = dataclasses.replace(event, request=request)
         future = asyncio.get_running_loop().create_future()
@@ -326,7 +327,7 @@ class HubState:
         self._waiting[key] = future
         self.events.put(event)
         try:
-            return await asyncio.wait_for(future, timeout)
+            return await asyncio.wait_for(future, self.ask_seconds)
         except TimeoutError:
             return PhoneReply(event.device, request, ReplyStatus.NOT_SAVED, TRY_AGAIN)
         finally:
