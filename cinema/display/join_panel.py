@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 import pygame
 import qrcode
 from qrcode.constants import ERROR_CORRECT_M
+from qrcode.exceptions import DataOverflowError
 
 from cinema.core.view import JoinInfo
 from cinema.display.canvas import Canvas
@@ -55,13 +56,18 @@ def qr_matrix(text: str) -> tuple[tuple[bool, ...], ...]:
 
 
 def qr_modules(text: str) -> int:
-    """The code's width in modules, quiet zone included."""
-    return len(qr_matrix(text)) + 2 * QUIET
+    """The code's width in modules, quiet zone included; 0 when `text` is more than a QR code holds
+    (2,331 bytes at level M; never from the hub)."""
+    try:
+        return len(qr_matrix(text)) + 2 * QUIET
+    except (DataOverflowError, ValueError):  # qrcode 8 says "Invalid version (was 41...)"
+        return 0
 
 
 def module_for(text: str, side: int) -> int:
     """The largest whole number of pixels a module that fits the code in `side` pixels (0: it does not)."""
-    return min(MAX_MODULE, side // qr_modules(text))
+    modules = qr_modules(text)
+    return min(MAX_MODULE, side // modules) if modules else 0
 
 
 @functools.lru_cache(maxsize=16)
@@ -82,9 +88,10 @@ def qr_surface(text: str, module: int) -> pygame.Surface:
 
 def draw_qr(c: Canvas, name: str, text: str, box: pygame.Rect, module: int | None = None) -> pygame.Rect | None:
     """The code of `text` centred in `box`, as big as fits with whole-pixel modules (or `module`);
-    None when `box` is too small for one pixel a module (no code is better than one that cannot scan)."""
+    None when `box` is too small for one pixel a module, or the text too long for any QR code (no code
+    is better than one that cannot scan)."""
     module = module or module_for(text, min(box.width, box.height))
-    if module < 1:
+    if module < 1 or not qr_modules(text):
         return None
     picture = qr_surface(text, module)
     rect = picture.get_rect(center=box.center)
@@ -297,12 +304,14 @@ def _phones(c: Canvas, box: pygame.Rect, n: int) -> None:
 
 
 def corner_module(c: Canvas, join: JoinInfo) -> int:
-    return max(CORNER_MIN_MODULE, round(c.metrics.height * CORNER_SHARE / qr_modules(join.url)))
+    modules = qr_modules(join.url)
+    return max(CORNER_MIN_MODULE, round(c.metrics.height * CORNER_SHARE / modules)) if modules else 0
 
 
 def corner_size(c: Canvas, join: JoinInfo) -> tuple[int, int]:
-    """The strip's width and height: the code's letters beside the page's QR code."""
-    side = corner_module(c, join) * qr_modules(join.url)
+    """The strip's width and height: the code's letters beside the page's QR code (a square as high as
+    the code's line when the address cannot be a code)."""
+    side = corner_module(c, join) * qr_modules(join.url) or c.line_height(c.metrics.heading, bold=True)
     return _code_width(c, join, c.metrics.heading) + c.metrics.gap + side, side
 
 

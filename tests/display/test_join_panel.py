@@ -140,6 +140,19 @@ def test_the_session_code_stays_in_latin_digits_where_the_screen_uses_the_langua
     assert decoded(surface) == sorted([WIFI, URL])
 
 
+def test_a_text_too_long_for_any_qr_code_leaves_that_code_out_and_the_screen_up(renderers, views):
+    join = dataclasses.replace(JOIN, wifi_qr="WIFI:T:WPA;S:" + "x" * 3000 + ";;")
+    for name in ("title", "question"):
+        layout, surface = render(renderers, joined(views, "en", name, join), (800, 600))
+        assert "join.wifi.qr" not in layout.names()
+        assert decoded(surface) == [URL] and layout.get("join.code" if name == "title" else "join.corner.code")
+    join = dataclasses.replace(JOIN, url="http://10.42.0.1:8080/?c=" + "K" * 5000)
+    for name in ("title", "checkin"):
+        layout, surface = render(renderers, joined(views, "ar", name, join), (800, 600))
+        assert "join.page.qr" not in layout.names() and "join.corner.qr" not in layout.names()
+        assert_layout_facts(joined(views, "ar", name, join), layout, (800, 600))
+
+
 # ---- crisp and made once ------------------------------------------------------------------------
 
 
