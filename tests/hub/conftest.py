@@ -54,6 +54,7 @@ class FakeKiosk:
     status: ReplyStatus = ReplyStatus.RECEIVED
     delay: float = 0.0
     silent: bool = False
+    gate: threading.Event | None = None  # replies wait for it (the answer is 'being journaled')
     taken: list = field(default_factory=list)
     notes: list = field(default_factory=list)
     others: list = field(default_factory=list)
@@ -77,6 +78,8 @@ class FakeKiosk:
                 if not self.silent:
                     if self.delay:
                         time.sleep(self.delay)
+                    if self.gate is not None:
+                        self.gate.wait(10)
                     self.core.reply_threadsafe(PhoneReply(event.device, event.request, self.status))
             else:
                 self.others.append(event)

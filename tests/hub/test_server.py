@@ -10,6 +10,7 @@ import json
 import queue
 import re
 import socket
+import threading
 import time
 
 import pytest
@@ -424,3 +425,50 @@ def test_an_address_not_of_this_computer_is_one_clear_line():
     hub = Hub(queue.Queue(), HubConfig(host="203.0.113.9", port=0), pin_check=lambda pin: ("wrong", 0, 4))
     with pytest.raises(HubError, match="^203.0.113.9 is not an address of this computer"):
         hub.start()
+
+
+def test_a_child_answers_in_real_chromium(tmp_path):
+    """The page as a phone runs it: the code typed, one tap, "Received" only once the kiosk replied, a reload
+    rejoins as the same device with its answer still marked, and Arabic reads right to left."""
+    from dataclasses import replace
+
+    from tests.hub.browser import PHONE, chromium
+
+    events: queue.Queue = queue.Queue()
+    hub = Hub(events, HubConfig(host="127.0.0.1", port=0), pin_check=lambda pin: ("wrong", 0, 4))
+    url = hub.start()
+    gate = threading.Event()
+    kiosk = FakeKiosk(events, hub.core, gate=gate).start()
+    try:
+        hub.publish(lesson())
+        wait_for(lambda: hub.core.state is not None)
+        with chromium() as browser:
+            page = browser.new_page(viewport=PHONE)
+            errors: list[str] = []
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            page.goto(url)
+            page.get_by_label("Type the code on the screen").fill(hub.core.code.lower())
+            page.get_by_role("button", name="Join").click()
+            page.get_by_role("button", name="B Sun").click()
+            wait_for(lambda: kiosk.taken)
+            assert page.locator("#answer-line").inner_text() == "Sending…"  # not journaled yet: no "Received"
+            gate.set()
+            page.locator("#answer-line", has_text="Received").wait_for(timeout=3000)
+            assert page.get_by_role("button", name="B Sun").get_attribute("aria-pressed") == "true"
+            device = kiosk.taken[0].device
+            page.reload()
+            page.locator("#answer-line", has_text="Received").wait_for(timeout=3000)
+            assert page.get_by_role("button", name="B Sun").get_attribute("aria-pressed") == "true"
+            page.get_by_role("button", name="C Snow").click()  # changed: the last one counts
+            page.locator("#answer-line", has_text="Received").wait_for(timeout=3000)
+            assert [(e.device, e.key) for e in kiosk.taken] == [(device, "B"), (device, "C")]
+            hub.publish(replace(lesson("s1.4.1.5"), language="ar"))
+            page.reload()
+            assert page.locator("html").get_attribute("dir") == "rtl"
+            page.get_by_role("button", name="A Rain").wait_for(timeout=3000)
+            assert page.get_by_role("button", name="A Rain").get_attribute("aria-pressed") == "false"
+            page.screenshot(path=str(tmp_path / "ar.png"))
+            assert errors == []
+    finally:
+        hub.stop()
+        kiosk.stop()
