@@ -14,7 +14,7 @@ video (a sparse file of zeros) downloading to 5 phones with Range requests while
 the answers with and without the downloads, and the download rate with the question open and
 closed. (3) CPU with phones connected and nothing happening: the hub's thread, the loop, the process.
 Usage: python benchmarks/bench_hub.py [--phones 200] [--spread 1.0] [--answerers 40] [--downloaders 5]
-       [--video-mb 500] [--idle-phones 50] [--idle-seconds 10]
+       [--video-mb 500] [--rounds 3] [--idle-phones 50] [--idle-seconds 10]
 """
 
 from __future__ import annotations
@@ -578,6 +578,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--answerers", type=int, default=40, help="phones answering while others download")
     ap.add_argument("--downloaders", type=int, default=5)
     ap.add_argument("--video-mb", type=int, default=500, help="size of the take-home video (a sparse file of zeros)")
+    ap.add_argument("--rounds", type=int, default=3, help="rounds of the answers with and without downloads")
     ap.add_argument("--idle-phones", type=int, default=50)
     ap.add_argument("--idle-seconds", type=float, default=10.0)
     ap.add_argument("--phones-worker", help=argparse.SUPPRESS)
@@ -596,6 +597,7 @@ def main(argv: list[str] | None = None) -> int:
             (tmp_path / name).mkdir()
             return tmp_path / name
 
+        load0 = os.getloadavg()[0]
         base = clicker_answers(folder("base"), args.phones, args.spread)
         hub = hub_answers(folder("hub"), args.phones, args.spread)
         print(f"{args.phones} phones answer within {args.spread:g} s, every 5th changes its answer once "
@@ -621,22 +623,32 @@ def main(argv: list[str] | None = None) -> int:
               "with equals each phone's last answer;\n turn max = the kiosk loop's longest turn (drain, engine, "
               "commit, replies, publish, draw the screen) while the answers came in)")
 
-        quiet = hub_answers(folder("quiet"), args.answerers, args.spread, take_home_mb=args.video_mb)
-        busy = hub_answers(folder("busy"), args.answerers, args.spread, take_home_mb=args.video_mb,
-                           downloaders=args.downloaders)
+        quiet: list[AnswerRun] = []
+        busy: list[AnswerRun] = []
+        for n in range(args.rounds):  # alternating, so that the machine's other work falls on both alike
+            quiet.append(hub_answers(folder(f"quiet{n}"), args.answerers, args.spread, take_home_mb=args.video_mb))
+            busy.append(hub_answers(folder(f"busy{n}"), args.answerers, args.spread, take_home_mb=args.video_mb,
+                                    downloaders=args.downloaders))
         print(f"\n{args.answerers} phones answer while {args.downloaders} phones download a {args.video_mb} MB "
-              f"take-home video (a sparse file of zeros) with Range requests")
-        header = (f"{'while':<22} {'once':>5} {'ack p50':>8} {'ack p99':>8} {'ack max':>8} {'tally p99':>10} "
-                  f"{'turn max':>9}")
+              f"take-home video (a sparse file of zeros) with Range requests; {args.rounds} rounds of each, "
+              f"alternating")
+        header = (f"{'while':<16} {'once':>5} {'ack p50':>8} {'ack p99':>8} {'ack max':>8} {'tally p99':>10} "
+                  f"{'turn max':>9}  ack p99 of each round")
         print(header)
         print("-" * len(header))
-        for name, run in (("no downloads", quiet), (f"{args.downloaders} downloads", busy)):
-            print(f"{name:<22} {'yes' if run.once else 'NO':>5} {_pct(run.ack, 0.5):8.1f} {_pct(run.ack, 0.99):8.1f} "
-                  f"{max(run.ack) * 1000:8.1f} {_pct(run.tally, 0.99):10.1f} {run.turn_max * 1000:9.1f}")
+        for name, runs in (("no downloads", quiet), (f"{args.downloaders} downloads", busy)):
+            ack = [a for run in runs for a in run.ack]
+            tally = [t for run in runs for t in run.tally]
+            each = " / ".join(f"{_pct(run.ack, 0.99):.1f}" for run in runs)
+            print(f"{name:<16} {'yes' if all(r.once for r in runs) else 'NO':>5} {_pct(ack, 0.5):8.1f} "
+                  f"{_pct(ack, 0.99):8.1f} {max(ack) * 1000:8.1f} {_pct(tally, 0.99):10.1f} "
+                  f"{max(r.turn_max for r in runs) * 1000:9.1f}  {each}")
         kbps = _default_kbps()
-        resumed = [d["resumed"] for d in busy.downloads if d["resumed"] is not None]
-        print(f"downloads together: {busy.rate_open / 1e6:.2f} MB/s while the question was open, "
-              f"{busy.rate_closed / 1e6:.2f} MB/s after it closed (take_home_kbps {kbps} kB/s, a quarter of it "
+        resumed = [d["resumed"] for run in busy for d in run.downloads if d["resumed"] is not None]
+        rate_open = sum(r.rate_open for r in busy) / len(busy)
+        rate_closed = sum(r.rate_closed for r in busy) / len(busy)
+        print(f"downloads together: {rate_open / 1e6:.2f} MB/s while the question was open, "
+              f"{rate_closed / 1e6:.2f} MB/s after it closed (take_home_kbps {kbps} kB/s, a quarter of it "
               f"while a question is open);\na download broken off after {BREAK_OFF // 1024} KiB resumed at its "
               f"byte: {'yes' if resumed and all(resumed) else 'NO' if resumed else 'not tried'}")
 
@@ -647,6 +659,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{'the hub (its thread)':<44} {hub_cpu:12.3f} {'< 1%':>8}")
         print(f"{'the kiosk loop (headless)':<44} {loop_cpu:12.3f} {'':>8}")
         print(f"{'the whole kiosk process':<44} {all_cpu:12.3f} {'':>8}")
+        print(f"\n(this machine: {os.cpu_count()} cores, load average over a minute {load0:.2f} at the start and "
+              f"{os.getloadavg()[0]:.2f} at the end: other work on it shows as slow turns and late acks)")
     return 0
 
 
