@@ -72,6 +72,7 @@ class Machine:
     may: Callable[[Path, str | None, str], bool] = lambda path, user, how: _may(path, user, how)
     noise: Callable[[Path], list[Mapping[str, Any]]] = lambda journal: _recent_noise(journal)
     read_text: Callable[[str], str | None] = lambda path: _read_text(path)  # None: no such file
+    hub_url: Callable[[Path], str | None] = lambda journal: _last_hub_url(journal)
 
 
 def run_checks(config_path: Path, machine: Machine | None = None) -> list[Check]:
@@ -96,7 +97,7 @@ def run_checks(config_path: Path, machine: Machine | None = None) -> list[Check]
         checks += _device_checks(config.devices, m)
         checks.append(_noise_check(config.journal, m))
         checks.append(_battery_check(config.power, m))
-        checks += _phone_checks(config.hub, m)
+        checks += _phone_checks(config.hub, m, config.journal)
     checks.append(_access_check(config.devices if config else None, m))
     checks.append(_screen_check(m))
     checks.append(_service_check(m))
@@ -517,9 +518,47 @@ def hub_sockets(port: int, m: Machine) -> tuple[bool, int]:
     return listening, len(phones)
 
 
-def _phone_checks(hub: Any, m: Machine) -> list[Check]:
+def _last_hub_url(journal: Path, limit: int = 200) -> str | None:
+    """The address the hub last said it serves at (its `hub.note` "started"), unless it said "stopped"
+    since; None when the journal has neither (read-only)."""
+    import sqlite3
+
+    if not journal.is_file():
+        return None
+    try:
+        db = sqlite3.connect(f"file:{journal}?mode=ro", uri=True, timeout=2.0)
+        try:
+            rows = db.execute("SELECT payload FROM records WHERE kind = 'hub.note' ORDER BY seq DESC LIMIT ?",
+                              (limit,)).fetchall()
+        finally:
+            db.close()
+    except sqlite3.Error:
+        return None  # a damaged or locked journal: the journal check speaks for it
+    for (payload,) in rows:
+        try:
+            data = json.loads(payload)
+        except (TypeError, ValueError):
+            continue
+        if isinstance(data, dict) and data.get("what") == "stopped":
+            return None
+        if isinstance(data, dict) and data.get("what") == "started" and isinstance(data.get("detail"), str):
+            return data["detail"]
+    return None
+
+
+def _hub_port(url: str | None) -> int | None:
+    from urllib.parse import urlsplit
+
+    try:
+        return urlsplit(url).port if url else None
+    except ValueError:
+        return None
+
+
+def _phone_checks(hub: Any, m: Machine, journal: Path | None = None) -> list[Check]:
     """Which Wi-Fi phones join (the laptop's hotspot, a travel router, none) and how many are on it; then
-    whether the hub serves and how many phones have its page open. Warnings only when the hub is on."""
+    whether the hub serves (on the config's port, or where a running kiosk's hub said it started, as
+    `cinema run --hub PORT` does) and how many phones have its page open. Warnings only with the hub on."""
     way = wifi_way(m)
     name = _("Wi-Fi for phones")
     problem = Status.WARN if hub.enabled else Status.OK
@@ -548,10 +587,13 @@ def _phone_checks(hub: Any, m: Machine) -> list[Check]:
     else:
         wifi = Check("wifi", name, problem, _("none: no hotspot on this laptop and no Wi-Fi network joined"),
                      _("sudo bash deploy/wifi/hotspot.sh start, or join the travel router's Wi-Fi"))
-    listening, phones = hub_sockets(hub.port, m)
     hub_name = _("Phones' hub")
+    started = _hub_port(m.hub_url(journal)) if journal is not None else None
+    port, (listening, phones) = hub.port, hub_sockets(hub.port, m)
+    if not listening and started not in (None, hub.port):
+        port, (listening, phones) = started, hub_sockets(started, m)
     if listening:
-        served = _("serving on port {port}: {n} phone(s) with the page open").format(port=hub.port, n=phones)
+        served = _("serving on port {port}: {n} phone(s) with the page open").format(port=port, n=phones)
     elif hub.enabled:
         served = _("on, not serving now: it starts with the kiosk, on port {port}").format(port=hub.port)
     else:

@@ -175,3 +175,26 @@ def test_cinema_doctor_json_has_the_wifi_and_hub_lines(net, tmp_path):
     rows = {row["id"]: row for row in json.loads(out.getvalue())}
     assert rows["wifi"]["status"] == "ok" and "Classroom-7" in rows["wifi"]["message"]
     assert rows["hub"]["message"] == "serving on port 8080: 2 phone(s) with the page open"
+
+
+def test_a_hub_started_on_another_port_is_found_through_the_journal(tmp_path, net):
+    """`cinema run --hub 9000` with the config saying 8080: the hub's own note in the journal says where."""
+    from cinema.core.events import Record
+    from cinema.journal import Journal
+
+    journal = tmp_path / "journal.sqlite"
+    store = Journal(journal, "kiosk-07")
+    store.append("s1", [Record("hub.note", {"what": "started", "detail": "http://10.42.0.1:9000/"})], 1.0, 1.0)
+    store.close()
+    assert doctor._last_hub_url(journal) == "http://10.42.0.1:9000/"
+    on_9000 = TCP.replace(":1F90", ":2328")  # the same sockets, on port 9000
+    m = Machine(which=shutil.which, read_text={"/proc/net/tcp": on_9000}.get)
+    served = {c.id: c for c in doctor._phone_checks(HUB_OFF, m, journal)}["hub"]
+    assert served.message == "serving on port 9000: 2 phone(s) with the page open"
+    store = Journal(journal, "kiosk-07")
+    store.append("s1", [Record("hub.note", {"what": "stopped"})], 2.0, 2.0)
+    store.close()
+    assert doctor._last_hub_url(journal) is None
+    assert doctor._last_hub_url(tmp_path / "none.sqlite") is None
+    (tmp_path / "junk.sqlite").write_bytes(b"not a database" * 100)
+    assert doctor._last_hub_url(tmp_path / "junk.sqlite") is None
