@@ -265,6 +265,12 @@ class ChildPeer:
             return
 
 
+def frame_of(message: dict) -> str | bytes | None:
+    """A received WebSocket message's payload: its text, else its bytes."""
+    text = message.get("text")
+    return text if text is not None else message.get("bytes")
+
+
 def ack(r: int, status: str, detail: str = "") -> str:
     return json.dumps({"t": "ack", "r": r, "status": status, "detail": detail}, ensure_ascii=False)
 
@@ -316,7 +322,7 @@ async def _hello(ws: WebSocket, core: HubState, address: str) -> tuple[str, str]
         return None
     if message["type"] != "websocket.receive":
         return None
-    hello = protocol.parse(message.get("text", message.get("bytes")), protocol.CHILD)
+    hello = protocol.parse(frame_of(message), protocol.CHILD)
     if not isinstance(hello, protocol.Hello):
         core.note("refused", detail=f"hello:{getattr(hello, 'reason', 'type')}")
         await _refuse(ws, "bad")
@@ -346,7 +352,7 @@ async def _child_messages(ws: WebSocket, core: HubState, peer: ChildPeer) -> Non
         message = await ws.receive()
         if message["type"] == "websocket.disconnect":
             return
-        frame = message.get("text", message.get("bytes"))
+        frame = frame_of(message)
         words = core.words()
         if not core.allow(device):
             too_fast += 1
