@@ -195,19 +195,39 @@ def draw_panel(c: Canvas, join: JoinInfo, box: pygame.Rect) -> None:
         step_w = (steps_box.width - m.gap * (len(items) - 1)) // len(items)
         cells = row(steps_box, [step_w] * len(items), m.gap, c.rtl)
     under = all(c.text_width(s.caption, m.min_text) + 2 <= cell.width for s, cell in zip(items, cells))
-    if not under and steps_box is not None:
-        # Too narrow for the captions under each code: each on its own line below both, after its picture.
-        line_h = c.line_height(m.min_text)
-        captions = [s for s in items if s.caption]
-        room = len(captions) * (line_h + m.gap // 2)
-        cells = [pygame.Rect(cell.left, cell.top, cell.width, cell.height - room) for cell in cells]
-        for i, step in enumerate(captions):
-            line = pygame.Rect(steps_box.left, cells[0].bottom + m.gap // 2 + i * (line_h + m.gap // 2),
-                               steps_box.width, line_h)
-            _sign_and_words(c, step.name + ".caption", line, step.sign, step.caption)
+    if not under:
+        cells = _captions_below(c, items, cells, wide)
     for number, (step, cell) in enumerate(zip(items, cells), start=1 if len(items) > 1 else 0):
         _step(c, step, cell, number, caption=under)
     _code_block(c, join, code_box)
+
+
+def _captions_below(c: Canvas, items: list[Step], cells: list[pygame.Rect], wide: bool) -> list[pygame.Rect]:
+    """The captions too wide for their columns, under all the steps instead, each after its picture: one
+    line each in a narrow panel (two for a long address, broken anywhere: it is typed, not read); in a
+    low wide one a single line (both side by side if they fit, else the page's address, which a phone
+    without a camera types). Returns the cells left for the steps."""
+    m = c.metrics
+    line_h = c.line_height(m.min_text)
+    region = cells[0].unionall(cells[1:])
+    captions = [s for s in items if s.caption]
+    widths = [line_h + m.gap + c.text_width(s.caption, m.min_text) + 2 for s in captions]
+    if not wide:
+        lines = [([s], 1 if w <= region.width else 2) for s, w in zip(captions, widths)]
+    elif sum(widths) + m.margin * (len(widths) - 1) <= region.width:
+        lines = [(captions, 1)]
+    else:
+        lines = [([captions[-1]], 1)] if captions else []
+    room = sum(n * line_h + m.gap // 2 for _, n in lines)
+    top = region.bottom - room + m.gap // 2
+    for line_steps, n in lines:
+        line = pygame.Rect(region.left, top, region.width, n * line_h)
+        top = line.bottom + m.gap // 2
+        parts = row(line, [w for s, w in zip(captions, widths) if s in line_steps], m.margin, c.rtl) \
+            if len(line_steps) > 1 else [line]
+        for step, part in zip(line_steps, parts):
+            _sign_and_words(c, step.name + ".caption", part, step.sign, step.caption, n)
+    return [pygame.Rect(cell.left, cell.top, cell.width, cell.height - room) for cell in cells]
 
 
 def _step(c: Canvas, step: Step, cell: pygame.Rect, number: int, caption: bool) -> None:
@@ -242,14 +262,14 @@ def _step(c: Canvas, step: Step, cell: pygame.Rect, number: int, caption: bool) 
                valign="center", max_lines=1, native_digits=False)
 
 
-def _sign_and_words(c: Canvas, name: str, line: pygame.Rect, sign, words: str) -> None:
+def _sign_and_words(c: Canvas, name: str, line: pygame.Rect, sign, words: str, lines: int = 1) -> None:
     m = c.metrics
-    side = line.height
+    side = c.line_height(m.min_text)
     c.icon(name + ".sign", c.mirror(pygame.Rect(line.left, line.top, side, side), line).inflate(-side // 6, -side // 6),
            sign, c.theme.muted)
     c.text(name, words, c.mirror(pygame.Rect(line.left + side + m.gap, line.top, line.width - side - m.gap,
                                              line.height), line),
-           m.min_text, color=c.theme.muted, valign="center", max_lines=1, native_digits=False)
+           m.min_text, color=c.theme.muted, valign="center", max_lines=lines, native_digits=False)
 
 
 def _code_width(c: Canvas, join: JoinInfo, size: int) -> int:

@@ -112,6 +112,21 @@ def test_nothing_is_drawn_over_a_video_or_on_other_screens(renderers, views):
         assert decoded(surface) == [], name
 
 
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("name", PANEL_SCREENS)
+def test_a_long_address_is_always_written_whole_for_a_phone_without_a_camera(renderers, views, name, size):
+    join = JoinInfo("http://192.168.100.200:8080/?c=K7P2", "K7P2", WIFI, "Classroom-7", 3)
+    for lang in ("en", "ar"):
+        view = joined(views, lang, name, join)
+        layout, surface = render(renderers, view, size)
+        address = layout.get("join.page.caption")
+        assert address.text == "192.168.100.200:8080" and not address.cut
+        assert_layout_facts(view, layout, size)
+        assert decoded(surface) == sorted([WIFI, join.url])
+    if size == (1920, 1080):  # room for the network's name too
+        assert layout.get("join.wifi.caption").text == "Classroom-7"
+
+
 def test_without_a_wifi_name_only_the_page_code_shows_without_step_numbers(renderers, views):
     join = JoinInfo(URL, "K7P2", phones=0)
     layout, surface = render(renderers, joined(views, "en", "title", join), (800, 600))
