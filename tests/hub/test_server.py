@@ -429,7 +429,7 @@ def test_an_address_not_of_this_computer_is_one_clear_line():
 
 def test_a_child_answers_in_real_chromium(tmp_path):
     """The page as a phone runs it: the code typed, one tap, "Received" only once the kiosk replied, a reload
-    rejoins as the same device with its answer still marked, and Arabic reads right to left."""
+    rejoins as the same device with its answer still marked, and a lesson in Arabic turns the page right to left."""
     from dataclasses import replace
 
     from tests.hub.browser import PHONE, chromium
@@ -462,9 +462,8 @@ def test_a_child_answers_in_real_chromium(tmp_path):
             page.get_by_role("button", name="C Snow").click()  # changed: the last one counts
             page.locator("#answer-line", has_text="Received").wait_for(timeout=3000)
             assert [(e.device, e.key) for e in kiosk.taken] == [(device, "B"), (device, "C")]
-            hub.publish(replace(lesson("s1.4.1.5"), language="ar"))
-            page.reload()
-            assert page.locator("html").get_attribute("dir") == "rtl"
+            hub.publish(replace(lesson("s1.4.1.5"), language="ar"))  # a lesson in Arabic: the page follows
+            page.locator("html[dir=rtl][lang=ar]").wait_for(state="attached", timeout=3000)
             page.get_by_role("button", name="A Rain").wait_for(timeout=3000)
             assert page.get_by_role("button", name="A Rain").get_attribute("aria-pressed") == "false"
             page.screenshot(path=str(tmp_path / "ar.png"))

@@ -136,7 +136,21 @@
 
   // ---- what the phone shows ----------------------------------------------------------------------------------
 
+  // The page's words are in the lesson's language: a lesson in another one reloads the page once for them.
+  function base(lang) { return String(lang || "").split(/[-_.]/)[0].toLowerCase(); }
+  function languageChanged(lang) {
+    var now = base(document.documentElement.getAttribute("lang"));
+    if (!lang || base(lang) === now) { return false; }
+    var last = null;
+    try { last = JSON.parse(sessionStorage.getItem(KEEP + "-reload") || "null"); } catch (e) { last = null; }
+    if (last && last.lang === base(lang) && Date.now() - last.at < 30000) { return false; } // never in a loop
+    try { sessionStorage.setItem(KEEP + "-reload", JSON.stringify({ lang: base(lang), at: Date.now() })); } catch (e) { return false; }
+    location.reload();
+    return true;
+  }
+
   function render(s) {
+    if (languageChanged(s.language)) { return; }
     state = s;
     say("title", s.title || W.join_title);
     show("card", !!s.session);
