@@ -334,7 +334,7 @@ async def _hello(ws: WebSocket, core: HubState, address: str) -> tuple[str, str]
     device, token = core.device_for(hello.token)
     why = core.admit(hello.code, device)
     if why:
-        core.note("refused", device, f"join:{why}")
+        core.note("refused", detail=f"join:{why}")  # not per device: a guesser makes a new one each time
         await _refuse(ws, why)
         return None
     return device, token
