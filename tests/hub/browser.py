@@ -106,3 +106,44 @@ def shots_folder(name: str) -> Path:
     folder = Path(os.environ.get("CINEMA_SHOTS", "/tmp/cinema-hub-shots")) / name
     folder.mkdir(parents=True, exist_ok=True)
     return folder
+
+
+class Frames:
+    """The JSON frames a page's WebSockets received, in order (a page may open several: it reconnects)."""
+
+    def __init__(self, page) -> None:
+        self.page = page
+        self.got: list[dict] = []
+        page.on("websocket", lambda ws: ws.on("framereceived", self._frame))
+
+    def _frame(self, payload) -> None:
+        if isinstance(payload, str):
+            try:
+                self.got.append(json.loads(payload))
+            except ValueError:
+                pass
+
+    def wait(self, what: str, seen, timeout: float = 10.0) -> dict:
+        """The first frame for which `seen(frame)` holds, waiting for it (Playwright's events go on meanwhile)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            found = next((f for f in self.got if seen(f)), None)
+            if found is not None:
+                return found
+            if time.monotonic() > deadline:
+                raise AssertionError(f"the page got no {what} frame in {timeout:.0f} s: {self.got[-5:]}")
+            self.page.wait_for_timeout(50)
+
+
+def open_teacher(browser, url: str, pin: str):
+    """The teacher's phone: /teacher opened at phone size, the PIN typed once the page is connected (as
+    a teacher types it once the page says it is ready: before, the page says it is offline), unlocked."""
+    page = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True).new_page()
+    frames = Frames(page)
+    page.goto(url + "teacher")
+    frames.wait("welcome", lambda f: f.get("t") == "welcome")
+    page.get_by_label("PIN").fill(pin)
+    page.get_by_label("PIN").press("Enter")
+    ack = frames.wait("login ack", lambda f: f.get("t") == "ack")
+    assert ack.get("status") == "ok", ack
+    return page

@@ -18,7 +18,9 @@ import numpy as np
 import pygame
 import zxingcpp
 
-from tests.hub.browser import PHONE, RunningKiosk, chromium, need_chromium, records, report, shots_folder
+from tests.hub.browser import (
+    PHONE, RunningKiosk, chromium, need_chromium, open_teacher, records, report, shots_folder,
+)
 
 TEACHER_PIN = "1234"  # the training PIN of the shipped config: a headless kiosk asks for it
 QUIZ_ITEM = "quiz"  # tests/app/kiosk_project.py: hello (title), register (attendance), quiz (water-quiz), ...
@@ -84,10 +86,7 @@ def test_ten_phones_answer_a_quiz_the_teacher_drives_from_a_phone(project, tmp_p
     kiosk = RunningKiosk(project, "--screenshots", str(shots))
     try:
         with chromium() as browser:
-            teacher = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True).new_page()
-            teacher.goto(kiosk.url + "teacher")
-            teacher.get_by_label("PIN").fill(TEACHER_PIN)
-            teacher.get_by_label("PIN").press("Enter")
+            teacher = open_teacher(browser, kiosk.url, TEACHER_PIN)
             next_button = teacher.get_by_role("button", name="Next", exact=True)
             expect(next_button).to_be_visible(timeout=10_000)
             next_button.click()  # the title -> who is here (the projector shows how to join)
@@ -144,6 +143,11 @@ def test_ten_phones_answer_a_quiz_the_teacher_drives_from_a_phone(project, tmp_p
     key_of = {"From the clouds": "A", "From the trees": "B", "From the ground": "C", "From the sun": "D"}
     by_device = {f"phone:{devices[i][0]}": key_of[text] for i, text in final.items()}
     assert last == by_device
+
+    # the teacher's three Nexts, each journaled with the teacher's phone (not a child's)
+    commands = [r["payload"] for r in recs if r["kind"] == "hub.command"]
+    assert [c["command"] for c in commands] == ["next", "next", "next"]
+    assert len({c["device"] for c in commands}) == 1 and f"phone:{commands[0]['device']}" not in ids
 
     closed = [r for r in recs if r["kind"] == "question.closed" and r["payload"]["item"] == QUIZ_ITEM
               and r["payload"]["question"] == 0]
@@ -212,12 +216,13 @@ def test_the_pages_at_phone_size_in_english_and_arabic(project):
             shots = project / f"projector-{lang}"
             kiosk = RunningKiosk(project, "--screenshots", str(shots))
             try:
-                teacher = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True).new_page()
-                teacher.goto(kiosk.url + "teacher")
-                assert teacher.evaluate("document.documentElement.dir") == ("rtl" if lang == "ar" else "ltr")
-                teacher.screenshot(path=folder / f"{lang}-teacher-1-pin.png")
-                teacher.get_by_label("PIN").fill(TEACHER_PIN)
-                teacher.get_by_label("PIN").press("Enter")
+                locked = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True).new_page()
+                locked.goto(kiosk.url + "teacher")
+                assert locked.evaluate("document.documentElement.dir") == ("rtl" if lang == "ar" else "ltr")
+                expect(locked.get_by_label("PIN")).to_be_visible()
+                locked.screenshot(path=folder / f"{lang}-teacher-1-pin.png")
+                locked.context.close()
+                teacher = open_teacher(browser, kiosk.url, TEACHER_PIN)
                 # the controls' names are English in every language (screen readers, tests)
                 next_button = teacher.get_by_role("button", name="Next", exact=True)
                 next_button.click()
