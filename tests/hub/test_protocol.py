@@ -155,7 +155,7 @@ frames = (
 )
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(frame=frames, allowed=st.sampled_from([CHILD, TEACHER]))
 def test_fuzz_never_raises_and_stays_in_bounds(frame, allowed):
     with budget(seconds=2, megabytes=16):

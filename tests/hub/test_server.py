@@ -338,6 +338,7 @@ def test_publishing_the_same_state_each_frame_costs_nothing(rig):
     ("/connecttest.txt", 200, "Microsoft Connect Test"),
     ("/ncsi.txt", 200, "Microsoft NCSI"),
     ("/success.txt", 200, "success\n"),
+    ("/canonical.html", 200, hub_server.FIREFOX_CANONICAL),
 ])
 @pytest.mark.parametrize("host", ["connectivitycheck.gstatic.com", "captive.apple.com", "10.42.0.1:8080"])
 def test_connectivity_checks_are_answered_for_any_host(rig, path, status, body, host):
@@ -428,7 +429,8 @@ def test_an_address_not_of_this_computer_is_one_clear_line():
 
 
 def test_a_child_answers_in_real_chromium(tmp_path):
-    """The page as a phone runs it: the code typed, one tap, "Received" only once the kiosk replied, a reload
+    """The page as a phone runs it: the code typed, one tap, "Received" only once the kiosk replied, a dropped
+    connection comes back by itself as the same device, a reload
     rejoins as the same device with its answer still marked, and a lesson in Arabic turns the page right to left."""
     from dataclasses import replace
 
@@ -456,6 +458,10 @@ def test_a_child_answers_in_real_chromium(tmp_path):
             page.locator("#answer-line", has_text="Received").wait_for(timeout=3000)
             assert page.get_by_role("button", name="B Sun").get_attribute("aria-pressed") == "true"
             device = kiosk.taken[0].device
+            peer = next(iter(hub.core.peers))
+            hub.core.loop.call_soon_threadsafe(peer.close, 1001, "")  # a drop (Wi-Fi roaming): back by itself
+            wait_for(lambda: hub.phones == 1 and next(iter(hub.core.peers)) is not peer)
+            assert next(iter(hub.core.peers)).device == device
             page.reload()
             page.locator("#answer-line", has_text="Received").wait_for(timeout=3000)
             assert page.get_by_role("button", name="B Sun").get_attribute("aria-pressed") == "true"
