@@ -430,8 +430,8 @@ def test_an_address_not_of_this_computer_is_one_clear_line():
 
 def test_a_child_answers_in_real_chromium(tmp_path):
     """The page as a phone runs it: the code typed, one tap, "Received" only once the kiosk replied, a dropped
-    connection comes back by itself as the same device, a reload
-    rejoins as the same device with its answer still marked, and a lesson in Arabic turns the page right to left."""
+    connection comes back by itself as the same device, a reload rejoins as the same device with its answer
+    still marked, and a lesson in Arabic turns the page right to left."""
     from dataclasses import replace
 
     from tests.hub.browser import PHONE, chromium
