@@ -19,7 +19,7 @@ import pygame
 import zxingcpp
 
 from tests.hub.browser import (
-    PHONE, RunningKiosk, chromium, need_chromium, open_teacher, records, report, shots_folder,
+    PHONE, Frames, RunningKiosk, chromium, need_chromium, open_teacher, records, report, shots_folder,
 )
 
 TEACHER_PIN = "1234"  # the training PIN of the shipped config: a headless kiosk asks for it
@@ -58,17 +58,13 @@ class Phone:
     def __init__(self, browser, url: str) -> None:
         self.context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
         self.page = self.context.new_page()
-        self.welcomes: list[str] = []  # the device id of every welcome, in order
-        self.page.on("websocket", self._socket)
+        self.frames = Frames(self.page)
         self.page.goto(url)
 
-    def _socket(self, ws) -> None:
-        def frame(payload) -> None:
-            if isinstance(payload, str) and '"welcome"' in payload:
-                msg = json.loads(payload)
-                if msg.get("t") == "welcome":
-                    self.welcomes.append(msg["device"])
-        ws.on("framereceived", frame)
+    @property
+    def welcomes(self) -> list[str]:
+        """The device id of every welcome, in order (one per connection)."""
+        return [f["device"] for f in self.frames.got if f.get("t") == "welcome"]
 
     def answer(self, text: str) -> None:
         """Press the option with this text and wait for the phone to say "Received" (journaled)."""
