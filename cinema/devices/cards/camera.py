@@ -18,6 +18,9 @@ from cinema.devices.cards.decode import DEFAULT_OPTIONS, DecodeOptions, Found, d
 from cinema.devices.cards.sources import FrameSource, SourceFactory, open_camera
 
 log = logging.getLogger("cinema.devices.cards")
+# QR codes the camera may see that are never a child's card: the hub's join codes on the projector
+# (cinema/hub: a Wi-Fi code and the page's address). Not said as "card not recognised" to the room.
+NOT_CARDS = ("WIFI:", "http://", "https://")
 
 DEVICE_NAME = "camera"
 REOPEN_EVERY = 2.0  # seconds between attempts to open a missing camera
@@ -273,6 +276,8 @@ class CameraScanner:
                     log.exception("%s: the on_found handler failed", self.name)
             now = self.clock.monotonic()
             for f in found:
+                if f.text.startswith(NOT_CARDS):
+                    continue  # the projector's own join codes (the hub's Wi-Fi and page), seen behind a card
                 if self.debounce.fresh(f.text, now):
                     self.stats.scans += 1
                     self._emit(CardScanned(f.text, "camera"))

@@ -257,3 +257,27 @@ def test_on_a_low_battery_fewer_pictures_are_decoded_and_cards_are_still_read(ru
     assert scanner.stats.decoded - before <= 7  # about 5 a second instead of every frame it can
     assert busy > 10  # every frame it could, before
     assert rec.scans()  # the card was still read
+
+
+def test_the_projectors_join_codes_behind_a_card_are_not_scans(run):
+    """The hub's Wi-Fi and page codes on the projector may be in the camera's view: never a refused card."""
+    frame = frame_with("amal")
+    for i, text in enumerate(("WIFI:T:WPA;S:Classroom-7;P:water123;;", "http://10.42.0.1:8080/?c=K7P2")):
+        code = _qr(text)
+        frame[400:400 + code.shape[0], 400 + i * 400:400 + i * 400 + code.shape[1]] = code[:, :, None]
+    cam = FakeCamera([frame] * 20, fps=200, loop=False)
+    scanner, rec = run(cam.open, repeat_after=60)
+    assert wait_for(lambda: cam.ended and rec.scans())
+    time.sleep(0.1)
+    assert rec.scans() == [make_token("P", "amal", KEY)]
+    assert scanner.stats.codes >= 3  # the two join codes were decoded, and dropped
+
+
+def _qr(text: str) -> np.ndarray:
+    import qrcode
+
+    q = qrcode.QRCode(border=4)
+    q.add_data(text)
+    q.make(fit=True)
+    m = np.array(q.get_matrix(), dtype=bool)
+    return np.kron(np.where(m, 0, 255), np.ones((5, 5))).astype(np.uint8)
