@@ -477,3 +477,62 @@ def test_a_child_answers_in_real_chromium(tmp_path):
     finally:
         hub.stop()
         kiosk.stop()
+
+
+# ---- the parts on their own ------------------------------------------------------------------------------
+
+
+def test_a_state_published_before_the_hub_runs_is_served_once_it_does():
+    from starlette.testclient import TestClient
+
+    from cinema.hub.server import make_app
+    from cinema.hub.state import HubState
+
+    core = HubState(queue.Queue(), HubConfig(), pin_check=lambda pin: ("wrong", 0, 4))
+    core.publish_threadsafe(lesson("s1.9.1.1"))
+    with TestClient(make_app(core)) as client, client.websocket_connect("/ws") as ws:
+        ws.send_json({"t": "hello", "code": core.code, "token": None})
+        assert ws.receive_json()["state"]["question"]["id"] == "s1.9.1.1"
+
+
+def test_publish_callbacks_run_and_one_failing_does_not_stop_the_others(rig):
+    seen: list[str] = []
+
+    def broken(state):
+        raise RuntimeError("a teacher socket's trouble")
+
+    async def later(state):
+        seen.append("async " + state.question.id)
+
+    rig.core.on_publish(broken)
+    rig.core.on_publish(lambda state: seen.append(state.question.id))
+    remove = rig.core.on_publish(later)
+    rig.publish(lesson("s1.3.2.4"))
+    wait_for(lambda: len(seen) == 2)
+    remove()
+    rig.publish(lesson("s1.3.3.4"))
+    wait_for(lambda: len(seen) == 3)
+    assert seen[0] == "s1.3.2.4" and set(seen[1:]) == {"async s1.3.2.4", "s1.3.3.4"}
+
+
+def test_two_pages_of_one_phone_get_their_own_acks(rig):
+    with rig.socket() as first:
+        token = rig.hello(first)["token"]
+        with rig.socket() as second:
+            assert rig.hello(second, token=token)["t"] == "welcome"
+            first.send_json({"t": "answer", "q": "s1.3.1.4", "key": "A", "r": 1})
+            second.send_json({"t": "answer", "q": "s1.3.1.4", "key": "B", "r": 1})
+            assert first.receive_json()["status"] == second.receive_json()["status"] == "received"
+    assert len({e.request for e in rig.kiosk.taken}) == 2 and len({e.device for e in rig.kiosk.taken}) == 1
+
+
+def test_a_phone_that_reads_nothing_is_dropped_and_only_the_newest_state_waits():
+    from cinema.hub.server import OUTBOX, ChildPeer
+
+    peer = ChildPeer(ws=None, device="0a1b2c3d")  # type: ignore[arg-type]  (never run: nothing is sent)
+    for n in range(OUTBOX * 2):
+        peer.push(f"state {n}", state=True)
+    assert list(peer.frames) == [(True, f"state {OUTBOX * 2 - 1}")] and peer.closing is None
+    for n in range(OUTBOX):
+        peer.push(f"ack {n}")
+    assert peer.closing == (1008, "too slow")
