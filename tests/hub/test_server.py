@@ -429,9 +429,9 @@ def test_an_address_not_of_this_computer_is_one_clear_line():
 
 
 def test_a_child_answers_in_real_chromium(tmp_path):
-    """The page as a phone runs it: the code typed, one tap, "Received" only once the kiosk replied, a dropped
-    connection comes back by itself as the same device, a reload rejoins as the same device with its answer
-    still marked, and a lesson in Arabic turns the page right to left."""
+    """The page as a phone runs it: a wrong code said so, the right one typed, one tap, "Received" only once
+    the kiosk replied, a dropped connection comes back by itself as the same device, a reload rejoins as the
+    same device with its answer still marked, and a lesson in Arabic turns the page right to left."""
     from dataclasses import replace
 
     from tests.hub.browser import PHONE, chromium
@@ -449,6 +449,9 @@ def test_a_child_answers_in_real_chromium(tmp_path):
             errors: list[str] = []
             page.on("pageerror", lambda e: errors.append(str(e)))
             page.goto(url)
+            page.get_by_label("Type the code on the screen").fill("ZZZZ")
+            page.get_by_role("button", name="Join").click()
+            page.get_by_role("alert").filter(has_text="Wrong code: look at the screen again").wait_for(timeout=3000)
             page.get_by_label("Type the code on the screen").fill(hub.core.code.lower())
             page.get_by_role("button", name="Join").click()
             page.get_by_role("button", name="B Sun").click()

@@ -19,6 +19,7 @@
   var nextR = 1;
   var pending = {}; // r -> "answer" | "link"
   var chosen = null; // {q, key, r, status}
+  var sentCode = ""; // the code the last hello carried
 
   function $(id) { return document.getElementById(id); }
 
@@ -50,6 +51,7 @@
     timer = null;
     var kept = load();
     var code = boot.code || kept.code || "";
+    sentCode = code;
     if (!code && !kept.token) { askCode(""); return; }
     say("line", W.connecting);
     var ws;
@@ -105,7 +107,9 @@
       } else {
         save({ code: "" });
         boot.code = "";
-        askCode(msg.reason === "code" && everJoined ? W.new_lesson : (msg.reason === "code" ? W.wrong_code : ""));
+        var why = "";
+        if (msg.reason === "code") { why = everJoined ? W.new_lesson : (sentCode ? W.wrong_code : ""); }
+        askCode(why);
       }
     }
   }
