@@ -27,6 +27,7 @@ RESUME_SAVE_EVERY = 2.0  # seconds between saves of the media position
 KEY_SLICE_SECONDS = 0.04  # longest a key press waits to be seen when the kiosk is idle
 IDLE_SLICE_SECONDS = 0.25  # headless: no keys to wait for, so the loop wakes for ticks only
 MAX_EVENTS_PER_LOOP = 2000  # so a flood of presses cannot starve the screen
+NEW_CODE_SECONDS = 2.0  # longest the join codes stay hidden while the hub makes a new lesson's code
 
 
 class KioskLoop:
@@ -57,8 +58,10 @@ class KioskLoop:
         self._join: JoinInfo | None = None  # the hub's JoinInfo last put on the view
         self._joined: tuple[View | None, bool, View | None] = (None, False, None)  # (view, presenting, shown)
         self.say_join = None  # called with each lesson's JoinInfo (a headless demo prints it: no projector)
-        self._new_lesson: tuple[str, str | None] | None = None  # (session, the code before it) until said
-        self._said_session = ""
+        # A new lesson gets a new code from the hub, in the hub's thread: until it has it, the code from
+        # before (which phones would be refused with) is not shown. (the code before, since when) or None.
+        self._old_code: tuple[str | None, float] | None = None
+        self._published_session = ""
         # The home screen's go-between (cinema.app.kiosk._Lessons), when the kiosk has one: it starts
         # the lessons the library chooses and takes every lesson's end back home.
         self.lessons = None
@@ -104,9 +107,9 @@ class KioskLoop:
         changed = handled or self.view is None
         if changed:
             self.view = self.engine.view()
-            self._publish()
+            self._publish(now)
         self.frame, serial = self._live_picture(self.view)
-        self.presenter.present(self._class_view(), self.frame, serial)
+        self.presenter.present(self._class_view(now), self.frame, serial)
         if self.screens is not None:
             self.screens.present_teacher(self.engine, self.view, changed, now)
         if self.max_seconds is not None and now - self.started > self.max_seconds:
@@ -114,29 +117,32 @@ class KioskLoop:
             self.stop(2)
         return self.exit_code is None
 
-    def _publish(self) -> None:
+    def _publish(self, now: float) -> None:
         """The phones see the turn's change: the open question, the teacher's view (hub.publish is cheap and
         sends only what changed)."""
         if self.hub is None:
             return
         state = self.engine.phone_state(self.view)
-        if self.say_join is not None and state.session and state.session != self._said_session:
-            # The hub gives a new lesson a new code (in its own thread): the code to say is the one after this.
+        if state.session and state.session != self._published_session:
             before = self.hub.join_info()
-            self._new_lesson = (state.session, before.code if before is not None else None)
-            self._said_session = state.session
+            self._old_code = (before.code if before is not None else None, now)
+        self._published_session = state.session
         self.hub.publish(state)
 
-    def _class_view(self) -> View:
+    def _class_view(self, now: float) -> View:
         """What the class window shows: the view (in presenter mode without the teacher's messages) with
         the hub's join codes. Made again only when the view, the join codes or the screens changed, so an
         idle turn hands the presenter the very same View (compared in no time)."""
         if self.hub is None:
             return self.view if self.screens is None else self.screens.class_view(self.view)
         join = self.hub.join_info()
-        if self._new_lesson is not None and join is not None and join.code != self._new_lesson[1]:
-            self._new_lesson = None
-            self.say_join(join)
+        if self._old_code is not None and join is not None:
+            if join.code == self._old_code[0] and now - self._old_code[1] < NEW_CODE_SECONDS:
+                join = None  # the hub has not made the lesson's code yet (a turn or two)
+            else:
+                self._old_code = None
+                if self.say_join is not None:
+                    self.say_join(join)
         presenting = self.screens is not None and self.screens.presenting
         view, was_presenting, shown = self._joined
         if shown is None or view is not self.view or was_presenting != presenting or (

@@ -158,6 +158,9 @@ class FakeHub:
         self.join_calls = 0
 
     def publish(self, state) -> None:
+        if state.session and all(s.session != state.session for s in self.published):  # a new lesson: a new code
+            self.join = JoinInfo(f"http://10.42.0.1:8080/?c=L{len(self.published)}", f"L{len(self.published)}",
+                                 self.join.wifi_qr, self.join.wifi_name, self.join.phones)
         self.published.append(state)
 
     def reply(self, reply: PhoneReply) -> None:
@@ -208,36 +211,34 @@ def test_the_phones_get_the_state_after_a_change_and_nothing_while_idle(fake_hub
     assert len(hub.published) == before
 
 
-def test_a_headless_demo_says_each_lessons_join_address_once_with_the_lessons_own_code(project):
-    """No projector shows the code: the demo prints it, once the hub has the lesson's new code (not the old one)."""
+def test_the_projector_never_shows_the_code_from_before_the_lesson_and_the_demo_says_the_new_one(project):
+    """The hub makes a new lesson's code in its own thread: until then the join panel is not drawn (a phone
+    typing the old code would be refused), and a headless demo prints the lesson's code once it is made."""
     from cinema.core.clock import FakeClock
     from cinema.media.fake_player import FakePlayer
 
-    class NewCodeHub(FakeHub):
-        def publish(self, state) -> None:  # as the hub does, in its own thread: a new lesson, a new code
-            if state.session and all(s.session != state.session for s in self.published):
-                self.later = JoinInfo(f"http://10.42.0.1:8080/?c=NEW{len(self.published)}", f"NEW{len(self.published)}")
-            super().publish(state)
-
-        def join_info(self) -> JoinInfo:
-            return self.join
+    class SlowCodeHub(FakeHub):
+        def publish(self, state) -> None:  # the new code is made later, as the hub's thread does
+            self.published.append(state)
 
     clock = FakeClock()
     kiosk = Kiosk(_options(project), clock=clock)
     kiosk.player = FakePlayer(kiosk.events.put, lambda t, r: None, clock=clock)
     said = []
     with kiosk.opened() as loop:
-        loop.hub = hub = NewCodeHub()
-        hub.later = None
+        loop.hub = hub = SlowCodeHub()
         loop.say_join = said.append
         loop.step(0.0)  # the lesson published; the hub has not made its code yet
         loop.step(0.01)
+        assert hub.published[-1].session and loop.presenter.last_view.join is None
         assert said == []  # the old code is never said
-        hub.join = hub.later  # the hub's thread made the lesson's code
-        for t in (0.02, 0.03, 0.3, 0.6):
+        hub.join = JoinInfo("http://10.42.0.1:8080/?c=NEW1", "NEW1")  # the hub's thread made the lesson's code
+        loop.step(0.02)
+        assert loop.presenter.last_view.join == hub.join
+        for t in (0.03, 0.3, 0.6):
             loop.events.put(TeacherCommand(Command.NEXT))
             loop.step(t)
-    assert [j.code for j in said] == [hub.later.code]
+        assert [j.code for j in said] == ["NEW1"]  # once for the lesson
 
 
 def test_a_reply_goes_to_the_phone_after_its_record_and_says_not_saved_when_the_disk_kept_it_out(fake_hub_loop,
