@@ -17,6 +17,9 @@ from collections import Counter
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from websockets.asyncio.client import connect
+from websockets.exceptions import ConnectionClosed
+from websockets.typing import Origin
 
 from cinema.app.clocks import SystemClock
 from cinema.config.models import Activity, HubConfig, Item, Option, Playlist, Question
@@ -24,11 +27,6 @@ from cinema.core.events import PhoneReply, Record
 from cinema.core.session import SessionEngine
 from cinema.hub import MAX_MESSAGE
 from cinema.hub.server import Hub
-
-websockets = pytest.importorskip("websockets")
-from websockets.asyncio.client import connect  # noqa: E402
-from websockets.exceptions import ConnectionClosed  # noqa: E402
-from websockets.typing import Origin  # noqa: E402
 
 SYNC = 2**30  # the request number of the answer that closes each case (a replay of the phone's own)
 
