@@ -430,8 +430,9 @@ def test_an_address_not_of_this_computer_is_one_clear_line():
 
 def test_a_child_answers_in_real_chromium(tmp_path):
     """The page as a phone runs it: a wrong code said so, the right one typed, one tap, "Received" only once
-    the kiosk replied, a dropped connection comes back by itself as the same device, a reload rejoins as the
-    same device with its answer still marked, and a lesson in Arabic turns the page right to left."""
+    the kiosk replied, a dropped connection and a screen lock come back by themselves as the same device, a
+    reload rejoins as the same device with its answer still marked, and a lesson in Arabic turns the page
+    right to left."""
     from dataclasses import replace
 
     from tests.hub.browser import PHONE, chromium
@@ -464,6 +465,16 @@ def test_a_child_answers_in_real_chromium(tmp_path):
             peer = next(iter(hub.core.peers))
             hub.core.loop.call_soon_threadsafe(peer.close, 1001, "")  # a drop (Wi-Fi roaming): back by itself
             wait_for(lambda: hub.phones == 1 and next(iter(hub.core.peers)) is not peer)
+            assert next(iter(hub.core.peers)).device == device
+            peer = next(iter(hub.core.peers))
+            page.evaluate("""() => {  // the screen locked for a minute, then unlocked
+                Object.defineProperty(document, "hidden", {configurable: true, get: () => true});
+                document.dispatchEvent(new Event("visibilitychange"));
+                const now = Date.now; Date.now = () => now() + 60000;
+                Object.defineProperty(document, "hidden", {configurable: true, get: () => false});
+                document.dispatchEvent(new Event("visibilitychange"));
+            }""")
+            wait_for(lambda: hub.phones == 1 and next(iter(hub.core.peers)) is not peer)  # a fresh socket
             assert next(iter(hub.core.peers)).device == device
             page.reload()
             page.locator("#answer-line", has_text="Received").wait_for(timeout=3000)

@@ -319,8 +319,20 @@
 
   // ---- coming back -----------------------------------------------------------------------------------------------
 
+  // After a screen lock the old socket may look open but be dead (the phone slept, the Wi-Fi roamed): a page
+  // hidden for a while starts a fresh one (the token brings it back as the same device, on the question open now).
+  var hiddenAt = 0;
   document.addEventListener("visibilitychange", function () {
-    if (!document.hidden && !sock && !stopped) { tries = 0; connect(); }
+    if (document.hidden) { hiddenAt = Date.now(); return; }
+    if (stopped) { return; }
+    if (sock && hiddenAt && Date.now() - hiddenAt > 5000) {
+      var old = sock;
+      sock = null;
+      joined = false;
+      try { old.close(); } catch (e) { /* already closing */ }
+    }
+    hiddenAt = 0;
+    if (!sock) { tries = 0; connect(); }
   });
   window.addEventListener("online", function () { if (!sock && !stopped) { tries = 0; connect(); } });
 
