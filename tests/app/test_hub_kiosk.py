@@ -295,3 +295,33 @@ def test_a_wrong_hub_address_is_one_line_before_anything_opens(project):
     assert done.returncode == 1 and done.stdout == ""
     assert done.stderr.startswith("cinema run: --hub '8080:0.0.0.0': ") and done.stderr.count("\n") == 1
     assert not (project / "j.sqlite").exists()
+
+
+def test_the_teacher_phone_needs_the_kiosks_own_pin(project):
+    """A fullscreen kiosk whose teacher has not chosen a PIN opens no teacher phone (the shipped training PIN is
+    known to every child who saw the demo); once chosen on the laptop, that PIN opens it; a training run (the
+    demo) takes the training PIN."""
+    from types import SimpleNamespace
+
+    from cinema.app.brightness import FakeDimmer
+    from cinema.config import load_kiosk_config
+    from cinema.core.events import SavePin
+    from cinema.core.pin import FREE_TRIES, PinHash
+
+    config = load_kiosk_config(project / "kiosk_config" / "default.yaml")
+    kiosk = Kiosk(RunOptions(config=project / "kiosk_config" / "default.yaml", journal=project / "j.sqlite"),
+                  dimmer=FakeDimmer())  # fullscreen (not headless), never opened: nothing of the laptop is touched
+    kiosk.journal = SimpleNamespace(path=project / "j.sqlite")  # where the PIN file lives, beside the journal
+    kiosk.hub = object()  # serving: a PIN chosen now reaches the teacher's phone
+    check = kiosk._hub_pin_check(config)
+    assert check(config.teacher_pin) == ("wrong", 0, FREE_TRIES)
+    chosen = PinHash.make("4821", n=2 ** 10)
+    kiosk._save_pin()(SavePin(chosen.salt, chosen.digest, chosen.n, chosen.r, chosen.p))
+    assert check("4821")[0] == "ok"
+    assert check(config.teacher_pin)[0] == "wrong"
+
+    (project / "demo").mkdir()  # a journal of its own, with no PIN chosen beside it
+    demo = Kiosk(RunOptions(config=project / "kiosk_config" / "default.yaml", journal=project / "demo" / "j.sqlite",
+                            training=True), dimmer=FakeDimmer())
+    demo.journal = SimpleNamespace(path=project / "demo" / "j.sqlite")
+    assert demo._hub_pin_check(config)(config.teacher_pin)[0] == "ok"
