@@ -623,9 +623,11 @@ class Hub:
             server.force_exit = True
             server.wake()
             thread.join(1.0)
+        self._thread = None
         if self.url:
             self.core.flush_notes()
             self.core.note("stopped")
+        self.url = self.core.url = ""
 
     def publish(self, state: PhoneState) -> None:
         self.core.publish_threadsafe(state)
