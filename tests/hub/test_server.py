@@ -550,3 +550,20 @@ def test_a_phone_that_reads_nothing_is_dropped_and_only_the_newest_state_waits()
     for n in range(OUTBOX):
         peer.push(f"ack {n}")
     assert peer.closing == (1008, "too slow")
+
+
+def test_a_stopped_hub_shows_no_join_code_and_may_serve_again():
+    import httpx
+
+    hub = Hub(queue.Queue(), HubConfig(host="127.0.0.1", port=0), pin_check=lambda pin: ("wrong", 0, 4))
+    first = hub.start()
+    hub.stop()
+    assert hub.join_info() is None and hub.url == ""
+    second = hub.start()
+    try:
+        assert httpx.get(second + "generate_204").status_code == 204 and hub.join_info() is not None
+    finally:
+        hub.stop()
+    for url in {first, second}:  # both closed (the second port may be the first again)
+        with pytest.raises(httpx.ConnectError):
+            httpx.get(url + "generate_204")
