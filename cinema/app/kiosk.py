@@ -90,6 +90,9 @@ class Kiosk:
         self.wall = wall
         self.loop = None  # the main loop, once everything is open
         self.hub = None  # the phones' hub (cinema.hub.server.Hub), when it serves
+        # Phones linked to a child by the code on the child's card (device -> learner id): every lesson of the
+        # run and the home screen share it, as they share the handsets' pairing.
+        self.phones: dict[str, str] = {}
         self._hub_check = None  # the teacher phone's PIN check now (a PIN chosen mid-run replaces it)
         self.sounds = None  # the kiosk's sounds, once it opens (questions read aloud are added to them)
         self.monitors = None  # where the monitors are read (tests: cinema.display.monitors.FixedMonitors)
@@ -387,6 +390,7 @@ class Kiosk:
         engine.pinpad.keeper = self._pin_tries()
         engine.handsets.learner_by_clicker.update(self.pairing[0])
         engine.handsets.team_by_learner.update(self.pairing[1])
+        engine.phones = self.phones
         self._read_aloud(config, playlist)
         return engine
 
@@ -428,6 +432,7 @@ class Kiosk:
                           power=PowerPolicy(self.clock, config.power.warn_percent, config.power.critical_percent),
                           left_out=left_out)
         library.roster = self._class(config)
+        library.phones = self.phones
         library.pinpad.keeper = self._pin_tries()
         return library
 

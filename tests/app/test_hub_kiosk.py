@@ -325,3 +325,18 @@ def test_the_teacher_phone_needs_the_kiosks_own_pin(project):
                             training=True), dimmer=FakeDimmer())
     demo.journal = SimpleNamespace(path=project / "demo" / "j.sqlite")
     assert demo._hub_pin_check(config)(config.teacher_pin)[0] == "ok"
+
+
+def test_a_phone_linked_at_home_answers_for_the_same_child_in_every_lesson_of_the_day(project):
+    """The phones' links to children (by the code on a card) belong to the day, like the handsets' pairing:
+    the home screen and each lesson it starts share them."""
+    from cinema.core.events import PhoneChoose
+
+    kiosk = Kiosk(_options(project, library=True))
+    with kiosk.opened() as loop:
+        loop.step(time.monotonic())
+        home = loop.engine
+        home.phones["0a0a0a0a"] = "L1"  # as PhoneLink leaves it
+        loop.events.put(PhoneChoose("7e7e7e7e", "e2e.yaml", 1))
+        _until(loop, lambda: loop.engine is not home)
+        assert loop.engine.phones is home.phones and loop.engine.phones == {"0a0a0a0a": "L1"}

@@ -253,7 +253,8 @@ class ActivityHandler(ItemHandler):
     def _voters(self) -> tuple[Voter, ...]:
         """The answered grid: handsets in the room (lit once they answered), then any other that answered."""
         room = self._room() or []
-        answered = [v for v in self.box.answers if not v.startswith("card:")]
+        # Handsets only: a card or a phone is not a handset in the room (a phone shows its own "received").
+        answered = [v for v in self.box.answers if not v.startswith(("card:", "phone:"))]
         clickers = list(dict.fromkeys(room + answered))
         if len(clickers) > MAX_GRID:
             return ()
