@@ -5,7 +5,6 @@ socket, the operating systems' connectivity checks, and the guards every request
 from __future__ import annotations
 
 import asyncio
-import collections
 import errno
 import ipaddress
 import json
@@ -37,6 +36,7 @@ from cinema.core.phone import PhoneState
 from cinema.core.view import JoinInfo
 from cinema.hub import BURST, HELLO_SECONDS, MAX_MESSAGE
 from cinema.hub import protocol
+from cinema.hub.peer import OUTBOX, ChildPeer  # noqa: F401  (OUTBOX: read by tests)
 from cinema.hub.state import CODE_LENGTH, HubState, PinCheck, normal_code
 from cinema.locale import is_rtl
 
@@ -46,7 +46,6 @@ HERE = Path(__file__).resolve().parent
 MAX_BODY = 4096  # bytes in any request body (the hub takes no uploads)
 PING_SECONDS = 20.0  # a phone that does not answer a ping this long after is gone
 STOP_SECONDS = 2.0
-OUTBOX = 64  # frames waiting for one slow phone before it is dropped
 STATIC_MAX_AGE = 3600
 
 # Words the children's page shows, translated on the server into the page's language.
@@ -222,49 +221,6 @@ async def student_page(request: Request) -> Response:
     }, headers={"Content-Security-Policy": csp, "Cache-Control": "no-store"})
 
 
-class ChildPeer:
-    """One child's socket: every frame goes out through one writer task (acks and states in order; a newer
-    state replaces one not yet sent; a phone that falls OUTBOX frames behind is dropped)."""
-
-    def __init__(self, ws: WebSocket, device: str) -> None:
-        self.ws = ws
-        self.device = device
-        self.home = False
-        self.frames: collections.deque[tuple[bool, str]] = collections.deque()
-        self.wake = asyncio.Event()
-        self.closing: tuple[int, str] | None = None
-
-    def push(self, text: str, *, state: bool = False) -> None:
-        if self.closing is not None:
-            return
-        if state:
-            self.frames = collections.deque(f for f in self.frames if not f[0])
-        if len(self.frames) >= OUTBOX:
-            self.close(1008, "too slow")
-            return
-        self.frames.append((state, text))
-        self.wake.set()
-
-    def close(self, code: int, reason: str) -> None:
-        if self.closing is None:
-            self.closing = (code, reason)
-            self.wake.set()
-
-    async def run(self) -> None:
-        try:
-            while True:
-                await self.wake.wait()
-                self.wake.clear()
-                while self.frames:
-                    _, text = self.frames.popleft()
-                    await self.ws.send_text(text)
-                if self.closing is not None:
-                    await self.ws.close(*self.closing)
-                    return
-        except (WebSocketDisconnect, RuntimeError, OSError):
-            return
-
-
 def frame_of(message: dict) -> str | bytes | None:
     """A received WebSocket message's payload: its text, else its bytes."""
     text = message.get("text")
@@ -411,8 +367,7 @@ def make_templates() -> Jinja2Templates:
 
 
 def _other_routes(core: HubState) -> list:
-    """The teacher's page and the take-home files (teacher.py, files.py; imported here, as they use this
-    module's ChildPeer)."""
+    """The teacher's page and the take-home files (teacher.py, files.py)."""
     from cinema.hub import files, teacher
 
     return [*teacher.routes(core), *files.routes(core)]

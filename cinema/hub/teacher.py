@@ -26,7 +26,7 @@ from cinema.core.pin import FREE_TRIES, MAX_DIGITS, PinHash, PinPad, PinPurpose,
 from cinema.core.power import MSG_RESTORE, Action, PowerDecision, describe, shown_minutes
 from cinema.core.view import AnswerList, CalmNote, Screen, TeacherView
 from cinema.hub import BURST, HELLO_SECONDS, protocol
-from cinema.hub.server import ChildPeer
+from cinema.hub.peer import ChildPeer
 from cinema.locale.languages import base_language, is_rtl
 
 PinCheck = Callable[[str], "tuple[str, int, int]"]
