@@ -53,7 +53,7 @@ def naive_summary(paths: Iterable[Path]) -> dict[str, int]:
             seen.setdefault(rec["id"], rec)
     records = sorted(seen.values(), key=lambda r: (r["kiosk_id"], r["seq"]))
     sessions, attendance, answers = set(), set(), set()
-    checkins = played = failed = 0
+    checkins = played = failed = take_home = 0
     for rec in records:
         kind, p, sid = rec["kind"], rec["payload"], (rec["kiosk_id"], rec["session_id"])
         if kind == "session.started":
@@ -68,8 +68,11 @@ def naive_summary(paths: Iterable[Path]) -> dict[str, int]:
             played += 1
         elif kind == "item.failed":
             failed += 1
+        elif kind == "takehome.downloaded":
+            take_home += 1
     return {"sessions": len(sessions), "attendance": len(attendance), "answers": len(answers),
-            "checkins": checkins, "items_played": played, "items_failed": failed, "records": len(records)}
+            "checkins": checkins, "items_played": played, "items_failed": failed, "records": len(records),
+            "take_home": take_home}
 
 
 # ---- measuring a process tree ---------------------------------------------------------------
