@@ -86,10 +86,13 @@ def answer_list(voters: set[str], lesson: Lesson) -> AnswerList:
     handsets, roster = lesson.handsets, lesson.roster
     learners: set[str] = set()
     loose: list[str] = []
+    phones = 0  # anonymous phones: not handsets, so not listed as "#1234", only counted
     for voter in voters:
         learner = voter_learner(voter, lesson)
         if learner is not None:
             learners.add(learner)
+        elif voter.startswith("phone:"):
+            phones += 1
         elif not handsets.is_teacher(voter):
             loose.append(voter)
     expected = set(lesson.attendance) or {l for c, l in handsets.learner_by_clicker.items()
@@ -102,7 +105,8 @@ def answer_list(voters: set[str], lesson: Lesson) -> AnswerList:
     answered += sorted((f"#{handset_label(c)}" for c in loose), key=lambda s: (len(s), s))
     waiting = sorted((label(l) for l in expected - learners), key=str.casefold)
     return AnswerList(tuple(answered[:MAX_NAMES]), tuple(waiting[:MAX_NAMES]),
-                      max(0, len(answered) - MAX_NAMES), max(0, len(waiting) - MAX_NAMES), unpaired=len(loose))
+                      max(0, len(answered) - MAX_NAMES), max(0, len(waiting) - MAX_NAMES),
+                      unpaired=len(loose), phones=phones)
 
 
 def lesson_seconds(plan: LessonPlan, item_left: float | None, now: float) -> float:

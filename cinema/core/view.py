@@ -293,6 +293,7 @@ class AnswerList:
     more_answered: int = 0
     more_waiting: int = 0
     unpaired: int = 0  # answers from handsets given to nobody: any child listed as waiting may have given one
+    phones: int = 0  # answers from phones on the hub not linked to a card: likewise anyone's (not in `answered`)
 
 
 @dataclass(frozen=True)

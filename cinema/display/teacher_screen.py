@@ -333,8 +333,8 @@ def _lesson_left(c: Canvas, view: TeacherView, area: pygame.Rect, y: int) -> int
 
 def _answers_words(c: Canvas, answers: AnswerList) -> tuple[str, str, int]:
     waiting = len(answers.waiting) + answers.more_waiting
-    answered = len(answers.answered) + answers.more_answered
-    if waiting and answers.unpaired:
+    answered = len(answers.answered) + answers.more_answered + answers.phones
+    if waiting and (answers.unpaired or answers.phones):
         # Some answers came on handsets given to nobody: the kiosk cannot say whose, so it does not
         # call the children it cannot see answering "not answered".
         heading = c.ngettext("No answer seen from: %(n)d", "No answer seen from: %(n)d", waiting) % {"n": waiting}
@@ -349,6 +349,10 @@ def _answers_words(c: Canvas, answers: AnswerList) -> tuple[str, str, int]:
         count = c.ngettext("%(n)d answered (%(loose)d on handsets given to nobody)",
                            "%(n)d answered (%(loose)d on handsets given to nobody)", answered) % {
             "n": answered, "loose": answers.unpaired}
+    elif answers.phones:
+        count = c.ngettext("%(n)d answered (%(phones)d on phones with no card linked)",
+                           "%(n)d answered (%(phones)d on phones with no card linked)", answered) % {
+            "n": answered, "phones": answers.phones}
     return heading, count, waiting
 
 

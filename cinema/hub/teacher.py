@@ -327,8 +327,8 @@ def _calm_json(calm: CalmNote, _: Gettext, ng: Ngettext) -> dict:
 
 def _answers_json(answers: AnswerList, _: Gettext, ng: Ngettext) -> dict:
     waiting = len(answers.waiting) + answers.more_waiting
-    answered = len(answers.answered) + answers.more_answered
-    if waiting and answers.unpaired:
+    answered = len(answers.answered) + answers.more_answered + answers.phones
+    if waiting and (answers.unpaired or answers.phones):
         heading = ng("No answer seen from: %(n)d", "No answer seen from: %(n)d", waiting) % {"n": waiting}
     elif waiting:
         heading = ng("Not answered yet: %(n)d", "Not answered yet: %(n)d", waiting) % {"n": waiting}
@@ -340,6 +340,10 @@ def _answers_json(answers: AnswerList, _: Gettext, ng: Ngettext) -> dict:
         count = ng("%(n)d answered (%(loose)d on handsets given to nobody)",
                    "%(n)d answered (%(loose)d on handsets given to nobody)", answered) % {
             "n": answered, "loose": answers.unpaired}
+    elif answers.phones:
+        count = ng("%(n)d answered (%(phones)d on phones with no card linked)",
+                   "%(n)d answered (%(phones)d on phones with no card linked)", answered) % {
+            "n": answered, "phones": answers.phones}
     else:
         count = ng("%(n)d answered", "%(n)d answered", answered) % {"n": answered}
     return {"heading": heading, "count": count, "waiting": list(answers.waiting),

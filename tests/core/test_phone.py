@@ -6,7 +6,7 @@ after the records it depends on."""
 import json
 
 from cinema.core.events import (
-    Command, HubNote, JournalHealth, JournalState, PhoneAnswer, PhoneChoose, PhoneCommand, PhoneLink, PhoneMark,
+    ClickerPressed, Command, HubNote, JournalHealth, JournalState, PhoneAnswer, PhoneChoose, PhoneCommand, PhoneLink, PhoneMark,
     PhoneReply, Record, ReplyStatus, TakeHomeTaken,
 )
 from cinema.core.library import LessonEntry, Library, StartLesson
@@ -199,3 +199,16 @@ def test_at_home_a_teachers_phone_chooses_the_lesson():
     assert replies(effects)[0].status is ReplyStatus.RECEIVED
     # A second choice while the first lesson is starting is refused, not a second lesson.
     assert replies(library.handle(PhoneChoose("7f", "demo.yaml", 5)))[0].status is ReplyStatus.REFUSED
+
+
+def test_the_teacher_counts_anonymous_phones_apart_from_handsets_given_to_nobody(tmp_path):
+    from cinema.journal import Journal
+
+    lesson = at_quiz(Journal(tmp_path / "j.sqlite", "k"))
+    qid = lesson.engine.phone_state().question.id
+    send(lesson, PhoneAnswer("0a0a0a0a", qid, "A", 1))
+    send(lesson, PhoneAnswer("0b0b0b0b", qid, "B", 1))
+    lesson.send(ClickerPressed("c9", "C"))  # a handset given to nobody
+    answers = lesson.engine.phone_state().teacher.answers
+    assert answers.phones == 2 and answers.unpaired == 1
+    assert answers.answered == ("#c9",)  # phones are not listed as handsets

@@ -638,3 +638,11 @@ def test_the_number_of_teacher_pages_is_bounded(rig):
             assert _hello(ws)["t"] == "welcome"
         one_more = stack.enter_context(rig.client.websocket_connect("/teacher/ws", headers=ORIGIN))
         assert _hello(one_more) == {"t": "refused", "reason": "full"}
+
+
+def test_answers_from_phones_with_no_card_are_counted_as_phones_not_handsets():
+    view = _view(answers=AnswerList(answered=("Bohdan",), waiting=("Amira", "Chidi"), phones=2))
+    answers = teacher_json(_lesson_state(view), translator("en").gettext, translator("en").ngettext)["lesson"]["answers"]
+    assert answers["count"] == "3 answered (2 on phones with no card linked)"
+    # Two answers could be anyone's: the kiosk does not call Amira and Chidi "not answered".
+    assert answers["heading"] == "No answer seen from: 2"
