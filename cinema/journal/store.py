@@ -53,8 +53,9 @@ MIGRATIONS: dict[int, str] = {
 
 
 # A file of this size is kept beside the journal and given back when the disk fills up, so the
-# lesson goes on being journaled (a lesson writes a few hundred KB; the WAL may grow to 4 MB).
+# lesson goes on being journaled (a lesson writes a few hundred KB; the WAL grows to about 1 MB).
 RESERVE_BYTES = 4 * 1024 * 1024
+WAL_PAGES = 256  # pages in the WAL before SQLite folds it into the journal (about 1 MB)
 # Less free space than this beside the journal when a lesson starts: the teacher is told.
 LOW_SPACE_BYTES = 20 * 1024 * 1024
 # Less than this left once the reserve is gone: new answers and scans are refused rather than
@@ -220,6 +221,10 @@ class Journal:
             self._db = sqlite3.connect(str(self.path), isolation_level=None, check_same_thread=False)
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=FULL")
+            # SQLite folds the WAL back every 1000 pages (4 MB) by default: as big as the reserve below, so
+            # a WAL growing back after the disk filled could eat all of it (a loaded machine's bigger
+            # commits tipped it over). Every 256 pages (1 MB) keeps the reserve for the lesson's records.
+            self._db.execute(f"PRAGMA wal_autocheckpoint={WAL_PAGES}")
             self._migrate()
             self.kiosk_id = self._meta("kiosk_id") or self._set_meta("kiosk_id", kiosk_id)
             if after_seq > 0 and self._meta(SEQ_BASE) is None and self.last_seq() == 0:
@@ -269,7 +274,7 @@ class Journal:
 
     def reclaim(self) -> None:
         """Fold the WAL into the database and cut it to nothing: on a small disk the WAL (up to
-        4 MB before SQLite checkpoints it by itself) is most of what the journal takes."""
+        about 1 MB before SQLite checkpoints it by itself) is most of what the journal takes."""
         try:
             self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         except sqlite3.Error:
