@@ -58,8 +58,9 @@ def item_of(playlist: Playlist, index: int | None) -> TeacherItem | None:
     if index is None or not 0 <= index < len(playlist.items):
         return None
     item = playlist.items[index]
-    # An activity without a title of its own is named by its activity's (as the class sees it); else its id.
-    title = item.title or (item.activity.title if item.activity is not None else "") or item.id
+    # An activity without a title of its own is named by its activity's (as the class sees it); an item with
+    # no title at all is "" and the teacher's views name it by its kind ("Closing"), never by its id.
+    title = item.title or (item.activity.title if item.activity is not None else "")
     return TeacherItem(title, item.type, index + 1)
 
 

@@ -216,6 +216,11 @@ def _kind_word(c: Canvas, item: TeacherItem) -> str:
     return c._(KINDS[item.kind]) if item.kind in KINDS else ""
 
 
+def _item_title(c: Canvas, item: TeacherItem) -> str:
+    """The item's title; an item without one is named by its kind (a closing item: "Closing")."""
+    return item.title or _kind_word(c, item)
+
+
 def _now_label(c: Canvas, view: TeacherView, item: TeacherItem) -> str:
     kind = _kind_word(c, item)
     return (c._("Now · %(kind)s · %(n)d of %(m)d") if kind else c._("Now · %(n)d of %(m)d")) % {
@@ -225,7 +230,7 @@ def _now_label(c: Canvas, view: TeacherView, item: TeacherItem) -> str:
 def _title_parts(c: Canvas, item: TeacherItem, width: int, size: int) -> tuple[int, int]:
     """(the picture's side, the title's height) for the item's title at `size` in `width`."""
     side = round(c.line_height(size) * 1.4)
-    return side, max(side, _height(c, item.title, width - side - c.metrics.gap, size, 2, bold=True))
+    return side, max(side, _height(c, _item_title(c, item), width - side - c.metrics.gap, size, 2, bold=True))
 
 
 def _next_parts(c: Canvas, view: TeacherView, width: int) -> tuple[int, int, int]:
@@ -236,7 +241,7 @@ def _next_parts(c: Canvas, view: TeacherView, width: int) -> tuple[int, int, int
         return 0, 0, h
     label_w = min(width // 3, c.text_width(c._("Next:"), m.min_text) + 2)
     at = label_w + round(h * 0.9) + 2 * m.gap
-    return label_w, at, max(h, _height(c, view.next.title, width - at, m.body, 2))
+    return label_w, at, max(h, _height(c, _item_title(c, view.next), width - at, m.body, 2))
 
 
 def _column_height(c: Canvas, view: TeacherView, width: int, size: int) -> int:
@@ -266,7 +271,7 @@ def _now(c: Canvas, view: TeacherView, area: pygame.Rect) -> int:
     icon = c.mirror(pygame.Rect(box.left, box.top + (title_h - side) // 2, side, side), box)
     words = c.mirror(pygame.Rect(box.left + side + m.gap, box.top, box.width - side - m.gap, title_h), box)
     _kind_icon(c, "teacher.now.icon", item.kind, icon)
-    c.text("teacher.now.title", item.title, words, size, bold=True, valign="center", max_lines=2)
+    c.text("teacher.now.title", _item_title(c, item), words, size, bold=True, valign="center", max_lines=2)
     y = box.bottom + m.gap // 2
     time_h = c.line_height(size, bold=True)
     if view.paused:
@@ -311,7 +316,7 @@ def _next(c: Canvas, view: TeacherView, area: pygame.Rect, y: int) -> int:
            color=c.theme.muted, valign="center", max_lines=1)
     icon = c.mirror(pygame.Rect(box.left + label_w + m.gap, y + (line_h - side) // 2, side, side), box)
     _kind_icon(c, "teacher.next.icon", view.next.kind, icon)
-    c.text("teacher.next", view.next.title, c.mirror(pygame.Rect(box.left + at, y, box.width - at, h), box),
+    c.text("teacher.next", _item_title(c, view.next), c.mirror(pygame.Rect(box.left + at, y, box.width - at, h), box),
            m.body, valign="center", max_lines=2)
     return box.bottom + m.gap
 

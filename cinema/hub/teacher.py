@@ -248,11 +248,12 @@ def _lesson_json(view: TeacherView, state: PhoneState, _: Gettext, ng: Ngettext)
         kind = _(KINDS[now.kind]) if now.kind in KINDS else ""
         place = (_("Now · %(kind)s · %(n)d of %(m)d") if kind else _("Now · %(n)d of %(m)d")) % {
             "kind": kind, "n": now.number, "m": view.item_count}
-        now_title = now.title
+        now_title = now.title or (_(KINDS[now.kind]) if now.kind in KINDS else "")
     if view.next is None:
         next_words = {"label": "", "title": _("Next: the end of the lesson")}
     else:
-        next_words = {"label": _("Next:"), "title": view.next.title}
+        nxt = view.next
+        next_words = {"label": _("Next:"), "title": nxt.title or (_(KINDS[nxt.kind]) if nxt.kind in KINDS else "")}
     if view.paused:
         time_words = (_("Paused · %(time)s left") % {"time": mmss(view.item_seconds_left)}
                       if view.item_seconds_left is not None else _("Paused"))

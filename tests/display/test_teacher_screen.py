@@ -11,7 +11,7 @@ import math
 import pygame
 import pytest
 
-from cinema.core.view import AnswerList, CalmNote, StatusBar
+from cinema.core.view import AnswerList, CalmNote, StatusBar, TeacherItem
 from cinema.display.samples import teacher_views
 from cinema.display.teacher_screen import TeacherRenderer
 from tests.display.test_screens import FIXED_NOW
@@ -174,6 +174,10 @@ def test_now_next_and_the_time_left(renderers, teacher):
     paused, _ = draw(renderers, teacher["en"]["teacher_paused_locked"], (1280, 800))
     assert paused.get("teacher.now.paused").text == "Paused · 2:18 left"
     assert "teacher.now.time" not in paused.names()
+    # An item with no title (a closing item) is named by its kind, never by its id in the playlist file.
+    untitled = dataclasses.replace(view, next=TeacherItem("", "closing", 8))
+    nxt, _ = draw(renderers, untitled, (1280, 800))
+    assert nxt.get("teacher.next").text == "Closing"
 
 
 def test_notices_newest_first_with_the_failed_items_title(renderers, teacher):

@@ -646,3 +646,9 @@ def test_answers_from_phones_with_no_card_are_counted_as_phones_not_handsets():
     assert answers["count"] == "3 answered (2 on phones with no card linked)"
     # Two answers could be anyone's: the kiosk does not call Amira and Chidi "not answered".
     assert answers["heading"] == "No answer seen from: 2"
+
+
+def test_an_item_without_a_title_is_named_by_its_kind_not_its_id():
+    view = _view(next=TeacherItem("", "closing", 4))
+    lesson = teacher_json(_lesson_state(view), translator("en").gettext, translator("en").ngettext)["lesson"]
+    assert lesson["next"] == {"label": "Next:", "title": "Closing"}
