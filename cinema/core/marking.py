@@ -114,12 +114,6 @@ def _entries(roster: Roster) -> tuple[_Entry, ...]:
     return tuple(sorted(entries, key=lambda e: (fold(e.label), e.learner_id)))
 
 
-def class_list(roster: Roster) -> tuple[tuple[str, str], ...]:
-    """(learner id, label) of every child, as the picker lists them: by first name, an id added where
-    two share one."""
-    return tuple((e.learner_id, e.label) for e in _entries(roster))
-
-
 def _label(learner: Learner, first: str, shared: bool) -> str:
     if not first:
         return learner.learner_id
@@ -146,6 +140,11 @@ class Marking:
         self._matches = self._all
 
     # ---- keys -------------------------------------------------------------------
+
+    def class_list(self) -> tuple[tuple[str, str], ...]:
+        """(learner id, label) of every child, as the picker lists them: by first name, an id added where
+        two share one (made once, when the lesson's engine is)."""
+        return tuple((e.learner_id, e.label) for e in self._all)
 
     def open(self, now: float) -> None:
         self.is_open, self.query, self.selected, self.fresh, self.last_key = True, "", 0, False, now

@@ -190,14 +190,10 @@ def link(roster: Roster | None, phones: dict[str, str], event: PhoneLink) -> lis
             reply(event, ReplyStatus.RECEIVED)]
 
 
-def mark_rows(roster: Roster | None, present: set[str], by_hand: set[str]) -> tuple[MarkRow, ...]:
-    """The class list for a teacher's phone, by name."""
-    if roster is None:
-        return ()
-    from cinema.core.marking import class_list
-
+def mark_rows(class_list: tuple[tuple[str, str], ...], present: set[str], by_hand: set[str]) -> tuple[MarkRow, ...]:
+    """The class list for a teacher's phone, by name (`class_list`: Marking.class_list(), made once)."""
     return tuple(MarkRow(lid, label, "teacher" if lid in by_hand else "card" if lid in present else "absent")
-                 for lid, label in class_list(roster)[:MAX_MARK_ROWS])
+                 for lid, label in class_list[:MAX_MARK_ROWS])
 
 
 _KINDS = {".mp4": "video", ".webm": "video", ".mkv": "video", ".mov": "video", ".avi": "video", ".ogv": "video",

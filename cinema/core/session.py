@@ -179,6 +179,7 @@ class SessionEngine:
         self.phones: dict[str, str] = {}
         self.entries = 0  # items entered so far: part of a phone question's id (the same one opened again differs)
         self._take_home: tuple | None = None  # the lesson's take-home files, read once
+        self._class_list = self.marking.class_list()  # the teacher phone's class list, sorted once
         # A check-in's calm item plays only when the teacher takes the offer, never in sequence.
         self._on_offer = {i.calm_item for i in self.playlist.items if i.type == "checkin" and i.calm_item}
 
@@ -673,7 +674,7 @@ class SessionEngine:
             session=self.session_id if live else "", playlist=self.playlist.id, lesson_title=self.playlist.title,
             language=self.playlist.language, screen=view.screen, question=question, paused=self.paused,
             take_home=self._take_home, teacher=self.teacher_view(view=view) if live else None,
-            marks=phones.mark_rows(self.roster, self.register.present, self.register.by_hand),
+            marks=phones.mark_rows(self._class_list, self.register.present, self.register.by_hand),
             menu_language=self.options.menu_language or self.playlist.language)
 
     # ---- cards ------------------------------------------------------------------------------
