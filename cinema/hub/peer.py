@@ -52,3 +52,9 @@ class ChildPeer:
                     return
         except (WebSocketDisconnect, RuntimeError, OSError):
             return
+
+
+def frame_of(message: dict) -> str | bytes | None:
+    """A received WebSocket message's payload: its text, else its bytes."""
+    text = message.get("text")
+    return text if text is not None else message.get("bytes")

@@ -35,8 +35,8 @@ from cinema.core.messages import N_
 from cinema.core.phone import PhoneState
 from cinema.core.view import JoinInfo
 from cinema.hub import BURST, HELLO_SECONDS, MAX_MESSAGE
-from cinema.hub import protocol
-from cinema.hub.peer import OUTBOX, ChildPeer  # noqa: F401  (OUTBOX: read by tests)
+from cinema.hub import files, protocol, teacher
+from cinema.hub.peer import ChildPeer, frame_of
 from cinema.hub.state import CODE_LENGTH, HubState, PinCheck, normal_code
 from cinema.locale import is_rtl
 
@@ -221,12 +221,6 @@ async def student_page(request: Request) -> Response:
     }, headers={"Content-Security-Policy": csp, "Cache-Control": "no-store"})
 
 
-def frame_of(message: dict) -> str | bytes | None:
-    """A received WebSocket message's payload: its text, else its bytes."""
-    text = message.get("text")
-    return text if text is not None else message.get("bytes")
-
-
 def ack(r: int, status: str, detail: str = "") -> str:
     return json.dumps({"t": "ack", "r": r, "status": status, "detail": detail}, ensure_ascii=False)
 
@@ -366,13 +360,6 @@ def make_templates() -> Jinja2Templates:
     return Jinja2Templates(env=env)
 
 
-def _other_routes(core: HubState) -> list:
-    """The teacher's page and the take-home files (teacher.py, files.py)."""
-    from cinema.hub import files, teacher
-
-    return [*teacher.routes(core), *files.routes(core)]
-
-
 def make_app(core: HubState) -> Starlette:
     """The hub's app: the children's page and socket, the static assets, the teacher's and the files'
     routes; `app.state.core` is `core` and `app.state.templates` the Jinja2 templates (autoescape)."""
@@ -383,12 +370,12 @@ def make_app(core: HubState) -> Starlette:
         yield
 
     templates = make_templates()
-    core.templates = templates
     routes = [
         Route("/", student_page, methods=["GET", "HEAD"]),
         WebSocketRoute("/ws", child_socket),
         Mount("/static", CachedStatic(directory=HERE / "static"), name="static"),
-        *_other_routes(core),
+        *teacher.routes(core),  # the teacher's page and socket
+        *files.routes(core),  # the take-home downloads
     ]
     app = Starlette(routes=routes, lifespan=lifespan)
     app.state.core = core

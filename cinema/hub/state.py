@@ -20,7 +20,6 @@ For the routes (server.py's children's socket, teacher.py, files.py):
 - `core.allow(device)`: the device's token bucket (MESSAGES_PER_SECOND, BURST): False means refuse;
 - `core.device_for(token)` -> (device id, token): a new token when the phone has none (or a malformed one);
 - `core.words(lang)`: the gettext translator for a page's language; `core.language` the page language now;
-- `core.templates`: the app's Jinja2Templates (autoescape, StrictUndefined; templates/ beside this module);
 - `core.pin_check`: the teacher PIN check (slow: call it in a worker thread), `core.config` the HubConfig,
   `core.clock` (monotonic seconds).
 """
@@ -142,7 +141,6 @@ class HubState:
         self.url = ""  # the join URL base once serving, e.g. "http://10.42.0.1:8080/"
         self.state: PhoneState | None = None
         self.student: dict = student_json(_EMPTY)
-        self.student_frame = json.dumps({"t": "state", "state": self.student}, ensure_ascii=False)
         self.code = new_code()
         self.peers: set[Peer] = set()
         self.admitted: set[str] = set()  # devices that joined with the code now (they rejoin by token)
@@ -157,7 +155,6 @@ class HubState:
         self._pending: PhoneState | None = None  # published before the loop ran
         self.ask_seconds = ASK_SECONDS
         self._handed: PhoneState | None = None  # the last state the main loop handed over
-        self.templates: Any = None  # the app's Jinja2Templates (autoescape), set by server.make_app
 
     # ---- threads ---------------------------------------------------------------------------------
 
@@ -221,9 +218,9 @@ class HubState:
         student = student_json(state)
         if student != self.student:
             self.student = student
-            self.student_frame = json.dumps({"t": "state", "state": student}, ensure_ascii=False)
+            frame = json.dumps({"t": "state", "state": student}, ensure_ascii=False)
             for peer in list(self.peers):
-                peer.push(self.student_frame, state=True)
+                peer.push(frame, state=True)
         for callback in list(self._callbacks):
             try:
                 result = callback(state)

@@ -26,10 +26,10 @@ from cinema.core.pin import FREE_TRIES, MAX_DIGITS, PinHash, PinPad, PinPurpose,
 from cinema.core.power import MSG_RESTORE, Action, PowerDecision, describe, shown_minutes
 from cinema.core.view import AnswerList, CalmNote, Screen, TeacherView
 from cinema.hub import BURST, HELLO_SECONDS, protocol
-from cinema.hub.peer import ChildPeer
+from cinema.hub.peer import ChildPeer, frame_of
+from cinema.hub.state import PinCheck
 from cinema.locale.languages import base_language, is_rtl
 
-PinCheck = Callable[[str], "tuple[str, int, int]"]
 Gettext = Callable[[str], str]
 Ngettext = Callable[[str, str, int], str]
 
@@ -466,7 +466,7 @@ async def teacher_socket(ws: WebSocket, teachers: Teachers) -> None:
         if first is None:
             await ws.close(1008, "hello")
         return
-    hello = protocol.parse(first.get("text", first.get("bytes")), protocol.TEACHER)
+    hello = protocol.parse(frame_of(first), protocol.TEACHER)
     address = ws.client.host if ws.client else ""
     if not isinstance(hello, protocol.Hello) or not core.hello_allowed(address):
         core.note("refused", detail="teacher:hello")
@@ -511,7 +511,7 @@ async def _teacher_messages(ws: WebSocket, teachers: Teachers, peer: ChildPeer, 
             continue
         if message["type"] == "websocket.disconnect":
             return
-        frame = message.get("text", message.get("bytes"))
+        frame = frame_of(message)
         msg = protocol.parse(frame, protocol.TEACHER)
         r = getattr(msg, "r", None)
         if not core.allow(device):

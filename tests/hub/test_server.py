@@ -541,7 +541,7 @@ def test_two_pages_of_one_phone_get_their_own_acks(rig):
 
 
 def test_a_phone_that_reads_nothing_is_dropped_and_only_the_newest_state_waits():
-    from cinema.hub.server import OUTBOX, ChildPeer
+    from cinema.hub.peer import OUTBOX, ChildPeer
 
     peer = ChildPeer(ws=None, device="0a1b2c3d")  # type: ignore[arg-type]  (never run: nothing is sent)
     for n in range(OUTBOX * 2):
