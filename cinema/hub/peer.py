@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import json
+from typing import Any
 
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
@@ -22,6 +24,7 @@ class ChildPeer:
         self.frames: collections.deque[tuple[bool, str]] = collections.deque()
         self.wake = asyncio.Event()
         self.closing: tuple[int, str] | None = None
+        self.too_fast = 0  # messages refused in a row for coming too fast (past BURST: dropped)
 
     def push(self, text: str, *, state: bool = False) -> None:
         if self.closing is not None:
@@ -58,3 +61,8 @@ def frame_of(message: dict) -> str | bytes | None:
     """A received WebSocket message's payload: its text, else its bytes."""
     text = message.get("text")
     return text if text is not None else message.get("bytes")
+
+
+def ack(r: int, status: str, detail: str = "", **more: Any) -> str:
+    """The one reply to a phone's message numbered `r` (the wire protocol in cinema/hub/__init__.py)."""
+    return json.dumps({"t": "ack", "r": r, "status": status, "detail": detail, **more}, ensure_ascii=False)

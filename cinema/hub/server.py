@@ -34,9 +34,9 @@ from cinema.core.events import PhoneAnswer, PhoneLink, PhoneReply, ReplyStatus
 from cinema.core.messages import N_
 from cinema.core.phone import PhoneState
 from cinema.core.view import JoinInfo
-from cinema.hub import BURST, HELLO_SECONDS, MAX_MESSAGE
+from cinema.hub import HELLO_SECONDS, MAX_MESSAGE
 from cinema.hub import files, protocol, teacher
-from cinema.hub.peer import ChildPeer, frame_of
+from cinema.hub.peer import ChildPeer, ack, frame_of
 from cinema.hub.state import CODE_LENGTH, HubState, PinCheck, normal_code
 from cinema.locale import is_rtl
 
@@ -221,10 +221,6 @@ async def student_page(request: Request) -> Response:
     }, headers={"Content-Security-Policy": csp, "Cache-Control": "no-store"})
 
 
-def ack(r: int, status: str, detail: str = "") -> str:
-    return json.dumps({"t": "ack", "r": r, "status": status, "detail": detail}, ensure_ascii=False)
-
-
 def origin_refused(ws: WebSocket) -> bool:
     """A browser page from another site must not use a phone's socket: its Origin must name our Host.
     A missing Origin is let through: browsers always send it, and other programs can send any they like."""
@@ -297,26 +293,14 @@ async def _refuse(ws: WebSocket, reason: str) -> None:
 
 async def _child_messages(ws: WebSocket, core: HubState, peer: ChildPeer) -> None:
     device = peer.device
-    too_fast = 0
     while peer.closing is None:
         message = await ws.receive()
         if message["type"] == "websocket.disconnect":
             return
-        frame = frame_of(message)
+        msg = protocol.parse(frame_of(message), protocol.CHILD)
         words = core.words()
-        if not core.allow(device):
-            too_fast += 1
-            core.note("refused", device, "rate")
-            if too_fast > BURST:
-                peer.close(1008, "rate")
-                return
-            parsed = protocol.parse(frame, protocol.CHILD)
-            r = parsed.r if isinstance(parsed, (protocol.Answer, protocol.Link, protocol.Refusal)) else None
-            if r is not None:
-                peer.push(ack(r, "refused", words.gettext(PAGE_WORDS["too_fast"])))
+        if core.throttled(peer, getattr(msg, "r", None), "rate", words.gettext(PAGE_WORDS["too_fast"])):
             continue
-        too_fast = 0
-        msg = protocol.parse(frame, protocol.CHILD)
         if isinstance(msg, protocol.Refusal):
             core.note("refused", device, msg.reason)
             if msg.r is not None:

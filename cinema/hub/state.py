@@ -18,6 +18,8 @@ For the routes (server.py's children's socket, teacher.py, files.py):
 - `core.note(what, device=, detail=, count=)`: a HubNote for the journal; "refused" notes are gathered
   (at most one per device and reason per NOTE_SECONDS, with their count);
 - `core.allow(device)`: the device's token bucket (MESSAGES_PER_SECOND, BURST): False means refuse;
+- `core.throttled(peer, r, note, words)`: the bucket as both sockets use it: noted, answered refused,
+  dropped after BURST in a row;
 - `core.device_for(token)` -> (device id, token): a new token when the phone has none (or a malformed one);
 - `core.words(lang)`: the gettext translator for a page's language; `core.language` the page language now;
 - `core.pin_check`: the teacher PIN check (slow: call it in a worker thread), `core.config` the HubConfig,
@@ -48,6 +50,7 @@ from cinema.core.messages import N_
 from cinema.core.phone import PhoneState, student_json
 from cinema.core.view import JoinInfo, Screen
 from cinema.hub import BURST, MESSAGES_PER_SECOND
+from cinema.hub.peer import ack
 from cinema.hub.wifi import wifi_qr_payload
 from cinema.locale import translator
 
@@ -304,6 +307,20 @@ class HubState:
         return self._join
 
     # ---- messages ----------------------------------------------------------------------------------
+
+    def throttled(self, peer, r: int | None, note: str, too_fast: str) -> bool:
+        """True when `peer` sends faster than its bucket allows: noted (`note`), its message `r` answered
+        refused with the words `too_fast`, and the socket dropped after BURST of them in a row."""
+        if self.allow(peer.device):
+            peer.too_fast = 0
+            return False
+        peer.too_fast += 1
+        self.note("refused", peer.device, note)
+        if peer.too_fast > BURST:
+            peer.close(1008, "rate")
+        elif r is not None:
+            peer.push(ack(r, "refused", too_fast))
+        return True
 
     def allow(self, device: str) -> bool:
         """The device's token bucket: False when it sends faster than MESSAGES_PER_SECOND (BURST saved)."""

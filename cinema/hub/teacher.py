@@ -25,8 +25,8 @@ from cinema.core.phone import PhoneState
 from cinema.core.pin import FREE_TRIES, MAX_DIGITS, PinHash, PinPad, PinPurpose, PinResult, PinState, TriesKeeper
 from cinema.core.power import MSG_RESTORE, Action, PowerDecision, describe, shown_minutes
 from cinema.core.view import AnswerList, CalmNote, Screen, TeacherView
-from cinema.hub import BURST, HELLO_SECONDS, protocol
-from cinema.hub.peer import ChildPeer, frame_of
+from cinema.hub import HELLO_SECONDS, protocol
+from cinema.hub.peer import ChildPeer, ack, frame_of
 from cinema.hub.state import PinCheck
 from cinema.locale.languages import base_language, is_rtl
 
@@ -437,10 +437,6 @@ class Teachers:
         return self.core.words(self.menu_language()).gettext(msgid)
 
 
-def _ack(r: int, status: str, detail: str = "", **more: Any) -> str:
-    return json.dumps({"t": "ack", "r": r, "status": status, "detail": detail, **more}, ensure_ascii=False)
-
-
 async def _receive(ws: WebSocket, timeout: float | None) -> dict | None:
     """The next ASGI message, or None when `timeout` seconds passed first."""
     if timeout is None:
@@ -501,7 +497,6 @@ async def _teacher_messages(ws: WebSocket, teachers: Teachers, peer: ChildPeer, 
     core = teachers.core
     sessions = teachers.sessions
     device = peer.device
-    too_fast = 0
     while peer.closing is None:
         unlocked = sessions.alive(token)
         message = await _receive(ws, sessions.left(token) + 0.5 if unlocked else None)
@@ -511,23 +506,14 @@ async def _teacher_messages(ws: WebSocket, teachers: Teachers, peer: ChildPeer, 
             continue
         if message["type"] == "websocket.disconnect":
             return
-        frame = frame_of(message)
-        msg = protocol.parse(frame, protocol.TEACHER)
+        msg = protocol.parse(frame_of(message), protocol.TEACHER)
         r = getattr(msg, "r", None)
-        if not core.allow(device):
-            too_fast += 1
-            core.note("refused", device, "teacher:rate")
-            if too_fast > BURST:
-                peer.close(1008, "rate")
-                return
-            if r is not None:
-                peer.push(_ack(r, "refused", teachers.gettext(TOO_FAST)))
+        if core.throttled(peer, r, "teacher:rate", teachers.gettext(TOO_FAST)):
             continue
-        too_fast = 0
         if isinstance(msg, protocol.Refusal):
             core.note("refused", device, f"teacher:{msg.reason}")
             if r is not None:
-                peer.push(_ack(r, "refused", teachers.gettext(NOT_NOW)))
+                peer.push(ack(r, "refused", teachers.gettext(NOT_NOW)))
         elif isinstance(msg, protocol.Login):
             await _login(teachers, peer, token, msg)
         elif isinstance(msg, protocol.Logout):
@@ -540,7 +526,7 @@ async def _teacher_messages(ws: WebSocket, teachers: Teachers, peer: ChildPeer, 
             if sessions.end(token):
                 core.note("teacher_out", device, "expired")
             core.note("refused", device, LOCKED_NOTE)
-            peer.push(_ack(msg.r, "refused", teachers.gettext(LOCKED)))
+            peer.push(ack(msg.r, "refused", teachers.gettext(LOCKED)))
             peer.push(teachers.welcome(device, token), state=True)
         else:
             peer.push(await _command(teachers, device, msg))
@@ -550,13 +536,13 @@ async def _login(teachers: Teachers, peer: ChildPeer, token: str, msg: protocol.
     core = teachers.core
     device = peer.device
     if teachers.sessions.touch(token):
-        peer.push(_ack(msg.r, "ok", "", wait=0, tries_left=FREE_TRIES))
+        peer.push(ack(msg.r, "ok", "", wait=0, tries_left=FREE_TRIES))
         return
     status, wait, tries_left = await run_in_threadpool(core.pin_check, msg.pin)
     if status == "ok":
         teachers.sessions.unlock(token)
         core.note("teacher_in", device)
-        peer.push(_ack(msg.r, "ok", "", wait=0, tries_left=tries_left))
+        peer.push(ack(msg.r, "ok", "", wait=0, tries_left=tries_left))
         teachers.send_state(peer)
         return
     if status == "wrong" and wait:
@@ -568,7 +554,7 @@ async def _login(teachers: Teachers, peer: ChildPeer, token: str, msg: protocol.
     else:
         core.note("refused", device, "teacher:pin wait")
         detail = teachers.gettext(WORDS["wait"]) % {"s": wait}
-    peer.push(_ack(msg.r, status, detail, wait=wait, tries_left=tries_left))
+    peer.push(ack(msg.r, status, detail, wait=wait, tries_left=tries_left))
 
 
 async def _command(teachers: Teachers, device: str, msg: Any) -> str:
@@ -581,16 +567,16 @@ async def _command(teachers: Teachers, device: str, msg: Any) -> str:
     elif isinstance(msg, protocol.Mark):
         if state is None or msg.learner not in {row.learner_id for row in state.marks}:
             core.note("refused", device, "teacher:mark unknown")
-            return _ack(msg.r, "refused", teachers.gettext(NOT_NOW))
+            return ack(msg.r, "refused", teachers.gettext(NOT_NOW))
         event = PhoneMark(device, msg.learner, msg.undo)
     else:
         if state is None or msg.lesson not in {lesson.key for lesson in state.lessons if lesson.usable}:
             core.note("refused", device, "teacher:choose unknown")
-            return _ack(msg.r, "refused", teachers.gettext(NOT_NOW))
+            return ack(msg.r, "refused", teachers.gettext(NOT_NOW))
         event = PhoneChoose(device, msg.lesson)
     reply = await core.ask(event)
     detail = teachers.gettext(reply.detail) if reply.detail else ""
-    return _ack(msg.r, reply.status.value, detail)
+    return ack(msg.r, reply.status.value, detail)
 
 
 async def teacher_page(request: Request, teachers: Teachers) -> Response:
