@@ -369,6 +369,18 @@ def cmd_pin(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_import(args: argparse.Namespace) -> int:
+    from cinema.importers.command import main_import
+
+    return main_import(args)
+
+
+def cmd_pack(args: argparse.Namespace) -> int:
+    from cinema.importers.command import main_pack
+
+    return main_pack(args)
+
+
 def cmd_devices(args: argparse.Namespace) -> int:
     from cinema.devices.listing import main_devices
 
@@ -479,6 +491,32 @@ def build_parser() -> argparse.ArgumentParser:
     scan.add_argument("images", nargs="+", metavar="IMAGE")
     scan.add_argument("--config", help=CONFIG_HELP + "; it names the programme and the card key file")
     scan.set_defaults(func=cmd_scan)
+
+    imp = sub.add_parser("import", help="make a lesson from a folder, PDF, presentation, question spreadsheet or "
+                         "Kolibri channel; or install a lesson pack")
+    imp.add_argument("sources", nargs="+", metavar="SOURCE",
+                     help="a folder, files (in this order), a KOLIBRI_DATA folder, or a lesson pack")
+    imp.add_argument("-o", "--output", metavar="playlists/NAME.yaml",
+                     help="the lesson file to write (default: in the config's playlists folder, named after the source)")
+    imp.add_argument("--title", metavar="T", help="the lesson's title (default: from the source's name)")
+    imp.add_argument("--language", metavar="L", help="the lesson's language, e.g. ar (default: the kiosk's)")
+    imp.add_argument("--topic", metavar="NAME", help="Kolibri: the topic to import (its title or id)")
+    imp.add_argument("--low-power", action="store_true",
+                     help="also make a lighter copy of each video, played while the laptop is on battery")
+    imp.add_argument("--config", help=CONFIG_HELP + "; it names the lessons and activities folders")
+    imp.add_argument("--keys", metavar="FILE", help="lesson packs: the programme's card key file to check the "
+                     "signature (default: the config's)")
+    imp.add_argument("--allow-unsigned", action="store_true",
+                     help="lesson packs: install a pack made without a key file (its checksums are still checked)")
+    imp.set_defaults(func=cmd_import)
+
+    pack = sub.add_parser("pack", help="write lessons, their media and a signed list of checksums into one "
+                          "folder for a USB stick")
+    pack.add_argument("lessons", nargs="+", metavar="LESSON", help="lesson files (playlists/NAME.yaml) or lesson ids")
+    pack.add_argument("-o", "--output", required=True, metavar="PACK", help="the pack to write (a folder)")
+    pack.add_argument("--config", help=CONFIG_HELP)
+    pack.add_argument("--keys", metavar="FILE", help="card key file to sign with (default: the config's)")
+    pack.set_defaults(func=cmd_pack)
 
     return parser
 

@@ -98,6 +98,12 @@ _ITEM_FIELDS = {f.name: f for f in (
     Field("calm_threshold", Number(above=0, maximum=1),
           "Share of answers on the two lowest faces (0.4 = 40%) that makes the kiosk offer calm_item.",
           default=0.4),
+    Field("duration", Nullable(Number(above=0, maximum=24 * 3600)),
+          "The file's length in seconds, measured by `cinema import`: the battery planner counts it before "
+          "the file has played once.", default=None),
+    Field("low_power", Nullable(FilePath()),
+          "A lighter copy of the video (made by `cinema import --low-power`), relative to this playlist's "
+          "folder: the kiosk plays it instead while the laptop runs on battery.", default=None),
     Field("take_home", Boolean(),
           "true: phones on the kiosk's hub may download this item's video, sound or slides to keep (listed on "
           "the phone page during and after the lesson).", default=False),
@@ -105,9 +111,9 @@ _ITEM_FIELDS = {f.name: f for f in (
 
 ITEM_KEYS = {
     "title": ("subtitle", "seconds"),
-    "video": ("media", "subtitles", "take_home"),
+    "video": ("media", "subtitles", "duration", "low_power", "take_home"),
     "slides": ("slides", "seconds", "take_home"),
-    "audio": ("media", "take_home"),
+    "audio": ("media", "duration", "take_home"),
     "activity": ("activity", "teams", "team_names", "answer_by_card", "read_aloud"),
     "checkin": ("prompt", "calm_item", "calm_threshold"),
     "attendance": ("seconds",),
@@ -272,6 +278,9 @@ def _read_item(index: int, node: Node, activities: dict[str, Activity], ctx: Con
     subtitles = subtitles_for(v.get("subtitles"), language, v.get("media")) if kind == "video" else None
     if subtitles is not None and media_problem(subtitles, ctx.roots):
         subtitles = None  # outside the lesson's folders or not a file: the video plays without
+    low_power = v.get("low_power") if kind == "video" else None
+    if low_power is not None and media_problem(low_power, ctx.roots):
+        low_power = None  # missing or outside: the video itself plays, on battery too
     return Item(
         type=kind, id=v["id"] or "", title=v.get("title", ""), subtitle=v.get("subtitle", ""),
         media=v.get("media"), subtitles=subtitles, slides=tuple(v.get("slides") or ()),
@@ -281,7 +290,8 @@ def _read_item(index: int, node: Node, activities: dict[str, Activity], ctx: Con
         teams=None if v.get("teams") is None else int(v["teams"]), team_names=team_names,
         read_aloud=v.get("read_aloud"),
         answer_by_card=bool(v.get("answer_by_card", False)), line=node.line, unplayable=unplayable,
-        take_home=take_home,
+        take_home=take_home, low_power=low_power,
+        duration=None if v.get("duration") is None else float(v["duration"]),
     )
 
 
@@ -394,6 +404,8 @@ def _report_unknown_keys(node: Node, known: set[str], ctx: Context, where: str) 
 def _check_item_media(kind: str, v: dict, node: Node, ctx: Context, where: str) -> None:
     if kind in ("video", "audio") and v.get("media") is not None:
         check_media_file(v["media"], kind, ctx, node.value["media"].line, f"{where}.media")
+    if kind == "video" and v.get("low_power") is not None:
+        check_media_file(v["low_power"], "video", ctx, node.value["low_power"].line, f"{where}.low_power")
     given = v.get("subtitles")
     if isinstance(given, dict):  # one per language: each is checked, the lesson's language or not
         lines = node.value["subtitles"].value

@@ -145,7 +145,7 @@ def item_seconds(item: Item, durations: dict[str, float]) -> tuple[float, bool]:
     """How long one item takes, and whether that length is known rather than a default."""
     d = DEFAULT_SECONDS
     if item.type in ("video", "audio"):
-        known = durations.get(item.id)
+        known = durations.get(item.id) or item.duration
         return (known, True) if known else (d[item.type], False)
     if item.type == "slides":
         count = max(1, len(item.slides))
