@@ -7,6 +7,8 @@ the playlist, and commits them all at once. Nothing here touches the lessons fol
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Protocol, Union
@@ -128,3 +130,31 @@ class ImportContext:
     low_power: bool = False  # also make a low-power rendition of each video (played on battery)
     progress: Callable[..., Bar] = _default_bar  # progress(label, total, unit="") -> Bar
     log: list[str] = field(default_factory=list)  # notes for the summary printed at the end
+
+
+_KEEP = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def key_for(name: str, taken: set[str] | frozenset[str] = frozenset(), limit: int = 28) -> str:
+    """A file-name-safe, id-safe key from a file or topic name: `02 Water cycle.mp4` -> `02-water-cycle`;
+    letters outside ASCII (Arabic, Ukrainian names) become `item`; `-2`, `-3`... when already taken."""
+    stem = Path(name).stem if "." in name and not name.startswith(".") else name
+    text = unicodedata.normalize("NFKD", stem).encode("ascii", "ignore").decode()
+    base = _KEEP.sub("-", text).strip("-._").lower()[:limit].strip("-._") or "item"
+    key, n = base, 1
+    while key in taken:
+        n += 1
+        key = f"{base[:limit - len(str(n)) - 1]}-{n}"
+    return key
+
+
+_NUMBERING = re.compile(r"^\s*\d+\s*[-_.)\s]\s*")
+
+
+def title_from(path: Path | str) -> str:
+    """A title from a file name: `02_the-water_cycle.mp4` -> `The water cycle` (the leading number that
+    orders the files dropped, `_` and `-` read as spaces); any script is kept."""
+    stem = Path(path).stem
+    words = _NUMBERING.sub("", stem).replace("_", " ").replace("-", " ")
+    words = " ".join(words.split()) or " ".join(stem.split())
+    return words[:1].upper() + words[1:]
