@@ -279,7 +279,7 @@ def _read_item(index: int, node: Node, activities: dict[str, Activity], ctx: Con
     if subtitles is not None and media_problem(subtitles, ctx.roots):
         subtitles = None  # outside the lesson's folders or not a file: the video plays without
     low_power = v.get("low_power") if kind == "video" else None
-    if low_power is not None and media_problem(low_power, ctx.roots):
+    if low_power is not None and (media_problem(low_power, ctx.roots) or not low_power.is_file()):
         low_power = None  # missing or outside: the video itself plays, on battery too
     return Item(
         type=kind, id=v["id"] or "", title=v.get("title", ""), subtitle=v.get("subtitle", ""),

@@ -373,6 +373,12 @@ class PowerPolicy:
         return bool(self._last is not None and self._last.charging and not self._weak_charger())
 
     @property
+    def on_battery(self) -> bool:
+        """A battery reading says the laptop runs on it (unplugged, or a charger that does not keep up);
+        False with no reading at all (a laptop with no battery to read is on mains)."""
+        return self._last is not None and self._last.percent is not None and not self.charging
+
+    @property
     def usable_minutes(self) -> float | None:
         """Minutes until the critical level, where the kiosk saves and stops: what the teacher has."""
         return self._usable()

@@ -9,6 +9,7 @@ import math
 import uuid
 from dataclasses import dataclass, field, replace
 from enum import Enum
+from pathlib import Path
 
 from cinema.core.clock import Clock
 from cinema.core.content import Item, Playlist
@@ -389,8 +390,15 @@ class SessionEngine:
         if following is not None:
             nxt = self.playlist.items[following]
             if nxt.type in MEDIA_TYPES and nxt.media is not None:
-                return str(nxt.media)
+                return str(self.media_file(nxt))
         return None
+
+    def media_file(self, item: Item) -> Path | None:
+        """The file a video or sound item plays: its lighter copy while the laptop runs on battery
+        (chosen as the item starts; a video is not swapped in the middle), else the file itself."""
+        if item.low_power is not None and self.power.on_battery:
+            return item.low_power
+        return item.media
 
     def _leave(self, reason: str) -> list[Effect]:
         item = self.item

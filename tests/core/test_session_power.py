@@ -82,3 +82,49 @@ def test_the_status_bar_and_the_advice_give_the_same_minutes():
     advice = engine.view().power_advice
     assert advice is not None
     assert engine.view().status.battery_minutes == pytest.approx(advice.usable_minutes) == pytest.approx(20 * 22 / 30)
+
+
+def _lighter_lesson():
+    from pathlib import Path
+
+    from cinema.core.content import Item, Playlist
+
+    return Playlist("light", "Light", "en", (
+        Item("title", "t", title="Hello"),
+        Item("video", "v1", media=Path("intro.mp4"), low_power=Path("intro.low.mp4"), duration=600.0),
+        Item("video", "v2", media=Path("lesson.mp4"), low_power=Path("lesson.low.mp4"), duration=900.0),
+        Item("video", "v3", media=Path("plain.mp4")),
+    ))
+
+
+def _played(effects):
+    from cinema.core.events import PlayMedia, PreloadMedia
+
+    return ([e.path for e in effects if isinstance(e, PlayMedia)], [e.path for e in effects if isinstance(e, PreloadMedia)])
+
+
+def test_on_battery_the_lighter_copy_plays_and_on_mains_the_file_itself():
+    clock = FakeClock()
+    engine = SessionEngine(_lighter_lesson(), clock, Options())
+    engine.start()
+    # No reading yet (a laptop with no battery to read): the file itself.
+    assert _played(engine.handle(TeacherCommand(Command.NEXT)))[0] == ["intro.mp4"]
+    engine.handle(PowerReading(70.0, 120.0, False))  # unplugged
+    played, preloaded = _played(engine.handle(TeacherCommand(Command.NEXT)))
+    assert played == ["lesson.low.mp4"]
+    assert preloaded == ["plain.mp4"]  # the next video has no lighter copy
+    assert _played(engine.handle(TeacherCommand(Command.NEXT)))[0] == ["plain.mp4"]
+    engine.handle(TeacherCommand(Command.BACK))
+    engine.handle(PowerReading(70.0, None, True))  # plugged back in
+    assert _played(engine.handle(TeacherCommand(Command.BACK)))[0] == ["intro.mp4"]
+
+
+def test_a_measured_duration_counts_in_the_power_plan_before_the_file_has_played():
+    from cinema.core.power import lesson_plan
+
+    lesson = _lighter_lesson()
+    plan = lesson_plan(lesson.items, 0)
+    minutes = [p.minutes for p in plan.rest]
+    assert minutes[:2] == [10.0, 15.0]  # 600 s and 900 s, measured on import
+    unknown = lesson_plan((lesson.items[0], lesson.items[3]), 0).rest[0]
+    assert unknown.minutes != 15.0  # the default guess, for a video nobody measured

@@ -32,7 +32,7 @@ class MediaHandler(ItemHandler):
             return self.lesson.fail(self.item.unplayable)
         self.media_token = self.lesson.new_media_token()
         subtitles = str(self.item.subtitles) if self.item.subtitles else None
-        return [PlayMedia(self.media_token, str(self.item.media), self.item.type, start_at, subtitles)]
+        return [PlayMedia(self.media_token, str(self.lesson.media_file(self.item)), self.item.type, start_at, subtitles)]
 
     def handle(self, event: Event) -> list[Effect]:
         if isinstance(event, MediaFinished):
