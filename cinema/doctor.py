@@ -25,7 +25,7 @@ KIOSK_USER = "cinema"  # the user deploy/install.sh makes; the kiosk service run
 LOW_DISK_BYTES = 500 * 1024 * 1024  # about 20 hours of journal and a few lesson videos
 FULL_DISK_BYTES = 50 * 1024 * 1024  # below this the journal may fail to save answers
 RUN_SECONDS = 10.0  # the longest a system command may take to answer (nmcli, iw, systemctl)
-MEDIA_KEY = re.compile(r"(^|\.)(media|slides|subtitles|image)(\[\d+\])?$")
+MEDIA_KEY = re.compile(r"(^|\.)(media|slides|subtitles|image|low_power)(\[\d+\])?$")
 
 
 class Status(Enum):
@@ -99,6 +99,7 @@ def run_checks(config_path: Path, machine: Machine | None = None) -> list[Check]
         checks.append(_battery_check(config.power, m))
         checks += _phone_checks(config.hub, m, config.journal)
     checks.append(_access_check(config.devices if config else None, m))
+    checks.append(_import_check(m))
     checks.append(_screen_check(m))
     checks.append(_service_check(m))
     return checks
@@ -155,6 +156,18 @@ def _vlc_check(m: Machine) -> Check:
         return Check("vlc", name, Status.OK, _("ready"))
     return Check("vlc", name, Status.FAIL, _("VLC cannot start ({error})").format(error=error),
                  _("install it: sudo apt install libvlc5 vlc-plugin-base vlc-plugin-video-output"))
+
+
+def _import_check(m: Machine) -> Check:
+    """`cinema import` needs ffmpeg (probe, check and convert media); presentations need LibreOffice."""
+    name = _("Making lessons")
+    if not (m.which("ffmpeg") and m.which("ffprobe")):
+        return Check("import", name, Status.WARN, _("ffmpeg is not installed: new videos cannot be checked or "
+                                                    "converted here"), _("install it: sudo apt install ffmpeg"))
+    if not (m.which("soffice") or m.which("libreoffice")):
+        return Check("import", name, Status.OK, _("ready for folders, PDFs, spreadsheets and Kolibri; presentations "
+                                                  "need LibreOffice (or save them as PDF)"))
+    return Check("import", name, Status.OK, _("ready for folders, PDFs, presentations, spreadsheets and Kolibri"))
 
 
 def _fonts_check(m: Machine) -> Check:

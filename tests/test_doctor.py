@@ -27,7 +27,7 @@ def font_dir(tmp_path: Path, names=FONTS) -> str:
 def laptop(tmp_path):
     """A laptop where everything is in order: the doctor should find nothing to fix."""
     return Machine(
-        environ={"DISPLAY": ":0"}, which=lambda name: f"/usr/bin/{name}" if name in ("cage", "systemctl") else None,
+        environ={"DISPLAY": ":0"}, which=lambda name: f"/usr/bin/{name}" if name in ("cage", "systemctl", "ffmpeg", "ffprobe", "soffice") else None,
         exists=lambda path: True, find=lambda pattern: [], disk_free=lambda path: 20 * 1024**3,
         load_vlc=lambda: None, has_module=lambda name: True, font_dirs=(font_dir(tmp_path),),
         receivers=lambda: ["/dev/ttyUSB0"], battery=lambda power: SimpleNamespace(percent=87.0),
@@ -103,6 +103,8 @@ def test_a_missing_video_is_a_media_failure_not_a_settings_one(project, laptop):
     (dict(groups_of=lambda user: None), "groups", Status.FAIL, "there is no user cinema"),
     (dict(environ={}, which=lambda name: None), "screen", Status.WARN, "cage is not installed"),
     (dict(environ={}), "screen", Status.OK, "the kiosk service opens its own"),
+    (dict(which=lambda name: "/usr/bin/cage" if name in ("cage", "systemctl") else None), "import", Status.WARN,
+     "sudo apt install ffmpeg"),
     (dict(run=lambda argv: (1, "disabled\n")), "service", Status.WARN, "systemctl enable learning-cinema"),
     (dict(run=lambda argv: (1, "Failed to get unit file state: No such file\n")), "service", Status.WARN,
      "deploy/install.sh"),
@@ -224,3 +226,10 @@ def test_records_a_full_disk_kept_out_and_a_damaged_journal_set_aside_are_pointe
     assert checks["journal_damaged"].status is Status.WARN and str(aside) in checks["journal_damaged"].message
     spill.unlink()
     assert "journal_spill" not in by_id(run_checks(config, real_files))
+
+
+def test_presentations_without_libreoffice_are_a_note_not_a_warning(project, laptop):
+    no_office = replace(laptop, which=lambda name: f"/usr/bin/{name}" if name in ("cage", "systemctl", "ffmpeg",
+                                                                             "ffprobe") else None)
+    check = {c.id: c for c in run_checks(config_file(project), no_office)}["import"]
+    assert check.status is Status.OK and "LibreOffice" in check.message and "PDF" in check.message
