@@ -36,9 +36,14 @@ def check_all(config_path: Path, playlist: Path | None = None) -> list[Problem]:
                               lambda: read_activities(activities_dir, check_media=True,
                                                               media_dirs=media_dirs)) or {}
 
+    from cinema.importers.checksums import cache_beside, verify_lesson
+    from cinema.progress import bar
+
+    cache = cache_beside(config.journal if config else None)  # files unchanged since last hashed are not hashed again
     for path in _playlists_to_check(playlist, playlists_dir, config.playlist if config else None):
         _guarded(path, problems, lambda path=path: read_playlist(path, activities, check_media=True,
                                                                  media_dirs=media_dirs))
+        _guarded(path, problems, lambda path=path: (None, verify_lesson(path, cache, progress=bar)))  # a cut-short copy
     return _unique(problems)
 
 
