@@ -178,3 +178,47 @@ def kit(tmp_path_factory) -> Kit:
         vtt=make_subtitles(folder / "clip.vtt"),
         csv=make_question_csv(folder / "quiz.csv"),
     )
+
+
+HELLO = """\
+version: 1
+id: hello
+title: Hello
+language: en
+items:
+  - type: title
+    id: hi
+    title: Hello
+  - type: closing
+    id: bye
+"""
+
+
+@dataclass(frozen=True)
+class KioskProject:
+    """A kiosk's project folder in a temp folder: the shipped config (its start lesson a tiny hand-written
+    one), empty lessons and activities folders; lessons are imported into it."""
+
+    root: Path
+    config: Path
+    playlists: Path
+    activities: Path
+    journal: Path
+
+
+def make_kiosk_project(root: Path) -> KioskProject:
+    repo = Path(__file__).resolve().parents[2]
+    (root / "kiosk_config").mkdir(parents=True, exist_ok=True)
+    text = (repo / "kiosk_config" / "default.yaml").read_text(encoding="utf-8")
+    config = root / "kiosk_config" / "default.yaml"
+    config.write_text(text.replace("playlist: playlists/demo.yaml", "playlist: playlists/hello.yaml"), encoding="utf-8")
+    (root / "playlists").mkdir(exist_ok=True)
+    (root / "activities").mkdir(exist_ok=True)
+    (root / "playlists" / "hello.yaml").write_text(HELLO, encoding="utf-8")
+    return KioskProject(root=root, config=config, playlists=root / "playlists", activities=root / "activities",
+                        journal=root / "var" / "journal.sqlite")
+
+
+@pytest.fixture
+def kiosk(tmp_path) -> KioskProject:
+    return make_kiosk_project(tmp_path / "kiosk")
