@@ -31,6 +31,7 @@ import re
 import selectors
 import shutil
 import signal
+import stat
 import subprocess
 import time
 from dataclasses import dataclass
@@ -127,15 +128,7 @@ def probe(path: Path) -> Probe:
     video or sound file, or whose index is missing (an MP4 cut short)."""
     path = Path(path)
     name = path.name
-    try:
-        size = path.stat().st_size
-        with open(path, "rb"):
-            pass
-    except OSError:
-        raise ImportProblem(_("{file}: the file cannot be read — check that it is there and copy it again").format(
-            file=name)) from None
-    if not path.is_file():
-        raise ImportProblem(_("{file}: this is not a file — give a video or sound file").format(file=name))
+    size = _readable(path).st_size
     if size == 0:
         raise ImportProblem(_("{file}: the file is empty (0 bytes) — copy it again from the original").format(
             file=name))
@@ -173,6 +166,21 @@ def probe(path: Path) -> Probe:
     tags = fmt.get("tags") if isinstance(fmt.get("tags"), dict) else {}
     title = next((str(v) for k, v in tags.items() if str(k).lower() == "title"), "").strip()[:200]
     return Probe(path=path, container=container, duration=duration, video=video, audio=audio, title=title, size=size)
+
+
+def _readable(path: Path) -> os.stat_result:
+    """The file's status, when it is a file that can be read; ImportProblem otherwise."""
+    try:
+        st = path.stat()
+        if stat.S_ISREG(st.st_mode):  # a pipe or a device would block an open() for ever
+            with open(path, "rb"):
+                pass
+    except OSError:
+        raise ImportProblem(_("{file}: the file cannot be read — check that it is there and copy it again").format(
+            file=path.name)) from None
+    if not stat.S_ISREG(st.st_mode):
+        raise ImportProblem(_("{file}: this is not a file — give a video or sound file").format(file=path.name))
+    return st
 
 
 _NOT_MEDIA = ("tty", "image2", "png_pipe", "jpeg_pipe", "webp_pipe", "gif", "svg_pipe", "bmp_pipe", "pdf",
@@ -323,6 +331,7 @@ def prepare(src: Path, stage: Path, key: str, kind: str, ctx: ImportContext,
     src, stage = Path(src), Path(stage)
     stage.mkdir(parents=True, exist_ok=True)
     _clean_partials(stage, key)
+    _readable(src)
     source = _fingerprint(src)
     settings = {"kind": kind, "lufs": TARGET_LUFS, "tp": TARGET_TP, "lra": TARGET_LRA, "max": [MAX_LONG, MAX_SHORT],
                 "keyframes": KEYFRAME_SECONDS, "version": SETTINGS_VERSION}
@@ -441,13 +450,9 @@ def _fit(width: int, height: int, long_side: int, short_side: int) -> tuple[int,
     """(width, height) made to fit long_side x short_side either way round, aspect kept, even sizes."""
     box_w, box_h = (long_side, short_side) if width >= height else (short_side, long_side)
     scale = min(1.0, box_w / width, box_h / height)
-    if scale >= 1.0 and width % 2 == 0 and height % 2 == 0:
-        return width, height
-    new_w = max(2, int(width * scale) // 2 * 2)
-    new_h = max(2, int(round(height * new_w / width)) // 2 * 2)
-    if new_h > box_h:
-        new_h = box_h // 2 * 2
-    return new_w, new_h
+    if scale >= 1.0:
+        return max(2, width // 2 * 2), max(2, height // 2 * 2)
+    return (max(2, min(box_w, round(width * scale / 2) * 2)), max(2, min(box_h, round(height * scale / 2) * 2)))
 
 
 def _conversion_args(src: Path, out: Path, probed: Probe, plan: dict, check: _Check) -> list[str]:
