@@ -17,7 +17,7 @@ packages=(libvlc5 vlc-plugin-base vlc-plugin-video-output ffmpeg espeak-ng fonts
 # with executable_path=/usr/bin/chromium: no `playwright install`, nothing downloaded; Arabic pages
 # are drawn with fonts-noto-core), Network UPS Tools (a real upsd with the dummy-ups driver), and
 # LibreOffice's Impress without its windows (`cinema import` turns .pptx/.odp into slides with it:
-# about 78 MB to download, 240 MB installed, 15 s to install here).
+# about 78 MB to download, 240 MB installed).
 [ "$want_tests" = 1 ] && packages+=(xvfb x11-xserver-utils xserver-xorg-core xserver-xorg-video-dummy socat poppler-utils chromium nut-server nut-client shellcheck libreoffice-impress-nogui)
 
 missing=()
@@ -52,5 +52,9 @@ if [ "$want_tests" = 1 ]; then
   [ -x .venv-ralph/bin/python ] || "$python" -m venv .venv-ralph
   .venv-ralph/bin/python -m pip install -q "ralph-malph[cli,lrs]==5.1.0" "requests==2.34.2" \
     || echo "Note: Ralph LRS could not be installed; the xAPI test against a real LRS will be skipped."
+  # Kolibri's own content schema builds the test Kolibri channels (tests/importers/kolibri_channel.py):
+  # the package alone, no dependencies (its SQLAlchemy is vendored), in its own venv.
+  [ -x .venv-kolibri/bin/python ] || "$python" -m venv .venv-kolibri
+  .venv-kolibri/bin/python -m pip install -q --no-deps "kolibri==0.19.5"
 fi
 echo "Ready: .venv/bin/cinema"
