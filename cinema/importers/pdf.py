@@ -42,11 +42,13 @@ def page_count(path: Path) -> int:
         pdf.close()
 
 
-def render_pdf(path: Path, out_dir: Path, ctx: ImportContext, *, title: str = "", key: str = "") -> SlidesDraft:
+def render_pdf(path: Path, out_dir: Path, ctx: ImportContext, *, title: str = "", key: str = "",
+               title_fallback: str = "") -> SlidesDraft:
     """Every page of `path` as `<key>-p001.png`... in `out_dir`; a SlidesDraft of them.
 
-    The title is `title`, else the PDF's own Title (unless a tool's placeholder), else the file
-    name. `key` defaults to one made from the file name. Raises ImportProblem naming the file
+    The title is `title`, else the PDF's own Title (unless a tool's placeholder), else
+    `title_fallback`, else one from the file name. `key` defaults to one made from the file name
+    (a presentation converted to PDF passes its own). Raises ImportProblem naming the file
     (and every bad page) and how to fix it.
     """
     path, out_dir = Path(path), Path(out_dir)
@@ -58,7 +60,7 @@ def render_pdf(path: Path, out_dir: Path, ctx: ImportContext, *, title: str = ""
         if count > MAX_PAGES:
             raise ImportProblem(_line(where(path), _("has {n} pages; at most {max} are made into slides").format(
                 n=count, max=MAX_PAGES), _("split it into shorter PDFs, one for each part of the lesson")))
-        title = title or _own_title(pdf.get_metadata_value("Title")) or title_from(path)
+        title = title or _own_title(pdf.get_metadata_value("Title")) or title_fallback or title_from(path)
         out_dir.mkdir(parents=True, exist_ok=True)
         fresh = _start_fresh_unless_same(path, out_dir, key, count)
         pages: list[Path] = []
