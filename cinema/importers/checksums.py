@@ -143,27 +143,24 @@ class ManifestRefused(Exception):
         super().__init__(reason)
 
 
-def json_depth(data: bytes) -> int:
-    """How deep brackets nest in JSON text (strings skipped), without parsing: a file nested a
-    million deep costs one pass over its bytes and no recursion."""
-    deepest = depth = 0
-    in_string = escaped = False
-    for byte in data:
-        if in_string:
-            if escaped:
-                escaped = False
-            elif byte == 0x5C:
-                escaped = True
-            elif byte == 0x22:
-                in_string = False
-        elif byte == 0x22:
-            in_string = True
-        elif byte in (0x5B, 0x7B):
-            depth += 1
-            deepest = max(deepest, depth)
-        elif byte in (0x5D, 0x7D):
-            depth -= 1
-    return deepest
+_JSON_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"')
+_NOT_BRACKETS = bytes(range(256)).translate(None, b"[]{}")
+
+
+def json_too_deep(data: bytes, limit: int) -> bool:
+    """True when brackets in JSON text nest more than `limit` deep, told without parsing and at C
+    speed (strings dropped, then the innermost pairs removed `limit` times): an 8 MB file nested
+    four million deep costs a fraction of a second and no recursion. Unbalanced text is left to
+    the parser to call damaged."""
+    brackets = _JSON_STRING.sub(b"", data).translate(None, _NOT_BRACKETS)
+    for _ in range(limit):
+        if not brackets:
+            return False
+        fewer = brackets.replace(b"[]", b"").replace(b"{}", b"")
+        if fewer == brackets:
+            return False
+        brackets = fewer
+    return bool(brackets)
 
 
 def read_bounded_json(path: Path, limit: int, depth: int) -> object:
@@ -182,7 +179,7 @@ def read_bounded_json(path: Path, limit: int, depth: int) -> object:
     if len(data) > limit:
         raise ManifestRefused(_("it is too big ({size}; at most {limit})").format(
             size=human_size(len(data)), limit=human_size(limit)))
-    if json_depth(data) > depth:
+    if json_too_deep(data, depth):
         raise ManifestRefused(_("it is nested too deep to be ours"))
     try:
         return json.loads(data.decode("utf-8"))

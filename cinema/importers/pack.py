@@ -569,7 +569,7 @@ def read_pack(pack: Path, card_keys: tuple[bytes, ...], *, allow_unsigned: bool 
         raise ImportProblem(f"{where}: " + _("cannot be read ({reason})").format(reason=exc.strerror or exc)
                             + " — " + _again()) from None
     signed, note = _check_signature(pack, raw, card_keys, allow_unsigned)
-    if len(raw) > MAX_PACK_JSON or checksums.json_depth(raw) > MAX_DEPTH:
+    if len(raw) > MAX_PACK_JSON or checksums.json_too_deep(raw, MAX_DEPTH):
         raise ImportProblem(f"{where}: " + _("is not a pack's list (too big or nested too deep)") + " — " + _again())
     try:
         data = json.loads(raw.decode("utf-8"))
