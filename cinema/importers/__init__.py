@@ -11,9 +11,11 @@ Modules and what they hand each other (the contract; drafts.py has the types):
                 what to install where it is missing)
 - sheets.py     read_sheet(path, ctx) -> tuple[QuizDraft, ...] (CSV, .xlsx, .ods; ImportProblem
                 listing every bad sheet/row/column)
-- kolibri.py    is_kolibri(path) -> bool; topics(path) -> list[Topic]; read_topic(path, topic, ctx)
-                -> LessonDraft (videos with subtitles, documents as slides, multiple-choice
-                exercises as quizzes, the rest Skipped with the reason)
+- kolibri.py    is_kolibri(path) -> bool; topics(path) -> list[Topic]; read_kolibri(path, topic, ctx,
+                ask=None, *, language=None) -> LessonDraft (videos with subtitles, documents as slides,
+                multiple-choice exercises as quizzes, the rest Skipped with the reason; topic None and
+                several topics: a numbered list shown through ask(question) -> typed answer; the lesson's
+                language is Kolibri's unless `language` (--language) is given)
 - media.py      probe(path) -> Probe; prepare(src, stage, key, kind, ctx, reuse=()) -> Prepared
                 (probed, decoded start to end once, converted where needed, loudness-normalised,
                 a low-power rendition on request; resumable; nothing half-written)
