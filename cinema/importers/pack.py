@@ -698,7 +698,8 @@ class InstallResult:
 
 def install_pack(pack: Path, playlists_dir: Path, activities_dir: Path, card_keys: tuple[bytes, ...] = (), *,
                  allow_unsigned: bool = False, media_dirs: tuple[Path, ...] = (),
-                 progress: ProgressFactory = _default_progress) -> InstallResult:
+                 progress: ProgressFactory = _default_progress,
+                 cache: checksums.ChecksumCache | None = None) -> InstallResult:
     """Check the pack whole (signature, then every file's size and sha256 while copying it into a
     hidden staging folder), then move its lessons in; ImportProblem naming every bad file, and
     nothing installed, when anything is wrong."""
@@ -729,7 +730,9 @@ def install_pack(pack: Path, playlists_dir: Path, activities_dir: Path, card_key
     finally:
         shutil.rmtree(stage, ignore_errors=True)
         shutil.rmtree(act_stage, ignore_errors=True)
-    problems = _check_installed(contents, playlists_dir, activities_dir, media_dirs)
+    cache = cache or checksums.ChecksumCache(None)
+    _remember_hashes(contents, playlists_dir, cache)
+    problems = _check_installed(contents, playlists_dir, activities_dir, media_dirs, cache)
     return InstallResult(pack, contents.lessons, tuple(replaced), tuple(notes), tuple(problems), contents.signed)
 
 
@@ -900,8 +903,24 @@ def _commit(contents: PackContents, stage: Path, act_stage: Path, playlists_dir:
     return replaced
 
 
+def _remember_hashes(contents: PackContents, playlists_dir: Path, cache: checksums.ChecksumCache) -> None:
+    """Each installed media file was hashed while it was copied: `cinema check` (and the check
+    just after installing) need not read gigabytes again to know it."""
+    for f in contents.files:
+        parts = f.path.split("/")
+        if parts[0] != LESSONS or len(parts) < 3:
+            continue
+        installed = Path(os.path.realpath(playlists_dir.joinpath(*parts[1:])))
+        try:
+            info = os.stat(installed)
+        except OSError:
+            continue
+        if info.st_size == f.bytes:
+            cache.put(installed, info, f.sha256)
+
+
 def _check_installed(contents: PackContents, playlists_dir: Path, activities_dir: Path,
-                     media_dirs: tuple[Path, ...]) -> list[Problem]:
+                     media_dirs: tuple[Path, ...], cache: checksums.ChecksumCache) -> list[Problem]:
     from cinema.config.activities import read_activities
     from cinema.config.playlists import read_playlist
 
@@ -915,7 +934,7 @@ def _check_installed(contents: PackContents, playlists_dir: Path, activities_dir
             used = {str(item.activity.source) for item in playlist.items
                     if item.type == "activity" and item.activity is not None and item.activity.source}
             problems.extend(p for p in act_problems if str(p.file) in used)
-        problems.extend(checksums.verify_lesson(path))
+        problems.extend(checksums.verify_lesson(path, cache))
     return list(dict.fromkeys(problems))
 
 
@@ -1030,7 +1049,7 @@ def import_packs(args) -> int:
         try:
             result = install_pack(source, config.playlists_dir, config.activities_dir, keys,
                                   allow_unsigned=bool(getattr(args, "allow_unsigned", False)),
-                                  media_dirs=config.media_dirs)
+                                  media_dirs=config.media_dirs, cache=checksums.cache_beside(config.journal))
         except ImportProblem as exc:
             for line in exc.problems:
                 _say(line)

@@ -218,6 +218,25 @@ def test_a_pack_installs_into_an_empty_kiosk_and_its_lessons_pass_the_check_and_
     assert not [p for p in (root / "activities").iterdir() if p.name.startswith(".")]
 
 
+def test_files_hashed_while_installing_are_not_read_again_by_the_next_check(programme, tmp_path, monkeypatch):
+    from cinema.importers import checksums
+
+    kiosk = new_kiosk(programme, tmp_path)
+    hashed: list[str] = []
+    real = checksums.sha256_file
+    monkeypatch.setattr(checksums, "sha256_file", lambda path, update=None: hashed.append(Path(path).name) or
+                        real(path, update))
+    assert import_(programme["pack"], kiosk) == 0
+    assert check_all(kiosk) == []
+    assert hashed == []
+    video = tmp_path / "kiosk" / "playlists" / "water" / "lesson.mp4"
+    data = bytearray(video.read_bytes())
+    data[100] ^= 1
+    video.write_bytes(bytes(data))  # the same size: only its hash tells
+    assert [p.message for p in check_all(kiosk)] == ["water/lesson.mp4 was changed or damaged (its checksum does "
+                                                     "not match)"]
+
+
 def test_importing_the_same_pack_again_updates_the_lesson_without_a_duplicate(programme, tmp_path, capsys):
     kiosk = new_kiosk(programme, tmp_path)
     assert import_(programme["pack"], kiosk) == 0
