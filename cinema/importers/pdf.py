@@ -170,6 +170,8 @@ def _start_fresh_unless_same(path: Path, out_dir: Path, key: str, count: int) ->
         same = json.loads(stamp_path.read_text(encoding="utf-8")) == stamp
     except (OSError, ValueError):
         same = False
+    for partial in out_dir.glob(f".{key}-p[0-9][0-9][0-9].*.partial.png"):  # a run killed mid-write
+        partial.unlink(missing_ok=True)
     if same:
         return False
     for old in out_dir.glob(f"{key}-p[0-9][0-9][0-9].png"):
