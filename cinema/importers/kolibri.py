@@ -388,10 +388,13 @@ def _squash(text: str) -> str:
     return " / ".join(part.strip() for part in text.casefold().split("/"))
 
 
-def choose_topic(found: list[Topic], wanted: str | None, ask: Callable[[list[Topic]], Topic | None] | None = None
-                 ) -> Topic:
+Ask = Callable[[str], str]  # shows a question on the terminal, returns what the teacher typed
+
+
+def choose_topic(found: list[Topic], wanted: str | None, ask: Ask | None = None) -> Topic:
     """The topic `wanted` names (its id, title or path, any case; the path with or without the channel's
-    name), or the only one there is, or the one `ask` returns. Raises ImportProblem listing the topics."""
+    name), or the only one there is, or the one the teacher picks from a numbered list through `ask`.
+    Raises ImportProblem listing the topics."""
     if not found:
         raise ImportProblem(_line(_("Kolibri export"), _("has no topic with videos, documents or exercises"),
                                   _("export a topic with its resources from Kolibri")))
@@ -400,7 +403,7 @@ def choose_topic(found: list[Topic], wanted: str | None, ask: Callable[[list[Top
         if len({t.channel_id for t in found}) == 1 and len(top) == 1:
             return top[0]
         if ask is not None:
-            chosen = ask(found)
+            chosen = _ask_topic(found, ask)
             if chosen is not None:
                 return chosen
         raise ImportProblem([_line(_("Kolibri export"), _("has several topics"),
@@ -418,6 +421,31 @@ def choose_topic(found: list[Topic], wanted: str | None, ask: Callable[[list[Top
                                  *(f"  {t.path}  ({t.id})" for t in matches[:50])])
     raise ImportProblem([_line(f"--topic {wanted}", _("no topic of this Kolibri export has this name"),
                                _("choose one with --topic NAME; the topics are:")), *_listing(found)])
+
+
+def _ask_topic(found: list[Topic], ask: Ask, shown: int = 99) -> Topic | None:
+    """A numbered list of the topics; the teacher types a number (or a topic's name). None: no answer."""
+    listed = found[:shown]
+    question = "\n".join([_("The topics of this Kolibri export:"),
+                          *(f"{n:>3}. {t.summary()}" for n, t in enumerate(listed, start=1)),
+                          *([_("(and {n} more: give --topic NAME for them)").format(n=len(found) - shown)]
+                            if len(found) > shown else []),
+                          _("Which topic? Type its number, or nothing to stop: ")])
+    for _attempt in range(3):
+        try:
+            answer = ask(question).strip()
+        except EOFError:
+            return None
+        if not answer:
+            return None
+        if answer.isdigit() and 1 <= int(answer) <= len(listed):
+            return listed[int(answer) - 1]
+        try:
+            return choose_topic(found, answer)
+        except ImportProblem:
+            question = _("No topic has the number or name {answer}. Type a number from 1 to {n}: ").format(
+                answer=answer[:60], n=len(listed))
+    return None
 
 
 def _listing(found: list[Topic], limit: int = 60) -> list[str]:
@@ -441,11 +469,11 @@ class _File:
     path: Path | None  # None when its name in the database is not a storage file name
 
 
-def read_kolibri(path: Path | str, topic: str | None, ctx: ImportContext,
-                 ask: Callable[[list[Topic]], Topic | None] | None = None, *, language: str | None = None
-                 ) -> LessonDraft:
+def read_kolibri(path: Path | str, topic: str | None, ctx: ImportContext, ask: Ask | None = None, *,
+                 language: str | None = None) -> LessonDraft:
     """The lesson a topic of a Kolibri export makes. `topic`: its title, path or id (None: the only
-    topic, else `ask(topics)` chooses, else ImportProblem listing the topics: "give --topic NAME").
+    topic, else the teacher picks one from a numbered list shown with `ask(question) -> typed answer`,
+    else ImportProblem listing the topics: "give --topic NAME").
     The lesson's language is `language` (the teacher's --language) when given, else the topic's or
     the channel's in Kolibri, else ctx.language. Raises ImportProblem with every problem found."""
     content = content_folder(path)
@@ -737,7 +765,7 @@ class _Perseus:
 
 
 _WIDGET = re.compile(r"\[\[\u2603 ([A-Za-z0-9_-]+ \d+)\]\]")
-_IMAGE = re.compile(r"!\[[^\]]{0,500}\]\(\s*([^)\s]{1,500})[^)]{0,200}\)")
+_IMAGE = re.compile(r"!\[[^\]]{0,500}\]\(([^)]{1,700})\)")  # the link may hold a space and " =WxH"
 _LOCAL = re.compile(r"\$\{\u2623 (?:LOCALPATH|CONTENTSTORAGE)\}/(?:images/)?([A-Za-z0-9._-]{1,120})")
 _NUMERIC_WIDGETS = ("numeric-input", "input-number", "text-input")
 PICTURE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif")
