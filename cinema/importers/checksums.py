@@ -349,6 +349,18 @@ def verify_lesson(playlist_path: Path, cache: ChecksumCache | None = None, *,
     return problems
 
 
+def size_problem(name: str, size: int, expected: int) -> str:
+    """`lesson.mp4 is 12 MB but should be 48 MB: the copy was cut short` (in bytes when the rounded
+    sizes would read the same)."""
+    shown, wanted = human_size(size), human_size(expected)
+    if shown == wanted:
+        shown, wanted = (_("{n} bytes").format(n=n) for n in (size, expected))
+    if size < expected:
+        return _("{file} is {size} but should be {expected}: the copy was cut short").format(
+            file=name, size=shown, expected=wanted)
+    return _("{file} is {size} but should be {expected}: it was changed").format(file=name, size=shown, expected=wanted)
+
+
 def _changed(name: str) -> str:
     return _("{file} was changed or damaged (its checksum does not match)").format(file=name)
 
@@ -366,13 +378,6 @@ def _file_problem(entry: Entry, name: str, full: Path, root: str) -> str | os.st
         return _("{file} cannot be read ({reason})").format(file=name, reason=exc.strerror or exc)
     if not stat.S_ISREG(info.st_mode):
         return _("{file} is not an ordinary file").format(file=name)
-    size, expected = human_size(info.st_size), human_size(entry.bytes)
-    if size == expected:  # 12 MB against 12 MB says nothing: give the bytes
-        size, expected = (_("{n} bytes").format(n=n) for n in (info.st_size, entry.bytes))
-    if info.st_size < entry.bytes:
-        return _("{file} is {size} but should be {expected}: the copy was cut short").format(
-            file=name, size=size, expected=expected)
-    if info.st_size > entry.bytes:
-        return _("{file} is {size} but should be {expected}: it was changed").format(
-            file=name, size=size, expected=expected)
+    if info.st_size != entry.bytes:
+        return size_problem(name, info.st_size, entry.bytes)
     return info

@@ -35,6 +35,7 @@ from typing import Callable, Iterable
 
 from cinema.config.problems import Problem
 from cinema.locale.runtime import gettext as _
+from cinema.locale.runtime import ngettext
 
 from . import checksums
 from .checksums import ManifestRefused, human_size, read_bounded_json, safe_relative
@@ -327,7 +328,8 @@ def write_pack(playlists: Iterable[Path], out: Path, card_keys: tuple[bytes, ...
         raise ImportProblem(problems)
     total = sum(len(f.data) if f.data is not None else f.source.stat().st_size for f in files)
     _prepare_out(out)
-    _check_room(out.parent, total + total // 100 + SPARE_BYTES, _("the stick"), _("delete old files from it or use a bigger stick"))
+    _check_room(out.parent, total + total // 100 + SPARE_BYTES, _("the pack needs {needed}, the stick has {free} free"),
+                _("delete old files from it or use a bigger stick"))
 
     temp = out.with_name(f".{out.name}.partial")
     if temp.exists():
@@ -401,12 +403,12 @@ def _check_plan(files: list[_Planned], problems: list[str]) -> None:
             try:
                 size = f.source.stat().st_size
             except OSError as exc:
-                problems.append(f"{f.source}: " + _("cannot be read ({reason})").format(reason=exc.strerror or exc)
-                                + " — " + _("check the file"))
+                problems.append(_line(f.source, _("this file cannot be read ({reason})").format(
+                    reason=exc.strerror or exc), _("check the file")))
                 continue
             if size > FAT32_MAX_FILE:
-                problems.append(f"{f.source}: " + _("is {size}: a USB stick (FAT32) holds no file over 4 GB").format(
-                    size=human_size(size)) + " — " + _("import it again to make a smaller copy, or split the video"))
+                problems.append(_line(f.source, _("this file is {size}: a USB stick (FAT32) holds no file over 4 GB").format(
+                    size=human_size(size)), _("import it again to make a smaller copy, or split the video")))
 
 
 def _prepare_out(out: Path) -> None:
@@ -499,14 +501,14 @@ def free_bytes(folder: Path) -> int:
     return st.f_bavail * st.f_frsize
 
 
-def _check_room(folder: Path, needed: int, disk: str, fix: str) -> None:
+def _check_room(folder: Path, needed: int, template: str, fix: str) -> None:
+    """Refused before copying when the disk cannot hold it all (`template` has {needed} and {free})."""
     try:
         free = free_bytes(folder)
     except OSError:
         return  # cannot tell: the copy itself will say when the disk is full
     if needed > free:
-        raise ImportProblem(f"{folder}: " + _("needs {needed}, {disk} has {free} free").format(
-            needed=human_size(needed), disk=disk, free=human_size(free)) + " — " + fix)
+        raise ImportProblem(_line(folder, template.format(needed=human_size(needed), free=human_size(free)), fix))
 
 
 def _disk_problem(exc: OSError, where: Path, needed: int) -> list[str]:
@@ -548,6 +550,17 @@ class PackContents:
     signature_note: str = ""
 
 
+def _line(where: object, what: str, fix: str) -> str:
+    """`where: what is wrong — how to fix it`, the one shape of every problem line."""
+    return f"{where}: {what} — {fix}"
+
+
+def _says(template: str, file: str, fix: str, **values: object) -> str:
+    """`lessons/water/lesson.mp4 was changed or damaged (checksum) — copy the pack again ...`: the
+    file named in the sentence itself."""
+    return f"{template.format(file=file, **values)} — {fix}"
+
+
 def _again() -> str:
     return _("copy the pack again from the programme's stick")
 
@@ -559,22 +572,22 @@ def read_pack(pack: Path, card_keys: tuple[bytes, ...], *, allow_unsigned: bool 
     try:
         info = os.lstat(where)
         if not stat.S_ISREG(info.st_mode):
-            raise ImportProblem(f"{where}: " + _("is not an ordinary file") + " — " + _again())
+            raise ImportProblem(_line(where, _("this is not an ordinary file"), _again()))
         if info.st_size > MAX_PACK_JSON:
-            raise ImportProblem(f"{where}: " + _("is too big to be a pack's list ({size})").format(
-                size=human_size(info.st_size)) + " — " + _again())
+            raise ImportProblem(_line(where, _("this file is too big to be a pack's list ({size})").format(
+                size=human_size(info.st_size)), _again()))
         with open(_open_plain_file(where), "rb", closefd=True) as f:
             raw = f.read(MAX_PACK_JSON + 1)
     except OSError as exc:
-        raise ImportProblem(f"{where}: " + _("cannot be read ({reason})").format(reason=exc.strerror or exc)
-                            + " — " + _again()) from None
+        raise ImportProblem(_line(where, _("this file cannot be read ({reason})").format(
+            reason=exc.strerror or exc), _again())) from None
     signed, note = _check_signature(pack, raw, card_keys, allow_unsigned)
     if len(raw) > MAX_PACK_JSON or checksums.json_too_deep(raw, MAX_DEPTH):
-        raise ImportProblem(f"{where}: " + _("is not a pack's list (too big or nested too deep)") + " — " + _again())
+        raise ImportProblem(_line(where, _("this is not a lesson pack's list"), _again()))
     try:
         data = json.loads(raw.decode("utf-8"))
     except (ValueError, RecursionError):
-        raise ImportProblem(f"{where}: " + _("is damaged (not JSON)") + " — " + _again()) from None
+        raise ImportProblem(_line(where, _("this is not a lesson pack's list"), _again())) from None
     return _parse_pack(where, data, signed, note)
 
 
@@ -594,7 +607,7 @@ def _check_signature(pack: Path, raw: bytes, card_keys: tuple[bytes, ...], allow
         raise ImportProblem(f"{sig_path}: " + refused.reason + " — " + _again()) from None
     mac = sig.get("mac") if isinstance(sig, dict) else None
     if not isinstance(sig, dict) or sig.get("alg") != "HMAC-SHA256" or not isinstance(mac, str):
-        raise ImportProblem(f"{sig_path}: " + _("is not a pack signature") + " — " + _again())
+        raise ImportProblem(_line(sig_path, _("this is not a pack signature"), _again()))
     if not card_keys:
         if allow_unsigned:
             return False, _("the pack's signature was not checked (no card key file here): installed because of "
@@ -611,18 +624,19 @@ def _check_signature(pack: Path, raw: bytes, card_keys: tuple[bytes, ...], allow
 
 
 def _parse_pack(where: Path, data: object, signed: bool, note: str) -> PackContents:
-    bad = f"{where}: " + _("is not a lesson pack's list") + " — " + _again()
+    bad = _line(where, _("this is not a lesson pack's list"), _again())
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise ImportProblem(bad)
     if data.get("version") != FORMAT_VERSION:
-        raise ImportProblem(f"{where}: " + _("was made by a newer version of the program (pack version {v})").format(
-            v=data.get("version")) + " — " + _("update the program on this laptop, then import the pack again"))
+        raise ImportProblem(_line(where, _("the pack was made by a newer version of the program (pack version {v})")
+                                 .format(v=data.get("version")),
+                                 _("update the program on this laptop, then import the pack again")))
     lessons_raw, files_raw = data.get("lessons"), data.get("files")
     if not isinstance(lessons_raw, list) or not isinstance(files_raw, list) or not lessons_raw:
         raise ImportProblem(bad)
     if len(lessons_raw) > MAX_LESSONS or len(files_raw) > MAX_FILES:
-        raise ImportProblem(f"{where}: " + _("lists too many lessons or files ({lessons}, {files})").format(
-            lessons=len(lessons_raw), files=len(files_raw)) + " — " + _again())
+        raise ImportProblem(_line(where, _("the pack lists too many lessons or files ({lessons}, {files})").format(
+            lessons=len(lessons_raw), files=len(files_raw)), _again()))
     problems: list[str] = []
     files: list[PackFile] = []
     seen: dict[str, str] = {}
@@ -632,8 +646,8 @@ def _parse_pack(where: Path, data: object, signed: bool, note: str) -> PackConte
         digest = entry.get("sha256") if isinstance(entry, dict) else None
         shown = str(entry.get("path"))[:120] if isinstance(entry, dict) else f"#{i + 1}"
         if path is None or len(path) > MAX_PATH_CHARS or path.split("/")[0] not in (LESSONS, ACTIVITIES):
-            problems.append(f"{where}: " + _("names a file outside the pack's lessons and activities: {path}").format(
-                path=shown) + " — " + _again())
+            problems.append(_line(where, _("the pack names a file outside its lessons and activities: {path}").format(
+                path=shown), _again()))
             continue
         why = next((w for part in path.split("/") if (w := fat_name_problem(part))), None)
         if why:
@@ -641,10 +655,10 @@ def _parse_pack(where: Path, data: object, signed: bool, note: str) -> PackConte
             continue
         if (not isinstance(size, int) or isinstance(size, bool) or not 0 <= size <= FAT32_MAX_FILE
                 or not isinstance(digest, str) or not re.fullmatch(r"[0-9a-f]{64}", digest)):
-            problems.append(f"{path}: " + _("its entry in the pack's list is damaged") + " — " + _again())
+            problems.append(_line(path, _("this file's entry in the pack's list is damaged"), _again()))
             continue
         if path.lower() in seen:
-            problems.append(f"{path}: " + _("is listed twice in the pack") + " — " + _again())
+            problems.append(_line(path, _("this file is listed twice in the pack"), _again()))
             continue
         seen[path.lower()] = path
         files.append(PackFile(path, size, digest))
@@ -652,32 +666,32 @@ def _parse_pack(where: Path, data: object, signed: bool, note: str) -> PackConte
     for entry in lessons_raw:
         name = entry.get("name") if isinstance(entry, dict) else None
         if not isinstance(name, str) or not _LESSON_NAME.fullmatch(name):
-            problems.append(f"{where}: " + _("a lesson's name is not usable: {name}").format(name=str(name)[:80])
-                            + " — " + _again())
+            problems.append(_line(where, _("a lesson's name is not usable: {name}").format(name=str(name)[:80]),
+                                  _again()))
             continue
         acts = entry.get("activities") or []
         if not isinstance(acts, list) or not all(isinstance(a, str) and a.lower() in seen and a.count("/") == 1
                                                  and a.startswith(f"{ACTIVITIES}/") for a in acts):
-            problems.append(f"{where}: " + _("the lesson {name} names activities the pack does not hold").format(
-                name=name) + " — " + _again())
+            problems.append(_line(where, _("the lesson {name} names activities the pack does not hold").format(
+                name=name), _again()))
             continue
         if f"{LESSONS}/{name}.yaml".lower() not in seen:
-            problems.append(f"{where}: " + _("the lesson {name} has no lesson file in the pack").format(name=name)
-                            + " — " + _again())
+            problems.append(_line(where, _("the lesson {name} has no lesson file in the pack").format(name=name),
+                                  _again()))
             continue
         text = {k: str(entry.get(k) or "")[:200] for k in ("id", "title", "language")}
         lessons.append(PackLesson(name, text["id"] or name, text["title"], text["language"],
                                   tuple(seen[a.lower()] for a in acts)))
     names = {lesson.name.lower() for lesson in lessons}
     if len(names) != len(lessons):
-        problems.append(f"{where}: " + _("names a lesson twice") + " — " + _again())
+        problems.append(_line(where, _("the pack names a lesson twice"), _again()))
     for f in files:
         parts = f.path.split("/")
         ok = (parts[0] == ACTIVITIES and len(parts) == 2 and f.path.lower().endswith((".yaml", ".yml"))) or (
             parts[0] == LESSONS and len(parts) == 2 and parts[1].lower().removesuffix(".yaml") in names
             and parts[1].endswith(".yaml")) or (parts[0] == LESSONS and len(parts) > 2 and parts[1].lower() in names)
         if not ok:
-            problems.append(f"{f.path}: " + _("belongs to no lesson of the pack") + " — " + _again())
+            problems.append(_line(f.path, _("this file belongs to no lesson of the pack"), _again()))
     if problems:
         raise ImportProblem(problems)
     return PackContents(tuple(lessons), tuple(files), str(data.get("made_at") or "")[:40], signed, note)
@@ -713,7 +727,7 @@ def install_pack(pack: Path, playlists_dir: Path, activities_dir: Path, card_key
     total = sum(f.bytes for f in contents.files)
     for folder in (playlists_dir, activities_dir):
         folder.mkdir(parents=True, exist_ok=True)
-    _check_room(playlists_dir, total + total // 100 + SPARE_BYTES, _("the disk"),
+    _check_room(playlists_dir, total + total // 100 + SPARE_BYTES, _("the lessons need {needed}, the disk has {free} free"),
                 _("delete old videos or lessons from this laptop, then import the pack again"))
     _clear_stale(playlists_dir)
     _clear_stale(activities_dir)
@@ -753,8 +767,9 @@ def _unlisted(pack: Path, contents: PackContents) -> list[str]:
     if not extra:
         return []
     shown = ", ".join(extra[:5]) + (" …" if len(extra) > 5 else "")
-    return [_("{n} file(s) in the pack folder are not in its list and were left out: {files}").format(
-        n=len(extra), files=shown)]
+    return [ngettext("{n} file in the pack folder is not in its list and was left out: {files}",
+                     "{n} files in the pack folder are not in its list and were left out: {files}",
+                     len(extra)).format(n=len(extra), files=shown)]
 
 
 def _check_present(pack: Path, contents: PackContents) -> None:
@@ -766,23 +781,16 @@ def _check_present(pack: Path, contents: PackContents) -> None:
         try:
             info = os.lstat(full)
         except FileNotFoundError:
-            problems.append(f"{f.path}: " + _("is missing from the pack") + " — " + _again())
+            problems.append(_says(_("{file} is missing from the pack"), f.path, _again()))
             continue
         except OSError as exc:
-            problems.append(f"{f.path}: " + _("cannot be read ({reason})").format(reason=exc.strerror or exc)
-                            + " — " + _again())
+            problems.append(_says(_("{file} cannot be read ({reason})"), f.path, _again(), reason=exc.strerror or exc))
             continue
         if stat.S_ISLNK(info.st_mode) or not stat.S_ISREG(info.st_mode) or not _inside(os.path.realpath(full), root):
-            problems.append(f"{f.path}: " + _("is a link, a folder or a device, not an ordinary file") + " — "
-                            + _again())
+            problems.append(_says(_("{file} is a link, a folder or a device, not an ordinary file"), f.path, _again()))
             continue
         if info.st_size != f.bytes:
-            what = _("the copy was cut short") if info.st_size < f.bytes else _("it was changed")
-            problems.append(f"{f.path}: " + _("is {size} but should be {expected}: {what}").format(
-                size=human_size(info.st_size) if human_size(info.st_size) != human_size(f.bytes) else
-                _("{n} bytes").format(n=info.st_size),
-                expected=human_size(f.bytes) if human_size(info.st_size) != human_size(f.bytes) else
-                _("{n} bytes").format(n=f.bytes), what=what) + " — " + _again())
+            problems.append(checksums.size_problem(f.path, info.st_size, f.bytes) + " — " + _again())
     if problems:
         raise ImportProblem(problems)
 
@@ -819,11 +827,11 @@ def _stage_files(pack: Path, contents: PackContents, stage: Path, act_stage: Pat
             except OSError as exc:
                 if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EROFS):
                     raise
-                problems.append(f"{f.path}: " + _("cannot be read ({reason})").format(reason=exc.strerror or exc)
-                                + " — " + _again())
+                problems.append(_says(_("{file} cannot be read ({reason})"), f.path, _again(),
+                                      reason=exc.strerror or exc))
                 continue
             if size != f.bytes or digest != f.sha256:
-                problems.append(f"{f.path}: " + _("was changed or damaged (checksum)") + " — " + _again())
+                problems.append(_says(_("{file} was changed or damaged (checksum)"), f.path, _again()))
     finally:
         bar.close()
     if problems:
@@ -980,7 +988,7 @@ def _lesson_paths(names: list[str], playlists_dir: Path) -> list[Path]:
         path = Path(given)
         if path.suffix.lower() in (".yaml", ".yml") or path.is_file():
             if not path.is_file():
-                problems.append(f"{given}: " + _("file not found") + " — " + _("check the name and the folder"))
+                problems.append(_line(given, _("file not found"), _("check the name and the folder")))
             else:
                 found.append(path)
             continue
@@ -1019,7 +1027,8 @@ def main_pack(args) -> int:
         for line in exc.problems:
             _say(line)
         return 1
-    print(_("Packed {n} lesson(s) ({names}): {files} files, {size}, in {path}.").format(
+    print(ngettext("Packed {n} lesson ({names}): {files} files, {size}, in {path}.",
+                   "Packed {n} lessons ({names}): {files} files, {size}, in {path}.", len(result.lessons)).format(
         n=len(result.lessons), names=", ".join(result.lessons), files=result.files, size=human_size(result.bytes),
         path=result.path))
     if not result.signed:
@@ -1034,8 +1043,8 @@ def import_packs(args) -> int:
     not_packs = [s for s in sources if not is_pack(s)]
     if not_packs:
         for s in not_packs:
-            _say(f"{s}: " + _("is not a lesson pack (no pack.json)") + " — "
-                 + _("import lesson packs on their own, in a separate command"))
+            _say(_line(s, _("this is not a lesson pack (it has no pack.json)"),
+                       _("import lesson packs on their own, in a separate command")))
         return 1
     status = 0
     try:
