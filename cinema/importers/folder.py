@@ -14,6 +14,7 @@ ctx.work.
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import stat
@@ -191,6 +192,11 @@ class _Reader:
                 read.append((kind, path, self._read(kind, path)))
             except ImportProblem as problem:
                 self.problems.extend(problem.problems)
+            except OSError as exc:  # writing pages or converted files into the work folder
+                if exc.errno not in (errno.ENOSPC, errno.EDQUOT):
+                    raise
+                self.problems.append(f"{path.name}: " + _("the disk is full") + " — " + _(
+                    "free space on the disk of {folder} and run the same command again").format(folder=self.ctx.work))
         # A picture a question names is the question's, not a slide of its own.
         used = {os.path.realpath(q.picture) for _k, _p, drafts in read for d in drafts if isinstance(d, QuizDraft)
                 for q in d.questions if q.picture is not None}
