@@ -395,3 +395,36 @@ def test_a_topic_with_too_many_resources_asks_for_a_smaller_one(drives, tmp_path
     with pytest.raises(ImportProblem) as caught:
         kolibri.read_kolibri(drives.usb, "Water", ctx_for(tmp_path))
     assert caught.value.problems[0].startswith("Science for all / Water: has 6 resources; a lesson takes at most 3")
+
+
+# ---- through the lesson writer, as `cinema import` does -------------------------------------------------
+
+def test_the_imported_topic_passes_cinema_check_and_importing_again_updates_it(drives, tmp_path):
+    from cinema.config import check_all, read_activities
+    from cinema.importers.writer import target_for, write_lesson
+    from tests.importers.conftest import make_kiosk_project
+
+    kiosk = make_kiosk_project(tmp_path / "kiosk")
+
+    def run():
+        ctx = ImportContext(work=kiosk.playlists / ".import-water", language="en")
+        draft = kolibri.read_kolibri(drives.usb, "Water", ctx)
+        return draft, write_lesson(draft, target_for(kiosk.playlists, kiosk.activities, draft.name, None,
+                                                     (drives.usb,)), ctx)
+
+    draft, written = run()
+    assert check_all(kiosk.config) == []
+    assert written.counts == {"video": 1, "audio": 1, "slides": 1, "quiz": 2}
+    activities, problems = read_activities(kiosk.activities)
+    quizzes = [activities[f"water--{item.key}"] for item in draft.items if isinstance(item, QuizDraft)]
+    assert problems == [] and [(a.kind, [q.correct for q in a.questions]) for a in quizzes] == [
+        ("multiple_choice", ["A", "B", "A"]), ("numeric", ["1"])]
+    assert quizzes[0].questions[2].image is not None and quizzes[0].questions[2].image.is_file()
+    files = sorted(p.name for p in written.media_dir.iterdir())
+    assert f"{draft.items[0].key}.ar.vtt" in files or f"{draft.items[0].key}.ar.srt" in files
+
+    _again, rewritten = run()
+    assert rewritten.updated and rewritten.playlist == written.playlist
+    assert sorted(p.name for p in rewritten.media_dir.iterdir()) == files
+    assert sorted(p.name for p in kiosk.activities.iterdir()) == sorted(f"{a.id}.yaml" for a in quizzes)
+    assert check_all(kiosk.config) == []
