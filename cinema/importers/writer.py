@@ -176,7 +176,7 @@ class _Stage:
             entry["low_power"] = self._rel(Path(prepared.low_power).name)
         if prepared.record is not None:
             self.kept.add(Path(prepared.record).name)  # lets the next import of the same file reuse it
-        self.notes.extend(f"{item.source.name}: {note}" for note in prepared.notes)
+        self.notes.extend(prepared.notes)  # each names its file
         if item.take_home:
             entry["take_home"] = True
         return entry
