@@ -208,8 +208,8 @@ class _Carrier:
             self.plan.files.append(_Planned(path, source))
 
 
-def _plan_lesson(path: Path, playlist, activities: dict, done_activities: dict[str, str],
-                 all_media: dict[str, str]) -> _LessonPlan:
+def _plan_lesson(path: Path, playlist, done_activities: dict[str, str], all_media: dict[str, str]) -> _LessonPlan:
+    """Every file the lesson carries: its folder, files it names elsewhere, its activities."""
     name = path.stem
     plan = _LessonPlan(name, playlist)
     media_dir = path.with_name(name)
@@ -239,7 +239,6 @@ def _plan_lesson(path: Path, playlist, activities: dict, done_activities: dict[s
         plan.files.insert(0, _Planned(f"{LESSONS}/{name}.yaml", data=data))
     else:
         plan.files.insert(0, _Planned(f"{LESSONS}/{name}.yaml", path))  # as written, comments and all
-    all_media[os.path.normpath(media_dir)] = name
     for item in playlist.items:
         activity = item.activity
         if item.type != "activity" or activity is None or activity.source is None:
@@ -263,14 +262,11 @@ def _plan_activity(act_path: Path, packed: str, carrier: _Carrier, all_media: di
         return _Planned(packed, act_path)
     for question in images:
         logical = os.path.normpath(os.path.join(act_path.parent, question["image"]))
-        owner = next((n for folder, n in all_media.items() if _inside(logical, folder)), None)
-        if owner is not None:  # in a lesson of this pack: where that lesson's folder goes
-            rel = Path(os.path.relpath(logical, next(f for f, n in all_media.items() if n == owner))).as_posix()
-            if owner == carrier.plan.name:
-                carrier.place(act_path.parent, question["image"])
-            question["image"] = f"../{LESSONS}/{owner}/{rel}"
-        else:
+        owner = next(((folder, n) for folder, n in all_media.items() if _inside(logical, folder)), None)
+        if owner is None or owner[1] == carrier.plan.name:  # this lesson's folder, or carried into it
             question["image"] = f"../{LESSONS}/" + carrier.place(act_path.parent, question["image"])
+        else:  # in another lesson of this pack, which carries it
+            question["image"] = f"../{LESSONS}/{owner[1]}/" + Path(os.path.relpath(logical, owner[0])).as_posix()
     return _Planned(packed, data=_dump_yaml(raw, "Activity packed by `cinema pack`: pictures are in the lessons' "
                                                  "folders."))
 
@@ -321,7 +317,7 @@ def write_pack(playlists: Iterable[Path], out: Path, card_keys: tuple[bytes, ...
 
     done_activities: dict[str, str] = {}
     all_media = {os.path.normpath(p.with_name(p.stem)): p.stem for p, _pl in loaded}
-    plans = [_plan_lesson(path, pl, activities, done_activities, all_media) for path, pl in loaded]
+    plans = [_plan_lesson(path, pl, done_activities, all_media) for path, pl in loaded]
     files = [f for plan in plans for f in plan.files]
     _check_plan(files, problems)
     if problems:

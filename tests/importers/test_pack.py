@@ -189,16 +189,26 @@ def test_files_named_outside_the_lesson_folder_are_carried_in_it_and_the_paths_r
     config = make_kiosk(office, programme["keys"], start="hand")
     shutil.copy(video, (office / "demo_media").mkdir() or office / "demo_media" / "intro.mp4")
     (office / "demo_media" / "intro.en.srt").write_text("1\n00:00:00,000 --> 00:00:01,000\nHello\n")
+    from PIL import Image
+
+    Image.new("RGB", (20, 20)).save(office / "demo_media" / "q.png")
+    (office / "activities" / "hand_quiz.yaml").write_text(
+        "version: 1\nid: hand_quiz\nkind: poll\ntitle: Poll\nquestions:\n  - prompt: Which?\n"
+        "    image: ../demo_media/q.png\n    options:\n      A: One\n      B: Two\n")
     (office / "playlists" / "hand.yaml").write_text(
-        "version: 1\ntitle: By hand\nitems:\n  - type: video\n    media: ../demo_media/intro.mp4\n")
+        "version: 1\ntitle: By hand\nitems:\n  - type: video\n    media: ../demo_media/intro.mp4\n"
+        "  - type: activity\n    activity: hand_quiz\n")
     out = tmp_path / "pack"
     assert main(["pack", "hand", "-o", str(out), "--config", str(config)]) == 0
     assert "hand/shared/intro.mp4" in (out / "lessons" / "hand.yaml").read_text()
     assert (out / "lessons/hand/shared/intro.en.srt").is_file()  # the subtitles found by name go with it
+    assert "image: ../lessons/hand/shared/q.png" in (out / "activities" / "hand_quiz.yaml").read_text()
     kiosk = new_kiosk(programme, tmp_path, "kiosk")
     kiosk.write_text(kiosk.read_text().replace("playlists/water.yaml", "playlists/hand.yaml"))
     assert import_(out, kiosk) == 0
     assert check_all(kiosk) == []
+    installed = (tmp_path / "kiosk" / "activities" / "hand_quiz.yaml").read_text()
+    assert "image: ../playlists/hand/shared/q.png" in installed
 
 
 # ---- installing -----------------------------------------------------------------
@@ -452,3 +462,15 @@ def test_the_import_command_hands_a_pack_to_the_installer(programme, tmp_path):
     assert packs.is_pack(programme["pack"]) and not packs.is_pack(tmp_path)
     assert packs.import_packs(args) == 0
     assert lessons_of(kiosk) == ["health", "water"]
+
+
+def test_question_pictures_point_into_this_kiosks_own_folders(programme, tmp_path):
+    root = tmp_path / "kiosk"
+    kiosk = make_kiosk(root, programme["keys"])
+    (root / "mylessons").mkdir()
+    (root / "myquizzes").mkdir()
+    kiosk.write_text(kiosk.read_text().replace("playlists/water.yaml", "mylessons/water.yaml")
+                     + "playlists_dir: mylessons\nactivities_dir: myquizzes\n")
+    assert import_(programme["pack"], kiosk) == 0
+    assert "image: ../mylessons/water/q1.png" in (root / "myquizzes" / "water--quiz.yaml").read_text()
+    assert check_all(kiosk) == []
