@@ -2,7 +2,8 @@
 
 `soffice --headless --convert-to pdf` runs with a profile of its own in the import's work folder
 (so a LibreOffice the teacher has open is not disturbed, and macros and links to the internet
-stay off), within a time and memory limit, its whole process group ended when it overruns.
+stay off; made once per import folder, which saves a second on each later presentation), within
+a time and memory limit, its whole process group ended when it overruns.
 Where LibreOffice is not installed, the teacher is told what to install, or to save as PDF.
 """
 
@@ -77,7 +78,7 @@ def to_pdf(path: Path, out_dir: Path, ctx: ImportContext, *, key: str = "") -> P
         pass
     bar = ctx.progress(_("Converting {file}").format(file=path.name), None, unit="file")
     try:
-        _convert(program, path, target, place)
+        _convert(program, path, target, place, Path(ctx.work) / "libreoffice-profile")
     finally:
         bar.close()
     write_text(stamp_path, json.dumps(stamp))
@@ -112,13 +113,12 @@ def _limits() -> None:  # in the child, before LibreOffice starts
     resource.setrlimit(resource.RLIMIT_AS, (CONVERT_MEMORY, CONVERT_MEMORY))
 
 
-def _convert(program: str, path: Path, target: Path, place: str) -> None:
+def _convert(program: str, path: Path, target: Path, place: str, profile: Path) -> None:
     """Run LibreOffice into a fresh folder beside `target`, then rename its PDF to `target`."""
+    (profile / "user").mkdir(parents=True, exist_ok=True)
+    (profile / "user" / "registrymodifications.xcu").write_text(_SETTINGS, encoding="utf-8")
     with tempfile.TemporaryDirectory(dir=target.parent, prefix=".convert-") as scratch:
         scratch_dir = Path(scratch)
-        profile = scratch_dir / "profile"
-        (profile / "user").mkdir(parents=True)
-        (profile / "user" / "registrymodifications.xcu").write_text(_SETTINGS, encoding="utf-8")
         # A copy under a plain name: LibreOffice names its output after the input, and reads
         # some names (starting with "-", with odd characters) as options or URLs.
         source = scratch_dir / f"presentation{path.suffix.lower()}"
