@@ -193,10 +193,10 @@ class _Database:
             size = path.stat().st_size
         except OSError as error:
             raise _Damaged(_line(path, _("cannot be read ({error})").format(error=error.strerror or error),
-                                 _("copy the channel to the drive again from Kolibri")))
+                                 _("export the channel to the drive again from Kolibri")))
         if size > MAX_DATABASE_BYTES:
             raise _Damaged(_line(path, _("is too big for a channel database ({size} MB)").format(
-                size=size // 1024 ** 2), _("export the channel again from Kolibri")))
+                size=size // 1024 ** 2), _("export the channel to the drive again from Kolibri")))
         deadline = time.monotonic() + QUERY_SECONDS
         try:
             self.db = sqlite3.connect(path.absolute().as_uri() + "?mode=ro&immutable=1", uri=True)
@@ -609,11 +609,11 @@ class _TopicReader:
             return None
         if file.size and actual != file.size:
             self.problems.append(_line(place, _("its file {file} is cut short or altered ({have} of {want} bytes)").format(
-                file=_shown(file.path), have=actual, want=file.size), _("copy the channel to the drive again")))
+                file=_shown(file.path), have=actual, want=file.size), _("export the channel to the drive again from Kolibri")))
             return None
         if check_hash and actual <= _HASH_LIMIT and len(file.checksum) == 32 and _md5(file.path) != file.checksum:
             self.problems.append(_line(place, _("its file {file} is damaged (its checksum does not match)").format(
-                file=_shown(file.path)), _("copy the channel to the drive again")))
+                file=_shown(file.path)), _("export the channel to the drive again from Kolibri")))
             return None
         return file.path
 
@@ -693,7 +693,7 @@ class _TopicReader:
         try:
             read = _read_perseus(stored, item_ids, self.work / "pictures" / key_for(node.id, limit=12))
         except _Damaged as problem:
-            self.problems.append(_line(place, str(problem), _("copy the channel to the drive again from Kolibri")))
+            self.problems.append(_line(place, str(problem), _("export the channel to the drive again from Kolibri")))
             return []
         quizzes: list[Draft] = []
         for n, reason in read.dropped:
