@@ -27,6 +27,7 @@ from typing import Callable, Iterable
 from cinema.atomic import write_text
 from cinema.config.problems import Problem
 from cinema.locale.runtime import gettext as _
+from cinema.locale.runtime import ngettext
 
 NAME = "checksums.json"
 FORMAT = "learning-cinema-checksums"
@@ -50,13 +51,17 @@ ProgressFactory = Callable[..., object]
 def human_size(n: int) -> str:
     """`812 bytes`, `40 KB`, `12.5 MB`, `3.2 GB`: one decimal where it helps a teacher compare."""
     if n < 1000:
-        return _("{n} bytes").format(n=n)
+        return _bytes(n)
     for unit, scale in ((_("{n} KB"), 1e3), (_("{n} MB"), 1e6), (_("{n} GB"), 1e9)):
         value = n / scale
         if value < 1000 or scale == 1e9:
             text = f"{value:.1f}" if value < 100 else f"{value:.0f}"
             return unit.format(n=text.removesuffix(".0"))
     return str(n)  # not reached
+
+
+def _bytes(n: int) -> str:
+    return ngettext("{n} byte", "{n} bytes", n).format(n=n)
 
 
 def sha256_file(path: Path, update: Callable[[int], object] | None = None) -> str:
@@ -354,7 +359,7 @@ def size_problem(name: str, size: int, expected: int) -> str:
     sizes would read the same)."""
     shown, wanted = human_size(size), human_size(expected)
     if shown == wanted:
-        shown, wanted = (_("{n} bytes").format(n=n) for n in (size, expected))
+        shown, wanted = _bytes(size), _bytes(expected)
     if size < expected:
         return _("{file} is {size} but should be {expected}: the copy was cut short").format(
             file=name, size=shown, expected=wanted)
