@@ -286,7 +286,7 @@ def _names_of(cells: list[Cell]) -> dict[int, str]:
 
 
 def _column_name(written: str) -> str | None:
-    folded = _fold(written).rstrip(":.)*")
+    folded = _fold(written).rstrip(":.)*").strip()
     folded = re.sub(r"^(option|choice|opción|opção|option|варіант|خيار)\s+", "", folded)
     for name, folded_aliases in _FOLDED_NAMES.items():
         if folded in folded_aliases:
@@ -531,7 +531,8 @@ def _option_text(value: Cell, ctx: ImportContext) -> str:
     if isinstance(value, bool):  # a spreadsheet turned the teacher's TRUE into a yes/no cell
         from cinema.locale import translator
 
-        return translator(ctx.language).gettext("True" if value else "False")
+        words = translator(ctx.language)
+        return words.gettext("True") if value else words.gettext("False")
     return _one_line(value)
 
 
