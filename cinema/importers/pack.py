@@ -25,13 +25,15 @@ import json
 import os
 import re
 import shutil
+import signal
 import stat
 import sys
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Iterator
 
 from cinema.config.problems import Problem
 from cinema.locale.runtime import gettext as _
@@ -734,7 +736,8 @@ def install_pack(pack: Path, playlists_dir: Path, activities_dir: Path, card_key
         act_stage.mkdir(exist_ok=True)
         _stage_files(pack, contents, stage, act_stage, progress, total)
         _point_pictures(contents, act_stage, playlists_dir, activities_dir)
-        replaced = _commit(contents, stage, act_stage, playlists_dir, activities_dir)
+        with _uninterrupted():
+            replaced = _commit(contents, stage, act_stage, playlists_dir, activities_dir)
     except OSError as exc:
         raise ImportProblem(_disk_problem(exc, playlists_dir, total)) from None
     finally:
@@ -791,12 +794,29 @@ def _check_present(pack: Path, contents: PackContents) -> None:
         raise ImportProblem(problems)
 
 
+@contextmanager
+def _uninterrupted() -> Iterator[None]:
+    """Ctrl-C waits while lessons are moved in (a handful of renames), so no lesson is left with
+    new media and its old playlist; it takes effect right after."""
+    try:
+        old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    except (AttributeError, ValueError, OSError):  # not the main thread, or no signals here
+        old = None
+    try:
+        yield
+    finally:
+        if old is not None:
+            signal.pthread_sigmask(signal.SIG_SETMASK, old)
+
+
 def _clear_stale(folder: Path) -> None:
-    """Staging folders of installs that were cut short (their process is gone) are removed."""
-    for path in folder.glob(f"{_STAGING}*"):
-        pid = path.name[len(_STAGING):]
-        if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
-            shutil.rmtree(path, ignore_errors=True)
+    """Staging folders and old lessons' folders left by an install that was cut short (a power cut:
+    their process is gone) are removed."""
+    for prefix in (_STAGING, _OLD):
+        for path in folder.glob(f"{prefix}*"):
+            pid = path.name.rsplit("-", 1)[-1]
+            if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
+                shutil.rmtree(path, ignore_errors=True)
 
 
 def _alive(pid: int) -> bool:

@@ -474,3 +474,33 @@ def test_question_pictures_point_into_this_kiosks_own_folders(programme, tmp_pat
     assert import_(programme["pack"], kiosk) == 0
     assert "image: ../mylessons/water/q1.png" in (root / "myquizzes" / "water--quiz.yaml").read_text()
     assert check_all(kiosk) == []
+
+
+def test_ctrl_c_while_copying_leaves_the_old_lesson_and_no_staging_folder(programme, tmp_path, monkeypatch):
+    kiosk = new_kiosk(programme, tmp_path)
+    assert import_(programme["pack"], kiosk) == 0
+    root = tmp_path / "kiosk"
+    before = sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if "var" not in p.parts)
+    real, calls = packs._copy_hashed, []
+
+    def interrupted(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 3:
+            raise KeyboardInterrupt
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(packs, "_copy_hashed", interrupted)
+    assert import_(programme["pack"], kiosk) == 130
+    assert sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if "var" not in p.parts) == before
+    assert check_all(kiosk) == []
+
+
+def test_folders_left_by_an_install_cut_off_by_a_power_cut_are_cleared_by_the_next(programme, tmp_path):
+    kiosk = new_kiosk(programme, tmp_path)
+    playlists = tmp_path / "kiosk" / "playlists"
+    dead = 4_194_303  # above any process id this machine has handed out
+    for name in (f".pack-install-{dead}", f".pack-old-water-{dead}"):
+        (playlists / name).mkdir()
+        (playlists / name / "lesson.mp4").write_bytes(b"half a video")
+    assert import_(programme["pack"], kiosk) == 0
+    assert sorted(p.name for p in playlists.iterdir()) == ["health", "health.yaml", "water", "water.yaml"]
