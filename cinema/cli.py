@@ -188,7 +188,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
     from cinema.locale.runtime import gettext as _
     from cinema.reports.build import build_report, opened, source_records
-    from cinema.reports.progress import ProgressBar
+    from cinema.progress import CountBar
 
     if args.language:  # the report's own words (problems, source notes) in the same language as the page
         from cinema.locale.runtime import set_language
@@ -209,7 +209,7 @@ def cmd_report(args: argparse.Namespace) -> int:
             _say_sources(infos)
             return 0
         detail = bool(args.output or args.csv)
-        bar = ProgressBar(_("Reading records"))
+        bar = CountBar(_("Reading records"))
         report = build_report(sources, infos, detail=detail, now=time.time(), workers=args.workers, progress=bar)
         bar.finish()
         _say_sources(infos)
