@@ -316,6 +316,7 @@ def _channels(content: Path) -> tuple[list[_Channel], list[tuple[Path, str]]]:
             channels.append(_read_channel(database))
         except _Damaged as problem:
             problems.append((database, str(problem)))
+    channels.sort(key=lambda c: (c.name.casefold(), c.id))  # as the teacher looks for them: by name
     return channels, problems
 
 
@@ -518,7 +519,7 @@ class _TopicReader:
                 continue
             place = " / ".join((self.topic.path, *titles[1:]))
             if not node.available:
-                self.skipped.append(Skipped(place, _("not in this export (Kolibri marks it unavailable)")))
+                self._skip(place, _("not in this export (Kolibri marks it unavailable)"))
                 continue
             resources.append((node, place))
         if len(resources) > MAX_RESOURCES:
@@ -618,7 +619,9 @@ class _TopicReader:
         return file.path
 
     def _skip(self, place: str, reason: str) -> list[Draft]:
-        self.skipped.append(Skipped(place, reason))
+        """Left out, named the way the teacher finds it under the topic: `Rain › Rain song`."""
+        below = place[len(self.topic.path) + 3:] if place.startswith(self.topic.path + " / ") else place
+        self.skipped.append(Skipped(below.replace(" / ", " \u203a "), reason))
         return []
 
     def _resource(self, node: _Node, place: str, files: list[_File], item_ids: list[str] | None) -> list[Draft]:
@@ -697,7 +700,7 @@ class _TopicReader:
             return []
         quizzes: list[Draft] = []
         for n, reason in read.dropped:
-            self.skipped.append(Skipped(_("{place}, question {n}").format(place=place, n=n), reason))
+            self._skip(_("{place}, question {n}").format(place=place, n=n), reason)
         if not read.questions:
             if not read.dropped:
                 return self._skip(place, _("an exercise with no questions"))
