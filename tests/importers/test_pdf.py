@@ -278,3 +278,20 @@ def test_a_changed_pdf_is_drawn_again_and_its_old_pages_removed(pdfs, tmp_path):
     assert [p.name for p in draft.pages] == ["lesson-p001.png"]
     assert sorted(p.name for p in out.glob("*.png")) == ["lesson-p001.png"]
     assert draft.pages[0].read_bytes() != old_picture  # the new page, not the old one
+
+
+def test_the_slides_written_by_the_lesson_writer_pass_cinema_check(pdfs, tmp_path):
+    from cinema.config import check_all, load_playlist
+    from cinema.importers.drafts import LessonDraft
+    from cinema.importers.writer import target_for, write_lesson
+    from tests.importers.conftest import make_kiosk_project
+
+    kiosk = make_kiosk_project(tmp_path / "kiosk")
+    ctx = ImportContext(work=kiosk.playlists / ".import-water", language="en")
+    slides = render_pdf(pdfs["two"], ctx.work / "pages", ctx)
+    target = target_for(kiosk.playlists, kiosk.activities, "water", None, (pdfs["two"].parent,))
+    written = write_lesson(LessonDraft(title="Water", language="en", items=(slides,), name="water"), target, ctx)
+    assert check_all(kiosk.config) == []
+    (item,) = [i for i in load_playlist(written.playlist, {}).items if i.type == "slides"]
+    assert item.title == "The water cycle" and len(item.slides) == 2
+    assert [Image.open(p).size for p in item.slides] == [(764, 1080), (1527, 1080)]

@@ -482,3 +482,39 @@ def test_files_that_are_not_spreadsheets_are_named(tmp_path, name, data, line):
         with pytest.raises(ImportProblem) as caught:
             read_sheet(path, _ctx(tmp_path))
     assert caught.value.problems == [line]
+
+
+def test_the_quizzes_written_by_the_lesson_writer_pass_cinema_check(tmp_path):
+    """As `cinema import` does: the drafts through writer.write_lesson, then the kiosk's own checks."""
+    from PIL import Image
+
+    from cinema.config import check_all, read_activities
+    from cinema.importers.drafts import LessonDraft
+    from cinema.importers.writer import target_for, write_lesson
+    from tests.importers.conftest import make_kiosk_project
+
+    kiosk = make_kiosk_project(tmp_path / "kiosk")
+    source = tmp_path / "teacher"
+    source.mkdir()
+    Image.new("RGB", (64, 48), "blue").save(source / "sea.png")
+    rows = [*MIXED, ["What colour is the sea?", "Blue", "Red", None, None, "A", "sea.png", 30]]
+    rows[0] = [*HEADER[:6], "picture", "seconds"]
+    rows[1:-1] = [[*r[:6], None, r[6]] for r in rows[1:-1]]
+    arabic: Rows = [["السؤال", "أ", "ب", "الإجابة"], ["الماء سائل.", "صح", "خطأ", "أ"]]
+    path = write_xlsx(source / "water_quiz.xlsx", {"Sheet1": rows, "الماء": arabic})
+    ctx = ImportContext(work=kiosk.playlists / ".import-water", language="en")
+    quizzes = read_sheet(path, ctx)
+    draft = LessonDraft(title="Water", language="en", items=quizzes, name="water")
+    written = write_lesson(draft, target_for(kiosk.playlists, kiosk.activities, "water", None, (source,)), ctx)
+
+    assert check_all(kiosk.config) == []
+    activities, problems = read_activities(kiosk.activities)
+    assert problems == []
+    read_back = [activities[f"water--{quiz.key}"] for quiz in quizzes]
+    assert [(a.kind, a.seconds, [(q.prompt, tuple((o.key, o.text) for o in q.options), q.correct)
+                                 for q in a.questions]) for a in read_back] == [
+        (quiz.kind, quiz.seconds, [(q.prompt, q.options, q.correct) for q in quiz.questions]) for quiz in quizzes]
+    assert [a.kind for a in read_back] == ["multiple_choice", "true_false", "numeric", "poll", "multiple_choice",
+                                           "true_false"]
+    sea = read_back[4].questions[0]
+    assert sea.image is not None and sea.image.is_file() and written.counts["quiz"] == 6
