@@ -124,3 +124,28 @@ def test_the_installed_command_as_a_teacher_runs_it(tmp_path, kit, kiosk):
     done = subprocess.run([*command, "import", str(src), "--config", str(kiosk.config)],
                           capture_output=True, text=True, timeout=120, cwd=tmp_path)
     assert done.returncode == 1 and "2 rain.mp4" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_a_kolibri_topic_becomes_a_lesson_that_passes_the_check(tmp_path, kit, kiosk, capsys):
+    from tests.importers.kolibri_channel import ChannelBuilder, radio
+
+    channel = ChannelBuilder(tmp_path / "usb" / "KOLIBRI_DATA", "Science", lang="en")
+    water = channel.topic("Water")
+    channel.video(water, "The water cycle", kit.mp4, subtitles={"en": kit.vtt, "ar": kit.vtt})
+    channel.document(water, "Worksheet", kit.pdf)
+    channel.exercise(water, "Water quiz", [radio("Where does rain come from?", ["The clouds", "The trees"], 0)])
+    channel.html5(water, "Water game")
+    channel.topic("Plants")
+    channel.video(channel.topic("Sky"), "Clouds", kit.mp4)
+    data = channel.build()
+
+    assert main(["import", str(data), "--config", str(kiosk.config)]) == 1  # two topics: which one?
+    err = capsys.readouterr().err
+    assert "--topic" in err and "Water" in err and "Sky" in err
+    assert main(["import", str(data), "--topic", "Water", "--config", str(kiosk.config)]) == 0
+    out = capsys.readouterr().out
+    assert "Water: videos 1, sounds 0, slides 1, quizzes 1" in out and "Water game" in out
+    from cinema.config import check_all
+    assert check_all(kiosk.config) == []
+    text = (kiosk.playlists / "water.yaml").read_text(encoding="utf-8")
+    assert "subtitles:\n      ar: water/" in text and "\n      en: water/" in text

@@ -334,3 +334,14 @@ def test_keys_made_unique_by_the_writer(tmp_path, kit, kiosk):
     data = yaml.safe_load(target.playlist.read_text(encoding="utf-8"))
     assert [i["id"] for i in data["items"]] == ["welcome", "clip", "clip-2", "clip-3", "goodbye"]
     assert check_all(kiosk.config) == []
+
+
+def test_low_power_copies_are_named_in_the_lesson(tmp_path, kiosk):
+    src = tmp_path / "src"
+    make_video(src / "big.mp4", size="1280x720", seconds=1)
+    target = target_for(kiosk.playlists, kiosk.activities, "src", None, (src,))
+    ctx = ImportContext(work=target.work, language="en", low_power=True)
+    write_lesson(read_sources([src], ctx), target, ctx)
+    item = yaml.safe_load(target.playlist.read_text(encoding="utf-8"))["items"][1]
+    assert item["media"] == "src/big.mp4" and item["low_power"] == "src/big.low.mp4"
+    assert (target.media_dir / "big.low.mp4").is_file() and check_all(kiosk.config) == []
