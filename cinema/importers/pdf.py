@@ -95,7 +95,7 @@ def _check_file(path: Path) -> None:
     try:
         size = path.stat().st_size
         if not path.is_file():
-            raise ImportProblem(_line(place, _("is not a file"), _("give a PDF file")))
+            raise ImportProblem(_line(place, _("is not a file"), _("check the name and the folder")))
         with path.open("rb") as f:
             head = f.read(_HEAD)
             f.seek(max(0, size - _TAIL))

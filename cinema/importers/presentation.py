@@ -60,7 +60,7 @@ def to_pdf(path: Path, out_dir: Path, ctx: ImportContext, *, key: str = "") -> P
     try:
         size = path.stat().st_size
         if not path.is_file():
-            raise ImportProblem(_line(place, _("is not a file"), _("give a presentation file")))
+            raise ImportProblem(_line(place, _("is not a file"), _("check the name and the folder")))
     except FileNotFoundError:
         raise ImportProblem(_line(place, _("file not found"), _("check the name and the folder"))) from None
     if size > MAX_BYTES:

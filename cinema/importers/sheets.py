@@ -130,7 +130,8 @@ def read_sheet(path: Path, ctx: ImportContext) -> tuple[QuizDraft, ...]:
     total = sum(len(rows) for _sheet, rows in rows_by_sheet)
     if total > MAX_QUESTIONS:
         problems.insert(0, _line(where(path), _("has {n} questions; at most {max} are imported from one file").format(
-            n=total, max=MAX_QUESTIONS), _("split the questions into several files")))
+            n=total, max=MAX_QUESTIONS), _("split the questions into several files of at most {n} questions").format(
+                n=MAX_QUESTIONS)))
     if problems:
         raise ImportProblem(_capped(problems))
     if total == 0:
@@ -348,7 +349,7 @@ def _read_row(path: Path, sheet: _Sheet, index: int, columns: _Columns, ctx: Imp
     for key, text in options:
         if len(text) > MAX_OPTION:
             bad(key, _("this answer is too long ({n} characters)").format(n=len(text)),
-                _("shorten it to {max} characters").format(max=MAX_OPTION))
+                _("shorten it to {max} characters so the class can read it").format(max=MAX_OPTION))
     keys = [key for key, _text_ in options]
     if keys:
         last = LETTERS.index(keys[-1])
@@ -385,7 +386,7 @@ def _kind_of(options: list[tuple[str, str]], answer: str, columns: _Columns, bad
         key = _answer_key(answer, columns, options)
         if key is not None:
             bad("answer", _("the answer {answer} has no option text").format(answer=answer),
-                _("write the answer's text in column {key}").format(key=key))
+                _("write the answer's text in column {key}, or choose another letter").format(key=key))
             return "", (), None
         bad("answer", _("the question has no answers to choose from"), _(
             "write the answers in columns A, B, C..., or a number from 0 to 9 in the answer column"))
@@ -575,7 +576,8 @@ def _size_checked(path: Path) -> int:
                                   _("copy the file again"))) from None
     if size > MAX_BYTES:
         raise ImportProblem(_line(place, _("is {mb} MB; a question file may have at most {max} MB").format(
-            mb=size // 2**20, max=MAX_BYTES // 2**20), _("split the questions into several files")))
+            mb=size // 2**20, max=MAX_BYTES // 2**20), _("split the questions into several files of at most {n} questions").format(
+                n=MAX_QUESTIONS)))
     return size
 
 
@@ -678,7 +680,7 @@ def _read_workbook(path: Path) -> list[_Sheet]:
     error = answer.get("error")
     if error == "password":
         raise ImportProblem(_line(place, _("the spreadsheet is locked with a password"),
-                                  _("open it with its password and save a copy without one")))
+                                  _("open it with its password and save a copy without one, then import that copy")))
     if error == "damaged":
         raise ImportProblem(_line(place, _("the spreadsheet is damaged and cannot be read"),
                                   _("open it in the spreadsheet program and save it again, or copy it again")))

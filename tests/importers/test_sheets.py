@@ -372,7 +372,7 @@ def test_more_than_500_questions_are_refused(tmp_path):
     with pytest.raises(ImportProblem) as caught:
         read_sheet(write_csv(tmp_path / "many.csv", rows), _ctx(tmp_path))
     assert caught.value.problems == ["many.csv: has 501 questions; at most 500 are imported from one file — split the "
-                                     "questions into several files"]
+                                     "questions into several files of at most 500 questions"]
 
 
 def test_a_flood_of_problems_is_counted_after_the_first_ones(tmp_path, monkeypatch):
@@ -394,7 +394,7 @@ def test_a_50_mb_csv_is_refused_from_its_size(tmp_path):
         with pytest.raises(ImportProblem) as caught:
             read_sheet(path, _ctx(tmp_path))
     assert caught.value.problems == ["huge.csv: is 50 MB; a question file may have at most 8 MB — split the questions "
-                                     "into several files"]
+                                     "into several files of at most 500 questions"]
 
 
 def test_a_csv_of_100000_rows_stops_at_the_row_limit(tmp_path):
