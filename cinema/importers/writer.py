@@ -372,23 +372,22 @@ def activity_text(activity: dict, target: Target) -> str:
 
 def _header(target: Target, *, activity: bool = False) -> str:
     lines = [
-        MARKER,
-        _("# Made by `cinema import` from {source} on {date}.").format(source=_sources_text(target),
-                                                                          date=date.today().isoformat()),
-        _("# Importing the same source again updates this lesson and replaces changes made here by hand."),
+        _("Made by `cinema import` from {source} on {date}.").format(source=_sources_text(target),
+                                                                      date=date.today().isoformat()),
+        _("Importing the same source again updates this lesson and replaces changes made here by hand."),
     ]
     if activity:
-        lines.append(_("# A quiz of the lesson {file}: the right answer is `correct`, each picture is `image`.").format(
-            file=_comment_safe(target.playlist.name)))
+        lines.append(_("A quiz of the lesson {file}: the right answer is `correct`, each picture is `image`.").format(
+            file=target.playlist.name))
     else:
         lines += [
-            _("# The lesson's files are in the folder {folder}/ beside this file; its quizzes are {pattern} "
-              "in the activities folder.").format(folder=_comment_safe(target.name),
-                                                  pattern=_comment_safe(f"{target.name}--*.yaml")),
-            _("# To change it: edit a title, or move an item (from its `- type:` line to the next) up or down; "
+            _("The lesson's files are in the folder {folder}/ beside this file; its quizzes are {pattern} "
+              "in the activities folder.").format(folder=target.name, pattern=f"{target.name}--*.yaml"),
+            _("To change it: edit a title, or move an item (from its `- type:` line to the next) up or down; "
               "then run `cinema check`."),
         ]
-    return "\n".join(lines) + "\n"
+    # Every line a comment, whatever a translation or a file name holds: none may start a line of YAML.
+    return "\n".join([MARKER, *("# " + _comment_safe(line) for line in lines)]) + "\n"
 
 
 def _sources_text(target: Target) -> str:
@@ -397,8 +396,8 @@ def _sources_text(target: Target) -> str:
 
 
 def _comment_safe(text: str) -> str:
-    """Text for a comment line: a name with a line break in it must not start a line of YAML."""
-    return "".join(c if c.isprintable() else "?" for c in text)[:300]
+    """Text for a comment line: a line break (in a file name) would end the comment."""
+    return "".join(c if c.isprintable() else "?" for c in text)[:400]
 
 
 def _line(text: str | None) -> str:
