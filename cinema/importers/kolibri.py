@@ -18,11 +18,9 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import json
 import re
 import sqlite3
 import time
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator
@@ -32,6 +30,7 @@ from cinema.locale.runtime import gettext as _, ngettext
 from .drafts import (
     Draft, ImportContext, ImportProblem, LessonDraft, MediaDraft, QuestionDraft, QuizDraft, Skipped, key_for,
 )
+from .perseus import PerseusDamaged, id_list, read_perseus
 
 MAX_DATABASE_BYTES = 2 * 1024 ** 3  # Khan Academy's biggest channels are a few hundred MB
 MAX_DATABASES = 64  # channels on one drive
@@ -42,11 +41,6 @@ MAX_RESOURCES = 300  # resources in one lesson
 MAX_FILES_PER_NODE = 64
 MAX_TITLE = 200  # characters, as in Kolibri's schema
 QUERY_SECONDS = 60.0  # one database's reading, all queries together
-MAX_ZIP_ENTRIES = 5_000
-MAX_ITEM_BYTES = 512 * 1024  # one perseus question (JSON)
-MAX_PICTURE_BYTES = 8 * 1024 * 1024
-MAX_PROMPT = 400  # characters shown on the projector
-MAX_OPTION = 160
 _HASH_LIMIT = 64 * 1024 * 1024  # small files (documents, exercises, subtitles) are checked against their md5
 
 _CHANNEL_ID = re.compile(r"[0-9a-f]{32}")
@@ -57,7 +51,6 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 VIDEO_PRESETS = ("high_res_video", "low_res_video")  # best first: the projector shows the bigger picture
 VIDEO_FORMATS = ("mp4", "webm")
-DIGITS = tuple("0123456789")
 
 
 @dataclass(frozen=True)
@@ -250,9 +243,10 @@ def _read_channel(path: Path) -> _Channel:
         for table, needed in _NEEDED.items():
             missing = needed - db.columns(table)
             if missing:
-                raise _Damaged(_line(path, _("is not a channel database Kolibri 0.9 or newer made (no {what})").format(
-                    what=f"{table}.{sorted(missing)[0]}"), _("import the channel into a newer Kolibri and export it "
-                                                            "to the drive again")))
+                what = _("is not a channel database Kolibri 0.9 or newer made (no {what})").format(
+                    what=f"{table}.{sorted(missing)[0]}")
+                raise _Damaged(_line(path, what, _("import the channel into a newer Kolibri and export it to the "
+                                                   "drive again")))
         have = db.columns("content_contentnode")
         optional = ", ".join(c if c in have else "NULL" for c in ("available", "lft", "sort_order", "lang_id"))
         channels = db.query("SELECT id, substr(name, 1, 400), root_id FROM content_channelmetadata LIMIT 2")
@@ -568,7 +562,7 @@ class _TopicReader:
                     for node_id, item_ids in db.query(
                             "SELECT contentnode_id, substr(assessment_item_ids, 1, 200000) FROM "
                             f"content_assessmentmetadata WHERE contentnode_id IN ({marks}) LIMIT {len(chunk)}", chunk):
-                        questions[node_id] = _id_list(item_ids)
+                        questions[node_id] = id_list(item_ids)
         except _Damaged as problem:
             raise ImportProblem(str(problem)) from None
         finally:
@@ -579,7 +573,8 @@ class _TopicReader:
         checksum = checksum if isinstance(checksum, str) else ""
         extension = (extension if isinstance(extension, str) else "").lower()
         ok = _STORED.fullmatch(checksum) and _EXTENSION.fullmatch(extension)
-        path = (self.channel.content / "storage" / checksum[0] / checksum[1] / f"{checksum}.{extension}") if ok else None
+        storage = self.channel.content / "storage"
+        path = storage / checksum[0] / checksum[1] / f"{checksum}.{extension}" if ok else None
         return _File(preset=_text(preset, 60), lang=_language(lang), supplementary=bool(supplementary),
                      checksum=checksum[:40], extension=extension[:10], size=size if isinstance(size, int) else None,
                      path=path)
@@ -595,9 +590,11 @@ class _TopicReader:
 
     def _present(self, file: _File, place: str, *, check_hash: bool = False) -> Path | None:
         """The file in storage, or None with a problem naming the resource and the file."""
+        again = _("export the channel to the drive again from Kolibri")
         if file.path is None:
-            self.problems.append(_line(place, _("its file has a name that is not a Kolibri storage name ({name})").format(
-                name=f"{file.checksum}.{file.extension}"[:60]), _("export the channel to the drive again from Kolibri")))
+            what = _("its file has a name that is not a Kolibri storage name ({name})").format(
+                name=f"{file.checksum}.{file.extension}"[:60])
+            self.problems.append(_line(place, what, again))
             return None
         try:
             actual = file.path.stat().st_size if file.path.is_file() else None
@@ -609,12 +606,13 @@ class _TopicReader:
                                          "another topic")))
             return None
         if file.size and actual != file.size:
-            self.problems.append(_line(place, _("its file {file} is cut short or altered ({have} of {want} bytes)").format(
-                file=_shown(file.path), have=actual, want=file.size), _("export the channel to the drive again from Kolibri")))
+            what = _("its file {file} is cut short or altered ({have} of {want} bytes)").format(
+                file=_shown(file.path), have=actual, want=file.size)
+            self.problems.append(_line(place, what, again))
             return None
         if check_hash and actual <= _HASH_LIMIT and len(file.checksum) == 32 and _md5(file.path) != file.checksum:
             self.problems.append(_line(place, _("its file {file} is damaged (its checksum does not match)").format(
-                file=_shown(file.path)), _("export the channel to the drive again from Kolibri")))
+                file=_shown(file.path)), again))
             return None
         return file.path
 
@@ -636,7 +634,7 @@ class _TopicReader:
             return [MediaDraft(kind="audio", source=stored, title=node.title, key=self._key(node))] if stored else []
         if node.kind == "document":
             return self._document(node, place, main)
-        if node.kind == "exercise":
+        if node.kind in ("exercise", "quiz"):  # le-utils' newer quiz kind carries the same files
             return self._exercise(node, place, main, item_ids)
         return self._skip(place, _OTHER.get(node.kind, _other_reason)(node.kind))
 
@@ -694,8 +692,8 @@ class _TopicReader:
         if stored is None:
             return []
         try:
-            read = _read_perseus(stored, item_ids, self.work / "pictures" / key_for(node.id, limit=12))
-        except _Damaged as problem:
+            read = read_perseus(stored, item_ids, self.work / "pictures" / key_for(node.id, limit=12))
+        except PerseusDamaged as problem:
             self.problems.append(_line(place, str(problem), _("export the channel to the drive again from Kolibri")))
             return []
         quizzes: list[Draft] = []
@@ -728,16 +726,6 @@ _OTHER: dict[str, Callable[[str], str]] = {
 }
 
 
-def _id_list(value: object) -> list[str]:
-    """Assessment item ids: a JSON list (the database's) or a list (exercise.json's)."""
-    try:
-        ids = json.loads(value) if isinstance(value, str) else value
-    except ValueError:
-        return []
-    return [i for i in ids[:MAX_RESOURCES * 10] if isinstance(i, str) and 0 < len(i) <= 100] \
-        if isinstance(ids, list) else []
-
-
 def _md5(path: Path) -> str:
     digest = hashlib.md5(usedforsecurity=False)
     with path.open("rb") as f:
@@ -757,214 +745,3 @@ def _runs(questions: list[tuple[str, QuestionDraft]]) -> Iterator[tuple[str, lis
         group.append(question)
     if group:
         yield kind, group
-
-
-# ---- perseus exercises ---------------------------------------------------------------------------
-
-@dataclass
-class _Perseus:
-    questions: list[tuple[str, QuestionDraft]]  # (activity kind, question)
-    dropped: list[tuple[int, str]]  # (question number, reason)
-
-
-_WIDGET = re.compile(r"\[\[\u2603 ([A-Za-z0-9_-]+ \d+)\]\]")
-_IMAGE = re.compile(r"!\[[^\]]{0,500}\]\(([^)]{1,700})\)")  # the link may hold a space and " =WxH"
-_LOCAL = re.compile(r"\$\{\u2623 (?:LOCALPATH|CONTENTSTORAGE)\}/(?:images/)?([A-Za-z0-9._-]{1,120})")
-_NUMERIC_WIDGETS = ("numeric-input", "input-number", "text-input")
-PICTURE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif")
-
-
-def _read_perseus(path: Path, item_ids: list[str] | None, pictures: Path) -> _Perseus:
-    """The questions of a perseus file (a zip: exercise.json and `<assessment id>.json` per question,
-    pictures under images/), each either a question the kiosk asks or the reason it cannot."""
-    try:
-        with zipfile.ZipFile(path) as archive:
-            infos = archive.infolist()
-            if len(infos) > MAX_ZIP_ENTRIES:
-                raise _Damaged(_("its exercise file has too many parts ({n})").format(n=len(infos)))
-            entries = {info.filename: info for info in infos}
-            if not item_ids:
-                item_ids = _id_list(_json(archive, entries.get("exercise.json")).get("all_assessment_items"))
-            result = _Perseus([], [])
-            for n, item_id in enumerate(item_ids, start=1):
-                info = entries.get(f"{item_id}.json")
-                if info is None:
-                    result.dropped.append((n, _("missing from the exercise file")))
-                    continue
-                asked = _question(_json(archive, info), archive, entries, pictures, f"{n:03d}")
-                if isinstance(asked, str):
-                    result.dropped.append((n, asked))
-                else:
-                    result.questions.append(asked)
-            return result
-    except (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError) as error:
-        raise _Damaged(_("its exercise file cannot be read ({error})").format(error=str(error)[:120]))
-
-
-def _json(archive: zipfile.ZipFile, info: zipfile.ZipInfo | None) -> dict:
-    if info is None or info.file_size > MAX_ITEM_BYTES:
-        return {}
-    data = json.loads(archive.read(info).decode("utf-8"))
-    return data if isinstance(data, dict) else {}
-
-
-def _question(item: dict, archive: zipfile.ZipFile, entries: dict, pictures: Path, number: str
-              ) -> tuple[str, QuestionDraft] | str:
-    """(kind, question), or the reason the kiosk cannot ask it."""
-    question = item.get("question")
-    if not isinstance(question, dict) or not isinstance(question.get("content"), str):
-        return _("has no question text")
-    content = question["content"][:MAX_ITEM_BYTES]
-    widgets = question.get("widgets") if isinstance(question.get("widgets"), dict) else {}
-    named = [w for w in _WIDGET.findall(content)]
-    answering = [w for w in named if isinstance(widgets.get(w), dict) and widgets[w].get("type") != "image"]
-    if any(isinstance(widgets.get(w), dict) and widgets[w].get("type") == "image" for w in named):
-        return _("shows a picture widget the kiosk cannot draw")
-    if not answering:
-        return _("has nothing to answer (text or hints only)")
-    if len(answering) > 1:
-        return _("asks for several answers at once")
-    widget = widgets[answering[0]]
-    options = widget.get("options") if isinstance(widget.get("options"), dict) else {}
-    kind = widget.get("type")
-    prompt, picture = _prompt(_WIDGET.sub(" ", content), archive, entries, pictures, number)
-    if isinstance(prompt, _Reason):
-        return str(prompt)
-    if kind == "radio":
-        return _radio(prompt, picture, options)
-    if kind in _NUMERIC_WIDGETS:
-        return _numeric(prompt, picture, options)
-    return _("a {kind} question: only multiple choice and one-digit answers work with clickers").format(
-        kind=_text(kind, 40) or "?")
-
-
-class _Reason(str):
-    """Why a text cannot be shown (a str, so it is returned as the reason)."""
-
-
-def _prompt(content: str, archive: zipfile.ZipFile, entries: dict, pictures: Path, number: str
-            ) -> tuple[str, Path | None]:
-    images = _IMAGE.findall(content)
-    picture = None
-    if len(images) > 1:
-        return _Reason(_("has several pictures in the question")), None
-    if images:
-        picture = _picture(images[0], archive, entries, pictures, number)
-        if isinstance(picture, _Reason):
-            return picture, None
-    text = _plain(_IMAGE.sub(" ", content))
-    if isinstance(text, _Reason):
-        return text, None
-    if not text:
-        return _Reason(_("has no question text")), None
-    if len(text) > MAX_PROMPT:
-        return _Reason(_("its question is too long for the projector ({n} characters)").format(n=len(text))), None
-    return text, picture
-
-
-def _picture(link: str, archive: zipfile.ZipFile, entries: dict, pictures: Path, number: str) -> Path | _Reason:
-    if "graphie" in link:
-        return _Reason(_("its picture is a Khan Academy drawing (graphie) the kiosk cannot show"))
-    local = _LOCAL.search(link)
-    info = (entries.get(f"images/{local.group(1)}") or entries.get(local.group(1))) if local else None
-    if info is None:
-        return _Reason(_("its picture is not in the exercise file"))
-    suffix = Path(local.group(1)).suffix.lower()
-    if suffix not in PICTURE_SUFFIXES:
-        return _Reason(_("its picture is a {kind} file the kiosk cannot show").format(kind=suffix.lstrip(".") or "?"))
-    if info.file_size > MAX_PICTURE_BYTES:
-        return _Reason(_("its picture is too big"))
-    pictures.mkdir(parents=True, exist_ok=True)
-    target = pictures / f"q{number}{suffix}"
-    data = archive.read(info)
-    if not target.is_file() or target.read_bytes() != data:
-        partial = target.with_name(target.name + ".part")
-        partial.write_bytes(data)
-        partial.replace(target)
-    return target
-
-
-# Math written in TeX between $...$: the simple parts become plain text; anything else is not shown.
-_TEX_WORDS = [(re.compile(p), r) for p, r in (
-    (r"\\[dt]?frac\{([^{}]*)\}\{([^{}]*)\}", r"\1/\2"), (r"\\(?:text|textbf|mathrm|mathbf)\{([^{}]*)\}", r"\1"),
-    (r"\\(?:blue|red|green|gold|purple|teal|maroon|orange|pink|gray)[A-E]?\{([^{}]*)\}", r"\1"),
-    (r"\\times", "×"), (r"\\div", "÷"), (r"\\cdot", "·"), (r"\\leq?(?![a-z])", "≤"), (r"\\geq?(?![a-z])", "≥"),
-    (r"\\neq?(?![a-z])", "≠"), (r"\\pm", "±"), (r"\\%", "%"), (r"\\\$", "$"), (r"\\degree|\^\\circ|\^\{\\circ\}", "°"),
-    (r"\\(?:,|;|!|quad|qquad|space)", " "), (r"\\(?:left|right)", ""), (r"\\pi", "π"), (r"[{}]", ""),
-)]
-
-
-_MARKS = re.compile(r"\*\*|__|^#{1,6}\s*|\\(?=[$*_#])", re.MULTILINE)
-
-
-def _plain(content: str) -> str | _Reason:
-    """Perseus markdown as one line of plain text: math made plain where it is simple."""
-    pieces = re.split(r"(?<!\\)\$", content)
-    out = []
-    for n, piece in enumerate(pieces):
-        if n % 2:
-            for pattern, replacement in _TEX_WORDS:
-                piece = pattern.sub(replacement, piece)
-            if "\\" in piece or "^" in piece or "_" in piece:
-                return _Reason(_("has math the projector cannot draw"))
-        else:
-            piece = _MARKS.sub("", piece)
-        out.append(piece)
-    return " ".join("".join(out).split())
-
-
-def _option_text(value: object) -> str | _Reason:
-    if not isinstance(value, str):
-        return _Reason(_("an answer has no text"))
-    if _IMAGE.search(value) or "graphie" in value:
-        return _Reason(_("its answers are pictures: clickers choose between words"))
-    text = _plain(value)
-    if isinstance(text, _Reason):
-        return text
-    if not text:
-        return _Reason(_("an answer has no text"))
-    if len(text) > MAX_OPTION:
-        return _Reason(_("an answer is too long for the projector ({n} characters)").format(n=len(text)))
-    return text
-
-
-def _radio(prompt: str, picture: Path | None, options: dict) -> tuple[str, QuestionDraft] | str:
-    choices = options.get("choices") if isinstance(options.get("choices"), list) else []
-    choices = [c for c in choices if isinstance(c, dict)]
-    right = [n for n, c in enumerate(choices) if c.get("correct") is True]
-    if options.get("multipleSelect") or len(right) > 1:
-        return _("has more than one right answer: clickers choose one")
-    if options.get("hasNoneOfTheAbove"):
-        return _("has a 'None of the above' answer the kiosk cannot show")
-    if not right:
-        return _("has no right answer marked")
-    if not 2 <= len(choices) <= 6:
-        return _("has {n} answers: clickers choose between 2 and 6 (A-F)").format(n=len(choices))
-    texts = []
-    for choice in choices:
-        text = _option_text(choice.get("content"))
-        if isinstance(text, _Reason):
-            return str(text)
-        texts.append(text)
-    letters = "ABCDEF"
-    return "multiple_choice", QuestionDraft(prompt=prompt, options=tuple(zip(letters, texts)),
-                                            correct=letters[right[0]], picture=picture)
-
-
-def _numeric(prompt: str, picture: Path | None, options: dict) -> tuple[str, QuestionDraft] | str:
-    answers = options.get("answers") if isinstance(options.get("answers"), list) else []
-    right = [a.get("value") for a in answers if isinstance(a, dict) and a.get("status") == "correct"]
-    if len(right) != 1:
-        return _("a number to type, with {n} right answers: clickers answer with one key").format(n=len(right))
-    value = right[0]
-    if isinstance(value, str):
-        value = value.strip()
-        number = int(value) if value.isdigit() and len(value) == 1 else None
-    elif isinstance(value, (int, float)) and not isinstance(value, bool) and float(value).is_integer():
-        number = int(value)
-    else:
-        number = None
-    if number is None or not 0 <= number <= 9:
-        return _("a number to type ({value}): clickers answer with one key, 0 to 9").format(value=_text(value, 20))
-    return "numeric", QuestionDraft(prompt=prompt, options=tuple((d, d) for d in DIGITS), correct=str(number),
-                                    picture=picture)

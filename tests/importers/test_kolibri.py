@@ -15,9 +15,11 @@ from pathlib import Path
 import pytest
 
 from cinema.importers import kolibri
-from cinema.importers.drafts import ImportContext, ImportProblem, MediaDraft, QuizDraft, SlidesDraft
+from cinema.importers.drafts import ImportContext, ImportProblem, QuizDraft
 from tests.budget import budget
-from tests.importers.conftest import cut_short, make_pdf, make_picture, make_sound, make_subtitles, make_video, needs_ffmpeg
+from tests.importers.conftest import (
+    cut_short, make_pdf, make_picture, make_sound, make_subtitles, make_video, needs_ffmpeg,
+)
 from tests.importers.kolibri_channel import ChannelBuilder, cached_empty_database, insert, numeric, radio
 
 pytestmark = needs_ffmpeg
@@ -57,7 +59,8 @@ def drives(tmp_path_factory) -> Drives:
     book = media / "plants.epub"
     book.write_bytes(b"PK\x03\x04 an epub")
 
-    science = ChannelBuilder(root / "usb" / "KOLIBRI_DATA", "Science for all", lang="en")
+    # a space in the path, as drive names have
+    science = ChannelBuilder(root / "USB DRIVE" / "KOLIBRI_DATA", "Science for all", lang="en")
     ids = {}
     water = ids["water"] = science.topic("Water")
     ids["video"] = science.video(water, "The water cycle", high, low=low, subtitles={"en": en, "ar": ar})
@@ -82,9 +85,9 @@ def drives(tmp_path_factory) -> Drives:
     ids["book"] = science.document(plants, "Plant book", book, preset="epub")
     science.build(root)
     maths_id = "ab" * 16
-    build_maths(root / "usb" / "KOLIBRI_DATA", root, maths_id)
+    build_maths(root / "USB DRIVE" / "KOLIBRI_DATA", root, maths_id)
     build_maths(root / "other" / "KOLIBRI_DATA", root, maths_id)
-    return Drives(usb=root / "usb", maths_only=root / "other", science=science, ids=ids, cache=root)
+    return Drives(usb=root / "USB DRIVE", maths_only=root / "other", science=science, ids=ids, cache=root)
 
 
 def ctx_for(tmp_path: Path, language: str = "fr") -> ImportContext:
@@ -93,7 +96,7 @@ def ctx_for(tmp_path: Path, language: str = "fr") -> ImportContext:
 
 def copy_of(drives: Drives, tmp_path: Path) -> Path:
     """A drive of its own to break (the module's channel stays whole)."""
-    return Path(shutil.copytree(drives.usb, tmp_path / "usb"))
+    return Path(shutil.copytree(drives.usb, tmp_path / "USB DRIVE"))
 
 
 def stored(drives: Drives, usb: Path, name: str) -> Path:
