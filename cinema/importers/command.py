@@ -51,9 +51,11 @@ def main_import(args: argparse.Namespace, out: TextIO | None = None, err: TextIO
         return 1
     except KeyboardInterrupt:
         print("", file=err)
-        kept = f" ({work})" if work is not None and work.exists() else ""
-        print(_("Stopped. The work done so far is kept{where}: run the same command again to continue.").format(
-            where=kept), file=err)
+        if work is not None and work.exists():
+            print(_("Stopped. The work done so far is kept in {folder}: run the same command again to continue.")
+                  .format(folder=work), file=err)
+        else:
+            print(_("Stopped. Nothing was written."), file=err)
         return 130
     _summary(draft, written, config, getattr(args, "config", None), out)
     return 0
