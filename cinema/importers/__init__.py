@@ -22,9 +22,12 @@ Modules and what they hand each other (the contract; drafts.py has the types):
 - writer.py     write_lesson(draft, target, ctx) -> WrittenLesson (media prepared into the
                 lesson's folder, activities and playlist written, all committed at once; importing
                 the same source again updates the lesson)
-- checksums.py  write_manifest(media_dir, files) / verify_lesson(playlist_path) -> list[Problem]
+- checksums.py  write_manifest(media_dir, files=None) / verify_lesson(playlist_path, cache=None) -> list[Problem]
                 (`cinema check` catches a truncated or altered copy before class)
-- pack.py       write_pack(playlists, out, card_keys) / install_pack(pack, target, card_keys)
+- pack.py       write_pack(playlists, out, card_keys, activities_dir=...); the two commands' halves
+                main_pack(args) and is_pack(path) / import_packs(args)
+- pack_install.py  install_pack(pack, playlists_dir, activities_dir, card_keys, allow_unsigned=False)
+- pack_format.py   the pack's format, its signature key and what writing and installing share
 - command.py    main_import(args) / main_pack(args): the command line, messages, exit codes
 
 A lesson `playlists/NAME.yaml` keeps its media in `playlists/NAME/` (with `checksums.json`) and its
