@@ -23,6 +23,7 @@ from pathlib import Path
 
 from cinema.locale.runtime import gettext as _
 
+from . import presentation, sheets
 from .drafts import (
     Draft, ImportContext, ImportProblem, LessonDraft, MediaDraft, QuizDraft, SlidesDraft, Skipped, key_for, title_from,
 )
@@ -34,8 +35,8 @@ VIDEO_SUFFIXES = (".mp4", ".m4v", ".mov", ".webm", ".mkv", ".avi", ".ogv", ".mpg
                   ".3gp", ".ts", ".mts")
 AUDIO_SUFFIXES = (".mp3", ".ogg", ".oga", ".opus", ".m4a", ".aac", ".wav", ".flac", ".wma")
 PICTURE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".bmp")
-PRESENTATION_SUFFIXES = (".pptx", ".ppt", ".pps", ".ppsx", ".odp", ".key")
-SHEET_SUFFIXES = (".csv", ".xlsx", ".xlsm", ".xls", ".ods")
+PRESENTATION_SUFFIXES = (*presentation.PRESENTATION_SUFFIXES, ".key")  # Keynote: LibreOffice opens many
+SHEET_SUFFIXES = sheets.SHEET_SUFFIXES
 SUBTITLE_SUFFIXES = (".srt", ".vtt")
 DOCUMENT_SUFFIXES = (".txt", ".md", ".doc", ".docx", ".odt", ".rtf")
 
@@ -217,14 +218,10 @@ class _Reader:
         if kind == "pdf":
             return (self._pdf(path, path),)
         if kind == "presentation":
-            from . import presentation
-
             pdf = presentation.to_pdf(path, self.ctx.work / "converted", self.ctx)
             self.ctx.log.append(_("{file}: converted to PDF with LibreOffice").format(file=path.name))
             return (self._pdf(pdf, path),)
         if kind == "sheet":
-            from . import sheets
-
             return tuple(sheets.read_sheet(path, self.ctx))
         raise AssertionError(kind)
 
