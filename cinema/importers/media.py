@@ -83,6 +83,7 @@ class VideoStream:
     pix_fmt: str
     profile: str
     keyframe_interval: float | None  # the longest gap between key frames in the first KEYFRAME_WINDOW s
+    interlaced: bool = False  # a DVD or a TV recording: de-interlaced when converted
 
 
 @dataclass(frozen=True)
@@ -118,9 +119,11 @@ class Prepared:
 class _Failed(Exception):
     """An ffmpeg run that did not finish well: its exit code, error lines and how far it got."""
 
-    def __init__(self, code: int | None, errors: list[str], reached: float, why: str = "") -> None:
+    def __init__(self, code: int | None, errors: list[str], reached: float, why: str = "",
+                 first_error_at: float | None = None) -> None:
         super().__init__(why or f"ffmpeg exited with {code}")
         self.code, self.errors, self.reached, self.why = code, errors, reached, why
+        self.first_error_at = first_error_at  # about how far it was (its progress) when the first error came
 
 
 def probe(path: Path) -> Probe:
@@ -218,7 +221,7 @@ def _video_stream(streams: list[dict]) -> VideoStream | None:
         return VideoStream(index=int(s.get("index", 0)), codec=str(s.get("codec_name", "")), width=width,
                            height=height, fps=_rate(s.get("avg_frame_rate")) or _rate(s.get("r_frame_rate")),
                            pix_fmt=str(s.get("pix_fmt", "")), profile=str(s.get("profile", "")),
-                           keyframe_interval=None)
+                           keyframe_interval=None, interlaced=s.get("field_order") in ("tt", "bb", "tb", "bt"))
     return None
 
 
@@ -422,7 +425,7 @@ def _plan(probed: Probe, kind: str, check: _Check, name: str) -> dict:
             fps = v.fps / 2 if v.fps / 2 >= 24 else 30.0
         fine = (v.codec == "h264" and v.pix_fmt in ("yuv420p", "yuvj420p")
                 and v.profile in ("Baseline", "Constrained Baseline", "Main", "High")
-                and size == (v.width, v.height) and fps is None
+                and size == (v.width, v.height) and fps is None and not v.interlaced
                 and v.keyframe_interval is not None
                 and v.keyframe_interval <= KEYFRAME_SECONDS + KEYFRAME_SLACK)
         video_mode = "copy" if fine else "encode"
@@ -464,7 +467,7 @@ def _conversion_args(src: Path, out: Path, probed: Probe, plan: dict, check: _Ch
     if plan["video"] == "copy":
         args += ["-c:v", "copy"]
     elif plan["video"] == "encode":
-        filters = []
+        filters = ["yadif"] if probed.video is not None and probed.video.interlaced else []
         if plan["size"] is not None and probed.video is not None and plan["size"] != (probed.video.width,
                                                                                       probed.video.height):
             filters.append(f"scale={plan['size'][0]}:{plan['size'][1]}")
@@ -558,7 +561,7 @@ def _damage(src: Path, probed: Probe, failed: _Failed) -> str:
     if failed.why == "timeout":
         return _("{file}: checking it took too long and was stopped — copy it again from the original, or export "
                  "it again as MP4 (H.264)").format(file=name)
-    at = _first_damage(src, probed)
+    at = failed.reached if failed.why == "short" else _first_damage(src, probed, failed.first_error_at)
     if at is None:
         at = failed.reached
     text = " ".join(failed.errors).lower()
@@ -569,9 +572,19 @@ def _damage(src: Path, probed: Probe, failed: _Failed) -> str:
              "original, or export it again)").format(file=name, time=_clock(at))
 
 
-def _first_damage(src: Path, probed: Probe) -> float | None:
+def _first_damage(src: Path, probed: Probe, near: float | None) -> float | None:
     """Where decoding first fails: ffmpeg stops at the first error (-xerror) and the frame checksums
-    it wrote until then carry each frame's time."""
+    it wrote until then carry each frame's time. `near`: about where the check saw the first error
+    (its progress lags the decoder a little): decoding starts a minute before it, not at the start."""
+    if near is not None and near > 90:
+        found = _decoded_until(src, probed, near - 60)
+        end = probed.duration
+        if found is not None and (end is None or found < end - 1.0):
+            return found
+    return _decoded_until(src, probed, 0.0)
+
+
+def _decoded_until(src: Path, probed: Probe, start: float) -> float | None:
     maps = []
     if probed.video is not None:
         maps += ["-map", f"0:{probed.video.index}"]
@@ -579,7 +592,8 @@ def _first_damage(src: Path, probed: Probe) -> float | None:
         maps += ["-map", f"0:{probed.audio.index}"]
     limit = 60.0 + 3.0 * min(probed.duration or 0.0, MAX_DURATION)
     code, out, _err = _run_bounded(
-        [_tool("ffmpeg"), "-nostdin", "-hide_banner", "-v", "error", "-xerror", "-i", str(src), *maps,
+        [_tool("ffmpeg"), "-nostdin", "-hide_banner", "-v", "error", "-xerror",
+         *(["-ss", f"{start:.3f}", "-copyts"] if start > 0 else []), "-i", str(src), *maps,
          "-f", "framecrc", "-"], limit, 256 << 20, keep_tail=True)
     bases: dict[str, float] = {}
     end = None
@@ -668,10 +682,10 @@ def _run_ffmpeg(args: list[str], duration: float | None, label: str, ctx: Import
     for a full disk (writing `out`, guessed to need `needed` bytes) or a failed conversion."""
     limit = 120.0 + 8.0 * min(duration or 600.0, MAX_DURATION)
     cmd = [_tool("ffmpeg"), "-nostdin", "-hide_banner", "-nostats", "-loglevel", "level+info", "-y",
-           "-progress", "pipe:1", "-stats_period", "0.5", *args]
+           "-progress", "pipe:1", "-stats_period", "0.25", *args]
     bar = ctx.progress(label, round(duration, 1) if duration else None, unit="s")
     try:
-        reached, code, errors, lines, why = _watch(cmd, limit, bar)
+        reached, code, errors, lines, why, first_error_at = _watch(cmd, limit, bar)
     finally:
         bar.close()
     if code == 0 and not errors and not why:
@@ -679,7 +693,7 @@ def _run_ffmpeg(args: list[str], duration: float | None, label: str, ctx: Import
     if out is not None and any("no space left" in e.lower() for e in errors):
         raise ImportProblem(_disk_full(name, _short_by(out, needed, reached / duration if duration else 0.0)))
     if check:
-        raise _Failed(code, errors, reached, why)
+        raise _Failed(code, errors, reached, why, first_error_at)
     if why == "timeout":
         raise ImportProblem(_("{file}: preparing it took too long and was stopped — copy it again from the original, "
                               "or export it again as MP4 (H.264)").format(file=name))
@@ -707,15 +721,17 @@ def _strip_prefix(line: str) -> str:
 _BAD_WARNINGS = ("corrupt decoded frame", "corrupt input packet", "packet corrupt")
 
 
-def _watch(cmd: list[str], limit: float, bar) -> tuple[float, int | None, list[str], list[str], str]:
+def _watch(cmd: list[str], limit: float, bar) -> tuple[float, int | None, list[str], list[str], str, float | None]:
     """Run `cmd`: read its progress (stdout) and log (stderr) as they come, move the bar, kill it when
     it runs past `limit` or reports no progress for STALL_SECONDS. Returns (seconds reached, exit
-    code, error lines, other lines (the last ones), why it was stopped: "" or "timeout")."""
+    code, error lines, other lines (the last ones), why it was stopped: "" or "timeout", the
+    progress when the first error line came)."""
     proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             start_new_session=True)
     reached = shown = 0.0
     errors: list[str] = []
     lines: list[str] = []
+    first_error_at = None
     buffers = {proc.stdout: b"", proc.stderr: b""}
     started = last_move = time.monotonic()
     why = ""
@@ -753,6 +769,8 @@ def _watch(cmd: list[str], limit: float, bar) -> tuple[float, int | None, list[s
                             last_move = time.monotonic()
                     elif line.startswith(("[error]", "[fatal]", "[panic]")) or "] [error]" in line or \
                             "] [fatal]" in line or any(w in line.lower() for w in _BAD_WARNINGS):
+                        if first_error_at is None:
+                            first_error_at = reached
                         if len(errors) < ERROR_LINES:
                             errors.append(line)
                     else:
@@ -769,7 +787,7 @@ def _watch(cmd: list[str], limit: float, bar) -> tuple[float, int | None, list[s
         sel.close()
         for pipe in (proc.stdout, proc.stderr):
             pipe.close()  # type: ignore[union-attr]
-    return reached, (None if why else code), errors, lines, why
+    return reached, (None if why else code), errors, lines, why, first_error_at
 
 
 def _kill(proc: subprocess.Popen) -> None:

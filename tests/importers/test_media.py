@@ -55,7 +55,7 @@ class Media:
     ogg: Path
     cover_mp3: Path  # an MP3 with a cover picture (a "video" stream that is not a video)
     big: Path  # 2560x1440, 1 s
-    hd: Path  # 1280x720 30 fps, 2.5 s: the low-power copy is clearly lighter
+    hd: Path  # 960x540 30 fps, 2.5 s: the low-power copy is clearly lighter
     quiet: Path
     loud: Path
 
@@ -80,7 +80,7 @@ def src(tmp_path_factory) -> Media:
         mp3=make_sound(folder / "song.mp3", seconds=2, title="Song"),
         ogg=make_sound(folder / "song.ogg", seconds=2), cover_mp3=cover,
         big=lavfi_video(folder / "big.mp4", size="2560x1440", rate=10, seconds=1),
-        hd=lavfi_video(folder / "hd.mp4", size="1280x720", rate=30, seconds=2.5, gop=60),
+        hd=lavfi_video(folder / "hd.mp4", size="960x540", rate=30, seconds=2.5, gop=60),
         quiet=quiet, loud=loud)
 
 
@@ -350,7 +350,7 @@ def test_the_low_power_copy_is_smaller_and_lighter(src, tmp_path):
     ready = media.prepare(src.hd, tmp_path / "stage", "hd", "video", context(tmp_path, low_power=True))
     assert ready.low_power == tmp_path / "stage" / "hd.low.mp4"
     low, full = stream(ready.low_power, "video"), stream(ready.path, "video")
-    assert (low["width"], low["height"]) == (854, 480) and (full["width"], full["height"]) == (1280, 720)
+    assert (low["width"], low["height"]) == (854, 480) and (full["width"], full["height"]) == (960, 540)
     assert low["avg_frame_rate"] == "25/1" and low["profile"] == "Main"
     assert ready.low_power.stat().st_size < ready.path.stat().st_size
     assert stream(ready.low_power, "audio")["codec_name"] == "aac"
@@ -450,3 +450,35 @@ def test_a_disk_filling_up_while_converting_is_named(src, tmp_path, monkeypatch)
         media.prepare(src.mp4, tmp_path / "stage", "lesson", "video", context(tmp_path))
     (line,) = caught.value.problems
     assert re.fullmatch(r"the disk is full while preparing lesson.mp4 — free \d+ MB and run the import again", line)
+
+
+def test_damage_late_in_a_long_file_is_named_and_found_again_from_near_it(tmp_path, runs):
+    long = tmp_path / "long.mp4"
+    ffmpeg("-f", "lavfi", "-i", "testsrc=size=64x48:rate=5:duration=120", "-f", "lavfi", "-i",
+           "sine=sample_rate=8000:duration=120", "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p",
+           "-g", "10", "-c:a", "aac", "-b:a", "16k", "-movflags", "+faststart", str(long))
+    data = bytearray(long.read_bytes())
+    at = int(len(data) * 0.85)
+    data[at:at + 2000] = bytes(random.Random(8).randrange(256) for _ in range(2000))
+    long.write_bytes(bytes(data))
+    with pytest.raises(ImportProblem) as caught:
+        media.prepare(long, tmp_path / "stage", "long", "video", context(tmp_path))
+    (line,) = caught.value.problems
+    assert re.match(r"long.mp4 is damaged at 01:[34]\d ", line), line  # 85 % of 120 s, give or take the header
+    # Where the check saw the first error, the damage is found again decoding from a minute before it:
+    # the same second as decoding from the start.
+    probed = media.probe(long)
+    runs.clear()
+    near = media._first_damage(long, probed, 100.0)
+    assert "-ss" in runs[0] and len(runs) == 1
+    assert near == pytest.approx(media._first_damage(long, probed, None), abs=0.01)
+
+
+def test_an_interlaced_video_is_made_progressive(tmp_path):
+    interlaced = tmp_path / "tv.mp4"
+    ffmpeg("-f", "lavfi", "-i", "testsrc=size=160x120:rate=25:duration=1", "-vf", "setfield=tff",
+           "-flags", "+ildct+ilme", "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-g", "25",
+           str(interlaced))
+    assert media.probe(interlaced).video.interlaced
+    ready = media.prepare(interlaced, tmp_path / "stage", "tv", "video", context(tmp_path))
+    assert ready.converted and stream(ready.path, "video").get("field_order", "progressive") == "progressive"
