@@ -49,8 +49,11 @@ def libreoffice() -> str | None:
 
 
 def to_pdf(path: Path, out_dir: Path, ctx: ImportContext, *, key: str = "") -> Path:
-    """`path` converted into `out_dir/<key>.pdf` (reused when an earlier run converted this very file);
-    `key` defaults to one made from the file name."""
+    """`path` converted into `out_dir/<key>.pdf` (reused when an earlier run converted this very file).
+
+    Without a key the PDF keeps the presentation's own name (`Water Cycle.pptx` -> `Water Cycle.pdf`),
+    so a title made from the PDF's name reads as the teacher wrote it: LibreOffice leaves the PDF's
+    Title empty unless the deck has one."""
     path, out_dir = Path(path), Path(out_dir)
     place = where(path)
     program = libreoffice()
@@ -66,7 +69,8 @@ def to_pdf(path: Path, out_dir: Path, ctx: ImportContext, *, key: str = "") -> P
     if size > MAX_BYTES:
         raise ImportProblem(_line(place, _("is {mb} MB; presentations of at most {max} MB are made into slides").format(
             mb=size // 2**20, max=MAX_BYTES // 2**20), _("save it again with smaller pictures, or split it")))
-    key = key or key_for(path.name)
+    stem = " ".join(path.stem.split())
+    key = key or (stem if stem and not stem.startswith(".") and len(stem) <= 100 else key_for(path.name))
     out_dir.mkdir(parents=True, exist_ok=True)
     target = out_dir / f"{key}.pdf"
     stamp_path = out_dir / f"{key}.pdf.json"

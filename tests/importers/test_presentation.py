@@ -173,6 +173,10 @@ def test_a_presentation_converted_before_is_not_converted_again(decks, tmp_path,
     second = render_presentation(source, tmp_path / "out", _ctx(tmp_path))
     assert first == second and len(first.pages) == 1
     assert runs.read_text().count("run") == 1
+    named = tmp_path / "Water Cycle.odp"
+    shutil.copyfile(decks["odp"], named)
+    assert to_pdf(named, tmp_path / "out", _ctx(tmp_path)) == tmp_path / "out" / "Water Cycle.pdf"  # as the deck
+    assert runs.read_text().count("run") == 2
     source.write_bytes(source.read_bytes() + b"\0")  # the teacher changed the deck: converted again
     render_presentation(source, tmp_path / "out", _ctx(tmp_path))
-    assert runs.read_text().count("run") == 2
+    assert runs.read_text().count("run") == 3
