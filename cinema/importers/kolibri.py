@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import json
 import re
 import sqlite3
 import time
@@ -39,6 +40,7 @@ MAX_DEPTH = 32  # levels below a channel's root
 MAX_TOPICS = 2_000  # topics listed, over all channels
 MAX_RESOURCES = 300  # resources in one lesson
 MAX_FILES_PER_NODE = 64
+MAX_MANIFEST_BYTES = 32 * 1024 * 1024
 MAX_TITLE = 200  # characters, as in Kolibri's schema
 QUERY_SECONDS = 60.0  # one database's reading, all queries together
 _HASH_LIMIT = 64 * 1024 * 1024  # small files (documents, exercises, subtitles) are checked against their md5
@@ -151,6 +153,20 @@ class _Channel:
     root: str
     nodes: dict[str, _Node]
     children: dict[str, list[str]]
+    exported: frozenset[str] | None = None  # manifest.json: the nodes whose subtrees are on the drive
+
+    def on_drive(self, node_id: str) -> bool:
+        """Is the node in what Kolibri exported (itself or a topic above it in manifest.json)?"""
+        if self.exported is None:
+            return True
+        for _step in range(MAX_DEPTH + 2):
+            if node_id in self.exported:
+                return True
+            node = self.nodes.get(node_id)
+            if node is None or node.parent is None:
+                return False
+            node_id = node.parent
+        return False
 
     def walk(self, start: str, depth_limit: int = MAX_DEPTH) -> Iterator[tuple[_Node, int, tuple[str, ...]]]:
         """(node, depth below start, titles from start down to it), depth first in Kolibri's order; each
@@ -305,41 +321,69 @@ _KINDS = {"video": "videos", "audio": "audio", "document": "documents", "exercis
 def _channels(content: Path) -> tuple[list[_Channel], list[tuple[Path, str]]]:
     """The channels on the drive, and (database, problem) for each that cannot be read."""
     channels, problems = [], []
+    exported = _manifest(content)
     for database in _databases(content):
         try:
-            channels.append(_read_channel(database))
+            channel = _read_channel(database)
         except _Damaged as problem:
             problems.append((database, str(problem)))
+            continue
+        channel.exported = exported.get(channel.id)
+        channels.append(channel)
     channels.sort(key=lambda c: (c.name.casefold(), c.id))  # as the teacher looks for them: by name
     return channels, problems
+
+
+def _manifest(content: Path) -> dict[str, frozenset[str]]:
+    """KOLIBRI_DATA/content/manifest.json, which Kolibri writes when it exports resources: for each channel,
+    the nodes whose subtrees are on the drive. A channel it does not name (or no usable manifest): all."""
+    path = content / "manifest.json"
+    try:
+        if not path.is_file() or path.stat().st_size > MAX_MANIFEST_BYTES:
+            return {}
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    channels = data.get("channels") if isinstance(data, dict) else None
+    found: dict[str, set[str]] = {}
+    for channel in channels[:MAX_DATABASES * 8] if isinstance(channels, list) else []:
+        ids = channel.get("include_node_ids") if isinstance(channel, dict) else None
+        if isinstance(channel.get("id") if isinstance(channel, dict) else None, str) and isinstance(ids, list):
+            found.setdefault(channel["id"], set()).update(i for i in ids[:MAX_NODES] if isinstance(i, str))
+    return {channel_id: frozenset(ids) for channel_id, ids in found.items()}
+
+
+def _zero() -> dict[str, int]:
+    return {"videos": 0, "audio": 0, "documents": 0, "exercises": 0, "other": 0}
 
 
 def _topics_of(channel: _Channel, limit: int) -> list[Topic]:
     counts: dict[str, dict[str, int]] = {}
     listed: list[tuple[_Node, tuple[str, ...], int]] = []
     parents: dict[str, str] = {}
+    included: dict[str, bool] = {}
     order: list[str] = []
     for node, depth, titles in channel.walk(channel.root):
         order.append(node.id)
+        included[node.id] = channel.exported is None or node.id in channel.exported or included.get(
+            parents.get(node.id, ""), False)
         for kid in channel.children.get(node.id, ()):
             parents.setdefault(kid, node.id)
-        if node.kind == "topic":
-            counts[node.id] = {"videos": 0, "audio": 0, "documents": 0, "exercises": 0, "other": 0}
-            if depth > 0 and node.available:
-                listed.append((node, titles, depth))
+        if node.kind == "topic" and depth > 0 and node.available:
+            listed.append((node, titles, depth))
     for node_id in reversed(order):  # children before parents: each resource counted in every topic above it
         node = channel.nodes[node_id]
         parent = parents.get(node_id)
         if parent is None:
             continue
-        if node.kind == "topic":
+        if node_id in counts:
             for name, n in counts[node_id].items():
-                counts[parent][name] += n
-        elif node.available:
-            counts[parent][_KINDS.get(node.kind, "other")] += 1
+                counts.setdefault(parent, _zero())[name] += n
+        if node.kind != "topic" and node.available and included[node_id]:
+            counts.setdefault(parent, _zero())[_KINDS.get(node.kind, "other")] += 1
     topics = []
     for node, titles, depth in listed[:limit]:
-        c = counts[node.id]
+        c = counts.get(node.id, _zero())
         if sum(c.values()):
             lang = next((n.lang for n in _ancestry(channel, node.id, parents) if n.lang), None)
             topics.append(Topic(channel=channel.name, channel_id=channel.id, id=node.id, title=node.title,
@@ -514,6 +558,9 @@ class _TopicReader:
             place = " / ".join((self.topic.path, *titles[1:]))
             if not node.available:
                 self._skip(place, _("not in this export (Kolibri marks it unavailable)"))
+                continue
+            if not self.channel.on_drive(node.id):
+                self._skip(place, _("not on this drive (Kolibri did not export it)"))
                 continue
             resources.append((node, place))
         if len(resources) > MAX_RESOURCES:

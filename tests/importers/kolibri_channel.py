@@ -265,6 +265,20 @@ class ChannelBuilder:
             db.close()
         return self.data
 
+    def write_manifest(self, include_node_ids: list[str]) -> Path:
+        """content/manifest.json as Kolibri writes it when it exports some resources of the channel
+        (kolibri/core/content/utils/content_manifest.py): the nodes whose subtrees are on the drive,
+        other channels' entries kept."""
+        path = self.content / "manifest.json"
+        channels = json.loads(path.read_text())["channels"] if path.is_file() else []
+        channels = [c for c in channels if c["id"] != self.channel_id]
+        channels.append({"id": self.channel_id, "version": 1, "include_node_ids": sorted(include_node_ids)})
+        listed = json.dumps(channels, sort_keys=True).encode()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps({"channels": channels, "channel_list_hash": hashlib.md5(listed).hexdigest()},
+                                   indent=4))
+        return path
+
     def _store(self, data: bytes | Path, extension: str) -> tuple[str, int, Path]:
         blob = data.read_bytes() if isinstance(data, Path) else data
         checksum = hashlib.md5(blob).hexdigest()

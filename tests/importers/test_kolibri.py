@@ -326,6 +326,27 @@ def test_a_damaged_database_is_named(drives, tmp_path, damage):
     assert [s.source for s in maths.skipped] == [f"KOLIBRI_DATA/content/databases/{database.name}"]
 
 
+def test_a_partial_export_offers_only_what_its_manifest_says_is_on_the_drive(drives, tmp_path):
+    usb = copy_of(drives, tmp_path)
+    science = ChannelBuilder(usb / "KOLIBRI_DATA", drives.science.name, channel_id=drives.science.channel_id)
+    science.write_manifest([drives.ids["water"]])  # Kolibri exported the Water topic only
+    for name in ("grow", "leaves", "book"):
+        stored(drives, usb, name).unlink()
+    assert [t.path for t in kolibri.topics(usb)] == [
+        "Maths / Numbers", "Science for all / Water", "Science for all / Water / Rain"]
+    assert [i.title for i in kolibri.read_kolibri(usb, "Water", ctx_for(tmp_path)).items][:3] == [
+        "The water cycle", "Rain song", "Water worksheet"]
+    with pytest.raises(ImportProblem):
+        kolibri.read_kolibri(usb, "Plants", ctx_for(tmp_path))
+    science.write_manifest([drives.ids["rain"]])  # only the Rain subtopic: the rest of Water is not there
+    draft = kolibri.read_kolibri(usb, "Water", ctx_for(tmp_path))
+    assert [i.title for i in draft.items] == ["Rain song"]
+    assert ("The water cycle", "not on this drive (Kolibri did not export it)") in [
+        (s.source, s.reason) for s in draft.skipped]
+    (usb / "KOLIBRI_DATA" / "content" / "manifest.json").write_text("{not json")  # unreadable: all is offered
+    assert len(kolibri.topics(usb)) == 4
+
+
 def test_not_a_kolibri_export_says_how_to_make_one(tmp_path):
     with pytest.raises(ImportProblem) as caught:
         kolibri.topics(tmp_path)
@@ -369,6 +390,7 @@ def hostile_channel(tmp_path: Path, cache: Path, *, title_bytes: int = 0, depth:
         db.execute("UPDATE content_contentnode SET parent_id = 'top' WHERE id = 'root'")  # root's parent below it
         node("loopy", "top", kind="topic")
         node("loopy-kid", "loopy", kind="html5")
+        node("inside-an-app", "v", kind="html5")  # a resource with a child
         db.execute("UPDATE content_contentnode SET parent_id = 'loopy-kid' WHERE id = 'loopy'")
     insert(db, "content_channelmetadata", id="cd" * 16, name="Hostile " + "n" * title_bytes, description="",
            author="", version=1, thumbnail="", min_schema_version="1", root_id="root")
