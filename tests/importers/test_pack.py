@@ -13,6 +13,8 @@ from argparse import Namespace
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from cinema.cards.keys import new_key_file
 from cinema.cli import main
@@ -507,3 +509,31 @@ def test_folders_left_by_an_install_cut_off_by_a_power_cut_are_cleared_by_the_ne
         (playlists / name / "lesson.mp4").write_bytes(b"half a video")
     assert import_(programme["pack"], kiosk) == 0
     assert sorted(p.name for p in playlists.iterdir()) == ["health", "health.yaml", "water", "water.yaml"]
+
+
+_SCALAR = (st.none() | st.booleans() | st.integers(-5, 1 << 33) | st.text(max_size=12)
+           | st.sampled_from(["water", "lessons/water.yaml", "activities/a.yaml", "lessons/water/x.mp4", "../x",
+                              "lessons/water/CON", "0" * 64]))
+_ANY = st.recursive(_SCALAR, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner,
+                                                                                         max_size=3), max_leaves=8)
+_FILE = st.fixed_dictionaries({}, optional={"path": _ANY, "bytes": _ANY, "sha256": _ANY}) | _ANY
+_LESSON = st.fixed_dictionaries({}, optional={"name": _ANY, "title": _ANY, "activities": _ANY, "id": _ANY}) | _ANY
+_PACK_LIST = st.fixed_dictionaries({"format": st.just("learning-cinema-pack"), "version": st.just(1)},
+                                   optional={"lessons": st.lists(_LESSON, max_size=3) | _ANY,
+                                             "files": st.lists(_FILE, max_size=4) | _ANY}) | _ANY
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(body=_PACK_LIST)
+def test_any_pack_list_is_read_or_refused_in_words_never_with_a_crash(tmp_path, body):
+    from cinema.importers.drafts import ImportProblem
+    from cinema.importers.pack_install import read_pack
+
+    (tmp_path / "pack.json").write_text(json.dumps(body))
+    try:
+        contents = read_pack(tmp_path, (), allow_unsigned=True)
+    except ImportProblem as refused:
+        assert refused.problems and all(isinstance(line, str) and line for line in refused.problems)
+    else:
+        assert contents.lessons and all(pack_format.fat_name_problem(part) is None
+                                        for f in contents.files for part in f.path.split("/"))
