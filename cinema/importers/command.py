@@ -17,6 +17,7 @@ from typing import TextIO
 from cinema.locale.runtime import gettext as _
 
 from .drafts import ImportContext, ImportProblem, LessonDraft, key_for
+from .folder import name_key
 
 _LANGUAGE = re.compile(r"[a-z]{2,3}([_-][A-Za-z0-9]{2,8})?")
 
@@ -99,7 +100,7 @@ def _work_folder(playlists_dir: Path, sources: list[Path], args: argparse.Namesp
     if output:
         folder, name = Path(output).parent, key_for(Path(output).stem, limit=40)
     else:
-        folder, name = playlists_dir, key_for(sources[0].resolve().name if sources else "lesson", limit=40)
+        folder, name = playlists_dir, name_key(sources[0].resolve().name if sources else "lesson")
     topic = getattr(args, "topic", None)
     if topic:
         name = f"{name}-{key_for(topic)}"

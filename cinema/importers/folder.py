@@ -15,9 +15,11 @@ ctx.work.
 from __future__ import annotations
 
 import errno
+import hashlib
 import os
 import re
 import stat
+import unicodedata
 from dataclasses import replace
 from pathlib import Path
 
@@ -81,7 +83,7 @@ def read_sources(paths: list[Path] | tuple[Path, ...], ctx: ImportContext) -> Le
     first = paths[0]
     draft = reader.draft()
     title = draft.items[0].title if len(paths) == 1 and len(draft.items) == 1 else _folder_title(first)
-    return replace(draft, title=title or _folder_title(first), name=key_for(first.name))
+    return replace(draft, title=title or _folder_title(first), name=name_key(first.name))
 
 
 def read_folder(path: Path, ctx: ImportContext) -> LessonDraft:
@@ -92,8 +94,8 @@ def read_folder(path: Path, ctx: ImportContext) -> LessonDraft:
     reader = _Reader(ctx)
     reader.entries(_listing(path), inside=path)
     draft = reader.draft()
-    return replace(draft, title=_folder_title(path), name=key_for(path.resolve().name if path.name in ("", ".", "..")
-                                                                  else path.name))
+    return replace(draft, title=_folder_title(path), name=name_key(path.resolve().name if path.name in ("", ".", "..")
+                                                                   else path.name))
 
 
 def _folder_title(path: Path) -> str:
@@ -234,12 +236,12 @@ class _Reader:
         elif kind == "audio" and probe.video is not None and path.suffix.lower() in (".ogg", ".oga"):
             kind = "video"  # an Ogg Theora film named .ogg (a cover picture in an MP3 is not a video)
         title = _one_line(probe.title) or title_from(path)
-        return MediaDraft(kind=kind, source=path, title=title, key=key_for(path.name))
+        return MediaDraft(kind=kind, source=path, title=title, key=name_key(path.name))
 
     def _pdf(self, pdf: Path, source: Path) -> SlidesDraft:
         from . import pdf as pdf_pages
 
-        key = key_for(source.name)
+        key = name_key(source.name)
         slides = pdf_pages.render_pdf(pdf, self.ctx.work / "pages" / key, self.ctx, key=key)
         return replace(slides, source=source, key=key, title=_one_line(slides.title) or title_from(source))
 
@@ -249,7 +251,7 @@ class _Reader:
 
         def close_pictures() -> None:
             if pictures:
-                items.append(SlidesDraft(source=pictures[0], title=_pictures_title(pictures), key=key_for(pictures[0].name),
+                items.append(SlidesDraft(source=pictures[0], title=_pictures_title(pictures), key=name_key(pictures[0].name),
                                          pages=tuple(pictures)))
                 pictures.clear()
 
@@ -302,6 +304,17 @@ def subtitle_language(subtitle: Path, video: Path) -> str | None:
     return None
 
 
+def name_key(name: str) -> str:
+    """key_for, but a name with no letter key_for keeps (`المطر.mp4`, `Дощ.mp4`) gets `item-` and a short
+    hash of the name rather than plain `item`: two Arabic-named folders are two lessons, and a file keeps
+    its key (its item id, its media's name) when files are added beside it."""
+    key = key_for(name)
+    stem = Path(name).stem if "." in name and not name.startswith(".") else name
+    if key == "item" and stem.strip().casefold() != "item":
+        key = "item-" + hashlib.blake2s(unicodedata.normalize("NFC", stem).encode("utf-8"), digest_size=3).hexdigest()
+    return key
+
+
 def _other_reason(path: Path) -> str:
     suffix = path.suffix.lower()
     if suffix in DOCUMENT_SUFFIXES:
@@ -337,4 +350,4 @@ def _unique_keys(items: list[Draft]) -> list[Draft]:
     return unique
 
 
-__all__ = ["MAX_FILES", "kind_of", "natural_key", "read_folder", "read_sources", "subtitle_language"]
+__all__ = ["MAX_FILES", "kind_of", "name_key", "natural_key", "read_folder", "read_sources", "subtitle_language"]
