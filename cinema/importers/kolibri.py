@@ -318,10 +318,11 @@ def _language(value: object) -> str | None:
 _KINDS = {"video": "videos", "audio": "audio", "document": "documents", "exercise": "exercises"}
 
 
-def _channels(content: Path) -> tuple[list[_Channel], list[tuple[Path, str]]]:
-    """The channels on the drive, and (database, problem) for each that cannot be read."""
-    channels, problems = [], []
+def _survey(content: Path) -> tuple[list[Topic], list[tuple[Path, str]]]:
+    """The topics of every channel on the drive (channels by name, each in Kolibri's order), and
+    (database, problem) for each database that cannot be read. One channel is in memory at a time."""
     exported = _manifest(content)
+    surveyed, problems = [], []
     for database in _databases(content):
         try:
             channel = _read_channel(database)
@@ -329,9 +330,9 @@ def _channels(content: Path) -> tuple[list[_Channel], list[tuple[Path, str]]]:
             problems.append((database, str(problem)))
             continue
         channel.exported = exported.get(channel.id)
-        channels.append(channel)
-    channels.sort(key=lambda c: (c.name.casefold(), c.id))  # as the teacher looks for them: by name
-    return channels, problems
+        surveyed.append((channel.name.casefold(), channel.id, _topics_of(channel, MAX_TOPICS)))
+    surveyed.sort(key=lambda entry: entry[:2])  # as the teacher looks for them: by name
+    return [t for _name, _id, found in surveyed for t in found][:MAX_TOPICS], problems
 
 
 def _manifest(content: Path) -> dict[str, frozenset[str]]:
@@ -406,12 +407,9 @@ def topics(path: Path | str) -> list[Topic]:
     content = content_folder(path)
     if content is None:
         raise ImportProblem(_not_kolibri(Path(path)))
-    channels, problems = _channels(content)
-    if not channels:
+    found, problems = _survey(content)
+    if problems and not found:
         raise ImportProblem([line for _database, line in problems])
-    found: list[Topic] = []
-    for channel in channels:
-        found += _topics_of(channel, MAX_TOPICS - len(found))
     return found
 
 
@@ -518,17 +516,15 @@ def read_kolibri(path: Path | str, topic: str | None, ctx: ImportContext, ask: A
     content = content_folder(path)
     if content is None:
         raise ImportProblem(_not_kolibri(Path(path)))
-    channels, damaged = _channels(content)
-    if not channels:
-        raise ImportProblem([line for _database, line in damaged])
-    found: list[Topic] = []
-    for each in channels:
-        found += _topics_of(each, MAX_TOPICS - len(found))
+    found, damaged = _survey(content)
     try:
         chosen = choose_topic(found, topic, ask)
+        channel = _read_channel(chosen.database)
     except ImportProblem as problem:
         raise ImportProblem([*(line for _database, line in damaged), *problem.problems]) from None
-    channel = next(c for c in channels if c.database == chosen.database)
+    except _Damaged as problem:
+        raise ImportProblem(str(problem)) from None
+    channel.exported = _manifest(content).get(channel.id)
     skipped = [Skipped(_shown(database), line) for database, line in damaged]
     reader = _TopicReader(channel, chosen, ctx)
     items, more_skipped = reader.read()
