@@ -42,6 +42,7 @@ MAX_ROWS = 5000  # rows read from one sheet, blank ones included
 MAX_COLUMNS = 40
 MAX_QUESTIONS = 500  # in one file
 MAX_CELL = 2000  # characters read from one cell
+MAX_TEXT = 8_000_000  # characters read from a whole workbook (one shared string may fill a thousand cells)
 MAX_QUESTION = 300  # characters a question may have: it is read from the projector
 MAX_OPTION = 150
 MAX_PROBLEMS = 200  # lines listed; the rest counted
@@ -518,7 +519,9 @@ _FOLDED_TRUE = frozenset(_fold(w) for w in _TRUE)
 _FOLDED_FALSE = frozenset(_fold(w) for w in _FALSE)
 
 
-def _text(value: Cell) -> str:
+def _text(value: Cell | None) -> str:
+    if value is None:
+        return ""
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
     return value.strip()
@@ -528,13 +531,13 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-def _option_text(value: Cell, ctx: ImportContext) -> str:
+def _option_text(value: Cell | None, ctx: ImportContext) -> str:
     if isinstance(value, bool):  # a spreadsheet turned the teacher's TRUE into a yes/no cell
         from cinema.locale import translator
 
         words = translator(ctx.language)
         return words.gettext("True") if value else words.gettext("False")
-    return _one_line(value)
+    return _one_line(_text(value))
 
 
 def _number(text: str) -> float | None:
@@ -677,6 +680,8 @@ def _read_workbook(path: Path) -> list[_Sheet]:
         answer = json.loads(done.stdout) if done.returncode == 0 else {"error": "crashed"}
     except ValueError:
         answer = {"error": "crashed"}
+    if not isinstance(answer, dict) or not isinstance(answer.get("sheets", []), list):
+        answer = {"error": "crashed"}
     error = answer.get("error")
     if error == "password":
         raise ImportProblem(_line(place, _("the spreadsheet is locked with a password"),
@@ -732,6 +737,7 @@ def _child(path: str) -> dict:
     except (python_calamine.CalamineError, OSError, ValueError):
         return {"error": "damaged"}
     sheets = []
+    budget = MAX_TEXT
     with workbook:
         for meta in workbook.sheets_metadata:
             if meta.typ != python_calamine.SheetTypeEnum.WorkSheet:
@@ -754,7 +760,15 @@ def _child(path: str) -> dict:
             if end[1] + 1 > MAX_COLUMNS:
                 entry["too_many"] = ["columns", end[1] + 1]
                 continue
-            entry["rows"] = [[_cell(v) for v in row] for row in sheet.to_python(skip_empty_area=False)]
+            # Rows come from row 1, cells from the sheet's first used column: padded to start at A.
+            padding = [""] * (sheet.start[1] if sheet.start else 0)
+            rows = entry["rows"] = []
+            for row in sheet.iter_rows():
+                cells = [_cell(v) for v in row]
+                budget -= sum(len(c) for c in cells if isinstance(c, str))
+                if budget < 0:
+                    return {"error": "too_big"}
+                rows.append(padding + cells)
             entry["merged"] = [[a[0], a[1], b[0], b[1]] for a, b in (sheet.merged_cell_ranges or [])]
     return {"sheets": sheets}
 

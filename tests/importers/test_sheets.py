@@ -449,6 +449,34 @@ def test_one_cell_in_the_far_corner_does_not_take_gigabytes(tmp_path):
                                      "new file with only the questions, or as CSV"]
 
 
+def test_one_long_shared_text_in_every_cell_is_refused_not_copied_200000_times(tmp_path):
+    """A workbook keeps each text once and names it from the cells: 4000 rows x 40 cells of one
+    2000-character text unpack to 3 MB of XML but 320 million characters of cells."""
+    row = b"".join(b'<c r="%s%%d" t="s"><v>0</v></c>' % col.encode() for col in
+                   [chr(65 + n) for n in range(26)] + ["A" + chr(65 + n) for n in range(14)])
+    rows = b"".join(b'<row r="%d">' % n + row.replace(b"%d", b"%d" % n) + b"</row>" for n in range(1, 4001))
+    path = _xlsx_with_sheet_xml(tmp_path, "shared.xlsx", _SHEET % rows)
+    with zipfile.ZipFile(path) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    parts["xl/sharedStrings.xml"] = (b'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.'
+                                     b'org/spreadsheetml/2006/main" count="1" uniqueCount="1"><si><t>' + b"x" * 2000 +
+                                     b"</t></si></sst>")
+    parts["xl/_rels/workbook.xml.rels"] = parts["xl/_rels/workbook.xml.rels"].replace(
+        b"</Relationships>", b'<Relationship Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+        b'sharedStrings" Target="sharedStrings.xml" Id="rId9" /></Relationships>')
+    parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(
+        b"</Types>", b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-'
+        b'officedocument.spreadsheetml.sharedStrings+xml" /></Types>')
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for n, data in parts.items():
+            z.writestr(n, data)
+    with budget(seconds=10, megabytes=16):
+        with pytest.raises(ImportProblem) as caught:
+            read_sheet(path, _ctx(tmp_path))
+    assert caught.value.problems == ["shared.xlsx: the spreadsheet is too big or damaged to read — save it again as a "
+                                     "new file with only the questions, or as CSV"]
+
+
 def test_a_zip_bomb_named_xlsx_is_refused_in_a_moment(tmp_path):
     path = tmp_path / "bomb.xlsx"
     zeros = bytes(2**20)
