@@ -116,6 +116,10 @@ class Prepared:
     record: Path | None = None  # `.KEY.prepared.json`: keep it beside the files so a later import reuses them
 
 
+class _NotConverted(ImportProblem):
+    """ffmpeg could not write the file (not a full disk, not a time-out)."""
+
+
 class _Failed(Exception):
     """An ffmpeg run that did not finish well: its exit code, error lines and how far it got."""
 
@@ -139,7 +143,7 @@ def probe(path: Path) -> Probe:
         [_tool("ffprobe"), "-hide_banner", "-v", "error", "-print_format", "json",
          "-show_format", "-show_streams", "--", str(path)], PROBE_SECONDS, PROBE_OUTPUT)
     err_text = err.decode("utf-8", "replace")
-    if code is None:
+    if code is None and len(out) < PROBE_OUTPUT:
         raise ImportProblem(_("{file}: ffprobe could not read the file in {n} seconds — export it again as MP4 "
                               "(H.264)").format(file=name, n=int(PROBE_SECONDS)))
     if "moov atom not found" in err_text:
@@ -392,14 +396,27 @@ def _make_main(src: Path, stage: Path, key: str, kind: str, ctx: ImportContext, 
     out = stage / f"{key}{'.mp4' if kind == 'video' else '.m4a'}"
     needed = _estimate_bytes(probed, plan, check.duration)
     _need_space(stage, name, needed)
-    label = _("Converting {file}") if plan["video"] == "encode" or plan["audio"] == "encode" else _("Copying {file}")
-    with replacing(out) as tmp:
-        _run_ffmpeg(_conversion_args(src, tmp, probed, plan, check), check.duration, label.format(file=name), ctx,
-                    name, tmp, needed)
+    try:
+        _convert(src, out, probed, plan, check, ctx, name, needed)
+    except _NotConverted:
+        if plan["video"] != "copy":
+            raise
+        # Some containers' H.264 cannot be put in MP4 as it is (an AVI without time stamps): encode it.
+        plan = {**plan, "video": "encode", "notes": [*plan["notes"], _(
+            "{file}: converted to H.264 with a key frame every 2 seconds").format(file=name)]}
+        _convert(src, out, probed, plan, check, ctx, name, _estimate_bytes(probed, plan, check.duration))
     notes = plan["notes"]
     return {"file": out.name, "fingerprint": _fingerprint(out), "duration": round(check.duration, 3),
             "converted": plan["video"] == "encode" if kind == "video" else plan["audio"] == "encode",
             "normalised": plan["gain"], "notes": notes}
+
+
+def _convert(src: Path, out: Path, probed: Probe, plan: dict, check: _Check, ctx: ImportContext, name: str,
+             needed: int) -> None:
+    label = _("Converting {file}") if plan["video"] == "encode" or plan["audio"] == "encode" else _("Copying {file}")
+    with replacing(out) as tmp:
+        _run_ffmpeg(_conversion_args(src, tmp, probed, plan, check), check.duration, label.format(file=name), ctx,
+                    name, tmp, needed)
 
 
 def _check_from(saved: dict | None) -> _Check | None:
@@ -414,6 +431,9 @@ def _check_from(saved: dict | None) -> _Check | None:
     return _Check(duration=float(saved["duration"]), loudness=loudness)
 
 
+_COPYABLE = ("mp4", "mov", "matroska", "webm", "mpegts", "flv")  # containers whose H.264 has its time stamps
+
+
 def _plan(probed: Probe, kind: str, check: _Check, name: str) -> dict:
     """What the conversion does: copy or encode the video and the sound, the size and frame rate."""
     notes: list[str] = []
@@ -424,6 +444,7 @@ def _plan(probed: Probe, kind: str, check: _Check, name: str) -> dict:
         if v.fps is not None and v.fps > MAX_FPS:
             fps = v.fps / 2 if v.fps / 2 >= 24 else 30.0
         fine = (v.codec == "h264" and v.pix_fmt in ("yuv420p", "yuvj420p")
+                and any(c in probed.container.split(",") for c in _COPYABLE)
                 and v.profile in ("Baseline", "Constrained Baseline", "Main", "High")
                 and size == (v.width, v.height) and fps is None and not v.interlaced
                 and v.keyframe_interval is not None
@@ -698,7 +719,7 @@ def _run_ffmpeg(args: list[str], duration: float | None, label: str, ctx: Import
         raise ImportProblem(_("{file}: preparing it took too long and was stopped — copy it again from the original, "
                               "or export it again as MP4 (H.264)").format(file=name))
     detail = errors[-1] if errors else f"exit {code}"
-    raise ImportProblem(_("{file} could not be converted ({detail}) — export it again as MP4 (H.264)").format(
+    raise _NotConverted(_("{file} could not be converted ({detail}) — export it again as MP4 (H.264)").format(
         file=name, detail=_strip_prefix(detail)[:160]))
 
 

@@ -331,6 +331,19 @@ def test_a_file_already_right_is_copied_not_encoded_again(src, tmp_path):
     assert packets(again.path) == packets(first.path)  # the very same pictures and sound
 
 
+def test_a_video_that_cannot_be_copied_as_it_is_is_encoded(src, tmp_path, monkeypatch):
+    first = media.prepare(src.hd, tmp_path / "one", "hd", "video", context(tmp_path))
+    real = media._conversion_args
+
+    def copy_fails(source, out, probed, plan, check):
+        args = real(source, out, probed, plan, check)
+        return [*args[:-1], "-bsf:v", "no_such_filter", args[-1]] if plan["video"] == "copy" else args
+
+    monkeypatch.setattr(media, "_conversion_args", copy_fails)
+    again = media.prepare(first.path, tmp_path / "two", "hd", "video", context(tmp_path))
+    assert again.converted and keyframes(again.path)[:2] == pytest.approx([0.0, 2.0], abs=0.05)
+
+
 @pytest.mark.parametrize("name", ["quiet", "loud"])
 def test_quiet_and_loud_sound_end_at_the_same_loudness(src, tmp_path, name):
     ready = media.prepare(getattr(src, name), tmp_path / "stage", name, "audio", context(tmp_path))
