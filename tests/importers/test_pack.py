@@ -187,6 +187,23 @@ def test_without_a_key_file_the_pack_is_written_unsigned_with_a_warning(programm
     assert (out / "pack.json").is_file() and not (out / "signature.json").exists()
 
 
+def test_packing_again_into_the_same_folder_replaces_the_pack_but_a_folder_of_other_files_is_left_alone(
+        programme, tmp_path, capsys):
+    out = tmp_path / "pack"
+    config = str(programme["config"])
+    assert main(["pack", "water", "-o", str(out), "--config", config]) == 0
+    assert main(["pack", "health", "-o", str(out), "--config", config]) == 0
+    assert [lesson["name"] for lesson in json.loads((out / "pack.json").read_text())["lessons"]] == ["health"]
+    assert not (out / "lessons" / "water").exists() and sorted(p.name for p in tmp_path.iterdir()) == ["pack"]
+    photos = tmp_path / "photos"
+    photos.mkdir()
+    (photos / "holiday.jpg").write_bytes(b"jpeg")
+    capsys.readouterr()
+    assert main(["pack", "water", "-o", str(photos), "--config", config]) == 1
+    assert "this is not an empty folder nor a lesson pack — give a new folder name" in capsys.readouterr().err
+    assert [p.name for p in photos.iterdir()] == ["holiday.jpg"]
+
+
 def test_files_named_outside_the_lesson_folder_are_carried_in_it_and_the_paths_rewritten(programme, tmp_path, video):
     office = tmp_path / "office"
     config = make_kiosk(office, programme["keys"], start="hand")
