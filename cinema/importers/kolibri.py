@@ -188,6 +188,8 @@ class _Damaged(Exception):
 
 
 def _text(value: object, limit: int = MAX_TITLE) -> str:
+    if isinstance(value, str) and len(value) <= limit and value.isprintable():  # nearly every title
+        return value.strip() if "  " not in value else " ".join(value.split())
     text = value if isinstance(value, str) else ("" if value is None else str(value))
     return " ".join(_CONTROL.sub(" ", text[: limit * 2]).split())[:limit]
 
@@ -278,13 +280,19 @@ def _read_channel(path: Path) -> _Channel:
         db.close()
     nodes: dict[str, _Node] = {}
     children: dict[str, list[str]] = {}
+    kinds: dict[object, str] = {}  # a channel has a handful of kinds and languages: each cleaned once
+    languages: dict[object, str | None] = {}
     for node_id, parent, kind, title, available, lft, sort_order, lang in rows:
         if not isinstance(node_id, str) or not 0 < len(node_id) <= 64:
             continue
+        if kind not in kinds:
+            kinds[kind] = _text(kind, 40).lower()
+        if lang not in languages:
+            languages[lang] = _language(lang)
         nodes[node_id] = _Node(id=node_id, parent=parent if isinstance(parent, str) else None,
-                               kind=_text(kind, 40).lower(), title=_text(title) or node_id[:8],
+                               kind=kinds[kind], title=_text(title) or node_id[:8],
                                available=available is None or available not in (0, "0", "", b"0"),
-                               order=(_number(lft), _number(sort_order)), lang=_language(lang))
+                               order=(_number(lft), _number(sort_order)), lang=languages[lang])
     for node in nodes.values():
         if node.parent in nodes and node.parent != node.id:
             children.setdefault(node.parent, []).append(node.id)
