@@ -341,9 +341,6 @@ def _swap_in(temp: Path, out: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-# ---- copying ---------------------------------------------------------------------
-
-
 # ---- the commands ----------------------------------------------------------------
 
 

@@ -95,21 +95,20 @@ def fat_name_problem(part: str) -> str | None:
 
 
 def inside(path: str, folder: str) -> bool:
+    """`path` is `folder` or under it (both already normalised or resolved by the caller)."""
     return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
 
 
-def _header(note: str) -> str:
-    return f"# {note}\n"
-
-
 def dump_yaml(plain: object, note: str) -> bytes:
+    """A lesson or activity file whose paths were rewritten: `note` (a comment line) says why."""
     import yaml
 
     text = yaml.safe_dump(plain, allow_unicode=True, sort_keys=False, default_flow_style=False, width=1000)
-    return (_header(note) + text).encode("utf-8")
+    return f"# {note}\n{text}".encode("utf-8")
 
 
 def read_plain(path: Path) -> object:
+    """A YAML file as plain values, read with the content files' bounds (size, depth, aliases)."""
     from cinema.config.problems import Reporter
     from cinema.config.yaml_lines import read_yaml_file
 
@@ -145,7 +144,7 @@ def open_plain_file(path: Path) -> int:
 
 
 def copy_hashed(source: Path, target: Path, limit: int | None, update: Callable[[int], object],
-                 *, no_links: bool = False) -> tuple[int, str]:
+                *, no_links: bool = False) -> tuple[int, str]:
     """Copy `source` to a new `target` (synced), hashing what was read; at most `limit` + 1 bytes are read."""
     h = hashlib.sha256()
     n = 0
