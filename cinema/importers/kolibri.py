@@ -455,7 +455,8 @@ def choose_topic(found: list[Topic], wanted: str | None, ask: Ask | None = None)
                                    _("choose one with --topic NAME; the topics are:")), *_listing(found)])
     key = _squash(wanted)
     for test in (lambda t: t.id.casefold() == key, lambda t: _squash(t.path) == key,
-                 lambda t: _squash(t.path).split(" / ", 1)[-1] == key, lambda t: t.title.casefold() == key.strip(),
+                 lambda t: _squash(t.path).split(" / ", 1)[-1] == key,
+                 lambda t: t.title.casefold() == wanted.strip().casefold(),
                  lambda t: _squash(t.path).endswith(" / " + key)):
         matches = [t for t in found if test(t)]
         if len(matches) == 1:
@@ -537,9 +538,10 @@ def read_kolibri(path: Path | str, topic: str | None, ctx: ImportContext, ask: A
     reader = _TopicReader(channel, chosen, ctx)
     items, more_skipped = reader.read()
     lesson_language = language or chosen.language or ctx.language
-    name = key_for(chosen.title.replace(".", " "))
-    if name == "item":
-        name = "kolibri-" + key_for(chosen.id, limit=8)
+    # The topic's words and its id: two channels' "Unit 1" are two lessons; importing it again, the same one.
+    # At most 34 characters, so that activity ids NAME--KEY stay within 64.
+    words = key_for(chosen.title.replace(".", " "), limit=25)
+    name = f"{'kolibri' if words == 'item' else words}-{key_for(chosen.id.replace('.', '-'), limit=8)}"
     return LessonDraft(title=chosen.title, language=lesson_language, items=tuple(items),
                        skipped=tuple(skipped + more_skipped), name=name, subject=None)
 

@@ -194,7 +194,7 @@ def water(drives, tmp_path_factory):
 
 
 def test_the_lesson_follows_the_topic_in_kolibri_order(water, drives):
-    assert (water.title, water.language, water.name) == ("Water", "en", "water")
+    assert (water.title, water.language, water.name) == ("Water", "en", f"water-{drives.ids['water'][:8]}")
     assert [(type(i).__name__, i.title) for i in water.items] == [
         ("MediaDraft", "The water cycle"), ("MediaDraft", "Rain song"), ("SlidesDraft", "Water worksheet"),
         ("QuizDraft", "Water quiz"), ("QuizDraft", "Water quiz")]
@@ -437,7 +437,7 @@ def test_the_imported_topic_passes_cinema_check_and_importing_again_updates_it(d
     kiosk = make_kiosk_project(tmp_path / "kiosk")
 
     def run():
-        ctx = ImportContext(work=kiosk.playlists / ".import-water", language="en")
+        ctx = ImportContext(work=kiosk.playlists / ".import-kolibri", language="en")
         draft = kolibri.read_kolibri(drives.usb, "Water", ctx)
         return draft, write_lesson(draft, target_for(kiosk.playlists, kiosk.activities, draft.name, None,
                                                      (drives.usb,)), ctx)
@@ -446,7 +446,7 @@ def test_the_imported_topic_passes_cinema_check_and_importing_again_updates_it(d
     assert check_all(kiosk.config) == []
     assert written.counts == {"video": 1, "audio": 1, "slides": 1, "quiz": 2}
     activities, problems = read_activities(kiosk.activities)
-    quizzes = [activities[f"water--{item.key}"] for item in draft.items if isinstance(item, QuizDraft)]
+    quizzes = [activities[f"{draft.name}--{item.key}"] for item in draft.items if isinstance(item, QuizDraft)]
     assert problems == [] and [(a.kind, [q.correct for q in a.questions]) for a in quizzes] == [
         ("multiple_choice", ["A", "B", "A"]), ("numeric", ["1"])]
     assert quizzes[0].questions[2].image is not None and quizzes[0].questions[2].image.is_file()
@@ -468,9 +468,10 @@ def test_cinema_import_of_a_kolibri_topic(drives, tmp_path, kiosk, capsys):
     config = str(kiosk.config)
     assert main(["import", str(drives.usb / "KOLIBRI_DATA"), "--topic", "plants", "--config", config]) == 0
     out = capsys.readouterr().out
-    assert f"Lesson written: {kiosk.playlists / 'plants.yaml'}" in out
+    lesson = kiosk.playlists / f"plants-{drives.ids['plants'][:8]}.yaml"
+    assert f"Lesson written: {lesson}" in out
     assert "Plant book: an ePub book: the kiosk shows PDF documents only" in out
-    text = (kiosk.playlists / "plants.yaml").read_text(encoding="utf-8")
+    text = lesson.read_text(encoding="utf-8")
     assert "language: pt-BR\n" in text and "title: How plants grow\n" in text
     assert main(["check", "--config", config]) == 0
 
@@ -484,4 +485,4 @@ def test_the_installed_command_lists_the_topics_when_none_is_given(drives, tmp_p
     lines = done.stderr.splitlines()
     assert "--topic NAME" in lines[0]
     assert "  Science for all / Plants — 1 video, 1 document, 1 exercise" in lines
-    assert not (kiosk.playlists / "plants.yaml").exists() and not list(kiosk.activities.iterdir())
+    assert not list(kiosk.playlists.glob("plants*")) and not list(kiosk.activities.iterdir())
