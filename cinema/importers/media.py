@@ -7,6 +7,8 @@ lesson: not during it), converts it where an old laptop would not play it smooth
 loudness to TARGET_LUFS (EBU R128, two passes: the check measures, the conversion applies a
 linear gain), and on request makes a low-power copy (480p, 25 fps, fast-decoding H.264) that the
 kiosk plays on battery. A file already like that is copied stream by stream, not re-encoded.
+Sound items become AAC in `KEY.m4a` whatever they came as (MP3, Ogg, WAV): the loudness gain needs
+an encode anyway, and one codec is one thing less to go wrong on the day; VLC plays it.
 
 Resumable: every output is written to a temporary name and renamed when whole; a record beside
 the outputs (`.KEY.prepared.json`) remembers the source's fingerprint and the settings, so an
