@@ -210,7 +210,8 @@ def _render_page(pdf, index: int, target: Path, path: Path) -> str:
     try:
         width_pt, height_pt = page.get_size()
         if not all(math.isfinite(v) and v > 0 for v in (width_pt, height_pt)):
-            return _line(place, _("this page has no size"), _("open the PDF, fix or remove the page, and save it again"))
+            return _line(place, _("this page has no size"),
+                         _("open the PDF, fix or remove the page, and save it again"))
         image = _render_bounded(page, *fitted_size(width_pt, height_pt)[:2])
     except TimeoutError:
         return _line(place, _("this page takes too long to draw (over {n} seconds)").format(n=int(PAGE_SECONDS)),

@@ -579,8 +579,8 @@ def _size_checked(path: Path) -> int:
                                   _("copy the file again"))) from None
     if size > MAX_BYTES:
         raise ImportProblem(_line(place, _("is {mb} MB; a question file may have at most {max} MB").format(
-            mb=size // 2**20, max=MAX_BYTES // 2**20), _("split the questions into several files of at most {n} questions").format(
-                n=MAX_QUESTIONS)))
+            mb=size // 2**20, max=MAX_BYTES // 2**20),
+            _("split the questions into several files of at most {n} questions").format(n=MAX_QUESTIONS)))
     return size
 
 
@@ -718,8 +718,8 @@ def _check_zip(path: Path) -> None:
                         if total > MAX_UNPACKED:
                             raise refused
     except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, OSError, EOFError, ValueError):
-        raise ImportProblem(_line(place, _("the spreadsheet is damaged and cannot be read"),
-                                  _("open it in the spreadsheet program and save it again, or copy it again"))) from None
+        raise ImportProblem(_line(place, _("the spreadsheet is damaged and cannot be read"), _(
+            "open it in the spreadsheet program and save it again, or copy it again"))) from None
 
 
 def _child(path: str) -> dict:
