@@ -309,11 +309,11 @@ class ChannelBuilder:
             rght = counter[0]
             counter[0] += 1
             available = node.available and has_content(node)  # Studio hides empty topics
-            insert(db, "content_contentnode", id=node.id, title=node.title, content_id=_hex(),
-                   channel_id=self.channel_id, description="", sort_order=float(order), license_owner="",
-                   author="", kind=node.kind, available=available, lft=lft, rght=rght, tree_id=1, level=level,
-                   lang_id=node.lang or lang, coach_content=False, options="{}", parent_id=node.parent,
-                   stemmed_metaphone="")
+            node_rows.append(dict(
+                id=node.id, title=node.title, content_id=_hex(), channel_id=self.channel_id, description="",
+                sort_order=float(order), license_owner="", author="", kind=node.kind, available=available, lft=lft,
+                rght=rght, tree_id=1, level=level, lang_id=node.lang or lang, coach_content=False, options="{}",
+                parent_id=node.parent, stemmed_metaphone=""))
             for priority, (preset, data, file_lang, supplementary) in enumerate(node.files, start=1):
                 extension = _EXTENSIONS[preset] if not isinstance(data, Path) else data.suffix.lstrip(".").lower()
                 checksum, size, stored = self._store(data, extension)
@@ -331,7 +331,10 @@ class ChannelBuilder:
                            {"type": "m_of_n", "m": len(ids), "n": len(ids)}), randomize=True,
                        is_manipulable=True, contentnode_id=node.id)
 
+        node_rows: list[dict] = []
         visit(self.root, 0, self.lang, 1)
+        for row in reversed(node_rows):  # rows in no useful order: the order is lft's (and sort_order's)
+            insert(db, "content_contentnode", **row)
         insert(db, "content_channelmetadata", id=self.channel_id, name=self.name, description="A test channel",
                author="Learning Cinema", version=1, thumbnail="", last_updated=None, min_schema_version="1",
                root_id=self.root.id, published_size=0, total_resource_count=len(self.nodes), order=1, public=True,
