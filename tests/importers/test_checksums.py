@@ -40,7 +40,7 @@ def test_the_manifest_lists_every_file_of_the_folder_with_its_size_and_sha256(tm
     assert manifest["format"] == "learning-cinema-checksums" and manifest["version"] == 1
     assert manifest["files"] == [{"path": name, "bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}
                                  for name, data in sorted(FILES.items())]
-    assert [p.name for p in (tmp_path / "playlists/water").iterdir() if p.name.startswith(".") and "checksums" in p.name] == []
+    assert [p.name for p in (tmp_path / "playlists/water").iterdir() if p.name.startswith(".checksums")] == []
     assert verify_lesson(playlist) == []
 
 
