@@ -287,12 +287,16 @@ def _names_of(cells: list[Cell]) -> dict[int, str]:
     return known
 
 
+_OPTION_PREFIX = re.compile(r"^(option|choice|answer|réponse|opción|respuesta|opção|resposta|варіант|відповідь|خيار|"
+                            r"اجابة|الاجابة)\s+(?=\S$)")
+
+
 def _column_name(written: str) -> str | None:
     folded = _fold(written).rstrip(":.)*").strip()
-    folded = re.sub(r"^(option|choice|opción|opção|option|варіант|خيار)\s+", "", folded)
     for name, folded_aliases in _FOLDED_NAMES.items():
         if folded in folded_aliases:
             return name
+    folded = _OPTION_PREFIX.sub("", folded)  # "Option A", "Answer B", "Réponse C": one option's column
     if len(folded) == 1:
         if folded in "abcdef":
             return folded.upper()
@@ -340,7 +344,7 @@ def _read_row(path: Path, sheet: _Sheet, index: int, columns: _Columns, ctx: Imp
     prompt = _one_line(_text(cell("question")))
     options = [(key, _option_text(cell(key), ctx)) for key in LETTERS if key in columns.by_name]
     options = [(key, text) for key, text in options if text]
-    answer = _one_line(_text(cell("answer")))
+    answer = _option_text(cell("answer"), ctx)  # a yes/no cell reads as the options' yes/no cells do
     if not prompt:
         bad("question", _("the question is missing"),
             _("write the question in this row, or empty the row if it is not a question"))
@@ -593,7 +597,11 @@ def _read_text_file(path: Path, ctx: ImportContext) -> list[_Sheet]:
         raise ImportProblem(_line(place, _("cannot be read as text"),
                                   _("save it again from the spreadsheet program as CSV UTF-8")))
     lines = [line for line in text[:65536].splitlines() if line.strip()]
-    delimiter = _delimiter(text[:65536], lines[0] if lines else "")
+    hint = re.fullmatch(r"sep=(.)", lines[0].strip()) if lines else None  # Excel's own first line: "sep=;"
+    if hint:
+        text = text.split("\n", 1)[1] if "\n" in text else ""
+        lines = lines[1:]
+    delimiter = hint.group(1) if hint else _delimiter(text[:65536], lines[0] if lines else "")
     rows: list[list[Cell]] = []
     try:
         for record in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):

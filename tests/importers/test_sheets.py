@@ -196,6 +196,8 @@ def test_ukrainian_headers_with_cyrillic_option_letters(tmp_path):
     (["question", "A", "B", "answer"], "в", "B"),  # typed on a Ukrainian keyboard: looks like B
     (["question", "A", "B", "answer"], "ب", "B"),
     (["question", "A", "B", "answer"], "Dogs", "B"),  # the option's own text
+    (["Question", "Answer A", "Answer B", "Correct answer"], "B", "B"),
+    (["pregunta", "Respuesta A", "Respuesta B", "Respuesta correcta"], "B", "B"),
 ])
 def test_headers_and_answers_as_teachers_write_them(tmp_path, header, answer, correct):
     path = write_csv(tmp_path / "q.csv", [header, ["Which animal barks?", "Cats", "Dogs", answer]])
@@ -203,15 +205,26 @@ def test_headers_and_answers_as_teachers_write_them(tmp_path, header, answer, co
     assert quiz.questions[0].correct == correct
 
 
+def test_excel_s_separator_line_is_followed_and_not_counted_as_a_row(tmp_path):
+    path = tmp_path / "q.csv"
+    path.write_text("sep=;\r\nquestion;A;B;answer\r\nWhich, of these?;One, two;Three;A\r\nBad;x;y;Z\r\n", encoding="utf-8")
+    with pytest.raises(ImportProblem) as caught:
+        read_sheet(path, _ctx(tmp_path))
+    assert caught.value.problems[0].startswith("q.csv, row 3, column answer: the answer Z")  # as Excel shows it
+    path.write_text("sep=;\r\nquestion;A;B;answer\r\nWhich, of these?;One, two;Three;A\r\n", encoding="utf-8")
+    (quiz,) = read_sheet(path, _ctx(tmp_path))
+    assert quiz.questions[0].options == (("A", "One, two"), ("B", "Three"))
+
+
 def test_numbers_from_spreadsheets_read_as_written(tmp_path):
     from cinema.locale import translator
 
-    rows: Rows = [HEADER, ["How many?", 5.0, 2.5, 1e6, True, "A", 30.0], ["Is ice cold?", True, False, None, None, "A"]]
+    rows: Rows = [HEADER, ["How many?", 5.0, 2.5, 1e6, True, "A", 30.0], ["Is ice cold?", True, False, None, None, True]]
     first, second = read_sheet(write_xlsx(tmp_path / "n.xlsx", {"Sheet1": rows}), _ctx(tmp_path, "fr"))
     true = translator("fr").gettext("True")  # a TRUE the spreadsheet made a yes/no cell: in the lesson's language
     assert first.questions[0].options == (("A", "5"), ("B", "2.5"), ("C", "1000000"), ("D", true))
     assert first.seconds == 30.0
-    assert second.kind == "true_false"
+    assert second.kind == "true_false" and second.questions[0].correct == "A"  # the answer cell a yes/no one too
     assert second.questions[0].options == (("A", true), ("B", translator("fr").gettext("False")))
 
 
