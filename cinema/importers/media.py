@@ -742,6 +742,12 @@ def _strip_prefix(line: str) -> str:
 
 
 _BAD_WARNINGS = ("corrupt decoded frame", "corrupt input packet", "packet corrupt")
+# Said by the H.264 decoder about streams that start between key frames (a recording or a TV capture
+# cut anywhere) or reference frames oddly: the pictures decode and VLC plays them. Real damage in
+# such a stream still shows as "corrupt decoded frame" or a demuxer error.
+_HARMLESS = ("mmco: unref short failure", "non-existing pps", "non-existing sps", "decode_slice_header error",
+             "no frame!", "co located pocs unavailable", "reference picture missing during reorder",
+             "missing reference picture")
 
 
 def _watch(cmd: list[str], limit: float, bar) -> tuple[float, int | None, list[str], list[str], str, float | None]:
@@ -790,8 +796,9 @@ def _watch(cmd: list[str], limit: float, bar) -> tuple[float, int | None, list[s
                                     shown += round(reached - shown, 1)
                         elif line.startswith("progress="):
                             last_move = time.monotonic()
-                    elif line.startswith(("[error]", "[fatal]", "[panic]")) or "] [error]" in line or \
-                            "] [fatal]" in line or any(w in line.lower() for w in _BAD_WARNINGS):
+                    elif (line.startswith(("[error]", "[fatal]", "[panic]")) or "] [error]" in line
+                          or "] [fatal]" in line or any(w in line.lower() for w in _BAD_WARNINGS)) \
+                            and not any(w in line.lower() for w in _HARMLESS):
                         if first_error_at is None:
                             first_error_at = reached
                         if len(errors) < ERROR_LINES:

@@ -495,3 +495,18 @@ def test_an_interlaced_video_is_made_progressive(tmp_path):
     assert media.probe(interlaced).video.interlaced
     ready = media.prepare(interlaced, tmp_path / "stage", "tv", "video", context(tmp_path))
     assert ready.converted and stream(ready.path, "video").get("field_order", "progressive") == "progressive"
+
+
+def test_a_recording_that_starts_between_key_frames_is_not_called_damaged(tmp_path):
+    # A TV capture or a recording cut anywhere: the decoder complains until the first key frame
+    # ("non-existing PPS 0 referenced", "no frame!"), then every picture decodes, and VLC plays it.
+    whole = tmp_path / "whole.ts"
+    ffmpeg("-f", "lavfi", "-i", "testsrc=size=160x120:rate=25:duration=4", "-f", "lavfi", "-i", "sine=duration=4",
+           "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-g", "50", "-bf", "0", "-c:a", "aac",
+           "-f", "mpegts", str(whole))
+    data = whole.read_bytes()
+    packets = len(data) // 188
+    capture = tmp_path / "capture.ts"
+    capture.write_bytes(data[packets * 3 // 10 * 188:])  # from a transport packet a third of the way in
+    ready = media.prepare(capture, tmp_path / "stage", "capture", "video", context(tmp_path))
+    assert 2.0 < ready.duration < 3.2
