@@ -171,6 +171,18 @@ def test_a_lesson_with_problems_is_refused_by_name_and_nothing_is_written(progra
     assert not out.exists() and not list(tmp_path.glob(".pack*"))
 
 
+def test_a_lesson_whose_copy_was_cut_short_is_not_sent_to_every_kiosk(programme, tmp_path, capsys):
+    office = tmp_path / "office"
+    shutil.copytree(programme["office"], office)
+    config = make_kiosk(office, programme["keys"])
+    video = office / "playlists" / "water" / "lesson.mp4"
+    os.truncate(video, video.stat().st_size - 1)  # still a video to the checker: only its checksum tells
+    assert main(["pack", "water", "-o", str(tmp_path / "pack"), "--config", str(config)]) == 1
+    err = capsys.readouterr().err
+    assert "water: this lesson has problems" in err and "water/lesson.mp4 is" in err and "cut short" in err
+    assert not (tmp_path / "pack").exists()
+
+
 def test_an_unknown_lesson_is_named_with_the_ones_there_are(programme, capsys):
     assert main(["pack", "fire", "-o", str(programme["base"] / "x"), "--config", str(programme["config"])]) == 1
     err = capsys.readouterr().err
