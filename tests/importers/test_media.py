@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from cinema.importers import media
 from cinema.importers.drafts import ImportContext, ImportProblem
@@ -510,3 +512,20 @@ def test_a_recording_that_starts_between_key_frames_is_not_called_damaged(tmp_pa
     capture.write_bytes(data[packets * 3 // 10 * 188:])  # from a transport packet a third of the way in
     ready = media.prepare(capture, tmp_path / "stage", "capture", "video", context(tmp_path))
     assert 2.0 < ready.duration < 3.2
+
+MAGIC = [b"\x00\x00\x00\x18ftypisom\x00\x00\x02\x00isomiso2", b"\x1a\x45\xdf\xa3", b"OggS\x00\x02", b"ID3\x03\x00",
+         b"RIFF\xff\xff\xff\x7fWAVEfmt ", b"FLV\x01\x05", b"\x00\x00\x01\xba", b""]
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(head=st.sampled_from(MAGIC), body=st.binary(min_size=0, max_size=4000))
+def test_junk_behind_a_container_header_is_named_or_prepared_never_a_crash(tmp_path, head, body):
+    junk = tmp_path / "junk.mp4"
+    junk.write_bytes(head + body)
+    with budget(seconds=10, megabytes=64):
+        try:
+            ready = media.prepare(junk, tmp_path / "stage", "junk", "video", context(tmp_path))
+        except ImportProblem as problem:
+            assert len(problem.problems) == 1 and problem.problems[0].startswith("junk.mp4")
+        else:
+            assert ready.path.is_file() and ready.duration > 0
