@@ -123,7 +123,7 @@ def _open(path: Path):
 
     place = where(path)
     try:
-        return pdfium.PdfDocument(path)
+        pdf = pdfium.PdfDocument(path)
     except pdfium.PdfiumError as exc:
         code = getattr(exc, "err_code", None)
         if code in (pdfium_c.FPDF_ERR_PASSWORD, pdfium_c.FPDF_ERR_SECURITY):
@@ -135,6 +135,11 @@ def _open(path: Path):
     except OSError as exc:
         raise ImportProblem(_line(place, _("cannot be read ({reason})").format(reason=exc.strerror or exc),
                                   _("copy the file again"))) from None
+    try:
+        pdf.init_forms()  # a filled-in worksheet: its fields' text is drawn even where the PDF has no picture of it
+    except pdfium.PdfiumError:
+        pass  # the pages are drawn without the fields
+    return pdf
 
 
 _PLACEHOLDER_TITLES = {"untitled", "sans titre", "sin título", "sem título", "без назви", "بدون عنوان",
@@ -253,4 +258,6 @@ def _render_bounded(page, width: int, height: int):
         pdfium_c.FPDF_RenderPage_Close(page)
     if status != pdfium_c.FPDF_RENDER_DONE:
         raise pdfium.PdfiumError("page render failed")
+    if page.formenv:  # form fields on top (not paused: PDFium draws them in one call)
+        pdfium_c.FPDF_FFLDraw(page.formenv, bitmap, page, 0, 0, width, height, 0, flags)
     return bitmap.to_pil().convert("RGB")

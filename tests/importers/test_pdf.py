@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -102,6 +103,18 @@ def pdfs(tmp_path_factory) -> dict[str, Path]:
     c.save()
     made["busy"] = folder / "busy.pdf"
 
+    # A filled-in form whose field has no picture of its text (the viewer is asked to draw it).
+    c = _canvas(folder / "form.pdf", pageCompression=0)
+    c.drawString(50, 780, "Name:")
+    c.acroForm.textfield(name="who", value="WATERWATER", x=100, y=700, width=400, height=60, fontSize=40,
+                         borderWidth=0, fillColor=None)
+    c.showPage()
+    c.save()
+    data = (folder / "form.pdf").read_bytes()
+    drawn_text = re.search(rb"/AP <<\s*/N \d+ 0 R\s*>>", data).group()
+    (folder / "form.pdf").write_bytes(data.replace(drawn_text, b" " * len(drawn_text)))
+    made["form"] = folder / "form.pdf"
+
     c = _canvas(folder / "long.pdf")
     for n in range(pdf_module.MAX_PAGES + 1):
         c.drawString(100, 700, str(n))
@@ -155,6 +168,14 @@ def test_each_page_becomes_a_picture_fitted_to_the_projector(pdfs, tmp_path):
     assert _ink(landscape, (700, 550, 1450, 800)) > 500  # the Arabic words, on the right
     assert bars.made == [("Slides from 02_water-cycle.pdf", 2, "page")] and bars.steps == 2 and bars.closed == 1
     assert page_count(pdfs["two"]) == 2
+
+
+def test_a_filled_in_form_shows_its_answers(pdfs, tmp_path):
+    (page,) = render_pdf(pdfs["form"], tmp_path / "out", _ctx(tmp_path)).pages
+    picture = Image.open(page)
+    scale = 1080 / 841.89
+    field = tuple(round(v * scale) for v in (100, 841.89 - 760, 500, 841.89 - 700))
+    assert _ink(picture, field) > 500
 
 
 def test_a_tool_s_placeholder_title_gives_way_to_the_file_name(pdfs, tmp_path):
