@@ -318,12 +318,18 @@ def _uninterrupted() -> Iterator[None]:
 
 
 def _clear_stale(folder: Path) -> None:
-    """Staging folders and old lessons' folders left by an install that was cut short (a power cut:
-    their process is gone) are removed."""
+    """Folders left by an install cut short by a power cut (their process is gone): staging folders
+    are removed; a lesson's old media folder is put back when the cut came before the new one was
+    moved in (the lesson plays as it did), else removed."""
     for prefix in (_STAGING, _OLD):
         for path in folder.glob(f"{prefix}*"):
-            pid = path.name.rsplit("-", 1)[-1]
-            if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
+            name, _dash, pid = path.name[len(prefix):].rpartition("-")
+            if not pid.isdigit() or int(pid) == os.getpid() or _alive(int(pid)):
+                continue
+            live = folder / name
+            if prefix == _OLD and LESSON_NAME.fullmatch(name) and not os.path.lexists(live):
+                os.rename(path, live)
+            else:
                 shutil.rmtree(path, ignore_errors=True)
 
 

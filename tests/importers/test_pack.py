@@ -529,15 +529,35 @@ def test_ctrl_c_while_copying_leaves_the_old_lesson_and_no_staging_folder(progra
     assert check_all(kiosk) == []
 
 
+DEAD = 4_194_303  # above any process id this machine has handed out
+
+
 def test_folders_left_by_an_install_cut_off_by_a_power_cut_are_cleared_by_the_next(programme, tmp_path):
     kiosk = new_kiosk(programme, tmp_path)
     playlists = tmp_path / "kiosk" / "playlists"
-    dead = 4_194_303  # above any process id this machine has handed out
-    for name in (f".pack-install-{dead}", f".pack-old-water-{dead}"):
+    (playlists / "water").mkdir()  # the cut came after the new media folder was moved in
+    for name in (f".pack-install-{DEAD}", f".pack-old-water-{DEAD}"):
         (playlists / name).mkdir()
         (playlists / name / "lesson.mp4").write_bytes(b"half a video")
     assert import_(programme["pack"], kiosk) == 0
     assert sorted(p.name for p in playlists.iterdir()) == ["health", "health.yaml", "water", "water.yaml"]
+
+
+def test_a_power_cut_before_the_new_media_was_moved_in_gives_the_old_lesson_back(programme, tmp_path):
+    kiosk = new_kiosk(programme, tmp_path)
+    assert import_(programme["pack"], kiosk) == 0
+    playlists = tmp_path / "kiosk" / "playlists"
+    (playlists / "water").rename(playlists / f".pack-old-water-{DEAD}")  # where the cut left it
+    other = tmp_path / "other-pack"
+    shutil.copytree(programme["pack"], other)
+    listing = json.loads((other / "pack.json").read_text())  # a pack of health alone, unsigned
+    listing["lessons"] = [lesson for lesson in listing["lessons"] if lesson["name"] == "health"]
+    listing["files"] = [f for f in listing["files"] if "water" not in f["path"]]
+    (other / "pack.json").write_text(json.dumps(listing))
+    (other / "signature.json").unlink()
+    assert import_(other, kiosk, "--allow-unsigned") == 0
+    assert check_all(kiosk) == []  # water plays again, its own files checked
+    assert not [p for p in playlists.iterdir() if p.name.startswith(".")]
 
 
 _SCALAR = (st.none() | st.booleans() | st.integers(-5, 1 << 33) | st.text(max_size=12)
