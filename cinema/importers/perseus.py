@@ -250,7 +250,9 @@ def _numeric(prompt: str, picture: Path | None, options: dict) -> tuple[str, Que
     if isinstance(value, str):
         value = value.strip()
         number = int(value) if value.isdigit() and len(value) == 1 else None
-    elif isinstance(value, (int, float)) and not isinstance(value, bool) and float(value).is_integer():
+    elif isinstance(value, int) and not isinstance(value, bool):
+        number = value
+    elif isinstance(value, float) and value.is_integer():
         number = int(value)
     else:
         number = None

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from cinema.importers import kolibri
 from cinema.importers.drafts import ImportContext, ImportProblem, QuizDraft
@@ -486,3 +488,109 @@ def test_the_installed_command_lists_the_topics_when_none_is_given(drives, tmp_p
     assert "--topic NAME" in lines[0]
     assert "  Science for all / Plants — 1 video, 1 document, 1 exercise" in lines
     assert not list(kiosk.playlists.glob("plants*")) and not list(kiosk.activities.iterdir())
+
+
+# ---- hostile exercise files ----------------------------------------------------------------------------
+
+PICTURE_A = CLOUD.replace("cloud", "a")
+_json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.just(10 ** 400) | st.floats(allow_nan=True)
+    | st.text(max_size=30),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner, max_size=4),
+    max_leaves=12)
+_choice = st.fixed_dictionaries({"content": _json_values, "correct": st.booleans()})
+_answer = st.fixed_dictionaries({"value": _json_values, "status": st.sampled_from(["correct", "wrong"])})
+_widget = st.fixed_dictionaries({
+    "type": st.sampled_from(["radio", "numeric-input", "text-input", "image", "x"]),
+    "options": st.fixed_dictionaries({}, optional={
+        "choices": st.lists(_choice, max_size=7), "answers": st.lists(_answer, max_size=3),
+        "multipleSelect": _json_values, "hasNoneOfTheAbove": _json_values})})
+_item = st.one_of(_json_values, st.fixed_dictionaries({"question": st.fixed_dictionaries({
+    "content": st.text(max_size=60).map(lambda t: f"{t} [[\u2603 radio 1]] $\\frac{{1}}{{2}}$ {PICTURE_A}"),
+    "widgets": st.dictionaries(st.just("radio 1"), _widget, max_size=1)})}))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(items=st.lists(_item, min_size=1, max_size=4))
+def test_any_perseus_item_is_a_question_or_a_reason_never_a_crash(tmp_path, items):
+    import json
+    import zipfile
+
+    from cinema.importers.perseus import PerseusDamaged, read_perseus
+
+    path = tmp_path / "fuzz.perseus"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("exercise.json", json.dumps({"all_assessment_items": [f"q{n}" for n in range(len(items))]}))
+        for n, item in enumerate(items):
+            archive.writestr(f"q{n}.json", json.dumps(item))
+        archive.writestr("images/a.png", b"\x89PNG not really")
+    with budget(seconds=2, megabytes=64):
+        try:
+            read = read_perseus(path, None, tmp_path / "pictures")
+        except PerseusDamaged:
+            return
+    assert len(read.questions) + len(read.dropped) == len(items)
+    assert all(isinstance(reason, str) and reason for _n, reason in read.dropped)
+    for kind, question in read.questions:
+        assert kind in ("multiple_choice", "numeric") and question.correct in dict(question.options)
+
+
+def two_widgets() -> dict:
+    item = radio("Pick", ["a", "b"], 0)
+    item["question"]["content"] += " [[\u2603 radio 2]]"
+    item["question"]["widgets"]["radio 2"] = item["question"]["widgets"]["radio 1"]
+    return item
+
+
+def with_choice_flag() -> dict:
+    item = radio("Pick", ["a", "b", "none"], 0)
+    item["question"]["widgets"]["radio 1"]["options"]["choices"][2]["isNoneOfTheAbove"] = True
+    return item
+
+
+def hints_only() -> dict:
+    item = radio("Read this", ["a", "b"], 0)
+    item["question"]["content"] = "Read this"
+    return item
+
+
+@pytest.mark.parametrize("item, expected", [
+    (numeric("How many?", 7.0), ("numeric", "7")),
+    (numeric("How many?", "7", widget="text-input"), ("numeric", "7")),
+    (numeric("How many?", 10 ** 400), "a number to type (1000"),
+    (numeric("How many?", 0.5), "a number to type (0.5)"),
+    (radio("Pick", ["a", "b"], []), "has no right answer marked"),
+    (radio("Pick", list("abcdefg"), 0), "has 7 answers: clickers choose between 2 and 6 (A-F)"),
+    (radio("Pick", ["a", "b"], 0, none_of_the_above=True), "has a 'None of the above' answer"),
+    (with_choice_flag(), "has a 'None of the above' answer"),
+    (two_widgets(), "asks for several answers at once"),
+    (hints_only(), "has nothing to answer (text or hints only)"),
+    (radio("![](web+graphie://ka.example/abc) Which?", ["a", "b"], 0), "(graphie)"),
+    (radio(f"Which? {CLOUD.replace('.png', '.svg')}", ["a", "b"], 0), "its picture is a svg file"),
+    (radio(f"Which? {CLOUD} {CLOUD}", ["a", "b"], 0), "has several pictures in the question"),
+    (radio("Why? " + "very " * 100, ["a", "b"], 0), "its question is too long for the projector"),
+    (radio("**Bold** and $x \\le 3$?", ["$\\frac{1}{2}$", "b"], 0), ("multiple_choice", "A")),
+])
+def test_each_kind_of_perseus_question_is_asked_or_left_out_with_the_reason(tmp_path, item, expected):
+    from cinema.importers.perseus import read_perseus
+    from tests.importers.kolibri_channel import perseus_zip
+
+    path = tmp_path / "one.perseus"
+    path.write_bytes(perseus_zip([("q1", item)], {"cloud.png": b"\x89PNG", "cloud.svg": b"<svg/>"}))
+    read = read_perseus(path, None, tmp_path / "pictures")
+    if isinstance(expected, tuple):
+        [(kind, question)] = read.questions
+        assert (kind, question.correct) == expected
+    else:
+        [(number, reason)] = read.dropped
+        assert number == 1 and expected in reason
+
+
+def test_simple_math_and_markdown_become_plain_words(tmp_path):
+    from cinema.importers.perseus import read_perseus
+    from tests.importers.kolibri_channel import perseus_zip
+
+    path = tmp_path / "one.perseus"
+    path.write_bytes(perseus_zip([("q1", radio("**Bold** and $x \\le 3$?", ["$\\frac{1}{2}$", "b"], 0))]))
+    [(_kind, question)] = read_perseus(path, None, tmp_path / "pictures").questions
+    assert question.prompt == "Bold and x ≤ 3?" and question.options[0] == ("A", "1/2")
