@@ -30,6 +30,8 @@ from cinema.locale.runtime import gettext as _
 from .drafts import ImportContext, ImportProblem, LessonDraft, MediaDraft, QuizDraft, SlidesDraft, key_for, where
 
 MARKER = "# made-by: cinema import"  # never translated: tells an imported lesson from one written by hand
+FOLDER_MARK = ".made-by-cinema-import"  # the same in the media folder (a commit cut between its renames
+#                                        leaves the folder without its playlist; the next run must know it)
 MAX_NAME = 40  # characters of a lesson's file name (activity ids are NAME--KEY, at most 64)
 MAX_SUBTITLE_BYTES = 5 * 1024 * 1024
 PICTURE_BOX = (1920, 1080)  # pictures bigger than a projector shows are made this size
@@ -149,6 +151,8 @@ class _Stage:
         if not self.items:
             raise ImportProblem(f"{_sources_text(self.target)}: " + _("nothing the kiosk can show was found") + " — "
                                 + _("add videos, sounds, pictures, PDFs or question spreadsheets"))
+        _write_file(self.stage / FOLDER_MARK, (MARKER + "\n").encode("utf-8"))
+        self.kept.add(FOLDER_MARK)
         self._prune()
         from . import checksums
 
@@ -431,7 +435,7 @@ def _check_target(target: Target) -> None:
         raise ImportProblem(f"{target.playlist}: " + _("a lesson of this name is already there and was not made by "
                                                        "cinema import") + " — "
                             + _("choose another name with -o playlists/NAME.yaml"))
-    if os.path.lexists(media) and not ours:
+    if os.path.lexists(media) and not ours and not (media / FOLDER_MARK).is_file():
         raise ImportProblem(f"{media}: " + _("a folder of this name is already there and is not an imported lesson's")
                             + " — " + _("choose another name with -o playlists/NAME.yaml, or move the folder"))
 

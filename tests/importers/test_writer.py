@@ -32,6 +32,13 @@ def lesson_folder(root: Path, kit) -> Path:
     return src
 
 
+def small_folder(root: Path, kit) -> Path:
+    src = root / "Water"
+    kit.put(kit.png, src, "1 map.png")
+    kit.put(kit.mp4, src, "2 rain.mp4")
+    return src
+
+
 def do_import(kiosk, sources, *, language="en", output=None, title=None) -> tuple:
     sources = [Path(s) for s in sources]
     name_source = sources[0]
@@ -131,7 +138,7 @@ def test_a_hand_written_lesson_of_the_same_name_is_never_replaced(tmp_path, kit,
 
 
 def test_the_lessons_own_folder_is_not_imported_over_itself(tmp_path, kit, kiosk):
-    src = lesson_folder(tmp_path, kit)
+    src = small_folder(tmp_path, kit)
     written, target, _ctx = do_import(kiosk, [src])
     before = state(kiosk)
     with pytest.raises(ImportProblem) as raised:
@@ -197,17 +204,11 @@ def test_pictures_made_right_for_the_projector(tmp_path, kiosk):
     assert len(raised.value.problems) == 1 and "5 broken.png" in raised.value.problems[0]
     (src / "5 broken.png").unlink()
     written, target, _ctx = do_import(kiosk, [src])
-    sizes = {p.name: Image.open(p).size for p in sorted(target.media_dir.iterdir()) if p.suffix != ".json"}
+    sizes = {p.name: Image.open(p).size for p in sorted(target.media_dir.iterdir())
+             if p.suffix != ".json" and not p.name.startswith(".")}
     assert sizes == {"1-small-01.png": (160, 120), "1-small-02.jpg": (1440, 1080), "1-small-03.jpg": (200, 300),
                      "1-small-04.png": (160, 120)}
     assert (target.media_dir / "1-small-01.png").read_bytes() == (src / "1 small.png").read_bytes()
-
-
-def small_folder(root: Path, kit) -> Path:
-    src = root / "Water"
-    kit.put(kit.png, src, "1 map.png")
-    kit.put(kit.mp4, src, "2 rain.mp4")
-    return src
 
 
 def test_ctrl_c_keeps_the_work_and_the_same_command_continues(tmp_path, kit, kiosk, monkeypatch):
@@ -345,3 +346,17 @@ def test_low_power_copies_are_named_in_the_lesson(tmp_path, kiosk):
     item = yaml.safe_load(target.playlist.read_text(encoding="utf-8"))["items"][1]
     assert item["media"] == "src/big.mp4" and item["low_power"] == "src/big.low.mp4"
     assert (target.media_dir / "big.low.mp4").is_file() and check_all(kiosk.config) == []
+
+
+def test_a_lesson_whose_playlist_never_came_is_finished_by_the_next_run(tmp_path, kit, kiosk):
+    """The power went after the media folder was renamed in, before the lesson file was."""
+    src = small_folder(tmp_path, kit)
+    written, target, _ctx = do_import(kiosk, [src])
+    written.playlist.unlink()
+    written, target, _ctx = do_import(kiosk, [src])
+    assert written.playlist.is_file() and check_all(kiosk.config) == []
+    (target.media_dir / ".made-by-cinema-import").unlink()
+    written.playlist.unlink()
+    with pytest.raises(ImportProblem) as raised:  # a folder of the teacher's own, not ours: never replaced
+        do_import(kiosk, [src])
+    assert "not an imported lesson" in raised.value.problems[0]
