@@ -19,6 +19,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import os
 import re
 import sqlite3
 import time
@@ -657,6 +658,11 @@ class _TopicReader:
             self.problems.append(_line(place, _("its file {file} is not on the drive").format(file=_shown(file.path)),
                                        _("export this topic from Kolibri again with all its resources, or choose "
                                          "another topic")))
+            return None
+        if not Path(os.path.realpath(file.path)).is_relative_to(os.path.realpath(self.channel.content)):
+            what = _("its file {file} is a link to a file outside the drive's Kolibri folder").format(
+                file=_shown(file.path))  # a drive must not bring the laptop's own files into a lesson
+            self.problems.append(_line(place, what, again))
             return None
         if file.size and actual != file.size:
             what = _("its file {file} is cut short or altered ({have} of {want} bytes)").format(

@@ -300,6 +300,21 @@ def test_a_cut_short_file_is_named(drives, tmp_path):
     assert "is cut short or altered" in line
 
 
+def test_a_file_linked_to_the_laptop_s_own_files_is_refused(drives, tmp_path):
+    usb = copy_of(drives, tmp_path)
+    song = stored(drives, usb, "song")
+    private = tmp_path / "home" / "private.mp3"
+    private.parent.mkdir()
+    private.write_bytes(song.read_bytes())
+    song.unlink()
+    song.symlink_to(private)
+    with pytest.raises(ImportProblem) as caught:
+        kolibri.read_kolibri(usb, "Water", ctx_for(tmp_path))
+    [line] = caught.value.problems
+    assert line.startswith("Science for all / Water / Rain / Rain song: its file KOLIBRI_DATA/content/storage/")
+    assert "is a link to a file outside the drive's Kolibri folder" in line
+
+
 def test_a_damaged_exercise_file_is_named(drives, tmp_path):
     usb = copy_of(drives, tmp_path)
     quiz = stored(drives, usb, "quiz")
