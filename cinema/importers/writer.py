@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import shutil
 from contextlib import ExitStack
 from dataclasses import dataclass, field
@@ -180,7 +181,10 @@ class _Stage:
             entry["low_power"] = self._rel(Path(prepared.low_power).name)
         if prepared.record is not None:
             self.kept.add(Path(prepared.record).name)  # lets the next import of the same file reuse it
-        self.notes.extend(prepared.notes)  # each names its file
+        # Each note names its file; a Kolibri storage name (an md5) tells the teacher nothing: the title does.
+        hashed = re.fullmatch(r"[0-9a-f]{32}", item.source.stem) is not None
+        self.notes.extend(note.replace(item.source.name, _line(item.title), 1) if hashed else note
+                          for note in prepared.notes)
         if item.take_home:
             entry["take_home"] = True
         return entry

@@ -145,7 +145,9 @@ def test_a_kolibri_topic_becomes_a_lesson_that_passes_the_check(tmp_path, kit, k
     assert main(["import", str(data), "--topic", "Water", "--config", str(kiosk.config)]) == 0
     out = capsys.readouterr().out
     assert "Water: videos 1, sounds 0, slides 1, quizzes 1" in out and "Water game" in out
+    assert "The water cycle: loudness brought" in out  # named by its title, not its Kolibri storage name
     from cinema.config import check_all
     assert check_all(kiosk.config) == []
-    text = (kiosk.playlists / "water.yaml").read_text(encoding="utf-8")
-    assert "subtitles:\n      ar: water/" in text and "\n      en: water/" in text
+    [lesson] = kiosk.playlists.glob("water*.yaml")
+    text = lesson.read_text(encoding="utf-8")
+    assert f"subtitles:\n      ar: {lesson.stem}/" in text and f"\n      en: {lesson.stem}/" in text
