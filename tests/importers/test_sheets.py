@@ -7,6 +7,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cinema.importers import sheets as sheets_module
 from cinema.importers.drafts import ImportContext, ImportProblem
@@ -562,3 +564,101 @@ def test_the_quizzes_written_by_the_lesson_writer_pass_cinema_check(tmp_path):
                                            "true_false"]
     sea = read_back[4].questions[0]
     assert sea.image is not None and sea.image.is_file() and written.counts["quiz"] == 6
+
+
+# Whatever a spreadsheet holds, reading it gives quizzes the kiosk accepts, or problems: never an exception.
+
+_WORDS = ["question", "A", "B", "C", "D", "E", "F", "answer", "seconds", "picture", "سؤال", "أ", "ب", "الإجابة",
+          "питання", "А", "Б", "В", "відповідь", "réponse", "True", "False", "Yes", "No", "صح", "خطأ", "0", "5", "9",
+          "12", "30", "3.5", "-1", "", " ", "x", "Which one?", "a, c", "sep=;", '"', "\n", "\t", ";", ","]
+
+
+def _check_quizzes(quizzes) -> None:
+    from cinema.config.activities import KIND_RULES
+
+    for quiz in quizzes:
+        rules = KIND_RULES[quiz.kind]
+        assert quiz.questions and quiz.key and quiz.title
+        assert quiz.seconds is None or 5 <= quiz.seconds <= 3600
+        for question in quiz.questions:
+            keys = [key for key, _text in question.options]
+            assert question.prompt and len(set(keys)) == len(keys)
+            assert set(keys) <= set(rules.keys) and rules.min_options <= len(keys) <= rules.max_options
+            assert (question.correct is None) == (quiz.kind == "poll")
+            assert question.correct is None or question.correct in keys
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _warm() -> None:
+    """What the reader imports the first time (YAML, Pillow, the catalogs) is not timed in the budgets."""
+    import cinema.config.picture_files  # noqa: F401
+    from cinema.locale import translator
+
+    for language in ("en", "ar", "uk", "fr"):
+        translator(language).gettext("True")
+
+
+_MISTAKES = ["", "Q" * 301, "x" * 151, "12", "A, C", "Z", "soon", "4", "В", "Clouds"]
+
+
+@st.composite
+def _grids(draw) -> list[list[str]]:
+    """A header as teachers write one (any order, Latin, Arabic or Cyrillic letters), rows that are each a
+    question of some kind, and now and then a cell replaced by a mistake or a row of junk."""
+    script = draw(st.sampled_from(["ABCDEF", "أبجدهو", "АБВГДЕ"]))
+    width = draw(st.integers(2, 6))
+    extra = [name for name in ("seconds", "x") if draw(st.booleans())]
+    header = draw(st.permutations(["question", *script[:width], "answer", *extra]))
+    rows = []
+    for _ in range(draw(st.integers(1, 6))):
+        kind = draw(st.sampled_from(["multiple_choice", "true_false", "poll", "numeric", "digits"]))
+        count = {"true_false": 2, "numeric": 0}.get(kind, draw(st.integers(2, width)))
+        texts = (["True", "False"] if kind == "true_false" else [str(n) for n in range(count)] if kind == "digits"
+                 else [f"Option {n}" for n in range(count)])
+        answer = ("" if kind == "poll" else draw(st.sampled_from("0123456789")) if kind == "numeric"
+                  else draw(st.sampled_from(script[:count])))
+        values = {"question": draw(st.sampled_from(["Which one?", "Where does rain come from?", "سؤال؟"])),
+                  "answer": answer, "seconds": draw(st.sampled_from(["", "30", "5", "٣٠", "3600"])),
+                  "x": "", **dict(zip(script, texts))}
+        row = [values.get(name, "") for name in header]
+        if draw(st.integers(0, 7)) == 0:  # a mistake
+            row[draw(st.integers(0, len(row) - 1))] = draw(st.sampled_from(_MISTAKES))
+        rows.append(row)
+    junk = [draw(st.lists(st.sampled_from(_WORDS), max_size=9))] if draw(st.integers(0, 7)) == 0 else []
+    return [list(header), *rows, *junk]
+
+
+@settings(max_examples=60, deadline=None)
+@given(_grids(), st.sampled_from([",", ";", "\t"]), st.sampled_from(["en", "ar", "uk", "fr"]))
+def test_any_grid_of_cells_gives_valid_quizzes_or_problems(grid, delimiter, language):
+    import csv
+    import io
+    import tempfile
+
+    text = io.StringIO()
+    csv.writer(text, delimiter=delimiter).writerows(grid)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "fuzz.csv"
+        path.write_text(text.getvalue(), encoding="utf-8")
+        with budget(seconds=2, megabytes=32):
+            try:
+                quizzes = read_sheet(path, ImportContext(work=Path(folder), language=language))
+            except ImportProblem as problem:
+                assert problem.problems and all(" — " in line or line.startswith("…") for line in problem.problems)
+                return
+    _check_quizzes(quizzes)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.binary(max_size=3000), st.sampled_from([".csv", ".xlsx", ".ods"]))
+def test_any_bytes_give_quizzes_or_problems(data, suffix):
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"fuzz{suffix}"
+        path.write_bytes(data)
+        with budget(seconds=5, megabytes=32):
+            try:
+                _check_quizzes(read_sheet(path, ImportContext(work=Path(folder), language="en")))
+            except ImportProblem as problem:
+                assert problem.problems
