@@ -609,3 +609,29 @@ def test_simple_math_and_markdown_become_plain_words(tmp_path):
     path.write_bytes(perseus_zip([("q1", radio("**Bold** and $x \\le 3$?", ["$\\frac{1}{2}$", "b"], 0))]))
     [(_kind, question)] = read_perseus(path, None, tmp_path / "pictures").questions
     assert question.prompt == "Bold and x ≤ 3?" and question.options[0] == ("A", "1/2")
+
+
+def test_an_imported_topic_plays_end_to_end_and_the_journal_matches_kolibri(drives, tmp_path, kiosk):
+    import json
+
+    def cinema(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "cinema", *args], capture_output=True, text=True, timeout=180,
+                              cwd=tmp_path, stdin=subprocess.DEVNULL)
+
+    done = cinema("import", str(drives.usb), "--topic", "Water", "--config", str(kiosk.config))
+    assert done.returncode == 0, done.stderr
+    lesson = kiosk.playlists / f"water-{drives.ids['water'][:8]}.yaml"
+    journal = tmp_path / "journal.sqlite"
+    run = cinema("run", "--config", str(kiosk.config), "--playlist", str(lesson), "--journal", str(journal),
+                 "--headless", "--simulate-class", "12", "--exit-at-end", "--speed", "30")
+    assert run.returncode == 0, run.stderr
+    rows = [(kind, json.loads(payload)) for kind, payload in
+            sqlite3.connect(journal).execute("SELECT kind, payload FROM records ORDER BY seq")]
+    started = [(p["type"], p["title"]) for kind, p in rows if kind == "item.started"]
+    assert started == [("title", "Water"), ("video", "The water cycle"), ("audio", "Rain song"),
+                       ("slides", "Water worksheet"), ("activity", "Water quiz"), ("activity", "Water quiz"),
+                       ("closing", "")]
+    assert not [p for kind, p in rows if kind == "item.failed"]
+    assert [p["prompt"] for kind, p in rows if kind == "question.closed"] == [
+        "Where does rain come from?", "What is 2 × 3?", "What is this?", "How many suns do we have?"]
+    assert rows[-1][0] == "session.ended" and rows[-1][1]["reason"] == "completed"
