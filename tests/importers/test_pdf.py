@@ -7,6 +7,8 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from PIL import Image
 
 from cinema.importers import pdf as pdf_module
@@ -316,3 +318,26 @@ def test_the_slides_written_by_the_lesson_writer_pass_cinema_check(pdfs, tmp_pat
     (item,) = [i for i in load_playlist(written.playlist, {}).items if i.type == "slides"]
     assert item.title == "The water cycle" and len(item.slides) == 2
     assert [Image.open(p).size for p in item.slides] == [(764, 1080), (1527, 1080)]
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.tuples(st.integers(0, 10**6), st.binary(min_size=1, max_size=8)), min_size=1, max_size=6))
+def test_a_pdf_with_bytes_overwritten_gives_slides_or_problems(pdfs, changes):
+    """Whatever a bad copy overwrote, the PDF gives its pages or problem lines: never an exception."""
+    import tempfile
+
+    data = bytearray(pdfs["two"].read_bytes())
+    for offset, junk in changes:
+        at = offset % len(data)
+        data[at:at + len(junk)] = junk
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "copy.pdf"
+        path.write_bytes(bytes(data))
+        with budget(seconds=5, megabytes=64):
+            try:
+                draft = render_pdf(path, Path(folder) / "out", _ctx(Path(folder)))
+            except ImportProblem as problem:
+                assert problem.problems and all(line.startswith("copy.pdf") and " — " in line
+                                                for line in problem.problems)
+                return
+        assert all(Image.open(page).size[0] <= 1920 for page in draft.pages)
