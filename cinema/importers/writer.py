@@ -18,6 +18,7 @@ import errno
 import os
 import re
 import shutil
+import warnings
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import date
@@ -36,6 +37,7 @@ FOLDER_MARK = ".made-by-cinema-import"  # the same in the media folder (a commit
 MAX_NAME = 40  # characters of a lesson's file name (activity ids are NAME--KEY, at most 64)
 MAX_SUBTITLE_BYTES = 5 * 1024 * 1024
 PICTURE_BOX = (1920, 1080)  # pictures bigger than a projector shows are made this size
+MAX_PHOTO_PIXELS = 150_000_000  # a JPEG up to this is made smaller (under Pillow's own bomb limit, 179 MP)
 _DISK_FULL = (errno.ENOSPC, errno.EDQUOT)
 _NO_WRITE = (errno.EACCES, errno.EPERM, errno.EROFS)
 # What a subtitle file in another encoding most likely is, by the lesson's language (Windows code pages).
@@ -228,9 +230,16 @@ class _Stage:
     def _slides(self, item: SlidesDraft, key: str) -> dict:
         names = []
         width = max(2, len(str(len(item.pages))))
+        problems: list[str] = []
         for n, page in enumerate(item.pages, start=1):
-            out = copy_picture(page, self.stage, f"{key}-{n:0{width}d}")
+            try:
+                out = copy_picture(page, self.stage, f"{key}-{n:0{width}d}")
+            except ImportProblem as problem:  # every bad picture of the item named, not only the first
+                problems.extend(problem.problems)
+                continue
             names.append(self._rel(out.name))
+        if problems:
+            raise ImportProblem(problems)
         entry: dict = {"type": "slides", "id": key, "title": _line(item.title), "slides": names}
         if item.seconds:
             entry["seconds"] = item.seconds
@@ -304,14 +313,23 @@ def copy_picture(source: Path, folder: Path, stem: str, *, place: str = "", box:
 
     shown = place or where(source)
     try:
-        verify_pixels(source)
-        with Image.open(source) as picture:
+        try:
+            verify_pixels(source)
+        except PictureRefused as refused:
+            # A 48-108 megapixel phone photo is over what the kiosk shows, not over what is made smaller
+            # here: a JPEG is decoded at 1/2 to 1/8 of its size (its DCT scaling), in a few MB.
+            if refused.kind != "too_big" or not _photo_to_shrink(source):
+                raise
+        with warnings.catch_warnings(), Image.open(source) as picture:
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             turned = picture.getexif().get(0x0112, 1) not in (None, 1)
             fits = picture.width <= box[0] and picture.height <= box[1]
             if picture.format in ("PNG", "JPEG") and fits and not turned:
                 out = folder / (stem + (".png" if picture.format == "PNG" else ".jpg"))
                 shutil.copyfile(source, out)
                 return out
+            if picture.format == "JPEG":
+                picture.draft("RGB", box)
             shown_picture = ImageOps.exif_transpose(picture)
             shown_picture.thumbnail(box)
             if picture.format == "JPEG" and shown_picture.mode in ("RGB", "L"):
@@ -327,7 +345,7 @@ def copy_picture(source: Path, folder: Path, stem: str, *, place: str = "", box:
             return out
     except PictureRefused as refused:
         if refused.kind == "too_big":
-            what, fix = _("too big to show"), _("make it smaller: at most 40 megapixels, e.g. 1920x1080")
+            what, fix = _("too big to show"), _("make it smaller, e.g. 1920x1080")
         elif refused.kind == "damaged":
             what, fix = _("damaged or cut short"), _("copy the file again, or export the picture again")
         else:
@@ -341,6 +359,25 @@ def copy_picture(source: Path, folder: Path, stem: str, *, place: str = "", box:
     except (Image.DecompressionBombError, SyntaxError, ValueError):
         raise ImportProblem(f"{shown}: " + _("damaged or cut short") + " — "
                             + _("copy the file again, or export the picture again")) from None
+
+
+def _photo_to_shrink(path: Path) -> bool:
+    from cinema.config.picture_files import PictureRefused, read_header
+
+    try:
+        header = read_header(path)
+    except PictureRefused as refused:
+        size = refused.size or (0, 0)
+        return refused.kind == "too_big" and _jpeg(path) and 0 < size[0] * size[1] <= MAX_PHOTO_PIXELS
+    return False
+
+
+def _jpeg(path: Path) -> bool:
+    try:
+        with open(path, "rb") as f:
+            return f.read(3) == b"\xff\xd8\xff"
+    except OSError:
+        return False
 
 
 # ---- the YAML ------------------------------------------------------------------------------------------

@@ -198,16 +198,21 @@ def test_pictures_made_right_for_the_projector(tmp_path, kiosk):
     exif[0x0112] = 6  # taken upright: turn 90 degrees to show it
     turned.save(src / "3 upright.jpg", exif=exif)
     make_picture(src / "4 drawing.gif")
+    Image.new("RGB", (8000, 6000), "green").save(src / "4b phone.jpg", quality=60)  # 48 megapixels
+    Image.new("RGB", (7000, 6000), "green").save(src / "4c scan.png")  # 42 megapixels, not a JPEG
     (src / "5 broken.png").write_bytes((src / "1 small.png").read_bytes()[:60])
     with pytest.raises(ImportProblem) as raised:
         do_import(kiosk, [src])
-    assert len(raised.value.problems) == 1 and "5 broken.png" in raised.value.problems[0]
+    assert len(raised.value.problems) == 2
+    assert "4c scan.png" in raised.value.problems[0] and "too big" in raised.value.problems[0]
+    assert "5 broken.png" in raised.value.problems[1] and "damaged" in raised.value.problems[1]
     (src / "5 broken.png").unlink()
+    (src / "4c scan.png").unlink()
     written, target, _ctx = do_import(kiosk, [src])
     sizes = {p.name: Image.open(p).size for p in sorted(target.media_dir.iterdir())
              if p.suffix != ".json" and not p.name.startswith(".")}
     assert sizes == {"1-small-01.png": (160, 120), "1-small-02.jpg": (1440, 1080), "1-small-03.jpg": (200, 300),
-                     "1-small-04.png": (160, 120)}
+                     "1-small-04.png": (160, 120), "1-small-05.jpg": (1440, 1080)}
     assert (target.media_dir / "1-small-01.png").read_bytes() == (src / "1 small.png").read_bytes()
 
 
