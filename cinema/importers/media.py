@@ -41,6 +41,7 @@ from pathlib import Path
 from typing import Iterable
 
 from cinema.atomic import replacing, write_text
+from cinema.core.messages import N_
 
 from .drafts import ImportContext, ImportProblem
 
@@ -370,7 +371,7 @@ def prepare(src: Path, stage: Path, key: str, kind: str, ctx: ImportContext,
             _write_record(record_path, record)
         if record.low.get("file"):
             low_file = stage / record.low["file"]
-    notes = tuple(record.main.get("notes", ()))
+    notes = tuple(filter(None, (_note(n) for n in record.main.get("notes", ()))))
     return Prepared(path=main_file, duration=float(record.main["duration"]), low_power=low_file,
                     converted=bool(record.main["converted"]), normalised=bool(record.main["normalised"]),
                     notes=notes, record=record_path)
@@ -404,8 +405,7 @@ def _make_main(src: Path, stage: Path, key: str, kind: str, ctx: ImportContext, 
         if plan["video"] != "copy":
             raise
         # Some containers' H.264 cannot be put in MP4 as it is (an AVI without time stamps): encode it.
-        plan = {**plan, "video": "encode", "notes": [*plan["notes"], _(
-            "{file}: converted to H.264 with a key frame every 2 seconds").format(file=name)]}
+        plan = {**plan, "video": "encode", "notes": [*plan["notes"], [_CONVERTED, {"file": name}]]}
         _convert(src, out, probed, plan, check, ctx, name, _estimate_bytes(probed, plan, check.duration))
     notes = plan["notes"]
     return {"file": out.name, "fingerprint": _fingerprint(out), "duration": round(check.duration, 3),
@@ -433,12 +433,23 @@ def _check_from(saved: dict | None) -> _Check | None:
     return _Check(duration=float(saved["duration"]), loudness=loudness)
 
 
+_CONVERTED = N_("{file}: converted to H.264 with a key frame every 2 seconds")
+
+
+def _note(note: object) -> str:
+    try:
+        message, values = note  # type: ignore[misc]
+        return _(str(message)).format(**values)
+    except (TypeError, ValueError, KeyError, IndexError):
+        return ""
+
+
 _COPYABLE = ("mp4", "mov", "matroska", "webm", "mpegts", "flv")  # containers whose H.264 has its time stamps
 
 
 def _plan(probed: Probe, kind: str, check: _Check, name: str) -> dict:
     """What the conversion does: copy or encode the video and the sound, the size and frame rate."""
-    notes: list[str] = []
+    notes: list[list] = []  # [message id, its values]: kept in the record, said in the language of each run
     video_mode, size, fps = "none", None, None
     v = probed.video
     if kind == "video" and v is not None:
@@ -453,18 +464,18 @@ def _plan(probed: Probe, kind: str, check: _Check, name: str) -> dict:
                 and v.keyframe_interval <= KEYFRAME_SECONDS + KEYFRAME_SLACK)
         video_mode = "copy" if fine else "encode"
         if size != (v.width, v.height):
-            notes.append(_("{file}: made smaller, {w}x{h} to {nw}x{nh}").format(
-                file=name, w=v.width, h=v.height, nw=size[0], nh=size[1]))
+            notes.append([N_("{file}: made smaller, {w}x{h} to {nw}x{nh}"),
+                          {"file": name, "w": v.width, "h": v.height, "nw": size[0], "nh": size[1]}])
         if video_mode == "encode":
-            notes.append(_("{file}: converted to H.264 with a key frame every 2 seconds").format(file=name))
+            notes.append([_CONVERTED, {"file": name}])
     audio_mode, gain = "none", False
     if probed.audio is not None:
         loud = check.loudness
         container_ok = "mp4" in probed.container or "mov" in probed.container
         if loud is not None and not loud.on_target:
             audio_mode, gain = "encode", True
-            notes.append(_("{file}: loudness brought from {lufs} to {target} LUFS").format(
-                file=name, lufs=f"{loud.i:.1f}", target=f"{TARGET_LUFS:g}"))
+            notes.append([N_("{file}: loudness brought from {lufs} to {target} LUFS"),
+                          {"file": name, "lufs": f"{loud.i:.1f}", "target": f"{TARGET_LUFS:g}"}])
         elif probed.audio.codec == "aac" and container_ok and probed.audio.channels <= 2:
             audio_mode = "copy"
         else:
