@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import itertools
 import json
 import os
 import re
@@ -102,7 +103,7 @@ def content_folder(path: Path | str) -> Path | None:
             return path.parent.parent if path.suffix == ".sqlite3" and path.parent.name == "databases" else None
         if not path.is_dir():
             return None
-        candidates = [path, path / "content", path.parent] if path.name == "databases" else [path / "content", path]
+        candidates = [path.parent] if path.name == "databases" else [path / "content", path]
         candidates += [entry / "content" for entry in _entries(path) if entry.name.lower() == "kolibri_data"]
         for candidate in candidates:
             if _databases(candidate):
@@ -117,9 +118,9 @@ def is_kolibri(path: Path | str) -> bool:
     return content_folder(path) is not None
 
 
-def _entries(folder: Path) -> list[Path]:
+def _entries(folder: Path, limit: int = 5_000) -> list[Path]:
     try:
-        return sorted(folder.iterdir())[:1000]
+        return sorted(itertools.islice(folder.iterdir(), limit))
     except OSError:
         return []
 
