@@ -54,7 +54,7 @@ _LANGUAGE = re.compile(r"[a-z]{2,3}([_-][A-Za-z0-9]{2,8})?")  # what playlists a
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 VIDEO_PRESETS = ("high_res_video", "low_res_video")  # best first: the projector shows the bigger picture
-VIDEO_FORMATS = ("mp4", "webm")
+VIDEO_FORMATS = ("mp4", "webm")  # mp4 first: Kolibri's are H.264, which this laptop plays with no conversion
 
 
 @dataclass(frozen=True)
@@ -752,7 +752,7 @@ class _TopicReader:
         if stored is None:
             return []
         try:
-            read = read_perseus(stored, item_ids, self.work / "pictures" / key_for(node.id, limit=12))
+            read = read_perseus(stored, item_ids, self.work / "pictures" / key_for(node.id, limit=12), place=place)
         except PerseusDamaged as problem:
             self.problems.append(_line(place, str(problem), _("export the channel to the drive again from Kolibri")))
             return []

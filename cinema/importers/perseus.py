@@ -10,6 +10,7 @@ the zip, bytes per question and picture, characters per prompt and answer, math 
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 import zipfile
@@ -64,9 +65,10 @@ _NUMERIC_WIDGETS = ("numeric-input", "input-number", "text-input")
 PICTURE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif")
 
 
-def read_perseus(path: Path, item_ids: list[str] | None, pictures: Path) -> Perseus:
+def read_perseus(path: Path, item_ids: list[str] | None, pictures: Path, *, place: str = "") -> Perseus:
     """The questions of a perseus file (a zip: exercise.json and `<assessment id>.json` per question,
-    pictures under images/), each either a question the kiosk asks or the reason it cannot."""
+    pictures under images/), each either a question the kiosk asks or the reason it cannot. Questions
+    are named `<place>, question <n>` in later messages (place: the exercise, else the file's name)."""
     try:
         with zipfile.ZipFile(path) as archive:
             infos = archive.infolist()
@@ -85,7 +87,9 @@ def read_perseus(path: Path, item_ids: list[str] | None, pictures: Path) -> Pers
                 if isinstance(asked, str):
                     result.dropped.append((n, asked))
                 else:
-                    result.questions.append(asked)
+                    kind, question = asked
+                    named = _("{place}, question {n}").format(place=place or path.name, n=n)
+                    result.questions.append((kind, dataclasses.replace(question, where=named)))
             return result
     except (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError) as error:
         raise PerseusDamaged(_("its exercise file cannot be read ({error})").format(error=str(error)[:120]))

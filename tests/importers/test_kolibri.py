@@ -228,6 +228,8 @@ def test_multiple_choice_questions_keep_their_right_answers_and_pictures(water):
     assert digits.kind == "numeric" and [(q.prompt, q.correct) for q in digits.questions] == [
         ("How many suns do we have?", "1")]
     assert quiz.key != digits.key
+    assert quiz.questions[1].where == "Science for all / Water / Water quiz, question 2"
+    assert digits.questions[0].where == "Science for all / Water / Water quiz, question 7"
 
 
 def test_what_the_projector_cannot_show_is_skipped_with_the_reason(water):
