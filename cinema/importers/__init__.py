@@ -16,6 +16,8 @@ Modules and what they hand each other (the contract; drafts.py has the types):
                 multiple-choice exercises as quizzes, the rest Skipped with the reason; topic None and
                 several topics: a numbered list shown through ask(question) -> typed answer; the lesson's
                 language is Kolibri's unless `language` (--language) is given)
+- perseus.py    read_perseus(path, item_ids, pictures, *, place="") -> Perseus (a Kolibri exercise file's
+                questions the kiosk can ask, and the reason for each it cannot)
 - media.py      probe(path) -> Probe; prepare(src, stage, key, kind, ctx, reuse=()) -> Prepared
                 (probed, decoded start to end once, converted where needed, loudness-normalised,
                 a low-power rendition on request; resumable; nothing half-written)
