@@ -194,23 +194,23 @@ def test_a_folder_of_thousands_of_files_is_refused(tmp_path, ctx):
 
 
 def test_names_in_any_script_and_hostile_names_give_safe_keys(tmp_path, kit, ctx):
-    src = tmp_path / "دروس"
-    kit.put(kit.mp4, src, "المطر.mp4")
-    kit.put(kit.mp4, src, "Дощ.mp4")
-    kit.put(kit.mp4, src, "..mp4")
-    kit.put(kit.mp4, src, "-rf --all.mp4")
-    kit.put(kit.mp4, src, "x" * 240 + ".mp4")
-    kit.put(kit.mp4, src, "a\nb: [c].mp4")
+    src = tmp_path / "دروس"  # PDFs: read in a moment, each an item with its own key
+    kit.put(kit.pdf, src, "المطر.pdf")
+    kit.put(kit.pdf, src, "Дощ.pdf")
+    kit.put(kit.pdf, src, "..pdf")
+    kit.put(kit.pdf, src, "-rf --all.pdf")
+    kit.put(kit.pdf, src, "x" * 240 + ".pdf")
+    kit.put(kit.pdf, src, "a\nb: [c].pdf")
     draft = read_folder(src, ctx)
     keys = [item.key for item in draft.items]
-    assert len(set(keys)) == len(keys) == 5  # `..mp4` is hidden (left out)
+    assert len(set(keys)) == len(keys) == 5  # `..pdf` is hidden (left out)
     assert all(k and len(k) <= 28 and all(c.isascii() and (c.isalnum() or c in "-_.") for c in k) for k in keys)
     assert {item.title for item in draft.items} >= {"المطر", "Дощ"}
     assert draft.name.startswith("item-")  # the folder's name is Arabic: a safe file name; its title stays
     assert draft.title == "دروس"
     assert read_folder(tmp_path / "دروس", ctx).name == draft.name  # the same name every time
     other = tmp_path / "уроки"
-    kit.put(kit.mp4, other, "Дощ.mp4")
+    kit.put(kit.pdf, other, "Дощ.pdf")
     again = read_folder(other, ctx)
     assert again.name != draft.name  # another folder in another script is another lesson
     assert again.items[0].key == next(i.key for i in draft.items if i.title == "Дощ")  # a file keeps its key
