@@ -127,7 +127,10 @@ def _asker():
         return None
 
     def ask(question: str) -> str:
-        return input(question)
+        try:
+            return input(question)
+        except EOFError:  # Ctrl-D: no answer, as if nothing was typed
+            return ""
 
     return ask
 
@@ -146,7 +149,9 @@ def _summary(draft: LessonDraft, written, config, config_arg: str | None, out: T
     if draft.skipped:
         say(_("Left out:"))
         for skipped in draft.skipped:
-            say(f"  {Path(str(skipped.source)).name}: {skipped.reason}")
+            # A file by its name; a Kolibri resource by its place in the topic (`Rain › Rain song`), whole.
+            shown = skipped.source.name if isinstance(skipped.source, Path) else str(skipped.source)
+            say(f"  {shown}: {skipped.reason}")
     if written.notes:
         say(_("Made ready:"))
         for note in written.notes:
