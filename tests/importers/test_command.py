@@ -151,3 +151,30 @@ def test_a_kolibri_topic_becomes_a_lesson_that_passes_the_check(tmp_path, kit, k
     [lesson] = kiosk.playlists.glob("water*.yaml")
     text = lesson.read_text(encoding="utf-8")
     assert f"subtitles:\n      ar: {lesson.stem}/" in text and f"\n      en: {lesson.stem}/" in text
+
+
+class Marking:
+    """A stand-in catalog that marks every message it translates: a line without a mark was never
+    given to the translation layer, so a teacher reading Arabic or Ukrainian would get English."""
+
+    def gettext(self, message: str) -> str:
+        return f"«{message}»"
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return f"«{singular if n == 1 else plural}»"
+
+
+def test_every_line_the_teacher_reads_goes_through_the_translations(tmp_path, kit, kiosk, capsys, monkeypatch):
+    import cinema.locale.runtime as runtime
+
+    monkeypatch.setattr(runtime, "translator", lambda code: Marking())
+    monkeypatch.setenv("CINEMA_LANGUAGE", "ar")
+    src = folder(tmp_path, kit)
+    assert main(["import", str(src), "--config", str(kiosk.config)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out and all("«" in line for line in out), [line for line in out if "«" not in line]
+    (src / "4 broken.mp4").write_bytes(b"\0" * 100)
+    for sources in ([str(src)], ["/no/such.pdf"]):
+        assert main(["import", *sources, "--config", str(kiosk.config)]) == 1
+        err = capsys.readouterr().err.splitlines()
+        assert len(err) >= 2 and all("«" in line for line in err), [line for line in err if "«" not in line]
