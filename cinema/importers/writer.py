@@ -210,8 +210,9 @@ class _Stage:
         return named or None
 
     def _copy_subtitles(self, source: Path, out: Path, language: str) -> None:
-        """A subtitle file copied as UTF-8 (VLC reads .srt and .vtt; a file saved in a Windows code page
-        would show as gibberish)."""
+        """A subtitle file copied as UTF-8, .srt or .vtt as it came: the kiosk's player (VLC, its webvtt
+        module) shows both, so nothing is converted; a file saved in a Windows code page would show as
+        gibberish, so that is."""
         try:
             size = source.stat().st_size
             if size > MAX_SUBTITLE_BYTES:
