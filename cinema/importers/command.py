@@ -8,8 +8,12 @@ work done so far kept for the same command to continue.
 from __future__ import annotations
 
 import argparse
+import fcntl
+import os
 import re
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 from typing import TextIO
@@ -35,17 +39,20 @@ def main_import(args: argparse.Namespace, out: TextIO | None = None, err: TextIO
         language = _language(getattr(args, "language", None), config.language)
         work = _work_folder(config.playlists_dir, sources, args)
         ctx = ImportContext(work=work, language=language, low_power=bool(getattr(args, "low_power", False)))
-        draft = _read(sources, args, ctx)
-        if getattr(args, "title", None):
-            draft = replace(draft, title=" ".join(args.title.split()))
-        from .writer import target_for, write_lesson
+        with _alone(work):
+            draft = _read(sources, args, ctx)
+            if getattr(args, "title", None):
+                draft = replace(draft, title=" ".join(args.title.split()))
+            from .writer import target_for, write_lesson
 
-        config.playlists_dir.mkdir(parents=True, exist_ok=True)
-        config.activities_dir.mkdir(parents=True, exist_ok=True)
-        target = target_for(config.playlists_dir, config.activities_dir, draft.name or key_for(draft.title),
-                            getattr(args, "output", None), tuple(sources))
-        written = write_lesson(draft, target, ctx)
+            config.playlists_dir.mkdir(parents=True, exist_ok=True)
+            config.activities_dir.mkdir(parents=True, exist_ok=True)
+            target = target_for(config.playlists_dir, config.activities_dir, draft.name or key_for(draft.title),
+                                getattr(args, "output", None), tuple(sources))
+            written = write_lesson(draft, target, ctx)
     except ImportProblem as problem:
+        if work is not None:
+            _remove_if_unused(work)
         for line in problem.problems:
             print(line, file=err)
         print(_("Nothing was written. Fix the problems above, then run the same command again."), file=err)
@@ -105,6 +112,36 @@ def _work_folder(playlists_dir: Path, sources: list[Path], args: argparse.Namesp
     if topic:
         name = f"{name}-{key_for(topic)}"
     return folder / f".import-{name}"
+
+
+LOCK = ".lock"
+
+
+@contextmanager
+def _alone(work: Path) -> Iterator[None]:
+    """One import of a lesson at a time: a second one (the same command typed again in another window)
+    would prepare into the same work folder."""
+    work.mkdir(parents=True, exist_ok=True)
+    fd = os.open(work / LOCK, os.O_CREAT | os.O_RDWR, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise ImportProblem(f"{work}: " + _("another cinema import of this lesson is running") + " — "
+                                + _("wait for it to finish")) from None
+        yield
+    finally:
+        os.close(fd)  # the lock goes with it (the work folder itself is gone after a good import)
+
+
+def _remove_if_unused(work: Path) -> None:
+    """A work folder the import stopped before using (a source not found) is not left behind."""
+    try:
+        if {p.name for p in work.iterdir()} <= {LOCK}:
+            (work / LOCK).unlink(missing_ok=True)
+            work.rmdir()
+    except OSError:
+        pass
 
 
 def _read(sources: list[Path], args: argparse.Namespace, ctx: ImportContext) -> LessonDraft:

@@ -232,13 +232,20 @@ class _Stage:
         names = []
         width = max(2, len(str(len(item.pages))))
         problems: list[str] = []
-        for n, page in enumerate(item.pages, start=1):
-            try:
-                out = copy_picture(page, self.stage, f"{key}-{n:0{width}d}")
-            except ImportProblem as problem:  # every bad picture of the item named, not only the first
-                problems.extend(problem.problems)
-                continue
-            names.append(self._rel(out.name))
+        bar = self.ctx.progress(_("Pictures of {title}").format(title=_line(item.title) or item.source.name),
+                                len(item.pages), unit="picture")
+        try:
+            for n, page in enumerate(item.pages, start=1):
+                try:
+                    out = copy_picture(page, self.stage, f"{key}-{n:0{width}d}")
+                except ImportProblem as problem:  # every bad picture of the item named, not only the first
+                    problems.extend(problem.problems)
+                    continue
+                finally:
+                    bar.update(1)
+                names.append(self._rel(out.name))
+        finally:
+            bar.close()
         if problems:
             raise ImportProblem(problems)
         entry: dict = {"type": "slides", "id": key, "title": _line(item.title), "slides": names}

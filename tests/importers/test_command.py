@@ -178,3 +178,27 @@ def test_every_line_the_teacher_reads_goes_through_the_translations(tmp_path, ki
         assert main(["import", *sources, "--config", str(kiosk.config)]) == 1
         err = capsys.readouterr().err.splitlines()
         assert len(err) >= 2 and all("«" in line for line in err), [line for line in err if "«" not in line]
+
+
+def test_the_same_import_twice_at_once_is_refused_by_the_second(tmp_path, kit, kiosk, capsys):
+    src = tmp_path / "src"
+    kit.put(kit.mp4, src, "a.mp4")
+    work = kiosk.playlists / ".import-src"
+    work.mkdir()
+    holder = subprocess.Popen([sys.executable, "-c", "import fcntl, sys, time; f = open(sys.argv[1], 'w'); "
+                               "fcntl.flock(f, fcntl.LOCK_EX); print('held', flush=True); time.sleep(60)",
+                               str(work / ".lock")], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        assert main(["import", str(src), "--config", str(kiosk.config)]) == 1
+        assert "another cinema import of this lesson is running" in capsys.readouterr().err
+    finally:
+        holder.kill()
+        holder.wait()
+    assert main(["import", str(src), "--config", str(kiosk.config)]) == 0
+    assert not work.exists()
+
+
+def test_a_source_not_found_leaves_no_work_folder(tmp_path, kiosk):
+    assert main(["import", str(tmp_path / "nothing"), "--config", str(kiosk.config)]) == 1
+    assert [p.name for p in kiosk.playlists.iterdir()] == ["hello.yaml"]
