@@ -51,7 +51,7 @@ def main_import(args: argparse.Namespace, out: TextIO | None = None, err: TextIO
                                 getattr(args, "output", None), tuple(sources))
             written = write_lesson(draft, target, ctx)
     except ImportProblem as problem:
-        if work is not None:
+        if work is not None and not isinstance(problem, _Busy):  # the other import's lock stays its own
             _remove_if_unused(work)
         for line in problem.problems:
             print(line, file=err)
@@ -117,6 +117,10 @@ def _work_folder(playlists_dir: Path, sources: list[Path], args: argparse.Namesp
 LOCK = ".lock"
 
 
+class _Busy(ImportProblem):
+    """Another import of the same lesson holds the work folder."""
+
+
 @contextmanager
 def _alone(work: Path) -> Iterator[None]:
     """One import of a lesson at a time: a second one (the same command typed again in another window)
@@ -127,7 +131,7 @@ def _alone(work: Path) -> Iterator[None]:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise ImportProblem(f"{work}: " + _("another cinema import of this lesson is running") + " — "
+            raise _Busy(f"{work}: " + _("another cinema import of this lesson is running") + " — "
                                 + _("wait for it to finish")) from None
         yield
     finally:

@@ -192,6 +192,7 @@ def test_the_same_import_twice_at_once_is_refused_by_the_second(tmp_path, kit, k
         assert holder.stdout.readline().strip() == "held"
         assert main(["import", str(src), "--config", str(kiosk.config)]) == 1
         assert "another cinema import of this lesson is running" in capsys.readouterr().err
+        assert (work / ".lock").exists()  # the running import's lock is left alone
     finally:
         holder.kill()
         holder.wait()
