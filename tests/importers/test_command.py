@@ -203,3 +203,19 @@ def test_the_same_import_twice_at_once_is_refused_by_the_second(tmp_path, kit, k
 def test_a_source_not_found_leaves_no_work_folder(tmp_path, kiosk):
     assert main(["import", str(tmp_path / "nothing"), "--config", str(kiosk.config)]) == 1
     assert [p.name for p in kiosk.playlists.iterdir()] == ["hello.yaml"]
+
+
+def test_an_imported_lesson_packed_installs_on_another_kiosk(tmp_path, kit, kiosk, capsys):
+    from tests.importers.conftest import make_kiosk_project
+
+    src = folder(tmp_path, kit)
+    assert main(["import", str(src), "--config", str(kiosk.config)]) == 0
+    pack = tmp_path / "stick" / "rain-pack"
+    assert main(["pack", str(kiosk.playlists / "rain-and-rivers.yaml"), "-o", str(pack),
+                 "--config", str(kiosk.config)]) == 0
+    other = make_kiosk_project(tmp_path / "other")
+    assert main(["import", str(pack), "--allow-unsigned", "--config", str(other.config)]) == 0
+    capsys.readouterr()
+    assert main(["check", "--config", str(other.config)]) == 0
+    assert (other.playlists / "rain-and-rivers" / "2-rain.mp4").is_file()
+    assert (other.activities / "rain-and-rivers--3-quiz.yaml").is_file()
