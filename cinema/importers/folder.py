@@ -61,9 +61,9 @@ def kind_of(path: Path) -> str:
 
 def natural_key(name: str) -> tuple:
     """Sort key putting `2 rain.mp4` before `10 sun.mp4` (numbers compared as numbers, any script's
-    digits), case and accents aside; the name itself last, so the order never depends on the disk."""
-    parts = re.split(r"(\d+)", name.casefold())
-    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in parts if p), name
+    decimal digits), case aside; the name itself last, so the order never depends on the disk."""
+    parts = re.split(r"(\d+)", name.casefold())  # \d: decimal digits, all int() reads (not `²`)
+    return tuple((0, int(p), "") if p.isdecimal() else (1, 0, p) for p in parts if p), name
 
 
 def read_sources(paths: list[Path] | tuple[Path, ...], ctx: ImportContext) -> LessonDraft:
