@@ -48,7 +48,7 @@ def test_files_come_in_natural_name_order_with_the_quiz_at_its_place(tmp_path, k
     (["b.mp4", "A.mp4", "c.mp4"], ["A.mp4", "b.mp4", "c.mp4"]),
     (["part 10b.mp4", "part 10a.mp4", "part 2.mp4"], ["part 2.mp4", "part 10a.mp4", "part 10b.mp4"]),
     (["درس ١٠.mp4", "درس ٢.mp4"], ["درس ٢.mp4", "درس ١٠.mp4"]),  # Arabic-Indic digits are numbers too
-    (["2².png", "10.png", "2.png"], ["2.png", "2².png", "10.png"]),  # `²` is not a digit: text after the 2
+    (["2².png", "10.png", "2²", "2.png"], ["2.png", "2²", "2².png", "10.png"]),  # `²` is text, not a number
 ])
 def test_natural_order(names, expected):
     assert sorted(names, key=natural_key) == expected
