@@ -44,8 +44,8 @@ DOCUMENT_SUFFIXES = (".txt", ".md", ".doc", ".docx", ".odt", ".rtf")
 
 # `lesson.ar.srt`, `lesson.pt-BR.vtt`: a language code after a dot; `lesson_ar.srt`, `lesson-uk.srt`:
 # only two letters after `_` or `-` (longer would read `part_two.srt` as language "two").
-_DOT_LANGUAGE = re.compile(r"\.([a-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})?)$", re.IGNORECASE)
-_SEP_LANGUAGE = re.compile(r"[_-]([a-z]{2})$", re.IGNORECASE)
+_DOT_LANGUAGE = re.compile(r"\.([a-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})?)$", re.IGNORECASE | re.ASCII)
+_SEP_LANGUAGE = re.compile(r"[_-]([a-z]{2})$", re.IGNORECASE | re.ASCII)
 
 
 def kind_of(path: Path) -> str:

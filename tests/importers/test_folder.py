@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cinema.importers.drafts import ImportContext, ImportProblem, MediaDraft, QuizDraft, SlidesDraft
-from cinema.importers.folder import MAX_FILES, natural_key, read_folder, read_sources, subtitle_language
+from cinema.importers.folder import MAX_FILES, name_key, natural_key, read_folder, read_sources, subtitle_language
 from tests.importers.conftest import make_pdf, make_picture, make_question_csv, make_subtitles, make_video
 
 
@@ -85,6 +88,7 @@ def test_a_video_file_holding_only_sound_becomes_a_sound_item(tmp_path, ctx):
     ("lessons.srt", "lesson.mp4", None),
     ("other.ar.srt", "lesson.mp4", None),
     ("lesson.arabic.srt", "lesson.mp4", None),
+    ("lesson.\u017fk.srt", "lesson.mp4", None),  # a long s matches [a-z] ignoring case unless ASCII only
 ])
 def test_subtitle_language_from_the_name(subtitle, video, language):
     assert subtitle_language(Path(subtitle), Path(video)) == language
@@ -221,3 +225,21 @@ def test_a_missing_source_is_named(tmp_path, ctx):
     with pytest.raises(ImportProblem) as raised:
         read_sources([tmp_path / "nothing-here", tmp_path / "nor-here.pdf"], ctx)
     assert len(raised.value.problems) == 2 and "nothing-here" in raised.value.problems[0]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(max_size=40), min_size=1, max_size=8))
+def test_any_names_sort_and_give_safe_keys(names):
+    from tests.budget import budget
+
+    with budget(seconds=2, megabytes=64):
+        ordered = sorted(names, key=natural_key)
+        assert sorted(ordered, key=natural_key) == ordered
+        for name in names:
+            key = name_key(name)
+            assert 1 <= len(key) <= 28 and all(c.isascii() and (c.isalnum() or c in "._-") for c in key)
+            assert key[0].isalnum() and name_key(name) == key  # the same name, the same key
+            if "/" not in name and "\0" not in name:
+                code = subtitle_language(Path(f"lesson{name}.srt"), Path("lesson.mp4"))
+                # None, "" (no language), or a code a playlist's `subtitles:` accepts
+                assert code in (None, "") or re.fullmatch(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})?", code), code
