@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cinema.config import check_all, read_activities
 from cinema.config.playlists import list_lessons
@@ -365,3 +367,20 @@ def test_a_lesson_whose_playlist_never_came_is_finished_by_the_next_run(tmp_path
     with pytest.raises(ImportProblem) as raised:  # a folder of the teacher's own, not ours: never replaced
         do_import(kiosk, [src])
     assert "not an imported lesson" in raised.value.problems[0]
+
+
+@settings(max_examples=100, deadline=None)
+@given(title=st.text(max_size=60))
+def test_any_title_round_trips_through_the_kiosks_own_reader(tmp_path_factory, title):
+    from cinema.config.playlists import read_playlist
+    from cinema.importers.writer import playlist_text
+    from tests.budget import budget
+
+    folder = tmp_path_factory.mktemp("titles")
+    target = Target(folder / "x.yaml", folder / "activities")
+    with budget(seconds=2, megabytes=64):
+        text = playlist_text(LessonDraft(title=title, language="en", items=()), target,
+                             [{"type": "closing", "id": "c"}], "en")
+        target.playlist.write_text(text, encoding="utf-8")
+        playlist, problems = read_playlist(target.playlist, {})
+    assert problems == [] and playlist.title == (" ".join(title.split()) or "x")
