@@ -21,9 +21,11 @@ Modules and what they hand each other (the contract; drafts.py has the types):
 - media.py      probe(path) -> Probe; prepare(src, stage, key, kind, ctx, reuse=()) -> Prepared
                 (probed, decoded start to end once, converted where needed, loudness-normalised,
                 a low-power rendition on request; resumable; nothing half-written)
-- writer.py     write_lesson(draft, target, ctx) -> WrittenLesson (media prepared into the
+- writer.py     target_for(playlists_dir, activities_dir, name, output=None, sources=()) -> Target;
+                write_lesson(draft, target, ctx) -> WrittenLesson (media prepared into the
                 lesson's folder, activities and playlist written, all committed at once; importing
-                the same source again updates the lesson)
+                the same source again updates the lesson; a lesson not made by the import is never
+                replaced: its file starts `# made-by: cinema import`, its folder holds `.made-by-cinema-import`)
 - checksums.py  write_manifest(media_dir, files=None) / verify_lesson(playlist_path, cache=None) -> list[Problem]
                 (`cinema check` catches a truncated or altered copy before class)
 - pack.py       write_pack(playlists, out, card_keys, activities_dir=...); the two commands' halves
