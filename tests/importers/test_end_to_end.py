@@ -67,3 +67,70 @@ def test_a_teachers_folder_becomes_a_lesson_that_plays_end_to_end(tmp_path, kios
     answers = [p for kind, p in rows if kind == "answer.recorded"]
     assert answers and {p["activity"] for p in answers} == {"water-around-us--03-quiz"}
     assert rows[-1][0] == "session.ended" and rows[-1][1]["reason"] == "completed"
+
+
+@needs_ffmpeg
+def test_the_imported_lesson_is_chosen_from_the_library_and_played(tmp_path, kit, kiosk):
+    """The same, as the teacher does it on the day: the home screen lists the new lesson, the arrow keys
+    and Enter start it, the remote goes through it, and the kiosk is home again (the real main loop,
+    SDL's dummy driver, a fake clock; the video player stands in for VLC)."""
+    import pygame
+
+    from cinema.app.brightness import FakeDimmer
+    from cinema.app.kiosk import Kiosk, RunOptions
+    from cinema.cli import main
+    from cinema.core.clock import FakeClock
+    from cinema.core.events import Command, TeacherCommand
+    from cinema.core.view import Screen
+    from cinema.media.fake_player import FakePlayer
+
+    src = tmp_path / "Water around us"
+    kit.put(kit.pdf, src, "1 Where is water.pdf")
+    kit.put(kit.mp4, src, "2 Rain.mp4")
+    kit.put(kit.srt, src, "2 Rain.ar.srt")
+    kit.put(kit.csv, src, "3 Quiz.csv")
+    assert main(["import", str(src), "--config", str(kiosk.config)]) == 0
+    config = kiosk.config.read_text(encoding="utf-8")
+    kiosk.config.write_text(config.replace("  source: auto", "  source: none")
+                            .replace("usb_stick: /media/cinema-usb", "usb_stick: null"), encoding="utf-8")
+
+    clock = FakeClock()
+    journal = tmp_path / "j.sqlite"
+    k = Kiosk(RunOptions(config=kiosk.config, journal=journal, headless=True, library=True), dimmer=FakeDimmer(),
+              clock=clock)
+    k.player = FakePlayer(k.events.put, lambda t, r: None, clock=clock, auto_finish_after=1.0)
+    t = 0.0
+    with k.opened() as loop:
+        def turn(seconds: float = 0.1) -> None:
+            nonlocal t
+            t = round(t + seconds, 3)
+            clock.advance(seconds)
+            loop.step(t)
+
+        def press(key: int) -> None:
+            pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=key, unicode="", mod=0, scancode=0))
+            for _ in range(3):
+                turn()
+
+        turn()
+        assert loop.view.screen is Screen.LIBRARY
+        lessons = [row.title for row in loop.view.body.rows if row.kind == "lesson"]
+        assert lessons == ["Hello", "Water around us"]
+        assert not next(r for r in loop.view.body.rows if r.title == "Water around us").broken
+        press(pygame.K_DOWN)
+        press(pygame.K_RETURN)
+        for _ in range(60):  # the teacher's remote, item after item (a question: close, reveal, next)
+            if loop.view.screen is Screen.LIBRARY:
+                break
+            loop.events.put(TeacherCommand(Command.NEXT))
+            for _ in range(15):
+                turn()
+        assert loop.view.screen is Screen.LIBRARY and loop.exit_code is None
+    rows = [(kind, json.loads(payload)) for kind, payload in
+            sqlite3.connect(journal).execute("SELECT kind, payload FROM records ORDER BY seq")]
+    assert next(p for kind, p in rows if kind == "lesson.chosen")["file"] == "water-around-us.yaml"
+    assert [p["item"] for kind, p in rows if kind == "item.started"] == [
+        "welcome", "1-where-is-water", "2-rain", "3-quiz", "goodbye"]
+    plays = [call for call in k.player.calls if call[0] == "play"]
+    assert plays and plays[0][2].endswith("water-around-us/2-rain.mp4") and plays[0][4].endswith("2-rain.ar.srt")
+    assert [p["reason"] for kind, p in rows if kind == "session.ended"] == ["completed"]
