@@ -22,6 +22,7 @@ from cinema.locale.runtime import gettext as _
 
 from .drafts import ImportContext, ImportProblem, LessonDraft, key_for
 from .folder import name_key
+from .writer import skipped_name
 
 _LANGUAGE = re.compile(r"[a-z]{2,3}([_-][A-Za-z0-9]{2,8})?")
 
@@ -190,9 +191,7 @@ def _summary(draft: LessonDraft, written, config, config_arg: str | None, out: T
     if draft.skipped:
         say(_("Left out:"))
         for skipped in draft.skipped:
-            # A file by its name; a Kolibri resource by its place in the topic (`Rain › Rain song`), whole.
-            shown = skipped.source.name if isinstance(skipped.source, Path) else str(skipped.source)
-            say(f"  {shown}: {skipped.reason}")
+            say(f"  {skipped_name(skipped.source)}: {skipped.reason}")
     if written.notes:
         say(_("Made ready:"))
         for note in written.notes:

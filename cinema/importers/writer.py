@@ -151,9 +151,10 @@ class _Stage:
             self.counts[_count_kind(item)] = self.counts.get(_count_kind(item), 0) + 1
         if problems:
             raise ImportProblem(problems)
-        if not self.items:
-            raise ImportProblem(f"{_sources_text(self.target)}: " + _("nothing the kiosk can show was found") + " — "
-                                + _("add videos, sounds, pictures, PDFs or question spreadsheets"))
+        if not self.items:  # what was left out, and why, is the rest of the answer
+            raise ImportProblem([f"{_sources_text(self.target)}: " + _("nothing the kiosk can show was found") + " — "
+                                 + _("add videos, sounds, pictures, PDFs or question spreadsheets"),
+                                 *(f"{skipped_name(s.source)}: {s.reason}" for s in self.draft.skipped)])
         _write_file(self.stage / FOLDER_MARK, (MARKER + "\n").encode("utf-8"))
         self.kept.add(FOLDER_MARK)
         self._prune()
@@ -282,6 +283,11 @@ class _Stage:
                     shutil.rmtree(path)
                 else:
                     path.unlink()
+
+
+def skipped_name(source: Path | str) -> str:
+    """A skipped file by its name; a Kolibri resource by its place in the topic, whole."""
+    return source.name if isinstance(source, Path) else str(source)
 
 
 def _count_kind(item) -> str:

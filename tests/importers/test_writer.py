@@ -327,6 +327,7 @@ def test_nothing_to_show_is_a_problem(tmp_path, kiosk):
     with pytest.raises(ImportProblem) as raised:
         do_import(kiosk, [src])
     assert "nothing" in raised.value.problems[0]
+    assert raised.value.problems[1].startswith("notes.txt: a text document")  # and why it was not used
     assert not (kiosk.playlists / "src.yaml").exists()
 
 
