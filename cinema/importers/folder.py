@@ -251,8 +251,8 @@ class _Reader:
 
         def close_pictures() -> None:
             if pictures:
-                items.append(SlidesDraft(source=pictures[0], title=_pictures_title(pictures), key=name_key(pictures[0].name),
-                                         pages=tuple(pictures)))
+                items.append(SlidesDraft(source=pictures[0], title=_pictures_title(pictures),
+                                         key=name_key(pictures[0].name), pages=tuple(pictures)))
                 pictures.clear()
 
         for kind, path, drafts in read:

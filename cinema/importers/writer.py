@@ -94,7 +94,8 @@ def target_for(playlists_dir: Path, activities_dir: Path, name: str, output: str
     if key_for(path.stem, limit=MAX_NAME) != path.stem and not _plain(path.stem):
         raise ImportProblem(f"-o {output}: " + _("the name may only have letters, digits, '-', '_' and '.' "
                                                   "(at most {n})").format(n=MAX_NAME) + " — "
-                            + _("e.g. -o {path}").format(path=path.with_name(key_for(path.stem, limit=MAX_NAME) + ".yaml")))
+                            + _("e.g. -o {path}").format(
+                                path=path.with_name(key_for(path.stem, limit=MAX_NAME) + ".yaml")))
     return Target(path, Path(activities_dir), tuple(sources))
 
 
@@ -511,7 +512,8 @@ def _put_back_interrupted_swap(target: Target, work: Path) -> None:
 
 def _commit(lesson: _Stage, target: Target, ctx: ImportContext) -> WrittenLesson:
     language = lesson.draft.language or ctx.language
-    texts = {target.activities_dir / name: activity_text(content, target) for name, content in lesson.activities.items()}
+    texts = {target.activities_dir / name: activity_text(content, target)
+             for name, content in lesson.activities.items()}
     playlist = playlist_text(lesson.draft, target, lesson.items, language)
     updated = target.playlist.exists()
     previous = ctx.work / "previous"
@@ -586,8 +588,8 @@ def _disk_problem(exc: OSError, target: Target, draft: LessonDraft) -> str:
     if exc.errno in _NO_WRITE:
         return (f"{exc.filename or folder}: " + _("cannot be written ({reason})").format(reason=exc.strerror) + " — "
                 + _("check the folder's permissions, or use another folder with -o"))
-    return (f"{exc.filename or folder}: " + _("cannot be written ({reason})").format(reason=exc.strerror or exc) + " — "
-            + _("check the disk, then run the same command again"))
+    return (f"{exc.filename or folder}: " + _("cannot be written ({reason})").format(reason=exc.strerror or exc)
+            + " — " + _("check the disk, then run the same command again"))
 
 
 def _size(path: Path | None) -> int:

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from cinema.importers.drafts import ImportContext, ImportProblem, MediaDraft, QuizDraft, SlidesDraft
 from cinema.importers.folder import MAX_FILES, name_key, natural_key, read_folder, read_sources, subtitle_language
-from tests.importers.conftest import make_pdf, make_picture, make_question_csv, make_subtitles, make_video
+from tests.importers.conftest import make_pdf, make_picture, make_question_csv, make_video
 
 
 @pytest.fixture

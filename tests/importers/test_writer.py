@@ -4,7 +4,6 @@ and a full disk, Ctrl-C or a crash mid-commit leave the old lesson as it was."""
 from __future__ import annotations
 
 import os
-import shutil
 from dataclasses import replace
 from pathlib import Path
 
