@@ -154,7 +154,15 @@ def _capped(problems: list[str]) -> list[str]:
 
 
 # ---------------------------------------------------------------------------------------------------
-# Quizzes from rows: consecutive rows of one kind and one timer are one activity.
+# Quizzes from rows: consecutive rows of one kind (true/false goes with multiple choice) and one timer
+# are one activity.
+
+def _run_of(row: _Row) -> tuple[str, float | None]:
+    """Rows that can share one activity: a true/false question is a multiple-choice one with two options
+    (A and B), so a quiz mixing them stays one quiz; a poll (no right answer) or a numeric question
+    (digit keys), or another timer, starts a new one."""
+    return ("multiple_choice" if row.kind == "true_false" else row.kind), row.seconds
+
 
 def _quizzes(path: Path, rows_by_sheet: list[tuple[_Sheet, list[_Row]]], only_one: bool) -> tuple[QuizDraft, ...]:
     file_title = title_from(path)
@@ -168,13 +176,15 @@ def _quizzes(path: Path, rows_by_sheet: list[tuple[_Sheet, list[_Row]]], only_on
         start = 0
         while start < len(rows):
             end = start
-            while end < len(rows) and (rows[end].kind, rows[end].seconds) == (rows[start].kind, rows[start].seconds):
+            while end < len(rows) and _run_of(rows[end]) == _run_of(rows[start]):
                 end += 1
+            kinds = {r.kind for r in rows[start:end]}
             parts[base] = parts.get(base, 0) + 1
             title = base if parts[base] == 1 else f"{base} ({parts[base]})"
             key = key_for(stem, taken)
             taken.add(key)
-            quizzes.append(QuizDraft(source=path, title=title, key=key, kind=rows[start].kind,
+            quizzes.append(QuizDraft(source=path, title=title, key=key,
+                                     kind=kinds.pop() if len(kinds) == 1 else "multiple_choice",
                                      questions=tuple(r.question for r in rows[start:end]),
                                      seconds=rows[start].seconds))
             start = end

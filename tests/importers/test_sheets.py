@@ -97,17 +97,17 @@ def _shape(quizzes) -> list[tuple]:
 
 
 EXPECTED_MIXED = [
+    # True/false questions are multiple choice with two options: they stay in the same quiz.
     ("Water quiz", "water_quiz", "multiple_choice", 30.0, [
         ("Where does rain come from?", (("A", "From the clouds"), ("B", "From the trees"), ("C", "From the ground"),
                                         ("D", "From the sun")), "A"),
-        ("What happens to very cold water?", (("A", "It turns into ice"), ("B", "It turns into steam")), "A")]),
-    ("Water quiz (2)", "water_quiz-2", "true_false", 30.0, [
+        ("What happens to very cold water?", (("A", "It turns into ice"), ("B", "It turns into steam")), "A"),
         ("Water is wet.", (("A", "True"), ("B", "False")), "A"),
         ("Fish live in water.", (("A", "Yes"), ("B", "No")), "B")]),
-    ("Water quiz (3)", "water_quiz-3", "numeric", 30.0, [
+    ("Water quiz (2)", "water_quiz-2", "numeric", 30.0, [
         ("How many legs has a spider?", tuple((d, d) for d in "0123456789"), "8"),
         ("Pick the even number", (("3", "3"), ("4", "4"), ("7", "7")), "4")]),
-    ("Water quiz (4)", "water_quiz-4", "poll", None, [
+    ("Water quiz (3)", "water_quiz-3", "poll", None, [
         ("Which drink do you like?", (("A", "Water"), ("B", "Milk"), ("C", "Tea")), None)]),
 ]
 
@@ -124,7 +124,7 @@ def test_mixed_kinds_become_one_quiz_per_run_of_rows(tmp_path, kind):
     quizzes = read_sheet(path, _ctx(tmp_path))
     assert _shape(quizzes) == EXPECTED_MIXED
     assert quizzes[0].source == path
-    assert quizzes[2].questions[1].where == (f"water_quiz.{kind}, row 8" if kind == "csv"
+    assert quizzes[1].questions[1].where == (f"water_quiz.{kind}, row 8" if kind == "csv"
                                              else f"water_quiz.{kind}, sheet Sheet1, row 8")
 
 
@@ -173,9 +173,9 @@ def test_arabic_headers_letters_and_digits(tmp_path):
     assert _shape(quizzes) == [
         ("الماء", "item", "multiple_choice", 30.0, [
             ("من أين يأتي المطر؟",
-             (("A", "من الغيوم"), ("B", "من الأشجار"), ("C", "من الأرض"), ("D", "من الشمس")), "A")]),
-        ("الماء (2)", "item-2", "true_false", 30.0, [("الماء سائل.", (("A", "صح"), ("B", "خطأ")), "B")]),
-        ("الماء (3)", "item-3", "numeric", 30.0, [("كم رجلا للعنكبوت؟", tuple((d, d) for d in "0123456789"), "8")]),
+             (("A", "من الغيوم"), ("B", "من الأشجار"), ("C", "من الأرض"), ("D", "من الشمس")), "A"),
+            ("الماء سائل.", (("A", "صح"), ("B", "خطأ")), "B")]),
+        ("الماء (2)", "item-2", "numeric", 30.0, [("كم رجلا للعنكبوت؟", tuple((d, d) for d in "0123456789"), "8")]),
     ]
 
 
@@ -186,8 +186,7 @@ def test_ukrainian_headers_with_cyrillic_option_letters(tmp_path):
         ["Вода мокра.", "Так", "Ні", None, None, "А"],
     ]
     quizzes = read_sheet(write_ods(tmp_path / "вікторина.ods", {"Вода": rows}), _ctx(tmp_path, "uk"))
-    assert [(q.kind, [x.correct for x in q.questions]) for q in quizzes] == [("multiple_choice", ["C"]),
-                                                                              ("true_false", ["A"])]
+    assert [(q.kind, [x.correct for x in q.questions]) for q in quizzes] == [("multiple_choice", ["C", "A"])]
     assert quizzes[0].title == "Вода"
 
 
@@ -560,10 +559,9 @@ def test_the_quizzes_written_by_the_lesson_writer_pass_cinema_check(tmp_path):
     assert [(a.kind, a.seconds, [(q.prompt, tuple((o.key, o.text) for o in q.options), q.correct)
                                  for q in a.questions]) for a in read_back] == [
         (quiz.kind, quiz.seconds, [(q.prompt, q.options, q.correct) for q in quiz.questions]) for quiz in quizzes]
-    assert [a.kind for a in read_back] == ["multiple_choice", "true_false", "numeric", "poll", "multiple_choice",
-                                           "true_false"]
-    sea = read_back[4].questions[0]
-    assert sea.image is not None and sea.image.is_file() and written.counts["quiz"] == 6
+    assert [a.kind for a in read_back] == ["multiple_choice", "numeric", "poll", "multiple_choice", "true_false"]
+    sea = read_back[3].questions[0]
+    assert sea.image is not None and sea.image.is_file() and written.counts["quiz"] == 5
 
 
 # Whatever a spreadsheet holds, reading it gives quizzes the kiosk accepts, or problems: never an exception.
