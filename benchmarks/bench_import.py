@@ -164,11 +164,17 @@ def main() -> int:
 
     with tempfile.TemporaryDirectory(dir=opts.cache) as tmp:
         work = Path(tmp)
-        remux = timed(FFMPEG + ["-i", str(source), "-map", "0", "-c", "copy", "-f", "mp4", str(work / "remux.mp4")])
-        decode = timed(FFMPEG + ["-i", str(source), "-f", "null", "-"])
-        loud = timed(FFMPEG + ["-i", str(source), "-vn", "-af", "loudnorm=I=-16:TP=-1.5:LRA=20:print_format=json",
-                               "-f", "null", "-"])
-        (work / "remux.mp4").unlink()
+
+        def baselines() -> tuple[float, float, float]:
+            remux = timed(FFMPEG + ["-i", str(source), "-map", "0", "-c", "copy", "-f", "mp4", str(work / "remux.mp4")])
+            (work / "remux.mp4").unlink()
+            decode = timed(FFMPEG + ["-i", str(source), "-f", "null", "-"])
+            loud = timed(FFMPEG + ["-i", str(source), "-vn", "-af",
+                                   "loudnorm=I=-16:TP=-1.5:LRA=20:print_format=json", "-f", "null", "-"])
+            return remux, decode, loud
+
+        # Before and after the import: the machine's load changes over half an hour (other work on it).
+        before = baselines()
 
         start = time.monotonic()
         probed = media.probe(source)
@@ -181,6 +187,7 @@ def main() -> int:
         start = time.monotonic()
         media.prepare(source, work / "stage", "lesson", "video", ctx)
         again = time.monotonic() - start
+        after = baselines()
 
         check, convert, low = steps.step("Checking"), steps.step("Converting"), steps.step("Low-power")
         rt = lambda s: f"{length / s:.2f}x" if s > 0 else ""  # noqa: E731
@@ -191,10 +198,13 @@ def main() -> int:
             ("low-power copy: 854x480, 25 fps, fast-decode H.264", low, rt(low)),
             ("total prepare() (probe, check, conversion, low-power copy)", total, rt(total)),
             ("the same import again, the source unchanged (reused)", again, ""),
-            ("baseline: remux `ffmpeg -i src -c copy`", remux, rt(remux)),
-            ("baseline: decode alone `ffmpeg -i src -f null -`", decode, rt(decode)),
-            ("baseline: loudness measure alone (sound only)", loud, rt(loud)),
         ]
+        for when, (remux, decode, loud) in (("before", before), ("after", after)):
+            rows += [
+                (f"baseline, {when}: remux `ffmpeg -i src -c copy`", remux, rt(remux)),
+                (f"baseline, {when}: decode alone `ffmpeg -i src -f null -`", decode, rt(decode)),
+                (f"baseline, {when}: loudness measure alone (sound only)", loud, rt(loud)),
+            ]
         sizes = {"source": source.stat().st_size, "prepared": ready.path.stat().st_size,
                  "low-power": ready.low_power.stat().st_size if ready.low_power else 0}
         video = probed.video
