@@ -78,7 +78,7 @@ def replacing(path: str | os.PathLike, *, private: bool = False, parents: bool =
         if isinstance(exc, OSError) and exc.filename in (None, name):  # not a vanished temporary name
             raise OSError(exc.errno, exc.strerror, str(path)) from exc
         raise
-    _fsync_dir(path.parent)
+    fsync_dir(path.parent)
 
 
 def _fsync_file(path: Path) -> None:
@@ -98,7 +98,7 @@ def _umask() -> int:
     return mask
 
 
-def _fsync_dir(folder: Path) -> None:
+def fsync_dir(folder: Path) -> None:
     try:
         fd = os.open(folder, os.O_RDONLY)
     except OSError:

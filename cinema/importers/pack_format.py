@@ -26,6 +26,7 @@ import stat
 from pathlib import Path
 from typing import Callable
 
+from cinema.atomic import fsync_dir
 from cinema.locale.runtime import gettext as _
 
 from . import checksums
@@ -172,19 +173,6 @@ def write_data(target: Path, data: bytes) -> tuple[int, str]:
         f.flush()
         os.fsync(f.fileno())
     return len(data), hashlib.sha256(data).hexdigest()
-
-
-def fsync_dir(folder: Path) -> None:
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass  # FAT cannot sync a folder; the files are synced
-    finally:
-        os.close(fd)
 
 
 def free_bytes(folder: Path) -> int:

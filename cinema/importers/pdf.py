@@ -158,7 +158,8 @@ def _own_title(value: str) -> str:
     return text
 
 
-def _fingerprint(path: Path) -> str:
+def fingerprint(path: Path) -> str:
+    """The sha256 of a file: a page or deck made from this very file is used again, a changed one is not."""
     digest = hashlib.sha256()
     with path.open("rb") as f:
         for chunk in iter(lambda: f.read(1 << 20), b""):
@@ -170,7 +171,7 @@ def _start_fresh_unless_same(path: Path, out_dir: Path, key: str, count: int) ->
     """True (and the old pages removed) unless `out_dir` holds pages of this very file, made the
     same way: a PDF changed since the interrupted run must not keep its old pages."""
     stamp_path = out_dir / f"{key}-pages.json"
-    stamp = {"sha256": _fingerprint(path), "pages": count, "size": list(SCREEN), "version": _RENDER_VERSION}
+    stamp = {"sha256": fingerprint(path), "pages": count, "size": list(SCREEN), "version": _RENDER_VERSION}
     try:
         same = json.loads(stamp_path.read_text(encoding="utf-8")) == stamp
     except (OSError, ValueError):

@@ -23,7 +23,7 @@ from cinema.atomic import write_text
 from cinema.locale.runtime import gettext as _
 
 from .drafts import ImportContext, ImportProblem, SlidesDraft, key_for, title_from, where
-from .pdf import MAX_BYTES, render_pdf
+from .pdf import MAX_BYTES, fingerprint, render_pdf
 
 PRESENTATION_SUFFIXES = (".pptx", ".ppt", ".pps", ".ppsx", ".odp")
 CONVERT_SECONDS = 180  # a 100-slide deck with photos converts in well under a minute
@@ -79,7 +79,7 @@ def to_pdf(path: Path, out_dir: Path, ctx: ImportContext, *, key: str = "") -> P
     out_dir.mkdir(parents=True, exist_ok=True)
     target = out_dir / f"{key}.pdf"
     stamp_path = out_dir / f"{key}.pdf.json"
-    stamp = {"sha256": _fingerprint(path)}
+    stamp = {"sha256": fingerprint(path)}
     try:
         if target.is_file() and json.loads(stamp_path.read_text(encoding="utf-8")) == stamp:
             return target
@@ -106,14 +106,6 @@ def render_presentation(path: Path, out_dir: Path, ctx: ImportContext, *, title:
 
 def _line(place: str, what: str, fix: str) -> str:
     return f"{place}: {what} — {fix}"
-
-
-def _fingerprint(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def _limits() -> None:  # in the child, before LibreOffice starts
