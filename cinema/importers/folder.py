@@ -131,6 +131,7 @@ class _Reader:
         self.folders: list[Path] = []
         self.skipped: list[Skipped] = []
         self.problems: list[str] = []
+        self.page_keys: set[str] = set()  # the work folders of rendered pages: `deck.odp` and `deck.pptx` apart
 
     # -- what each entry is --------------------------------------------------------------
 
@@ -220,9 +221,10 @@ class _Reader:
         if kind == "pdf":
             return (self._pdf(path, path),)
         if kind == "presentation":
-            pdf = presentation.to_pdf(path, self.ctx.work / "converted", self.ctx)
+            key = self._page_key(path)
+            pdf = presentation.to_pdf(path, self.ctx.work / "converted", self.ctx, key=key)
             self.ctx.log.append(_("{file}: converted to PDF with LibreOffice").format(file=path.name))
-            return (self._pdf(pdf, path),)
+            return (self._pdf(pdf, path, key),)
         if kind == "sheet":
             return tuple(sheets.read_sheet(path, self.ctx))
         raise AssertionError(kind)
@@ -238,10 +240,15 @@ class _Reader:
         title = _one_line(probe.title) or title_from(path)
         return MediaDraft(kind=kind, source=path, title=title, key=name_key(path.name))
 
-    def _pdf(self, pdf: Path, source: Path) -> SlidesDraft:
+    def _page_key(self, source: Path) -> str:
+        key = key_for(name_key(source.name), self.page_keys)
+        self.page_keys.add(key)
+        return key
+
+    def _pdf(self, pdf: Path, source: Path, key: str = "") -> SlidesDraft:
         from . import pdf as pdf_pages
 
-        key = name_key(source.name)
+        key = key or self._page_key(source)
         slides = pdf_pages.render_pdf(pdf, self.ctx.work / "pages" / key, self.ctx, key=key)
         return replace(slides, source=source, key=key, title=_one_line(slides.title) or title_from(source))
 

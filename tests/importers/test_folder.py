@@ -243,3 +243,15 @@ def test_any_names_sort_and_give_safe_keys(names):
                 code = subtitle_language(Path(f"lesson{name}.srt"), Path("lesson.mp4"))
                 # None, "" (no language), or a code a playlist's `subtitles:` accepts
                 assert code in (None, "") or re.fullmatch(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})?", code), code
+
+
+def test_two_documents_with_the_same_name_keep_their_own_pages(tmp_path, ctx):
+    # `Deck.pdf` and `deck.pdf` (or deck.odp beside deck.pptx) fold to one name: each keeps its own pictures.
+    folder = tmp_path / "lesson"
+    make_pdf(folder / "Deck.pdf", pages=1, words="Rivers")
+    make_pdf(folder / "deck.pdf", pages=3, words="Clouds")
+    first, second = read_folder(folder, ctx).items
+    assert first.key != second.key
+    assert (len(first.pages), len(second.pages)) == (1, 3)
+    assert all(page.is_file() for page in (*first.pages, *second.pages))
+    assert not set(first.pages) & set(second.pages)
