@@ -24,8 +24,10 @@ def bar(label: str, total: float | None, *, unit: str = "", out: TextIO | None =
     fmt = None
     if isinstance(total, float) and total > 0:  # seconds of media: whole numbers, not 3.0000000004
         fmt = "{desc}: {percentage:3.0f}%|{bar}| {n:.0f}/{total:.0f} {unit} [{elapsed}<{remaining}]"
+    in_bytes = unit == "B"  # 2.4M/2.4M [1.1GB/s], not 2539256/2539256 [1162201178.29B/s]
     return tqdm(total=total, desc=label, unit=unit or "it", file=stream, leave=True, mininterval=REDRAW_SECONDS,
-                dynamic_ncols=True, disable=False if force else not _is_terminal(stream), bar_format=fmt)
+                dynamic_ncols=True, disable=False if force else not _is_terminal(stream), bar_format=fmt,
+                unit_scale=in_bytes, unit_divisor=1024 if in_bytes else 1000)
 
 
 class CountBar:

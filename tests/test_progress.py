@@ -67,3 +67,12 @@ def test_bars_are_silent_in_a_pipe_from_the_command_line():
             "c = CountBar('Reading records'); c(1, 2); c(2, 2); c.finish()\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=30)
     assert out.returncode == 0 and out.stderr == "" and out.stdout == ""
+
+
+def test_a_bar_of_bytes_shows_sizes_a_person_reads():
+    out = io.StringIO()
+    b = bar("Checksums", 2_539_256, unit="B", out=out, force=True)
+    b.update(2_539_256)
+    b.close()
+    last = out.getvalue().split("\r")[-1]
+    assert "2.42M/2.42M" in last and "2539256" not in last
