@@ -37,6 +37,7 @@ CARD_M = (0.148, 0.210)  # A5, portrait: width, height
 CODE_M = 0.120  # the code's side on the card
 DISTANCES_M = (2.0, 6.0)
 QR = "QR"  # the family name of the kiosk's QR cards
+ROOM_PROGRAM, ROOM_KEY = "ROOM", b"room key"  # the programme and card key of a QR room's tokens
 CARD_PX_PER_M = 1500  # the card is drawn at this resolution before it is warped into the frame
 
 
@@ -78,13 +79,13 @@ class Room:
     size: tuple[int, int]  # the camera's frame, width x height
     cards: list[CardInRoom]
     seed: int
-    program: str = "ROOM"
-    key: bytes = b"room key"
-    _background: np.ndarray = field(repr=False, default_factory=lambda: np.zeros(0))
-    _light: np.ndarray = field(repr=False, default_factory=lambda: np.zeros(0))
-    _faces: dict[int, np.ndarray] = field(repr=False, default_factory=dict)
+    background: np.ndarray = field(repr=False, compare=False)  # the room without cards, before the camera
+    light: np.ndarray = field(repr=False, compare=False)  # how bright each part of the room is (h x w x 1)
+    _faces: dict[int, np.ndarray] = field(init=False, repr=False, compare=False, default_factory=dict)
 
-    def learner_id(self, code: int) -> str:
+    @staticmethod
+    def learner_id(code: int) -> str:
+        """The learner id a QR card of this room carries for child number `code`."""
         return f"s{code:03d}"
 
     def face(self, card: CardInRoom) -> np.ndarray:
@@ -97,7 +98,7 @@ class Room:
         """Frame k (BGR): the room with each hand moved a little since frame 0."""
         rng = random.Random(self.seed * 100_003 + k)
         nrng = np.random.default_rng(self.seed * 100_003 + k)
-        scene = self._background.copy()
+        scene = self.background.copy()
         for card in self.cards:
             if k and rng.random() < 0.04:
                 continue  # an arm or a head in front of the card in this frame
@@ -107,10 +108,10 @@ class Room:
             angle = card.angle + (rng.uniform(-2, 2) if k else 0)
             face = self.face(card)
             quad = _card_quad((cx, cy), card.card_px, face.shape[0] / face.shape[1], angle,
-                              random.Random(hash((self.seed, card.code)) & 0xFFFFFFFF), rng)
+                              random.Random(self.seed * 1_000_003 + card.code), rng)
             blur = rng.choice([0, 0, 0, 3, 5]) if k else 0  # a moving hand smears its card
             _paste(scene, face, quad, rng.uniform(0.7, 1.0), blur, rng)
-        return _camera(scene, self._light, rng, nrng)
+        return _camera(scene, self.light, rng, nrng)
 
 
 def render_card_face(family: str, code: int, payload: str = "") -> np.ndarray:
@@ -149,7 +150,7 @@ def make_room(family: str, size: tuple[int, int], n_cards: int, seed: int, *,
     # the codes from their own generator, so that every family is measured in the same room
     codes = random.Random(f"{seed}-{family}").sample(range(min(family_size(family), 1000)), n_cards)
     w, h = size
-    room = Room(family, size, [], seed)
+    cards: list[CardInRoom] = []
     wanted = sorted(((rng.uniform(*distances), code) for code in codes), key=lambda t: t[0])
     placed: list[tuple[float, float, float]] = []
     for distance, code in wanted:  # the nearest (largest) cards first
@@ -169,13 +170,11 @@ def make_room(family: str, size: tuple[int, int], n_cards: int, seed: int, *,
         placed.append((x, y, r))
         angle = 0.0 if upright else rng.choice([0, 90, 180, 270]) + rng.uniform(-15, 15)
         angle = (angle + 180) % 360 - 180
-        payload = make_token(room.program, room.learner_id(code), room.key) if family == QR else ""
-        room.cards.append(CardInRoom(code, payload, round(distance, 2), round(angle, 1), letter_on_top(angle),
+        payload = make_token(ROOM_PROGRAM, Room.learner_id(code), ROOM_KEY) if family == QR else ""
+        cards.append(CardInRoom(code, payload, round(distance, 2), round(angle, 1), letter_on_top(angle),
                                      (round(x, 1), round(y, 1)), round(px, 1)))
-    nrng = np.random.default_rng(seed)
-    room._background = _classroom(size, rng, nrng)
-    room._light = _uneven_light(size, rng, bright=upright)
-    return room
+    background = _classroom(size, rng, np.random.default_rng(seed))
+    return Room(family, size, cards, seed, background, _uneven_light(size, rng, bright=upright))
 
 
 # ---- drawing -------------------------------------------------------------------------------
