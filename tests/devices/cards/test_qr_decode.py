@@ -72,3 +72,16 @@ def test_decode_file_reads_what_only_pillow_opens(tmp_path):
 def test_a_file_that_is_not_an_image_says_why(tmp_path, make, reason):
     with pytest.raises(UnreadableImage, match=reason):
         decode_file(make(tmp_path))
+
+
+def test_second_passes_add_no_copy_of_a_card_already_read():
+    from dataclasses import replace
+
+    from cinema.devices.cards.decode import DEFAULT_OPTIONS
+
+    tokens = [make_token("P", f"s{i}", KEY) for i in range(8)]
+    frame = scene_with_cards(tokens)
+    plain = decode_frame(frame, replace(DEFAULT_OPTIONS, second_passes=False))
+    with_passes = decode_frame(frame, replace(DEFAULT_OPTIONS, second_pass_ms=1000.0))  # every pass runs
+    assert sorted(f.text for f in with_passes) == sorted(tokens)  # each once, though every pass reads them
+    assert with_passes[:len(plain)] == plain  # what plain reading found comes first, unchanged

@@ -1,0 +1,81 @@
+"""The harsh attendance photos (cards printed by `cinema cards`, rendered with pdftoppm) and the
+decoder's second passes: they read what plain zxing-cpp misses, and never a code not in the frame."""
+
+import random
+import shutil
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from cinema.core.roster import make_token, verify_token
+from cinema.devices.cards.decode import DEFAULT_OPTIONS, decode_frame
+from cinema.devices.cards.harsh_photos import CARD_PX, harsh_photos, print_cards
+from cinema.devices.cards.photos import render_photo
+
+pytestmark = pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="needs poppler-utils' pdftoppm")
+
+PLAIN = replace(DEFAULT_OPTIONS, second_passes=False)
+
+
+@pytest.fixture(scope="module")
+def printed():
+    return print_cards([f"h{i:03d}" for i in range(24)])  # harsh_photos' own roster: seeds below depend on it
+
+
+def test_cards_come_from_the_printed_pdf_with_their_real_tokens(printed):
+    assert sorted(printed.cards) == [f"h{i:03d}" for i in range(24)]
+    card = printed.cards["h005"]
+    assert 380 < card.shape[0] < 450 and card.shape[1] > card.shape[0]  # a card cut out at 150 dpi, wider than tall
+    found = decode_frame(np.pad(card, 40, constant_values=255), PLAIN)
+    assert [f.text for f in found] == [make_token(printed.program, "h005", printed.key)]
+
+
+def test_the_same_seed_gives_the_same_photos_and_truth(printed):
+    _, a = harsh_photos(3, seed=7, printed=printed)
+    _, b = harsh_photos(3, seed=7, printed=printed)
+    _, c = harsh_photos(3, seed=8, printed=printed)
+    assert [p.learner_ids for p in a] == [p.learner_ids for p in b]
+    assert all(np.array_equal(p.image, q.image) for p, q in zip(a, b))
+    assert not np.array_equal(a[0].image, c[0].image)
+    for photo in a:
+        assert photo.image.shape == (720, 1280, 3)
+        assert 1 <= len(photo.learner_ids) <= 4 and len(set(photo.learner_ids)) == len(photo.learner_ids)
+        for quad in photo.quads:  # card height (left and right edges) within range, perspective aside
+            q = np.array(quad)
+            left, right = np.linalg.norm(q[3] - q[0]), np.linalg.norm(q[2] - q[1])
+            assert CARD_PX[0] * 0.7 < (left + right) / 2 < CARD_PX[1] * 1.3
+
+
+def test_second_passes_read_a_card_plain_decoding_misses(printed):
+    _, (photo,) = harsh_photos(1, seed=2, printed=printed)  # one card, blurred: found by search, kept fixed
+    token = make_token(printed.program, photo.learner_ids[0], printed.key)
+    assert decode_frame(photo.image, PLAIN) == []
+    found = decode_frame(photo.image)
+    assert [f.text for f in found] == [token]
+    # found on the 2x image, its corners are put back in the frame's own pixels, on the card
+    q = np.array(photo.quads[0])
+    for x, y in found[0].corners:
+        assert q[:, 0].min() - 5 <= x <= q[:, 0].max() + 5 and q[:, 1].min() - 5 <= y <= q[:, 1].max() + 5
+
+
+def test_second_passes_never_return_a_code_that_is_not_in_the_frame(printed):
+    _, photos = harsh_photos(6, seed=5, printed=printed)
+    for photo in photos:
+        tokens = {make_token(printed.program, lid, printed.key) for lid in photo.learner_ids}
+        found = decode_frame(photo.image)
+        assert {f.text for f in found} <= tokens
+        assert len(found) == len({f.text for f in found})  # each card once, however many passes saw it
+    # classroom scenes with foreign codes and clutter: nothing beyond what was drawn
+    rng = random.Random(3)
+    for ids, others in (([], 0), ([], 2), (["s1"], 1)):
+        image, truth = render_photo(rng, "P", b"k", ids, others=others)
+        drawn = {c.token for c in truth.cards} | set(truth.others)
+        texts = [f.text for f in decode_frame(image)]
+        assert set(texts) <= drawn and len(texts) == len(set(texts))
+        assert all(verify_token(t, "P", (b"k",)).learner_id in (None, *ids) for t in texts)
+
+
+def test_second_passes_stop_when_the_frame_budget_is_spent(printed):
+    _, (photo,) = harsh_photos(1, seed=2, printed=printed)
+    assert decode_frame(photo.image, replace(DEFAULT_OPTIONS, second_pass_ms=0.0)) == []  # budget 0: plain only
