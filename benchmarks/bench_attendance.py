@@ -175,13 +175,15 @@ def bench_levels(printed, n_photos: int, seed: int) -> list[tuple[str, int, floa
             cards = {}
             for lid in ids:
                 card = card_with_level(printed.cards[lid], make_token(printed.program, lid, printed.key), level, DPI)
-                cards[lid] = card if wear == "new" else worn(card, rng, DPI, modules, wear == "worn, finders whole")
+                whole = wear == "worn, finders whole"
+                cards[lid] = card if wear == "new" else worn(card, rng, DPI, modules, whole)
             variant = PrintedCards(printed.program, printed.key, cards)
             for height in SWEEP_HEIGHTS:
                 rng = random.Random(seed * 1000 + height)
                 row = Row(level)
                 for _ in range(n_photos):
-                    photo = render_harsh_photo(variant, rng.sample(ids, 2 if height <= 200 else 1), rng, card_px=(height, height))
+                    shown = rng.sample(ids, 2 if height <= 200 else 1)
+                    photo = render_harsh_photo(variant, shown, rng, card_px=(height, height))
                     gray = to_gray(photo.image)
                     t0 = time.perf_counter()
                     found = decode_frame(gray)
@@ -216,11 +218,13 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'decoder':26} {'read':>14} {'wrong':>6} {'ms/frame mean':>14} {'p95':>7}")
     for row in bench_passes(photos, printed):
         mean, p95 = row.ms()
-        print(f"{row.name:26} {row.read:5d}/{row.cards:<5d} {100 * row.rate:5.1f}% {row.wrong:6d} {mean:14.1f} {p95:7.1f}")
+        print(f"{row.name:26} {row.read:5d}/{row.cards:<5d} {100 * row.rate:5.1f}% {row.wrong:6d} "
+              f"{mean:14.1f} {p95:7.1f}")
         ok = ok and row.wrong == 0
     ok = ok and row.rate >= TARGET_READ
     if not args.skip_sweep:
-        print(f"error-correction level and card size (module px in the frame), {args.sweep_photos} photos per row:")
+        print("error-correction level and card size (module px in the frame), "
+              f"{args.sweep_photos} photos per row:")
         for *_, row in bench_levels(printed, args.sweep_photos, args.seed):
             ok = ok and row.wrong == 0
     print(f"load at the end {os.getloadavg()[0]:.1f}")

@@ -79,3 +79,24 @@ def test_second_passes_never_return_a_code_that_is_not_in_the_frame(printed):
 def test_second_passes_stop_when_the_frame_budget_is_spent(printed):
     _, (photo,) = harsh_photos(1, seed=2, printed=printed)
     assert decode_frame(photo.image, replace(DEFAULT_OPTIONS, second_pass_ms=0.0)) == []  # budget 0: plain only
+
+
+def test_make_card_photos_writes_the_harsh_set_with_its_truth(tmp_path):
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from cinema.devices.cards.decode import decode_file
+
+    script = Path(__file__).resolve().parents[3] / "scripts" / "make_card_photos.py"
+    done = subprocess.run([sys.executable, str(script), str(tmp_path), "--harsh", "--count", "2", "--seed", "4"],
+                          capture_output=True, text=True, check=True)
+    assert "2 harsh photos" in done.stdout
+    truth = json.loads((tmp_path / "truth.json").read_text())
+    key = truth["key"].encode("latin-1")
+    assert [p["name"] for p in truth["photos"]] == ["harsh_000.jpg", "harsh_001.jpg"]
+    for photo in truth["photos"]:
+        found = decode_file(str(tmp_path / photo["name"]))
+        read = {verify_token(f.text, truth["program"], (key,)).learner_id for f in found}
+        assert read and read <= set(photo["learner_ids"])  # the truth names the cards really in the file
