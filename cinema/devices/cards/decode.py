@@ -44,10 +44,14 @@ class DecodeOptions:
     binarizer: str = "LocalAverage"  # or "GlobalHistogram" (faster, worse in uneven light)
     # Second passes (issue 15): after the plain read, the frame is read again enlarged 2x
     # (small, blurred codes: most of the gain), sharpened (unsharp mask), and with the global
-    # binarizer, while `second_pass_ms` lasts; a code already found is kept once. On the
-    # harsh attendance photos (benchmarks/bench_attendance.py) they raise cards read from
-    # 92.7% to 96.6%, never a wrong card, for about 11 ms a 1280x720 frame instead of 1.5 ms:
-    # within the 33 ms a 30 fps camera gives each frame. Off: False.
+    # binarizer, while `second_pass_ms` lasts; a code already found is kept once. On the 200
+    # harsh attendance photos (benchmarks/bench_attendance.py) they raise cards read from 92.1%
+    # to 96.4%, never a wrong card, for 10.2 ms a 1280x720 frame (p95 13.1) instead of 1.3 ms:
+    # within the 33 ms a 30 fps camera gives each frame, so on by default. They run on every
+    # frame, not only on one that found nothing: most of what they add is the 3rd or 4th card
+    # of a frame whose others were read (retrying empty frames only: 92.5%). The cost is CPU:
+    # about a third of a core while the camera decodes every frame (camera.py's rest_between
+    # spaces decodes on a low battery). Off: second_passes=False.
     second_passes: bool = True
     second_pass_ms: float = 25.0
 
