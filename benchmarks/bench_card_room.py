@@ -25,15 +25,16 @@ import os
 import sys
 import time
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-import cv2  # noqa: E402
+# OpenCV and the project are imported where they are used, so `--help` answers at once, even from
+# a Python without them.
+if TYPE_CHECKING:
+    import cv2
 
-from cinema.devices.cards.decode import decode_frame  # noqa: E402
-from cinema.devices.cards.photos import letter_on_top  # noqa: E402
-from cinema.devices.cards.room import HFOV_DEGREES, QR, Room, dictionary, family_size, make_room  # noqa: E402
-
+QR = "QR"  # cinema.devices.cards.room.QR: the kiosk's QR cards
 FAMILIES = ["4X4_50", "4X4_100", "4X4_1000", "5X5_100", "5X5_1000", "APRILTAG_16h5", "APRILTAG_25h9",
             "APRILTAG_36h11", QR]
 SIZES = [(1280, 720), (1920, 1080)]
@@ -53,6 +54,8 @@ def detector_parameters() -> cv2.aruco.DetectorParameters:
       a 68 px perimeter) is above it, and 0.02 or 0.015 read nothing more;
     - useAruco3Detection off: it read fewer (74 % vs 84 % at 720p).
     """
+    import cv2
+
     p = cv2.aruco.DetectorParameters()
     p.adaptiveThreshWinSizeMin = 5
     p.adaptiveThreshWinSizeMax = 35
@@ -62,6 +65,11 @@ def detector_parameters() -> cv2.aruco.DetectorParameters:
 
 
 def marker_reader(family: str, defaults: bool):
+    import cv2
+
+    from cinema.devices.cards.photos import letter_on_top
+    from cinema.devices.cards.room import dictionary
+
     det = cv2.aruco.ArucoDetector(dictionary(family),
                                   cv2.aruco.DetectorParameters() if defaults else detector_parameters())
 
@@ -79,7 +87,10 @@ def marker_reader(family: str, defaults: bool):
     return read
 
 
-def qr_reader(room: Room):
+def qr_reader():
+    from cinema.devices.cards.decode import decode_frame
+    from cinema.devices.cards.photos import letter_on_top
+
     def read(frame) -> list[tuple[int, str]]:
         out = []
         for f in decode_frame(frame):
@@ -110,8 +121,10 @@ class Row:
 
 def measure(family: str, size: tuple[int, int], n: int, seed: int, camera_fps: float, max_frames: int,
             defaults: bool) -> Row:
+    from cinema.devices.cards.room import make_room
+
     room = make_room(family, size, n, seed)
-    read = qr_reader(room) if family == QR else marker_reader(family, defaults)
+    read = qr_reader() if family == QR else marker_reader(family, defaults)
     truth = {c.code: c for c in room.cards}
     seen = {c.code: 0 for c in room.cards}
     near = [c.code for c in room.cards if c.distance_m < 4]
@@ -149,6 +162,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--families", default=",".join(FAMILIES))
     ap.add_argument("--seed", type=int, default=7)
     args = ap.parse_args(argv)
+    import cv2
+
+    from cinema.devices.cards.room import HFOV_DEGREES, family_size
+
     cv2.setNumThreads(2)
     classes = [40] if args.quick else CLASSES
     max_frames = 6 if args.quick else 10**6
@@ -157,6 +174,8 @@ def main(argv: list[str] | None = None) -> int:
           f"2-6 m; detector parameters: {'OpenCV defaults' if args.defaults else 'tuned'}")
     print(f"{'family':16} {'codes':>6} {'frame':>9} {'class':>5} {'frames':>6} {'per frame':>9} "
           f"{'in 3 s':>7} {'2-4 m':>6} {'4 m+':>6} {'wrong':>5} {'fps':>6}")
+    if args.quick:
+        print(f"--quick: {max_frames} frames a room, so 'in 3 s' is within {max_frames} frames")
     total_wrong = 0
     for size in SIZES:
         for n in classes:
