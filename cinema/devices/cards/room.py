@@ -81,6 +81,7 @@ class Room:
     seed: int
     background: np.ndarray = field(repr=False, compare=False)  # the room without cards, before the camera
     light: np.ndarray = field(repr=False, compare=False)  # how bright each part of the room is (h x w x 1)
+    thumbs: bool = True  # each child's thumb over the lower edge of the card as it is held
     _faces: dict[int, np.ndarray] = field(init=False, repr=False, compare=False, default_factory=dict)
 
     @staticmethod
@@ -107,10 +108,12 @@ class Room:
             cy = card.center[1] + (rng.uniform(-shake, shake) if k else 0)
             angle = card.angle + (rng.uniform(-2, 2) if k else 0)
             face = self.face(card)
-            quad = _card_quad((cx, cy), card.card_px, face.shape[0] / face.shape[1], angle,
-                              random.Random(self.seed * 1_000_003 + card.code), rng)
+            pose = random.Random(self.seed * 1_000_003 + card.code)  # how this child holds the card
+            quad = _card_quad((cx, cy), card.card_px, face.shape[0] / face.shape[1], angle, pose, rng)
             blur = rng.choice([0, 0, 0, 3, 5]) if k else 0  # a moving hand smears its card
             _paste(scene, face, quad, rng.uniform(0.7, 1.0), blur, rng)
+            if self.thumbs:
+                _thumb(scene, quad, card.card_px, pose)
         return _camera(scene, self.light, rng, nrng)
 
 
@@ -141,10 +144,11 @@ def render_card_face(family: str, code: int, payload: str = "") -> np.ndarray:
 
 def make_room(family: str, size: tuple[int, int], n_cards: int, seed: int, *,
               distances: tuple[float, float] = DISTANCES_M, hfov_degrees: float = HFOV_DEGREES,
-              upright: bool = False) -> Room:
+              upright: bool = False, thumbs: bool = True) -> Room:
     """A room of `n_cards` children (distinct codes drawn from the family) at `distances` metres.
 
-    upright: every card held with A on top and no wobble (for checking the generator itself).
+    upright: every card held with A on top and no wobble, in even light (for checking the
+    generator itself). thumbs: each card held by a thumb reaching 10-21 mm in from its lower edge.
     """
     rng = random.Random(seed)  # the room: where each child sits, how they hold the card
     # the codes from their own generator, so that every family is measured in the same room
@@ -174,7 +178,7 @@ def make_room(family: str, size: tuple[int, int], n_cards: int, seed: int, *,
         cards.append(CardInRoom(code, payload, round(distance, 2), round(angle, 1), letter_on_top(angle),
                                      (round(x, 1), round(y, 1)), round(px, 1)))
     background = _classroom(size, rng, np.random.default_rng(seed))
-    return Room(family, size, cards, seed, background, _uneven_light(size, rng, bright=upright))
+    return Room(family, size, cards, seed, background, _uneven_light(size, rng, bright=upright), thumbs)
 
 
 # ---- drawing -------------------------------------------------------------------------------
@@ -231,6 +235,21 @@ def _card_quad(center: tuple[float, float], width: float, aspect: float, angle: 
     local = [(-hw * (1 - ty), -hh * (1 - tx)), (hw * (1 - ty), -hh * (1 + tx)),
              (hw * (1 + ty), hh * (1 + tx)), (-hw * (1 + ty), hh * (1 - tx))]
     return np.array([(cx + x * ca - y * sa, cy + x * sa + y * ca) for x, y in local], np.float32)
+
+
+def _thumb(scene: np.ndarray, quad: np.ndarray, card_px: float, pose: random.Random) -> None:
+    """The holding thumb: on the card's lowest edge in the picture (whichever edge that is after
+    turning it to an answer), reaching 10-21 mm onto the card (a 148 mm card: 7-14 % of its width).
+    A portrait card turned sideways has only 14 mm beside its code, so a thumb may cover the code."""
+    edges = [(quad[i], quad[(i + 1) % 4]) for i in range(4)]
+    p, q = max(edges, key=lambda e: e[0][1] + e[1][1])
+    t = pose.uniform(0.3, 0.7)
+    reach = pose.uniform(0.07, 0.14) * card_px
+    x, y = p + (q - p) * t
+    along = math.degrees(math.atan2(float(q[1] - p[1]), float(q[0] - p[0])))
+    skin = (pose.randint(60, 140), pose.randint(90, 170), pose.randint(140, 220))
+    cv2.ellipse(scene, (int(round(x)), int(round(y))), (max(1, int(0.09 * card_px)), max(1, int(reach))), along,
+                0, 360, skin, -1, cv2.LINE_AA)
 
 
 def _paste(scene: np.ndarray, face: np.ndarray, quad: np.ndarray, light: float, blur: int,

@@ -43,7 +43,7 @@ def test_upright_markers_close_up_read_back_with_their_ids_and_letter_a():
 
 @pytest.mark.parametrize("family", ["5X5_100", "APRILTAG_36h11"])
 def test_turned_cards_read_back_with_the_letter_the_truth_says(family):
-    room = make_room(family, SIZE, 8, seed=4, distances=(1.2, 1.8))
+    room = make_room(family, SIZE, 8, seed=4, distances=(1.2, 1.8), thumbs=False)
     assert len({c.letter for c in room.cards}) > 1  # the room holds up more than one answer
     found = read_markers(room.frame(0), family)
     assert {code: letter for code, (letter, _) in found.items()} == {c.code: c.letter for c in room.cards}
@@ -69,3 +69,15 @@ def test_a_qr_card_in_a_close_sharp_room_is_read_by_the_kiosks_decoder():
 def test_a_room_too_full_for_the_frame_says_so():
     with pytest.raises(ValueError):
         make_room("4X4_1000", (320, 180), 200, seed=1, distances=(1.0, 1.2))
+
+
+def test_each_card_is_held_by_a_thumb_on_its_lower_edge_as_the_camera_sees_it():
+    kw = dict(distances=(1.5, 2.5), upright=True)
+    held = make_room("4X4_100", SIZE, 6, seed=3, **kw).frame(0).astype(int)
+    room = make_room("4X4_100", SIZE, 6, seed=3, thumbs=False, **kw)
+    ys, xs = np.nonzero(np.abs(held - room.frame(0).astype(int)).max(axis=2) > 40)
+    assert len(ys) > 6 * 20  # a thumb on every card
+    centres = np.array([c.center for c in room.cards])
+    nearest = np.argmin((xs[:, None] - centres[:, 0]) ** 2 + (ys[:, None] - centres[:, 1]) ** 2, axis=1)
+    below = ys > centres[nearest, 1] + 0.5 * np.array([c.card_px for c in room.cards])[nearest]
+    assert below.mean() > 0.95  # under the code, on the card's bottom margin
