@@ -2,7 +2,8 @@
 
 For measuring which code a webcam reads across a room (issue 15; benchmarks/bench_card_room.py).
 A `Room` is a class of children, each at a distance of 2-6 m from the camera, holding up one
-card turned to their answer (0/90/180/270 degrees, ±15 degrees of wobble, some perspective tilt).
+card turned to their answer (0/90/180/270 degrees, ±15 degrees of wobble, some perspective tilt,
+a thumb on its lower edge).
 `Room.frame(k)` renders frame k: the same room with small hand motion from frame to frame,
 uneven light, blur, sensor noise and JPEG loss. Seeded: the same arguments give the same pixels.
 
