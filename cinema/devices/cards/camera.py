@@ -14,7 +14,7 @@ import numpy as np
 
 from cinema.core.clock import Clock
 from cinema.core.events import CardScanned, DeviceChanged, Event
-from cinema.devices.cards.decode import DEFAULT_OPTIONS, DecodeOptions, Found, decode_frame
+from cinema.devices.cards.decode import CAMERA_OPTIONS, DecodeOptions, Found, decode_frame
 from cinema.devices.cards.sources import FrameSource, SourceFactory, open_camera
 
 log = logging.getLogger("cinema.devices.cards")
@@ -118,7 +118,7 @@ class CameraScanner:
                  on_found: Callable[[list[Found]], None] | None = None, clock: Clock | None = None,
                  repeat_after: float = REPEAT_AFTER, reopen_every: float = REOPEN_EVERY,
                  lost_after: float = LOST_AFTER, preview_size: tuple[int, int] | None = PREVIEW_SIZE,
-                 options: DecodeOptions = DEFAULT_OPTIONS, name: str = DEVICE_NAME) -> None:
+                 options: DecodeOptions = CAMERA_OPTIONS, name: str = DEVICE_NAME) -> None:
         if isinstance(open_source, str):
             spec = open_source
             open_source = lambda: open_camera(spec)  # noqa: E731

@@ -47,16 +47,22 @@ class DecodeOptions:
     # binarizer, while `second_pass_ms` lasts; a code already found is kept once. On the 200
     # harsh attendance photos (benchmarks/bench_attendance.py) they raise cards read from 92.1%
     # to 96.4%, never a wrong card, for 10.2 ms a 1280x720 frame (p95 13.1) instead of 1.3 ms:
-    # within the 33 ms a 30 fps camera gives each frame, so on by default. They run on every
-    # frame, not only on one that found nothing: most of what they add is the 3rd or 4th card
-    # of a frame whose others were read (retrying empty frames only: 92.5%). The cost is CPU:
-    # about a third of a core while the camera decodes every frame (camera.py's rest_between
-    # spaces decodes on a low battery). Off: second_passes=False.
+    # within the 33 ms a 30 fps camera gives each frame, so on by default. Most of what they add
+    # is the 3rd or 4th card of a frame whose others were read (retrying empty frames only: 92.5%),
+    # so the webcam runs them only in frames where a card was seen (CAMERA_OPTIONS: 95.9%, and a
+    # frame with no card costs 3.3 ms, not 21 ms: about a third of a core saved all lesson long).
+    # Off: second_passes=False.
     second_passes: bool = True
     second_pass_ms: float = 25.0
+    # Only when the plain read found a code: a frame with no card in view (most frames of a
+    # lesson: videos, slides) costs what plain decoding costs. The camera's way (CAMERA_OPTIONS).
+    second_passes_after_a_find: bool = False
 
 
 DEFAULT_OPTIONS = DecodeOptions()
+# The kiosk's webcam decodes every frame all lesson long: second passes only in frames where a card
+# was seen, so the camera costs no more than before while nobody holds a card up.
+CAMERA_OPTIONS = DecodeOptions(second_passes_after_a_find=True)
 
 
 def to_gray(image: Any) -> np.ndarray:
@@ -144,7 +150,7 @@ def decode_frame(image: Any, options: DecodeOptions = DEFAULT_OPTIONS) -> list[F
                 found.append(code)
 
     add(_read(gray, options, options.binarizer), 1.0)
-    if options.second_passes:
+    if options.second_passes and (found or not options.second_passes_after_a_find):
         for make, binarizer in _SECOND_PASSES:
             if (time.perf_counter() - start) * 1000 >= options.second_pass_ms:
                 break

@@ -100,3 +100,24 @@ def test_make_card_photos_writes_the_harsh_set_with_its_truth(tmp_path):
         found = decode_file(str(tmp_path / photo["name"]))
         read = {verify_token(f.text, truth["program"], (key,)).learner_id for f in found}
         assert read and read <= set(photo["learner_ids"])  # the truth names the cards really in the file
+
+
+def test_the_camera_reads_again_only_frames_where_a_card_was_seen(printed, monkeypatch):
+    from cinema.devices.cards import decode
+    from cinema.devices.cards.camera import CameraScanner
+    from cinema.devices.cards.decode import CAMERA_OPTIONS
+
+    assert CameraScanner.__init__.__kwdefaults__["options"] is CAMERA_OPTIONS  # what the kiosk's webcam uses
+    reads = []
+    plain_read = decode._read
+    monkeypatch.setattr(decode, "_read", lambda gray, options, binarizer: reads.append(gray.shape) or
+                        plain_read(gray, options, binarizer))
+    empty = np.full((720, 1280), 128, np.uint8)  # nobody holds a card up: most frames of a lesson
+    assert decode_frame(empty, CAMERA_OPTIONS) == [] and len(reads) == 1
+    reads.clear()
+    assert decode_frame(empty, DEFAULT_OPTIONS) == [] and len(reads) == 4  # every pass, for nothing
+    _, photos = harsh_photos(12, seed=7, printed=printed)
+    for photo in photos:  # with cards in view the camera finds what plain decoding finds, and more
+        plain = {f.text for f in decode_frame(photo.image, PLAIN)}
+        camera = {f.text for f in decode_frame(photo.image, CAMERA_OPTIONS)}
+        assert plain <= camera
