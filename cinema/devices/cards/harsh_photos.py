@@ -22,7 +22,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from cinema.devices.cards.photos import FRAME_SIZE, _add_noise, _background, _paste
+from cinema.devices.cards.photos import FRAME_SIZE, _add_noise, _background, _paste, scatter
 
 PROGRAM = "HARSH"
 KEY_BYTES = b"harsh photo test key, 32 bytes!!"  # fixed, so the printed tokens repeat
@@ -113,18 +113,9 @@ def _card_quad(center: tuple[float, float], height: float, aspect: float, angle:
 
 
 def _place(heights: list[float], aspect: float, rng: random.Random) -> list[tuple[float, float]] | None:
-    w, h = FRAME_SIZE
-    placed: list[tuple[float, float, float]] = []
-    for height in heights:
-        r = height * math.hypot(aspect, 1) / 2 * 1.1  # half the diagonal, and some perspective
-        for _ in range(300):
-            x, y = rng.uniform(r, w - r), rng.uniform(r, h - r)
-            if all(math.hypot(x - px, y - py) > r + pr + 6 for px, py, pr in placed):
-                placed.append((x, y, r))
-                break
-        else:
-            return None
-    return [(x, y) for x, y, _ in placed]
+    # half the diagonal, and some perspective
+    return scatter([height * math.hypot(aspect, 1) / 2 * 1.1 for height in heights], rng, gap=6, tries=300,
+                   frame=FRAME_SIZE)
 
 
 def _glare(img: np.ndarray, quad: np.ndarray, rng: random.Random) -> None:

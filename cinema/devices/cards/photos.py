@@ -230,19 +230,26 @@ def _finish(img: np.ndarray, rng: random.Random, nrng: np.random.Generator, hard
     return cv2.imdecode(jpg, cv2.IMREAD_COLOR) if ok else img
 
 
-def _slots(n: int, sizes: list[float], rng: random.Random) -> list[tuple[float, float]] | None:
-    w, h = FRAME_SIZE
+def scatter(radii: list[float], rng: random.Random, *, gap: float, tries: int,
+            frame: tuple[int, int] = FRAME_SIZE) -> list[tuple[float, float]] | None:
+    """Centres for cards of these radii inside the frame, none overlapping another (`gap` px apart),
+    each tried at `tries` random places; None when they do not fit (draw the photo again)."""
+    w, h = frame
     placed: list[tuple[float, float, float]] = []
-    for size in sizes:
-        r = size * 0.75  # a turned card reaches out to its half-diagonal, plus some perspective
-        for _ in range(200):
+    for r in radii:
+        for _ in range(tries):
             x, y = rng.uniform(r, w - r), rng.uniform(r, h - r)
-            if all(math.hypot(x - px, y - py) > r + pr + 8 for px, py, pr in placed):
+            if all(math.hypot(x - px, y - py) > r + pr + gap for px, py, pr in placed):
                 placed.append((x, y, r))
                 break
         else:
             return None
     return [(x, y) for x, y, _ in placed]
+
+
+def _slots(n: int, sizes: list[float], rng: random.Random) -> list[tuple[float, float]] | None:
+    # a turned card reaches out to its half-diagonal, plus some perspective
+    return scatter([size * 0.75 for size in sizes], rng, gap=8, tries=200)
 
 
 def _other_payload(rng: random.Random, program: str, key: bytes) -> str:
