@@ -23,6 +23,11 @@ class ImportProblem(Exception):
         super().__init__("\n".join(self.problems))
 
 
+def problem_line(place: object, what: str, fix: str) -> str:
+    """`where: what is wrong — how to fix it`, the one shape of every problem line an import prints."""
+    return f"{place}: {what} — {fix}"
+
+
 def where(file: Path | str, *, page: int | None = None, sheet: str | None = None, row: int | None = None,
           column: str | None = None) -> str:
     """`lesson.pdf, page 3` / `quiz.xlsx, sheet Quiz, row 4, column answer`: the place a message names."""

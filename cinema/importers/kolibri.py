@@ -32,6 +32,7 @@ from cinema.locale.runtime import gettext as _, ngettext
 
 from .drafts import (
     Draft, ImportContext, ImportProblem, LessonDraft, MediaDraft, QuestionDraft, QuizDraft, Skipped, key_for,
+    problem_line,
 )
 from .perseus import PerseusDamaged, id_list, read_perseus
 
@@ -238,8 +239,7 @@ class _Database:
 
 
 def _line(path: Path | str, what: str, fix: str) -> str:
-    place = path if isinstance(path, str) else _shown(path)
-    return f"{place}: {what} — {fix}"
+    return problem_line(path if isinstance(path, str) else _shown(path), what, fix)
 
 
 def _shown(path: Path) -> str:

@@ -31,7 +31,7 @@ from cinema.locale.runtime import gettext as _
 
 from . import checksums
 from .checksums import human_size
-from .drafts import ImportProblem
+from .drafts import ImportProblem, problem_line
 
 FORMAT = "learning-cinema-pack"
 FORMAT_VERSION = 1
@@ -118,11 +118,6 @@ def read_plain(path: Path) -> object:
     if node is None or report.problems:
         raise ImportProblem([str(p) for p in report.problems] or [str(path)])
     return node.plain()
-
-
-def problem_line(where: object, what: str, fix: str) -> str:
-    """`where: what is wrong — how to fix it`, the one shape of every problem line."""
-    return f"{where}: {what} — {fix}"
 
 
 def file_problem(template: str, file: str, fix: str, **values: object) -> str:

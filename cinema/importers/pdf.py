@@ -20,7 +20,7 @@ from cinema.atomic import replacing, write_text
 from cinema.config.picture_files import PictureRefused, read_header
 from cinema.locale.runtime import gettext as _
 
-from .drafts import ImportContext, ImportProblem, SlidesDraft, key_for, title_from, where
+from .drafts import ImportContext, ImportProblem, SlidesDraft, key_for, problem_line, title_from, where
 
 SCREEN = (1920, 1080)  # the projector's size: every page fits inside it, keeping its shape
 MAX_BYTES = 300 * 2**20  # a 300-page slide deck with photos is well under this
@@ -58,7 +58,7 @@ def render_pdf(path: Path, out_dir: Path, ctx: ImportContext, *, title: str = ""
     try:
         count = len(pdf)
         if count > MAX_PAGES:
-            raise ImportProblem(_line(where(path), _("has {n} pages; at most {max} are made into slides").format(
+            raise ImportProblem(problem_line(where(path), _("has {n} pages; at most {max} are made into slides").format(
                 n=count, max=MAX_PAGES), _("split it into shorter PDFs, one for each part of the lesson")))
         title = title or _own_title(pdf.get_metadata_value("Title")) or title_fallback or title_from(path)
         out_dir.mkdir(parents=True, exist_ok=True)
@@ -84,10 +84,6 @@ def render_pdf(path: Path, out_dir: Path, ctx: ImportContext, *, title: str = ""
     return SlidesDraft(source=path, title=title, key=key, pages=tuple(pages))
 
 
-def _line(place: str, what: str, fix: str) -> str:
-    return f"{place}: {what} — {fix}"
-
-
 def _check_file(path: Path) -> None:
     """Refuse from the bytes alone what PDFium should not be handed: not a file, too big, not a PDF,
     or cut short (PDFium repairs some truncated files, silently losing the pages at the end)."""
@@ -95,25 +91,25 @@ def _check_file(path: Path) -> None:
     try:
         size = path.stat().st_size
         if not path.is_file():
-            raise ImportProblem(_line(place, _("is not a file"), _("check the name and the folder")))
+            raise ImportProblem(problem_line(place, _("is not a file"), _("check the name and the folder")))
         with path.open("rb") as f:
             head = f.read(_HEAD)
             f.seek(max(0, size - _TAIL))
             tail = f.read(_TAIL)
     except FileNotFoundError:
-        raise ImportProblem(_line(place, _("file not found"), _("check the name and the folder"))) from None
+        raise ImportProblem(problem_line(place, _("file not found"), _("check the name and the folder"))) from None
     except OSError as exc:
-        raise ImportProblem(_line(place, _("cannot be read ({reason})").format(reason=exc.strerror or exc),
+        raise ImportProblem(problem_line(place, _("cannot be read ({reason})").format(reason=exc.strerror or exc),
                                   _("copy the file again"))) from None
     if size > MAX_BYTES:
-        raise ImportProblem(_line(place, _("is {mb} MB; PDFs of at most {max} MB are made into slides").format(
+        raise ImportProblem(problem_line(place, _("is {mb} MB; PDFs of at most {max} MB are made into slides").format(
             mb=size // 2**20, max=MAX_BYTES // 2**20), _("make it smaller (save it again with smaller pictures) "
                                                         "or split it into several PDFs")))
     if b"%PDF-" not in head:
-        raise ImportProblem(_line(place, _("is not a PDF file"),
+        raise ImportProblem(problem_line(place, _("is not a PDF file"),
                                   _("open it in the program that made it and save or export it as PDF")))
     if b"%%EOF" not in tail:
-        raise ImportProblem(_line(place, _("the PDF is cut short or damaged"),
+        raise ImportProblem(problem_line(place, _("the PDF is cut short or damaged"),
                                   _("copy it again from where it came from, or save it again as PDF")))
 
 
@@ -127,13 +123,13 @@ def _open(path: Path):
     except pdfium.PdfiumError as exc:
         code = getattr(exc, "err_code", None)
         if code in (pdfium_c.FPDF_ERR_PASSWORD, pdfium_c.FPDF_ERR_SECURITY):
-            raise ImportProblem(_line(place, _("the PDF is locked with a password"),
+            raise ImportProblem(problem_line(place, _("the PDF is locked with a password"),
                                       _("open it with its password and save a copy without one, "
                                         "then import that copy"))) from None
-        raise ImportProblem(_line(place, _("the PDF is damaged and cannot be read"),
+        raise ImportProblem(problem_line(place, _("the PDF is damaged and cannot be read"),
                                   _("copy it again from where it came from, or save it again as PDF"))) from None
     except OSError as exc:
-        raise ImportProblem(_line(place, _("cannot be read ({reason})").format(reason=exc.strerror or exc),
+        raise ImportProblem(problem_line(place, _("cannot be read ({reason})").format(reason=exc.strerror or exc),
                                   _("copy the file again"))) from None
     try:
         pdf.init_forms()  # a filled-in worksheet: its fields' text is drawn even where the PDF has no picture of it
@@ -211,19 +207,19 @@ def _render_page(pdf, index: int, target: Path, path: Path) -> str:
     try:
         page = pdf[index]
     except pdfium.PdfiumError:
-        return _line(place, _("this page is damaged and cannot be shown"),
+        return problem_line(place, _("this page is damaged and cannot be shown"),
                      _("open the PDF, fix or remove the page, and save it again"))
     try:
         width_pt, height_pt = page.get_size()
         if not all(math.isfinite(v) and v > 0 for v in (width_pt, height_pt)):
-            return _line(place, _("this page has no size"),
+            return problem_line(place, _("this page has no size"),
                          _("open the PDF, fix or remove the page, and save it again"))
         image = _render_bounded(page, *fitted_size(width_pt, height_pt)[:2])
     except TimeoutError:
-        return _line(place, _("this page takes too long to draw (over {n} seconds)").format(n=int(PAGE_SECONDS)),
+        return problem_line(place, _("this page takes too long to draw (over {n} seconds)").format(n=int(PAGE_SECONDS)),
                      _("simplify the page (a smaller picture, fewer drawings) or save it as a picture"))
     except pdfium.PdfiumError:
-        return _line(place, _("this page is damaged and cannot be shown"),
+        return problem_line(place, _("this page is damaged and cannot be shown"),
                      _("open the PDF, fix or remove the page, and save it again"))
     finally:
         page.close()

@@ -22,7 +22,7 @@ from pathlib import Path
 from cinema.atomic import write_text
 from cinema.locale.runtime import gettext as _
 
-from .drafts import ImportContext, ImportProblem, SlidesDraft, key_for, title_from, where
+from .drafts import ImportContext, ImportProblem, SlidesDraft, key_for, problem_line, title_from, where
 from .pdf import MAX_BYTES, fingerprint, render_pdf
 
 PRESENTATION_SUFFIXES = (".pptx", ".ppt", ".pps", ".ppsx", ".odp")
@@ -63,16 +63,16 @@ def to_pdf(path: Path, out_dir: Path, ctx: ImportContext, *, key: str = "") -> P
     place = where(path)
     program = libreoffice()
     if program is None:
-        raise ImportProblem(_line(place, _("presentations need LibreOffice to be turned into slides"), _(
+        raise ImportProblem(problem_line(place, _("presentations need LibreOffice to be turned into slides"), _(
             "install it (sudo apt install libreoffice-impress), or save the presentation as PDF and import the PDF")))
     try:
         size = path.stat().st_size
         if not path.is_file():
-            raise ImportProblem(_line(place, _("is not a file"), _("check the name and the folder")))
+            raise ImportProblem(problem_line(place, _("is not a file"), _("check the name and the folder")))
     except FileNotFoundError:
-        raise ImportProblem(_line(place, _("file not found"), _("check the name and the folder"))) from None
+        raise ImportProblem(problem_line(place, _("file not found"), _("check the name and the folder"))) from None
     if size > MAX_BYTES:
-        raise ImportProblem(_line(place, _("is {mb} MB; presentations of at most {max} MB are made into slides").format(
+        raise ImportProblem(problem_line(place, _("is {mb} MB; presentations of at most {max} MB are made into slides").format(
             mb=size // 2**20, max=MAX_BYTES // 2**20), _("save it again with smaller pictures, or split it")))
     stem = " ".join(path.stem.split())
     key = key or (stem if stem and not stem.startswith(".") and len(stem) <= 100 else key_for(path.name))
@@ -104,10 +104,6 @@ def render_presentation(path: Path, out_dir: Path, ctx: ImportContext, *, title:
     return dataclasses.replace(draft, source=path)
 
 
-def _line(place: str, what: str, fix: str) -> str:
-    return f"{place}: {what} — {fix}"
-
-
 def _limits() -> None:  # in the child, before LibreOffice starts
     import resource
 
@@ -134,13 +130,13 @@ def _convert(program: str, path: Path, target: Path, place: str, profile: Path) 
             process.communicate(timeout=CONVERT_SECONDS)
         except subprocess.TimeoutExpired:
             _end_group(process)
-            raise ImportProblem(_line(place, _("LibreOffice took too long to turn this presentation into slides"), _(
+            raise ImportProblem(problem_line(place, _("LibreOffice took too long to turn this presentation into slides"), _(
                 "save the presentation as PDF (File, Export as PDF) and import the PDF"))) from None
         finally:
             _end_group(process)
         produced = scratch_dir / "out" / "presentation.pdf"
         if process.returncode != 0 or not produced.is_file() or produced.stat().st_size == 0:
-            raise ImportProblem(_line(place, _(
+            raise ImportProblem(problem_line(place, _(
                 "LibreOffice could not open this presentation (it may be damaged, or locked with a password)"), _(
                 "open it in PowerPoint or LibreOffice and save it again without a password, or save it as PDF "
                 "and import the PDF")))

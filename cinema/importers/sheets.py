@@ -30,7 +30,9 @@ from pathlib import Path
 
 from cinema.locale.runtime import gettext as _
 
-from .drafts import ImportContext, ImportProblem, QuestionDraft, QuizDraft, key_for, title_from, where
+from .drafts import (
+    ImportContext, ImportProblem, QuestionDraft, QuizDraft, key_for, problem_line, title_from, where,
+)
 
 SHEET_SUFFIXES = (".csv", ".tsv", ".xlsx", ".xlsm", ".xls", ".ods")
 _TEXT_SUFFIXES = (".csv", ".tsv", ".txt")
@@ -111,7 +113,7 @@ def read_sheet(path: Path, ctx: ImportContext) -> tuple[QuizDraft, ...]:
     question_sheets = 0
     for sheet in sheets:
         if sheet.hidden:
-            ctx.log.append(_line(where(path, sheet=sheet.name), _("this sheet is hidden: it was left out"),
+            ctx.log.append(problem_line(where(path, sheet=sheet.name), _("this sheet is hidden: it was left out"),
                                  _("show it in the spreadsheet program to import it")))
             continue
         if sheet.too_many:
@@ -119,7 +121,7 @@ def read_sheet(path: Path, ctx: ImportContext) -> tuple[QuizDraft, ...]:
             text = (_("this sheet has {n} rows; at most {max} are read") if what == "rows"
                     else _("this sheet has {n} columns; at most {max} are read"))
             limit = MAX_ROWS if what == "rows" else MAX_COLUMNS
-            problems.append(_line(where(path, sheet=sheet.name), text.format(n=n, max=limit),
+            problems.append(problem_line(where(path, sheet=sheet.name), text.format(n=n, max=limit),
                                   _("delete the empty rows and columns after your questions, or split the "
                                     "questions into several files of at most {max} questions").format(
                                       max=MAX_QUESTIONS)))
@@ -130,20 +132,16 @@ def read_sheet(path: Path, ctx: ImportContext) -> tuple[QuizDraft, ...]:
             rows_by_sheet.append((sheet, rows))
     total = sum(len(rows) for _sheet, rows in rows_by_sheet)
     if total > MAX_QUESTIONS:
-        problems.insert(0, _line(where(path), _("has {n} questions; at most {max} are imported from one file").format(
+        problems.insert(0, problem_line(where(path), _("has {n} questions; at most {max} are imported from one file").format(
             n=total, max=MAX_QUESTIONS), _("split the questions into several files of at most {n} questions").format(
                 n=MAX_QUESTIONS)))
     if problems:
         raise ImportProblem(_capped(problems))
     if total == 0:
-        raise ImportProblem(_line(where(path), _("no questions found"), _(
+        raise ImportProblem(problem_line(where(path), _("no questions found"), _(
             "write the column names in the first row (question, A, B, C, D, answer) and one question in each row "
             "below")))
     return _quizzes(path, rows_by_sheet, only_one=question_sheets == 1)
-
-
-def _line(place: str, what: str, fix: str) -> str:
-    return f"{place}: {what} — {fix}"
 
 
 def _capped(problems: list[str]) -> list[str]:
@@ -211,7 +209,7 @@ def _read_rows(path: Path, sheet: _Sheet, ctx: ImportContext, problems: list[str
     for first_row, first_col, last_row, last_col in sheet.merged:
         if last_row > columns.header_row and (last_row > first_row or last_col > first_col):
             span = f"{_letter(first_col)}{first_row + 1}:{_letter(last_col)}{last_row + 1}"
-            problems.append(_line(where(path, sheet=sheet.name, row=first_row + 1),
+            problems.append(problem_line(where(path, sheet=sheet.name, row=first_row + 1),
                                   _("cells {cells} are merged").format(cells=span),
                                   _("unmerge them: one question on each row, one thing in each cell")))
     found: list[_Row] = []
@@ -235,18 +233,18 @@ def _find_columns(path: Path, sheet: _Sheet, ctx: ImportContext, problems: list[
         named = _names_of(first)
         suggestions = [(i, _did_you_mean(_text(c), ctx.language)) for i, c in enumerate(first) if _text(c)]
         if not named and not any(s for _i, s in suggestions):
-            ctx.log.append(_line(where(path, sheet=sheet.name), _("no question column: left out"), _(
+            ctx.log.append(problem_line(where(path, sheet=sheet.name), _("no question column: left out"), _(
                 "if it holds questions, write the column names in its first row: question, A, B, C, D, answer")))
             return None
         close = [(i, s) for i, s in suggestions if s and _column_name(s[0]) == "question"]
         column = _text(first[close[0][0]]) if close else None
         fix = (_("did you mean {name}?").format(name=close[0][1][0]) if close else
                _("write question above the questions' column"))
-        problems.append(_line(where(path, sheet=sheet.name, row=candidates[0] + 1, column=column),
+        problems.append(problem_line(where(path, sheet=sheet.name, row=candidates[0] + 1, column=column),
                               _("no column named question"), fix))
         return None
     if header_row != candidates[0]:
-        ctx.log.append(_line(where(path, sheet=sheet.name), _("the rows above the column names were left out"),
+        ctx.log.append(problem_line(where(path, sheet=sheet.name), _("the rows above the column names were left out"),
                              _("keep them only if they are a title or notes")))
     header = sheet.rows[header_row]
     by_name: dict[str, int] = {}
@@ -260,7 +258,7 @@ def _find_columns(path: Path, sheet: _Sheet, ctx: ImportContext, problems: list[
         written = _text(header[col]) if col < len(header) else ""
         if not written:
             if _column_used(sheet, header_row, col):
-                problems.append(_line(place(_letter(col)), _("this column has no name but holds text below"), _(
+                problems.append(problem_line(place(_letter(col)), _("this column has no name but holds text below"), _(
                     "write its name in row {row} (question, A-F, answer, picture or seconds), or delete the "
                     "column").format(row=header_row + 1)))
             continue
@@ -272,10 +270,10 @@ def _find_columns(path: Path, sheet: _Sheet, ctx: ImportContext, problems: list[
             guess = _did_you_mean(written, ctx.language)
             fix = (_("did you mean {name}?").format(name=guess[0]) if guess else
                    _("name it question, A-F, answer, picture or seconds, or delete the column"))
-            problems.append(_line(place(written), _("unknown column name {name!r}").format(name=written), fix))
+            problems.append(problem_line(place(written), _("unknown column name {name!r}").format(name=written), fix))
             continue
         if name in by_name:
-            problems.append(_line(place(written), _("two columns are named {name!r}").format(name=written),
+            problems.append(problem_line(place(written), _("two columns are named {name!r}").format(name=written),
                                   _("keep one column for each name")))
             continue
         by_name[name] = col
@@ -343,7 +341,7 @@ def _read_row(path: Path, sheet: _Sheet, index: int, columns: _Columns, ctx: Imp
 
     def bad(name: str | None, what: str, fix: str) -> None:
         column = columns.headers.get(columns.by_name[name]) if name in columns.by_name else name
-        found.append(_line(where(path, sheet=sheet.name, row=row_number, column=column), what, fix))
+        found.append(problem_line(where(path, sheet=sheet.name, row=row_number, column=column), what, fix))
 
     for name, col in columns.by_name.items():
         if col < len(cells) and isinstance(cells[col], str) and len(cells[col]) > MAX_CELL:
@@ -585,14 +583,14 @@ def _size_checked(path: Path) -> int:
     place = where(path)
     try:
         if not path.is_file():
-            raise ImportProblem(_line(place, _("file not found") if not path.exists() else _("is not a file"),
+            raise ImportProblem(problem_line(place, _("file not found") if not path.exists() else _("is not a file"),
                                       _("check the name and the folder")))
         size = path.stat().st_size
     except OSError as exc:
-        raise ImportProblem(_line(place, _("cannot be read ({reason})").format(reason=exc.strerror or exc),
+        raise ImportProblem(problem_line(place, _("cannot be read ({reason})").format(reason=exc.strerror or exc),
                                   _("copy the file again"))) from None
     if size > MAX_BYTES:
-        raise ImportProblem(_line(place, _("is {mb} MB; a question file may have at most {max} MB").format(
+        raise ImportProblem(problem_line(place, _("is {mb} MB; a question file may have at most {max} MB").format(
             mb=size // 2**20, max=MAX_BYTES // 2**20),
             _("split the questions into several files of at most {n} questions").format(n=MAX_QUESTIONS)))
     return size
@@ -604,7 +602,7 @@ def _read_text_file(path: Path, ctx: ImportContext) -> list[_Sheet]:
     place = where(path)
     text = _decode(data, ctx.language)
     if text is None:
-        raise ImportProblem(_line(place, _("cannot be read as text"),
+        raise ImportProblem(problem_line(place, _("cannot be read as text"),
                                   _("save it again from the spreadsheet program as CSV UTF-8")))
     lines = [line for line in text[:65536].splitlines() if line.strip()]
     hint = re.fullmatch(r"sep=(.)", lines[0].strip()) if lines else None  # Excel's own first line: "sep=;"
@@ -616,16 +614,16 @@ def _read_text_file(path: Path, ctx: ImportContext) -> list[_Sheet]:
     try:
         for record in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
             if len(rows) >= MAX_ROWS:
-                raise ImportProblem(_line(place, _("has more than {max} rows").format(max=MAX_ROWS),
+                raise ImportProblem(problem_line(place, _("has more than {max} rows").format(max=MAX_ROWS),
                                           _("split the questions into several files of at most {n} questions").format(
                                               n=MAX_QUESTIONS)))
             if len(record) > MAX_COLUMNS and any(c.strip() for c in record[MAX_COLUMNS:]):
-                raise ImportProblem(_line(where(path, row=len(rows) + 1), _(
+                raise ImportProblem(problem_line(where(path, row=len(rows) + 1), _(
                     "this row has {n} columns; at most {max} are read").format(n=len(record), max=MAX_COLUMNS),
                     _("keep the columns question, A-F, answer, picture and seconds")))
             rows.append([c[:MAX_CELL + 1] for c in record[:MAX_COLUMNS]])
     except csv.Error:
-        raise ImportProblem(_line(where(path, row=len(rows) + 1), _("this row cannot be read (a cell is too long, "
+        raise ImportProblem(problem_line(where(path, row=len(rows) + 1), _("this row cannot be read (a cell is too long, "
                                   "or a quotation mark is not closed)"),
                                   _("check the row in the spreadsheet program and save it again as CSV"))) from None
     return [_Sheet(name=None, rows=rows)]
@@ -684,7 +682,7 @@ def _read_workbook(path: Path) -> list[_Sheet]:
     if magic.startswith(b"PK"):
         _check_zip(path)
     elif not magic.startswith(b"\xd0\xcf\x11\xe0"):  # neither a zip (xlsx, ods) nor an OLE file (xls)
-        raise ImportProblem(_line(place, _("is not a spreadsheet"),
+        raise ImportProblem(problem_line(place, _("is not a spreadsheet"),
                                   _("save it again from the spreadsheet program as .xlsx, .ods or CSV")))
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(
         [str(Path(__file__).resolve().parents[2]), *filter(None, [os.environ.get("PYTHONPATH")])]))
@@ -692,7 +690,7 @@ def _read_workbook(path: Path) -> list[_Sheet]:
         done = subprocess.run([sys.executable, "-m", "cinema.importers.sheets", str(path)], capture_output=True,
                               timeout=CHILD_SECONDS, env=env, stdin=subprocess.DEVNULL)
     except subprocess.TimeoutExpired:
-        raise ImportProblem(_line(place, _("takes too long to read"),
+        raise ImportProblem(problem_line(place, _("takes too long to read"),
                                   _("save it again as a new file with only the questions, or as CSV"))) from None
     try:
         answer = json.loads(done.stdout) if done.returncode == 0 else {"error": "crashed"}
@@ -702,13 +700,13 @@ def _read_workbook(path: Path) -> list[_Sheet]:
         answer = {"error": "crashed"}
     error = answer.get("error")
     if error == "password":
-        raise ImportProblem(_line(place, _("the spreadsheet is locked with a password"),
+        raise ImportProblem(problem_line(place, _("the spreadsheet is locked with a password"),
                                   _("open it with its password and save a copy without one, then import that copy")))
     if error == "damaged":
-        raise ImportProblem(_line(place, _("the spreadsheet is damaged and cannot be read"),
+        raise ImportProblem(problem_line(place, _("the spreadsheet is damaged and cannot be read"),
                                   _("open it in the spreadsheet program and save it again, or copy it again")))
     if error:
-        raise ImportProblem(_line(place, _("the spreadsheet is too big or damaged to read"),
+        raise ImportProblem(problem_line(place, _("the spreadsheet is too big or damaged to read"),
                                   _("save it again as a new file with only the questions, or as CSV")))
     return [_Sheet(name=s["name"], rows=s.get("rows", []), hidden=s["hidden"],
                    merged=[tuple(m) for m in s.get("merged", [])],
@@ -719,7 +717,7 @@ def _check_zip(path: Path) -> None:
     """Unpack (and throw away) the zip's contents up to MAX_UNPACKED: a zip bomb is refused in a
     moment, before the reader meets it. The sizes are counted, not taken from the zip's own list."""
     place = where(path)
-    refused = ImportProblem(_line(place, _("the spreadsheet unpacks to more than {max} MB").format(
+    refused = ImportProblem(problem_line(place, _("the spreadsheet unpacks to more than {max} MB").format(
         max=MAX_UNPACKED // 2**20), _("save it again as a new file with only the questions, or as CSV")))
     try:
         with zipfile.ZipFile(path) as archive:
@@ -736,7 +734,7 @@ def _check_zip(path: Path) -> None:
                         if total > MAX_UNPACKED:
                             raise refused
     except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, OSError, EOFError, ValueError):
-        raise ImportProblem(_line(place, _("the spreadsheet is damaged and cannot be read"), _(
+        raise ImportProblem(problem_line(place, _("the spreadsheet is damaged and cannot be read"), _(
             "open it in the spreadsheet program and save it again, or copy it again"))) from None
 
 
