@@ -10,7 +10,6 @@ run of the same file are reused; a page is written to a temporary name and renam
 from __future__ import annotations
 
 import ctypes
-import hashlib
 import json
 import math
 import time
@@ -20,6 +19,7 @@ from cinema.atomic import replacing, write_text
 from cinema.config.picture_files import PictureRefused, read_header
 from cinema.locale.runtime import gettext as _
 
+from .checksums import sha256_file
 from .drafts import ImportContext, ImportProblem, SlidesDraft, key_for, problem_line, title_from, where
 
 SCREEN = (1920, 1080)  # the projector's size: every page fits inside it, keeping its shape
@@ -154,20 +154,11 @@ def _own_title(value: str) -> str:
     return text
 
 
-def fingerprint(path: Path) -> str:
-    """The sha256 of a file: a page or deck made from this very file is used again, a changed one is not."""
-    digest = hashlib.sha256()
-    with path.open("rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def _start_fresh_unless_same(path: Path, out_dir: Path, key: str, count: int) -> bool:
     """True (and the old pages removed) unless `out_dir` holds pages of this very file, made the
     same way: a PDF changed since the interrupted run must not keep its old pages."""
     stamp_path = out_dir / f"{key}-pages.json"
-    stamp = {"sha256": fingerprint(path), "pages": count, "size": list(SCREEN), "version": _RENDER_VERSION}
+    stamp = {"sha256": sha256_file(path), "pages": count, "size": list(SCREEN), "version": _RENDER_VERSION}
     try:
         same = json.loads(stamp_path.read_text(encoding="utf-8")) == stamp
     except (OSError, ValueError):

@@ -10,7 +10,6 @@ Where LibreOffice is not installed, the teacher is told what to install, or to s
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import json
 import os
 import shutil
@@ -22,8 +21,9 @@ from pathlib import Path
 from cinema.atomic import write_text
 from cinema.locale.runtime import gettext as _
 
+from .checksums import sha256_file
 from .drafts import ImportContext, ImportProblem, SlidesDraft, key_for, problem_line, title_from, where
-from .pdf import MAX_BYTES, fingerprint, render_pdf
+from .pdf import MAX_BYTES, render_pdf
 
 PRESENTATION_SUFFIXES = (".pptx", ".ppt", ".pps", ".ppsx", ".odp")
 CONVERT_SECONDS = 180  # a 100-slide deck with photos converts in well under a minute
@@ -79,7 +79,7 @@ def to_pdf(path: Path, out_dir: Path, ctx: ImportContext, *, key: str = "") -> P
     out_dir.mkdir(parents=True, exist_ok=True)
     target = out_dir / f"{key}.pdf"
     stamp_path = out_dir / f"{key}.pdf.json"
-    stamp = {"sha256": fingerprint(path)}
+    stamp = {"sha256": sha256_file(path)}
     try:
         if target.is_file() and json.loads(stamp_path.read_text(encoding="utf-8")) == stamp:
             return target
