@@ -41,34 +41,13 @@ SIZES = [(1280, 720), (1920, 1080)]
 CLASSES = [20, 40, 63]
 
 
-def detector_parameters() -> cv2.aruco.DetectorParameters:
-    """The tuned parameters. Measured on 8 frames of 63-card rooms (4X4_100), reads / fps against
-    OpenCV's defaults (`--defaults`): at 720p 86 % / 56 fps vs 84 % / 68 fps, at 1080p 96 % / 52 vs
-    95 % / 62.
-
-    - adaptive threshold windows 5, 15, 25, 35 px (default 3, 13, 23): the wider window keeps the
-      inside of a large near card in one piece; 5 px still finds the 17-25 px far markers;
-    - corner refinement: none (the default). The id and the letter need the corners only to a pixel;
-      CORNER_REFINE_SUBPIX read the same cards and cost a quarter of the speed at 1080p;
-    - minMarkerPerimeterRate left at 0.03: the smallest marker here (17 px at 6 m in a 1280 px frame,
-      a 68 px perimeter) is above it, and 0.02 or 0.015 read nothing more;
-    - useAruco3Detection off: it read fewer (74 % vs 84 % at 720p).
-    """
-    import cv2
-
-    p = cv2.aruco.DetectorParameters()
-    p.adaptiveThreshWinSizeMin = 5
-    p.adaptiveThreshWinSizeMax = 35
-    p.adaptiveThreshWinSizeStep = 10
-    p.cornerRefinementMethod = cv2.aruco.CORNER_REFINE_NONE
-    return p
-
-
 def marker_reader(family: str, defaults: bool):
     import cv2
 
     from cinema.devices.cards.photos import letter_on_top
     from cinema.devices.cards.room import dictionary
+
+    from cinema.devices.cards.markers import detector_parameters  # the kiosk's own tuned parameters
 
     det = cv2.aruco.ArucoDetector(dictionary(family),
                                   cv2.aruco.DetectorParameters() if defaults else detector_parameters())

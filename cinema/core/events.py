@@ -96,6 +96,15 @@ class CardsInView:
 
 
 @dataclass(frozen=True)
+class MarkersInView:
+    """Answer cards (big markers, cinema.devices.cards.markers) the camera sees in one frame: each
+    card's number and the letter on top (None: held at a slant). One event per decoded frame; the
+    engine counts a card once it is seen with the same letter in 2 frames of an open question."""
+
+    markers: tuple[tuple[int, str | None], ...]  # (card number, letter)
+
+
+@dataclass(frozen=True)
 class PowerReading:
     percent: float | None
     minutes_left: float | None = None
@@ -256,7 +265,8 @@ class TakeHomeTaken:
 
 
 Event = (
-    TeacherCommand | LaptopKey | PinDigit | ClickerPressed | CardScanned | CardAnswer | PowerReading | DeviceChanged
+    TeacherCommand | LaptopKey | PinDigit | ClickerPressed | CardScanned | CardAnswer | CardsInView | MarkersInView
+    | PowerReading | DeviceChanged
     | DeviceJunk | MediaFinished | MediaFailed | MediaPosition | UsbExport | JournalState | Tick
     | PhoneAnswer | PhoneLink | PhoneCommand | PhoneMark | PhoneChoose | HubNote | TakeHomeTaken
 )

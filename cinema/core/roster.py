@@ -88,6 +88,10 @@ class Learner:
     name: str = ""
     group: str = ""  # class or group label from the roster, for sorting cards; "" = none
     language: str = ""  # the child's language code (e.g. "ar", "uk"); "" = the kiosk's
+    # The answer card's number (1..100: the big marker on the card's back, cinema.cards.numbers);
+    # None: no answer card. Unique in the roster, or within the group when the roster is larger
+    # than the marker family. Kept on the kiosk: the marker carries this number, never the id.
+    card: int | None = None
 
     @property
     def first_name(self) -> str:
@@ -108,6 +112,14 @@ class Roster:
             if learner.learner_id == learner_id:
                 return learner
         return None
+
+    def by_card(self, number: int, present: frozenset[str] | set[str] = frozenset()) -> str | None:
+        """The learner id whose answer card has `number`; when several groups share the number,
+        the one child of them marked present, else None (the card cannot be told apart)."""
+        found = [learner.learner_id for learner in self.learners if learner.card == number]
+        if len(found) > 1:
+            found = [learner_id for learner_id in found if learner_id in present]
+        return found[0] if len(found) == 1 else None
 
     def label(self, learner_id: str) -> str:
         learner = self.find(learner_id)

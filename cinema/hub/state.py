@@ -215,9 +215,9 @@ class HubState:
     def apply(self, state: PhoneState) -> None:
         """A new PhoneState from the kiosk: a new code for a new lesson, children pushed only on change."""
         old = self.state
-        self.state = state
         if state.session and (old is None or state.session != old.session):
-            self._new_session()
+            self._new_session()  # the new code first: a thread that sees the new state sees its code too
+        self.state = state
         student = student_json(state)
         if student != self.student:
             self.student = student
