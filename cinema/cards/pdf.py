@@ -24,9 +24,7 @@ from pathlib import Path
 from typing import Iterable, Sequence
 
 import arabic_reshaper
-import qrcode
 from bidi.algorithm import get_display
-from qrcode.constants import ERROR_CORRECT_H
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
@@ -36,6 +34,7 @@ from reportlab.pdfgen.canvas import Canvas
 from cinema.core.roster import Learner, make_token
 
 from cinema.atomic import write_bytes
+from .qr_payload import qr_matrix
 from .symbols import Symbol, symbols_for
 
 COLUMNS, ROWS = 2, 4
@@ -140,14 +139,6 @@ def visual_order(text: str) -> str:
             marks = []
     out.extend(marks)
     return "".join(c for c in out if unicodedata.category(c) != "Cf")
-
-
-def qr_matrix(token: str) -> list[list[bool]]:
-    """The QR code's modules (True = dark), level H, without the quiet zone."""
-    code = qrcode.QRCode(error_correction=ERROR_CORRECT_H, border=0)
-    code.add_data(token)
-    code.make(fit=True)
-    return code.get_matrix()
 
 
 def make_cards_pdf(learners: Sequence[Learner], program: str, key: bytes, out_path: Path,

@@ -14,7 +14,7 @@ import numpy as np
 
 from cinema.core.clock import Clock
 from cinema.core.events import CardScanned, DeviceChanged, Event
-from cinema.devices.cards.decode import CAMERA_OPTIONS, DecodeOptions, Found, decode_frame
+from cinema.devices.cards.decode import CAMERA_OPTIONS, DecodeOptions, Found, FrameDecoder
 from cinema.devices.cards.sources import FrameSource, SourceFactory, open_camera
 
 log = logging.getLogger("cinema.devices.cards")
@@ -131,6 +131,7 @@ class CameraScanner:
         self.lost_after = lost_after
         self.preview_size = preview_size
         self.options = options
+        self.decoder = FrameDecoder(options)  # one per camera: it follows codes from frame to frame
         self.name = name
         self.rest_between = 0.0  # seconds between decodes; raised on a low battery (less CPU, same cards)
         self.stats = CameraStats()
@@ -254,7 +255,7 @@ class CameraScanner:
                 self._newest = None
             try:
                 t0 = time.perf_counter()
-                found = decode_frame(frame, self.options)
+                found = self.decoder.decode(frame)
                 self.stats.decode_seconds += time.perf_counter() - t0
             except Exception:
                 log.exception("%s: decoding a frame failed", self.name)

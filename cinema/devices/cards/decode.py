@@ -124,6 +124,17 @@ def _same_code(a: Found, b: Found) -> bool:
     return abs(ax - bx) <= side and abs(ay - by) <= side
 
 
+class FrameDecoder:
+    """Decodes the frames of one camera in order (one per decode thread). Stateful so that a code
+    seen in one frame can be looked for again where it was in the next (tracking across frames)."""
+
+    def __init__(self, options: DecodeOptions = DEFAULT_OPTIONS) -> None:
+        self.options = options
+
+    def decode(self, image: Any) -> list[Found]:
+        return decode_frame(image, self.options)
+
+
 def decode_frame(image: Any, options: DecodeOptions = DEFAULT_OPTIONS) -> list[Found]:
     """Every QR code readable in `image` (grayscale or BGR array), each once.
 

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 import cv2
 import numpy as np
 
-from cinema.cards.pdf import qr_matrix
+from cinema.cards.qr_payload import qr_matrix
 from cinema.core.roster import make_token
 from cinema.devices.cards.photos import _letter_patch, letter_on_top
 

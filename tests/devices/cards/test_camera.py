@@ -149,13 +149,13 @@ def test_dropped_frames_are_not_a_lost_camera(run):
 
 
 def test_a_slow_decoder_skips_to_the_newest_frame(run, monkeypatch):
-    real = camera_mod.decode_frame
+    real = camera_mod.FrameDecoder.decode
 
-    def slow(frame, options):
+    def slow(self, frame):
         time.sleep(0.05)
-        return real(frame, options)
+        return real(self, frame)
 
-    monkeypatch.setattr(camera_mod, "decode_frame", slow)
+    monkeypatch.setattr(camera_mod.FrameDecoder, "decode", slow)
     frames = [EMPTY] * 30 + [frame_with("late")] * 1000
     cam = FakeCamera(frames, fps=200, loop=False)
     started = time.monotonic()
