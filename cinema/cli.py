@@ -294,7 +294,7 @@ def cmd_cards(args: argparse.Namespace) -> int:
     if args.rotate_key is not None:
         _rotate_card_key(config, args.rotate_key)
     return cards_main(Path(args.roster), Path(args.output), config if config.exists() else None,
-                      show_names=False if args.no_names else None)
+                      show_names=False if args.no_names else None, one_sided=args.one_sided)
 
 
 def _rotate_card_key(config_path: Path, grace_days: int) -> None:
@@ -322,14 +322,22 @@ def cmd_scan(args: argparse.Namespace) -> int:
     from cinema.config import ConfigError, load_kiosk_config
     from cinema.devices.cards.scan_cli import scan_main
 
+    from cinema.cards.numbers import apply_numbers, load_numbers, numbers_path
+    from cinema.cards.roster_csv import load_roster_csv
+    from cinema.core.roster import Roster
+
     try:
         config = load_kiosk_config(locate_config(args.config))
         keys = load_keys(config.cards.keys, date.today())
+        # answer cards say a number: the roster and the kiosk's numbers file say whose it is
+        learners = load_roster_csv(config.roster) if config.roster is not None else []
+        numbers = load_numbers(numbers_path(config.cards.keys), config.cards.program)
     except ConfigError as exc:
         raise UserError("; ".join(str(p) for p in exc.problems)) from None
     except (OSError, ValueError) as exc:
         raise UserError(f"the card key file cannot be read: {exc}") from None
-    return scan_main(args.images, config.cards.program, keys, sys.stdout)
+    roster = Roster(config.cards.program, keys, apply_numbers(learners, numbers))
+    return scan_main(args.images, config.cards.program, keys, sys.stdout, roster=roster)
 
 
 def cmd_doctor(args: argparse.Namespace) -> int:
@@ -471,6 +479,9 @@ def build_parser() -> argparse.ArgumentParser:
                          help="lcp or iskipper (clicker receivers, default: guessed from the USB id), vedirect "
                               "(a Victron monitor), nut (a UPS: --listen ups@localhost)")
     devices.add_argument("--json", action="store_true", help="list devices as JSON lines")
+    devices.add_argument("--camera", nargs="?", const="auto", metavar="DEVICE",
+                         help="show a camera's picture live with the cards it reads, and choose it for the kiosk")
+    devices.add_argument("--config", help=CONFIG_HELP + "; the chosen camera is saved in it")
     devices.set_defaults(func=cmd_devices)
 
     cards = sub.add_parser("cards", help="printable QR cards for a class list (CSV: learner_id,name)")
@@ -478,6 +489,8 @@ def build_parser() -> argparse.ArgumentParser:
     cards.add_argument("-o", "--output", required=True, metavar="cards.pdf")
     cards.add_argument("--config", help=CONFIG_HELP + "; it names the programme and the card key file")
     cards.add_argument("--no-names", action="store_true", help="print the picture only, not the first name")
+    cards.add_argument("--one-sided", action="store_true",
+                       help="for a printer without two-sided printing: each card's two sides on one page, to fold")
     cards.add_argument("--rotate-key", type=int, metavar="GRACE_DAYS",
                        help="start a new card key first; cards with the old key still read for GRACE_DAYS days")
     cards.set_defaults(func=cmd_cards)
@@ -487,7 +500,7 @@ def build_parser() -> argparse.ArgumentParser:
     pin.add_argument("--journal", help="keep the PIN beside this journal file instead")
     pin.set_defaults(func=cmd_pin)
 
-    scan = sub.add_parser("scan", help="read the QR cards in images; one JSON line per code")
+    scan = sub.add_parser("scan", help="read the QR cards and answer cards in images; one JSON line per card")
     scan.add_argument("images", nargs="+", metavar="IMAGE")
     scan.add_argument("--config", help=CONFIG_HELP + "; it names the programme and the card key file")
     scan.set_defaults(func=cmd_scan)

@@ -30,7 +30,8 @@ class CardSettings:
 
 def cards_main(roster_csv: Path, out_pdf: Path, config_path: Path | None = None, *,
                program: str | None = None, keys: Path | None = None, show_names: bool | None = None,
-               today: date | None = None, out: TextIO | None = None, err: TextIO | None = None) -> int:
+               today: date | None = None, out: TextIO | None = None, err: TextIO | None = None,
+               one_sided: bool = False) -> int:
     """Make the cards; 0 on success, 1 with `file:line: ...` lines (or one line) on stderr otherwise.
 
     Settings come from the kiosk config's `cards` section when `config_path` is given, and an

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from typing import IO, Any
 
 from cinema.config.picture_files import MAX_PIXELS, PictureRefused, read_header, special_file_kind
-from cinema.core.roster import verify_token
+from cinema.core.roster import Roster, verify_token
 from cinema.devices.cards.answer_card import answer_for
 from cinema.devices.cards.decode import UnreadableImage, decode_file
 
@@ -46,7 +46,8 @@ def _refuse_before_decoding(path: str) -> None:
                 from refused
 
 
-def scan_main(paths: Iterable[str], program: str, keys: Sequence[bytes], out: IO[str]) -> int:
+def scan_main(paths: Iterable[str], program: str, keys: Sequence[bytes], out: IO[str], *,
+              roster: Roster | None = None) -> int:
     """Print a JSON line per code in each image; 0 when every image could be read, else 1.
 
     An image that cannot be read prints `{"file": ..., "error": ...}` and the others are still
