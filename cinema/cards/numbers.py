@@ -15,16 +15,21 @@ group of at most CODES children), and the kiosk tells equal numbers apart by who
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from cinema.core.roster import Learner
+from cinema.atomic import write_text
+from cinema.config.problems import ConfigError, Problem
+from cinema.core.roster import ID_PATTERN, Learner
+from cinema.locale.runtime import gettext as _
 
 CODES = 100  # cards a marker family tells apart (DICT_5X5_100)
 NUMBERS_FILE = "card-numbers.json"
 FORMAT_VERSION = 1
-MAX_FILE_BYTES = 4 * 1024 * 1024
+MAX_FILE_BYTES = 4 * 1024 * 1024  # 100,000 children of many programmes is about 2 MB
+_ID = re.compile(ID_PATTERN)
 
 
 def numbers_path(keys_path: Path) -> Path:
@@ -32,27 +37,140 @@ def numbers_path(keys_path: Path) -> Path:
     return Path(keys_path).with_name(NUMBERS_FILE)
 
 
+def _refuse(path: Path, line: int, key: str, message: str) -> ConfigError:
+    return ConfigError([Problem(path, line, key, message, _(
+        "copy card-numbers.json again from the computer that printed the answer cards (it goes with the card "
+        "key), or delete it and print new answer cards for the whole class"))])
+
+
+def _read_programs(path: Path) -> dict:
+    """The file's `programs` object, or a ConfigError saying what is wrong with the file."""
+    try:
+        with open(path, "rb") as f:
+            data = f.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        raise ConfigError([Problem(path, 0, "", _("cannot read the card numbers: {error}").format(
+            error=exc.strerror or exc), _("check that the file can be read"))]) from None
+    if len(data) > MAX_FILE_BYTES:
+        raise _refuse(path, 0, "", _("the file is larger than {mb} MB: these are not card numbers").format(
+            mb=MAX_FILE_BYTES // 2**20))
+    try:
+        document = json.loads(data.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise _refuse(path, 0, "", _("the file is not text")) from None
+    except json.JSONDecodeError as exc:
+        raise _refuse(path, exc.lineno, "", _("the file is not valid JSON ({error})").format(error=exc.msg)) from None
+    except RecursionError:
+        raise _refuse(path, 0, "", _("the file is nested too deeply")) from None
+    if not isinstance(document, dict):
+        raise _refuse(path, 1, "", _("the file must hold one JSON object with version and programs"))
+    if document.get("version") != FORMAT_VERSION:
+        raise _refuse(path, 1, "version", _("version must be {version}, not {value!r}").format(
+            version=FORMAT_VERSION, value=document.get("version")))
+    programs = document.get("programs", {})
+    if not isinstance(programs, dict) or not all(isinstance(v, dict) for v in programs.values()):
+        raise _refuse(path, 1, "programs", _("programs must map each programme to its learners' numbers"))
+    return programs
+
+
 def load_numbers(path: Path, program: str) -> dict[str, int]:
-    """learner id -> card number for `program` ({} when there is no file yet).
-    TODO(helper A): refuse a bad file with a ConfigError naming it and what to do."""
+    """learner id -> card number for `program` ({} when there is no file yet). A damaged or
+    hand-edited file is refused whole (ConfigError naming it and what to do): a wrong number would
+    put one child's answers on another."""
     path = Path(path)
     if not path.exists():
         return {}
-    data = json.loads(path.read_bytes()[:MAX_FILE_BYTES])
-    numbers = data.get("programs", {}).get(program, {})
-    return {str(k): int(v) for k, v in numbers.items()}
+    numbers = _read_programs(path).get(program, {})
+    out: dict[str, int] = {}
+    for learner_id, number in numbers.items():
+        key = f"programs.{program}.{learner_id}"
+        if not _ID.match(learner_id):
+            raise _refuse(path, 0, key, _("this is not a learner id"))
+        if isinstance(number, bool) or not isinstance(number, int) or not 1 <= number <= CODES:
+            raise _refuse(path, 0, key, _("{value!r} is not a card number (1 to {codes})").format(
+                value=number, codes=CODES))
+        out[learner_id] = number
+    return out
 
 
-def assign_numbers(learners: Sequence[Learner], known: Mapping[str, int]) -> dict[str, int]:
+def _scopes(learners: Sequence[Learner], roster_path: Path) -> list[list[Learner]]:
+    """The sets of learners whose numbers must differ: the roster, or each group when it is larger than CODES."""
+    if len(learners) <= CODES:
+        return [list(learners)]
+    groups: dict[str, list[Learner]] = {}
+    for learner in learners:
+        groups.setdefault(learner.group, []).append(learner)
+    problems = []
+    if "" in groups:
+        problems.append(Problem(roster_path, 0, "group", _(
+            "the class list has {n} learners but answer cards tell only {codes} apart, and {m} learners have no "
+            "group").format(n=len(learners), codes=CODES, m=len(groups[""])),
+            _("give every learner a group of at most {codes} (a group column)").format(codes=CODES)))
+    for group, members in groups.items():
+        if group and len(members) > CODES:
+            problems.append(Problem(roster_path, 0, "group", _(
+                "group {group} has {n} learners but answer cards tell only {codes} apart").format(
+                group=group, n=len(members), codes=CODES),
+                _("split the group into groups of at most {codes}").format(codes=CODES)))
+    if problems:
+        raise ConfigError(problems)
+    return list(groups.values())
+
+
+def assign_numbers(learners: Sequence[Learner], known: Mapping[str, int], *,
+                   roster_path: Path = Path("roster.csv")) -> dict[str, int]:
     """Numbers for every learner: a roster `card` column first, then `known`, then the lowest free
     number in the child's scope (the roster, or their group when the roster is larger than CODES).
-    TODO(helper A)."""
-    raise NotImplementedError
+
+    A known number another child of the scope already holds (the roster's column, or a child earlier
+    in the roster) is given up for a new one. In a roster-wide scope the numbers of children who have
+    left (in `known`, not in the roster) are given to newcomers only when no other number is free, so a
+    card left behind does not answer for someone new. Raises ConfigError (naming `roster_path`) when a
+    scope has more children than CODES.
+    """
+    numbers: dict[str, int] = {}
+    present = {learner.learner_id for learner in learners}
+    for scope in _scopes(learners, roster_path):
+        taken = {learner.card for learner in scope if learner.card is not None}
+        for learner in scope:
+            if learner.card is not None:
+                numbers[learner.learner_id] = learner.card
+        waiting = []
+        for learner in scope:
+            if learner.card is not None:
+                continue
+            number = known.get(learner.learner_id)
+            if number is not None and 1 <= number <= CODES and number not in taken:
+                numbers[learner.learner_id] = number
+                taken.add(number)
+            else:
+                waiting.append(learner)
+        whole = len(scope) == len(learners)
+        left = {n for lid, n in known.items() if lid not in present} if whole else set()
+        free = [n for n in range(1, CODES + 1) if n not in taken and n not in left] + \
+               [n for n in range(1, CODES + 1) if n not in taken and n in left]
+        for learner, number in zip(waiting, free):
+            numbers[learner.learner_id] = number
+    return numbers
+
+
+def merged(known: Mapping[str, int], assigned: Mapping[str, int]) -> dict[str, int]:
+    """What the file keeps: every learner's number now, and those who left whose number nobody took."""
+    used = set(assigned.values())
+    out = {lid: n for lid, n in known.items() if lid not in assigned and n not in used}
+    out.update(assigned)
+    return dict(sorted(out.items()))
 
 
 def save_numbers(path: Path, program: str, numbers: Mapping[str, int]) -> None:
-    """Write `program`'s numbers atomically, keeping other programmes'. TODO(helper A)."""
-    raise NotImplementedError
+    """Write `program`'s numbers atomically, keeping other programmes'. A file that cannot be read is
+    not overwritten (ConfigError): it may hold another programme's numbers."""
+    path = Path(path)
+    programs = _read_programs(path) if path.exists() else {}
+    programs = dict(programs)
+    programs[program] = {str(k): int(v) for k, v in sorted(numbers.items())}
+    document = {"version": FORMAT_VERSION, "programs": dict(sorted(programs.items()))}
+    write_text(path, json.dumps(document, indent=1, ensure_ascii=False) + "\n")
 
 
 def apply_numbers(learners: Sequence[Learner], numbers: Mapping[str, int]) -> tuple[Learner, ...]:
