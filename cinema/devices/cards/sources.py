@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import glob
+import logging
 import os
 import threading
 import time
@@ -12,7 +13,11 @@ from typing import Protocol
 import cv2
 import numpy as np
 
+from cinema.devices.cards.camera_mode import (WANTED_FPS, Mode, Runner, apply_controls, best_mode, fourcc_text,
+                                              read_modes, run_v4l2_ctl)
+
 FAKE_SCHEME = "fake://"
+log = logging.getLogger("cinema.camera")
 
 
 class FrameSource(Protocol):
@@ -35,9 +40,12 @@ class CameraUnavailable(Exception):
 
 
 class OpenCVCamera:
-    """A V4L2 / USB webcam through OpenCV, asking for 1280x720 MJPG at 30 frames/s."""
+    """A V4L2 / USB webcam through OpenCV, in its best mode for reading cards (camera_mode): MJPEG
+    at 1920x1080 where offered, else the largest size it gives at 30 frames/s; its exposure, focus
+    and anti-flicker controls set where it has them. `mode` is what the driver really gave."""
 
-    def __init__(self, device: int | str, size: tuple[int, int] = (1280, 720), fps: int = 30) -> None:
+    def __init__(self, device: int | str, size: tuple[int, int] | None = None, fps: int = WANTED_FPS,
+                 run: Runner = run_v4l2_ctl) -> None:
         # Look before asking OpenCV: it prints a warning of its own for every failed open, and a
         # missing camera is tried again every 2 s.
         path = f"/dev/video{device}" if isinstance(device, int) else device
@@ -50,15 +58,15 @@ class OpenCVCamera:
         if not cap.isOpened():
             cap.release()
             raise CameraUnavailable(f"no camera at {device}")
-        # MJPG: most USB webcams give 720p at 30 fps only compressed (raw YUYV is ~10 fps)
-        cap.set(cv2.CAP_PROP_FOURCC, cv2.VideoWriter_fourcc(*"MJPG"))
-        cap.set(cv2.CAP_PROP_FRAME_WIDTH, size[0])
-        cap.set(cv2.CAP_PROP_FRAME_HEIGHT, size[1])
-        cap.set(cv2.CAP_PROP_FPS, fps)
+        self._cap = cap
+        self.mode: Mode | None = None
+        if is_webcam:
+            wanted = Mode("MJPG", *size, (float(fps),)) if size else best_mode(read_modes(path, run))
+            self.mode = set_mode(cap, wanted, fps)
+            apply_controls(path, run)
         cap.set(cv2.CAP_PROP_BUFFERSIZE, 1)  # old frames queued in the driver only add delay
         if hasattr(cv2, "CAP_PROP_READ_TIMEOUT_MSEC"):
             cap.set(cv2.CAP_PROP_READ_TIMEOUT_MSEC, 1000)  # a pulled camera: fail the read, do not hang
-        self._cap = cap
 
     def read(self) -> np.ndarray | None:
         ok, frame = self._cap.read()
@@ -68,9 +76,50 @@ class OpenCVCamera:
         self._cap.release()
 
 
-def list_cameras() -> list[str]:
-    """Video devices on this machine (Linux), e.g. ["/dev/video0", "/dev/video2"]."""
-    return sorted(glob.glob("/dev/video*"), key=lambda p: (len(p), p))
+class _Capture(Protocol):
+    def set(self, prop: int, value: float) -> bool: ...
+
+    def get(self, prop: int) -> float: ...
+
+
+# Sizes tried, largest first, when v4l2-ctl cannot say what the camera offers.
+TRY_SIZES = ((1920, 1080), (1280, 720), (640, 480))
+
+
+def set_mode(cap: _Capture, wanted: Mode | None, fps: int = WANTED_FPS) -> Mode:
+    """Ask `cap` for `wanted` (FourCC first, then size, then rate: V4L2 drivers pick the size
+    within the format) and return what the driver really gave. With no `wanted` (no v4l2-ctl):
+    MJPEG at each of TRY_SIZES in turn until the driver gives that size."""
+    tries = [wanted] if wanted is not None else [Mode("MJPG", w, h) for w, h in TRY_SIZES]
+    got = Mode("", 0, 0)
+    for mode in tries:
+        cap.set(cv2.CAP_PROP_FOURCC, cv2.VideoWriter_fourcc(*mode.fourcc.ljust(4)))
+        cap.set(cv2.CAP_PROP_FRAME_WIDTH, mode.width)
+        cap.set(cv2.CAP_PROP_FRAME_HEIGHT, mode.height)
+        cap.set(cv2.CAP_PROP_FPS, fps if not mode.fps or fps in mode.fps else mode.best_fps)
+        got = Mode(fourcc_text(cap.get(cv2.CAP_PROP_FOURCC)), int(cap.get(cv2.CAP_PROP_FRAME_WIDTH)),
+                   int(cap.get(cv2.CAP_PROP_FRAME_HEIGHT)), (round(cap.get(cv2.CAP_PROP_FPS), 3),))
+        if got.size == mode.size:
+            break
+    if wanted is not None and (got.size != wanted.size or got.fourcc != wanted.fourcc):
+        log.info("asked the camera for %s %dx%d, it gives %s %dx%d", wanted.fourcc, wanted.width, wanted.height,
+                 got.fourcc, got.width, got.height)
+    return got
+
+
+def list_cameras(v4l: str = "/sys/class/video4linux") -> list[str]:
+    """Video devices that give pictures (Linux), e.g. ["/dev/video0", "/dev/video2"]: a webcam
+    makes two nodes, the second (index 1) for metadata only."""
+    found = []
+    for path in sorted(glob.glob("/dev/video*"), key=lambda p: (len(p), p)):
+        try:
+            with open(os.path.join(v4l, os.path.basename(path), "index"), encoding="ascii") as f:
+                if f.read().strip() not in ("", "0"):
+                    continue
+        except OSError:
+            pass  # no sysfs here: keep it
+        found.append(path)
+    return found
 
 
 # ---- the seam: a spec string to a frame source -----------------------------------------------
