@@ -15,8 +15,8 @@ from cinema.core.clock import Clock
 from cinema.core.content import Item, Playlist
 from cinema.core.events import (
     CardAnswer, CardScanned, CardsInView, ClickerPressed, Command, DeviceChanged, DeviceJunk, Effect, Event, Exit,
-    LaptopKey, MediaFailed, MediaFinished, MediaPosition, PinDigit, PlaySound, PowerReading, PreloadMedia, SavePin,
-    SEEK_SECONDS, SetWork, ShowCaptions, TeacherCommand, Tick, UsbExport,
+    LaptopKey, MarkersInView, MediaFailed, MediaFinished, MediaPosition, PinDigit, PlaySound, PowerReading,
+    PreloadMedia, SavePin, SEEK_SECONDS, SetWork, ShowCaptions, TeacherCommand, Tick, UsbExport,
 )
 from cinema.core.events import HubNote, JournalHealth, JournalState, PhoneChoose, PhoneCommand, PhoneLink, PhoneMark
 from cinema.core.events import ReplyStatus, TakeHomeTaken
@@ -354,7 +354,7 @@ class SessionEngine:
                 return self._command(Command(name)) if name else []
             if event.key.upper() in ("OK", "UP", "DOWN", "BACK"):
                 return []  # navigation keys on a child's handset do nothing
-        if isinstance(event, (ClickerPressed, CardAnswer, CardsInView)) and self.phase is Phase.RUNNING:
+        if isinstance(event, (ClickerPressed, CardAnswer, CardsInView, MarkersInView)) and self.phase is Phase.RUNNING:
             return self.handler.handle(event)
         return []
 
@@ -804,7 +804,7 @@ class SessionEngine:
         """An answer, a vote or a card: what the lesson takes in from the children (not the teacher's handset)."""
         if isinstance(event, ClickerPressed):
             return not self.handsets.is_teacher(event.clicker)
-        return isinstance(event, (CardScanned, CardAnswer, CardsInView))
+        return isinstance(event, (CardScanned, CardAnswer, CardsInView, MarkersInView))
 
     def _refuse(self, event: Event) -> list[Effect]:
         if isinstance(event, CardScanned) and self.phase in (*_LIVE, Phase.NOTICE):
@@ -930,7 +930,9 @@ class SessionEngine:
             calm = calm_note(self.handler.box.counts(), offer is not None, offer.title if offer else "")
         voters = self.handler.answering() if live else None
         if voters is not None:
-            answers = answer_list(voters, self)
+            cards = getattr(self.handler, "takes_cards", False)
+            answers = answer_list(voters, self, cards=cards,
+                                  unknown_cards=tuple(getattr(self.handler, "unknown_cards", ())) if cards else ())
         failed = (view.body.msg, self.failed_detail) if isinstance(view.body, NoticeBody) else None
         notices = notices_now(failed, self, lost_devices, self.recent_toasts, now)
         # The failed item's title goes with its notice while the notice is still listed.

@@ -80,10 +80,12 @@ def voter_learner(voter: str, lesson: ItemLesson) -> str | None:
     return lesson.handsets.learner(voter)
 
 
-def answer_list(voters: set[str], lesson: Lesson) -> AnswerList:
+def answer_list(voters: set[str], lesson: Lesson, *, cards: bool = False,
+                unknown_cards: tuple[int, ...] = ()) -> AnswerList:
     """Who answered what is open (`voters`: handset ids, or "card:<learner>"), and which children present
     (else every child given a handset) have not yet. Children by first name; a handset given to nobody as
-    "#<its number>"."""
+    "#<its number>". `cards`: a question answered by answer cards: the whole class is expected (everyone
+    present, else every child with a card) and shown as a grid; `unknown_cards`: numbers read that are nobody's."""
     handsets, roster = lesson.handsets, lesson.roster
     learners: set[str] = set()
     loose: list[str] = []
@@ -98,6 +100,8 @@ def answer_list(voters: set[str], lesson: Lesson) -> AnswerList:
             loose.append(voter)
     expected = set(lesson.attendance) or {l for c, l in handsets.learner_by_clicker.items()
                                            if not handsets.is_teacher(c)}
+    if cards and not lesson.attendance and roster is not None:
+        expected |= {learner.learner_id for learner in roster.learners if learner.card is not None}
 
     def label(learner: str) -> str:
         return roster.label(learner) if roster is not None else learner
@@ -107,7 +111,7 @@ def answer_list(voters: set[str], lesson: Lesson) -> AnswerList:
     waiting = sorted((label(l) for l in expected - learners), key=str.casefold)
     return AnswerList(tuple(answered[:MAX_NAMES]), tuple(waiting[:MAX_NAMES]),
                       max(0, len(answered) - MAX_NAMES), max(0, len(waiting) - MAX_NAMES),
-                      unpaired=len(loose), phones=phones)
+                      unpaired=len(loose), phones=phones, grid=cards, unknown_cards=tuple(unknown_cards[:MAX_NAMES]))
 
 
 def lesson_seconds(plan: LessonPlan, item_left: float | None, now: float) -> float:

@@ -104,6 +104,7 @@ class QuestionBody:
     voters: tuple[Voter, ...] = ()  # the answered grid: handsets in the room, lit once they answered
     everyone: bool = False  # everyone present has answered
     team_names: tuple[str, ...] = ()  # team mode: a name per team (content, already translated)
+    cards: bool = False  # the question takes answer cards held up to the camera (answer_by_card)
 
 
 @dataclass(frozen=True)
@@ -294,6 +295,10 @@ class AnswerList:
     more_waiting: int = 0
     unpaired: int = 0  # answers from handsets given to nobody: any child listed as waiting may have given one
     phones: int = 0  # answers from phones on the hub not linked to a card: likewise anyone's (not in `answered`)
+    # A question answered by holding up cards: the teacher sees every child, read or not yet, in one
+    # grid (the chips stay in place as the camera reads them), not only who is missing.
+    grid: bool = False
+    unknown_cards: tuple[int, ...] = ()  # answer card numbers held up that are nobody's in the roster (or ambiguous)
 
 
 @dataclass(frozen=True)

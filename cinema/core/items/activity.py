@@ -11,7 +11,9 @@ from __future__ import annotations
 from enum import Enum
 
 from cinema.core.activity import AnswerBox
-from cinema.core.events import CardAnswer, CardsInView, ClickerPressed, Effect, Event, PlaySound, ReplyStatus
+from cinema.core.events import (
+    CardAnswer, CardsInView, ClickerPressed, Effect, Event, MarkersInView, PlaySound, ReplyStatus,
+)
 from cinema.core.items.base import ItemHandler, Stopwatch, whole_seconds
 from cinema.core.records import AnswerChanged, AnswerRecorded, QuestionClosed
 from cinema.core.roster import verify_token
@@ -26,6 +28,12 @@ MAX_UNPAIRED = 300
 COUNTDOWN_CUE = 5  # a tick each second in a timed question's last seconds
 MAX_GRID = 60  # chips in the answered grid; a bigger room is shown by its count only
 HANDSET_DIGITS = 4  # a handset is shown by its id's last digits (the number written on it)
+# Answer cards read across the room (big markers: cinema.devices.cards.markers): a card counts once it
+# is seen with the same letter in SEEN_FRAMES frames, so a card waved past in one frame is no answer.
+# Numbers outside 1..CARD_NUMBERS (the marker family's codes, cinema.cards.numbers.CODES) are never
+# tracked: a question remembers at most that many cards, however long it stays open.
+SEEN_FRAMES = 2
+CARD_NUMBERS = 100
 
 
 class Stage(Enum):
@@ -46,6 +54,30 @@ def speech_sound(activity_id: str, number: int) -> str:
 def reads_aloud(item, playlist) -> bool:
     """Whether an activity's questions are spoken: the item says so, else the playlist."""
     return item.read_aloud if item.read_aloud is not None else playlist.read_aloud
+
+
+class CardSightings:
+    """Which letter each answer card has shown in the frames of one open question (pure, bounded).
+
+    `seen(number, letter)` is called once per frame a card is in; it returns the letter when the card
+    has now shown that letter in SEEN_FRAMES frames since it last showed another one (so the latest
+    letter held up wins, and a letter glimpsed in one frame while the card turns is not an answer),
+    else None. A frame where the card is held at a slant (letter None) neither counts nor resets."""
+
+    def __init__(self, frames: int = SEEN_FRAMES) -> None:
+        self.frames = frames
+        self._runs: dict[int, tuple[str, int]] = {}  # number -> (letter, frames in a row showing it)
+
+    def seen(self, number: int, letter: str | None) -> str | None:
+        if letter is None or not 1 <= number <= CARD_NUMBERS:
+            return None
+        shown, count = self._runs.get(number, ("", 0))
+        count = count + 1 if shown == letter else 1
+        self._runs[number] = (letter, min(count, self.frames))
+        return letter if count >= self.frames else None
+
+    def __len__(self) -> int:
+        return len(self._runs)
 
 
 class ActivityHandler(ItemHandler):
@@ -77,6 +109,9 @@ class ActivityHandler(ItemHandler):
         self.changes: dict[str, int] = {}  # voter -> changes journaled as they came
         self.held: dict[str, dict] = {}  # voter -> their latest answer, journaled at the close
         self.unpaired = 0
+        self.sightings = CardSightings()  # answer cards seen across the room, frame by frame
+        self.card_learners: dict[int, str | None] = {}  # card number -> learner (None: on nobody, or ambiguous)
+        self.unknown_cards: list[int] = []  # numbers held up that are nobody's: the teacher is told, once each
         self.question_watch.restart()
         fx: list[Effect] = [PlaySound("question_open")]
         if reads_aloud(self.item, self.lesson.playlist):
@@ -150,6 +185,8 @@ class ActivityHandler(ItemHandler):
                     if key is not None:
                         fx += self._card(CardAnswer(payload, key))
             return fx
+        if isinstance(event, MarkersInView):
+            return self._markers(event) if self.item.answer_by_card else []
         if isinstance(event, CardAnswer):
             return self._card(event)
         return []
@@ -180,6 +217,28 @@ class ActivityHandler(ItemHandler):
         if not check.valid or check.learner_id is None:
             return []
         return self._answer(f"card:{check.learner_id}", event.key, check.learner_id, "card")
+
+    def _markers(self, event: MarkersInView) -> list[Effect]:
+        """Answer cards in one camera frame: a card is a child's answer once seen with the same letter in
+        SEEN_FRAMES frames; the same voter as the child's QR card (\"card:<learner>\"), so one answer a child."""
+        roster = self.lesson.roster
+        if roster is None:
+            return []
+        fx: list[Effect] = []
+        for number, letter in dict(event.markers).items():  # a number twice in a frame is one sighting
+            key = self.sightings.seen(number, letter)
+            if key is None:
+                continue
+            if number not in self.card_learners:
+                # Decided once per question: who is present does not change what a held-up card means mid-question.
+                self.card_learners[number] = roster.by_card(number, self.lesson.attendance)
+            learner = self.card_learners[number]
+            if learner is None:
+                if number not in self.unknown_cards:
+                    self.unknown_cards.append(number)
+                continue
+            fx += self._answer(f"card:{learner}", key, learner, "card")  # a letter no option has: no answer
+        return fx
 
     def _answer(self, voter: str, key: str, learner: str | None, via: str | None) -> list[Effect]:
         key = key.upper()
@@ -266,6 +325,11 @@ class ActivityHandler(ItemHandler):
     def answering(self) -> set[str] | None:
         return None if self.results else set(self.box.answers)
 
+    @property
+    def takes_cards(self) -> bool:
+        """The open question takes answer cards held up to the camera."""
+        return bool(self.item.answer_by_card) and not self.results
+
     # ---- screen ---------------------------------------------------------------
 
     def view(self) -> tuple[Screen, Body]:
@@ -285,4 +349,5 @@ class ActivityHandler(ItemHandler):
                                              self.question + 1, total, whole_seconds(self.seconds_left()),
                                              str(question.image) if question.image else None,
                                              seconds_total=self.activity.seconds or None, voters=self._voters(),
-                                             everyone=self._everyone_answered(), team_names=self.item.team_names)
+                                             everyone=self._everyone_answered(), team_names=self.item.team_names,
+                                             cards=bool(self.item.answer_by_card))
