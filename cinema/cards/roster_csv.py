@@ -1,4 +1,4 @@
-"""Read the class list (learner_id,name[,group,language] CSV) with a line-numbered problem per bad row.
+"""Read the class list (learner_id,name[,group,language,card] CSV) with a line-numbered problem per bad row.
 
 The roster holds children's names: it stays on the kiosk, and only what the kiosk needs is
 read from it, so a column it does not know is refused rather than carried along.
@@ -12,11 +12,14 @@ import re
 from cinema.locale.runtime import gettext as _
 from pathlib import Path
 
+from cinema.cards.numbers import CODES
 from cinema.config.problems import ConfigError, Reporter, did_you_mean
 from cinema.core.roster import ID_PATTERN, Learner
 
 _ID = re.compile(ID_PATTERN)
-COLUMNS = ("learner_id", "name", "group", "language")
+# card: the answer card's number (1..CODES), for a class whose cards were numbered elsewhere; else
+# `cinema cards` numbers the children itself (cinema.cards.numbers)
+COLUMNS = ("learner_id", "name", "group", "language", "card")
 REQUIRED = ("learner_id", "name")
 _LANGUAGE = re.compile(r"^[A-Za-z]{2,3}([_-][A-Za-z0-9]{2,8})?$")
 MAX_NAME = 80
@@ -110,7 +113,28 @@ def _parse(text: str, report: Reporter) -> list[Learner]:
         return learners
     if not learners and not report.problems:
         report.add(1, "", _("the roster has no learners"), _("add one line per learner after the column names"))
+    _check_card_numbers(learners, first_line_of, report)
     return learners
+
+
+def _check_card_numbers(learners: list[Learner], line_of: dict[str, int], report: Reporter) -> None:
+    """Two children with the same card number in one scope (the roster, or each group when the
+    roster is larger than CODES) would answer as one: both lines are named."""
+    by_groups = len(learners) > CODES
+    first: dict[tuple[str, int], str] = {}
+    for learner in learners:
+        if learner.card is None:
+            continue
+        scope = (learner.group if by_groups else "", learner.card)
+        if scope in first:
+            other = line_of[first[scope].casefold()]
+            where = (_("card {n} is also on line {line}, in the same group").format(n=learner.card, line=other)
+                     if by_groups else _("card {n} is also on line {line}").format(n=learner.card, line=other))
+            report.add(line_of[learner.learner_id.casefold()], "card", where,
+                       _("give every child their own card number, or leave the card column empty and "
+                         "`cinema cards` numbers the class"))
+        else:
+            first[scope] = learner.learner_id
 
 
 def csv_problem(exc: csv.Error) -> tuple[str, str]:
@@ -128,7 +152,7 @@ def csv_problem(exc: csv.Error) -> tuple[str, str]:
 def _columns(header: list[str], report: Reporter) -> dict[str, int] | None:
     """Column index by name, or None (with a problem) when the header is not usable."""
     names = [cell.strip().lower() for cell in header]
-    fix = _("start the file with the line: learner_id,name (group and language may follow)")
+    fix = _("start the file with the line: learner_id,name (group, language and card may follow)")
     if not any(names):
         report.add(1, "header", _("the first line must be the column names"), fix)
         return None
@@ -141,7 +165,7 @@ def _columns(header: list[str], report: Reporter) -> dict[str, int] | None:
         else:
             hint = did_you_mean(name, COLUMNS)
             report.add(1, "header", _("unknown column {name!r}").format(name=header[index].strip()),
-                       hint or _("the kiosk keeps only learner_id, name, group and language: remove the column"))
+                       hint or _("the kiosk keeps only learner_id, name, group, language and card: remove the column"))
     missing = [name for name in REQUIRED if name not in columns]
     if missing:
         report.add(1, "header", _("missing column {name}").format(name=", ".join(missing)), fix)
@@ -158,7 +182,7 @@ def _row(row: list[str], line: int, columns: dict[str, int], width: int, report:
         index = columns.get(name)
         return " ".join(row[index].split()) if index is not None and index < len(row) else ""
 
-    learner_id, name, group, language = (cell(c) for c in COLUMNS)
+    learner_id, name, group, language, card_text = (cell(c) for c in COLUMNS)
     ok = True
     if not learner_id:
         report.add(line, "learner_id", _("the learner id is empty"), _("every learner needs an id, e.g. L001"))
@@ -180,4 +204,18 @@ def _row(row: list[str], line: int, columns: dict[str, int], width: int, report:
         report.add(line, "language", _("{value!r} is not a language code").format(value=language),
                    _("use a code such as ar, uk, en or fr, or leave it empty"))
         ok = False
-    return Learner(learner_id, name, group, language.replace("-", "_")) if ok else None
+    card = None
+    if card_text:
+        if not (card_text.isascii() and card_text.isdigit()) or len(card_text) > 4:
+            report.add(line, "card", _("{value!r} is not a card number").format(value=card_text),
+                       _("write the number on the child's answer card (1 to {codes}), or leave it empty").format(
+                           codes=CODES))
+            ok = False
+        elif not 1 <= int(card_text) <= CODES:
+            report.add(line, "card", _("card {n} is not 1 to {codes}").format(n=int(card_text), codes=CODES),
+                       _("answer cards are numbered 1 to {codes}; leave it empty to have one given").format(
+                           codes=CODES))
+            ok = False
+        else:
+            card = int(card_text)
+    return Learner(learner_id, name, group, language.replace("-", "_"), card) if ok else None

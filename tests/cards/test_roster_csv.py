@@ -69,6 +69,13 @@ CASES = [
     ("learner_id,name,name\nL001,A,B\n", [(1, "header", "appears twice")]),
     ("", [(1, "header", "column names")]),
     ("learner_id,name\n", [(1, "", "no learners")]),
+    ("learner_id,name,card\nL001,A,seven\n", [(2, "card", "'seven' is not a card number")]),
+    ("learner_id,name,card\nL001,A,-3\n", [(2, "card", "not a card number")]),
+    ("learner_id,name,card\nL001,A,0\nL002,B,101\n",
+     [(2, "card", "card 0 is not 1 to 100"), (3, "card", "card 101 is not 1 to 100")]),
+    ("learner_id,name,card\nL001,A,7\nL002,B,\nL003,C,7\n", [(4, "card", "card 7 is also on line 2")]),
+    ("learner_id,name,group,card\nL001,A,Blue,7\nL002,B,Red,7\n",  # a small roster: one scope
+     [(3, "card", "card 7 is also on line 2")]),
     ("learner_id,name\nL001,Amina\nL 2,X\n,Y\nL001,Z\n",  # all problems, not just the first
      [(3, "learner_id", "cannot carry"), (4, "learner_id", "empty"), (5, "learner_id", "also on line 2")]),
 ]
@@ -82,6 +89,20 @@ def test_bad_rosters_name_line_key_and_problem(tmp_path, text, expected):
         assert (line, key) == (want_line, want_key), message
         assert words in message
         assert f"roster.csv:{line}: " in message if line else "roster.csv: " in message
+
+
+def test_card_column_gives_each_child_their_number(tmp_path):
+    path = write(tmp_path, "learner_id,name,card\nL001,Amina,12\nL002,Omar,\n")
+    assert load_roster_csv(path) == [Learner("L001", "Amina", card=12), Learner("L002", "Omar")]
+
+
+def test_card_numbers_repeat_across_groups_only_in_a_roster_larger_than_the_family(tmp_path):
+    rows = "".join(f"b{i},B,Blue,{i}\n" for i in range(1, 61)) + "".join(f"r{i},R,Red,{i}\n" for i in range(1, 61))
+    learners = load_roster_csv(write(tmp_path, "learner_id,name,group,card\n" + rows))
+    assert len(learners) == 120 and learners[60].card == 1
+    rows += "r61,R,Red,5\n"
+    assert [(line, key) for line, key, _ in problems(write(tmp_path, "learner_id,name,group,card\n" + rows))] == \
+        [(122, "card")]
 
 
 def test_not_utf8_names_the_line_and_the_fix(tmp_path):
