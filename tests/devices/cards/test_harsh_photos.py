@@ -16,6 +16,9 @@ from cinema.devices.cards.photos import render_photo
 pytestmark = pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="needs poppler-utils' pdftoppm")
 
 PLAIN = replace(DEFAULT_OPTIONS, second_passes=False)
+UNHURRIED = replace(DEFAULT_OPTIONS, second_pass_ms=10_000.0)  # every pass, however loaded the machine
+# one card that plain decoding misses (blurred, turned) and the second passes read: found by search, kept fixed
+SEED_PLAIN_MISSES = 42
 
 
 @pytest.fixture(scope="module")
@@ -48,10 +51,10 @@ def test_the_same_seed_gives_the_same_photos_and_truth(printed):
 
 
 def test_second_passes_read_a_card_plain_decoding_misses(printed):
-    _, (photo,) = harsh_photos(1, seed=2, printed=printed)  # one card, blurred: found by search, kept fixed
+    _, (photo,) = harsh_photos(1, seed=SEED_PLAIN_MISSES, printed=printed)
     token = make_token(printed.program, photo.learner_ids[0], printed.key)
     assert decode_frame(photo.image, PLAIN) == []
-    found = decode_frame(photo.image)
+    found = decode_frame(photo.image, UNHURRIED)
     assert [f.text for f in found] == [token]
     # found on the 2x image, its corners are put back in the frame's own pixels, on the card
     q = np.array(photo.quads[0])
@@ -77,7 +80,8 @@ def test_second_passes_never_return_a_code_that_is_not_in_the_frame(printed):
 
 
 def test_second_passes_stop_when_the_frame_budget_is_spent(printed):
-    _, (photo,) = harsh_photos(1, seed=2, printed=printed)
+    _, (photo,) = harsh_photos(1, seed=SEED_PLAIN_MISSES, printed=printed)
+    assert decode_frame(photo.image, UNHURRIED) != []
     assert decode_frame(photo.image, replace(DEFAULT_OPTIONS, second_pass_ms=0.0)) == []  # budget 0: plain only
 
 
@@ -115,7 +119,7 @@ def test_the_camera_reads_again_only_frames_where_a_card_was_seen(printed, monke
     empty = np.full((720, 1280), 128, np.uint8)  # nobody holds a card up: most frames of a lesson
     assert decode_frame(empty, CAMERA_OPTIONS) == [] and len(reads) == 1
     reads.clear()
-    assert decode_frame(empty, DEFAULT_OPTIONS) == [] and len(reads) == 4  # every pass, for nothing
+    assert decode_frame(empty, UNHURRIED) == [] and len(reads) == 4  # every pass, for nothing
     _, photos = harsh_photos(12, seed=7, printed=printed)
     for photo in photos:  # with cards in view the camera finds what plain decoding finds, and more
         plain = {f.text for f in decode_frame(photo.image, PLAIN)}
