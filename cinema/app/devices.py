@@ -9,8 +9,8 @@ import sys
 from contextlib import ExitStack
 from pathlib import Path
 
-from cinema.core.events import CardsInView, ClickerPressed, DeviceChanged, TeacherCommand
-from cinema.core.view import View
+from cinema.core.events import CardsInView, ClickerPressed, DeviceChanged, MarkersInView, TeacherCommand
+from cinema.core.view import QuestionBody, Screen, View
 
 log = logging.getLogger("cinema.kiosk")
 
@@ -76,9 +76,18 @@ class Devices:
             self._preview_surface, self._preview_number = surface, preview.frame
         return self._preview_surface, preview.frame
 
+    def follow(self, view: View) -> None:
+        """The camera reads answer cards only while a question that takes them is open (the rest of
+        the lesson it reads QR cards alone: reading markers too costs CPU on every frame)."""
+        if self.camera is not None:
+            body = view.body
+            self.camera.want_markers(view.screen is Screen.QUESTION and isinstance(body, QuestionBody) and body.cards)
+
     def simulate(self, view: View) -> None:
         """The simulated class's next events. Presses travel through the receiver thread, so the
-        simulated teacher's commands wait one tick: the room's answers are in before a close."""
+        simulated teacher's commands wait one tick: the room's answers are in before a close.
+        Called with each tick's view, which also tells the camera whether answer cards are wanted."""
+        self.follow(view)
         if self.sim is None:
             return
         for e in self._sim_waiting:
@@ -120,7 +129,10 @@ class Devices:
             def seen(found) -> None:
                 self.events.put(CardsInView(tuple((f.text, answer_for(f.orientation_degrees)) for f in found)))
 
-            self.camera = CameraScanner(camera, self.events.put, on_found=seen)
+            def markers(found) -> None:
+                self.events.put(MarkersInView(tuple((m.number, m.letter) for m in found)))
+
+            self.camera = CameraScanner(camera, self.events.put, on_found=seen, on_markers=markers)
             scanners.append(self.camera)
         for url in config.devices.scanners:
             from cinema.devices.cards.serial_scanner import SerialScanner

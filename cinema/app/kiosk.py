@@ -601,7 +601,24 @@ class Kiosk:
             if config.roster is not None:
                 print(f"cards cannot be checked: {exc}", file=sys.stderr)
                 log.error("card keys not loaded: %s", exc)
+        if learners:
+            learners = self._card_numbers(config, learners)
         return Roster(config.cards.program, keys, learners)
+
+    def _card_numbers(self, config, learners):
+        """Each child's answer card number, kept beside the card key (a roster's `card` column wins);
+        without the file, answer cards are nobody's (said once), the rest of the lesson is unchanged."""
+        from cinema.cards.numbers import apply_numbers, load_numbers, numbers_path
+        from cinema.config import ConfigError
+
+        path = numbers_path(Path(config.cards.keys))
+        try:
+            numbers = load_numbers(path, config.cards.program)
+        except (OSError, ValueError, ConfigError) as exc:
+            print(f"answer card numbers not loaded: {exc}", file=sys.stderr)
+            log.error("answer card numbers not loaded from %s: %s", path, exc)
+            return learners
+        return apply_numbers(learners, numbers)
 
     def _begin(self, loop) -> None:
         """Start a new session, or resume / offer to resume the unfinished one."""

@@ -15,6 +15,7 @@ import numpy as np
 from cinema.core.clock import Clock
 from cinema.core.events import CardScanned, DeviceChanged, Event
 from cinema.devices.cards.decode import CAMERA_OPTIONS, DecodeOptions, Found, FrameDecoder
+from cinema.devices.cards.markers import Marker, MarkerReader
 from cinema.devices.cards.sources import FrameSource, SourceFactory, open_camera
 
 log = logging.getLogger("cinema.devices.cards")
@@ -94,6 +95,9 @@ class CameraStats:
     decoded: int = 0  # frames decoded (the rest were skipped: decoding fell behind)
     codes: int = 0  # codes found, all frames together
     scans: int = 0  # CardScanned events sent
+    marker_frames: int = 0  # frames read for answer cards (only while a question takes them)
+    markers: int = 0  # answer cards found, all those frames together
+    marker_seconds: float = 0.0  # of decode_seconds, the time spent reading answer cards
     opens: int = 0
     losses: int = 0
     decode_seconds: float = 0.0
@@ -111,11 +115,15 @@ class CameraScanner:
     `repeat_after` seconds) and `on_event(DeviceChanged("camera", connected, detail))` when the
     camera opens, is missing, or vanishes; a missing camera is tried again every `reopen_every`
     seconds. `on_found(found)` (optional) gets every decoded frame's codes, with orientation,
-    for answer-by-card. Nothing raises into the caller; callbacks run in the scanner's threads.
+    for answer-by-card. While `want_markers(True)` (a question that takes answer cards is open), every
+    decoded frame is also read for answer cards (big markers) at full resolution, as the camera gives it,
+    and `on_markers(markers)` gets each frame's that has any; otherwise no frame is read for them (CPU).
+    Nothing raises into the caller; callbacks run in the scanner's threads.
     """
 
     def __init__(self, open_source: SourceFactory | str, on_event: Callable[[Event], None], *,
-                 on_found: Callable[[list[Found]], None] | None = None, clock: Clock | None = None,
+                 on_found: Callable[[list[Found]], None] | None = None,
+                 on_markers: Callable[[list[Marker]], None] | None = None, clock: Clock | None = None,
                  repeat_after: float = REPEAT_AFTER, reopen_every: float = REOPEN_EVERY,
                  lost_after: float = LOST_AFTER, preview_size: tuple[int, int] | None = PREVIEW_SIZE,
                  options: DecodeOptions = CAMERA_OPTIONS, name: str = DEVICE_NAME) -> None:
@@ -125,6 +133,9 @@ class CameraScanner:
         self._open_source = open_source
         self.on_event = on_event
         self.on_found = on_found
+        self.on_markers = on_markers
+        self._markers_wanted = False
+        self._marker_reader: MarkerReader | None = None  # made in the decode thread, which alone uses it
         self.clock: Clock = clock or _SystemClock()
         self.debounce = Debouncer(repeat_after)
         self.reopen_every = reopen_every
@@ -162,6 +173,16 @@ class CameraScanner:
         for t in self._threads:
             t.join(max(0.0, deadline - time.monotonic()))
 
+    def want_markers(self, wanted: bool) -> None:
+        """Read answer cards in every frame from now on (a question taking them is open), or stop."""
+        if wanted != self._markers_wanted:
+            log.info("%s: %s reading answer cards", self.name, "started" if wanted else "stopped")
+        self._markers_wanted = wanted
+
+    @property
+    def markers_wanted(self) -> bool:
+        return self._markers_wanted
+
     def preview(self) -> Preview | None:
         """The newest preview (None before the first decoded frame, or without previews)."""
         return self._preview
@@ -171,7 +192,9 @@ class CameraScanner:
         return {"name": self.name, "connected": bool(self.connected), "detail": self.detail, "dark": self.dark,
                 "frames": s.frames, "decoded": s.decoded, "skipped": s.skipped, "codes": s.codes,
                 "scans": s.scans, "opens": s.opens, "losses": s.losses,
-                "decode_ms": round(1000 * s.decode_seconds / s.decoded, 2) if s.decoded else None}
+                "decode_ms": round(1000 * s.decode_seconds / s.decoded, 2) if s.decoded else None,
+                "marker_frames": s.marker_frames, "markers": s.markers,
+                "markers_ms": round(1000 * s.marker_seconds / s.marker_frames, 2) if s.marker_frames else None}
 
     # -- helpers --
 
@@ -262,6 +285,8 @@ class CameraScanner:
                 continue
             self.stats.decoded += 1
             self.stats.codes += len(found)
+            if self._markers_wanted and self.on_markers is not None:
+                self._read_markers(frame)
             if self.rest_between > 0:
                 self._stop.wait(self.rest_between)  # frames meanwhile are dropped: the newest is decoded next
             dark_since = self._watch_dark(frame, dark_since)
@@ -282,6 +307,27 @@ class CameraScanner:
                 if self.debounce.fresh(f.text, now):
                     self.stats.scans += 1
                     self._emit(CardScanned(f.text, "camera"))
+
+    def _read_markers(self, frame: np.ndarray) -> None:
+        """Answer cards in one frame at full resolution (never mirrored: a card's turn is its letter)."""
+        try:
+            t0 = time.perf_counter()
+            if self._marker_reader is None:
+                self._marker_reader = MarkerReader()
+            markers = self._marker_reader.read(frame)
+            spent = time.perf_counter() - t0
+        except Exception:
+            log.exception("%s: reading answer cards failed", self.name)
+            return
+        self.stats.decode_seconds += spent
+        self.stats.marker_seconds += spent
+        self.stats.marker_frames += 1
+        self.stats.markers += len(markers)
+        if markers:
+            try:
+                self.on_markers(markers)  # type: ignore[misc]
+            except Exception:
+                log.exception("%s: the on_markers handler failed", self.name)
 
     def _watch_dark(self, frame: np.ndarray, dark_since: float | None) -> float | None:
         """Log (once) a camera that sees only black for 2 s: a lens cap or a covered lens."""

@@ -281,3 +281,38 @@ def _qr(text: str) -> np.ndarray:
     q.make(fit=True)
     m = np.array(q.get_matrix(), dtype=bool)
     return np.kron(np.where(m, 0, 255), np.ones((5, 5))).astype(np.uint8)
+
+
+def _answer_cards(*cards):
+    """A frame with answer cards (number, quarter turns clockwise) held up, drawn as printed."""
+    import cv2
+
+    from cinema.devices.cards.markers import marker_id
+    from cinema.devices.cards.room import render_card_face
+
+    frame = np.full((360, 640, 3), 150, np.uint8)
+    for i, (number, turns) in enumerate(cards):
+        face = render_card_face("5X5_100", marker_id(number))
+        face = cv2.resize(face, None, fx=0.6, fy=0.6, interpolation=cv2.INTER_AREA)
+        face = np.rot90(face, -turns)
+        h, w = face.shape
+        frame[20:20 + h, 20 + i * 200:20 + i * 200 + w] = face[:, :, None]
+    return frame
+
+
+def test_answer_cards_are_read_in_every_frame_only_while_a_question_wants_them(run):
+    got = []
+    frame = _answer_cards((1, 0), (2, 1), (40, 2))  # A on top; turned a quarter clockwise: D; upside down: C
+    scanner, _rec = run(FakeCamera([frame], fps=100).open, on_markers=got.append)
+    assert wait_for(lambda: scanner.stats.decoded >= 5)
+    assert got == [] and scanner.stats.marker_frames == 0  # nobody asked: no frame read for answer cards
+    scanner.want_markers(True)
+    assert wait_for(lambda: len(got) >= 3)
+    assert {(m.number, m.letter) for m in got[-1]} == {(1, "A"), (2, "D"), (40, "C")}
+    assert all(len(markers) == 3 for markers in got)  # one call a frame, every card in it
+    scanner.want_markers(False)
+    time.sleep(0.1)
+    seen = len(got)
+    assert wait_for(lambda: scanner.stats.decoded >= scanner.stats.marker_frames + 5)
+    assert len(got) == seen
+    assert scanner.status()["markers_ms"] > 0
