@@ -24,6 +24,7 @@ SERVICE = "learning-cinema.service"
 KIOSK_USER = "cinema"  # the user deploy/install.sh makes; the kiosk service runs as it
 LOW_DISK_BYTES = 500 * 1024 * 1024  # about 20 hours of journal and a few lesson videos
 FULL_DISK_BYTES = 50 * 1024 * 1024  # below this the journal may fail to save answers
+CAMERA_SECONDS = 3  # the longest the camera check waits for pictures
 RUN_SECONDS = 10.0  # the longest a system command may take to answer (nmcli, iw, systemctl)
 MEDIA_KEY = re.compile(r"(^|\.)(media|slides|subtitles|image|low_power)(\[\d+\])?$")
 
@@ -73,6 +74,8 @@ class Machine:
     noise: Callable[[Path], list[Mapping[str, Any]]] = lambda journal: _recent_noise(journal)
     read_text: Callable[[str], str | None] = lambda path: _read_text(path)  # None: no such file
     hub_url: Callable[[Path], str | None] = lambda journal: _last_hub_url(journal)
+    # A camera's picture, judged from the frames it gives within a few seconds (None: no frames)
+    camera_look: Callable[[str], Any] = lambda path: _camera_look(path)
 
 
 def run_checks(config_path: Path, machine: Machine | None = None) -> list[Check]:
@@ -346,6 +349,8 @@ def _paths_check(check_id: str, name: str, paths: Iterable[str], m: Machine) -> 
 
 
 def _camera_check(camera: str | None, m: Machine) -> Check:
+    """The camera named in the settings: there, giving pictures, and good enough for answer cards
+    at the back of the class (bright enough, in focus, wide enough: camera_check)."""
     name = _("Camera")
     if camera is None:
         return Check("camera", name, Status.OK, _("none set (cards are read by a scanner or not at all)"))
@@ -353,7 +358,27 @@ def _camera_check(camera: str | None, m: Machine) -> Check:
     if not m.exists(path):
         return Check("camera", name, Status.WARN, _("not found: {path}").format(path=path),
                      _("plug in the webcam, or run `cinema devices` to see its name"))
-    return Check("camera", name, Status.OK, _("found: {path}").format(path=path))
+    look = m.camera_look(path)
+    if look is None:
+        return Check("camera", name, Status.WARN,
+                     _("{path} gave no picture in {seconds} s").format(path=path, seconds=CAMERA_SECONDS),
+                     _("close any program using it (a video call, or the kiosk itself), then look at it with "
+                       "`cinema devices --camera`"))
+    from cinema.devices.cards.camera_check import verdict
+
+    good, said, fix = verdict(look)
+    if good:
+        return Check("camera", name, Status.OK, f"{path}: {said}")
+    return Check("camera", name, Status.WARN, f"{path}: {said}",
+                 _("{fix}; `cinema devices --camera` shows its picture").format(fix=fix))
+
+
+def _camera_look(path: str) -> Any:
+    """A few frames from the camera at `path`, judged (camera_check); None when none came in time."""
+    from cinema.devices.cards.camera_check import grab_frames, look_at_frames
+    from cinema.devices.cards.sources import open_camera
+
+    return look_at_frames(grab_frames(lambda: open_camera(path), seconds=CAMERA_SECONDS))
 
 
 def _kiosk_user(m: Machine) -> str | None:

@@ -5,13 +5,15 @@ the `cinema devices --camera` preview. The measures are pure functions of a fram
 
 - brightness: the mean grey level (0-255);
 - sharpness: how many pixels wide the picture's sharpest edges are (`edge_px`): the RMS gradient
-  over the RMS Laplacian on the strongest 5 % of edges, which grows in proportion to the blur.
+  over the RMS Laplacian on the strongest 1 % of edges, which grows in proportion to the blur.
   It is in the frame's own pixels, so it is judged against the size of a card's squares at that
   resolution, not against a fixed number (a 720p and a 1080p picture of the same room differ);
 - reach: the distance up to which an answer card's code is wide enough to read (room.code_px):
   at least MIN_CODE_PX, and wider when the edges are soft. Calibrated on generated 1080p rooms of
-  40 cards at 2-6 m (room.make_room) blurred on purpose: edges 2.6 px wide (the camera's own)
-  read 38 of 40 cards, 3.8 px 34, 4.8 px 30, 5.9 px 15 (reach 4.0 m), 8.2 px 9 (reach 2.9 m).
+  40 cards at 2-6 m (room.make_room) blurred on purpose: edges 3.6 px wide (the camera's own)
+  read 38 of 40 cards (reach 8.8 m), 5.5 px 33 (6.3 m), 7.2 px 30 (4.8 m), 9.0 px 14 (3.8 m),
+  12.3 px 10 (2.8 m); of the cards nearer than the stated reach 80-95 % were read, of those beyond
+  it 5-40 %.
 """
 
 from __future__ import annotations
@@ -31,11 +33,13 @@ from cinema.locale.runtime import gettext as _
 CLASSROOM_M = 6.0  # the back row: cards must be read this far away (issue 15: 3-6 m)
 MIN_CODE_PX = 17.0  # the narrowest answer-card code read reliably (bench_card_room, 5X5_100)
 CODE_MODULES = 7  # a 5x5 marker and its black border: 7 squares across
-EDGE_PER_MODULE = 1.1  # the softest edge (px) a square of 1 px still reads through (calibrated, above)
+EDGE_PER_MODULE = 1.6  # the softest edge (px) a square of 1 px still reads through (calibrated, above)
 DARK_LEVEL = 45.0  # mean grey below this: too dark (cards' black and white blur into noise)
 BRIGHT_LEVEL = 215.0  # above this: washed out (a window or a lamp behind the class)
-FLAT_GRADIENT = 8.0  # the strongest edges weaker than this: nothing in view to judge sharpness by
-REACH_SLACK = 0.95  # a 720p camera reaches 5.9 m: close enough to a 6 m back row to say nothing
+FLAT_GRADIENT = 12.0  # the strongest edges fainter than this (grey levels): nothing in view to judge sharpness by (sensor noise is ~8)
+# Within 5 % is close enough to say nothing: a 720p camera reaches 5.9 m, near a 6 m back row, and
+# one frame's edges are softer than the next's by about that much.
+REACH_SLACK = 0.95
 GRAB_SECONDS = 3.0  # the longest the doctor waits for a camera's frames
 GRAB_FRAMES = 5
 
@@ -71,7 +75,7 @@ class PictureLook:
     def blurred(self, distance_m: float = CLASSROOM_M) -> bool:
         """Out of focus for cards at `distance_m`, though they would be wide enough if it were sharp."""
         sharp_reach = code_px(1.0, self.width) / MIN_CODE_PX
-        return self.edge_px is not None and self.reach_m < min(distance_m, sharp_reach)
+        return self.edge_px is not None and self.reach_m < min(distance_m, sharp_reach) * REACH_SLACK
 
 
 def look_at(frame: np.ndarray) -> PictureLook:
@@ -84,7 +88,7 @@ def look_at(frame: np.ndarray) -> PictureLook:
     strength = gx * gx + gy * gy
     lap = cv2.Laplacian(g, cv2.CV_32F, ksize=3)
     flat = strength.ravel()
-    k = max(1, flat.size // 20)
+    k = max(1, flat.size // 100)
     threshold = float(np.partition(flat, flat.size - k)[flat.size - k])
     edges = strength >= threshold
     edge_px = None
