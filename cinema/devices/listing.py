@@ -385,8 +385,72 @@ def _listen_battery(target: str, protocol: str, seconds: float | None, out: Text
     return code
 
 
+def camera_choices(first: str, dev: Path = Path("/dev"), v4l: Path = Path("/sys/class/video4linux"),
+                   fakes: Callable[[], list[str]] | None = None) -> list[tuple[str, str]]:
+    """The cameras `cinema devices --camera [FIRST]` offers, as (what opens it, its name): FIRST
+    (a number, a device path, a video file or a fake's URL; "auto": none in particular) first, then
+    every other camera that gives pictures, then the registered fakes."""
+    from cinema.devices.cards.sources import registered_fake_cameras
+
+    found = [(d["path"], d["name"]) for d in _cameras(dev, v4l) if d["capture"]]
+    found += [(url, url) for url in (fakes or registered_fake_cameras)()]
+    if first in ("", AUTO):
+        return found
+    spec = str(dev / f"video{first}") if first.isdigit() else first
+    real = os.path.realpath(spec)
+    named = next((name for path, name in found if os.path.realpath(path) == real), spec)
+    return [(spec, named)] + [(path, name) for path, name in found if os.path.realpath(path) != real]
+
+
+def main_camera(args: Any, on_step: Callable[[Any], None] | None = None) -> int:
+    """`cinema devices --camera [DEVICE] [--config F]`: a window with the camera's live picture and the
+    cards it reads; Enter saves the camera shown as the config's devices.camera, Esc leaves."""
+    from cinema.config.locate import locate_config
+    from cinema.devices.cards.camera_choice import CannotSave, lasting_name, save_camera
+    from cinema.display.camera_preview import CameraEntry, CameraPreview, no_screen, open_preview_window
+    from cinema.locale.languages import is_rtl
+    from cinema.locale.runtime import language_from_environment
+
+    choices = camera_choices(args.camera or AUTO)
+    if not choices:
+        print(_("cinema devices: no camera found; plug in a webcam, or name it: --camera /dev/video0"),
+              file=sys.stderr)
+        return 1
+    if no_screen():
+        print(_("cinema devices --camera shows the camera's picture in a window, and there is no screen here: "
+                "run it on the kiosk's own screen."), file=sys.stderr)
+        return 1
+    config = locate_config(getattr(args, "config", None))
+    import pygame
+
+    try:
+        surface = open_preview_window()
+    except pygame.error as exc:
+        print(_("cinema devices: cannot open a window here ({reason})").format(reason=exc), file=sys.stderr)
+        return 1
+    try:
+        preview = CameraPreview([CameraEntry(spec, name) for spec, name in choices], surface,
+                                rtl=is_rtl(language_from_environment() or "en"))
+        chosen = preview.run(on_step)
+    finally:
+        pygame.display.quit()
+    if chosen is None:
+        print(_("Left without saving: the kiosk's camera is unchanged."))
+        return 0
+    value = lasting_name(chosen.spec) if chosen.spec.startswith("/dev/") else chosen.spec
+    try:
+        save_camera(config, value)
+    except (CannotSave, OSError) as exc:
+        print(f"cinema devices: {exc}", file=sys.stderr)
+        return 1
+    print(_("Saved in {file}: the kiosk reads cards with the camera {camera}.").format(file=config, camera=value))
+    return 0
+
+
 def main_devices(args: Any) -> int:
-    """`cinema devices [--listen PORT --seconds N] [--protocol NAME] [--json]`."""
+    """`cinema devices [--listen PORT --seconds N] [--protocol NAME] [--json] [--camera [DEVICE] --config F]`."""
+    if getattr(args, "camera", None):
+        return main_camera(args)
     if getattr(args, "listen", None):
         return listen(args.listen, getattr(args, "protocol", None) or AUTO, getattr(args, "seconds", None),
                       sys.stdout)

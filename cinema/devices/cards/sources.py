@@ -134,6 +134,12 @@ def register_fake_camera(url: str, factory: SourceFactory) -> None:
         _fakes[url] = factory
 
 
+def registered_fake_cameras() -> list[str]:
+    """The fake cameras' URLs, in the order they were registered (offered by `cinema devices --camera`)."""
+    with _fakes_lock:
+        return list(_fakes)
+
+
 def unregister_fake_camera(url: str) -> None:
     with _fakes_lock:
         _fakes.pop(url, None)
