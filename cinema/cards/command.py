@@ -1,4 +1,5 @@
-"""`cinema cards ROSTER.csv -o cards.pdf`: read the roster and the key, write the cards, say what was made."""
+"""`cinema cards ROSTER.csv -o cards.pdf`: read the roster and the key, number the answer cards, write the
+cards, say what was made."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from typing import TextIO
 from cinema.config.problems import ConfigError, display_path
 
 from .keys import current_key, new_key_file
+from .numbers import apply_numbers, assign_numbers, load_numbers, merged, numbers_path, save_numbers
 from .pdf import make_cards_pdf
 from .roster_csv import load_roster_csv
 
@@ -36,7 +38,9 @@ def cards_main(roster_csv: Path, out_pdf: Path, config_path: Path | None = None,
 
     Settings come from the kiosk config's `cards` section when `config_path` is given, and an
     argument given here wins over it. A missing key file is made (and said so): the first
-    `cinema cards` of a programme creates its key.
+    `cinema cards` of a programme creates its key. Each child's answer card number comes from the
+    roster's card column, else the numbers file beside the key, else is new; the numbers file is
+    saved before the PDF is written, so no card is ever printed with a number the kiosk does not know.
     """
     out = out or sys.stdout
     err = err or sys.stderr
@@ -62,8 +66,26 @@ def cards_main(roster_csv: Path, out_pdf: Path, config_path: Path | None = None,
         print(_("cannot write the card key {path}: {error}").format(
             path=display_path(settings.keys), error=exc.strerror or exc), file=err)
         return 1
+    numbers_file = numbers_path(settings.keys)
     try:
-        pages = make_cards_pdf(learners, settings.program, key, Path(out_pdf), show_names=settings.show_names)
+        known = load_numbers(numbers_file, settings.program)
+        numbers = assign_numbers(learners, known, roster_path=Path(roster_csv))
+        save_numbers(numbers_file, settings.program, merged(known, numbers))
+    except ConfigError as exc:
+        for problem in exc.problems:
+            print(str(problem), file=err)
+        return 1
+    except OSError as exc:
+        print(_("cannot write the card numbers {path}: {error}").format(
+            path=display_path(numbers_file), error=exc.strerror or exc), file=err)
+        return 1
+    new = sum(1 for learner in learners if learner.learner_id not in known and learner.card is None)
+    print(_("Answer card numbers: {path} (new: {n}). Copy it with the card key to every kiosk of programme "
+            "{program}: a kiosk without it cannot tell whose answer card it sees.").format(
+        path=display_path(numbers_file), n=new, program=settings.program), file=out)
+    try:
+        pages = make_cards_pdf(apply_numbers(learners, numbers), settings.program, key, Path(out_pdf),
+                               show_names=settings.show_names, one_sided=one_sided)
     except OSError as exc:
         print(_("cannot write {path}: {error}").format(path=display_path(Path(out_pdf)), error=exc.strerror or exc),
               file=err)
@@ -72,6 +94,8 @@ def cards_main(roster_csv: Path, out_pdf: Path, config_path: Path | None = None,
     sheets = ngettext("{n} page", "{n} pages", pages).format(n=pages)
     print(_("{path}: {cards} on {pages}").format(path=display_path(Path(out_pdf)), cards=cards, pages=sheets),
           file=out)
+    print(_("Fold each page on its dotted line, printed side out, and cut nothing.") if one_sided else
+          _("Print on both sides, flipping on the long edge, then cut each sheet on its dashed line."), file=out)
     return 0
 
 

@@ -1,6 +1,9 @@
-"""Printable QR cards: A4 pages of 8 cards with cut lines, each a QR token, answer letters, a picture and a name.
+"""Printable cards: each child's A5 card, a QR code on the front and a big answer marker on the back.
 
-Each card has:
+Two cards an A4 page (cut line in the middle); printed duplex, each page of fronts is followed by
+its backs (flip on the long edge); `one_sided` puts a child's front and back on one page to fold.
+
+The front has:
 - the QR code of the card token (programme, learner id, check; never a name), drawn as vector
   squares so it prints sharp at any resolution, at error-correction level H: the token is
   short, so H costs only 4 modules over Q (29x29 instead of 25x25 for a usual token) and lets a
@@ -11,6 +14,10 @@ Each card has:
 - a picture (shape + colour, cinema.cards.symbols) so a child who cannot read finds their card,
   the first name (unless names are left off), and small print for the teacher: the group and
   the learner id with the check, to type in when a camera cannot read a worn card.
+
+The back has one large DICT_5X5_100 marker saying the child's card number (never a name or an
+id: cinema.cards.numbers keeps who has which number), the same letters on its edges for the same
+turns (cinema.devices.cards.markers reads them), and the number and picture small in a corner.
 """
 
 from __future__ import annotations
@@ -18,6 +25,8 @@ from __future__ import annotations
 import io
 import math
 import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from cinema.locale.runtime import gettext as _
 from pathlib import Path
@@ -37,16 +46,34 @@ from cinema.atomic import write_bytes
 from .qr_payload import qr_matrix
 from .symbols import Symbol, symbols_for
 
-COLUMNS, ROWS = 2, 4
-PER_PAGE = COLUMNS * ROWS
-PAGE_MARGIN = 8 * mm  # every mark at least 12 mm from the paper's edge: no printer clips it
-PAD = 4 * mm  # inside a card, around its content
-LETTER_BAND = 5.5 * mm  # the strip around the code that holds A, B, C, D
-QUIET_MODULES = 3  # white modules around the code; the card's white pad adds to it
-LETTER_SIZE = 15  # pt
-NAME_MAX, NAME_MIN = 20, 8  # pt: the first name shrinks to fit its column, never below NAME_MIN
-SMALL = 7  # pt: group, learner id and check
+PAGE_W, PAGE_H = A4  # portrait; each half holds one card turned a quarter
+CARD_W, CARD_H = PAGE_H / 2, PAGE_W  # A5 as the child holds it: 148.5 x 210 mm
+PER_PAGE = 2
+SAFE = 6 * mm  # no mark this close to a card's edge: printers leave 3-5 mm of the paper white
+EDGE = 4.5 * mm  # ...except the back's letters, which need the room (the cut edge is not the paper's)
+CAP = 0.714  # Noto Sans capital height, in em: letters are centred by it
 CUT_GREY = 0.55
+GUIDE_SIZE = 7  # pt: the note on the cut or fold line
+
+# The front: the QR code (for attendance, and answering by turning it), larger than on the old 8-up cards.
+QR_BLOCK = 120 * mm  # the code, its quiet zone and the band of letters round it
+LETTER_BAND = 10 * mm
+QUIET_MODULES = 3  # white modules around the code; the letter band adds to it
+LETTER_SIZE = 22  # pt
+SYMBOL = 36 * mm
+NAME_MAX, NAME_MIN = 32, 10  # pt: the first name shrinks to fit its column, never below NAME_MIN
+SMALL = 8  # pt: group, learner id and check
+
+# The back: one DICT_5X5_100 marker read across the room (cinema.devices.cards.markers). 7 cells of
+# 14 mm = 98 mm with a cell of white round it, which leaves 25 mm between the marker and the long
+# edges: a thumb holding the card sideways (answers B and D) reaches 10-21 mm in and stays off the
+# marker. A 120 mm marker leaves 14 mm, and a thumb on it hides the card from the camera for the
+# whole question. Measured in cinema.devices.cards.room's rooms (40 cards, 2-6 m, 1080p): 98 mm read
+# 74-77 % of cards a frame against 91-95 % at 120 mm, still 40 of 40 within 3 s, 0 wrong.
+MARKER_CELL = 14 * mm
+MARKER_QUIET = 1  # cells of white round the marker
+BIG_LETTER = 96  # pt: A and C (B and D get what the long edges leave)
+NUMBER_SIZE = 16  # pt: the card number in the back's corner
 
 FONT_DIRS = ("/usr/share/fonts/truetype/noto", "/usr/share/fonts/opentype/noto",
              "/usr/share/fonts/truetype/dejavu", "/usr/share/fonts/TTF", "/usr/share/fonts/noto")
@@ -142,11 +169,22 @@ def visual_order(text: str) -> str:
 
 
 def make_cards_pdf(learners: Sequence[Learner], program: str, key: bytes, out_path: Path,
-                   show_names: bool = True) -> int:
-    """Write the cards of `learners` (roster order) to `out_path` atomically; returns the page count."""
+                   show_names: bool = True, *, one_sided: bool = False) -> int:
+    """Write the cards of `learners` (roster order) to `out_path` atomically; returns the page count.
+
+    Every learner needs their answer card number (`Learner.card`, cinema.cards.numbers): the back
+    says it. Duplex (the default): a page of fronts, then a page of their backs, for printing on
+    both sides flipped on the long edge. `one_sided`: one page a child, front and back side by
+    side, folded in the middle.
+    """
+    missing = [learner.learner_id for learner in learners if learner.card is None]
+    if missing:
+        raise ValueError(f"no answer card number for {', '.join(missing[:5])}: assign numbers first "
+                         "(cinema.cards.numbers.assign_numbers)")
     fonts = _Fonts()
     symbols = symbols_for([learner.learner_id for learner in learners])
-    pages = max(1, math.ceil(len(learners) / PER_PAGE))
+    fronts, backs = places(len(learners), one_sided)
+    pages = max(1, 1 + max((p.page for p in fronts + backs), default=0))
     buffer = io.BytesIO()
     # invariant: no creation date or random id in the file, so the same roster gives the same bytes.
     c = Canvas(buffer, pagesize=A4, invariant=1, pageCompression=1)
@@ -155,75 +193,121 @@ def make_cards_pdf(learners: Sequence[Learner], program: str, key: bytes, out_pa
     c.setAuthor("")
     c.setSubject("")
     for page in range(pages):
-        chunk = learners[page * PER_PAGE:(page + 1) * PER_PAGE]
-        for index, learner in enumerate(chunk):
-            x, y, w, h = _card_box(index)
-            token = make_token(program, learner.learner_id, key)
-            _draw_card(c, fonts, x, y, w, h, learner, token, symbols[learner.learner_id], show_names)
-        _draw_cut_lines(c, math.ceil(len(chunk) / COLUMNS))
-        _draw_footer(c, fonts, program, page + 1, pages)
+        for index, learner in enumerate(learners):
+            symbol = symbols[learner.learner_id]
+            if fronts[index].page == page:
+                token = make_token(program, learner.learner_id, key)
+                with _card(c, fronts[index]):
+                    _draw_front(c, fonts, learner, token, symbol, show_names)
+            if backs[index].page == page:
+                with _card(c, backs[index]):
+                    _draw_back(c, fonts, learner.card, symbol)
+        if one_sided:
+            _draw_guide(c, fonts, _("Fold along the dotted line, printed side out: the QR code on one side, the big "
+                                    "square on the other.  {program}  ·  page {page} of {pages}").format(
+                program=program, page=page + 1, pages=pages), fold=True)
+        elif page % 2 == 0:  # the fronts' side: the backs' side would print the line a millimetre or two off
+            sheets = math.ceil(pages / 2)
+            _draw_guide(c, fonts, _("Cut along the dashed line.  Print on both sides, flip on long edge.  "
+                                    "{program}  ·  sheet {sheet} of {sheets}").format(
+                program=program, sheet=page // 2 + 1, sheets=sheets), fold=False)
         c.showPage()
     c.save()
     write_bytes(Path(out_path), buffer.getvalue(), private=True)  # names and card tokens: owner-only, like the key file
     return pages
 
 
-def _card_box(index: int) -> tuple[float, float, float, float]:
-    """(x, y, width, height) of the card at `index` on its page, filled row by row from the top."""
-    page_w, page_h = A4
-    w = (page_w - 2 * PAGE_MARGIN) / COLUMNS
-    h = (page_h - 2 * PAGE_MARGIN) / ROWS
-    col, row = index % COLUMNS, index // COLUMNS
-    return PAGE_MARGIN + col * w, page_h - PAGE_MARGIN - (row + 1) * h, w, h
+@dataclass(frozen=True)
+class Place:
+    """Where one side of a card is printed: its page (0-based), its box on the page in points (y up),
+    and which way its top edge points: `turn` 90 = to the page's left, -90 = to the page's right."""
+
+    page: int
+    x: float
+    y: float
+    w: float
+    h: float
+    turn: int
 
 
-def _draw_cut_lines(c: Canvas, rows: int) -> None:
-    """Dashed lines round the rows that hold cards (a last page half full is not cut to pieces)."""
-    page_w, page_h = A4
-    left, right, top = PAGE_MARGIN, page_w - PAGE_MARGIN, page_h - PAGE_MARGIN
-    height = (page_h - 2 * PAGE_MARGIN) / ROWS
-    bottom = top - rows * height
+def places(count: int, one_sided: bool = False) -> tuple[list[Place], list[Place]]:
+    """(fronts, backs): where each of `count` cards' two sides go.
+
+    A4 portrait pages hold two A5 cards turned a quarter (no landscape page for a printer driver
+    to turn its own way). Duplex: card 2k and 2k+1 on the upper and lower half of page 2k, their
+    backs on page 2k+1 at the same height with their tops to the right: a sheet turned over on its
+    long edge brings the page's right edge behind its left, so each back lands behind its own front.
+    One-sided: page k holds card k's front above the middle and its back below, both tops to the
+    left: folded on the middle line, printed sides out, the back is behind the front the right way up.
+    """
+    half = PAGE_H / 2
+    fronts, backs = [], []
+    for i in range(count):
+        if one_sided:
+            fronts.append(Place(i, 0.0, half, PAGE_W, half, 90))
+            backs.append(Place(i, 0.0, 0.0, PAGE_W, half, 90))
+        else:
+            y = half if i % 2 == 0 else 0.0
+            fronts.append(Place(2 * (i // 2), 0.0, y, PAGE_W, half, 90))
+            backs.append(Place(2 * (i // 2) + 1, 0.0, y, PAGE_W, half, -90))
+    return fronts, backs
+
+
+def code_square() -> tuple[float, float, float]:
+    """(left, top, side) in points of the front's QR code with its quiet zone, measured from the top-left
+    corner of the card held upright (for tools that cut the code out of a rendered card)."""
+    return (CARD_W - QR_BLOCK) / 2 + LETTER_BAND, SAFE + LETTER_BAND, QR_BLOCK - 2 * LETTER_BAND
+
+
+@contextmanager
+def _card(c: Canvas, place: Place) -> Iterator[None]:
+    """Draw in the card's own frame: points from its lower-left corner as it is held, CARD_W x CARD_H."""
+    c.saveState()
+    if place.turn == 90:
+        c.translate(place.x + place.w, place.y)
+    else:
+        c.translate(place.x, place.y + place.h)
+    c.rotate(place.turn)
+    yield
+    c.restoreState()
+
+
+def _draw_guide(c: Canvas, fonts: _Fonts, text: str, fold: bool) -> None:
+    """The line to cut (dashed) or fold (dotted) across the middle of the page, with the note on it.
+    The note sits on the line, so cutting leaves at most a sliver of it on a card's edge."""
+    y = PAGE_H / 2
+    line = ("\u2702  " if not fold else "") + visual_order(text)  # scissors (DejaVu) say "cut" in any language
+    size = _fit(fonts, line, PAGE_W - 40 * mm, GUIDE_SIZE, 4.5)
+    width = fonts.width(line, size)
     c.saveState()
     c.setStrokeGray(CUT_GREY)
     c.setLineWidth(0.6)
-    c.setDash(4, 3)
-    for col in range(COLUMNS + 1):
-        x = left + col * (right - left) / COLUMNS
-        c.line(x, bottom, x, top)
-    for row in range(rows + 1):
-        c.line(left, top - row * height, right, top - row * height)
-    c.restoreState()
-
-
-def _draw_footer(c: Canvas, fonts: _Fonts, program: str, page: int, pages: int) -> None:
-    text = _("Cut along the dashed lines.  {program}  ·  page {page} of {pages}").format(
-        program=program, page=page, pages=pages)
-    c.saveState()
+    c.setDash(*((1, 2) if fold else (4, 3)))
+    c.line(0, y, (PAGE_W - width) / 2 - 2 * mm, y)
+    c.line((PAGE_W + width) / 2 + 2 * mm, y, PAGE_W, y)
     c.setFillGray(0.4)
-    # The scissors (DejaVu has the glyph) say "cut" to a teacher who does not read this language.
-    fonts.draw(c, PAGE_MARGIN, PAGE_MARGIN - 5 * mm, "\u2702  " + visual_order(text), 7)
+    fonts.draw(c, (PAGE_W - width) / 2, y - size * 0.35, line, size)
     c.restoreState()
 
 
-def _draw_card(c: Canvas, fonts: _Fonts, x: float, y: float, w: float, h: float, learner: Learner,
-               token: str, symbol: Symbol, show_names: bool) -> None:
-    block = h - 2 * PAD  # the square holding the code and its letters
-    bx, by = x + PAD, y + PAD
-    _draw_code(c, bx + LETTER_BAND, by + LETTER_BAND, block - 2 * LETTER_BAND, token)
-    _draw_letters(c, fonts, bx, by, block)
+def _draw_front(c: Canvas, fonts: _Fonts, learner: Learner, token: str, symbol: Symbol, show_names: bool) -> None:
+    """The QR code with A/B/C/D round it near the top; below it the picture, the first name and the small print."""
+    bx, by = (CARD_W - QR_BLOCK) / 2, CARD_H - SAFE - QR_BLOCK
+    _draw_code(c, bx + LETTER_BAND, by + LETTER_BAND, QR_BLOCK - 2 * LETTER_BAND, token)
+    reach = QR_BLOCK / 2 - LETTER_BAND / 2
+    _draw_letters(c, fonts, bx + QR_BLOCK / 2, by + QR_BLOCK / 2, {letter: (reach, LETTER_SIZE) for letter in "ABCD"})
 
-    col_x = bx + block + 2 * mm
-    col_w = x + w - PAD - col_x
-    top = y + h - PAD
-    side = min(col_w, 24 * mm)
-    _draw_symbol(c, col_x + (col_w - side) / 2, top - side, side, symbol)
+    top = by - 5 * mm
+    _draw_symbol(c, bx, top - SYMBOL, SYMBOL, symbol)
+    col_x = bx + SYMBOL + 6 * mm
+    col_w = bx + QR_BLOCK - col_x
     if show_names and learner.first_name:
         name = visual_order(learner.first_name)
         size = _fit(fonts, name, col_w, NAME_MAX, NAME_MIN)
         if fonts.width(name, size) > col_w:
             name = _shorten(fonts, name, col_w, size)
         c.setFillGray(0)
-        fonts.draw(c, col_x + (col_w - fonts.width(name, size)) / 2, top - side - 4 * mm - size * 0.75, name, size)
+        fonts.draw(c, col_x + (col_w - fonts.width(name, size)) / 2, top - 4 * mm - size * 0.75, name, size)
 
     # Small print for the teacher, from the bottom up: check, learner id, group.
     check = token.rsplit(".", 1)[1]
@@ -231,23 +315,63 @@ def _draw_card(c: Canvas, fonts: _Fonts, x: float, y: float, w: float, h: float,
     if learner.group:
         lines.append(visual_order(learner.group))
     c.setFillGray(0.3)
-    line_y = y + PAD + 0.5 * mm
+    line_y = SAFE + 2 * mm
     for i, text in enumerate(lines):
         mono = i < 2
         size = _fit(fonts, text, col_w, SMALL, 4.5, mono)
         fonts.draw(c, col_x + (col_w - fonts.width(text, size, mono)) / 2, line_y, text, size, mono)
-        line_y += SMALL + 2.5
+        line_y += SMALL + 3
+
+
+def _draw_back(c: Canvas, fonts: _Fonts, number: int, symbol: Symbol) -> None:
+    """The big marker in the middle with white round it, A/B/C/D on the edges, the number and picture in a corner."""
+    side = 7 * MARKER_CELL
+    x0, y0 = (CARD_W - side) / 2, (CARD_H - side) / 2
+    _draw_modules(c, x0, y0, side, 7, marker_matrix(number))
+    clear = side / 2 + MARKER_QUIET * MARKER_CELL  # from the centre to the end of the white round the marker
+    across = (clear + CARD_W / 2 - EDGE) / 2  # the middle of the band between the white and the edge
+    along = (clear + CARD_H / 2 - EDGE) / 2
+    beside = _cap_fit(CARD_W / 2 - EDGE - clear - 1 * mm, BIG_LETTER)
+    tall = _cap_fit(CARD_H / 2 - EDGE - clear - 6 * mm, BIG_LETTER)
+    _draw_letters(c, fonts, CARD_W / 2, CARD_H / 2, {"A": (along, tall), "C": (along, tall),
+                                                     "B": (across, beside), "D": (across, beside)})
+    # The number (for the teacher sorting cards) and the picture (for the child), clear of the marker's white
+    corner = 12 * mm
+    _draw_symbol(c, SAFE, CARD_H - SAFE - corner, corner, symbol)
+    text = str(number)
+    c.setFillGray(0.2)
+    fonts.draw(c, SAFE + corner + 3 * mm, CARD_H - SAFE - corner / 2 - NUMBER_SIZE * 0.36, text, NUMBER_SIZE, True)
+
+
+def _cap_fit(height: float, largest: float) -> float:
+    """The font size (pt) whose capitals are `height` tall, at most `largest`."""
+    return min(largest, height / CAP)
+
+
+def marker_matrix(number: int) -> list[list[bool]]:
+    """Card `number`'s marker as cells (True = black), its black border included: 7 x 7."""
+    import cv2
+
+    from cinema.devices.cards.markers import dictionary, marker_id
+
+    image = cv2.aruco.generateImageMarker(dictionary(), marker_id(number), 7, borderBits=1)
+    return [[value < 128 for value in row] for row in image.tolist()]
 
 
 def _draw_code(c: Canvas, x: float, y: float, side: float, token: str) -> None:
-    """The QR code as one filled outline per dark patch: no seams between modules in any viewer."""
+    """The QR code with its quiet zone in the square at x, y (lower-left corner)."""
     matrix = qr_matrix(token)
-    module = side / (len(matrix) + 2 * QUIET_MODULES)
-    left = x + QUIET_MODULES * module
-    top = y + side - QUIET_MODULES * module
+    _draw_modules(c, x, y, side, len(matrix) + 2 * QUIET_MODULES, matrix, QUIET_MODULES)
+
+
+def _draw_modules(c: Canvas, x: float, y: float, side: float, across: int, matrix: Sequence[Sequence[bool]],
+                  offset: int = 0) -> None:
+    """Dark modules as one filled outline per dark patch (no seams between modules in any viewer):
+    the square x, y, side is `across` modules wide and the matrix starts `offset` modules in."""
+    module = side / across
     c.saveState()
     # Draw in module units (rows down): the path is small whole numbers, exact at any scale.
-    c.translate(left, top)
+    c.translate(x + offset * module, y + side - offset * module)
     c.scale(module, -module)
     path = c.beginPath()
     for loop in outline(matrix):
@@ -303,20 +427,20 @@ def _corners_only(loop: list[tuple[int, int]]) -> list[tuple[int, int]]:
             if (p[0] - loop[i - 1][0], p[1] - loop[i - 1][1]) != (loop[(i + 1) % n][0] - p[0], loop[(i + 1) % n][1] - p[1])]
 
 
-def _draw_letters(c: Canvas, fonts: _Fonts, x: float, y: float, side: float) -> None:
-    """A on top, B right, C bottom, D left; each letter's top points away from the code."""
-    cx, cy = x + side / 2, y + side / 2
-    reach = side / 2 - LETTER_BAND / 2  # from the centre to the middle of the letter band
+def _draw_letters(c: Canvas, fonts: _Fonts, cx: float, cy: float, letters: dict[str, tuple[float, float]]) -> None:
+    """A on top, B right, C bottom, D left of the point cx, cy; each letter's top points away from it
+    (so it reads upright when its edge is held on top). `letters`: letter -> (distance of its middle
+    from cx, cy; size in pt)."""
     face = fonts.bold[0].name
-    cap = LETTER_SIZE * 0.714  # cap height of Noto Sans, to centre the letter on its band
     c.saveState()
     c.setFillGray(0)
     for letter, angle in (("A", 0), ("B", -90), ("C", 180), ("D", 90)):
+        reach, size = letters[letter]
         c.saveState()
         c.translate(cx, cy)
         c.rotate(angle)  # counterclockwise; the letter's "up" then points at its edge
-        c.setFont(face, LETTER_SIZE)
-        c.drawCentredString(0, reach - cap / 2, letter)
+        c.setFont(face, size)
+        c.drawCentredString(0, reach - size * CAP / 2, letter)
         c.restoreState()
     c.restoreState()
 

@@ -1,8 +1,10 @@
-"""The printed cards: every code scans to its own token, letters sit on the right edges, names only when asked."""
+"""The printed cards' fronts: every QR code scans to its own token, letters sit on the right edges, names only
+when asked. (The backs' answer markers: test_cards_markers.py.)"""
 
 import re
 import subprocess
 import unicodedata
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -11,9 +13,10 @@ from PIL import Image
 
 from cinema.cards.pdf import make_cards_pdf, outline
 from cinema.core.roster import Learner, make_token
+from cinema.devices.cards.answer_card import answer_for
 
 KEY = bytes(range(32))
-DPI = 150
+DPI = 72  # a QR module is 8 px: plenty
 LEARNERS = [
     Learner("L001", "Amina Said", "Blue"),
     Learner("L002", "Олена Коваль", "", "uk"),
@@ -26,19 +29,21 @@ LEARNERS = [
     Learner("amina_s-2", "Mohammed"),  # lowercase and _ in an id: byte mode QR, still fine
     Learner("L010", "Li"),
 ]
+LEARNERS = [replace(learner, card=i + 1) for i, learner in enumerate(LEARNERS)]
 LATIN_CYRILLIC_FIRST_NAMES = ["Amina", "Олена", "Omar", "Oleksandra", "Zoë", "Ярослав", "Mohammed", "Li"]
 
 
 @pytest.fixture(scope="module")
 def cards(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("cards") / "cards.pdf"
-    assert make_cards_pdf(LEARNERS, "P1", KEY, path) == 2
+    assert make_cards_pdf(LEARNERS, "P1", KEY, path) == 10  # 5 sheets: fronts, then their backs
     return path
 
 
-def render(pdf: Path) -> list[Path]:
+def render(pdf: Path, first: int = 1, last: int = 0) -> list[Path]:
     prefix = pdf.with_suffix("")
-    subprocess.run(["pdftoppm", "-r", str(DPI), "-png", str(pdf), str(prefix)], check=True)
+    pages = ["-f", str(first)] + (["-l", str(last)] if last else [])
+    subprocess.run(["pdftoppm", "-r", str(DPI), *pages, "-png", str(pdf), str(prefix)], check=True)
     return sorted(pdf.parent.glob(prefix.name + "-*.png"))
 
 
@@ -46,8 +51,9 @@ def text_of(pdf: Path) -> str:
     return subprocess.run(["pdftotext", str(pdf), "-"], check=True, capture_output=True, text=True).stdout
 
 
-def decode(png: Path) -> list:
-    return zxingcpp.read_barcodes(Image.open(png), formats=zxingcpp.BarcodeFormat.QRCode)
+def decode(image) -> list:
+    image = Image.open(image) if isinstance(image, Path) else image
+    return zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)
 
 
 def centre(position) -> tuple[float, float]:
@@ -55,26 +61,27 @@ def centre(position) -> tuple[float, float]:
     return sum(p.x for p in points) / 4, sum(p.y for p in points) / 4
 
 
-def test_every_card_scans_upright_to_its_own_token_in_roster_order(cards):
+def test_every_front_scans_to_its_own_token_in_roster_order(cards):
     pages = render(cards)
-    assert len(pages) == 2
+    assert len(pages) == 10
     seen = []
-    for png in pages:
+    for png in pages[0::2]:
         codes = decode(png)
-        # roster order: left to right, then down the page
-        codes.sort(key=lambda code: (round(centre(code.position)[1] / 200), centre(code.position)[0]))
+        codes.sort(key=lambda code: centre(code.position)[1])  # the upper card first
         for code in codes:
-            assert code.orientation == 0 and code.ec_level == "H"
+            # each card lies turned a quarter on the page, its top to the page's left
+            assert code.orientation == -90 and code.ec_level == "H"
         seen += [code.text for code in codes]
     assert seen == [make_token("P1", learner.learner_id, KEY) for learner in LEARNERS]
+    assert not any(decode(png) for png in pages[1::2])  # the backs carry no QR code
 
 
 def test_a_card_turned_shows_the_turn(cards):
-    """Answer by card: a quarter turn of the page turns every code by a quarter."""
-    page = Image.open(render(cards)[0])
-    for turn, orientation in ((90, -90), (180, 180), (270, 90)):  # PIL turns counterclockwise
-        codes = zxingcpp.read_barcodes(page.rotate(turn, expand=True))
-        assert len(codes) == 8 and {abs(c.orientation) for c in codes} == {abs(orientation)}
+    """Answer by card: the front held upright reads A; turned a quarter counterclockwise, B is on top."""
+    upright = Image.open(render(cards, 1, 1)[0]).rotate(-90, expand=True)  # the cards as they are held
+    for turn, letter in ((0, "A"), (90, "B"), (180, "C"), (270, "D")):  # PIL turns counterclockwise
+        codes = decode(upright.rotate(turn, expand=True))
+        assert len(codes) == 2 and {answer_for(c.orientation) for c in codes} == {letter}
 
 
 def letter_boxes(pdf: Path) -> list[tuple[str, float, float]]:
@@ -86,18 +93,19 @@ def letter_boxes(pdf: Path) -> list[tuple[str, float, float]]:
 
 
 def test_letters_a_b_c_d_sit_on_the_top_right_bottom_left_of_each_code(cards):
-    codes = decode(render(cards)[0])
+    codes = decode(render(cards, 1, 1)[0])
     letters = letter_boxes(cards)
-    assert len(letters) == 4 * len(codes) == 32
+    assert len(letters) == 4 * len(codes) == 8
     for code in codes:
         cx, cy = (v * 72 / DPI for v in centre(code.position))
         near = sorted(letters, key=lambda item: (item[1] - cx) ** 2 + (item[2] - cy) ** 2)[:4]
         where = {letter: (x - cx, y - cy) for letter, x, y in near}
         assert sorted(where) == ["A", "B", "C", "D"]
-        assert where["A"][1] < -60 and abs(where["A"][0]) < 5  # above the code, centred
-        assert where["B"][0] > 60 and abs(where["B"][1]) < 5
-        assert where["C"][1] > 60 and abs(where["C"][0]) < 5
-        assert where["D"][0] < -60 and abs(where["D"][1]) < 5
+        # the card's top is the page's left: A left of the code, B above, C right, D below
+        assert where["A"][0] < -120 and abs(where["A"][1]) < 5
+        assert where["B"][1] < -120 and abs(where["B"][0]) < 5
+        assert where["C"][0] > 120 and abs(where["C"][1]) < 5
+        assert where["D"][1] > 120 and abs(where["D"][0]) < 5
 
 
 def test_first_names_printed_in_every_script(cards):
@@ -118,7 +126,7 @@ def test_without_names_no_name_is_anywhere_in_the_pdf(tmp_path):
         for word in learner.name.replace(",", " ").split():
             assert word not in plain and word not in plain[::-1]
         assert learner.learner_id in text  # the teacher's small print stays
-    assert len(decode(render(path)[0])) == 8
+    assert len(decode(render(path, 1, 1)[0])) == 2
 
 
 def test_a_failed_run_leaves_the_old_pdf_whole(tmp_path):
@@ -126,7 +134,9 @@ def test_a_failed_run_leaves_the_old_pdf_whole(tmp_path):
     make_cards_pdf(LEARNERS[:2], "P1", KEY, path)
     before = path.read_bytes()
     with pytest.raises(ValueError):
-        make_cards_pdf(LEARNERS[:2] + [Learner("bad id")], "P1", KEY, path)
+        make_cards_pdf(LEARNERS[:2] + [Learner("bad id", card=3)], "P1", KEY, path)
+    with pytest.raises(ValueError, match="no answer card number for L099"):
+        make_cards_pdf(LEARNERS[:2] + [Learner("L099")], "P1", KEY, path)
     assert path.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir()] == ["cards.pdf"]
 
