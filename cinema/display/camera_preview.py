@@ -10,7 +10,9 @@ Number keys switch between the cameras found, Enter chooses the one shown, Esc l
 from __future__ import annotations
 
 import os
+import threading
 import time
+from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -45,29 +47,77 @@ class CameraEntry:
     name: str
 
 
+class Grabber:
+    """Reads a camera in its own thread, keeping the newest frame: the camera's own rate is counted
+    (not the window's, which also reads cards), and a camera slow to answer never holds up the keys."""
+
+    def __init__(self, source: FrameSource, clock: Callable[[], float]) -> None:
+        self.source, self.clock = source, clock
+        self._lock = threading.Lock()
+        self._frame: np.ndarray | None = None
+        self._fresh = False
+        self._stop = threading.Event()
+        self.times: deque[float] = deque(maxlen=30)
+        self.failed_since: float | None = None
+        self._thread = threading.Thread(target=self._run, name="camera-preview", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                frame = self.source.read()
+            except Exception:  # noqa: BLE001 - a camera pulled out mid-read: no picture, said on screen
+                frame = None
+            now = self.clock()
+            with self._lock:
+                if frame is None:
+                    self.failed_since = self.failed_since or now
+                else:
+                    self._frame, self._fresh, self.failed_since = frame, True, None
+                    self.times.append(now)
+            if frame is None:
+                self._stop.wait(0.1)
+
+    def take(self) -> np.ndarray | None:
+        """The newest frame if it has not been taken yet, else None."""
+        with self._lock:
+            if not self._fresh:
+                return None
+            self._fresh = False
+            return self._frame
+
+    @property
+    def fps(self) -> float | None:
+        with self._lock:
+            times = list(self.times)
+        if len(times) < 3 or times[-1] <= times[0]:
+            return None
+        return (len(times) - 1) / (times[-1] - times[0])
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=1.5)  # a read blocked in the driver ends within its timeout
+        try:
+            self.source.close()
+        except Exception:  # noqa: BLE001
+            pass
+
+
 @dataclass
 class Shown:
     """What the window shows of the current camera."""
 
     index: int
     source: FrameSource | None = None
+    grabber: Grabber | None = None
     problem: str = ""  # why there is no picture
     frame: np.ndarray | None = None
     markers: list[Marker] = field(default_factory=list)
     codes: list[Found] = field(default_factory=list)
     look: PictureLook | None = None
     looked_at: float = -1e9
-    frames: int = 0
-    first_frame_at: float | None = None
     last_frame_at: float | None = None
     opened_at: float = 0.0
-
-    @property
-    def fps(self) -> float | None:
-        if self.frames < 3 or self.first_frame_at is None or self.last_frame_at is None:
-            return None
-        span = self.last_frame_at - self.first_frame_at
-        return (self.frames - 1) / span if span > 0 else None
 
 
 def no_screen() -> bool:
@@ -93,6 +143,7 @@ class CameraPreview:
         self.theme = theme or Theme()
         self.text = text or TextRenderer(FontBook())
         self.reader = MarkerReader()
+        self.redrawn = False  # drawn outside step() (a camera switched): to be shown
         self.shown = Shown(0)
         self.switch(0)
 
@@ -105,38 +156,42 @@ class CameraPreview:
             self.shown.source = self.opener(self.cameras[index].spec)
         except Exception as exc:  # noqa: BLE001 - unplugged, busy, no permission: said on screen
             self.shown.problem = _("cannot open this camera ({reason})").format(reason=exc)
+        else:
+            self.shown.grabber = Grabber(self.shown.source, self.clock)
+        self.draw()
+        self.redrawn = True
 
     def close(self) -> None:
-        if self.shown.source is not None:
-            try:
-                self.shown.source.close()
-            except Exception:  # noqa: BLE001
-                pass
-            self.shown.source = None
+        if self.shown.grabber is not None:
+            self.shown.grabber.close()
+        self.shown.grabber = self.shown.source = None
 
     @property
     def current(self) -> CameraEntry:
         return self.cameras[self.shown.index]
 
     # ---- one step -------------------------------------------------------------------------------
-    def step(self) -> None:
-        """Read a frame, find the cards in it, measure it now and then, and draw."""
+    def step(self) -> bool:
+        """Take the newest frame, find the cards in it, measure it now and then, and draw; False
+        when there was nothing new to draw."""
         shown = self.shown
-        frame = shown.source.read() if shown.source is not None else None
+        frame = shown.grabber.take() if shown.grabber is not None else None
         now = self.clock()
         if frame is not None:
             shown.frame = frame
-            shown.frames += 1
-            shown.first_frame_at = shown.first_frame_at if shown.first_frame_at is not None else now
             shown.last_frame_at = now
             shown.problem = ""
             shown.markers = self.reader.read(frame)
             shown.codes = decode_frame(frame, CAMERA_OPTIONS)
             if now - shown.looked_at >= LOOK_EVERY:
                 shown.look, shown.looked_at = look_at(frame), now
-        elif shown.source is not None and now - (shown.last_frame_at or shown.opened_at) >= NO_PICTURE_AFTER:
+        elif (shown.grabber is not None and not shown.problem
+              and now - (shown.last_frame_at or shown.opened_at) >= NO_PICTURE_AFTER):
             shown.problem = _("no picture from this camera")
+        else:
+            return False
         self.draw()
+        return True
 
     # ---- drawing --------------------------------------------------------------------------------
     def draw(self) -> None:
@@ -223,7 +278,7 @@ class CameraPreview:
             fh, fw = shown.frame.shape[:2]
             mode = getattr(shown.source, "mode", None)
             fourcc = f" {mode.fourcc}" if mode is not None and mode.fourcc else ""
-            rate = shown.fps
+            rate = shown.grabber.fps if shown.grabber is not None else None
             size = _("{width}x{height}{format}, {fps} frames a second").format(
                 width=fw, height=fh, format=fourcc, fps=f"{rate:.0f}" if rate else "…")
             if shown.look is not None:
@@ -245,6 +300,9 @@ class CameraPreview:
                 last=min(9, len(self.cameras)))
         else:
             keys = _("Enter: use this camera · Esc: leave without saving")
+        if shown.problem:
+            keys = _("1-{last}: another camera · Esc: leave without saving").format(last=min(9, len(self.cameras))) \
+                if len(self.cameras) > 1 else _("Esc: leave without saving")
         lines.append((keys, t.muted))
         return lines
 
@@ -258,26 +316,29 @@ class CameraPreview:
         if event.key == pygame.K_ESCAPE:
             return True, None
         if event.key in (pygame.K_RETURN, pygame.K_KP_ENTER):
-            return True, self.current
+            # only a camera seen working is saved: one that cannot be opened would fail the kiosk too
+            return (True, self.current) if self.shown.frame is not None and not self.shown.problem else (False, None)
         n = NUMBER_KEYS.get(event.key)
         if n is not None and n <= len(self.cameras) and n - 1 != self.shown.index:
             self.switch(n - 1)
         return False, None
 
     def run(self, on_step: Callable[[CameraPreview], None] | None = None) -> CameraEntry | None:
-        """Show cameras until Enter (the camera shown is returned) or Esc / the window closed (None)."""
+        """Show cameras until Enter (the camera shown is returned) or Esc / the window closed (None).
+        `on_step` is called after each turn of the loop (tests press keys and take screenshots)."""
         try:
             while True:
-                self.step()
-                pygame.display.flip()
+                if self.step() or self.redrawn:
+                    self.redrawn = False
+                    pygame.display.flip()
+                else:
+                    time.sleep(0.01)  # no new frame yet: do not spin
                 if on_step is not None:
                     on_step(self)
                 for event in pygame.event.get():
                     done, chosen = self.handle(event)
                     if done:
                         return chosen
-                if self.shown.source is None or self.shown.frame is None:
-                    time.sleep(0.05)  # nothing to read: do not spin
         finally:
             self.close()
 
