@@ -24,6 +24,7 @@ from cinema.atomic import write_text
 from cinema.config.problems import ConfigError, Problem
 from cinema.core.roster import ID_PATTERN, Learner
 from cinema.locale.runtime import gettext as _
+from cinema.locale.runtime import ngettext
 
 CODES = 100  # cards a marker family tells apart (DICT_5X5_100)
 NUMBERS_FILE = "card-numbers.json"
@@ -102,15 +103,17 @@ def _scopes(learners: Sequence[Learner], roster_path: Path) -> list[list[Learner
         groups.setdefault(learner.group, []).append(learner)
     problems = []
     if "" in groups:
-        problems.append(Problem(roster_path, 0, "group", _(
-            "the class list has {n} learners but answer cards tell only {codes} apart, and {m} learners have no "
-            "group").format(n=len(learners), codes=CODES, m=len(groups[""])),
+        problems.append(Problem(roster_path, 0, "group", ngettext(
+            "the class list has {n} learner, more than answer cards tell apart ({codes}), and some have no group",
+            "the class list has {n} learners, more than answer cards tell apart ({codes}), and some have no group",
+            len(learners)).format(n=len(learners), codes=CODES),
             _("give every learner a group of at most {codes} (a group column)").format(codes=CODES)))
     for group, members in groups.items():
         if group and len(members) > CODES:
-            problems.append(Problem(roster_path, 0, "group", _(
-                "group {group} has {n} learners but answer cards tell only {codes} apart").format(
-                group=group, n=len(members), codes=CODES),
+            problems.append(Problem(roster_path, 0, "group", ngettext(
+                "group {group} has {n} learner, more than answer cards tell apart ({codes})",
+                "group {group} has {n} learners, more than answer cards tell apart ({codes})",
+                len(members)).format(group=group, n=len(members), codes=CODES),
                 _("split the group into groups of at most {codes}").format(codes=CODES)))
     if problems:
         raise ConfigError(problems)
