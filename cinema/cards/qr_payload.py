@@ -108,4 +108,4 @@ def qr_code(token: str, level: str = LEVEL, dense: bool = True) -> qrcode.QRCode
 
 def qr_matrix(token: str) -> list[list[bool]]:
     """The QR code's modules (True = dark), at LEVEL, the densest payload, without the quiet zone."""
-    return qr_code(token).get_matrix()
+    return qr_code(token, LEVEL).get_matrix()

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import io
+import math
 import time
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from typing import Any
 
 import cv2
 import numpy as np
 import zxingcpp
+
+from cinema.devices.cards.tracking import Track, Tracks
 
 Point = tuple[int, int]
 
@@ -57,6 +61,16 @@ class DecodeOptions:
     # Only when the plain read found a code: a frame with no card in view (most frames of a
     # lesson: videos, slides) costs what plain decoding costs. The camera's way (CAMERA_OPTIONS).
     second_passes_after_a_find: bool = False
+    # Tracking across frames (FrameDecoder only; issue 15): a code read in a recent frame that this
+    # frame's reads miss is looked for again where it was: a window around its last corners grown by
+    # `track_reach` times its side (room to have moved), enlarged, read with the second passes. At
+    # most `max_tracks` codes, each forgotten `track_seconds` after it was last read, all within
+    # `track_ms` a frame. Measured in benchmarks/bench_attendance.py (cards moving and blurring).
+    tracking: bool = True
+    max_tracks: int = 4
+    track_seconds: float = 1.0
+    track_ms: float = 15.0
+    track_reach: float = 0.75
 
 
 DEFAULT_OPTIONS = DecodeOptions()
@@ -124,15 +138,98 @@ def _same_code(a: Found, b: Found) -> bool:
     return abs(ax - bx) <= side and abs(ay - by) <= side
 
 
+# A tracked code's window is enlarged so the code is about this many px across (within 1.5x-3x):
+# zxing-cpp wants 3 or more px a module, and a 29-module code held far away has 2.
+_TRACK_CODE_PX = 300.0
+
+
 class FrameDecoder:
     """Decodes the frames of one camera in order (one per decode thread). Stateful so that a code
-    seen in one frame can be looked for again where it was in the next (tracking across frames)."""
+    seen in one frame can be looked for again where it was in the next (tracking across frames:
+    DecodeOptions.tracking). `clock` gives seconds (monotonic); tests pass a fake one."""
 
-    def __init__(self, options: DecodeOptions = DEFAULT_OPTIONS) -> None:
+    def __init__(self, options: DecodeOptions = DEFAULT_OPTIONS,
+                 clock: Callable[[], float] = time.monotonic) -> None:
         self.options = options
+        self.clock = clock
+        self.tracks = Tracks(options.max_tracks, options.track_seconds)
 
     def decode(self, image: Any) -> list[Found]:
-        return decode_frame(image, self.options)
+        try:
+            gray = to_gray(image)
+        except ValueError:
+            return []
+        found = decode_frame(gray, self.options)
+        if not self.options.tracking or gray.size == 0:
+            return found
+        now = self.clock()
+        start = time.perf_counter()
+        for track in self.tracks.missing({f.text for f in found}, now):
+            spent = (time.perf_counter() - start) * 1000
+            if spent >= self.options.track_ms:
+                break
+            for code in _read_window(gray, track, replace(self.options, track_ms=self.options.track_ms - spent), now):
+                if not any(_same_code(code, f) for f in found):
+                    found.append(code)
+        for code in found:
+            self.tracks.seen(code.text, code.corners, now)
+        return found
+
+
+def _read_window(gray: np.ndarray, track: Track, options: DecodeOptions, now: float) -> list[Found]:
+    """The codes in the window where `track` was (moved on at its velocity), enlarged and read with
+    the second passes; for a moving card, also with its motion blur undone (_unblurred)."""
+    box = track.window(gray.shape[1], gray.shape[0], options.track_reach, now)
+    if box is None:
+        return []
+    x0, y0, x1, y1 = box
+    window = gray[y0:y1, x0:x1]
+    scale = min(3.0, max(1.5, _TRACK_CODE_PX / max(track.side(), 1.0)))
+
+    def enlarged(img: np.ndarray, factor: float = scale) -> np.ndarray:
+        return cv2.resize(img, None, fx=factor, fy=factor, interpolation=cv2.INTER_CUBIC)
+
+    vx, vy = track.velocity
+    moving = (vx * vx + vy * vy) ** 0.5 >= _MOVING_PX_S
+    heading = math.degrees(math.atan2(vy, vx))
+    # sharpened first: a tracked card that plain reads missed is most often a blurred one; for a card
+    # on the move, its blur undone along its way, the smear 7 px long, then 5
+    passes: list[tuple[Callable[[], np.ndarray], str, float]] = [
+        (lambda: _sharpened(enlarged(window))[0], options.binarizer, scale)]
+    if moving:
+        passes += [(lambda n=n: enlarged(_unblurred(window, n, heading), 2.0), options.binarizer, 2.0)  # type: ignore[misc]
+                   for n in (7, 5)]
+    passes += [(lambda: enlarged(window), options.binarizer, scale), (lambda: enlarged(window), "GlobalHistogram", scale)]
+    start = time.perf_counter()
+    for make, binarizer, factor in passes:
+        if (time.perf_counter() - start) * 1000 >= options.track_ms:
+            break
+        results = _read(make(), options, binarizer)
+        if results:
+            return [Found(r.text, tuple((round(x0 + x / factor), round(y0 + y / factor))  # type: ignore[arg-type]
+                                        for x, y in _corners(r.position)), int(r.orientation))
+                    for r in results]
+    return []
+
+
+# A card moving at least this fast (px/s; 3 px a frame at 30 frames/s) is smeared along its way.
+_MOVING_PX_S = 90.0
+
+
+def _unblurred(gray: np.ndarray, length: int, degrees: float) -> np.ndarray:
+    """`gray` with a straight motion smear `length` px long at `degrees` undone (Wiener filter).
+    On the moving-card clips, the right smear recovers most frames the other passes miss."""
+    n = length if length % 2 else length + 1
+    kernel = np.zeros((n, n), np.float32)
+    c, half = (n - 1) / 2, (length - 1) / 2
+    dx, dy = math.cos(math.radians(degrees)), math.sin(math.radians(degrees))
+    cv2.line(kernel, (round(c - dx * half), round(c - dy * half)), (round(c + dx * half), round(c + dy * half)), 1.0, 1)
+    kernel /= kernel.sum()
+    spectrum = np.fft.rfft2(kernel, s=gray.shape)
+    image = np.fft.rfft2(gray.astype(np.float32) / 255.0)
+    out = np.fft.irfft2(image * np.conj(spectrum) / (np.abs(spectrum) ** 2 + 0.03), s=gray.shape)
+    out = np.roll(out, (-(n // 2), -(n // 2)), (0, 1))  # the kernel's centre, not its corner, is the origin
+    return np.clip(out * 255.0, 0, 255).astype(np.uint8)
 
 
 def decode_frame(image: Any, options: DecodeOptions = DEFAULT_OPTIONS) -> list[Found]:

@@ -1,8 +1,8 @@
 """Harsh webcam-like photos of the attendance cards that `cinema cards` really prints (issue 15, part 3).
 
 The cards are not drawn here: a roster CSV and a key file go to cinema.cards' PDF maker, the
-PDF's pages are rendered with pdftoppm (poppler-utils), and each card is cut out of the page by
-the PDF's own layout (cinema.cards.pdf._card_box). Each photo is a 1280x720 frame with 1 to 4
+PDF's pages of fronts are rendered with pdftoppm (poppler-utils), and each card is cut out of
+the page by the PDF's own layout (cinema.cards.pdf.places) and turned upright. Each photo is a 1280x720 frame with 1 to 4
 cards 150-280 px tall, turned up to ±40°, in perspective, with glare spots, uneven and dim
 light, motion blur up to 5 px, sensor noise and JPEG quality 40-75. Seeded: the same seed
 gives the same photos, with their truth (the learner ids in each photo).
@@ -26,7 +26,7 @@ from cinema.devices.cards.photos import FRAME_SIZE, _add_noise, _background, _pa
 
 PROGRAM = "HARSH"
 KEY_BYTES = b"harsh photo test key, 32 bytes!!"  # fixed, so the printed tokens repeat
-DPI = 150  # a card is about 415 px tall on the rendered page: cut out, it is only ever made smaller
+DPI = 100  # an A5 card is about 830 px tall on the rendered page: cut out, it is only ever made smaller
 CARD_PX = (150.0, 280.0)  # card height in the frame
 MAX_ANGLE = 40.0
 JPEG_QUALITY = (40, 75)
@@ -56,9 +56,12 @@ class PrintedCards:
 
 
 def print_cards(learner_ids: list[str], work_dir: str | None = None, dpi: int = DPI) -> PrintedCards:
-    """Run the real card printer for `learner_ids` and cut each card out of its rendered page."""
+    """Run the real card printer for `learner_ids` and cut each card's front out of its rendered page,
+    upright (as the child holds it up)."""
+    import dataclasses
+
     from cinema.cards.keys import CardKey, current_key, write_key_file
-    from cinema.cards.pdf import PER_PAGE, _card_box, make_cards_pdf
+    from cinema.cards.pdf import make_cards_pdf, places
     from cinema.cards.roster_csv import load_roster_csv
     from reportlab.lib.pagesizes import A4
 
@@ -70,25 +73,30 @@ def print_cards(learner_ids: list[str], work_dir: str | None = None, dpi: int = 
         keys = folder / "card-keys.json"
         write_key_file(keys, (CardKey(KEY_BYTES, date(2026, 1, 1)),))
         key = current_key(keys)
-        learners = load_roster_csv(roster)
+        # every card has an answer number on its back; the fronts do not depend on it
+        learners = [dataclasses.replace(lr, card=i + 1) for i, lr in enumerate(load_roster_csv(roster))]
         pdf = folder / "cards.pdf"
-        pages = make_cards_pdf(learners, PROGRAM, key, pdf)
+        make_cards_pdf(learners, PROGRAM, key, pdf)
+        fronts, _backs = places(len(learners))
+        wanted = sorted({f.page for f in fronts})
         try:
-            subprocess.run(["pdftoppm", "-r", str(dpi), "-gray", str(pdf), str(folder / "page")],
-                           check=True, capture_output=True)
+            for page in wanted:  # the fronts' pages only (the backs are the answer markers)
+                subprocess.run(["pdftoppm", "-r", str(dpi), "-gray", "-f", str(page + 1), "-l", str(page + 1),
+                                str(pdf), str(folder / f"front{page:04d}")], check=True, capture_output=True)
         except FileNotFoundError as exc:
             raise PdftoppmMissing("pdftoppm is not installed (poppler-utils)") from exc
-        rendered = sorted(folder.glob("page-*.pgm"))
-        assert len(rendered) == pages, (rendered, pages)
         scale = dpi / 72.0
         page_h = A4[1]
         out = PrintedCards(PROGRAM, key)
-        for i, learner in enumerate(learners):
-            page = cv2.imread(str(rendered[i // PER_PAGE]), cv2.IMREAD_GRAYSCALE)
-            x, y, w, h = _card_box(i % PER_PAGE)
-            x0, x1 = round(x * scale), round((x + w) * scale)
-            y0, y1 = round((page_h - y - h) * scale), round((page_h - y) * scale)
-            out.cards[learner.learner_id] = page[y0:y1, x0:x1].copy()
+        for learner, place in zip(learners, fronts):
+            (rendered,) = folder.glob(f"front{place.page:04d}*.pgm")
+            page = cv2.imread(str(rendered), cv2.IMREAD_GRAYSCALE)
+            x0, x1 = round(place.x * scale), round((place.x + place.w) * scale)
+            y0, y1 = round((page_h - place.y - place.h) * scale), round((page_h - place.y) * scale)
+            card = page[y0:y1, x0:x1]
+            # turned a quarter on the page: its top edge to the page's left (90) or right (-90)
+            card = cv2.rotate(card, cv2.ROTATE_90_CLOCKWISE if place.turn == 90 else cv2.ROTATE_90_COUNTERCLOCKWISE)
+            out.cards[learner.learner_id] = card.copy()
         return out
 
 
@@ -149,7 +157,10 @@ def _motion_blur(img: np.ndarray, length: int, angle: float) -> np.ndarray:
     return cv2.filter2D(img, -1, kernel / kernel.sum())
 
 
-def _finish(img: np.ndarray, rng: random.Random, nrng: np.random.Generator) -> np.ndarray:
+def _finish(img: np.ndarray, rng: random.Random, nrng: np.random.Generator,
+            blur: tuple[int, float] | None = None) -> np.ndarray:
+    """The camera: dim and uneven light, focus, motion blur (`blur`: length px and direction °, else
+    drawn from `rng`), sensor noise, JPEG."""
     f = img.astype(np.float32)
     if rng.random() < 0.4:
         f *= rng.uniform(0.35, 0.65)  # a dim room
@@ -161,7 +172,9 @@ def _finish(img: np.ndarray, rng: random.Random, nrng: np.random.Generator) -> n
     img = np.clip(f, 0, 255).astype(np.uint8)
     if rng.random() < 0.3:
         img = cv2.GaussianBlur(img, (5, 5), rng.uniform(0.6, 1.2))  # focus
-    img = _motion_blur(img, rng.randint(0, MAX_BLUR_PX), rng.uniform(0, 180))
+    if blur is None:
+        blur = (rng.randint(0, MAX_BLUR_PX), rng.uniform(0, 180))
+    img = _motion_blur(img, *blur)
     img = _add_noise(img, rng.uniform(3, 10), nrng)
     ok, jpg = cv2.imencode(".jpg", img, [cv2.IMWRITE_JPEG_QUALITY, rng.randint(*JPEG_QUALITY)])
     return cv2.imdecode(jpg, cv2.IMREAD_COLOR)
@@ -205,6 +218,51 @@ def harsh_photos(count: int, seed: int = 1, printed: PrintedCards | None = None,
     rng = random.Random(seed)
     photos = [render_harsh_photo(printed, rng.sample(ids, rng.randint(1, 4)), rng) for _ in range(count)]
     return printed, photos
+
+
+def moving_card(printed: PrintedCards, learner_id: str, frames: int, seed: int = 1,
+                card_px: tuple[float, float] = (220.0, 300.0), max_blur: int = 7,
+                leaves_at: int | None = None) -> list[HarshPhoto]:
+    """A short webcam clip of one card held up and moved: `frames` 1280x720 frames of the same room
+    and light (seeded), the card crossing part of the frame while it turns, with motion blur along its
+    path of 0 to `max_blur` px that changes from frame to frame (a hand speeding up and slowing down:
+    at 30 frames/s a card moving 1 m/s at 2 m smears several px), glare that comes and goes, noise
+    and JPEG. From frame `leaves_at` on, the card is gone (the truth is empty): what a tracker must
+    not report from memory."""
+    rng = random.Random(seed)
+    nrng = np.random.default_rng(rng.randrange(2**32))
+    room = _background(rng, nrng)
+    card = printed.cards[learner_id]
+    aspect = card.shape[1] / card.shape[0]
+    height = rng.uniform(*card_px)
+    small = cv2.resize(card, (max(2, round(height * aspect)), max(2, round(height))), interpolation=cv2.INTER_AREA)
+    w, h = FRAME_SIZE
+    reach = height * math.hypot(aspect, 1) / 2 * 1.1
+    start = np.array([rng.uniform(reach, w - reach), rng.uniform(reach, h - reach)])
+    end = np.array([rng.uniform(reach, w - reach), rng.uniform(reach, h - reach)])
+    path = end - start
+    heading = math.degrees(math.atan2(path[1], path[0]))
+    angle0, turn = rng.uniform(-MAX_ANGLE, MAX_ANGLE), rng.uniform(-20, 20)
+    pose, camera = rng.randrange(2**32), rng.randrange(2**32)  # how it is held; the camera's light and JPEG
+    light = rng.uniform(0.6, 1.0)
+    tint = np.array([rng.uniform(0.85, 1.0) for _ in range(3)], np.float32)
+    out = []
+    for k in range(frames):
+        t = k / max(frames - 1, 1)
+        scene = room.copy()
+        shown: tuple[str, ...] = ()
+        quads: tuple[tuple[tuple[float, float], ...], ...] = ()
+        if leaves_at is None or k < leaves_at:
+            centre = start + path * t
+            angle = max(-MAX_ANGLE, min(MAX_ANGLE, angle0 + turn * t))
+            quad = _card_quad((float(centre[0]), float(centre[1])), height, aspect, angle, random.Random(pose))
+            _paste(scene, small, quad, light, tint)
+            if rng.random() < 0.5:
+                _glare(scene, quad, rng)
+            shown, quads = (learner_id,), (tuple((float(x), float(y)) for x, y in quad),)
+        blur = (rng.randint(0, max_blur), heading + rng.uniform(-15, 15))
+        out.append(HarshPhoto(_finish(scene, random.Random(camera), nrng, blur), shown, quads))
+    return out
 
 
 def write_harsh_photos(out_dir: str, count: int = 40, seed: int = 1) -> tuple[PrintedCards, list[HarshPhoto]]:

@@ -17,8 +17,6 @@ pytestmark = pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="needs 
 
 PLAIN = replace(DEFAULT_OPTIONS, second_passes=False)
 UNHURRIED = replace(DEFAULT_OPTIONS, second_pass_ms=10_000.0)  # every pass, however loaded the machine
-# one card that plain decoding misses (blurred, turned) and the second passes read: found by search, kept fixed
-SEED_PLAIN_MISSES = 42
 
 
 @pytest.fixture(scope="module")
@@ -29,7 +27,7 @@ def printed():
 def test_cards_come_from_the_printed_pdf_with_their_real_tokens(printed):
     assert sorted(printed.cards) == [f"h{i:03d}" for i in range(24)]
     card = printed.cards["h005"]
-    assert 380 < card.shape[0] < 450 and card.shape[1] > card.shape[0]  # a card cut out at 150 dpi, wider than tall
+    assert 800 < card.shape[0] < 860 and card.shape[1] < card.shape[0]  # an A5 card cut out at 100 dpi, upright
     found = decode_frame(np.pad(card, 40, constant_values=255), PLAIN)
     assert [f.text for f in found] == [make_token(printed.program, "h005", printed.key)]
 
@@ -50,16 +48,31 @@ def test_the_same_seed_gives_the_same_photos_and_truth(printed):
             assert CARD_PX[0] * 0.7 < (left + right) / 2 < CARD_PX[1] * 1.3
 
 
-def test_second_passes_read_a_card_plain_decoding_misses(printed):
-    _, (photo,) = harsh_photos(1, seed=SEED_PLAIN_MISSES, printed=printed)
-    token = make_token(printed.program, photo.learner_ids[0], printed.key)
-    assert decode_frame(photo.image, PLAIN) == []
-    found = decode_frame(photo.image, UNHURRIED)
-    assert [f.text for f in found] == [token]
-    # found on the 2x image, its corners are put back in the frame's own pixels, on the card
-    q = np.array(photo.quads[0])
-    for x, y in found[0].corners:
-        assert q[:, 0].min() - 5 <= x <= q[:, 0].max() + 5 and q[:, 1].min() - 5 <= y <= q[:, 1].max() + 5
+def texts(photo, options) -> set[str]:
+    return {f.text for f in decode_frame(photo.image, options)}
+
+
+@pytest.fixture(scope="module")
+def missed_by_plain(printed):
+    """The first harsh photo (of a few) with a card that plain decoding misses and the second passes read."""
+    _, photos = harsh_photos(12, seed=2, printed=printed)
+    for photo in photos:
+        extra = texts(photo, UNHURRIED) - texts(photo, PLAIN)
+        if extra:
+            return photo, extra
+    pytest.fail("no card in 12 harsh photos needed the second passes")
+
+
+def test_second_passes_read_a_card_plain_decoding_misses(printed, missed_by_plain):
+    photo, extra = missed_by_plain
+    tokens = {make_token(printed.program, lid, printed.key): i for i, lid in enumerate(photo.learner_ids)}
+    found = [f for f in decode_frame(photo.image, UNHURRIED) if f.text in extra]
+    assert found and all(f.text in tokens for f in found)
+    # found on an enlarged image, its corners are put back in the frame's own pixels, on its card
+    for code in found:
+        q = np.array(photo.quads[tokens[code.text]])
+        for x, y in code.corners:
+            assert q[:, 0].min() - 5 <= x <= q[:, 0].max() + 5 and q[:, 1].min() - 5 <= y <= q[:, 1].max() + 5
 
 
 def test_second_passes_never_return_a_code_that_is_not_in_the_frame(printed):
@@ -79,10 +92,9 @@ def test_second_passes_never_return_a_code_that_is_not_in_the_frame(printed):
         assert all(verify_token(t, "P", (b"k",)).learner_id in (None, *ids) for t in texts)
 
 
-def test_second_passes_stop_when_the_frame_budget_is_spent(printed):
-    _, (photo,) = harsh_photos(1, seed=SEED_PLAIN_MISSES, printed=printed)
-    assert decode_frame(photo.image, UNHURRIED) != []
-    assert decode_frame(photo.image, replace(DEFAULT_OPTIONS, second_pass_ms=0.0)) == []  # budget 0: plain only
+def test_second_passes_stop_when_the_frame_budget_is_spent(missed_by_plain):
+    photo, _extra = missed_by_plain
+    assert texts(photo, replace(DEFAULT_OPTIONS, second_pass_ms=0.0)) == texts(photo, PLAIN)  # budget 0: plain only
 
 
 def test_make_card_photos_writes_the_harsh_set_with_its_truth(tmp_path):
