@@ -108,3 +108,22 @@ def test_one_sided_puts_front_and_back_on_one_page_to_fold(tmp_path):
         assert code.text.split(".")[2] == learner and marker.number == numbers[learner]
         # folded on the middle line (y -> height - y), directions along x stay: both tops to the page's left
         assert code.orientation == -90 and marker.angle == pytest.approx(-90, abs=2)
+
+
+def test_the_marker_has_a_cell_of_white_round_it_and_room_for_a_thumb(duplex):
+    """Nothing printed within one cell of the marker (it is found by its black border against white), and
+    25 mm of card between it and each long edge, where a thumb holds the card turned to B or D."""
+    pages, _numbers = duplex
+    upper = halves(pages[1])[0]  # the first card's back; its long edges run across the page
+    [marker] = MarkerReader().read(upper)
+    xs, ys = [x for x, _ in marker.corners], [y for _, y in marker.corners]
+    cell = (max(xs) - min(xs)) / 7
+    per_mm = DPI / 25.4
+    assert cell / per_mm == pytest.approx(14, abs=0.5)
+    left, right, top, bottom = (round(v) for v in (min(xs) - cell, max(xs) + cell, min(ys) - cell, max(ys) + cell))
+    ring = upper[top:bottom, left:right].copy()
+    inside = round(cell) - 2  # the marker itself, give or take the corners found to a pixel
+    ring[inside:-inside, inside:-inside] = 255
+    assert ring.min() > 200
+    pixel = 1 / per_mm  # the corners are found to a pixel
+    assert min(ys) / per_mm >= 25 - pixel and (upper.shape[0] - max(ys)) / per_mm >= 25 - pixel
