@@ -7,7 +7,10 @@
    about 1 s (some two at once), through the real CameraScanner threads and verify_token:
    the time until all 40 are marked. Target < 60 s.
 
-Usage: python benchmarks/bench_qr.py [--frames 60] [--class-size 40] [--speed 1.0] [--skip-class]
+3. The card's payload: QR modules across for usual tokens at each level, qrcode's own split (before)
+   vs the cheapest segments (now) vs a token in capitals (proposed), and a module's printed size.
+
+Usage: python benchmarks/bench_qr.py [--frames 60] [--class-size 40] [--speed 1.0] [--skip-class] [--payload-only]
 pyzbar needs Debian's libzbar0; a decoder that is not installed is shown as such.
 """
 
@@ -228,6 +231,50 @@ def bench_class(size: int, speed: float) -> None:
           f"process CPU {100 * cpu / elapsed:.0f}% of a core (incl. making the fake frames)")
 
 
+# ---- the card's payload: QR version and module size --------------------------------------
+
+# (what, programme, learner id): the tokens a class gets
+PAYLOADS = [
+    ("uppercase ids", "CLASS7B", "S001"),
+    ("lowercase ids", "CLASS7B", "s001"),
+    ("names as ids", "math_2026", "maria-lopez_3"),
+    ("longest ids (32+32)", "P" * 32, "q" * 32),
+]
+PRINTED_MM = (60.0, 90.0, 100.0)  # the code's printed square, its 3-module quiet zone included (A5 card: 100)
+
+
+def bench_payload() -> None:
+    """Modules across for each kind of token at each level: qrcode's own split (cards printed before,
+    the baseline), the cheapest segments (cinema.cards.qr_payload, printed now) and, proposed, the
+    token in capitals (a case-insensitive id: every character alphanumeric); a module's size in mm
+    for each printed square."""
+    from cinema.cards.pdf import QUIET_MODULES
+    from cinema.cards.qr_payload import LEVEL, qr_code
+    from cinema.core.roster import make_token
+
+    mm_head = "  ".join(f"{f'mm @{mm:.0f}':>7}" for mm in PRINTED_MM)
+    print(f"\ncard payload: modules across (version), before -> now -> all capitals; module mm now for a code "
+          f"printed {', '.join(f'{mm:.0f}' for mm in PRINTED_MM)} mm square (quiet zone included); cinema cards: "
+          f"level {LEVEL}")
+    header = f"{'token':<24} {'chars':>5} {'level':>5} {'before':>9} {'now':>9} {'capitals':>9}  {mm_head}  {'module ratio':>12}"
+    print(header)
+    print("-" * len(header))
+    for what, program, learner in PAYLOADS:
+        token = make_token(program, learner, KEY)
+        for level in "LMQH":
+            before, now = qr_code(token, level, dense=False), qr_code(token, level)
+            caps = qr_code(token.upper(), level)
+
+            def cell(code) -> str:
+                return f"{code.version * 4 + 17} (v{code.version})"
+
+            n = now.version * 4 + 17
+            mms = "  ".join(f"{mm / (n + 2 * QUIET_MODULES):7.2f}" for mm in PRINTED_MM)
+            ratio = (before.version * 4 + 17 + 2 * QUIET_MODULES) / (n + 2 * QUIET_MODULES)
+            print(f"{what:<24} {len(token):>5} {level:>5} {cell(before):>9} {cell(now):>9} {cell(caps):>9}  {mms}  "
+                  f"{ratio:11.2f}x")
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--frames", type=int, default=60, help="generated frames per decoder")
@@ -235,7 +282,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--class-size", type=int, default=40)
     ap.add_argument("--speed", type=float, default=1.0, help="run the class faster than real time")
     ap.add_argument("--skip-class", action="store_true")
+    ap.add_argument("--payload-only", action="store_true", help="only the card payload table (no decoding)")
     args = ap.parse_args(argv)
+    bench_payload()
+    if args.payload_only:
+        return 0
     rows = run_decoders(args.frames, args.budget)
     summarise_decoders(rows)
     if not args.skip_class:
