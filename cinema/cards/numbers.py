@@ -44,8 +44,8 @@ def _refuse(path: Path, line: int, key: str, message: str) -> ConfigError:
         "key), or delete it and print new answer cards for the whole class"))])
 
 
-def _read_programs(path: Path) -> dict:
-    """The file's `programs` object, or a ConfigError saying what is wrong with the file."""
+def _read_programs(path: Path) -> tuple[dict, str]:
+    """The file's `programs` object and its text, or a ConfigError saying what is wrong with the file."""
     try:
         with open(path, "rb") as f:
             data = f.read(MAX_FILE_BYTES + 1)
@@ -71,7 +71,14 @@ def _read_programs(path: Path) -> dict:
     programs = document.get("programs", {})
     if not isinstance(programs, dict) or not all(isinstance(v, dict) for v in programs.values()):
         raise _refuse(path, 1, "programs", _("programs must map each programme to its learners' numbers"))
-    return programs
+    return programs, data.decode("utf-8")
+
+
+def _line_of(text: str, program: str, learner_id: str) -> int:
+    """The line of `learner_id`'s entry under `program` (the file is written one entry a line), or 0."""
+    start = text.find(json.dumps(program) + ":")
+    at = text.find(json.dumps(learner_id) + ":", max(start, 0))
+    return text.count("\n", 0, at) + 1 if start >= 0 and at >= 0 else 0
 
 
 def load_numbers(path: Path, program: str) -> dict[str, int]:
@@ -81,15 +88,15 @@ def load_numbers(path: Path, program: str) -> dict[str, int]:
     path = Path(path)
     if not path.exists():
         return {}
-    numbers = _read_programs(path).get(program, {})
+    programs, text = _read_programs(path)
     out: dict[str, int] = {}
-    for learner_id, number in numbers.items():
+    for learner_id, number in programs.get(program, {}).items():
         key = f"programs.{program}.{learner_id}"
         if not _ID.match(learner_id):
-            raise _refuse(path, 0, key, _("this is not a learner id"))
+            raise _refuse(path, _line_of(text, program, learner_id), key, _("this is not a learner id"))
         if isinstance(number, bool) or not isinstance(number, int) or not 1 <= number <= CODES:
-            raise _refuse(path, 0, key, _("{value!r} is not a card number (1 to {codes})").format(
-                value=number, codes=CODES))
+            raise _refuse(path, _line_of(text, program, learner_id), key,
+                          _("{value!r} is not a card number (1 to {codes})").format(value=number, codes=CODES))
         out[learner_id] = number
     return out
 
@@ -169,8 +176,7 @@ def save_numbers(path: Path, program: str, numbers: Mapping[str, int]) -> None:
     """Write `program`'s numbers atomically, keeping other programmes'. A file that cannot be read is
     not overwritten (ConfigError): it may hold another programme's numbers."""
     path = Path(path)
-    programs = _read_programs(path) if path.exists() else {}
-    programs = dict(programs)
+    programs = dict(_read_programs(path)[0]) if path.exists() else {}
     programs[program] = {str(k): int(v) for k, v in sorted(numbers.items())}
     document = {"version": FORMAT_VERSION, "programs": dict(sorted(programs.items()))}
     write_text(path, json.dumps(document, indent=1, ensure_ascii=False) + "\n")

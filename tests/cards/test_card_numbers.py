@@ -89,7 +89,18 @@ def test_a_hand_edited_entry_is_refused(tmp_path, content, says):
     with pytest.raises(ConfigError) as caught:
         load_numbers(path, "P1")
     text = str(caught.value)
-    assert "card-numbers.json" in text and "programs.P1." in text and says in text
+    assert "card-numbers.json:1: programs.P1." in text and says in text
+
+
+def test_a_bad_entry_is_named_by_its_line(tmp_path):
+    path = tmp_path / "card-numbers.json"
+    save_numbers(path, "OTHER", {"a": 1})
+    save_numbers(path, "P1", {"a": 1, "b": 2, "c": 3})
+    path.write_text(path.read_text().replace('"b": 2', '"b": 2.5'))
+    with pytest.raises(ConfigError) as caught:
+        load_numbers(path, "P1")
+    line = next(i for i, text in enumerate(path.read_text().splitlines(), 1) if '"b"' in text)
+    assert f"card-numbers.json:{line}: programs.P1.b: 2.5 is not a card number" in str(caught.value)
 
 
 @pytest.mark.parametrize("content, says", [

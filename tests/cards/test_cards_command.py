@@ -110,3 +110,12 @@ def test_a_damaged_numbers_file_stops_before_any_card_is_printed(tmp_path):
     code, out, err = run(roster, tmp_path / "cards.pdf", keys=keys)
     assert code == 1 and "card-numbers.json" in err and "not a card number" in err
     assert not (tmp_path / "cards.pdf").exists()
+
+
+def test_a_class_too_large_to_number_is_one_plain_problem_and_nothing_is_written(tmp_path):
+    roster = tmp_path / "class.csv"
+    roster.write_text("learner_id,name\n" + "".join(f"L{i:03d},Child\n" for i in range(101)))
+    keys = tmp_path / "card-keys.json"
+    code, _, err = run(roster, tmp_path / "cards.pdf", keys=keys)
+    assert code == 1 and "class.csv: group: the class list has 101 learners" in err and "no group" in err
+    assert not (tmp_path / "cards.pdf").exists() and not keys.with_name("card-numbers.json").exists()
