@@ -3,6 +3,8 @@
 import json
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cinema.cards.numbers import (CODES, apply_numbers, assign_numbers, load_numbers, merged, numbers_path,
                                   save_numbers)
@@ -134,3 +136,44 @@ def test_an_oversized_file_is_refused_without_reading_it_all(tmp_path, monkeypat
 def test_apply_numbers_keeps_the_rosters_own():
     learners = apply_numbers([Learner("a", card=9), Learner("b"), Learner("c")], {"a": 1, "b": 2})
     assert [learner.card for learner in learners] == [9, 2, None]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.data())
+def test_any_class_gets_numbers_unique_in_its_scope_keeping_every_number_it_can(data):
+    """Property: whatever the roster and the numbers file, every child gets 1..CODES, no two in a scope share
+    one, the roster's column is kept, and a known number is kept unless someone earlier in the scope has it."""
+    n = data.draw(st.integers(1, 130))
+    groups = data.draw(st.lists(st.sampled_from(["A", "B", "C"]), min_size=n, max_size=n))
+    if n > CODES and max(groups.count(g) for g in "ABC") > CODES:
+        return
+    cards = data.draw(st.lists(st.none() | st.integers(1, CODES), min_size=n, max_size=n))
+    learners = [Learner(f"s{i}", group=groups[i] if n > CODES else "", card=cards[i]) for i in range(n)]
+    scope = (lambda learner: learner.group) if n > CODES else (lambda learner: "")
+    used: dict[tuple[str, int], str] = {}
+    roster_cards = []
+    for learner in learners:  # the roster's column: unique in its scope (load_roster_csv checks that)
+        if learner.card is not None and (scope(learner), learner.card) in used:
+            learner = Learner(learner.learner_id, group=learner.group)
+        elif learner.card is not None:
+            used[(scope(learner), learner.card)] = learner.learner_id
+        roster_cards.append(learner)
+    known = data.draw(st.dictionaries(st.sampled_from([f"s{i}" for i in range(n + 10)]), st.integers(1, CODES)))
+    numbers = assign_numbers(roster_cards, known)
+    assert set(numbers) == {learner.learner_id for learner in roster_cards}
+    assert all(1 <= v <= CODES for v in numbers.values())
+    seen = set()
+    for learner in roster_cards:
+        key = (scope(learner), numbers[learner.learner_id])
+        assert key not in seen
+        seen.add(key)
+        if learner.card is not None:
+            assert numbers[learner.learner_id] == learner.card
+    taken = {(scope(learner), learner.card) for learner in roster_cards if learner.card is not None}
+    for learner in roster_cards:
+        wanted = known.get(learner.learner_id)
+        if learner.card is None and wanted is not None and (scope(learner), wanted) not in taken:
+            assert numbers[learner.learner_id] == wanted
+            taken.add((scope(learner), wanted))
+        elif learner.card is None:
+            taken.add((scope(learner), numbers[learner.learner_id]))
