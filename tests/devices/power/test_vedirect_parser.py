@@ -8,7 +8,7 @@ from cinema.devices.power.vedirect import (
     CLOSED, MAX_FIELDS, TextBlock, VeDirectParser, encode_block, encode_hex, reading_from_fields,
 )
 
-FUZZ = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FUZZ = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 # A BMV-702 battery monitor's two blocks as it sent them (published in a VE.Direct reader's
 # test recordings): main values, then history. Checksum bytes 'q' and 0xBC are the device's own.
