@@ -303,6 +303,10 @@ def teacher_views(language: str) -> "dict[str, TeacherView]":
     low_battery = StatusBar(battery_percent=31, battery_minutes=38, charging=False, attendance=18,
                             devices=(DeviceStatus("clickers", True),))
     waiting = AnswerList(answered=names[:9], waiting=names[9:], more_answered=3)
+    # A class of 40 answering by card: every child in the grid, 26 read so far, and a card that is nobody's.
+    class40 = tuple(name if i < len(names) else f"{name} {i // len(names) + 1}"
+                    for i, name in ((i, names[i % len(names)]) for i in range(40)))
+    cards = AnswerList(answered=class40[::3] + class40[1::3], waiting=class40[2::3], grid=True, unknown_cards=(57,))
     return {
         "teacher_video": teacher(video, quiz, Screen.VIDEO, status=low_battery, power_advice=advice, notices=(
             "This audio could not be played.", "Little disk space left: free some after the lesson",
@@ -310,6 +314,8 @@ def teacher_views(language: str) -> "dict[str, TeacherView]":
         "teacher_question": teacher(quiz, checkin, Screen.QUESTION, item_seconds_left=25.0, answers=waiting),
         "teacher_many_waiting": teacher(quiz, checkin, Screen.QUESTION, item_seconds_left=25.0, answers=AnswerList(
             answered=(), waiting=names + tuple(f"#{n}" for n in range(1201, 1213)), more_waiting=14)),
+        "teacher_cards": teacher(quiz, checkin, Screen.QUESTION, item_seconds_left=None, answers=cards, present=40,
+                                 expected=40),
         "teacher_everyone": teacher(quiz, checkin, Screen.QUESTION, item_seconds_left=12.0,
                                     answers=AnswerList(answered=names, waiting=())),
         "teacher_calm": teacher(checkin, calm, Screen.CHECKIN_RESULTS, item_seconds_left=None,

@@ -162,7 +162,8 @@ def _page(c: Canvas, view: TeacherView) -> None:
         # Who has not answered spans the window's width at the bottom: the list the teacher acts on,
         # as many names to a row as the window holds; the rest of the page sits above it.
         need = _answers_height(c, view.answers, area.width)
-        h = min(need, round(area.height * 0.45))
+        # a card question's whole class (40 children) takes more of the page than a list of who is missing
+        h = min(need, round(area.height * (0.7 if view.answers.grid else 0.45)))
         _answers(c, view.answers, pygame.Rect(area.left, area.bottom - h, area.width, h))
         area = pygame.Rect(area.left, area.top, area.width, area.height - h - m.margin)
     lesson_w = round((area.width - m.margin) * 0.56)
@@ -374,10 +375,43 @@ def _answers_height(c: Canvas, answers: AnswerList, width: int) -> int:
     m = c.metrics
     inner_w = width - 2 * m.gap
     _, head_h = _answers_head(c, answers, inner_w)
-    if not answers.waiting and not answers.more_waiting:
+    head_h += _unknown_height(c, answers)
+    labels, _, more = _chips_of(answers)
+    if not labels and not more:
         return head_h + 2 * m.gap
-    rects, _, _ = _chip_layout(c, answers.waiting, answers.more_waiting, pygame.Rect(0, 0, inner_w, 10 ** 5))
+    rects, _, _ = _chip_layout(c, labels, more, pygame.Rect(0, 0, inner_w, 10 ** 5), _chip_size(c, answers),
+                               answers.grid)
     return head_h + m.gap + max((r.bottom for r in rects), default=0) + 2 * m.gap
+
+
+def _chips_of(answers: AnswerList) -> tuple[tuple[str, ...], frozenset[int], int]:
+    """(the chips' labels, which of them are read, how many more): who is still to answer; in a question
+    answered by cards, the whole class in name order, so a child's chip stays in its place once read."""
+    if not answers.grid:
+        return answers.waiting, frozenset(), answers.more_waiting
+    everyone = sorted([(label, True) for label in answers.answered] + [(label, False) for label in answers.waiting],
+                      key=lambda pair: (pair[0].casefold(), pair[0]))
+    labels = tuple(label for label, _ in everyone)
+    return labels, frozenset(i for i, (_, read) in enumerate(everyone) if read), \
+        answers.more_answered + answers.more_waiting
+
+
+def _chip_size(c: Canvas, answers: AnswerList) -> int:
+    """A whole class of chips (a card question) in the smallest readable text, so 40 fit beside the rest."""
+    return c.metrics.min_text if answers.grid else c.metrics.body
+
+
+def _unknown_words(c: Canvas, answers: AnswerList) -> str:
+    if not answers.unknown_cards:
+        return ""
+    numbers = ", ".join(str(n) for n in answers.unknown_cards)
+    return c.ngettext("Card %(numbers)s is no child's in the roster: no answer",
+                      "Cards %(numbers)s are no child's in the roster: no answers",
+                      len(answers.unknown_cards)) % {"numbers": numbers}
+
+
+def _unknown_height(c: Canvas, answers: AnswerList) -> int:
+    return c.line_height(c.metrics.min_text) if answers.unknown_cards else 0
 
 
 def _answers(c: Canvas, answers: AnswerList, area: pygame.Rect) -> None:
@@ -402,27 +436,46 @@ def _answers(c: Canvas, answers: AnswerList, area: pygame.Rect) -> None:
            align="end" if beside else "start", valign="center", max_lines=1)
     c.text("teacher.answers.heading", heading, words, m.body, bold=True,
            color=c.theme.warn if waiting else c.theme.good, valign="center", max_lines=1)
-    if not waiting:
+    unknown = _unknown_words(c, answers)
+    if unknown:
+        line = pygame.Rect(inner.left, inner.top + head_h, inner.width, _unknown_height(c, answers))
+        c.text("teacher.answers.unknown", unknown, line, m.min_text, color=c.theme.warn, valign="center",
+               max_lines=1, native_digits=False)
+        head_h += line.height
+    labels, read, more = _chips_of(answers)
+    if not waiting and not answers.grid:
         return
     top = inner.top + head_h + m.gap
     chips = pygame.Rect(inner.left, top, inner.width, max(0, inner.bottom - top))
-    rects, shown, tail = _chip_layout(c, answers.waiting, answers.more_waiting, chips)
-    _draw_chips(c, "teacher.waiting", answers.waiting, rects, shown, tail)
+    size = _chip_size(c, answers)
+    rects, shown, tail = _chip_layout(c, labels, more, chips, size, answers.grid)
+    if answers.grid and shown < len(labels):
+        # The whole class does not fit this window: the children not read yet first (the ones to act on),
+        # then as many read ones as fit.
+        order = sorted(range(len(labels)), key=lambda i: i in read)
+        labels, read = tuple(labels[i] for i in order), frozenset(n for n, i in enumerate(order) if i in read)
+        rects, shown, tail = _chip_layout(c, labels, more, chips, size, answers.grid)
+    _draw_chips(c, "teacher.class" if answers.grid else "teacher.waiting", labels, rects, shown, tail, read, size,
+                answers.grid)
 
 
-def _chip_height(c: Canvas) -> int:
-    return c.line_height(c.metrics.body) + c.metrics.gap // 2
+def _chip_height(c: Canvas, size: int | None = None) -> int:
+    return c.line_height(size or c.metrics.body) + c.metrics.gap // 2
 
 
-def _chip_layout(c: Canvas, labels: tuple[str, ...], more: int,
-                 box: pygame.Rect) -> tuple[list[pygame.Rect], int, str]:
+def _chip_layout(c: Canvas, labels: tuple[str, ...], more: int, box: pygame.Rect, size: int | None = None,
+                 ticks: bool = False) -> tuple[list[pygame.Rect], int, str]:
     """Where chips go, flowing in reading order row after row: (rects, how many labels, the "N more"
     tail or ""); the tail's chip is the last rect. Labels that do not fit are counted in the tail."""
     m = c.metrics
-    size = m.body
-    h = _chip_height(c)
+    size = size or m.body
+    h = _chip_height(c, size)
     pad, space = m.gap, m.gap // 2
-    widths = [min(box.width, c.text_width(label, size) + 2 * pad + 2) for label in labels]
+    # a chip's room for its tick (a read card): the same for every chip, so none moves once read
+    tick = round(h * 0.65) if ticks else 0
+    if ticks:
+        pad = m.gap // 2  # a class of 40 to fit: the tick already sets the name off the chip's edge
+    widths = [min(box.width, c.text_width(label, size) + 2 * pad + 2 + tick) for label in labels]
 
     def place(count: int, tail: str) -> list[pygame.Rect] | None:
         rects, x, y = [], 0, 0
@@ -436,6 +489,14 @@ def _chip_layout(c: Canvas, labels: tuple[str, ...], more: int,
             x += w + space
         return rects
 
+    if ticks:
+        # A class's grid: equal cells in rows, the widest name setting the cell (a name is never cut: in a
+        # small window the children that do not fit are counted in the tail); full rows share the width.
+        cell = max(widths, default=0)
+        per_row = max(1, (box.width + space) // (cell + space))
+        if len(labels) > per_row:
+            cell = (box.width + space) // per_row - space
+        widths = [cell] * len(labels)
     count = len(labels)
     while True:
         left = len(labels) - count + more
@@ -449,15 +510,27 @@ def _chip_layout(c: Canvas, labels: tuple[str, ...], more: int,
 
 
 def _draw_chips(c: Canvas, name: str, labels: tuple[str, ...], rects: list[pygame.Rect], count: int,
-                tail: str) -> None:
+                tail: str, read: frozenset[int] = frozenset(), size: int | None = None, ticks: bool = False) -> None:
+    """Name chips; a read one (a card question's grid) is filled in the good colour with a tick at its
+    start, so read and not yet differ in shape as well as colour."""
     m = c.metrics
-    h = _chip_height(c)
+    size = size or m.body
+    h = _chip_height(c, size)
+    tick = round(h * 0.65) if ticks else 0
     for i, rect in enumerate(rects[:count]):
-        pygame.draw.rect(c.surface, c.theme.background, rect, border_radius=h // 2)
-        c.record(f"{name}.{i}.chip", rect, "icon")
+        done = i in read
+        pygame.draw.rect(c.surface, c.theme.good if done else c.theme.background, rect, border_radius=h // 2)
+        c.record(f"{name}.{i}.{'read' if done else 'chip'}", rect, "icon")
+        words = rect.inflate(-2 * m.gap, 0)
+        if tick:
+            mark = c.mirror(pygame.Rect(rect.left + m.gap // 2, rect.top, tick, rect.height), rect)
+            if done:
+                icons.tick(c.surface, mark.inflate(-h // 6, -h // 6), c.theme.background)
+            words = c.mirror(pygame.Rect(rect.left + m.gap // 2 + tick, rect.top,
+                                         rect.width - tick - m.gap // 2, rect.height), rect)
         # a handset's number as printed on it, a learner id as a code: not turned into other digits
-        c.text(f"{name}.{i}", labels[i], rect.inflate(-2 * m.gap, 0), m.body, align="center", valign="center",
-               max_lines=1, native_digits=False)
+        c.text(f"{name}.{i}", labels[i], words, size, align="center", valign="center", max_lines=1,
+               native_digits=False, color=c.theme.background if done else None)
     if tail and rects:
         c.text(f"{name}.more", tail, rects[-1], m.min_text, color=c.theme.muted, align="center", valign="center",
                max_lines=1)

@@ -14,6 +14,7 @@ import pytest
 from cinema.core.view import AnswerList, CalmNote, StatusBar, TeacherItem
 from cinema.display.samples import teacher_views
 from cinema.display.teacher_screen import TeacherRenderer
+from cinema.display.theme import Theme
 from tests.display.test_screens import FIXED_NOW
 
 SIZES = [(800, 600), (1024, 768), (1280, 800), (1920, 1080)]
@@ -314,3 +315,29 @@ def test_hostile_content_stays_inside_the_window(renderers, teacher, lang):
                                                              message=long))
         layout, _ = draw(renderers, picked, size)
         assert all(window.contains(b.rect) for b in layout)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_card_question_shows_the_whole_class_read_or_not_yet(renderers, teacher, lang):
+    """Answer cards across the room: every child a chip in name order, the read ones filled and ticked,
+    a card that is nobody's named; where the class does not fit, who is not read yet comes first."""
+    view = teacher[lang]["teacher_cards"]
+    answers = view.answers
+    for size in ((1920, 1080), (1280, 720), (800, 600)):
+        layout, surface = draw(renderers, view, size)
+        chips = [b for b in layout.starting("teacher.class.") if b.name.count(".") == 3 and b.kind == "icon"]
+        names = [layout.get(b.name.rsplit(".", 1)[0]).text for b in chips]
+        read = {layout.get(b.name.rsplit(".", 1)[0]).text for b in chips if b.name.endswith(".read")}
+        assert read == set(names) & set(answers.answered)
+        more = layout.starting("teacher.class.more")
+        if lang != "uk" and size[1] >= 720:  # (the sample's Ukrainian names are longer: 30-36 of 40 fit)
+            assert not more
+        if not more:
+            assert sorted(names) == sorted(answers.answered + answers.waiting)  # all 40 children
+            assert names == sorted(names, key=lambda n: (n.casefold(), n))  # in place: name order, read or not
+        else:
+            assert set(answers.waiting) <= set(names)  # who is missing is never among the "N more"
+        for chip, name in zip(chips, names):  # read: filled in the good colour; not yet: the background's
+            fill = surface.get_at((chip.rect.centerx, chip.rect.top + 2))[:3]
+            assert fill == (Theme().good if name in read else Theme().background), name
+        assert "57" in layout.get("teacher.answers.unknown").text
