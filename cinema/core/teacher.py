@@ -7,6 +7,7 @@ with one display the View is drawn whole (the teacher's messages as small strips
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import replace
 from typing import Protocol
@@ -105,6 +106,15 @@ def answer_list(voters: set[str], lesson: Lesson, *, cards: bool = False,
 
     def label(learner: str) -> str:
         return roster.label(learner) if roster is not None else learner
+
+    if cards and roster is not None:
+        # The whole class in one grid: two children with the same first name are told apart by their card's number.
+        firsts = Counter(roster.label(l) for l in learners | expected)
+        twice = {name for name, times in firsts.items() if times > 1}
+
+        def label(learner: str) -> str:  # noqa: F811 - the grid's labels
+            name, found = roster.label(learner), roster.find(learner)
+            return f"{name} {found.card}" if name in twice and found is not None and found.card is not None else name
 
     answered = sorted((label(l) for l in learners), key=str.casefold)
     answered += sorted((f"#{handset_label(c)}" for c in loose), key=lambda s: (len(s), s))

@@ -125,3 +125,15 @@ def test_the_teacher_sees_every_child_read_or_not_the_class_only_how_many():
     assert answers.grid
     assert answers.answered == ("Amina", "Omar")
     assert answers.waiting == ("Olena", "Yusuf", "Zara")  # nobody marked present: every child with a card
+
+
+def test_in_the_teacher_grid_children_with_the_same_first_name_are_told_apart_by_their_card():
+    roster = Roster("P1", (KEY,), (Learner("L1", "Amina Said", card=1), Learner("L2", "Amina Noor", card=12),
+                                   Learner("L3", "Omar", card=3)))
+    playlist = Playlist("p", "P", "en", (Item("activity", "quiz", activity=QUIZ, answer_by_card=True),))
+    eng = SessionEngine(playlist, FakeClock(), roster=roster)
+    eng.start()
+    eng.handle(MarkersInView(((12, "A"),)))
+    eng.handle(MarkersInView(((12, "A"),)))
+    answers = eng.teacher_view().answers
+    assert answers.answered == ("Amina 12",) and answers.waiting == ("Amina 1", "Omar")
