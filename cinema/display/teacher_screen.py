@@ -390,10 +390,18 @@ def _chips_of(answers: AnswerList) -> tuple[tuple[str, ...], frozenset[int], int
     if not answers.grid:
         return answers.waiting, frozenset(), answers.more_waiting
     everyone = sorted([(label, True) for label in answers.answered] + [(label, False) for label in answers.waiting],
-                      key=lambda pair: (pair[0].casefold(), pair[0]))
+                      key=lambda pair: _name_order(pair[0]))
     labels = tuple(label for label, _ in everyone)
     return labels, frozenset(i for i, (_, read) in enumerate(everyone) if read), \
         answers.more_answered + answers.more_waiting
+
+
+def _name_order(label: str) -> tuple[str, int, str]:
+    """Names in alphabetical order, a number after a shared first name in numeric order (Amina 3, Amina 12)."""
+    name, _, number = label.rpartition(" ")
+    if name and number.isdigit():
+        return name.casefold(), int(number), label
+    return label.casefold(), -1, label
 
 
 def _chip_size(c: Canvas, answers: AnswerList) -> int:

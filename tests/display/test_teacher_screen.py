@@ -13,7 +13,7 @@ import pytest
 
 from cinema.core.view import AnswerList, CalmNote, StatusBar, TeacherItem
 from cinema.display.samples import teacher_views
-from cinema.display.teacher_screen import TeacherRenderer
+from cinema.display.teacher_screen import TeacherRenderer, _name_order
 from cinema.display.theme import Theme
 from tests.display.test_screens import FIXED_NOW
 
@@ -334,7 +334,7 @@ def test_a_card_question_shows_the_whole_class_read_or_not_yet(renderers, teache
             assert not more
         if not more:
             assert sorted(names) == sorted(answers.answered + answers.waiting)  # all 40 children
-            assert names == sorted(names, key=lambda n: (n.casefold(), n))  # in place: name order, read or not
+            assert names == sorted(names, key=_name_order)  # in place: name order, read or not
         else:
             assert set(answers.waiting) <= set(names)  # who is missing is never among the "N more"
         for chip, name in zip(chips, names):  # read: filled in the good colour; not yet: the background's
