@@ -334,7 +334,7 @@ def _draw_back(c: Canvas, fonts: _Fonts, number: int, symbol: Symbol) -> None:
     beside = _cap_fit(CARD_W / 2 - EDGE - clear - 1 * mm, BIG_LETTER)
     tall = _cap_fit(CARD_H / 2 - EDGE - clear - 6 * mm, BIG_LETTER)
     _draw_letters(c, fonts, CARD_W / 2, CARD_H / 2, {"A": (along, tall), "C": (along, tall),
-                                                     "B": (across, beside), "D": (across, beside)})
+                                                     "B": (across, beside), "D": (across, beside)}, back=True)
     # The number (for the teacher sorting cards) and the picture (for the child), clear of the marker's white
     corner = 12 * mm
     _draw_symbol(c, SAFE, CARD_H - SAFE - corner, corner, symbol)
@@ -427,14 +427,16 @@ def _corners_only(loop: list[tuple[int, int]]) -> list[tuple[int, int]]:
             if (p[0] - loop[i - 1][0], p[1] - loop[i - 1][1]) != (loop[(i + 1) % n][0] - p[0], loop[(i + 1) % n][1] - p[1])]
 
 
-def _draw_letters(c: Canvas, fonts: _Fonts, cx: float, cy: float, letters: dict[str, tuple[float, float]]) -> None:
+def _draw_letters(c: Canvas, fonts: _Fonts, cx: float, cy: float, letters: dict[str, tuple[float, float]],
+                  back: bool = False) -> None:
     """A on top, B right, C bottom, D left of the point cx, cy; each letter's top points away from it
     (so it reads upright when its edge is held on top). `letters`: letter -> (distance of its middle
-    from cx, cy; size in pt)."""
+    from cx, cy; size in pt). back: the card's back, where each edge keeps its front letter, so B is
+    on the left and D on the right as seen from the back (answer_card.BACK_LETTER_BY_TURN)."""
     face = fonts.bold[0].name
     c.saveState()
     c.setFillGray(0)
-    for letter, angle in (("A", 0), ("B", -90), ("C", 180), ("D", 90)):
+    for letter, angle in (("A", 0), ("B", 90 if back else -90), ("C", 180), ("D", -90 if back else 90)):
         reach, size = letters[letter]
         c.saveState()
         c.translate(cx, cy)

@@ -82,13 +82,17 @@ def test_duplex_backs_land_behind_their_own_fronts(duplex):
             assert code.orientation == -90 and marker.angle == pytest.approx(90, abs=2)
 
 
-def test_the_back_turned_gives_the_same_letters_as_the_front_turned(duplex):
+def test_a_card_held_up_reads_the_letter_its_child_sees_on_top(duplex):
+    """The child sees the front and puts a letter on top; the camera sees the back. A card turned
+    clockwise as the child sees it is turned counterclockwise as the camera sees it, and the
+    camera must read the letter the child put on top (a back with the front's layout read B as D)."""
     pages, _numbers = duplex
     reader = MarkerReader()
     upper = halves(pages[1])[0]
     upright = np.rot90(upper, 1)  # the back page holds the card turned clockwise: turn it back
     for quarter_turns_clockwise, letter in ((0, "A"), (1, "D"), (2, "C"), (3, "B")):
-        [marker] = reader.read(np.ascontiguousarray(np.rot90(upright, -quarter_turns_clockwise)))
+        # np.rot90 with k > 0 turns counterclockwise: the child's clockwise turn seen from behind
+        [marker] = reader.read(np.ascontiguousarray(np.rot90(upright, quarter_turns_clockwise)))
         assert marker.letter == letter, quarter_turns_clockwise
     front = np.rot90(halves(pages[0])[0], -1)  # the front page holds it turned counterclockwise
     for quarter_turns_clockwise, letter in ((0, "A"), (1, "D"), (2, "C"), (3, "B")):

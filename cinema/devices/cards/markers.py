@@ -61,7 +61,7 @@ class Marker:
 
     number: int  # the card's number (1..CODES)
     angle: float  # how far the card is turned clockwise in the picture, degrees (-180..180]
-    letter: str | None  # the letter on top (A/B/C/D), None when held between two letters
+    letter: str | None  # the letter on top (A/B/C/D, the back's: answer_card.BACK_LETTER_BY_TURN), None between two
     corners: tuple[tuple[float, float], ...]  # the marker's own TL, TR, BR, BL in the picture
 
 
@@ -83,5 +83,5 @@ class MarkerReader:
             points = tuple((float(x), float(y)) for x, y in quad[0])
             (x0, y0), (x1, y1) = points[0], points[1]  # the marker's own top edge
             angle = math.degrees(math.atan2(y1 - y0, x1 - x0))
-            found.append(Marker(card_number(int(marker)), round(angle, 1), answer_for(angle), points))
+            found.append(Marker(card_number(int(marker)), round(angle, 1), answer_for(angle, back=True), points))
         return found

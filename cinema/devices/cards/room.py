@@ -12,9 +12,10 @@ Sizes come from the camera, not from a guess in pixels (a pinhole camera):
     card_px = card_width_m * frame_width_px / (2 * distance_m * tan(hfov / 2))
 
 Assumed: a laptop or USB webcam with a 75 degree horizontal field of view (they are 70-78),
-an A5 card (148 x 210 mm) held in portrait, its code 120 mm square (a marker including its
-black border; a QR code without its quiet zone) with the letters A (top), B (right), C (bottom),
-D (left) in the margins. At 1920x1080 and 6 m the code is 25 px wide; at 1280x720 and 6 m, 17 px.
+an A5 card (148 x 210 mm) held in portrait, its code 98 mm square as `cinema cards` prints the
+marker (7 cells of 14 mm, black border included; a QR code: without its quiet zone), with the
+letters A (top), B (right), C (bottom), D (left) in the margins (a marker's back: B left, D right).
+At 1920x1080 and 6 m the code is 20 px wide; at 1280x720 and 6 m, 14 px.
 
 Codes: an ArUco or AprilTag marker from any `cv2.aruco` predefined dictionary, or the kiosk's QR
 code (the real token `make_token` prints, level H as `cinema cards` prints it).
@@ -31,11 +32,12 @@ import numpy as np
 
 from cinema.cards.qr_payload import qr_matrix
 from cinema.core.roster import make_token
+from cinema.devices.cards.answer_card import SEEN_FROM_THE_BACK
 from cinema.devices.cards.photos import _letter_patch, letter_on_top
 
 HFOV_DEGREES = 75.0
 CARD_M = (0.148, 0.210)  # A5, portrait: width, height
-CODE_M = 0.120  # the code's side on the card
+CODE_M = 0.098  # the code's side on the card: `cinema cards` prints the marker 7 cells of 14 mm
 DISTANCES_M = (2.0, 6.0)
 QR = "QR"  # the family name of the kiosk's QR cards
 ROOM_PROGRAM, ROOM_KEY = "ROOM", b"room key"  # the programme and card key of a QR room's tokens
@@ -136,6 +138,8 @@ def render_card_face(family: str, code: int, payload: str = "") -> np.ndarray:
     letter = min(x0, y0) - 2
     places = {"A": (max(0, y0 - letter - 2), (w - letter) // 2, 0), "B": ((h - letter) // 2, w - letter, -1),
               "C": (min(h - letter, y0 + side + 2), (w - letter) // 2, 2), "D": ((h - letter) // 2, 0, 1)}
+    if family != QR:  # a marker is the card's back: each edge has its own letter, so B and D swap sides
+        places["B"], places["D"] = places["D"][:2] + (1,), places["B"][:2] + (-1,)  # each top towards its edge
     for name, (y, x, turns) in places.items():
         card[y:y + letter, x:x + letter] = np.minimum(card[y:y + letter, x:x + letter],
                                                       np.rot90(_letter_patch(name, letter), turns))
@@ -176,7 +180,8 @@ def make_room(family: str, size: tuple[int, int], n_cards: int, seed: int, *,
         angle = 0.0 if upright else rng.choice([0, 90, 180, 270]) + rng.uniform(-15, 15)
         angle = (angle + 180) % 360 - 180
         payload = make_token(ROOM_PROGRAM, Room.learner_id(code), ROOM_KEY) if family == QR else ""
-        cards.append(CardInRoom(code, payload, round(distance, 2), round(angle, 1), letter_on_top(angle),
+        letter = letter_on_top(angle) if family == QR else SEEN_FROM_THE_BACK[letter_on_top(angle)]
+        cards.append(CardInRoom(code, payload, round(distance, 2), round(angle, 1), letter,
                                      (round(x, 1), round(y, 1)), round(px, 1)))
     background = _classroom(size, rng, np.random.default_rng(seed))
     return Room(family, size, cards, seed, background, _uneven_light(size, rng, bright=upright), thumbs)

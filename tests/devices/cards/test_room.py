@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from cinema.devices.cards.decode import decode_frame
+from cinema.devices.cards.answer_card import answer_for
 from cinema.devices.cards.photos import letter_on_top
 from cinema.devices.cards.room import CODE_M, QR, code_px, dictionary, make_room
 
@@ -20,7 +21,7 @@ def read_markers(frame, family):
     for c, i in zip(corners, [] if ids is None else ids.ravel()):
         (x0, y0), (x1, y1) = c[0][0], c[0][1]
         side = float(np.mean([np.linalg.norm(c[0][j] - c[0][(j + 1) % 4]) for j in range(4)]))
-        found[int(i)] = (letter_on_top(math.degrees(math.atan2(y1 - y0, x1 - x0))), side)
+        found[int(i)] = (answer_for(math.degrees(math.atan2(y1 - y0, x1 - x0)), 45, back=True), side)
     return found
 
 
@@ -50,7 +51,7 @@ def test_turned_cards_read_back_with_the_letter_the_truth_says(family):
 
 
 def test_a_card_is_as_large_as_the_cameras_field_of_view_makes_it():
-    assert code_px(6.0, 1920) == pytest.approx(25.0, abs=0.5)  # 120 mm at 6 m, 75 degrees
+    assert code_px(6.0, 1920) == pytest.approx(20.4, abs=0.5)  # 98 mm at 6 m, 75 degrees
     room = make_room("4X4_100", SIZE, 6, seed=8, distances=(1.5, 3.0), upright=True)
     found = read_markers(room.frame(0), "4X4_100")
     for card in room.cards:

@@ -145,11 +145,11 @@ def run_with_roster(paths, learners):
 
 
 def test_answer_cards_held_up_report_the_learner_and_the_letter_on_top(tmp_path, backs):
-    path = back_photo(tmp_path, backs, {7: -80.0, 42: 172.0})  # 7 turned to B, 42 upside down to C
+    path = back_photo(tmp_path, backs, {7: -80.0, 42: 172.0})  # 7 turned to D (its right edge up), 42 to C
     code, lines = run_with_roster([path], [Learner("s001", card=7), Learner("s002", card=42)])
     assert code == 0
     assert [(line["learner_id"], line["valid"], line["answer"], line["card"]) for line in lines] == [
-        ("s001", True, "B", 7), ("s002", True, "C", 42)]
+        ("s001", True, "D", 7), ("s002", True, "C", 42)]
     assert lines[0]["orientation"] == pytest.approx(-80, abs=4) and lines[0]["file"] == path
 
 
@@ -170,4 +170,4 @@ def test_an_answer_card_nobody_or_two_children_hold_is_not_valid_and_says_why(tm
 def test_without_a_roster_an_answer_card_still_says_its_number_and_letter(tmp_path, backs):
     path = back_photo(tmp_path, backs, {42: 95.0})
     code, lines = run([path])
-    assert code == 0 and [(line["card"], line["answer"], line["valid"]) for line in lines] == [(42, "D", False)]
+    assert code == 0 and [(line["card"], line["answer"], line["valid"]) for line in lines] == [(42, "B", False)]
