@@ -226,7 +226,8 @@ def worn(card: "np.ndarray", rng: random.Random, dpi: int, modules: int, kind: s
     return cv2.GaussianBlur(out, (3, 3), 0)
 
 
-def bench_levels(printed, n_photos: int, seed: int) -> list[tuple[str, int, int, str, Row]]:
+def bench_levels(printed, n_photos: int, seed: int, levels: str = LEVELS,
+                 n_cards: int = 8) -> list[tuple[str, int, int, str, Row]]:
     """Rows (level, modules, code px, wear, Row) of the level x size x wear table."""
     from cinema.cards.qr_payload import qr_code
     from cinema.core.roster import make_token
@@ -234,11 +235,11 @@ def bench_levels(printed, n_photos: int, seed: int) -> list[tuple[str, int, int,
     from cinema.devices.cards.harsh_photos import DPI, PrintedCards, render_harsh_photo
 
     options = replace(DEFAULT_OPTIONS, second_pass_ms=1e4)  # every pass: what can be read, whatever the load
-    ids = sorted(printed.cards)[:8]
+    ids = sorted(printed.cards)[:n_cards]
     card_h = printed.cards[ids[0]].shape[0]
     code_frac = code_box(printed.cards[ids[0]], DPI)[2] / card_h
     results = []
-    for level in LEVELS:
+    for level in levels:
         modules = len(qr_code(make_token(printed.program, ids[0], printed.key), level).get_matrix())
         for wear in WEAR:
             rng = random.Random(seed)
@@ -268,9 +269,10 @@ def print_levels(results, printed_mm: tuple[float, ...] = (100.0, 60.0)) -> str:
 
     by = {(lv, px, wear): row for lv, _m, px, wear, row in results}
     modules = {lv: m for lv, m, *_ in results}
+    levels = "".join(modules)
     dist = "  ".join(f"m at {mm:.0f} mm" for mm in printed_mm)
     print(f"{'level':6} {'code px':>7} {'module px':>9}  {dist}  " + "".join(f"{w:>13}" for w in WEAR) + "  wrong")
-    for lv in LEVELS:
+    for lv in levels:
         for px in SWEEP_CODE_PX:
             module_px = px / (modules[lv] + 2 * QUIET_MODULES)
             far = "  ".join(f"{FOCAL_PX * mm / 1000 / px:>{len(f'm at {mm:.0f} mm')}.2f}" for mm in printed_mm)
@@ -281,9 +283,9 @@ def print_levels(results, printed_mm: tuple[float, ...] = (100.0, 60.0)) -> str:
           "across when it is printed that size)")
     # the choice: the most cards read over every size and wear, all counted alike
     totals = {lv: sum(by[lv, px, w].read for px in SWEEP_CODE_PX for w in WEAR) /
-              max(1, sum(by[lv, px, w].cards for px in SWEEP_CODE_PX for w in WEAR)) for lv in LEVELS}
-    best = max(LEVELS, key=lambda lv: totals[lv])
-    print("cards read over every size and wear: " + ", ".join(f"{lv} {100 * totals[lv]:.1f}%" for lv in LEVELS))
+              max(1, sum(by[lv, px, w].cards for px in SWEEP_CODE_PX for w in WEAR)) for lv in levels}
+    best = max(levels, key=lambda lv: totals[lv])
+    print("cards read over every size and wear: " + ", ".join(f"{lv} {100 * totals[lv]:.1f}%" for lv in levels))
     print(f"best here: {best}; cinema cards prints level {LEVEL}" + ("" if best == LEVEL else " (NOT the best here)"))
     return best
 
@@ -294,6 +296,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--sweep-photos", type=int, default=20, help="photos per level, size and wear")
     ap.add_argument("--skip-sweep", action="store_true")
+    ap.add_argument("--levels", default=LEVELS, help="error-correction levels to sweep (LMQH)")
+    ap.add_argument("--sweep-cards", type=int, default=8, help="printed cards per level (each its own wear)")
     ap.add_argument("--clips", type=int, default=40, help="moving-card clips for tracking (0: skip)")
     ap.add_argument("--clip-frames", type=int, default=15)
     args = ap.parse_args(argv)
@@ -329,8 +333,9 @@ def main(argv: list[str] | None = None) -> int:
               f"{tracked.ms()[0] / max(base.ms()[0], 1e-9):.2f}x the time a frame")
     if not args.skip_sweep:
         print(f"\nerror-correction level x code size in the frame (distance) x wear: cards read, "
-              f"{args.sweep_photos} photos a cell (2 cards each below 330 px a card)")
-        results = bench_levels(printed, args.sweep_photos, args.seed)
+              f"{args.sweep_photos} photos a cell (2 cards each below 330 px a card), "
+              f"{args.sweep_cards} cards a level")
+        results = bench_levels(printed, args.sweep_photos, args.seed, args.levels, args.sweep_cards)
         print_levels(results)
         ok = ok and all(row.wrong == 0 for *_, row in results)
     print(f"load at the end {os.getloadavg()[0]:.1f}")

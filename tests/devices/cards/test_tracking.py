@@ -8,7 +8,7 @@ import cv2
 import numpy as np
 import pytest
 
-from cinema.cards.qr_payload import qr_matrix
+from cinema.cards.qr_payload import qr_code
 from cinema.devices.cards.decode import CAMERA_OPTIONS, FrameDecoder, decode_frame
 from cinema.devices.cards.tracking import Track, Tracks
 
@@ -30,7 +30,7 @@ def frame(module_px: float = 0.0, at: tuple[int, int] = (200, 100), angle: float
     """A small grey frame (640x360) with one code `module_px` a module (none when 0), turned `angle`°."""
     img = np.full((360, 640), 140, np.uint8)
     if module_px:
-        code = np.pad(np.where(np.array(qr_matrix(token), bool), 0, 255).astype(np.uint8), 4, constant_values=255)
+        code = np.pad(np.where(np.array(qr_code(token, "H").get_matrix(), bool), 0, 255).astype(np.uint8), 4, constant_values=255)
         side = round(code.shape[0] * module_px)
         x, y = at
         img[y:y + side, x:x + side] = cv2.resize(np.kron(code, np.ones((20, 20), np.uint8)), (side, side),
@@ -109,12 +109,13 @@ def test_a_printed_card_moving_and_blurring_is_read_in_more_frames_and_never_aft
     from cinema.devices.cards.harsh_photos import moving_card, print_cards
 
     printed = print_cards(["m1"])
-    clip = moving_card(printed, "m1", 10, seed=4, leaves_at=7)
+    clip = moving_card(printed, "m1", 10, seed=7, leaves_at=7)  # a clip where plain reads miss half: found by search
     assert [p.learner_ids for p in clip] == [("m1",)] * 7 + [()] * 3
     read = {}
     for tracking in (False, True):
         clock = FakeClock()
-        decoder = FrameDecoder(replace(CAMERA_OPTIONS, tracking=tracking), clock)
+        # every pass, however loaded the machine running the tests
+        decoder = FrameDecoder(replace(CAMERA_OPTIONS, tracking=tracking, track_ms=1e4), clock)
         read[tracking] = []
         for k, photo in enumerate(clip):
             clock.now = k / 30
@@ -122,4 +123,4 @@ def test_a_printed_card_moving_and_blurring_is_read_in_more_frames_and_never_aft
             assert ids <= set(photo.learner_ids)  # never a wrong card, never one that has left
             read[tracking].append(bool(ids))
     assert all(read[True][k] or not read[False][k] for k in range(10))  # tracking only adds
-    assert sum(read[True]) > sum(read[False]) >= 1
+    assert sum(read[True]) >= sum(read[False]) + 2 and sum(read[False]) >= 1
