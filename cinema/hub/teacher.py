@@ -347,9 +347,13 @@ def _answers_json(answers: AnswerList, _: Gettext, ng: Ngettext) -> dict:
             "n": answered, "phones": answers.phones}
     else:
         count = ng("%(n)d answered", "%(n)d answered", answered) % {"n": answered}
+    # Answer cards held up that are nobody's in the roster (a card question): said, as on the laptop.
+    unknown = ng("Card %(numbers)s is no child's in the roster: no answer",
+                 "Cards %(numbers)s are no child's in the roster: no answers", len(answers.unknown_cards)) % {
+        "numbers": ", ".join(str(n) for n in answers.unknown_cards)} if answers.unknown_cards else ""
     return {"heading": heading, "count": count, "waiting": list(answers.waiting),
             "more": _("%(n)d more") % {"n": answers.more_waiting} if answers.more_waiting else "",
-            "all_in": not waiting and answered > 0}
+            "all_in": not waiting and answered > 0, "unknown": unknown}
 
 
 def _notices_json(view: TeacherView, _: Gettext) -> list[dict]:

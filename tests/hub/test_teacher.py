@@ -148,7 +148,7 @@ def test_the_teacher_view_in_english():
     assert lesson["lesson_left"] == "Lesson: about 11 min left"
     assert lesson["present"] == "2 of 3 present"
     assert lesson["answers"] == {"heading": "Not answered yet: 5", "count": "1 answered", "waiting": ["Amira", "Chidi"],
-                                 "more": "3 more", "all_in": False}
+                                 "more": "3 more", "all_in": False, "unknown": ""}
     assert lesson["battery"]["said"] == "41% · 50 min"
     assert lesson["battery"]["advice"] == [
         "Battery: about 40 min. The rest of the lesson needs about 55 min.", "To finish, skip: Washing hands (8 min)"]
@@ -160,6 +160,13 @@ def test_the_teacher_view_in_english():
     assert out["marks"] == [{"id": "L1", "label": "Amira", "state": "absent"},
                             {"id": "L2", "label": "Bohdan", "state": "card"},
                             {"id": "L3", "label": "Chidi", "state": "teacher"}]
+
+
+def test_answer_cards_that_are_nobodys_are_said_on_the_phone_too():
+    answers = AnswerList(answered=("Bohdan",), waiting=("Amira",), grid=True, unknown_cards=(41, 57))
+    out = teacher_json(_lesson_state(_view(answers=answers)), translator("en").gettext, translator("en").ngettext)
+    assert out["lesson"]["answers"]["unknown"] == "Cards 41, 57 are no child's in the roster: no answers"
+    assert out["lesson"]["answers"]["waiting"] == ["Amira"]
 
 
 def test_paused_video_and_the_calm_offer():

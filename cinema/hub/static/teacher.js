@@ -184,6 +184,8 @@
       say($("answers-heading"), a.heading);
       $("answers").className = a.all_in ? "box good" : "box";
       say($("answers-count"), a.count);
+      say($("answers-unknown"), a.unknown || "");
+      show($("answers-unknown"), !!a.unknown);
       var list = $("waiting");
       list.textContent = "";
       a.waiting.forEach(function (name) { var li = document.createElement("li"); li.textContent = name; list.appendChild(li); });
