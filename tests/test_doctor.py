@@ -237,10 +237,10 @@ def test_presentations_without_libreoffice_are_a_note_not_a_warning(project, lap
 
 
 @pytest.mark.parametrize("look, status, words", [
-    (PictureLook(1920, 1080, 90.0, 3.6), Status.OK, "1920x1080, bright and sharp: answer cards readable up to 8.8 m"),
+    (PictureLook(1920, 1080, 90.0, 3.0), Status.OK, "1920x1080, bright and sharp: answer cards readable up to 7.2 m"),
     (PictureLook(1920, 1080, 20.0, 3.6), Status.WARN, "too dark for cards — switch on the lights"),
-    (PictureLook(1920, 1080, 90.0, 7.0), Status.WARN, "out of focus for cards at 6 m (answer cards readable up to 4.9 m)"),
-    (PictureLook(640, 480, 90.0, 2.0), Status.WARN, "readable up to 2.9 m, the back row is at 6 m"),
+    (PictureLook(1920, 1080, 90.0, 7.0), Status.WARN, "out of focus for cards at 6 m (answer cards readable up to 3.5 m)"),
+    (PictureLook(640, 480, 90.0, 2.0), Status.WARN, "readable up to 2.4 m, the back row is at 6 m"),
     (None, Status.WARN, "gave no picture in 3 s — close any program using it"),
 ])
 def test_the_camera_is_judged_for_answer_cards_at_the_back_of_the_class(project, laptop, look, status, words):
@@ -256,13 +256,13 @@ def test_the_camera_check_reads_real_frames_and_does_not_wait_for_an_unplugged_c
     from cinema.devices.cards.room import make_room
     from cinema.devices.cards.sources import FakeCamera, register_fake_camera, unregister_fake_camera
 
-    frame = make_room("5X5_100", (1280, 720), 6, seed=5).frame(1)
+    frame = make_room("5X5_100", (1920, 1080), 6, seed=5).frame(0)
     register_fake_camera("fake://doctor", FakeCamera([frame], fps=None).open)
     try:
         check = by_id(run_checks(config_file(project, **{"camera: null": "camera: fake://doctor"}), laptop))["camera"]
     finally:
         unregister_fake_camera("fake://doctor")
-    assert check.status is Status.OK and "1280x720" in check.message and "5.9 m" in check.message
+    assert check.status is Status.OK and "1920x1080" in check.message and "7.2 m" in check.message
     looked = []
     unplugged = replace(laptop, exists=lambda path: False, camera_look=looked.append)
     check = by_id(run_checks(config_file(project, **{"camera: fake://doctor": "camera: 2"}), unplugged))["camera"]

@@ -155,7 +155,7 @@ class CameraPreview:
         try:
             self.shown.source = self.opener(self.cameras[index].spec)
         except Exception as exc:  # noqa: BLE001 - unplugged, busy, no permission: said on screen
-            self.shown.problem = _("cannot open this camera ({reason})").format(reason=exc)
+            self.shown.problem = _("cannot open this camera: {reason}").format(reason=exc)
         else:
             self.shown.grabber = Grabber(self.shown.source, self.clock)
         self.draw()
@@ -244,7 +244,7 @@ class CameraPreview:
         for code in self.shown.codes:
             quad = place(code.corners)
             pygame.draw.polygon(self.surface, self.theme.accent, quad, width)
-            self._tag(_("QR"), quad, label, self.theme.accent)
+            self._tag("QR", quad, label, self.theme.accent)  # the code's name, the same in every language
 
     def _tag(self, text: str, quad, size: int, color) -> None:
         """A label on a dark chip just above a box."""
@@ -260,6 +260,10 @@ class CameraPreview:
 
     def _line(self, text: str, size: int, color, y: int, margin: int, center: bool = False) -> None:
         w = self.surface.get_width()
+        if self.rtl:
+            # a right-to-left line even when it starts with Latin letters ("1920x1080 MJPG, ...", a
+            # camera's name): U+200F RIGHT-TO-LEFT MARK decides the direction, then is not drawn
+            text = "\u200f" + text
         img = self.text.render_line(text, size, color, self.rtl)
         if img.get_width() > w - 2 * margin:  # too long for the window: smaller, rather than cut
             img = pygame.transform.smoothscale(img, (w - 2 * margin, max(1, round(img.get_height() * (w - 2 * margin)
@@ -290,9 +294,9 @@ class CameraPreview:
             else:
                 lines.append((size, t.muted))
             cards, codes = len(shown.markers), len(shown.codes)
-            lines.append((", ".join([
-                ngettext("{count} answer card seen", "{count} answer cards seen", cards).format(count=cards),
-                ngettext("{count} QR code", "{count} QR codes", codes).format(count=codes)]), t.text))
+            lines.append((_("{cards}, {codes}").format(
+                cards=ngettext("{count} answer card seen", "{count} answer cards seen", cards).format(count=cards),
+                codes=ngettext("{count} QR code", "{count} QR codes", codes).format(count=codes)), t.text))
         else:
             lines += [("", t.text), ("", t.text)]
         if len(self.cameras) > 1:

@@ -10,10 +10,10 @@ the `cinema devices --camera` preview. The measures are pure functions of a fram
   resolution, not against a fixed number (a 720p and a 1080p picture of the same room differ);
 - reach: the distance up to which an answer card's code is wide enough to read (room.code_px):
   at least MIN_CODE_PX, and wider when the edges are soft. Calibrated on generated 1080p rooms of
-  40 cards at 2-6 m (room.make_room) blurred on purpose: edges 3.6 px wide (the camera's own)
-  read 38 of 40 cards (reach 8.8 m), 5.5 px 33 (6.3 m), 7.2 px 30 (4.8 m), 9.0 px 14 (3.8 m),
-  12.3 px 10 (2.8 m); of the cards nearer than the stated reach 80-95 % were read, of those beyond
-  it 5-40 %.
+  40 cards at 2-6 m (room.make_room, 98 mm markers; 2 rooms x 2 frames) blurred on purpose, a
+  distance counted as readable where at least half the cards were read in a single frame: edges
+  4.4 px wide read to 22 px codes, 6.1 px to ~30 px, 7.8 px to ~42 px, 9.8 px to ~46 px, 11.4 px
+  to ~52 px, i.e. 7 squares of edge / 1.4 px each (EDGE_PER_MODULE).
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ from cinema.locale.runtime import gettext as _
 CLASSROOM_M = 6.0  # the back row: cards must be read this far away (issue 15: 3-6 m)
 MIN_CODE_PX = 17.0  # the narrowest answer-card code read reliably (bench_card_room, 5X5_100)
 CODE_MODULES = 7  # a 5x5 marker and its black border: 7 squares across
-EDGE_PER_MODULE = 1.6  # the softest edge (px) a square of 1 px still reads through (calibrated, above)
+EDGE_PER_MODULE = 1.4  # the softest edge (px) a square of 1 px still reads through (calibrated, above)
 DARK_LEVEL = 45.0  # mean grey below this: too dark (cards' black and white blur into noise)
 BRIGHT_LEVEL = 215.0  # above this: washed out (a window or a lamp behind the class)
 FLAT_GRADIENT = 12.0  # the strongest edges fainter than this (grey levels): nothing in view to judge sharpness by (sensor noise is ~8)

@@ -27,7 +27,7 @@ def test_a_good_1080p_room_is_bright_and_sharp_and_reaches_the_back_row(good):
     look = look_at(good)
     ok, said, fix = verdict(look)
     assert ok and fix == ""
-    assert look.reach_m > 6.0 and "1920x1080" in said and "readable up to 8.8 m" in said
+    assert look.reach_m > 6.0 and "1920x1080" in said and "readable up to 7.2 m" in said  # 98 mm codes, 17 px
 
 
 def test_a_dark_room_is_said_to_be_too_dark_with_what_to_do(good):
@@ -41,11 +41,11 @@ def test_a_washed_out_picture_is_named(good):
 
 
 def test_a_blurred_room_is_out_of_focus_and_its_reach_is_where_cards_stop_being_read(room, good):
-    blurred = cv2.GaussianBlur(good, (0, 0), 2.5)
+    blurred = cv2.GaussianBlur(room.frame(0), (0, 0), 2.0)
     look = look_at(blurred)
     ok, said, fix = verdict(look)
     assert not ok and "out of focus" in said and "focus ring" in fix
-    assert 2.5 < look.reach_m < 4.5
+    assert 2.5 < look.reach_m < 4.0
     # the reach it states is true: most cards nearer are read, few beyond it
     read = {m.number - 1 for m in MarkerReader().read(blurred)}
     near = [c.code in read for c in room.cards if c.distance_m <= look.reach_m]
@@ -54,12 +54,12 @@ def test_a_blurred_room_is_out_of_focus_and_its_reach_is_where_cards_stop_being_
 
 
 def test_sharpness_is_judged_at_the_frames_own_resolution(good):
+    # the same room seen by a 720p camera: as sharp for its pixels, but the far cards are too few pixels wide
     small = look_at(cv2.resize(good, (1280, 720), interpolation=cv2.INTER_AREA))
-    ok, said, _fix = verdict(small)
-    assert ok and "1280x720" in said and 5.5 < small.reach_m < 6.0  # 720p: cards 17 px wide at 6 m
-    tiny = look_at(cv2.resize(good, (640, 360), interpolation=cv2.INTER_AREA))
-    ok, said, fix = verdict(tiny)
-    assert not ok and "the back row is at 6 m" in said and "1920x1080" in fix
+    ok, said, fix = verdict(small)
+    assert not small.blurred() and 4.5 < small.reach_m < 5.0
+    assert not ok and "1280x720" in said and "the back row is at 6 m" in said and "1920x1080" in fix
+    assert verdict(small, distance_m=4.5)[0]  # a class sitting closer is read
 
 
 def test_a_covered_lens_gives_no_sharpness_to_judge():
