@@ -107,11 +107,11 @@ def set_mode(cap: _Capture, wanted: Mode | None, fps: int = WANTED_FPS) -> Mode:
     return got
 
 
-def list_cameras(v4l: str = "/sys/class/video4linux") -> list[str]:
+def list_cameras(dev: str = "/dev", v4l: str = "/sys/class/video4linux") -> list[str]:
     """Video devices that give pictures (Linux), e.g. ["/dev/video0", "/dev/video2"]: a webcam
     makes two nodes, the second (index 1) for metadata only."""
     found = []
-    for path in sorted(glob.glob("/dev/video*"), key=lambda p: (len(p), p)):
+    for path in sorted(glob.glob(os.path.join(dev, "video*")), key=lambda p: (len(p), p)):
         try:
             with open(os.path.join(v4l, os.path.basename(path), "index"), encoding="ascii") as f:
                 if f.read().strip() not in ("", "0"):
