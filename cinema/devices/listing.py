@@ -14,6 +14,7 @@ from typing import Any, TextIO
 
 from cinema.core.events import ClickerPressed, DeviceChanged
 from cinema.core.clock import Clock
+from cinema.devices.cards.camera_mode import Mode, best_mode, read_modes
 from cinema.devices.clickers.manager import AUTO, DEFAULT_PROTOCOL, PortManager, ReceiverSpec
 from cinema.devices.ports import system_ports
 from cinema.devices.power.nut import DEFAULT_PORT as NUT_PORT
@@ -33,18 +34,20 @@ NUT_LISTEN_EVERY = 2.0  # seconds between readings of a UPS while listening
 
 def list_devices(list_ports: Callable[[], Iterable[PortInfo]] = system_ports, dev: Path = Path("/dev"),
                  sys_root: Path = Path("/sys"), battery: Callable[[], Any] | None = None,
-                 nut: Callable[[], list[dict]] | None = None) -> list[dict]:
+                 nut: Callable[[], list[dict]] | None = None,
+                 camera_modes: Callable[[str], list[Mode]] = read_modes) -> list[dict]:
     """Everything a kiosk could use, one dict per device, each with a "kind":
     "receiver" (a USB serial chip receivers are built on), "serial" (another serial port; a
     Victron VE.Direct cable has protocol "vedirect"), "input" (keyboards, presenter remotes,
     keyboard-wedge scanners), "camera", "battery" (sysfs, psutil, and UPSes that NUT's upsd on
-    this laptop knows), "power" (mains / USB supply online or not).
+    this laptop knows), "power" (mains / USB supply online or not). A camera's "best_mode" is the
+    picture format it reads cards in (camera_mode.best_mode; None when v4l2-ctl cannot say).
     Folders that are missing or unreadable, and a UPS service that is not there, are skipped,
     never an error."""
     found: list[dict] = []
     found += _serial_ports(list_ports)
     found += _input_devices(dev / "input" / "by-id")
-    found += _cameras(dev, sys_root / "class" / "video4linux")
+    found += _cameras(dev, sys_root / "class" / "video4linux", camera_modes)
     found += _batteries(sys_root / "class" / "power_supply", battery or _psutil_battery)
     found += (nut or _nut_batteries)()
     return found
@@ -98,7 +101,7 @@ def _input_devices(by_id: Path) -> list[dict]:
     return out
 
 
-def _cameras(dev: Path, v4l: Path) -> list[dict]:
+def _cameras(dev: Path, v4l: Path, modes: Callable[[str], list[Mode]] | None = None) -> list[dict]:
     try:
         nodes = sorted(dev.glob("video*"), key=lambda p: (len(p.name), p.name))
     except OSError:
@@ -114,6 +117,9 @@ def _cameras(dev: Path, v4l: Path) -> list[dict]:
             "number": int(node.name[5:]) if node.name[5:].isdigit() else None,
             "readable": os.access(node, os.R_OK),
         })
+        if modes is not None and out[-1]["capture"]:
+            best = best_mode(modes(str(node)))
+            out[-1]["best_mode"] = f"{best.fourcc} {best.width}x{best.height} {best.best_fps:g} fps" if best else None
     return out
 
 
@@ -202,7 +208,8 @@ def describe(device: dict) -> str:
     if kind == "camera":
         role = "" if device["capture"] else " (metadata node, not a camera picture)"
         note = "" if device["readable"] else " (not readable: add the user to the 'video' group)"
-        return f"camera   {path} {device['name']}{role}{note}"
+        best = " - " + _("reads cards in {mode}").format(mode=device["best_mode"]) if device.get("best_mode") else ""
+        return f"camera   {path} {device['name']}{role}{note}{best}"
     if kind == "battery":
         pct = "unknown" if device.get("percent") is None else f"{device['percent']:.0f}%"
         where = device.get("name") or device["source"]
@@ -463,6 +470,8 @@ def main_devices(args: Any) -> int:
         print(_("No devices found."))
     for d in devices:
         print(describe(d))
+    if any(d["kind"] == "camera" for d in devices):
+        print(_("To see a camera's picture and choose the kiosk's camera: cinema devices --camera"))
     if not any(d["kind"] == "receiver" for d in devices):
         print(_("No clicker receiver found. Plug one in, or name its port: cinema devices --listen PORT "
                 "(protocol {protocol} unless --protocol says otherwise).").format(protocol=DEFAULT_PROTOCOL))

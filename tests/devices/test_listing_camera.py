@@ -14,7 +14,9 @@ import pytest
 from cinema.devices import listing
 from cinema.devices.cards.camera_choice import CannotSave, lasting_name, save_camera
 from cinema.devices.listing import camera_choices
+from cinema.devices.cards.camera_mode import parse_formats
 from tests.app.xvfb import xvfb_display
+from tests.devices.cards.test_camera_mode import C920_FORMATS, LAPTOP_YUYV_FORMATS
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -110,14 +112,32 @@ def test_with_no_screen_it_says_so_in_one_sentence(monkeypatch, capsys):
     assert code == 1 and err.count("\n") == 1 and "no screen here" in err
 
 
-def test_the_cameras_offered_are_the_named_one_first_then_each_that_gives_pictures(tmp_path):
-    dev, v4l = tmp_path / "dev", tmp_path / "sys"
+def two_webcams(tmp_path):
+    """A pretend /dev and sysfs: a laptop's camera (two nodes) and a C920."""
+    dev, v4l = tmp_path / "dev", tmp_path / "sys" / "class" / "video4linux"
     for n, index, name in ((0, "0", "Integrated Camera"), (1, "1", "Integrated Camera"), (2, "0", "HD Pro Webcam C920")):
         (dev / f"video{n}").parent.mkdir(parents=True, exist_ok=True)
         (dev / f"video{n}").write_text("")
         (v4l / f"video{n}").mkdir(parents=True)
         (v4l / f"video{n}" / "index").write_text(index + "\n")
         (v4l / f"video{n}" / "name").write_text(name + "\n")
+    return dev, v4l
+
+
+def test_the_listing_says_the_mode_each_camera_reads_cards_in(tmp_path):
+    dev, v4l = two_webcams(tmp_path)
+    modes = {str(dev / "video0"): parse_formats(LAPTOP_YUYV_FORMATS), str(dev / "video2"): parse_formats(C920_FORMATS)}
+    found = listing.list_devices(list_ports=lambda: [], dev=dev, sys_root=tmp_path / "sys", battery=lambda: None,
+                                 nut=lambda: [], camera_modes=lambda path: modes.get(path, []))
+    found = {d["path"]: d for d in found}
+    assert found[str(dev / "video2")]["best_mode"] == "MJPG 1920x1080 30 fps"
+    assert found[str(dev / "video0")]["best_mode"] == "YUYV 1280x720 10 fps"
+    assert "best_mode" not in found[str(dev / "video1")]  # the metadata node gives no pictures
+    assert listing.describe(found[str(dev / "video2")]).endswith("HD Pro Webcam C920 - reads cards in MJPG 1920x1080 30 fps")
+
+
+def test_the_cameras_offered_are_the_named_one_first_then_each_that_gives_pictures(tmp_path):
+    dev, v4l = two_webcams(tmp_path)
     fakes = lambda: ["fake://room"]  # noqa: E731
     assert camera_choices("auto", dev, v4l, fakes) == [
         (str(dev / "video0"), "Integrated Camera"), (str(dev / "video2"), "HD Pro Webcam C920"), ("fake://room", "fake://room")]
