@@ -309,11 +309,12 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{len(photos)} harsh photos, {sum(len(p.learner_ids) for p in photos)} cards, "
           f"made in {time.perf_counter() - t0:.1f} s; {os.cpu_count()} cores, load {os.getloadavg()[0]:.1f}")
     ok = True
-    print(f"{'decoder':42} {'read':>14} {'wrong':>6} {'ms/frame mean':>14} {'p95':>7}")
-    for row in bench_passes(photos, printed):
+    print(f"{'decoder':42} {'read':>14} {'wrong':>6} {'ms/frame mean':>14} {'p95':>7}  {'vs (a): read, time':>18}")
+    rows = bench_passes(photos, printed)
+    for row in rows:
         mean, p95 = row.ms()
         print(f"{row.name:42} {row.read:5d}/{row.cards:<5d} {100 * row.rate:5.1f}% {row.wrong:6d} "
-              f"{mean:14.1f} {p95:7.1f}")
+              f"{mean:14.1f} {p95:7.1f}  {row.read / max(rows[0].read, 1):8.2f}x {mean / max(rows[0].ms()[0], 1e-9):7.1f}x")
         ok = ok and row.wrong == 0
     ok = ok and row.rate >= TARGET_READ
     print(f"{'a frame with no card':42} ms/frame mean, plain / with second passes / the camera's: "

@@ -49,13 +49,15 @@ class DecodeOptions:
     # Second passes (issue 15): after the plain read, the frame is read again enlarged 2x
     # (small, blurred codes: most of the gain), sharpened (unsharp mask), and with the global
     # binarizer, while `second_pass_ms` lasts; a code already found is kept once. On the 200
-    # harsh attendance photos (benchmarks/bench_attendance.py) they raise cards read from 92.1%
-    # to 96.4%, never a wrong card, for 10.2 ms a 1280x720 frame (p95 13.1) instead of 1.3 ms:
-    # within the 33 ms a 30 fps camera gives each frame, so on by default. Most of what they add
-    # is the 3rd or 4th card of a frame whose others were read (retrying empty frames only: 92.5%),
-    # so the webcam runs them only in frames where a card was seen (CAMERA_OPTIONS: 95.9%, and a
-    # frame with no card costs 3.3 ms, not 21 ms: about a third of a core saved all lesson long).
-    # Off: second_passes=False.
+    # harsh attendance photos (benchmarks/bench_attendance.py; the small 8-up cards) they raised
+    # cards read from 92.1% to 96.4%, never a wrong card, for 10.2 ms a 1280x720 frame (p95 13.1)
+    # instead of 1.3 ms: within the 33 ms a 30 fps camera gives each frame, so on by default; with
+    # the A5 cards at level Q, 81.6% -> 89.9% (a 150-280 px tall A5 card's code is half its height,
+    # not three quarters). Most of what they add is the 3rd or 4th card of a frame whose others were
+    # read, so the webcam runs them only in frames where a card was seen (CAMERA_OPTIONS: 88.6% on
+    # A5, and a frame with no card costs what plain decoding costs: about a third of a core saved
+    # all lesson long). Other passes tried (1.5x, 2x sharpened): +0.3-1.2 points for 1.6x the time
+    # on photo sets they were not chosen on, so not taken. Off: second_passes=False.
     second_passes: bool = True
     second_pass_ms: float = 25.0
     # Only when the plain read found a code: a frame with no card in view (most frames of a
@@ -63,9 +65,12 @@ class DecodeOptions:
     second_passes_after_a_find: bool = False
     # Tracking across frames (FrameDecoder only; issue 15): a code read in a recent frame that this
     # frame's reads miss is looked for again where it was: a window around its last corners grown by
-    # `track_reach` times its side (room to have moved), enlarged, read with the second passes. At
-    # most `max_tracks` codes, each forgotten `track_seconds` after it was last read, all within
-    # `track_ms` a frame. Measured in benchmarks/bench_attendance.py (cards moving and blurring).
+    # `track_reach` times its side (room to have moved) and moved on at its velocity, enlarged, read
+    # sharpened, with its motion smear undone along its way (Wiener, 7 then 5 px) and plain. At most
+    # `max_tracks` codes, each forgotten `track_seconds` after it was last read, all within `track_ms`
+    # a frame. On 40 clips of a printed A5 card moving, turning and blurring (0-7 px) at 30 frames/s
+    # (benchmarks/bench_attendance.py): frames read 81.0% -> 90.6%, 0 wrong, none after the card
+    # left; 1.4x the time a frame (17 -> 24 ms mean on a loaded 2-core machine).
     tracking: bool = True
     max_tracks: int = 4
     track_seconds: float = 1.0

@@ -55,12 +55,12 @@ def texts(photo, options) -> set[str]:
 @pytest.fixture(scope="module")
 def missed_by_plain(printed):
     """The first harsh photo (of a few) with a card that plain decoding misses and the second passes read."""
-    _, photos = harsh_photos(12, seed=2, printed=printed)
+    _, photos = harsh_photos(8, seed=2, printed=printed)  # the 5th, today
     for photo in photos:
         extra = texts(photo, UNHURRIED) - texts(photo, PLAIN)
         if extra:
             return photo, extra
-    pytest.fail("no card in 12 harsh photos needed the second passes")
+    pytest.fail("no card in 8 harsh photos needed the second passes")
 
 
 def test_second_passes_read_a_card_plain_decoding_misses(printed, missed_by_plain):
