@@ -182,8 +182,9 @@ def card_settings(controls: dict[str, Control]) -> list[Setting]:
 
     exposure = first("auto_exposure", "exposure_auto")
     if exposure is not None:
-        aperture = _menu_value(exposure, "aperture priority") or 3
-        if exposure.kind != "menu" or aperture in exposure.menu or not exposure.menu:
+        # V4L2_EXPOSURE_APERTURE_PRIORITY is 3; a camera whose menu has no such item is left alone
+        aperture = _menu_value(exposure, "aperture priority") if exposure.menu else 3
+        if aperture is not None:
             out.append(Setting(exposure.name, aperture, "exposure chosen by the camera"))
     priority = first("exposure_dynamic_framerate", "exposure_auto_priority")
     if priority is not None:
