@@ -76,6 +76,24 @@ def pixels_of(image: pygame.Surface, color, top: int = 0, bottom: int | None = N
 GREEN, YELLOW = (0, 158, 115), (240, 228, 66)  # the theme's good and warn (Okabe-Ito)
 
 
+def not_mirrored(shot: pygame.Surface) -> bool:
+    """The picture in the window is the camera's frame as it is, not flipped like a video call's self-view."""
+    import cv2
+    import numpy as np
+
+    from cinema.devices.cards.room import make_room
+
+    frame = make_room("5X5_100", (1280, 720), 12, seed=4, distances=(2.0, 4.0)).frame(0)
+    rgb = pygame.surfarray.array3d(shot).transpose(1, 0, 2).astype(np.int16)
+    picture = rgb.sum(axis=2) > 0  # the letterbox around it is black, the panel below it dark grey
+    rows, cols = np.nonzero(picture[:500])
+    top, bottom, left, right = rows.min(), 500, cols.min(), cols.max() + 1
+    seen = rgb[top:bottom, left:right]
+    shown = cv2.resize(cv2.cvtColor(frame, cv2.COLOR_BGR2RGB), (right - left, round(720 * (right - left) / 1280)))
+    shown = shown[:bottom - top].astype(np.int16)
+    return np.abs(seen - shown).mean() < 0.5 * np.abs(seen - shown[:, ::-1]).mean()
+
+
 def test_the_live_picture_boxes_the_cards_switches_cameras_and_saves_the_one_chosen(tmp_path):
     with xvfb_display("1280x720x24") as env:
         done, shots = run_preview(tmp_path, env, "2,1,enter")
@@ -89,6 +107,7 @@ def test_the_live_picture_boxes_the_cards_switches_cameras_and_saves_the_one_cho
     assert "  # /dev/v4l/by-id/usb-...-video-index0 (stays right however cameras are plugged in);" in config
     room, dark = (pygame.image.load(str(shots / f"shot-{i}.png")) for i in (0, 1))
     assert pixels_of(room, GREEN, 0, 540) > 2000  # a box round each card in the picture
+    assert not_mirrored(room)
     assert pixels_of(dark, YELLOW, 560) > 200  # the words under it warn: too dark
 
 
