@@ -42,6 +42,7 @@ FLAT_GRADIENT = 12.0  # the strongest edges fainter than this (grey levels): not
 REACH_SLACK = 0.95
 GRAB_SECONDS = 3.0  # the longest the doctor waits for a camera's frames
 GRAB_FRAMES = 5
+SETTLE_SECONDS = 1.0  # a webcam's automatic exposure takes about this long to find the level
 
 
 @dataclass(frozen=True)
@@ -113,11 +114,13 @@ def look_at_frames(frames: Sequence[np.ndarray]) -> PictureLook | None:
 
 
 def grab_frames(open_source: Callable[[], object], seconds: float = GRAB_SECONDS, count: int = GRAB_FRAMES,
-                skip: int = 2) -> list[np.ndarray]:
-    """Up to `count` frames from a camera within `seconds`, after `skip` first frames (a camera's
-    first frames are dark while it sets its exposure). A camera that hangs while opening or reading
-    is left behind in its thread: the caller gets what came in time, possibly []."""
+                settle: float = SETTLE_SECONDS) -> list[np.ndarray]:
+    """Up to `count` frames from a camera within `seconds`, those of its first `settle` seconds
+    left out (a webcam's first frames are dark while its automatic exposure finds the level; the
+    newest of them is kept in case no other comes). A camera that hangs while opening or
+    reading is left behind in its thread: the caller gets what came in time, possibly []."""
     frames: list[np.ndarray] = []
+    kept_after_settle = [False]
     lock = threading.Lock()
     done = threading.Event()
 
@@ -125,17 +128,21 @@ def grab_frames(open_source: Callable[[], object], seconds: float = GRAB_SECONDS
         source = None
         try:
             source = open_source()
-            seen = 0
+            opened = time.monotonic()
             while not done.is_set():
                 frame = source.read()  # type: ignore[attr-defined]
                 if frame is None:
                     break
-                seen += 1
-                if seen > skip:
-                    with lock:
-                        frames.append(frame)
-                        if len(frames) >= count:
-                            break
+                with lock:
+                    if time.monotonic() - opened < settle:
+                        frames[:] = [frame]  # the newest frame so far, replaced until it has settled
+                        continue
+                    if len(frames) == 1 and not kept_after_settle[0]:
+                        frames.clear()  # settled: the early frame is not needed
+                    kept_after_settle[0] = True
+                    frames.append(frame)
+                    if len(frames) >= count:
+                        break
         except Exception:  # noqa: BLE001 - not plugged in, busy, no permission: no frames
             pass
         finally:
