@@ -302,13 +302,14 @@ def _answer_cards(*cards):
 
 def test_answer_cards_are_read_in_every_frame_only_while_a_question_wants_them(run):
     got = []
-    frame = _answer_cards((1, 0), (2, 1), (40, 2))  # A on top; turned a quarter clockwise: D; upside down: C
+    # A on top; turned a quarter clockwise: B (the back's left edge, answer_card.BACK_LETTER_BY_TURN); upside down: C
+    frame = _answer_cards((1, 0), (2, 1), (40, 2))
     scanner, _rec = run(FakeCamera([frame], fps=100).open, on_markers=got.append)
     assert wait_for(lambda: scanner.stats.decoded >= 5)
     assert got == [] and scanner.stats.marker_frames == 0  # nobody asked: no frame read for answer cards
     scanner.want_markers(True)
     assert wait_for(lambda: len(got) >= 3)
-    assert {(m.number, m.letter) for m in got[-1]} == {(1, "A"), (2, "D"), (40, "C")}
+    assert {(m.number, m.letter) for m in got[-1]} == {(1, "A"), (2, "B"), (40, "C")}
     assert all(len(markers) == 3 for markers in got)  # one call a frame, every card in it
     scanner.want_markers(False)
     time.sleep(0.1)
