@@ -3,7 +3,7 @@
 For each family (ArUco 4x4 and 5x5, AprilTag 16h5 / 25h9 / 36h11 through cv2.aruco, and the
 kiosk's QR cards through its own decoder), rooms of 20, 40 and 63 children at 2-6 m from a
 720p and a 1080p webcam (cinema/devices/cards/room.py: 75 degree field of view, A5 cards with a
-120 mm code) are rendered frame by frame with small hand motion. Printed per row:
+code as `cinema cards` prints it) are rendered frame by frame with small hand motion. Printed per row:
 
 - per frame: the share of the room's cards read (right id, right letter) in one frame;
 - in 3 s: cards read (right id and letter) in at least 2 frames of the first 3 seconds, at the
@@ -49,6 +49,7 @@ CLASSES = [20, 40, 63]
 def marker_reader(family: str, defaults: bool):
     import cv2
 
+    from cinema.devices.cards.answer_card import SEEN_FROM_THE_BACK, answer_for
     from cinema.devices.cards.photos import letter_on_top
     from cinema.devices.cards.room import dictionary
 
@@ -57,7 +58,8 @@ def marker_reader(family: str, defaults: bool):
     det = cv2.aruco.ArucoDetector(dictionary(family),
                                   cv2.aruco.DetectorParameters() if defaults else detector_parameters())
 
-    def read(frame) -> list[tuple[int, str]]:
+    def read(frame) -> list[tuple[int, str, str | None]]:
+        """(code, the nearest letter on top, the kiosk's letter: None when held between two)."""
         gray = cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY)
         corners, ids, _ = det.detectMarkers(gray)
         out = []
@@ -65,7 +67,9 @@ def marker_reader(family: str, defaults: bool):
             return out
         for c, i in zip(corners, ids.ravel()):
             (x0, y0), (x1, y1) = c[0][0], c[0][1]  # the marker's own top-left and top-right corners
-            out.append((int(i), letter_on_top(math.degrees(math.atan2(y1 - y0, x1 - x0)))))
+            angle = math.degrees(math.atan2(y1 - y0, x1 - x0))
+            # a marker is a card's back: its B and D are mirrored (cinema.devices.cards.answer_card)
+            out.append((int(i), SEEN_FROM_THE_BACK[letter_on_top(angle)], answer_for(angle, back=True)))
         return out
 
     return read
@@ -75,7 +79,7 @@ def qr_reader():
     from cinema.devices.cards.decode import decode_frame
     from cinema.devices.cards.photos import letter_on_top
 
-    def read(frame) -> list[tuple[int, str]]:
+    def read(frame) -> list[tuple[int, str, str | None]]:
         out = []
         for f in decode_frame(frame):
             parts = f.text.split(".")
@@ -83,7 +87,8 @@ def qr_reader():
                 code = int(parts[2][1:])
             except (IndexError, ValueError):
                 code = -1  # not a card of this room: a wrong read
-            out.append((code, letter_on_top(f.orientation_degrees)))
+            letter = letter_on_top(f.orientation_degrees)
+            out.append((code, letter, letter))
         return out
 
     return read
@@ -130,7 +135,7 @@ def measure(family: str, size: tuple[int, int], n: int, seed: int, camera_fps: f
         spent += time.perf_counter() - t
         k += 1
         if counting:
-            for code, letter in dict(reads).items():  # one MarkersInView a frame: (number, letter) pairs
+            for code, letter in {code: kiosk for code, _, kiosk in reads}.items():  # one MarkersInView a frame
                 key = sightings.seen(code + 1, letter)
                 if key is not None:
                     answers[code] = key
@@ -138,7 +143,7 @@ def measure(family: str, size: tuple[int, int], n: int, seed: int, camera_fps: f
                 whole_class_at = k
         if k <= frames_3s:
             right = set()
-            for code, letter in reads:
+            for code, letter, _ in reads:
                 if code in truth and truth[code].letter == letter:
                     right.add(code)
                 else:
@@ -176,13 +181,14 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     import cv2
 
-    from cinema.devices.cards.room import HFOV_DEGREES, family_size
+    from cinema.devices.cards.room import CODE_M, HFOV_DEGREES, family_size
 
     cv2.setNumThreads(2)
     classes = [40] if args.quick else CLASSES
     max_frames = 6 if args.quick else 10**6
     families = args.families.split(",")
-    print(f"camera: {HFOV_DEGREES:.0f} degree field of view, up to {args.camera_fps:g} fps; A5 cards, 120 mm codes, "
+    print(f"camera: {HFOV_DEGREES:.0f} degree field of view, up to {args.camera_fps:g} fps; A5 cards, "
+          f"{CODE_M * 1000:.0f} mm codes, "
           f"2-6 m; detector parameters: {'OpenCV defaults' if args.defaults else 'tuned'}")
     print(f"{'family':16} {'codes':>6} {'frame':>9} {'class':>5} {'frames':>6} {'per frame':>9} "
           f"{'in 3 s':>7} {'2-4 m':>6} {'4 m+':>6} {'wrong':>5} {'fps':>6} | kiosk: {'counted 3 s':>11} "
