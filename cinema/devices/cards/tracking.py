@@ -43,13 +43,17 @@ class Track:
 
 class Tracks:
     """At most `limit` tracks, one per code text, each forgotten `lifetime` seconds after it was
-    last read. A track only says where to look: what is returned for a frame is always what was
-    decoded in that frame, so a card that has left is never reported from memory."""
+    last read or after `misses` looks in a row that found nothing (a card put away is not looked
+    for, at a cost each frame, for the whole second). A track only says where to look: what is
+    returned for a frame is always what was decoded in that frame, so a card that has left is
+    never reported from memory."""
 
-    def __init__(self, limit: int = 4, lifetime: float = 1.0) -> None:
+    def __init__(self, limit: int = 4, lifetime: float = 1.0, misses: int = 6) -> None:
         self.limit = limit
         self.lifetime = lifetime
+        self.misses = misses
         self._tracks: dict[str, Track] = {}
+        self._missed: dict[str, int] = {}
 
     def __len__(self) -> int:
         return len(self._tracks)
@@ -57,13 +61,21 @@ class Tracks:
     def missing(self, texts: set[str], now: float) -> list[Track]:
         """The live tracks whose code is not among `texts` (read in this frame), most recent first;
         expired tracks are dropped here."""
-        self._tracks = {t: k for t, k in self._tracks.items() if now - k.seen_at <= self.lifetime}
+        self._tracks = {t: k for t, k in self._tracks.items()
+                        if now - k.seen_at <= self.lifetime and self._missed.get(t, 0) < self.misses}
+        self._missed = {t: n for t, n in self._missed.items() if t in self._tracks}
         live = [k for t, k in self._tracks.items() if t not in texts]
         return sorted(live, key=lambda k: k.seen_at, reverse=True)
+
+    def looked(self, text: str) -> None:
+        """The track of `text` was looked for in this frame and not found."""
+        if text in self._tracks:
+            self._missed[text] = self._missed.get(text, 0) + 1
 
     def seen(self, text: str, corners: tuple[Point, Point, Point, Point], now: float) -> None:
         """A code read in this frame: its track starts or moves here. Past the limit, the track
         seen longest ago makes room."""
+        self._missed.pop(text, None)
         before = self._tracks.pop(text, None)
         track = Track(text, corners, now)
         if before is not None and now - before.seen_at > 0:
@@ -74,6 +86,8 @@ class Tracks:
         while len(self._tracks) > self.limit:
             oldest = min(self._tracks.values(), key=lambda k: k.seen_at)
             del self._tracks[oldest.text]
+            self._missed.pop(oldest.text, None)
 
     def clear(self) -> None:
         self._tracks.clear()
+        self._missed.clear()

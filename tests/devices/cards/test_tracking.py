@@ -94,6 +94,18 @@ def test_tracks_are_few_and_expire(seen, now, wanted):
     assert [t.text for t in tracks.missing({wanted[0]}, now)] == wanted[1:]  # read this frame: not missing
 
 
+def test_a_track_looked_for_in_vain_a_few_frames_running_is_dropped():
+    tracks = Tracks(limit=4, lifetime=1.0, misses=3)
+    tracks.seen("a", SQUARE, 0.0)
+    for _ in range(2):
+        tracks.looked("a")
+    tracks.seen("a", SQUARE, 0.1)  # read again: the count starts over
+    for k in range(3):
+        assert [t.text for t in tracks.missing(set(), 0.2)] == ["a"]
+        tracks.looked("a")
+    assert tracks.missing(set(), 0.3) == [] and len(tracks) == 0
+
+
 @pytest.mark.parametrize("corners, window", [
     (SQUARE, (0, 0, 81, 81)),  # 40 px code, grown by 30 px each side, clipped at the frame's top left
     (((600, 330), (630, 330), (630, 355), (600, 355)), (577, 307, 640, 360)),
