@@ -164,6 +164,7 @@ def test_a_class_of_40_answers_by_card_once_each_with_the_letter_held_up(project
             _until(loop, lambda: loop.engine.handler.box.answers.get("card:L05") == turned.letter, 20)
             loop.events.put(TeacherCommand(Command.NEXT))
             _until(loop, lambda: loop.view.screen is Screen.RESULTS, 5)
+            _until(loop, lambda: not cam.markers_wanted, 5)  # the question closed: no more CPU on answer cards
     finally:
         unregister_fake_camera(URL)
 
