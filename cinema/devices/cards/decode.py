@@ -145,9 +145,13 @@ def _same_code(a: Found, b: Found) -> bool:
     return abs(ax - bx) <= side and abs(ay - by) <= side
 
 
-# A tracked code's window is enlarged so the code is about this many px across (within 1.5x-3x):
-# zxing-cpp wants 3 or more px a module, and a 29-module code held far away has 2.
+# A tracked code's window is enlarged so the code is about this many px across (at most 3x):
+# zxing-cpp wants 3 or more px a module, and a 25-module code held far away has 2. The enlarged
+# window is at most _TRACK_MAX_PX across, and its smear is undone only in windows of at most
+# _UNBLUR_MAX_AREA px (a Fourier transform): a large code near the camera needs neither.
 _TRACK_CODE_PX = 300.0
+_TRACK_MAX_PX = 1200
+_UNBLUR_MAX_AREA = 400 * 400
 
 
 class FrameDecoder:
@@ -194,7 +198,8 @@ def _read_window(gray: np.ndarray, track: Track, options: DecodeOptions, now: fl
         return []
     x0, y0, x1, y1 = box
     window = gray[y0:y1, x0:x1]
-    scale = min(3.0, max(1.5, _TRACK_CODE_PX / max(track.side(), 1.0)))
+    scale = min(3.0, _TRACK_CODE_PX / max(track.side(), 1.0), _TRACK_MAX_PX / max(window.shape))
+    scale = max(1.0, scale)
 
     def enlarged(img: np.ndarray, factor: float = scale) -> np.ndarray:
         return cv2.resize(img, None, fx=factor, fy=factor, interpolation=cv2.INTER_CUBIC)
@@ -206,7 +211,7 @@ def _read_window(gray: np.ndarray, track: Track, options: DecodeOptions, now: fl
     # on the move, its blur undone along its way, the smear 7 px long, then 5
     passes: list[tuple[Callable[[], np.ndarray], str, float]] = [
         (lambda: _sharpened(enlarged(window))[0], options.binarizer, scale)]
-    if moving:
+    if moving and window.size <= _UNBLUR_MAX_AREA:
         passes += [(lambda n=n: enlarged(_unblurred(window, n, heading), 2.0), options.binarizer, 2.0)  # type: ignore[misc]
                    for n in (7, 5)]
     passes += [(lambda: enlarged(window), options.binarizer, scale), (lambda: enlarged(window), "GlobalHistogram", scale)]

@@ -136,3 +136,20 @@ def test_a_printed_card_moving_and_blurring_is_read_in_more_frames_and_never_aft
             read[tracking].append(bool(ids))
     assert all(read[True][k] or not read[False][k] for k in range(10))  # tracking only adds
     assert sum(read[True]) >= sum(read[False]) + 2 and sum(read[False]) >= 1
+
+
+def test_looking_again_is_bounded_in_pixels_and_passes(monkeypatch):
+    from cinema.devices.cards import decode
+
+    clock = FakeClock()
+    decoder = FrameDecoder(replace(CAMERA_OPTIONS, track_ms=1e4), clock)
+    assert [f.text for f in decoder.decode(frame(8.0, at=(200, 50)))] == [TOKEN]  # a large code, near
+    reads = []
+    plain_read = decode._read
+    monkeypatch.setattr(decode, "_read", lambda gray, options, binarizer: reads.append(gray.shape) or
+                        plain_read(gray, options, binarizer))
+    clock.now = 0.1
+    assert decoder.decode(frame()) == []  # gone: the frame's read, then its window's passes
+    assert 2 <= len(reads) <= 4 and all(max(shape) <= 1200 for shape in reads)
+    # a large code (232 px) is enlarged only to about 300 px: its window, the whole 640x360 frame here, by 1.3x
+    assert all(shape[0] <= 360 * 1.3 and shape[1] <= 640 * 1.3 for shape in reads[1:])
