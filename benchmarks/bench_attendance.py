@@ -17,7 +17,7 @@
    wrong reads (0: never a card that is not, or no longer, in the frame).
 
 Usage: python benchmarks/bench_attendance.py [--photos 200] [--seed 1] [--sweep-photos 20] [--skip-sweep]
-       [--clips 40] [--clip-frames 15]
+       [--clips 40] [--clip-frames 15] [--quiet-modules N]
 Needs pdftoppm (Debian: poppler-utils).
 """
 
@@ -300,7 +300,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--sweep-cards", type=int, default=8, help="printed cards per level (each its own wear)")
     ap.add_argument("--clips", type=int, default=40, help="moving-card clips for tracking (0: skip)")
     ap.add_argument("--clip-frames", type=int, default=15)
+    ap.add_argument("--quiet-modules", type=int, default=None,
+                    help="what if: print the cards with this many modules of quiet zone inside the code's square "
+                         "(cinema.cards.pdf.QUIET_MODULES) instead")
     args = ap.parse_args(argv)
+    if args.quiet_modules is not None:
+        import cinema.cards.pdf as pdf
+
+        print(f"what if: the code's quiet zone is {args.quiet_modules} modules, not {pdf.QUIET_MODULES}")
+        pdf.QUIET_MODULES = args.quiet_modules
 
     from cinema.devices.cards.harsh_photos import harsh_photos
 
