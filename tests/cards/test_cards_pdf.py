@@ -11,6 +11,7 @@ import pytest
 import zxingcpp
 from PIL import Image
 
+from cinema.cards.qr_payload import LEVEL
 from cinema.cards.pdf import make_cards_pdf, outline
 from cinema.core.roster import Learner, make_token
 from cinema.devices.cards.answer_card import answer_for
@@ -70,7 +71,7 @@ def test_every_front_scans_to_its_own_token_in_roster_order(cards):
         codes.sort(key=lambda code: centre(code.position)[1])  # the upper card first
         for code in codes:
             # each card lies turned a quarter on the page, its top to the page's left
-            assert code.orientation == -90 and code.ec_level == "H"
+            assert code.orientation == -90 and code.ec_level == LEVEL
         seen += [code.text for code in codes]
     assert seen == [make_token("P1", learner.learner_id, KEY) for learner in LEARNERS]
     assert not any(decode(png) for png in pages[1::2])  # the backs carry no QR code
