@@ -67,9 +67,23 @@ class OpenCVCamera:
         cap.set(cv2.CAP_PROP_BUFFERSIZE, 1)  # old frames queued in the driver only add delay
         if hasattr(cv2, "CAP_PROP_READ_TIMEOUT_MSEC"):
             cap.set(cv2.CAP_PROP_READ_TIMEOUT_MSEC, 1000)  # a pulled camera: fail the read, do not hang
+        # A recording (a video file of a room: tests, demos) plays like a camera: at its own frame
+        # rate, not as fast as it decodes (the scanner would see a handful of its frames), and over
+        # again from the start when it ends (a camera always shows the room).
+        self._recording = not is_webcam and os.path.isfile(path)
+        rate = cap.get(cv2.CAP_PROP_FPS) if self._recording else 0.0
+        self._frame_s = 1.0 / rate if 1.0 <= rate <= 240.0 else 1.0 / WANTED_FPS
+        self._due = 0.0
 
     def read(self) -> np.ndarray | None:
+        if self._recording:
+            now = time.monotonic()
+            if self._due > now:
+                time.sleep(self._due - now)
+            self._due = max(self._due, now) + self._frame_s
         ok, frame = self._cap.read()
+        if not ok and self._recording and self._cap.set(cv2.CAP_PROP_POS_FRAMES, 0):
+            ok, frame = self._cap.read()  # the end of the recording: from the start again
         return frame if ok and frame is not None and frame.size else None
 
     def close(self) -> None:
