@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 want_tests=0
 [ "${1:-}" = "--test" ] && want_tests=1
 
-packages=(libvlc5 vlc-plugin-base vlc-plugin-video-output ffmpeg espeak-ng fonts-noto-core fonts-dejavu-core
+packages=(libvlc5 vlc-plugin-base vlc-plugin-video-output ffmpeg espeak-ng fonts-noto-core fonts-dejavu-core v4l-utils
           python3-venv python3-pip)
 # Tests also use: a real X server and xrandr, Xorg with the dummy driver (two monitors: presenter
 # mode with a projector unplugged and plugged back), socat pty pairs, PDF tools, Chromium (the HTML
