@@ -50,6 +50,13 @@ def _stop(proc: subprocess.Popen) -> None:
         proc.wait()
 
 
+def _readable(fd: int, timeout: float) -> bool:
+    """poll, not select: select() refuses a descriptor numbered 1024 or more."""
+    poller = select.poll()
+    poller.register(fd, select.POLLIN)
+    return bool(poller.poll(timeout * 1000))
+
+
 def _read_display(fd: int, timeout: float) -> str | None:
     """The display number Xvfb writes on `fd` when ready; None if it exited or took too long."""
     text = b""
@@ -57,7 +64,7 @@ def _read_display(fd: int, timeout: float) -> str | None:
     try:
         while not text.endswith(b"\n"):
             left = deadline - time.monotonic()
-            if left <= 0 or not select.select([fd], [], [], left)[0]:
+            if left <= 0 or not _readable(fd, left):
                 return None
             chunk = os.read(fd, 16)
             if not chunk:

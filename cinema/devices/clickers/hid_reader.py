@@ -74,8 +74,12 @@ class HidReader:
             if not by_fd:
                 self._stop.wait(POLL_SECONDS)
                 continue
-            readable, _, _ = select.select(list(by_fd), [], [], POLL_SECONDS)
-            for fd in readable:
+            # poll, not select: select() refuses a descriptor numbered 1024 or more, which a long-running
+            # process with many files, sockets and a camera open can be given (CI saw it)
+            poller = select.poll()
+            for fd in by_fd:
+                poller.register(fd, select.POLLIN)
+            for fd, _mask in poller.poll(POLL_SECONDS * 1000):
                 device_id, dev = by_fd[fd]
                 self._drain(device_id, dev)
 
