@@ -203,7 +203,7 @@ class Kiosk:
             self.sounds = Sounds()
             self.engine = self._library(config) if playlist is None else self._engine(config, playlist)
             hub = self._open_hub(config, stack)  # before the window: a port in use stops the start here
-            stack.callback(pygame.quit)
+            stack.callback(_quit_pygame)
             pygame.display.init()
             pygame.font.init()
             size = self.opts.size or ((config.display.width, config.display.height) if config.display.width else None)
@@ -854,3 +854,13 @@ class _NoPlayer:
 
     def close(self):
         pass
+
+
+def _quit_pygame() -> None:
+    """pygame.quit() after closing the font files (a Font dropped after pygame quits keeps its file open)."""
+    import pygame
+
+    from cinema.display.fonts import release_all_fonts
+
+    release_all_fonts()
+    pygame.quit()

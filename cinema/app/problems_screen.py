@@ -97,4 +97,7 @@ def show_problems(pages: ProblemPages, *, display: int, size: tuple[int, int] | 
             pygame.time.wait(50)
         return 1
     finally:
+        from cinema.display.fonts import release_all_fonts
+
+        release_all_fonts()
         pygame.quit()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import unicodedata
+import weakref
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -71,6 +72,17 @@ def _default_font_path() -> str:
     return str(Path(pygame.__file__).parent / pygame.font.get_default_font())
 
 
+_BOOKS: weakref.WeakSet = weakref.WeakSet()  # every FontBook, to close their files before pygame quits
+
+
+def release_all_fonts() -> None:
+    """Close every book's font files: call before pygame.quit(). A pygame Font dropped after
+    pygame.quit() never closes its file, and a process that opens the kiosk again (the tests do it
+    hundreds of times) runs out of file numbers below 1024, where select() works."""
+    for book in list(_BOOKS):
+        book.release()
+
+
 class FontBook:
     """Font files, their coverage and pygame Font objects per size, all cached."""
 
@@ -86,6 +98,11 @@ class FontBook:
             self._chains[bold] = faces
         self._fonts: dict[tuple[str | None, bool, int], pygame.font.Font] = {}
         self._pick: dict[tuple[str, bool], FontFace] = {}
+        _BOOKS.add(self)
+
+    def release(self) -> None:
+        """Close the open font files (they are opened again when next needed)."""
+        self._fonts.clear()
 
     def chain(self, bold: bool = False) -> list[FontFace]:
         return self._chains[bold]
