@@ -22,11 +22,11 @@ from pathlib import Path
 
 from cinema.atomic import write_text
 from cinema.config.problems import ConfigError, Problem
-from cinema.core.roster import ID_PATTERN, Learner
+from cinema.core.roster import CARD_NUMBERS, ID_PATTERN, Learner
 from cinema.locale.runtime import gettext as _
 from cinema.locale.runtime import ngettext
 
-CODES = 100  # cards a marker family tells apart (DICT_5X5_100)
+CODES = CARD_NUMBERS  # cards a marker family tells apart (DICT_5X5_100)
 NUMBERS_FILE = "card-numbers.json"
 FORMAT_VERSION = 1
 MAX_FILE_BYTES = 4 * 1024 * 1024  # 100,000 children of many programmes is about 2 MB

@@ -82,6 +82,11 @@ def verify_token(payload: str, program: str, keys: tuple[bytes, ...]) -> CardChe
     return CardCheck(None, "Card not recognised")
 
 
+# Answer cards tell apart this many numbers (1..CARD_NUMBERS: the codes of the marker family on
+# their backs, cinema.devices.cards.markers); cinema.cards.numbers gives them out.
+CARD_NUMBERS = 100
+
+
 @dataclass(frozen=True)
 class Learner:
     learner_id: str

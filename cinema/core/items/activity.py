@@ -16,7 +16,7 @@ from cinema.core.events import (
 )
 from cinema.core.items.base import ItemHandler, Stopwatch, whole_seconds
 from cinema.core.records import AnswerChanged, AnswerRecorded, QuestionClosed
-from cinema.core.roster import verify_token
+from cinema.core.roster import CARD_NUMBERS, verify_token
 from cinema.core.view import Body, OptionTally, QuestionBody, ResultsBody, Screen, TeamScore, Voter
 
 # A flood of presses (a hostile or broken transmitter, a keypad gone mad) cannot grow the journal
@@ -30,10 +30,9 @@ MAX_GRID = 60  # chips in the answered grid; a bigger room is shown by its count
 HANDSET_DIGITS = 4  # a handset is shown by its id's last digits (the number written on it)
 # Answer cards read across the room (big markers: cinema.devices.cards.markers): a card counts once it
 # is seen with the same letter in SEEN_FRAMES frames, so a card waved past in one frame is no answer.
-# Numbers outside 1..CARD_NUMBERS (the marker family's codes, cinema.cards.numbers.CODES) are never
-# tracked: a question remembers at most that many cards, however long it stays open.
+# Numbers outside 1..CARD_NUMBERS (the marker family's codes) are never tracked: a question
+# remembers at most that many cards, however long it stays open.
 SEEN_FRAMES = 2
-CARD_NUMBERS = 100
 
 
 class Stage(Enum):

@@ -14,7 +14,7 @@ import numpy as np
 
 from cinema.core.clock import Clock
 from cinema.core.events import CardScanned, DeviceChanged, Event
-from cinema.devices.cards.decode import CAMERA_OPTIONS, DecodeOptions, Found, FrameDecoder
+from cinema.devices.cards.decode import CAMERA_OPTIONS, DecodeOptions, Found, FrameDecoder, to_gray
 from cinema.devices.cards.markers import Marker, MarkerReader
 from cinema.devices.cards.sources import FrameSource, SourceFactory, open_camera
 
@@ -276,17 +276,19 @@ class CameraScanner:
                     return
                 number, frame = self._newest  # type: ignore[misc]
                 self._newest = None
+            markers = self._markers_wanted and self.on_markers is not None
             try:
                 t0 = time.perf_counter()
-                found = self.decoder.decode(frame)
+                gray = self._gray(frame) if markers else frame  # QR codes and answer cards: one conversion
+                found = self.decoder.decode(gray)
                 self.stats.decode_seconds += time.perf_counter() - t0
             except Exception:
                 log.exception("%s: decoding a frame failed", self.name)
                 continue
             self.stats.decoded += 1
             self.stats.codes += len(found)
-            if self._markers_wanted and self.on_markers is not None:
-                self._read_markers(frame)
+            if markers:
+                self._read_markers(gray)
             if self.rest_between > 0:
                 self._stop.wait(self.rest_between)  # frames meanwhile are dropped: the newest is decoded next
             dark_since = self._watch_dark(frame, dark_since)
@@ -307,6 +309,13 @@ class CameraScanner:
                 if self.debounce.fresh(f.text, now):
                     self.stats.scans += 1
                     self._emit(CardScanned(f.text, "camera"))
+
+    @staticmethod
+    def _gray(frame: np.ndarray) -> np.ndarray:
+        try:
+            return to_gray(frame)
+        except ValueError:
+            return frame  # not a picture: the decoder finds nothing in it, as it does alone
 
     def _read_markers(self, frame: np.ndarray) -> None:
         """Answer cards in one frame at full resolution (never mirrored: a card's turn is its letter)."""

@@ -30,8 +30,9 @@ def card_number(marker: int) -> int:
     return marker + 1
 
 
-def dictionary() -> cv2.aruco.Dictionary:
-    return cv2.aruco.getPredefinedDictionary(getattr(cv2.aruco, "DICT_" + FAMILY))
+def dictionary(family: str = FAMILY) -> cv2.aruco.Dictionary:
+    """A cv2.aruco predefined dictionary by name without its prefix: "5X5_100", "APRILTAG_36h11"."""
+    return cv2.aruco.getPredefinedDictionary(getattr(cv2.aruco, "DICT_" + family))
 
 
 def detector_parameters() -> cv2.aruco.DetectorParameters:
@@ -70,8 +71,7 @@ class MarkerReader:
     reader per thread."""
 
     def __init__(self, family: str = FAMILY) -> None:
-        dictionary_ = cv2.aruco.getPredefinedDictionary(getattr(cv2.aruco, "DICT_" + family))
-        self._detector = cv2.aruco.ArucoDetector(dictionary_, detector_parameters())
+        self._detector = cv2.aruco.ArucoDetector(dictionary(family), detector_parameters())
 
     def read(self, frame: np.ndarray) -> list[Marker]:
         gray = frame if frame.ndim == 2 else cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY)

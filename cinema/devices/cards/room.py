@@ -33,6 +33,7 @@ import numpy as np
 from cinema.cards.qr_payload import qr_matrix
 from cinema.core.roster import make_token
 from cinema.devices.cards.answer_card import SEEN_FROM_THE_BACK
+from cinema.devices.cards.markers import dictionary
 from cinema.devices.cards.photos import _letter_patch, letter_on_top
 
 HFOV_DEGREES = 75.0
@@ -47,11 +48,6 @@ CARD_PX_PER_M = 1500  # the card is drawn at this resolution before it is warped
 def code_px(distance_m: float, frame_width: int, hfov_degrees: float = HFOV_DEGREES, size_m: float = CODE_M) -> float:
     """How many pixels wide something `size_m` across looks at `distance_m` (pinhole camera)."""
     return size_m * frame_width / (2 * distance_m * math.tan(math.radians(hfov_degrees) / 2))
-
-
-def dictionary(family: str) -> cv2.aruco.Dictionary:
-    """A cv2.aruco predefined dictionary by name without its prefix: "4X4_100", "APRILTAG_36h11"."""
-    return cv2.aruco.getPredefinedDictionary(getattr(cv2.aruco, "DICT_" + family))
 
 
 def family_size(family: str) -> int:
