@@ -49,9 +49,7 @@ def cards_main(roster_csv: Path, out_pdf: Path, config_path: Path | None = None,
         settings = _settings(config_path, program, keys, show_names)
         learners = load_roster_csv(Path(roster_csv))
     except ConfigError as exc:
-        for problem in exc.problems:
-            print(str(problem), file=err)
-        return 1
+        return _said(exc, err)
     try:
         if not settings.keys.exists():
             new_key_file(settings.keys, today)
@@ -59,9 +57,7 @@ def cards_main(roster_csv: Path, out_pdf: Path, config_path: Path | None = None,
                     "keep it private.").format(path=display_path(settings.keys), program=settings.program), file=out)
         key = current_key(settings.keys)
     except ConfigError as exc:
-        for problem in exc.problems:
-            print(str(problem), file=err)
-        return 1
+        return _said(exc, err)
     except OSError as exc:
         print(_("cannot write the card key {path}: {error}").format(
             path=display_path(settings.keys), error=exc.strerror or exc), file=err)
@@ -72,9 +68,7 @@ def cards_main(roster_csv: Path, out_pdf: Path, config_path: Path | None = None,
         numbers = assign_numbers(learners, known, roster_path=Path(roster_csv))
         save_numbers(numbers_file, settings.program, merged(known, numbers))
     except ConfigError as exc:
-        for problem in exc.problems:
-            print(str(problem), file=err)
-        return 1
+        return _said(exc, err)
     except OSError as exc:
         print(_("cannot write the card numbers {path}: {error}").format(
             path=display_path(numbers_file), error=exc.strerror or exc), file=err)
@@ -112,3 +106,8 @@ def _settings(config_path: Path | None, program: str | None, keys: Path | None,
                         base.show_names if show_names is None else show_names)
 
 
+def _said(exc: ConfigError, err: TextIO) -> int:
+    """Each problem on its own `file:line: ...` line; the exit status 1."""
+    for problem in exc.problems:
+        print(str(problem), file=err)
+    return 1
