@@ -128,9 +128,11 @@ with kiosk.opened() as loop:
         loop.step(t := t + 0.05)
     # The projector is replugged at another resolution: the X server resizes the window.
     pygame.Window.from_display_module().size = (1280, 720)
-    for _ in range(20):
+    for turn in range(250):  # the X server's resize event may take a while on a busy machine
         loop.step(t := t + 0.05)
         pygame.time.wait(20)
+        if turn >= 20 and list(loop.renderer.size) == list(pygame.display.get_surface().get_size()):
+            break
     shown = pygame.display.get_surface()
     status = loop.renderer.status_rect
     print(json.dumps({"window": shown.get_size(), "renderer": loop.renderer.size,
