@@ -325,6 +325,47 @@ class VlcPlayer:
             if paused:
                 self.pause(True)
 
+    @property
+    def draws_overlays(self) -> bool:
+        """True when VLC draws into the kiosk's window itself ("window" mode): then nothing pygame draws
+        shows over the video, and the status bar, prompts and notices go to VLC as one picture
+        (`set_overlay`), which its logo filter lays over each frame (no frame is copied)."""
+        return self._mode == "window"
+
+    def video_size(self) -> tuple[int, int] | None:
+        """The playing video's picture size in its own pixels (what an overlay's x, y count in); None
+        before VLC knows it or with no video."""
+        with self._control:
+            if self._closed or self._item is None:
+                return None
+            try:
+                width, height = self._mp.video_get_size(0)
+            except Exception:  # no video output yet
+                return None
+        return (width, height) if width and height else None
+
+    def set_overlay(self, png: str | None, x: int = 0, y: int = 0) -> None:
+        """Lay the picture in the file `png` (RGBA) over the video with its top-left corner at (x, y)
+        in the video's own pixels, or take it off (None). The same path may be given again after the
+        file changed: VLC reads it again. "window" mode only (in "frames" mode the kiosk draws on top)."""
+        if self._mode != "window":
+            return
+        with self._control:
+            if self._closed:
+                return
+            try:
+                if png is None:
+                    self._mp.video_set_logo_int(vlc.VideoLogoOption.logo_enable, 0)
+                    return
+                self._mp.video_set_logo_string(vlc.VideoLogoOption.logo_file, png)
+                self._mp.video_set_logo_int(vlc.VideoLogoOption.logo_position, -1)  # x, y from the top-left
+                self._mp.video_set_logo_int(vlc.VideoLogoOption.logo_x, int(x))
+                self._mp.video_set_logo_int(vlc.VideoLogoOption.logo_y, int(y))
+                self._mp.video_set_logo_int(vlc.VideoLogoOption.logo_opacity, 255)
+                self._mp.video_set_logo_int(vlc.VideoLogoOption.logo_enable, 1)
+            except Exception:  # a libvlc surprise must not crash the kiosk: the video plays on
+                log.exception("could not lay the overlay over the video")
+
     def set_frame_size(self, size: tuple[int, int]) -> None:
         """Where frames should fit ("frames" mode); takes effect from the next video."""
         if self._frames is not None:
