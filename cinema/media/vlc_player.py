@@ -332,17 +332,20 @@ class VlcPlayer:
         (`set_overlay`), which its logo filter lays over each frame (no frame is copied)."""
         return self._mode == "window"
 
-    def video_size(self) -> tuple[int, int] | None:
-        """The playing video's picture size in its own pixels (what an overlay's x, y count in); None
-        before VLC knows it or with no video."""
+    def video_size(self) -> tuple[int, int, float] | None:
+        """The playing video's picture: width and height in its own pixels (what an overlay's x, y count
+        in) and the shape of those pixels (sample aspect ratio, 1.0 for square ones); None before VLC
+        knows it, or with no video."""
         with self._control:
             if self._closed or self._item is None:
                 return None
             try:
                 width, height = self._mp.video_get_size(0)
+                media = self._media
+                sar = _sample_aspect(media) if media is not None else 1.0
             except Exception:  # no video output yet
                 return None
-        return (width, height) if width and height else None
+        return (width, height, sar) if width and height else None
 
     def set_overlay(self, png: str | None, x: int = 0, y: int = 0) -> None:
         """Lay the picture in the file `png` (RGBA) over the video with its top-left corner at (x, y)
@@ -538,6 +541,17 @@ def _visible_size(media: vlc.Media, wait_s: float = 0.5) -> tuple[int, int] | No
                 sar = video.sar_num / video.sar_den if video.sar_num and video.sar_den else 1.0
                 return (max(1, round(video.width * sar)), video.height)
     return None
+
+
+def _sample_aspect(media: vlc.Media) -> float:
+    """The first video track's pixel shape (width / height of one pixel); 1.0 when not said."""
+    for track in media.tracks_get() or ():
+        if track.type == vlc.TrackType.video:
+            video = ctypes.cast(track.audio, ctypes.POINTER(vlc.VideoTrack)).contents  # see _visible_size
+            if video.sar_num and video.sar_den:
+                return video.sar_num / video.sar_den
+            break
+    return 1.0
 
 
 def _unreadable(path: str) -> str | None:
