@@ -233,6 +233,11 @@ class Kiosk:
                 headless=self.opts.headless, max_seconds=self.opts.max_seconds,
                 save_pin=self._save_pin(), hub=hub)
             stack.callback(loop.close)
+            if getattr(self.player, "draws_overlays", False):
+                from cinema.app.video_overlay import VideoOverlay
+
+                loop.overlay = VideoOverlay(self.player)
+                stack.callback(loop.overlay.close)  # before the player closes
             if hub is not None:
                 stack.callback(self._hub_stopped, loop)  # before the loop's last words: its note is journaled
                 if self.opts.say_join:

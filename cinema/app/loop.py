@@ -55,6 +55,9 @@ class KioskLoop:
         # state after each turn that changed the view, and the engine's replies once their records are
         # on the disk; its JoinInfo goes on the projector. None: no phones.
         self.hub = hub
+        # cinema.app.video_overlay.VideoOverlay when VLC draws into the window itself (video: window): the
+        # status bar, prompts and notices are handed to VLC as a picture it lays over the video. None: drawn here.
+        self.overlay = None
         self._join: JoinInfo | None = None  # the hub's JoinInfo last put on the view
         self._joined: tuple[View | None, bool, View | None] = (None, False, None)  # (view, presenting, shown)
         self.say_join = None  # called with each lesson's JoinInfo (a headless demo prints it: no projector)
@@ -109,7 +112,10 @@ class KioskLoop:
             self.view = self.engine.view()
             self._publish(now)
         self.frame, serial = self._live_picture(self.view)
-        self.presenter.present(self._class_view(now), self.frame, serial)
+        shown = self._class_view(now)
+        self.presenter.present(shown, self.frame, serial)
+        if self.overlay is not None:  # video: window: what shows over the video goes to VLC
+            self.overlay.show(shown, self.renderer, self.window.size)
         if self.screens is not None:
             self.screens.present_teacher(self.engine, self.view, changed, now)
         if self.max_seconds is not None and now - self.started > self.max_seconds:

@@ -135,6 +135,16 @@ class Canvas:
         self.layout.add(name, rect, kind, overlay=overlay)
         return rect
 
+    def shade(self, rect: pygame.Rect, level: int) -> None:
+        """Darken what is under `rect` to `level`/255 of its brightness (a prompt over the screen). On a
+        see-through layer (the picture VLC lays over a video it draws itself) it is a black veil instead."""
+        if self.surface.get_flags() & pygame.SRCALPHA:
+            veil = pygame.Surface(rect.size, pygame.SRCALPHA)
+            veil.fill((0, 0, 0, 255 - level))
+            self.surface.blit(veil, rect)
+        else:
+            self.surface.fill((level, level, level), rect, special_flags=pygame.BLEND_RGB_MULT)
+
     def panel(self, rect: pygame.Rect, color=None, edge=None, radius: int | None = None) -> None:
         radius = self.metrics.gap if radius is None else radius
         pygame.draw.rect(self.surface, color or self.theme.panel, rect, border_radius=radius)

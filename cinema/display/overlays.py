@@ -154,7 +154,7 @@ def draw_power_stop(c: Canvas) -> None:
     m = c.metrics
     area = c.content
     shade = pygame.Rect(0, m.status_rect.bottom, m.width, m.height - m.status_rect.bottom)
-    c.surface.fill((80, 80, 80), shade, special_flags=pygame.BLEND_RGB_MULT)
+    c.shade(shade, 80)
     panel = pygame.Rect(0, 0, round(area.width * 0.85), round(area.height * 0.7))
     panel.center = area.center
     c.panel(panel, edge=c.theme.bad)

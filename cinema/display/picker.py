@@ -31,7 +31,7 @@ def draw_overlay(c: Canvas, picker: MarkPicker) -> None:
     """The picker over the class screen (one display): a panel over everything under the status strip."""
     m = c.metrics
     shade = pygame.Rect(0, m.status_rect.bottom, m.width, m.height - m.status_rect.bottom)
-    c.surface.fill((70, 70, 70), shade, special_flags=pygame.BLEND_RGB_MULT)
+    c.shade(shade, 70)
     panel = c.content.inflate(-m.gap, -m.gap)
     c.panel(panel, edge=c.theme.accent)
     c.record("overlay.picker", panel, "icon", overlay=True)

@@ -30,7 +30,7 @@ def draw_pin(c: Canvas, pin: PinPrompt) -> None:
     area = c.content
     # darken everything under the status strip, so the prompt is the only thing to read
     shade = pygame.Rect(0, m.status_rect.bottom, m.width, m.height - m.status_rect.bottom)
-    c.surface.fill((80, 80, 80), shade, special_flags=pygame.BLEND_RGB_MULT)
+    c.shade(shade, 80)
     panel = pygame.Rect(0, 0, round(area.width * 0.86), round(area.height * 0.92))
     panel.center = area.center
     c.panel(panel, edge=c.theme.bad if pin.wrong or pin.problem else c.theme.accent)

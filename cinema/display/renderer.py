@@ -102,15 +102,8 @@ class Renderer:
         """Draw `view` on `surface` and return every box drawn. `now` is epoch seconds for the
         clock (default: the laptop's time); `frame` is the current video frame, if any."""
         now = time.time() if now is None else now
-        self.resize(surface.get_size())
-        language = view.language or self.language
-        rtl = is_rtl(language)
-        layout = Layout(self.metrics.width, self.metrics.height, rtl)
-        base = base_language(language)
-        if base not in self._digit_tables:
-            self._digit_tables[base] = digit_table(base, self.digits)
-        canvas = Canvas(surface, self.metrics, self.theme, self.text, translator(base),
-                        rtl, layout, self.images, digits=self._digit_tables[base])
+        canvas = self._canvas(surface, view)
+        layout = canvas.layout
         surface.fill(self.theme.background)
         draw_screen = SCREENS.get(view.screen)
         try:
@@ -127,6 +120,35 @@ class Renderer:
         self._last_view = view
         self._last_second = int(now)
         return layout
+
+    def draw_layer(self, surface: pygame.Surface, view: View, now: float | None = None) -> Layout:
+        """What shows over a video VLC draws into the window itself (video: window): the status strip, the
+        time bar while paused or seeking, the PIN prompt, the notices and hints, the picker, on the
+        see-through `surface` (SRCALPHA, cleared here). VLC lays it over every frame (app/video_overlay.py)."""
+        now = time.time() if now is None else now
+        canvas = self._canvas(surface, view)
+        surface.fill((0, 0, 0, 0))
+        try:
+            if view.screen is Screen.VIDEO:
+                video.draw_over(canvas, view)
+            draw_overlays(canvas, view)
+        except Exception:
+            if self.strict:
+                raise
+            log.exception("could not draw what shows over the %s screen", view.screen)
+        draw_status(canvas, view, now)
+        return canvas.layout
+
+    def _canvas(self, surface: pygame.Surface, view: View) -> Canvas:
+        """A canvas on `surface` (the layout made for its size) in the view's language and direction."""
+        self.resize(surface.get_size())
+        language = view.language or self.language
+        rtl = is_rtl(language)
+        base = base_language(language)
+        if base not in self._digit_tables:
+            self._digit_tables[base] = digit_table(base, self.digits)
+        return Canvas(surface, self.metrics, self.theme, self.text, translator(base), rtl,
+                      Layout(self.metrics.width, self.metrics.height, rtl), self.images, digits=self._digit_tables[base])
 
     def draw_frame(self, surface: pygame.Surface, frame: pygame.Surface) -> pygame.Rect | None:
         """Only the new frame, into the live picture box of the screen drawn last (the video area,

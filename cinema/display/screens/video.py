@@ -49,6 +49,16 @@ def draw_time_bar(c: Canvas, band: pygame.Rect, position: float, duration: float
                m.min_text, align="end", max_lines=1)
 
 
+def draw_over(c: Canvas, view: View) -> None:
+    """Over a video VLC draws into the window itself (video: window): only the time bar, while paused or
+    just after a seek, at the bottom of the video area as `draw` puts it."""
+    body: MediaBody = view.body
+    if view.paused or body.seeking:
+        area = c.metrics.video_rect
+        band_h = time_bar_height(c)
+        draw_time_bar(c, pygame.Rect(area.left, area.bottom - band_h, area.width, band_h), body.position, body.duration)
+
+
 def draw(c: Canvas, view: View, frame: pygame.Surface | None = None) -> None:
     body: MediaBody = view.body
     m = c.metrics

@@ -1,0 +1,165 @@
+"""The status bar, prompts and notices over a video VLC draws into the window itself (`video: window`).
+
+In that mode VLC's own window covers the kiosk's, so nothing pygame draws shows while a video plays. What
+pygame would draw on top (the status strip, the time bar while paused, the PIN prompt, toasts, hints, the
+picker) is drawn instead on a see-through layer the size of the video on the screen, cut to the part that
+has something on it, and handed to VLC as one PNG picture that its logo filter lays over each frame.
+No frame is copied: measured in benchmarks/bench_overlays.py at the cost of bare VLC (issue 16).
+
+The picture is made again only when what it shows changes (the clock's minute, the battery, a toast, a
+digit typed into the PIN prompt), not for every frame nor for every tick. Captions are VLC's own
+subtitles (the player's `--sub-file`), drawn by VLC as before.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import os
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+import pygame
+
+from cinema.core.view import MediaBody, Screen, View
+from cinema.display.layout import fit_rect
+from cinema.display.renderer import Renderer
+from cinema.display.status import clock_text
+
+log = logging.getLogger(__name__)
+
+
+def _shown_part(view: View) -> View:
+    """The view as far as the layer shows it: the video's position only while the time bar is up (it
+    changes four times a second and is not drawn otherwise), and no phones' join panel (not drawn over video)."""
+    body = view.body
+    if isinstance(body, MediaBody) and not (view.paused or body.seeking):
+        body = dataclasses.replace(body, position=0.0)
+    elif isinstance(body, MediaBody):
+        body = dataclasses.replace(body, position=float(int(body.position)))  # the time bar shows whole seconds
+    return dataclasses.replace(view, body=body, join=None)
+
+
+def video_area(window: tuple[int, int], picture: tuple[int, int, float]) -> pygame.Rect:
+    """Where VLC shows the video in a window of size `window`: the picture (width, height, pixel shape)
+    as it looks, made as big as fits and centred (VLC's own fitting)."""
+    width, height, sar = picture
+    return fit_rect((max(1, round(width * sar)), height), pygame.Rect((0, 0), window))
+
+
+class VideoOverlay:
+    """Hands `player` (draws_overlays, video_size, set_overlay) the picture of what shows over its video.
+
+    `show(view, renderer, window_size)` once a loop turn with the class window's view; `close()` at the
+    end. The pictures are written to a folder in memory (/dev/shm) where there is one, so a full disk
+    does not take the status bar away (and then only the overlay is lost: said once, the video plays on).
+    """
+
+    def __init__(self, player, folder: Path | None = None) -> None:
+        self.player = player
+        self._folder = folder
+        self._own_folder = folder is None
+        self._key: tuple | None = None
+        self._picture: tuple[int, int, float] | None = None
+        self._picture_of: tuple | None = None  # (path, window size) the picture size was asked for
+        self._layers: dict[tuple[int, int], Renderer] = {}  # one renderer per size of video area
+        self._shown = False
+        self._turn = 0
+        self._failed = False
+        self.made = 0  # pictures made (the benchmark and tests read it)
+
+    # ---- each turn ---------------------------------------------------------------------------
+
+    def show(self, view: View | None, renderer: Renderer, window_size: tuple[int, int], now: float | None = None) -> None:
+        if view is None or view.screen is not Screen.VIDEO or not self.player.draws_overlays:
+            self.clear()
+            return
+        picture = self._video_picture(view, window_size)
+        if picture is None:
+            return  # VLC does not know the video's size yet (its first moments): asked again next turn
+        now = time.time() if now is None else now
+        key = (_shown_part(view), clock_text(now), tuple(window_size), picture, renderer.language,
+               renderer.digits)
+        if key == self._key:
+            return
+        self._key = key
+        self._make(view, renderer, window_size, picture, now)
+
+    def clear(self) -> None:
+        """No picture over the video (the next video starts without the last one's status bar)."""
+        if self._shown:
+            self.player.set_overlay(None)
+            self._shown = False
+        self._key = None
+        self._picture = self._picture_of = None
+
+    def close(self) -> None:
+        self.clear()
+        if self._own_folder and self._folder is not None:
+            shutil.rmtree(self._folder, ignore_errors=True)
+            self._folder = None
+
+    # ---- inside --------------------------------------------------------------------------------
+
+    def _video_picture(self, view: View, window_size: tuple[int, int]) -> tuple[int, int, float] | None:
+        asked = (getattr(view.body, "path", None), tuple(window_size))
+        if self._picture is None or self._picture_of != asked:
+            self._picture = self.player.video_size()
+            self._picture_of = asked if self._picture is not None else None
+        return self._picture
+
+    def _make(self, view: View, renderer: Renderer, window_size, picture, now: float) -> None:
+        area = video_area(window_size, picture)
+        layer_renderer = self._layer_renderer(area.size, renderer)
+        layer = pygame.Surface(area.size, pygame.SRCALPHA)
+        layer_renderer.draw_layer(layer, view, now)
+        drawn = layer.get_bounding_rect()
+        if drawn.width == 0 or drawn.height == 0:
+            self.clear()
+            return
+        # From the screen's pixels to the video's own (VLC scales the picture with the video).
+        width, height, _sar = picture
+        sx, sy = width / area.width, height / area.height
+        part = layer.subsurface(drawn)
+        size = (max(1, round(drawn.width * sx)), max(1, round(drawn.height * sy)))
+        if size != drawn.size:
+            part = pygame.transform.smoothscale(part, size)
+        path = self._path()
+        if path is None:
+            return
+        try:
+            pygame.image.save(part, path)
+        except (OSError, pygame.error) as exc:
+            if not self._failed:
+                log.error("the status bar cannot be shown over the video (%s); the video plays on", exc)
+            self._failed = True
+            self.clear()
+            return
+        self._failed = False
+        self.player.set_overlay(path, round(drawn.left * sx), round(drawn.top * sy))
+        self._shown = True
+        self.made += 1
+
+    def _layer_renderer(self, size: tuple[int, int], renderer: Renderer) -> Renderer:
+        layer = self._layers.get(size)
+        if layer is None or layer.language != renderer.language or layer.digits != renderer.digits:
+            layer = Renderer(size, renderer.language, theme=renderer.theme, text=renderer.text,
+                             digits=renderer.digits)
+            self._layers = {size: layer}
+        return layer
+
+    def _path(self) -> str | None:
+        """A new file name each time (two in turn): VLC never reads a picture half written."""
+        if self._folder is None:
+            try:
+                shm = "/dev/shm" if os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK) else None
+                self._folder = Path(tempfile.mkdtemp(prefix="cinema-overlay-", dir=shm))
+            except OSError as exc:
+                if not self._failed:
+                    log.error("no folder for the picture over the video (%s); the video plays on", exc)
+                self._failed = True
+                return None
+        self._turn ^= 1
+        return str(self._folder / f"over-video-{self._turn}.png")
