@@ -34,6 +34,8 @@ class Devices:
         self.keypads = None
         self.scanners: list = []
         self.camera = None
+        self.camera_rest = 0.0  # the battery's rest between camera pictures, outside card reading
+        self._reading_cards = True  # attendance, pairing or an answer-card question is on screen
         self._sim_waiting: list = []  # simulated teacher commands held for one tick
         self._preview_surface = None
         self._preview_number = None
@@ -59,9 +61,14 @@ class Devices:
     # ---- what the loop asks -------------------------------------------------------------
 
     def set_camera_rest(self, seconds: float) -> None:
-        """Seconds between two decoded camera pictures: more on a low battery (less CPU, same cards)."""
+        """Seconds between two camera pictures on a low battery (less CPU): taken only outside
+        attendance, pairing and answer-card questions, where the camera keeps its full rate."""
+        self.camera_rest = seconds
+        self._pace_camera()
+
+    def _pace_camera(self) -> None:
         if self.camera is not None:
-            self.camera.rest_between = seconds
+            self.camera.rest_between = 0.0 if self._reading_cards else self.camera_rest
 
     def camera_preview(self, pygame):
         """The webcam's newest small frame with each code it read outlined, and its number;
@@ -79,9 +86,12 @@ class Devices:
     def follow(self, view: View) -> None:
         """The camera reads answer cards only while a question that takes them is open (the rest of
         the lesson it reads QR cards alone: reading markers too costs CPU on every frame)."""
+        body = view.body
+        answer_cards = view.screen is Screen.QUESTION and isinstance(body, QuestionBody) and body.cards
+        self._reading_cards = answer_cards or view.screen in (Screen.ATTENDANCE, Screen.PAIRING)
         if self.camera is not None:
-            body = view.body
-            self.camera.want_markers(view.screen is Screen.QUESTION and isinstance(body, QuestionBody) and body.cards)
+            self.camera.want_markers(answer_cards)
+        self._pace_camera()
 
     def simulate(self, view: View) -> None:
         """The simulated class's next events. Presses travel through the receiver thread, so the

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Callable
 
 from cinema.core.messages import N_
-from cinema.core.view import Screen, TitleBody, View
+from cinema.core.view import MediaBody, Screen, TitleBody, View
 
 log = logging.getLogger("cinema.kiosk")
 
@@ -44,7 +44,9 @@ class Presenter:
     def present(self, view: View, frame, serial: int) -> None:
         now = self.wall()
         minute = int(now) // 60  # the status clock shows HH:MM: once a minute is enough
-        unchanged = view == self.last_view and minute == self.last_minute
+        last = self.last_view
+        unchanged = (view == last or (last is not None and _as_drawn(view) == _as_drawn(last))) \
+            and minute == self.last_minute
         if unchanged and serial == self.last_serial:
             return
         covered = view.pin is not None or view.paused or bool(view.toast) or view.power_advice is not None
@@ -82,6 +84,15 @@ class Presenter:
         self._shots += 1
         self.screenshots.mkdir(parents=True, exist_ok=True)
         return self.screenshots / f"{self._shots:03d}-{name}.png"
+
+
+def _as_drawn(view: View) -> View:
+    """The view as the class window draws it: a playing video's position is drawn nowhere (only in
+    the time bar, while paused or just after a seek), so its change every second redraws nothing."""
+    body = view.body
+    if view.screen is Screen.VIDEO and isinstance(body, MediaBody) and not (view.paused or body.seeking):
+        return replace(view, body=replace(body, position=0.0))
+    return view
 
 
 WATCH_SECONDS = 2.0  # between looks at the monitors (one RandR round trip, ~0.4 ms)

@@ -70,7 +70,8 @@ TRANSITIONS: dict[tuple[Level, Band], tuple[Level, Action | None]] = {
 @dataclass(frozen=True)
 class Work:
     """How hard the kiosk works at a level: screen brightness (1.0 = as it was), tick period, and
-    the rest between two decoded camera pictures (a card held up is still read within it)."""
+    the rest between two camera pictures read outside attendance and answer-card questions (a card
+    held up is still read within it; while cards are being read the camera keeps its full rate)."""
 
     brightness: float
     tick_seconds: float
@@ -79,7 +80,7 @@ class Work:
 
 WORK: dict[Level, Work] = {
     Level.NORMAL: Work(1.0, 0.25),
-    Level.LOW: Work(0.6, 0.5, 0.2),  # timers show whole seconds: two ticks a second are enough
+    Level.LOW: Work(0.6, 0.5, 0.5),  # timers show whole seconds: two ticks a second are enough
     Level.STOPPED: Work(0.3, 1.0, 1.0),  # nothing moves on screen while stopped
 }
 

@@ -65,6 +65,7 @@ class RecordKind(StrEnum):
     KEYBOARD_UNLOCKED = "keyboard.unlocked"
     POWER_READING = "power.reading"
     POWER_ACTION = "power.action"
+    POWER_SAVING = "power.saving"
     DEVICE_CONNECTED = "device.connected"
     DEVICE_LOST = "device.lost"
     DEVICE_NOISE = "device.noise"
@@ -610,6 +611,16 @@ class PowerAction(Payload):
     needs_minutes: float | None = None
     advice: tuple[str, ...] = ()  # item ids to skip
     enough: bool = True
+
+
+@payload(RecordKind.POWER_SAVING)
+class PowerSavingRecord(Payload):
+    """A way of working less taken below the battery's warning level, or undone when power came back
+    (`power_saving.Step`): one record each time, never at every reading."""
+
+    step: str  # "low_power_video" | "camera_rate" | "no_animations"
+    on: bool
+    level: str = "low"  # the power level that took or undid it: "low" | "stopped" | "normal"
 
 
 @payload(RecordKind.POWER_ACTION, register=False)

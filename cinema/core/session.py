@@ -32,6 +32,7 @@ from cinema.core.messages import (
 from cinema.core.power import (
     MSG_LOW, MSG_RESTORE, MSG_STOP, Action, LessonPlan, Level, PowerDecision, PowerPolicy, lesson_plan,
 )
+from cinema.core.power_saving import ALL_STEPS, PowerSaving, Step as Saving
 from cinema.core.keyboard_lock import KeyboardLock
 from cinema.core.marking import Marking
 from cinema.core import phone as phones
@@ -169,6 +170,9 @@ class SessionEngine:
         self.resume_point: ResumePoint | None = None
         self._token = 0
         self.power = PowerPolicy(self.clock, self.options.power_warn_percent, self.options.power_critical_percent)
+        # Below the warning level the kiosk works less; the lighter copies are a step only when the lesson has any.
+        lighter = any(i.low_power is not None for i in self.playlist.items)
+        self.saving = PowerSaving(ALL_STEPS if lighter else ALL_STEPS - {Saving.LOW_POWER_VIDEO})
         self.advice: PowerDecision | None = None  # what to skip to finish, shown at the item start
         self.teacher_advice: PowerDecision | None = None  # the same, kept on the teacher screen while it holds
         self.advice_until = 0.0
@@ -394,9 +398,10 @@ class SessionEngine:
         return None
 
     def media_file(self, item: Item) -> Path | None:
-        """The file a video or sound item plays: its lighter copy while the laptop runs on battery
-        (chosen as the item starts; a video is not swapped in the middle), else the file itself."""
-        if item.low_power is not None and self.power.on_battery:
+        """The file a video or sound item plays: its lighter copy below the battery's warning level
+        (chosen as the item starts; a video is not swapped in the middle, in front of the class), else
+        the file itself: on a battery still well charged the teacher keeps the full picture."""
+        if item.low_power is not None and self.saving.on(Saving.LOW_POWER_VIDEO):
             return item.low_power
         return item.media
 
@@ -736,6 +741,7 @@ class SessionEngine:
         for d in decisions:
             fx.append(d.record())
             if d.action in (Action.WARN, Action.STOP, Action.RESTORE):
+                fx += self.saving.follow(self.power.level)
                 work = self.power.work
                 fx.append(SetWork(work.brightness, work.tick_seconds, work.camera_rest,
                                   save_now=d.action is Action.STOP))
@@ -880,7 +886,8 @@ class SessionEngine:
         common = dict(language=self.playlist.language, item_count=len(self.playlist.items),
                       lesson_title=self.playlist.title, paused=self.paused, status=status, pin=pin,
                       power_advice=self.advice, keyboard_locked=self.keyboard.hint(now) and pin is None,
-                      training_pin=self.options.training_pin, picker=self._picker())
+                      training_pin=self.options.training_pin, picker=self._picker(),
+                      still=self.saving.on(Saving.NO_ANIMATIONS))
         if self.phase is Phase.RESUME_OFFER and self.resume_point is not None:
             point = self.resume_point
             idx = min(point.item_index, len(self.playlist.items) - 1)

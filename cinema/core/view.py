@@ -269,6 +269,7 @@ class View:
     training_pin: bool = False  # the PIN is the shipped default (a training run): the hint may say it
     picker: "MarkPicker | None" = None  # marking children by hand (one display: drawn over the screen)
     join: JoinInfo | None = None  # the hub is serving: how phones join (drawn on the projector)
+    still: bool = False  # below the battery's warning level: nothing moves that tells nothing (no animations)
 
 
 # ---- the teacher screen (presenter mode: the laptop's own screen beside the projector) ----------

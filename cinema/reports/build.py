@@ -22,6 +22,7 @@ from typing import Any, Callable, Iterator
 from cinema.core.records import (
     AttendanceRefused, CheckinCalmAccepted, CheckinClosed, DeviceConnected, DeviceLost, DeviceNoise, ExportFailed,
     ExportMade, ItemEnded, JournalTrouble, ItemFailed, ItemSkipped, ItemStarted, Payload, PowerAction, PowerReadingRecord,
+    PowerSavingRecord,
     QuestionClosed, RecordFold, RecordKind, ScreenDimmed, SessionAbandoned, SessionEnded, SessionResumed,
     SessionStarted, TakeHomeDownloaded, Unknown, item_index, parse,
 )
@@ -36,7 +37,7 @@ K = RecordKind
 SESSION_RECORD_KINDS = (K.SESSION_STARTED, K.SESSION_RESUMED, K.SESSION_ENDED, K.SESSION_ABANDONED)
 ITEM_KINDS = (K.ITEM_STARTED, K.ITEM_ENDED, K.ITEM_SKIPPED, K.ITEM_FAILED)
 SESSION_KINDS = SESSION_RECORD_KINDS + ITEM_KINDS
-EVENT_KINDS = (K.ITEM_FAILED, K.POWER_ACTION, K.DEVICE_CONNECTED, K.DEVICE_LOST, K.ATTENDANCE_REFUSED,
+EVENT_KINDS = (K.ITEM_FAILED, K.POWER_ACTION, K.POWER_SAVING, K.DEVICE_CONNECTED, K.DEVICE_LOST, K.ATTENDANCE_REFUSED,
                K.SESSION_ABANDONED, K.EXPORT_MADE, K.EXPORT_FAILED, K.JOURNAL_TROUBLE, K.DEVICE_NOISE)
 # The kiosk's own troubles (a full disk, a device sending junk): few (one a minute at most), read for
 # a summary too, so that `cinema report --json` says them per session.
@@ -330,6 +331,8 @@ class _KioskScan:
             case PowerAction():
                 detail = " ".join(f"{k}={v}" for k, v in (("action", p.action), ("percent", p.percent),
                                                           ("minutes_left", p.minutes_left)) if v is not None)
+            case PowerSavingRecord():
+                detail = f"step={p.step} on={str(p.on).lower()} level={p.level}"
             case ScreenDimmed():
                 detail = f"action={p.action} level={p.level} ok={p.ok} {p.method} {p.detail}".strip()
             case AttendanceRefused() | ExportFailed():

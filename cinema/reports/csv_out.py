@@ -28,7 +28,7 @@ TABLE_KINDS: dict[str, tuple[K, ...]] = {
     "questions.csv": (K.QUESTION_CLOSED, K.ANSWER_RECORDED, K.ANSWER_CHANGED),
     "checkins.csv": (K.CHECKIN_RECORDED, K.CHECKIN_CHANGED, K.CHECKIN_CLOSED, K.CHECKIN_CALM_ACCEPTED),
     "take_home.csv": (K.TAKE_HOME,),
-    "events.csv": (K.ITEM_FAILED, K.POWER_ACTION, K.DEVICE_CONNECTED, K.DEVICE_LOST, K.ATTENDANCE_REFUSED,
+    "events.csv": (K.ITEM_FAILED, K.POWER_ACTION, K.POWER_SAVING, K.DEVICE_CONNECTED, K.DEVICE_LOST, K.ATTENDANCE_REFUSED,
                    K.SESSION_ABANDONED, K.EXPORT_MADE, K.EXPORT_FAILED, K.JOURNAL_TROUBLE, K.DEVICE_NOISE),
 }
 # The kiosk's own business, in no table (counted among the records of kiosks.csv).

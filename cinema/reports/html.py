@@ -477,6 +477,7 @@ class _Page:
         _ = self._
         return {
             "power.reading": _("Battery reading"), "power.action": _("Power action"),
+            "power.saving": _("Battery saving"),
             "device.connected": _("Device connected"), "device.lost": _("Device lost"),
             "item.failed": _("Media could not play"), "attendance.refused": _("Card refused"),
             "pin.refused": _("Wrong PIN"), "error": _("Error"), "session.abandoned": _("Session abandoned"),

@@ -71,6 +71,7 @@ STORED = [
     ("power.action", {"action": "warn", "percent": 15.0, "minutes_left": 30.0, "estimated": False,
                       "usable_minutes": 20.0, "needs_minutes": None, "advice": ["story"], "enough": True}),
     ("power.action", {"action": "dim", "level": 0.4, "ok": True, "method": "backlight", "detail": "intel_backlight"}),
+    ("power.saving", {"step": "camera_rate", "on": True, "level": "low"}),
     ("device.connected", {"device": "clickers /dev/ttyUSB0", "detail": "lcp"}),
     ("device.lost", {"device": "clickers /dev/ttyUSB0", "detail": ""}),
     ("device.noise", {"device": "scanner /dev/ttyUSB1", "junk": 240000, "refused": 12, "accepted": 3,

@@ -103,13 +103,17 @@ def _played(effects):
     return ([e.path for e in effects if isinstance(e, PlayMedia)], [e.path for e in effects if isinstance(e, PreloadMedia)])
 
 
-def test_on_battery_the_lighter_copy_plays_and_on_mains_the_file_itself():
+def test_below_the_warning_level_the_lighter_copy_plays_and_otherwise_the_file_itself():
     clock = FakeClock()
     engine = SessionEngine(_lighter_lesson(), clock, Options())
     engine.start()
     # No reading yet (a laptop with no battery to read): the file itself.
     assert _played(engine.handle(TeacherCommand(Command.NEXT)))[0] == ["intro.mp4"]
-    engine.handle(PowerReading(70.0, 120.0, False))  # unplugged
+    engine.handle(PowerReading(70.0, 120.0, False))  # unplugged, well charged: the teacher keeps the full picture
+    assert _played(engine.handle(TeacherCommand(Command.BACK)))[0] == []  # (the title)
+    assert _played(engine.handle(TeacherCommand(Command.NEXT)))[0] == ["intro.mp4"]
+    for _ in range(2):  # a fall this steep is believed once seen twice
+        engine.handle(PowerReading(15.0, 20.0, False))  # below the warning level
     played, preloaded = _played(engine.handle(TeacherCommand(Command.NEXT)))
     assert played == ["lesson.low.mp4"]
     assert preloaded == ["plain.mp4"]  # the next video has no lighter copy

@@ -144,7 +144,8 @@ class CameraScanner:
         self.options = options
         self.decoder = FrameDecoder(options)  # one per camera: it follows codes from frame to frame
         self.name = name
-        self.rest_between = 0.0  # seconds between decodes; raised on a low battery (less CPU, same cards)
+        self._rest = 0.0  # seconds between two pictures read: `rest_between`
+        self._wake = threading.Event()  # a resting capture thread takes a new rate (or the stop) at once
         self.stats = CameraStats()
         self.connected: bool | None = None  # None until the first attempt
         self.detail = ""
@@ -167,6 +168,7 @@ class CameraScanner:
 
     def stop(self, timeout: float = 2.0) -> None:
         self._stop.set()
+        self._wake.set()
         with self._cond:
             self._cond.notify_all()
         deadline = time.monotonic() + timeout
@@ -178,6 +180,22 @@ class CameraScanner:
         if wanted != self._markers_wanted:
             log.info("%s: %s reading answer cards", self.name, "started" if wanted else "stopped")
         self._markers_wanted = wanted
+
+    @property
+    def rest_between(self) -> float:
+        """Seconds the capture thread rests after each picture it reads (0: every picture the camera
+        gives). Raised on a low battery outside card reading: the camera's pictures are neither read
+        from the driver (a JPEG decode each) nor decoded for codes meanwhile; a card held up longer
+        than the rest is still read."""
+        return self._rest
+
+    @rest_between.setter
+    def rest_between(self, seconds: float) -> None:
+        seconds = max(0.0, float(seconds))
+        if seconds != self._rest:
+            log.info("%s: %s", self.name, f"a picture every {seconds:g} s" if seconds else "every picture")
+            self._rest = seconds
+            self._wake.set()
 
     @property
     def markers_wanted(self) -> bool:
@@ -263,6 +281,9 @@ class CameraScanner:
             with self._cond:
                 self._newest = (number, frame)  # an undecoded older frame is dropped here
                 self._cond.notify()
+            if self._rest > 0:
+                self._wake.clear()
+                self._wake.wait(self._rest)  # the camera's pictures meanwhile stay in the driver, unread
 
     # -- decode thread --
 
@@ -289,8 +310,6 @@ class CameraScanner:
             self.stats.codes += len(found)
             if markers:
                 self._read_markers(gray)
-            if self.rest_between > 0:
-                self._stop.wait(self.rest_between)  # frames meanwhile are dropped: the newest is decoded next
             dark_since = self._watch_dark(frame, dark_since)
             if self.preview_size:
                 try:

@@ -1,5 +1,5 @@
-"""The audio screen: a big loudspeaker whose sound waves move with the playing position,
-the title, and a progress bar with the time played."""
+"""The audio screen: a big loudspeaker whose sound waves move with the playing position (all of
+them lit and still on a low battery), the title, and a progress bar with the time played."""
 
 from __future__ import annotations
 
@@ -12,9 +12,10 @@ from cinema.display.layout import stack
 from cinema.display.screens.common import mmss
 
 
-def wave_count(position: float) -> int:
-    """0..3 lit sound waves, stepping twice a second so the picture visibly moves."""
-    return int(position * 2) % 4
+def wave_count(position: float, still: bool = False) -> int:
+    """0..3 lit sound waves, stepping with the position so the picture visibly moves; all three, not
+    moving, when the view asks for stillness (below the battery's warning level)."""
+    return 3 if still else int(position * 2) % 4
 
 
 def draw(c: Canvas, view: View, frame: pygame.Surface | None = None) -> None:
@@ -26,7 +27,7 @@ def draw(c: Canvas, view: View, frame: pygame.Surface | None = None) -> None:
     picture_h = area.height - title_h - bar_h - time_h - 3 * m.gap
     picture, title, bar, times = stack(area, [picture_h, title_h, bar_h, time_h], m.gap)
     speaker_rect = icons.square(picture)
-    c.icon("audio.speaker", speaker_rect, icons.speaker, c.theme.accent, wave_count(body.position),
+    c.icon("audio.speaker", speaker_rect, icons.speaker, c.theme.accent, wave_count(body.position, view.still),
            c.theme.panel, c.rtl)
     c.text("audio.title", body.title, title, m.heading, align="center", valign="center", max_lines=2)
 
