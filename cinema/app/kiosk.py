@@ -219,7 +219,7 @@ class Kiosk:
             renderer = screens.renderer
             if self.player is None:
                 self.player = self._make_player(config.display.video, pygame, renderer, config.display.caption_size,
-                                                screens.video_window)
+                                                screens.video_window, config.display.hardware_decoding)
             stack.callback(self.player.close)
             devices = Devices(self.events, self.clock, self.opts.headless, self.sim)
             recorder = Recorder(self.journal, self.engine, self.clock, self.out if self.opts.trace else None,
@@ -641,11 +641,16 @@ class Kiosk:
 
     # ---- media ---------------------------------------------------------------
 
-    def _make_player(self, video: str, pygame, renderer, caption_size: str = "medium", window_id: int = 0):
+    def _make_player(self, video: str, pygame, renderer, caption_size: str = "medium", window_id: int = 0,
+                     hardware_decoding: str = "auto"):
         from cinema.config.kiosk import CAPTION_SCALES
+        from cinema.core.events import DecodingChanged
         from cinema.media.factory import MediaUnavailable, make_player
 
         captions = CAPTION_SCALES.get(caption_size, 100)
+        # Hardware decoding where it works; a decoder that gives no picture is dropped and journaled (media.decoding).
+        decoding = dict(hardware_decoding=hardware_decoding != "off",
+                        on_decoding=lambda t, media, at, why: self.events.put(DecodingChanged(t, media, at, why)))
 
         if video == "window" and not self.opts.headless:
             # The class window: the one pygame.display opened, or in presenter mode the projector's own.
@@ -654,7 +659,7 @@ class Kiosk:
                 try:
                     return make_player("window", on_finished=lambda t: self.events.put(MediaFinished(t)),
                                        on_failed=lambda t, r: self.events.put(MediaFailed(t, r)),
-                                       rate=self.opts.speed, window_id=window_id, caption_scale=captions)
+                                       rate=self.opts.speed, window_id=window_id, caption_scale=captions, **decoding)
                 except (MediaUnavailable, ValueError) as exc:
                     log.warning("window video output not available (%s); drawing frames instead", exc)
         # Frames mode: VLC decodes into a buffer the size of the video area and we blit it, so
@@ -664,7 +669,7 @@ class Kiosk:
             return make_player("frames", on_finished=lambda t: self.events.put(MediaFinished(t)),
                                on_failed=lambda t, r: self.events.put(MediaFailed(t, r)),
                                rate=self.opts.speed, frame_size=(rect.width, rect.height),
-                               audio=not self.opts.headless, caption_scale=captions)
+                               audio=not self.opts.headless, caption_scale=captions, **decoding)
         except MediaUnavailable as exc:
             log.error("no media player: %s", exc)
             print(str(exc), file=sys.stderr)

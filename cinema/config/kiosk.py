@@ -50,6 +50,12 @@ DISPLAY_SCHEMA = Schema("display", "Which screen the kiosk uses and how big its 
           "How big a video's captions (subtitles) are: small, medium (VLC's usual size), large or huge "
           "(for the back of a big room). The teacher turns them off and on with C (a teacher handset's 5).",
           default="medium"),
+    Field("hardware_decoding", Choice(("auto", "off")),
+          "Decoding video on the laptop's graphics chip (VA-API or VDPAU, through VLC): auto (used where it "
+          "works, which leaves the processor free and the battery longer; a video that shows no picture with "
+          "it starts again where it was, decoded by the processor, for the rest of the run, and this is "
+          "journaled) or off (always the processor).",
+          default="auto"),
     Field("teacher_screen", Choice(("auto", "off")),
           "A teacher window on the laptop's own screen beside the projector: auto (whenever the laptop "
           "has two screens that are not mirrored: the class sees only the lesson on the projector, the "

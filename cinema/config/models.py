@@ -19,6 +19,7 @@ class DisplayConfig:
     video: str = "frames"  # frames | window (see kiosk_config/default.yaml)
     digits: str = "latn"  # latn | native: each language's own digits (Arabic ٠١٢٣...), see config/kiosk.py
     caption_size: str = "medium"  # small | medium | large | huge (config/kiosk.py CAPTION_SCALES)
+    hardware_decoding: str = "auto"  # auto | off: VLC decodes on the graphics chip where that works
     teacher_screen: str = "auto"  # auto | off: a teacher window beside the projector (core/screen_plan.py)
 
 

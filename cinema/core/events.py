@@ -140,6 +140,17 @@ class MediaFailed:
 
 
 @dataclass(frozen=True)
+class DecodingChanged:
+    """The player dropped hardware decoding (it gave no picture): the item `token` goes on, decoded in
+    software from `position` s of the file `media` (its name), for the rest of the run."""
+
+    token: int
+    media: str
+    position: float
+    reason: str  # what failed, in the player's words ("no picture after 2 s")
+
+
+@dataclass(frozen=True)
 class MediaPosition:
     token: int
     seconds: float
@@ -267,7 +278,7 @@ class TakeHomeTaken:
 Event = (
     TeacherCommand | LaptopKey | PinDigit | ClickerPressed | CardScanned | CardAnswer | CardsInView | MarkersInView
     | PowerReading | DeviceChanged
-    | DeviceJunk | MediaFinished | MediaFailed | MediaPosition | UsbExport | JournalState | Tick
+    | DeviceJunk | MediaFinished | MediaFailed | MediaPosition | DecodingChanged | UsbExport | JournalState | Tick
     | PhoneAnswer | PhoneLink | PhoneCommand | PhoneMark | PhoneChoose | HubNote | TakeHomeTaken
 )
 

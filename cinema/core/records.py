@@ -48,6 +48,7 @@ class RecordKind(StrEnum):
     ITEM_PAUSED = "item.paused"
     ITEM_RESUMED = "item.resumed"
     MEDIA_SEEKED = "media.seeked"
+    MEDIA_DECODING = "media.decoding"
     QUESTION_CLOSED = "question.closed"
     ANSWER_RECORDED = "answer.recorded"
     ANSWER_CHANGED = "answer.changed"
@@ -368,6 +369,19 @@ class MediaSeeked(Payload):
     item: str
     from_seconds: float = 0.0  # where it was (seconds into the file)
     to_seconds: float = 0.0  # where it went, clamped to the file's start and end
+
+
+@payload(RecordKind.MEDIA_DECODING)
+class MediaDecoding(Payload):
+    """Hardware video decoding gave no picture, so the kiosk decodes in software for the rest of the run;
+    the video started again (same item) where its picture was lost. One record per run at most."""
+
+    decoding: str = "software"  # how video is decoded from now on
+    reason: str = ""  # what failed ("no picture after 2 s")
+    media: str = ""  # the file's name
+    position: float = 0.0  # seconds into the file where it started again
+    index: int = missing(-1)  # the playlist item playing it (-1: none)
+    item: str = ""
 
 
 # -- activities --

@@ -20,6 +20,7 @@ from cinema.core.events import (
 )
 from cinema.core.events import HubNote, JournalHealth, JournalState, PhoneChoose, PhoneCommand, PhoneLink, PhoneMark
 from cinema.core.events import ReplyStatus, TakeHomeTaken
+from cinema.core.events import DecodingChanged
 from cinema.core.items import HANDLERS, ItemHandler
 from cinema.core.items.attendance import PairingHandler
 from cinema.core.items.checkin import CheckinHandler
@@ -44,6 +45,7 @@ from cinema.core.records import (
     SessionResumed, SessionStarted,
 )
 from cinema.core.records import JournalTrouble
+from cinema.core.records import MediaDecoding
 from cinema.core.register import Register
 from cinema.core.roster import TEACHER_KEYS, Handsets, Roster
 from cinema.core.teacher import MAX_NOTICES, answer_list, calm_note, item_of, lesson_seconds, notices_now
@@ -330,6 +332,8 @@ class SessionEngine:
             return self._power(event)
         if isinstance(event, DeviceChanged):
             return self._device(event)
+        if isinstance(event, DecodingChanged):
+            return [self._decoding(event)]
         if isinstance(event, DeviceJunk):
             self.register.noise.junk(event.name, self.now(), event.junk, event.accepted)
             return []
@@ -817,6 +821,12 @@ class SessionEngine:
             self.register.remember(ScanLine("", False, DISK_NOT_SAVED))
             return [PlaySound("scan_refused")]
         return []
+
+    def _decoding(self, event: DecodingChanged) -> Effect:
+        """The player went on in software decoding: journaled with the item it happened in."""
+        ours = bool(event.token) and event.token == self.handler.media_token and self.item is not None
+        return MediaDecoding(reason=event.reason, media=event.media, position=round(event.position, 1),
+                             index=self.index if ours else -1, item=self.item.id if ours else "").record()
 
     def _device(self, event: DeviceChanged) -> list[Effect]:
         if self.devices.get(event.name) == event.connected:

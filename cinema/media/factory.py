@@ -19,7 +19,9 @@ def make_player(
     **options,
 ) -> Player:
     """Make a player. Options go to the player: `window_id` (window mode),
-    `frame_size` (frames mode), `audio`, `caption_scale` (percent), and for the fake `clock`, `auto_finish_after`.
+    `frame_size` (frames mode), `audio`, `caption_scale` (percent), `hardware_decoding` (bool, on unless
+    False) and `on_decoding(token, media, position, reason)` (VLC dropped it for software decoding),
+    and for the fake `clock`, `auto_finish_after`.
 
     Raises MediaUnavailable (one readable line) when libvlc cannot be used.
     """

@@ -26,8 +26,15 @@ _BASE_ARGS = (
     "--no-osd",
     "--no-snapshot-preview",
     "--no-sub-autodetect-file",  # subtitles come from the playlist, not from neighbours
-    "--no-stats",
 )
+# Hardware decoding (VA-API, VDPAU) through VLC's avcodec module ("any": the first that opens for the
+# codec and this laptop, else the CPU). VLC 3's own default is "any" too, so software decoding must say
+# "none". With hardware decoding on, VLC counts shown pictures (--stats): a decoder that gives none is
+# noticed and dropped.
+HARDWARE_ARGS = ("--avcodec-hw=any",)
+_CHECKED_ARGS = ("--stats",)
+_SOFTWARE_ARGS = ("--avcodec-hw=none", "--no-stats")
+PICTURE_TIMEOUT_S = 2.0  # playing this long with a video stream and no picture: hardware decoding is dropped
 # The kiosk never calls XInitThreads, so VLC must not use Xlib in its window (libvlc docs).
 _WINDOW_ARGS = ("--no-xlib",)
 _DUMMY_ARGS = ("--vout=dummy", "--aout=dummy")
@@ -40,6 +47,7 @@ _VLC_EVENTS = (
     ("MediaPlayerLengthChanged", "length"),
     ("MediaPlayerEndReached", "end"),
     ("MediaPlayerEncounteredError", "error"),
+    ("MediaPlayerVout", "vout"),
 )
 _ES_AUDIO, _ES_VIDEO = 0, 1
 _TICK_S = 0.2
@@ -69,6 +77,16 @@ class _Item:
     paused_total: float = 0.0
     seeked: bool = False
     done: bool = False
+    vout: bool = False  # VLC opened a video output: the decoder gave a picture format
+    pictured: bool = False  # VLC counted a shown picture (hardware decoding works for this item)
+
+
+@dataclass(frozen=True)
+class _FallBack:
+    """The supervisor's outcome when hardware decoding gave no picture: start the item again in software."""
+
+    gen: int
+    reason: str
 
 
 class VlcPlayer:
@@ -77,6 +95,13 @@ class VlcPlayer:
     `on_finished(token)` and `on_failed(token, reason)` are called from this player's own
     supervisor thread, never from VLC's threads, so they may call back into the player.
     Public methods never raise for a bad file: it becomes `on_failed`.
+
+    Hardware decoding is asked for unless `hardware_decoding` is False. When an item with a video
+    stream shows no picture (none after `picture_timeout` s of playing, or it ends or errs before
+    one), the player drops it for the rest of its life: VLC is opened again decoding in software,
+    the same item starts again where its picture was lost (same token), and
+    `on_decoding(token, media, position, reason)` says so once (media: the file's name).
+    `hardware_args` are the VLC options that ask for it (tests give ones that make the decoder fail).
     """
 
     def __init__(
@@ -93,6 +118,10 @@ class VlcPlayer:
         stall_timeout: float = 15.0,
         vlc_args: tuple[str, ...] = (),
         caption_scale: int = 100,
+        hardware_decoding: bool = True,
+        hardware_args: tuple[str, ...] = HARDWARE_ARGS,
+        on_decoding: Callable[[int, str, float, str], None] | None = None,
+        picture_timeout: float = PICTURE_TIMEOUT_S,
     ) -> None:
         if mode not in MODES:
             raise ValueError(f"unknown VLC mode {mode!r}; use one of {', '.join(MODES)}")
@@ -104,6 +133,11 @@ class VlcPlayer:
         self._rate = rate
         self._start_timeout = start_timeout
         self._stall_timeout = stall_timeout
+        self._on_decoding = on_decoding
+        self._hardware = hardware_decoding
+        self._hardware_args = tuple(hardware_args)
+        self._picture_timeout = picture_timeout
+        self._window_id = int(window_id or 0)
 
         args = list(_BASE_ARGS)
         if mode == "window":
@@ -115,24 +149,15 @@ class VlcPlayer:
         if caption_scale != 100:  # captions bigger or smaller than VLC's usual size (display.caption_size)
             args.append(f"--sub-text-scale={int(caption_scale)}")
         args += vlc_args
-        self._instance = vlc.Instance(args)
-        if self._instance is None:
-            raise MediaUnavailable(
-                "VLC could not start (plugins missing?): install vlc-plugin-base "
-                "vlc-plugin-video-output"
-            )
-        self._mp = self._instance.media_player_new()
+        self._args = tuple(args)
         self._frames = None
-        if mode == "window":
-            self._mp.set_xwindow(int(window_id))
-            # Keys and clicks must reach the kiosk's window, not VLC's child window.
-            self._mp.video_set_key_input(False)
-            self._mp.video_set_mouse_input(False)
-        elif mode == "frames":
+        if mode == "frames":
             from cinema.media.frame_buffer import FrameBuffer
 
             self._frames = FrameBuffer(frame_size)
-            self._frames.attach(self._mp)
+        self._inbox: queue.Queue = queue.Queue()
+        self._handlers: list = []
+        self._instance, self._mp = self._open_vlc()
 
         self._control = threading.RLock()  # serialises calls into the MediaPlayer
         self._state = threading.Lock()  # guards _gen/_item, held only briefly
@@ -142,9 +167,8 @@ class VlcPlayer:
         self._preloaded: tuple[str, vlc.Media] | None = None
         self._captions = True  # the teacher's captions on/off, kept from one file to the next
         self._subtitles: str | None = None  # the playing file's own subtitle file
-        self._inbox: queue.Queue = queue.Queue()
+        self._overlay: tuple[str, int, int] | None = None  # the last set_overlay picture, for a new MediaPlayer
         self._closed = False
-        self._attach_events()
         self._supervisor = threading.Thread(target=self._run, name="vlc-supervisor", daemon=True)
         self._supervisor.start()
 
@@ -309,6 +333,7 @@ class VlcPlayer:
         with self._control:
             if self._closed:
                 return
+            self._window_id = int(window_id)
             with self._state:
                 item = self._item
                 playing = item is not None and not item.done
@@ -356,6 +381,7 @@ class VlcPlayer:
         with self._control:
             if self._closed:
                 return
+            self._overlay = None if png is None else (png, int(x), int(y))
             try:
                 if png is None:
                     self._mp.video_set_logo_int(vlc.VideoLogoOption.logo_enable, 0)
@@ -368,6 +394,11 @@ class VlcPlayer:
                 self._mp.video_set_logo_int(vlc.VideoLogoOption.logo_enable, 1)
             except Exception:  # a libvlc surprise must not crash the kiosk: the video plays on
                 log.exception("could not lay the overlay over the video")
+
+    @property
+    def hardware_decoding(self) -> bool:
+        """True while VLC is asked to decode on the graphics chip (until a decoder failed)."""
+        return self._hardware
 
     def set_frame_size(self, size: tuple[int, int]) -> None:
         """Where frames should fit ("frames" mode); takes effect from the next video."""
@@ -407,12 +438,39 @@ class VlcPlayer:
             return pre[1]
         return self._instance.media_new_path(path)
 
-    def _attach_events(self) -> None:
+    def _open_vlc(self) -> tuple[vlc.Instance, vlc.MediaPlayer]:
+        """A libvlc instance and its MediaPlayer, drawing where this player draws, decoding in
+        hardware while that is asked for (else, or when VLC refuses those options, in software)."""
+        instance = None
+        if self._hardware:
+            instance = vlc.Instance([*self._args, *_CHECKED_ARGS, *self._hardware_args])
+            if instance is None:
+                log.warning("VLC refused the hardware decoding options %s: decoding in software",
+                            " ".join(self._hardware_args))
+                self._hardware = False
+        if instance is None:
+            instance = vlc.Instance([*self._args, *_SOFTWARE_ARGS])
+        if instance is None:
+            raise MediaUnavailable(
+                "VLC could not start (plugins missing?): install vlc-plugin-base "
+                "vlc-plugin-video-output"
+            )
+        mp = instance.media_player_new()
+        if self._mode == "window":
+            mp.set_xwindow(self._window_id)
+            # Keys and clicks must reach the kiosk's window, not VLC's child window.
+            mp.video_set_key_input(False)
+            mp.video_set_mouse_input(False)
+        elif self._frames is not None:
+            self._frames.attach(mp)
+        self._attach_events(mp)
+        return instance, mp
+
+    def _attach_events(self, mp: vlc.MediaPlayer) -> None:
         # python-vlc keeps one handler per event type: nobody else may attach to this player.
-        manager = self._mp.event_manager()
+        manager = mp.event_manager()
         # The handlers run on VLC's threads, where calling libvlc can deadlock: they only
         # note what happened for the supervisor thread.
-        self._handlers = []
         for event_name, kind in _VLC_EVENTS:
             handler = self._make_handler(kind)
             self._handlers.append(handler)
@@ -429,6 +487,8 @@ class VlcPlayer:
                 value = event.u.new_length / 1000.0
             elif kind == "es":
                 value = _EsChanged.from_address(ctypes.addressof(event.u)).i_type
+            elif kind == "vout":
+                value = event.u.new_count
             inbox.put((self._gen, kind, value))
 
         return handler
@@ -444,7 +504,9 @@ class VlcPlayer:
             now = time.monotonic()
             with self._state:
                 outcome = self._note(gen, kind, value, now) or self._watchdog(now)
-            if outcome is not None:
+            if isinstance(outcome, _FallBack):
+                self._fall_back(outcome)
+            elif outcome is not None:
                 self._report(*outcome)
 
     def _note(self, gen, kind, value, now):
@@ -468,9 +530,15 @@ class VlcPlayer:
         elif kind == "length":
             if value > 0:
                 item.length_s = value
+        elif kind == "vout":
+            item.vout = item.vout or value > 0
         elif kind == "end":
+            if self._no_picture(item):
+                return self._give_up_hardware(item, "the video ended without a picture")
             return self._finish(item, _reason_at_end(item, now, self._rate))
         elif kind == "error":
+            if self._no_picture(item):
+                return self._give_up_hardware(item, "VLC reported an error before the first picture")
             return self._finish(item, "VLC could not open or decode this file")
         elif kind == "fail":
             return self._finish(item, value)
@@ -484,7 +552,72 @@ class VlcPlayer:
             return self._finish(item, f"did not start within {self._start_timeout:g} s")
         if item.playing_at is not None and now - item.progress_at > self._stall_timeout:
             return self._finish(item, f"playback stuck for {self._stall_timeout:g} s")
+        if self._hardware and item.video and not item.pictured and item.playing_at is not None:
+            if self._shown_pictures() > 0:
+                item.pictured = True
+            elif now - item.playing_at - item.paused_total > self._picture_timeout:
+                return self._give_up_hardware(item, f"no picture after {self._picture_timeout:g} s")
         return None
+
+    def _no_picture(self, item: _Item) -> bool:
+        """True when hardware decoding is on and this item's video stream never gave a picture."""
+        return bool(self._hardware and item.video and not item.pictured and not item.vout
+                    and self._shown_pictures() == 0)
+
+    def _shown_pictures(self) -> int:
+        """How many pictures VLC has shown of the current file (counted only with hardware decoding on)."""
+        media = self._media
+        if media is None:
+            return 0
+        stats = vlc.MediaStats()
+        try:
+            if not media.get_stats(stats):
+                return 0
+        except Exception:  # a libvlc surprise: count it as no news
+            return 0
+        return int(stats.displayed_pictures)
+
+    def _give_up_hardware(self, item: _Item, reason: str) -> _FallBack:
+        item.done = True  # nothing more is said about this try; the software one carries the token on
+        return _FallBack(item.gen, reason)
+
+    def _fall_back(self, fall: _FallBack) -> None:
+        """Open VLC again decoding in software and start the same item again where its picture was lost."""
+        with self._control:
+            with self._state:
+                item = self._item
+            if self._closed or item is None or item.gen != fall.gen or not self._hardware:
+                return  # another item, or stop(), came first
+            position = self.position() if item.seeked else item.start_at
+            paused = item.paused_since is not None
+            token, path, subtitles = item.token, item.path, self._subtitles
+            self._stop_vlc()
+            old_instance, old_mp = self._instance, self._mp
+            self._hardware = False
+            self._preloaded = None  # made by the old instance
+            try:
+                self._instance, self._mp = self._open_vlc()
+            except MediaUnavailable as exc:
+                log.error("VLC could not be opened again for software decoding: %s", exc)
+                self._instance, self._mp = old_instance, old_mp
+                gen = self._begin(token, path, position)
+                self._inbox.put((gen, "fail", "hardware decoding failed and software decoding could not start"))
+                return
+            old_mp.release()
+            old_instance.release()
+            name = os.path.basename(path)
+            log.warning("hardware decoding dropped (%s) for %s at %.1f s: decoding in software from now on",
+                        fall.reason, name, position)
+            self.play(token, path, position, subtitles)
+            if paused:
+                self.pause(True)
+            if self._overlay is not None:  # the status bar and prompts over the video, on the new MediaPlayer
+                self.set_overlay(*self._overlay)
+        if self._on_decoding is not None:
+            try:
+                self._on_decoding(token, name, position, fall.reason)
+            except Exception:
+                log.exception("decoding callback raised")
 
     def _finish(self, item: _Item, reason: str | None):
         item.done = True

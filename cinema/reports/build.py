@@ -26,6 +26,7 @@ from cinema.core.records import (
     QuestionClosed, RecordFold, RecordKind, ScreenDimmed, SessionAbandoned, SessionEnded, SessionResumed,
     SessionStarted, TakeHomeDownloaded, Unknown, item_index, parse,
 )
+from cinema.core.records import MediaDecoding
 from cinema.locale.runtime import gettext as _
 from cinema.reports.merge import Plan, Segment, plan_merge
 from cinema.reports.model import (CheckinRow, EventRow, ItemRow, KioskRow, LearnerRow, NoiseRow, QuestionRow, Report,
@@ -38,7 +39,8 @@ SESSION_RECORD_KINDS = (K.SESSION_STARTED, K.SESSION_RESUMED, K.SESSION_ENDED, K
 ITEM_KINDS = (K.ITEM_STARTED, K.ITEM_ENDED, K.ITEM_SKIPPED, K.ITEM_FAILED)
 SESSION_KINDS = SESSION_RECORD_KINDS + ITEM_KINDS
 EVENT_KINDS = (K.ITEM_FAILED, K.POWER_ACTION, K.POWER_SAVING, K.DEVICE_CONNECTED, K.DEVICE_LOST, K.ATTENDANCE_REFUSED,
-               K.SESSION_ABANDONED, K.EXPORT_MADE, K.EXPORT_FAILED, K.JOURNAL_TROUBLE, K.DEVICE_NOISE)
+               K.SESSION_ABANDONED, K.EXPORT_MADE, K.EXPORT_FAILED, K.JOURNAL_TROUBLE, K.DEVICE_NOISE,
+               K.MEDIA_DECODING)
 # The kiosk's own troubles (a full disk, a device sending junk): few (one a minute at most), read for
 # a summary too, so that `cinema report --json` says them per session.
 TROUBLE_KINDS = (K.JOURNAL_TROUBLE, K.DEVICE_NOISE, K.TAKE_HOME)  # (and take-home downloads: few, per lesson)
@@ -333,6 +335,8 @@ class _KioskScan:
                                                           ("minutes_left", p.minutes_left)) if v is not None)
             case PowerSavingRecord():
                 detail = f"step={p.step} on={str(p.on).lower()} level={p.level}"
+            case MediaDecoding():
+                detail = f"{p.item or p.media}: decoding={p.decoding} at {p.position} s ({p.reason})"
             case ScreenDimmed():
                 detail = f"action={p.action} level={p.level} ok={p.ok} {p.method} {p.detail}".strip()
             case AttendanceRefused() | ExportFailed():

@@ -483,6 +483,7 @@ class _Page:
             "pin.refused": _("Wrong PIN"), "error": _("Error"), "session.abandoned": _("Session abandoned"),
             "session.resumed": _("Session resumed"), "export.made": _("Export made"),
             "journal.trouble": _("Disk or journal trouble"), "device.noise": _("Device sent junk"),
+            "media.decoding": _("Video decoding switched to software"),
         }
 
     def noise_text(self, device: str, junk: int, minutes: float, refused: int = 0, changes: int = 0) -> Markup:

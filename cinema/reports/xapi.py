@@ -81,6 +81,7 @@ IGNORED_KINDS = frozenset({
     K.POWER_SAVING,
     K.DEVICE_CONNECTED, K.DEVICE_LOST, K.DEVICE_NOISE, K.EXPORT_MADE, K.EXPORT_FAILED, K.JOURNAL_TROUBLE,
     K.PIN_CHANGED, K.KEYBOARD_LOCKED, K.KEYBOARD_UNLOCKED,
+    K.MEDIA_DECODING,  # how the kiosk decoded video: its own business
 })
 IGNORED_KINDS |= {K.LESSON_CHOSEN, K.KIOSK_LANGUAGE, K.DAY_ENDED}  # the home screen's own doings
 IGNORED_KINDS |= {K.DISPLAY_CHANGED}  # which screens the kiosk drew on

@@ -46,6 +46,8 @@ STORED = [
     ("item.paused", {"index": 1, "item": "film", "position": 12.5}),
     ("item.resumed", {"index": 1, "item": "film"}),
     ("media.seeked", {"index": 1, "item": "film", "from_seconds": 42.5, "to_seconds": 32.5}),
+    ("media.decoding", {"decoding": "software", "reason": "no picture after 2 s", "media": "intro.mp4",
+                        "position": 12.5, "index": 2, "item": "intro"}),
     ("question.closed", {"index": 4, "item": "quiz", "activity": "water-quiz", "question": 0, "answered": 3,
                          "tally": {"A": 2, "B": 1}, "correct": "A", "prompt": "Where does rain come from?"}),
     ("question.closed", {"index": 4, "item": "poll", "activity": "water-use", "question": 0, "answered": 0,

@@ -14,6 +14,7 @@ from cinema.core.events import (
     MediaPosition, PinDigit, PlayMedia, PowerReading, Record, TeacherCommand, Tick, UsbExport,
 )
 from cinema.core.events import HubNote, JournalHealth, JournalState, PhoneAnswer, PhoneCommand, PhoneLink, TakeHomeTaken
+from cinema.core.events import DecodingChanged
 from cinema.core.roster import Learner, Roster, make_token
 from cinema.core.screen_plan import Monitor, display_record, plan_screens
 from cinema.core.session import Options, SessionEngine
@@ -121,6 +122,8 @@ def demo_lesson(journal: Journal) -> Lesson:
     lesson.cmd(Command.NEXT)
     assert lesson.at() == "intro"
     lesson.send(MediaPosition(lesson.token, 3.0, 10.0))
+    # The graphics chip gave no picture: the player goes on decoding in software (journaled once).
+    lesson.send(DecodingChanged(lesson.token, "intro.mp4", 0.0, "no picture after 2 s"))
     # L5 forgot the card: the teacher's remote opens the class list, goes up to the last child (L5), marks
     # them, takes the mark back (a slip), marks them again and closes the list. The video plays on.
     lesson.cmd(Command.MARK, Command.BACK, Command.ACCEPT, Command.ACCEPT, Command.ACCEPT, Command.DECLINE)
