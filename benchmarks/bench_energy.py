@@ -18,8 +18,6 @@ import re
 import subprocess
 import sys
 import tempfile
-import time
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -30,7 +28,7 @@ import bench_kiosk  # noqa: E402 (its project, quiz playlist, environment and 60
 import bench_video  # noqa: E402 (its bare python-vlc player and video playlist)
 
 if TYPE_CHECKING:
-    import psutil
+    from cinema.energy_measure import Scenario
 
 ROOT = bench_kiosk.ROOT
 SIZE = (1280, 720)
@@ -54,51 +52,15 @@ items:
 _LOOP_VIEW = re.compile(r"^view = View\(.*?\)\n(?=clock = )", re.DOTALL | re.MULTILINE)
 
 
-@dataclass(frozen=True)
-class Scenario:
-    name: str
-    command: list[str]
+def measure(scenario, env: dict, warmup: float, seconds: float):
+    """cinema.energy_measure's runner (the one `cinema doctor --energy` uses), run from the project."""
+    from cinema.energy_measure import MeasureError
+    from cinema.energy_measure import measure as measure_tree
 
-
-@dataclass(frozen=True)
-class Measured:
-    name: str
-    cpu_per_minute: float  # CPU seconds per minute of lesson (wall minute at real speed)
-
-
-def tree_cpu(proc: psutil.Process) -> float:
-    """User + system CPU seconds of a process and all its living descendants (threads included)."""
-    import psutil
-
-    total = 0.0
-    for p in [proc, *proc.children(recursive=True)]:
-        try:
-            t = p.cpu_times()
-        except psutil.NoSuchProcess:
-            continue
-        total += t.user + t.system
-    return total
-
-
-def measure(scenario: Scenario, env: dict, warmup: float, seconds: float) -> Measured:
-    import psutil
-
-    with tempfile.TemporaryFile() as err:
-        proc = subprocess.Popen(scenario.command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=err)
-        try:
-            tree = psutil.Process(proc.pid)
-            time.sleep(warmup)  # start-up is not steady state: it is in bench_kiosk's first-frame time
-            c0, w0 = tree_cpu(tree), time.monotonic()
-            time.sleep(seconds)
-            c1, w1 = tree_cpu(tree), time.monotonic()
-            if proc.poll() is not None:
-                err.seek(0)
-                raise SystemExit(f"{scenario.name}: stopped early (exit {proc.returncode}):\n"
-                                 f"{err.read().decode(errors='replace')[-1500:]}")
-        finally:
-            proc.kill()
-            proc.wait(10)
-    return Measured(scenario.name, (c1 - c0) / (w1 - w0) * 60.0)
+    try:
+        return measure_tree(scenario, env, warmup, seconds, cwd=ROOT)
+    except MeasureError as exc:
+        raise SystemExit(str(exc)) from None
 
 
 def long_video(media: Path, folder: Path, seconds: float) -> Path:
@@ -124,6 +86,8 @@ def loop_60fps(view: str | None = None) -> str:
 
 def scenarios(folder: Path, media: Path, video: Path) -> list[tuple[Scenario, Scenario]]:
     """(kiosk, baseline) pairs, each kiosk with its own playlist and journal."""
+    from cinema.energy_measure import Scenario
+
     config, _ = bench_kiosk.project(folder)
     playlists = folder / "playlists"
     (playlists / "video.yaml").write_text(bench_video.KIOSK_PLAYLIST.format(video=video))
@@ -162,7 +126,7 @@ def main() -> int:
     ensure_demo_media(opts.media, only=("lesson.mp4", *SLIDES))
     env = dict(bench_kiosk.ENV, CINEMA_LOG="warning")
     load_before = os.getloadavg()[0]
-    rows: list[tuple[Measured, Measured]] = []
+    rows: list = []
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         video = long_video(opts.media, folder, opts.warmup + opts.seconds + 10)

@@ -461,6 +461,11 @@ def build_parser() -> argparse.ArgumentParser:
     doctor = sub.add_parser("doctor", help="check this laptop has everything a lesson needs, in plain words")
     doctor.add_argument("--config", help=CONFIG_HELP)
     doctor.add_argument("--json", action="store_true", help="print the checks as JSON")
+    doctor.add_argument("--energy", action="store_true",
+                        help="measure what each kind of lesson item costs the battery on this laptop "
+                             "(about 90 s) and save it for the kiosk's battery estimate")
+    doctor.add_argument("--energy-seconds", type=float, default=None, metavar="S",
+                        help="with --energy: seconds measured per kind of item (default 10)")
     doctor.set_defaults(func=cmd_doctor)
 
     export = sub.add_parser("export", help="write the journal's new records to one bundle file for the supervisor")

@@ -100,6 +100,7 @@ def run_checks(config_path: Path, machine: Machine | None = None) -> list[Check]
         checks += _device_checks(config.devices, m)
         checks.append(_noise_check(config.journal, m))
         checks.append(_battery_check(config.power, m))
+        checks.append(_energy_check(config.journal, m))
         checks += _phone_checks(config.hub, m, config.journal)
     checks.append(_access_check(config.devices if config else None, m))
     checks.append(_import_check(m))
@@ -414,6 +415,23 @@ def _access_check(devices: Any, m: Machine) -> Check:
     return Check("groups", name, Status.FAIL,
                  _("{user} cannot use {what}").format(user=user, what=", ".join(needed[g] for g in missing)),
                  _("sudo usermod -aG {groups} {user}, then restart").format(groups=",".join(missing), user=user))
+
+
+def _energy_check(journal: Path, m: Machine) -> Check:
+    """Whether the battery estimate uses figures measured on this laptop (`cinema doctor --energy`)."""
+    from cinema.energy_file import NOT_MEASURED, parse_rates, rates_path
+
+    name = _("Energy figures")
+    path = rates_path(journal)
+    rates, problem = parse_rates(m.read_text(str(path)))
+    if problem == NOT_MEASURED:
+        return Check("energy", name, Status.OK, _("not measured here: the battery estimate uses typical figures "
+                                                  "(`cinema doctor --energy` measures this laptop)"))
+    if problem:
+        return Check("energy", name, Status.WARN,
+                     _("{file} cannot be used ({problem}): the battery estimate uses typical figures").format(
+                         file=path, problem=problem), _("run `cinema doctor --energy` again"))
+    return Check("energy", name, Status.OK, _("measured on this laptop ({when})").format(when=rates.note or "?"))
 
 
 def _battery_check(power: Any, m: Machine) -> Check:
@@ -772,8 +790,13 @@ def _run(argv: list[str]) -> tuple[int, str]:
 
 
 def main_doctor(args: Any, machine: Machine | None = None, out=None) -> int:
-    """`cinema doctor [--config FILE] [--json]`: one line per check; exit 1 if any failed."""
+    """`cinema doctor [--config FILE] [--json]`: one line per check; exit 1 if any failed. With
+    `--energy`: measure what each kind of lesson item costs the battery here (cinema.doctor_energy)."""
     out = out or sys.stdout
+    if getattr(args, "energy", False):
+        from cinema.doctor_energy import main_energy
+
+        return main_energy(args, out)
     os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")  # the font check imports pygame
     config = locate_config(getattr(args, "config", None))
     checks = run_checks(config, machine)

@@ -23,6 +23,7 @@ from cinema.core.power import PowerPolicy
 from cinema.core.records import SessionAbandoned, resume_point
 from cinema.core.session import Options, SessionEngine
 from cinema.core.view import ContentErrorBody, Screen, View
+from cinema.energy_file import kiosk_rates
 from cinema.journal import Journal, JournalError
 from cinema.journal.store import read_kiosk_id, read_last_seq, set_aside
 
@@ -394,6 +395,7 @@ class Kiosk:
                           power_critical_percent=config.power.critical_percent,
                           menu_language=menu_language or config.language)
         engine = SessionEngine(playlist, self.clock, options, roster)
+        engine.power.energy = kiosk_rates(Path(self.opts.journal or config.journal))  # cinema doctor --energy
         engine.pinpad.keeper = self._pin_tries()
         engine.handsets.learner_by_clicker.update(self.pairing[0])
         engine.handsets.team_by_learner.update(self.pairing[1])
@@ -436,7 +438,8 @@ class Kiosk:
         library = Library(entries, self.clock, languages=available_languages(), language=language,
                           teacher_pin=self._teacher_pin(config)[0], unfinished=self._unfinished(),
                           first=config.playlist.name,
-                          power=PowerPolicy(self.clock, config.power.warn_percent, config.power.critical_percent),
+                          power=PowerPolicy(self.clock, config.power.warn_percent, config.power.critical_percent,
+                                            energy=kiosk_rates(Path(self.opts.journal or config.journal))),
                           left_out=left_out)
         library.roster = self._class(config)
         library.phones = self.phones
@@ -465,7 +468,7 @@ class Kiosk:
         """Each lesson file as the home screen lists it, its problems said in the menus' `language`."""
         from cinema.config.playlists import list_lessons
         from cinema.core.library import LessonEntry
-        from cinema.core.power import remaining_minutes
+        from cinema.core.power import lesson_schedule, remaining_minutes
         from cinema.locale.runtime import language_from_environment, set_language
 
         set_language(language)  # the loader says what is wrong in the language it is set to
@@ -483,7 +486,8 @@ class Kiosk:
                                            tuple(p.short() for p in problems)))
             else:
                 entries.append(LessonEntry(path.name, playlist.id, playlist.title or path.stem, playlist.subject,
-                                           playlist.language, remaining_minutes(playlist.items, 0)))
+                                           playlist.language, remaining_minutes(playlist.items, 0),
+                                           schedule=lesson_schedule(playlist.items)))
         return tuple(entries), left_out
 
     def _unfinished(self):

@@ -20,7 +20,7 @@ from cinema.core import phone as phones
 from cinema.core.events import HubNote, PhoneChoose, PhoneCommand, PhoneLink, ReplyStatus, TakeHomeTaken
 from cinema.core.phone import PhoneState
 from cinema.core.pin import PinPad, PinResult, typed_for_pin
-from cinema.core.power import PowerPolicy
+from cinema.core.power import PowerPolicy, shown_minutes
 from cinema.core.records import HubCommand
 from cinema.core.records import (
     DayEnded, ExportFailed, ExportMade, JournalTrouble, KioskLanguage, LessonChosen, PinRefused,
@@ -79,6 +79,7 @@ class LessonEntry:
     language: str = "en"
     minutes: float | None = None  # None: the file could not be read far enough to know
     problems: tuple[str, ...] = ()  # "file:line: key: what — fix" lines; any: it cannot be started
+    schedule: tuple[tuple[str, float], ...] = ()  # (energy kind, minutes) of its items in order (lesson_schedule)
 
     @property
     def usable(self) -> bool:
@@ -416,6 +417,14 @@ class Library:
 
     # ---- what the screen shows ----------------------------------------------------------------
 
+    def battery_minutes(self, entry: LessonEntry) -> float | None:
+        """Minutes the battery gives this lesson, its items playing in order, to the critical level:
+        None on power, before the battery has said how fast it falls, or without the lesson's items."""
+        if self.battery is None or not entry.schedule:
+            return None
+        budget = self.power.budget(entry.schedule)
+        return budget.minutes if budget is not None and budget.calibrated else None
+
     def fit(self, entry: LessonEntry) -> Fit:
         """Whether the battery lasts the lesson: minutes to the critical level against its length,
         with the planner's safety margin."""
@@ -424,10 +433,12 @@ class Library:
             return Fit.UNKNOWN
         if power.charging:
             return Fit.PLUGGED
+        usable = self.battery_minutes(entry)
         left, percent = power.minutes_left, reading.percent
-        if left is None or percent is None or percent <= 0:
+        if usable is None and (left is None or percent is None or percent <= 0):
             return Fit.UNKNOWN
-        usable = max(0.0, left * (percent - power.critical_percent) / percent)
+        if usable is None:  # no rates: the present drain, whatever the lesson plays
+            usable = max(0.0, left * (percent - power.critical_percent) / percent)
         needs = entry.minutes + max(power.safety_minutes, entry.minutes * power.safety_margin)
         return Fit.LASTS if usable >= needs else Fit.SHORT
 
@@ -446,10 +457,16 @@ class Library:
             return LibraryRow(row.kind.value, e.title or e.key, subject=e.subject or "", language=e.language,
                               minutes=None if e.minutes is None else max(1, round(e.minutes)),
                               battery=self.fit(e).value if e.usable else "", broken=not e.usable,
-                              problems=len(e.problems))
+                              problems=len(e.problems), battery_minutes=self._shown_battery(e))
         if row.kind is RowKind.LANGUAGE:
             return LibraryRow(row.kind.value, "", language=self.language)
         return LibraryRow(row.kind.value, "")
+
+    def _shown_battery(self, entry: LessonEntry) -> int | None:
+        if not entry.usable or self.power.charging:
+            return None
+        minutes = self.battery_minutes(entry)
+        return shown_minutes(minutes) if minutes is not None else None
 
     def view(self) -> View:
         rows = tuple(self._row_view(r) for r in self.rows())

@@ -10,6 +10,9 @@ from typing import TYPE_CHECKING
 
 from cinema.core.clock import Clock
 from cinema.core.content import Item
+from cinema.core.energy import (
+    Budget, EnergyRates, battery_minutes, default_scale, fit_scale, item_kind, scale_from_drain,
+)
 from cinema.core.events import PowerReading, Record
 from cinema.core.messages import N_
 from cinema.core.records import PowerAction
@@ -125,6 +128,7 @@ class PlannedItem:
     minutes: float
     known: bool  # the length comes from the playlist or the media file, not a default
     skip_rank: int | None  # None: never offered for skipping
+    kind: str = "screen"  # what it costs the battery (cinema.core.energy.item_kind)
 
 
 @dataclass(frozen=True)
@@ -135,6 +139,12 @@ class LessonPlan:
     current_minutes: float  # what is left of the current item at made_at
     rest: tuple[PlannedItem, ...]  # the items after it that will play in sequence
     made_at: float
+    current_kind: str = "screen"  # the current item's energy kind
+
+    def schedule(self, now: float) -> tuple[tuple[str, float], ...]:
+        """(energy kind, minutes) of what is left at `now`, in the order it plays."""
+        current = max(0.0, self.current_minutes - max(0.0, now - self.made_at) / 60.0)
+        return ((self.current_kind, current), *((p.kind, p.minutes) for p in self.rest))
 
     def needs(self, now: float) -> float:
         """Minutes the lesson still needs at `now` (the current item's part runs down meanwhile)."""
@@ -175,10 +185,11 @@ def lesson_plan(items: Iterable[Item], index: int, elapsed_seconds: float = 0.0,
     items = tuple(items)
     durations = durations or {}
     on_offer = {i.calm_item for i in items if i.type == "checkin" and i.calm_item}
-    current = 0.0
+    current, current_kind = 0.0, "screen"
     if 0 <= index < len(items):
         seconds, _known = item_seconds(items[index], durations)
         current = max(0.0, seconds - elapsed_seconds) / 60.0
+        current_kind = item_kind(items[index])
     rest = []
     for n in range(max(index + 1, 0), len(items)):
         item = items[n]
@@ -186,8 +197,13 @@ def lesson_plan(items: Iterable[Item], index: int, elapsed_seconds: float = 0.0,
             continue
         seconds, known = item_seconds(item, durations)
         rest.append(PlannedItem(n, item.id, item.title or item.id, item.type, seconds / 60.0, known,
-                                _skip_rank(item)))
-    return LessonPlan(index, current, tuple(rest), made_at)
+                                _skip_rank(item), item_kind(item)))
+    return LessonPlan(index, current, tuple(rest), made_at, current_kind)
+
+
+def lesson_schedule(items: Iterable[Item], durations: dict[str, float] | None = None) -> tuple[tuple[str, float], ...]:
+    """A whole lesson as (energy kind, minutes) in playing order: what the home screen weighs."""
+    return lesson_plan(items, 0, 0.0, durations).schedule(0.0)
 
 
 def remaining_minutes(items: Iterable[Item], index: int, position: float = 0.0,
@@ -335,6 +351,9 @@ class PowerPolicy:
     max_rise: float = 5.0  # on battery, a rise above this is a glitch until seen twice
     confirm_within: float = 5.0  # a second reading this close to a doubtful one confirms it
     weak_charger_drop: float = 3.0  # plugged in yet this many points down: the charger cannot keep up
+    # What each kind of item costs (cinema doctor --energy); None: the rest of the lesson is assumed
+    # to drain as fast as what played while the drain was measured.
+    energy: EnergyRates | None = None
     level: Level = field(default=Level.NORMAL, init=False)
     ignored: int = field(default=0, init=False)  # readings thrown away (nonsense, or a jump never confirmed)
     _samples: list[_Sample] = field(default_factory=list, init=False, repr=False)  # since the charger changed
@@ -343,6 +362,7 @@ class PowerPolicy:
     _plan: LessonPlan | None = field(default=None, init=False, repr=False)
     _checked_index: int | None = field(default=None, init=False, repr=False)  # item last compared
     _last_advice: tuple[str, ...] | None = field(default=None, init=False, repr=False)
+    _kinds: list[tuple[float, str]] = field(default_factory=list, init=False, repr=False)  # (since, energy kind)
 
     @classmethod
     def from_config(cls, config: PowerConfig, clock: Clock) -> PowerPolicy:
@@ -364,7 +384,9 @@ class PowerPolicy:
     def replan(self, plan: LessonPlan) -> list[PowerDecision]:
         """An item started (or the session did): compare what is left with the battery."""
         self._plan = plan
-        return self._advise(self.clock.monotonic())
+        now = self.clock.monotonic()
+        self._played(now, plan.current_kind)
+        return self._advise(now)
 
     # ---- what the kiosk may read ----------------------------------------------------
 
@@ -383,6 +405,19 @@ class PowerPolicy:
     def usable_minutes(self) -> float | None:
         """Minutes until the critical level, where the kiosk saves and stops: what the teacher has."""
         return self._usable()
+
+    def budget(self, schedule: Iterable[tuple[str, float]] | None = None) -> Budget | None:
+        """How long the battery lasts `schedule` ((energy kind, minutes) in order; default: the rest
+        of the current plan), to the critical level; None on power, without a reading or rates."""
+        last = self._last
+        if self.energy is None or last is None or last.percent is None or self.charging:
+            return None
+        now = self.clock.monotonic()
+        if schedule is None:
+            schedule = self._plan.schedule(now) if self._plan is not None else ()
+        scale, calibrated = self._scale()
+        return battery_minutes(last.percent, self.critical_percent, scale, self.energy, tuple(schedule),
+                               calibrated=calibrated)
 
     @property
     def minutes_left(self) -> float | None:
@@ -489,8 +524,36 @@ class PowerPolicy:
             return None, False
         return last.percent / drain, True
 
+    def _played(self, now: float, kind: str) -> None:
+        """`kind` plays from `now` on: kept for as long as the drain's window reaches back."""
+        kinds = [k for k in self._kinds if now - k[0] <= self.window_seconds]
+        older = [k for k in self._kinds if now - k[0] > self.window_seconds]
+        self._kinds = older[-1:] + kinds + [(now, kind)]
+
+    def _scale(self) -> tuple[float, bool]:
+        """Battery percent per model watt-minute, and whether this battery's readings gave it: a fit
+        of the readings against what played meanwhile, else the battery's own minutes left, else
+        the default battery size."""
+        assert self.energy is not None
+        samples = self._samples
+        if len(samples) >= 3 and samples[-1].at - samples[0].at >= self.min_fit_seconds:
+            scale = fit_scale([(s.at, s.percent) for s in samples], self._kinds, self.energy)
+            if scale is not None:
+                return scale, True
+        last = self._last
+        reported = last.minutes_left if last is not None else None
+        if (last is not None and last.percent and reported is not None and math.isfinite(reported)
+                and 0 < reported <= 24 * 60):
+            playing = self._kinds[-1][1] if self._kinds else "home"
+            return scale_from_drain(last.percent / reported, playing, self.energy), True
+        return default_scale(self.energy), False
+
     def _usable(self) -> float | None:
         """Minutes until the critical threshold, where the kiosk will stop."""
+        if self.energy is not None and self._plan is not None:
+            budget = self.budget()
+            if budget is not None and budget.calibrated:
+                return budget.minutes  # the rest of the lesson's own items, in order
         minutes, _estimated = self._minutes()
         last = self._last
         if minutes is None or last is None or last.percent is None or last.percent <= 0:

@@ -202,6 +202,7 @@ class LibraryRow:
     language: str = ""  # the lesson's language; for the language row, the kiosk's
     minutes: int | None = None
     battery: str = ""  # cinema.core.library.Fit: "", "plugged", "lasts", "short"
+    battery_minutes: int | None = None  # on battery: minutes it gives this lesson (cinema.core.energy)
     broken: bool = False  # it cannot be started (content problems; resume: its lesson is gone)
     problems: int = 0
     item_number: int = 0  # resume: where the unfinished session was (1-based)

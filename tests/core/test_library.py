@@ -217,3 +217,24 @@ def test_devices_seen_at_home_are_on_its_status_bar():
     lib.handle(DeviceChanged("camera", False))
     assert [(d.name, d.connected) for d in lib.view().status.devices] == [("camera", False), ("clickers", True)]
     assert set(lib.devices) == {"camera", "clickers"}  # handed to the lesson's engine when one starts
+
+
+# ---- the battery line: minutes the battery gives each lesson, its own items in order ------------
+
+def test_on_battery_each_lesson_says_the_minutes_the_battery_gives_it():
+    from cinema.core.energy import EnergyRates
+    from cinema.core.power import PowerPolicy
+
+    clock = FakeClock()
+    rates = EnergyRates(cpu={"video_720p": 60.0, "slides": 0.0, "hub_idle": 0.0}, idle_watts=10.0, watts_per_core=10.0)
+    videos = LessonEntry("films.yaml", "films", "Films", minutes=60.0, schedule=(("video_720p", 60.0),))
+    pictures = LessonEntry("pictures.yaml", "pictures", "Pictures", minutes=60.0, schedule=(("slides", 60.0),))
+    lib = Library((videos, pictures), clock, power=PowerPolicy(clock, energy=rates))
+    assert [r.battery_minutes for r in lib.view().body.rows[:2]] == [None, None]  # no reading yet
+    # The home screen (10 W) falls 1 % a minute by the battery's own figure: 80 usable points.
+    lib.handle(PowerReading(88.0, 88.0, False))
+    films, slides = lib.view().body.rows[:2]
+    assert (films.battery_minutes, films.battery) == (40, "short")  # videos draw twice the home screen
+    assert (slides.battery_minutes, slides.battery) == (80, "lasts")
+    lib.handle(PowerReading(88.0, None, True))
+    assert lib.view().body.rows[0].battery_minutes is None  # on a charger: nothing to say

@@ -89,3 +89,20 @@ def test_the_language_row_names_the_language_in_itself(renderers, views):
         _, layout, _ = draw(renderers, views, lang, "library_end", (1920, 1080))
         assert layout.get("library.row.5.title").text == name
     assert LibraryRow("language", "").title == ""
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+@pytest.mark.parametrize("size", [(800, 600), (1920, 1080)], ids=lambda s: f"{s[0]}x{s[1]}")
+def test_on_battery_the_chosen_lesson_says_the_minutes_the_battery_gives_it(renderers, views, lang, size):
+    rows = list(views[lang]["library"].body.rows)
+    rows[1] = dataclasses.replace(rows[1], battery_minutes=52)  # lasts
+    rows[2] = dataclasses.replace(rows[2], battery_minutes=38)  # short
+    lasts = probe(renderers, views, lang, size, rows=tuple(rows), selected=1)
+    note = lasts.get("library.note.0")
+    assert "52" in note.text and "45" in note.text and not note.cut
+    if lang == "en":
+        assert note.text == "Battery: about 52 min, lesson 45 min"
+    assert "library.note.0.icon" in lasts.names()
+    short = probe(renderers, views, lang, size, rows=tuple(rows), selected=2)
+    assert "38" in short.get("library.note.0").text
+    assert "library.note.0" not in probe(renderers, views, lang, size, rows=tuple(rows), selected=3).names()

@@ -81,11 +81,15 @@ def _browse(c: Canvas, body: LibraryBody, view: View) -> None:
     notes = _notes(c, body)
     if notes:
         note_h = c.line_height(m.min_text)
-        for i, (note, color) in enumerate(notes):
+        for i, (note, color, battery) in enumerate(notes):
             box = pygame.Rect(list_area.left, list_area.top + i * (note_h + m.gap // 2), list_area.width, note_h)
             sign = c.mirror(pygame.Rect(box.left, box.top, note_h, note_h), box)
-            c.icon(f"library.note.{i}.icon", sign.inflate(-note_h // 6, -note_h // 6), icons.warning, color,
-                   (0, 0, 0))
+            if battery:
+                c.icon(f"library.note.{i}.icon", sign.inflate(-note_h // 8, -note_h // 3), icons.battery,
+                       10.0 if color == c.theme.bad else 60.0, color, color)
+            else:
+                c.icon(f"library.note.{i}.icon", sign.inflate(-note_h // 6, -note_h // 6), icons.warning, color,
+                       (0, 0, 0))
             c.text(f"library.note.{i}", note,
                    c.mirror(pygame.Rect(box.left + note_h + m.gap, box.top, box.width - note_h - m.gap, note_h), box),
                    m.min_text, color=color, valign="center", max_lines=1)
@@ -94,17 +98,32 @@ def _browse(c: Canvas, body: LibraryBody, view: View) -> None:
     _rows(c, body, list_area)
 
 
-def _notes(c: Canvas, body: LibraryBody) -> list[tuple[str, tuple[int, int, int]]]:
+def _notes(c: Canvas, body: LibraryBody) -> list[tuple[str, tuple[int, int, int], bool]]:
+    """(text, colour, drawn with a battery rather than a warning sign) for each line above the list."""
     notes = []
     if body.disk in ("full", "reserve"):
         notes.append((c._(DISK_FULL) if body.disk == "full" else c._("Little disk space left: free some before "
-                                                                     "the lesson"), c.theme.bad))
+                                                                     "the lesson"), c.theme.bad, False))
     elif body.disk == "low":
-        notes.append((c._("Little disk space left: free some before the lesson"), c.theme.warn))
+        notes.append((c._("Little disk space left: free some before the lesson"), c.theme.warn, False))
     if body.left_out:
         notes.append((c.ngettext("%(n)d more lesson file is not listed", "%(n)d more lesson files are not listed",
-                                 body.left_out) % {"n": body.left_out}, c.theme.muted))
+                                 body.left_out) % {"n": body.left_out}, c.theme.muted, False))
+    battery = _battery_note(c, body)
+    if battery is not None:
+        notes.append(battery)
     return notes
+
+
+def _battery_note(c: Canvas, body: LibraryBody) -> tuple[str, tuple[int, int, int], bool] | None:
+    """On battery, for the chosen lesson: the minutes the battery gives it (its own items in order,
+    cinema.core.energy) against the minutes it needs; red when it falls short."""
+    row = body.rows[body.selected] if 0 <= body.selected < len(body.rows) else None
+    if row is None or row.kind != "lesson" or row.battery_minutes is None or row.minutes is None:
+        return None
+    text = c._("Battery: about %(have)d min, lesson %(need)d min") % {"have": row.battery_minutes,
+                                                                       "need": row.minutes}
+    return text, c.theme.bad if row.battery == "short" else c.theme.muted, True
 
 
 def _rows(c: Canvas, body: LibraryBody, area: pygame.Rect) -> None:
