@@ -26,6 +26,7 @@ LOW_DISK_BYTES = 500 * 1024 * 1024  # about 20 hours of journal and a few lesson
 FULL_DISK_BYTES = 50 * 1024 * 1024  # below this the journal may fail to save answers
 CAMERA_SECONDS = 3  # the longest the camera check waits for pictures
 RUN_SECONDS = 10.0  # the longest a system command may take to answer (nmcli, iw, systemctl)
+RENDER_NODE = "/dev/dri/renderD128"  # the graphics chip VA-API decodes video on
 MEDIA_KEY = re.compile(r"(^|\.)(media|slides|subtitles|image|low_power)(\[\d+\])?$")
 
 
@@ -92,6 +93,7 @@ def run_checks(config_path: Path, machine: Machine | None = None) -> list[Check]
         config, more = _config_checks(config_path)
         checks += more
     checks.append(_vlc_check(m))
+    checks.append(_decoding_check(config.display.hardware_decoding if config else "auto", m))
     checks.append(_fonts_check(m))
     if config is not None:
         user = _kiosk_user(m)
@@ -160,6 +162,28 @@ def _vlc_check(m: Machine) -> Check:
         return Check("vlc", name, Status.OK, _("ready"))
     return Check("vlc", name, Status.FAIL, _("VLC cannot start ({error})").format(error=error),
                  _("install it: sudo apt install libvlc5 vlc-plugin-base vlc-plugin-video-output"))
+
+
+def _decoding_check(setting: str, m: Machine) -> Check:
+    """Whether VLC can decode video on the graphics chip here (VA-API); the kiosk falls back by itself,
+    but decoding on the processor costs battery."""
+    name = _("Video decoding")
+    if setting == "off":
+        return Check("decoding", name, Status.OK, _("on the processor (hardware_decoding: off in the settings)"))
+    if not m.exists(RENDER_NODE):
+        return Check("decoding", name, Status.OK, _("on the processor: no graphics chip for video here ({node})")
+                     .format(node=RENDER_NODE))
+    if not m.which("vainfo"):
+        return Check("decoding", name, Status.OK, _("a graphics chip is there ({node}); whether it decodes video is "
+                                                    "not known").format(node=RENDER_NODE),
+                     _("to find out: sudo apt install vainfo, then cinema doctor again"))
+    code, out = m.run(["vainfo"])
+    if code == 0 and "VAProfileH264" in out and "VAEntrypointVLD" in out:
+        return Check("decoding", name, Status.OK, _("on the graphics chip (VA-API decodes H.264 videos)"))
+    return Check("decoding", name, Status.WARN, _("on the processor: VA-API does not decode H.264 videos here "
+                                                  "(more battery)"),
+                 _("install the graphics chip's video driver: sudo apt install intel-media-va-driver "
+                   "(Intel) or mesa-va-drivers (AMD)"))
 
 
 def _import_check(m: Machine) -> Check:
