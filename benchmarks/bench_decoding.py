@@ -70,7 +70,8 @@ def main() -> int:
             runs: dict[str, list[float]] = {"off": [], "auto": []}
             for _ in range(opts.repeat):
                 for hardware in ("off", "auto"):
-                    runs[hardware].append(run_child(PLAYER, [str(video), str(opts.seconds), mode, hardware], env)["cpu"])
+                    child = run_child(PLAYER, [str(video), str(opts.seconds), mode, hardware], env)
+                    runs[hardware].append(child["cpu"])
             off, auto = statistics.median(runs["off"]), statistics.median(runs["auto"])
             each = " ".join(f"{a:.2f}/{b:.2f}" for a, b in zip(runs["off"], runs["auto"]))
             print(f"{mode:<8} {off:>7.2f} {auto:>7.2f} {auto / off:>8.2f}x   {each}")
