@@ -34,6 +34,7 @@ from cinema.core.power import (
     MSG_LOW, MSG_RESTORE, MSG_STOP, Action, LessonPlan, Level, PowerDecision, PowerPolicy, lesson_plan,
 )
 from cinema.core.power_saving import ALL_STEPS, PowerSaving, Step as Saving
+from cinema.core.events import PlayMedia
 from cinema.core.keyboard_lock import KeyboardLock
 from cinema.core.marking import Marking
 from cinema.core import phone as phones
@@ -736,6 +737,28 @@ class SessionEngine:
                                          charging=event.charging).record())
         return fx + self._power_decisions(decisions)
 
+    def _save_power(self) -> list[Effect]:
+        """The steps of less work for the new level, journaled; with the lighter copies' step taken,
+        a video playing now goes on from its lighter copy where it is (a moment's gap, then half the
+        decoding for the rest of it). Paused or stopped it is left as it is, and with the power back
+        it ends on the copy it plays: the full picture again from the next item, with no second gap."""
+        was = self.saving.on(Saving.LOW_POWER_VIDEO)
+        fx: list[Effect] = list(self.saving.follow(self.power.level))
+        if was == self.saving.on(Saving.LOW_POWER_VIDEO):
+            return fx
+        item, handler = self.item, self.handler
+        if (not was and self.power.level is Level.LOW and item is not None and item.low_power is not None
+                and self.phase is Phase.RUNNING
+                and isinstance(handler, MediaHandler) and handler.media_token):
+            handler.media_token = self.new_media_token()  # reports about the full file are stale now
+            subtitles = str(item.subtitles) if item.subtitles else None
+            fx.append(PlayMedia(handler.media_token, str(item.low_power), item.type, round(handler.position, 1),
+                                subtitles))
+        following = self._following_media(self.index) if self.item is not None else None
+        if following is not None:
+            fx.append(PreloadMedia(following))  # the next item's file as it will now start
+        return fx
+
     def _power_plan(self) -> LessonPlan:
         return lesson_plan(self.playlist.items, self.index, self.handler.elapsed(), self.durations, self.now())
 
@@ -745,7 +768,7 @@ class SessionEngine:
         for d in decisions:
             fx.append(d.record())
             if d.action in (Action.WARN, Action.STOP, Action.RESTORE):
-                fx += self.saving.follow(self.power.level)
+                fx += self._save_power()
                 work = self.power.work
                 fx.append(SetWork(work.brightness, work.tick_seconds, work.camera_rest,
                                   save_now=d.action is Action.STOP))

@@ -99,3 +99,37 @@ def test_a_lesson_without_lighter_copies_journals_no_lighter_copy_step():
     fx = engine.handle(PowerReading(15.0, 30.0, False))
     assert [s[0] for s in savings(fx)] == ["camera_rate", "no_animations"]
     assert played(engine.handle(TeacherCommand(Command.NEXT))) == ["story.mp4"]
+
+
+def test_a_video_playing_as_the_battery_falls_below_the_warning_level_goes_on_from_its_lighter_copy_where_it_is():
+    from cinema.core.events import MediaFinished, MediaPosition, PreloadMedia
+
+    clock = FakeClock()
+    engine = SessionEngine(lesson(), clock, Options(power_warn_percent=20))
+    engine.start()
+    engine.handle(PowerReading(22.0, 30.0, False))
+    engine.handle(TeacherCommand(Command.NEXT))
+    full = engine.state.media_token
+    engine.handle(MediaPosition(full, 125.4, 600.0))
+    fx = engine.handle(PowerReading(20.0, 28.0, False))
+    switched = [e for e in fx if isinstance(e, PlayMedia)]
+    assert [(e.path, e.start_at) for e in switched] == [("story.low.mp4", 125.4)]  # same place, lighter file
+    assert [e.path for e in fx if isinstance(e, PreloadMedia)] == ["river.low.mp4"]  # the next one, lighter too
+    assert engine.handle(MediaFinished(full)) == []  # the full file's end is old news
+    engine.handle(MediaPosition(switched[0].token, 130.0, 600.0))
+    assert engine.view().body.position == 130.0
+    # Power back: no second gap in the middle of the video; the next item has the full picture.
+    fx = engine.handle(PowerReading(20.0, None, True))
+    assert not [e for e in fx if isinstance(e, PlayMedia)]
+    assert [e.path for e in fx if isinstance(e, PreloadMedia)] == ["river.mp4"]
+    assert played(engine.handle(TeacherCommand(Command.NEXT))) == ["river.mp4"]
+
+
+def test_a_paused_video_is_not_switched_to_its_lighter_copy():
+    engine = SessionEngine(lesson(), FakeClock(), Options(power_warn_percent=20))
+    engine.start()
+    engine.handle(TeacherCommand(Command.NEXT))
+    engine.handle(TeacherCommand(Command.PAUSE))
+    assert engine.paused
+    assert not [e for e in engine.handle(PowerReading(15.0, 20.0, False)) if isinstance(e, PlayMedia)]
+    assert engine.saving.on(Step.LOW_POWER_VIDEO)  # the next item starts from its lighter copy
