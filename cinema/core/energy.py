@@ -3,7 +3,8 @@
 The software's share of a laptop's draw is its CPU time, so `cinema doctor --energy` measures CPU
 seconds per lesson-minute for each kind of item (`EnergyRates`). Power is modelled as
 `idle_watts + watts_per_core * busy cores`; the battery's own falling percent scales the model to
-this laptop and this battery (`fit_scale`): the kiosk knows what played while it fell. Then the
+this laptop and this battery (`fit_scale`), or, once what played has changed enough, sets both
+parts itself (`fit_drain`): the kiosk knows what played while the battery fell. Then the
 minutes the battery gives a lesson are where the cumulative drain of its items, in order, reaches
 the critical level (`battery_minutes`): a video-heavy rest of the lesson runs out sooner than the
 quiz the drain was measured on.
@@ -99,10 +100,28 @@ def item_kind(item: Item, pixels: int | None = None) -> str:
 # ---- calibration from the battery's own readings ----------------------------------------
 
 
-def watt_minutes(kinds: Sequence[tuple[float, str]], rates: EnergyRates, start: float, end: float,
-                 before: str = "home") -> float:
-    """The model's energy (watt-minutes) from `start` to `end` (clock seconds), given `kinds`: when
-    each kind began, in time order. Before the first entry `before` was playing."""
+@dataclass(frozen=True)
+class Drain:
+    """Battery percent per minute while a kind plays: `base` + `per_cpu` x its CPU seconds per
+    lesson-minute. `calibrated`: from this battery's readings, not from the default battery size."""
+
+    base: float
+    per_cpu: float
+    calibrated: bool = True
+
+    def per_minute(self, kind: str, rates: EnergyRates) -> float:
+        return self.base + self.per_cpu * rates.rate(kind)
+
+    @classmethod
+    def scaled(cls, scale: float, rates: EnergyRates, calibrated: bool = True) -> Drain:
+        """The model's watts (`idle_watts`, `watts_per_core`) at `scale` percent per watt-minute."""
+        return cls(scale * rates.idle_watts, scale * rates.watts_per_core / 60.0, calibrated)
+
+
+def _integral(kinds: Sequence[tuple[float, str]], start: float, end: float, before: str,
+              per_minute) -> float:
+    """The sum of `per_minute(kind)` over the minutes from `start` to `end` (clock seconds), given
+    `kinds`: when each kind began, in time order; before the first, `before` was playing."""
     total, kind, at = 0.0, before, start
     for began, next_kind in kinds:
         if began <= start:
@@ -110,9 +129,21 @@ def watt_minutes(kinds: Sequence[tuple[float, str]], rates: EnergyRates, start: 
             continue
         if began >= end:
             break
-        total += rates.watts(kind) * (began - at) / 60.0
+        total += per_minute(kind) * (began - at) / 60.0
         kind, at = next_kind, began
-    return total + rates.watts(kind) * max(0.0, end - at) / 60.0
+    return total + per_minute(kind) * max(0.0, end - at) / 60.0
+
+
+def watt_minutes(kinds: Sequence[tuple[float, str]], rates: EnergyRates, start: float, end: float,
+                 before: str = "home") -> float:
+    """The model's energy (watt-minutes) from `start` to `end` while `kinds` played."""
+    return _integral(kinds, start, end, before, rates.watts)
+
+
+def cpu_seconds(kinds: Sequence[tuple[float, str]], rates: EnergyRates, start: float, end: float,
+                before: str = "home") -> float:
+    """The CPU seconds the measured rates say were used from `start` to `end` while `kinds` played."""
+    return _integral(kinds, start, end, before, rates.rate)
 
 
 def fit_scale(samples: Sequence[tuple[float, float]], kinds: Sequence[tuple[float, str]],
@@ -131,6 +162,44 @@ def fit_scale(samples: Sequence[tuple[float, float]], kinds: Sequence[tuple[floa
         return None
     slope = sum((x - mx) * (p - mp) for x, p in zip(xs, ps)) / var
     return -slope if slope < 0 else None
+
+
+# The two parts of the draw are believed only when the readings pin each down to this share of it.
+MAX_ERROR = 0.2
+
+
+def fit_drain(samples: Sequence[tuple[float, float]], kinds: Sequence[tuple[float, str]],
+              rates: EnergyRates) -> Drain | None:
+    """Both parts of the drain from the readings: percent per minute whatever plays (`base`) and per
+    CPU second (`per_cpu`), by least squares against the minutes and the CPU seconds that went by.
+    None when the readings cannot tell them apart (what played hardly changed, so either part's
+    standard error passes MAX_ERROR of it) or a part comes out negative: then only the model's
+    scale is fitted (`fit_scale`)."""
+    n = len(samples)
+    if n < 4:
+        return None
+    t0 = samples[0][0]
+    x1 = [(t - t0) / 60.0 for t, _p in samples]
+    x2 = [cpu_seconds(kinds, rates, t0, t) for t, _p in samples]
+    ps = [p for _t, p in samples]
+    m1, m2, mp = sum(x1) / n, sum(x2) / n, sum(ps) / n
+    s11 = sum((a - m1) ** 2 for a in x1)
+    s22 = sum((b - m2) ** 2 for b in x2)
+    s12 = sum((a - m1) * (b - m2) for a, b in zip(x1, x2))
+    det = s11 * s22 - s12 * s12
+    if s11 <= 0 or s22 <= 0 or det <= 1e-9 * s11 * s22:
+        return None
+    s1p = sum((a - m1) * (p - mp) for a, p in zip(x1, ps))
+    s2p = sum((b - m2) * (p - mp) for b, p in zip(x2, ps))
+    base = -(s1p * s22 - s2p * s12) / det
+    per_cpu = -(s2p * s11 - s1p * s12) / det
+    if base <= 0 or per_cpu <= 0:
+        return None
+    residual = sum((p - mp + base * (a - m1) + per_cpu * (b - m2)) ** 2 for a, b, p in zip(x1, x2, ps))
+    variance = residual / (n - 3)
+    if variance * s22 / det > (MAX_ERROR * base) ** 2 or variance * s11 / det > (MAX_ERROR * per_cpu) ** 2:
+        return None
+    return Drain(base, per_cpu)
 
 
 def scale_from_drain(percent_per_minute: float, kind: str, rates: EnergyRates) -> float:
@@ -152,7 +221,7 @@ class Budget:
 
     minutes: float  # from now until the critical level, the lesson's items playing in order, then home
     lesson_minutes: float  # what the lesson needs
-    calibrated: bool  # scaled by this battery's readings, not by the default battery size
+    calibrated: bool  # from this battery's readings, not from the default battery size
 
     @property
     def fits(self) -> bool:
@@ -164,9 +233,8 @@ class Budget:
         return self.minutes - self.lesson_minutes
 
 
-def battery_minutes(percent: float, critical: float, scale: float, rates: EnergyRates,
-                    schedule: Sequence[tuple[str, float]], after: str = "home",
-                    calibrated: bool = True) -> Budget:
+def battery_minutes(percent: float, critical: float, drain: Drain, rates: EnergyRates,
+                    schedule: Sequence[tuple[str, float]], after: str = "home") -> Budget:
     """Minutes until the battery (at `percent`) reaches `critical` while `schedule` plays: (kind,
     minutes) in lesson order, then `after` (the home screen) for as long as it lasts."""
     left = max(0.0, percent - critical)
@@ -174,16 +242,16 @@ def battery_minutes(percent: float, critical: float, scale: float, rates: Energy
     elapsed = 0.0
     for kind, minutes in schedule:
         minutes = max(0.0, minutes)
-        rate = scale * rates.watts(kind)  # percent per minute
+        rate = drain.per_minute(kind, rates)
         if rate * minutes >= left:
-            return Budget(elapsed + (left / rate if rate > 0 else minutes), lesson, calibrated)
+            return Budget(elapsed + (left / rate if rate > 0 else minutes), lesson, drain.calibrated)
         left -= rate * minutes
         elapsed += minutes
-    rate = scale * rates.watts(after)
-    return Budget(elapsed + left / rate if rate > 0 else float("inf"), lesson, calibrated)
+    rate = drain.per_minute(after, rates)
+    return Budget(elapsed + left / rate if rate > 0 else float("inf"), lesson, drain.calibrated)
 
 
 __all__ = [
-    "DEFAULT_CPU", "KINDS", "Budget", "EnergyRates", "battery_minutes", "default_scale", "fit_scale",
-    "item_kind", "scale_from_drain", "video_kind", "watt_minutes",
+    "DEFAULT_CPU", "KINDS", "Budget", "Drain", "EnergyRates", "battery_minutes", "cpu_seconds", "default_scale",
+    "fit_drain", "fit_scale", "item_kind", "scale_from_drain", "video_kind", "watt_minutes",
 ]

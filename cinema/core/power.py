@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from cinema.core.clock import Clock
 from cinema.core.content import Item
 from cinema.core.energy import (
-    Budget, EnergyRates, battery_minutes, default_scale, fit_scale, item_kind, scale_from_drain,
+    Budget, Drain, EnergyRates, battery_minutes, default_scale, fit_drain, fit_scale, item_kind, scale_from_drain,
 )
 from cinema.core.events import PowerReading, Record
 from cinema.core.messages import N_
@@ -415,9 +415,8 @@ class PowerPolicy:
         now = self.clock.monotonic()
         if schedule is None:
             schedule = self._plan.schedule(now) if self._plan is not None else ()
-        scale, calibrated = self._scale()
-        return battery_minutes(last.percent, self.critical_percent, scale, self.energy, tuple(schedule),
-                               calibrated=calibrated)
+        return battery_minutes(last.percent, self.critical_percent, self._drain_model(), self.energy,
+                               tuple(schedule))
 
     @property
     def minutes_left(self) -> float | None:
@@ -530,23 +529,28 @@ class PowerPolicy:
         older = [k for k in self._kinds if now - k[0] > self.window_seconds]
         self._kinds = older[-1:] + kinds + [(now, kind)]
 
-    def _scale(self) -> tuple[float, bool]:
-        """Battery percent per model watt-minute, and whether this battery's readings gave it: a fit
-        of the readings against what played meanwhile, else the battery's own minutes left, else
-        the default battery size."""
-        assert self.energy is not None
+    def _drain_model(self) -> Drain:
+        """How fast each kind drains this battery: fitted to the readings against what played
+        meanwhile (both parts of the draw when what played changed enough, else the model's scale),
+        else scaled by the battery's own minutes left, else by the default battery size."""
+        rates = self.energy
+        assert rates is not None
         samples = self._samples
         if len(samples) >= 3 and samples[-1].at - samples[0].at >= self.min_fit_seconds:
-            scale = fit_scale([(s.at, s.percent) for s in samples], self._kinds, self.energy)
+            readings = [(s.at, s.percent) for s in samples]
+            drain = fit_drain(readings, self._kinds, rates)
+            if drain is not None:
+                return drain
+            scale = fit_scale(readings, self._kinds, rates)
             if scale is not None:
-                return scale, True
+                return Drain.scaled(scale, rates)
         last = self._last
         reported = last.minutes_left if last is not None else None
         if (last is not None and last.percent and reported is not None and math.isfinite(reported)
                 and 0 < reported <= 24 * 60):
             playing = self._kinds[-1][1] if self._kinds else "home"
-            return scale_from_drain(last.percent / reported, playing, self.energy), True
-        return default_scale(self.energy), False
+            return Drain.scaled(scale_from_drain(last.percent / reported, playing, rates), rates)
+        return Drain.scaled(default_scale(rates), rates, calibrated=False)
 
     def _usable(self) -> float | None:
         """Minutes until the critical threshold, where the kiosk will stop."""

@@ -9,7 +9,9 @@ import pytest
 
 from cinema.config.models import Activity, Item, Option, Question
 from cinema.core.clock import FakeClock
-from cinema.core.energy import EnergyRates, battery_minutes, fit_scale, item_kind, video_kind, watt_minutes
+from cinema.core.energy import (
+    Drain, EnergyRates, battery_minutes, cpu_seconds, fit_drain, fit_scale, item_kind, video_kind, watt_minutes,
+)
 from cinema.core.events import PowerReading
 from cinema.core.power import PowerPolicy, item_seconds, lesson_plan, lesson_schedule
 
@@ -188,13 +190,34 @@ def test_the_fitted_scale_matches_a_battery_that_follows_the_model():
     assert fit_scale([(0.0, 50.0), (60.0, 50.0), (120.0, 50.0)], kinds, rates) is None  # not falling
 
 
+def test_both_parts_of_the_drain_are_fitted_once_what_played_changed():
+    rates = EnergyRates(cpu={"video_720p": 30.0, "quiz": 1.0})
+    kinds = [(0.0, "quiz"), (300.0, "video_720p")]
+    # 0.3 % a minute whatever plays, and 0.02 % per CPU second: not the model's own split.
+    samples = [(t, 60.0 - 0.3 * t / 60 - 0.02 * cpu_seconds(kinds, rates, 0.0, t)) for t in range(0, 601, 30)]
+    drain = fit_drain(samples, kinds, rates)
+    assert drain is not None and drain.base == pytest.approx(0.3) and drain.per_cpu == pytest.approx(0.02)
+    assert drain.per_minute("video_720p", rates) == pytest.approx(0.9)
+    steady = [(t, p) for t, p in samples if t <= 300]  # the quiz alone: the two parts cannot be told apart
+    assert fit_drain(steady, kinds, rates) is None
+
+
+def test_a_laptop_unlike_the_model_is_estimated_well_once_a_video_has_played():
+    """4 W idle but 25 W a busy core: five quiet minutes cannot show it; ten minutes with a video can."""
+    clock = FakeClock()
+    laptop = SimulatedLaptop(clock, 4.0, 25.0, cpu=HERE)
+    planner = PowerPolicy(clock, critical_percent=CRITICAL, energy=EnergyRates(cpu=HERE_MEASURED, measured=True))
+    run_out, (estimate,) = run_lesson(laptop, [planner], estimate_at=600.0)
+    assert abs(10.0 + estimate - run_out) / run_out <= 0.03, (run_out, 10.0 + estimate)
+
+
 def test_battery_minutes_walks_the_lesson_in_order():
     rates = EnergyRates(cpu={"video_720p": 60.0, "slides": 0.0, "hub_idle": 0.0}, idle_watts=10.0,
                         watts_per_core=10.0)
     # 1 % a minute on slides (10 W), 2 % on video (20 W): 30 % usable.
-    short = battery_minutes(38.0, 8.0, 0.1, rates, [("slides", 10.0), ("video_720p", 20.0)])
+    short = battery_minutes(38.0, 8.0, Drain.scaled(0.1, rates), rates, [("slides", 10.0), ("video_720p", 20.0)])
     assert short.minutes == pytest.approx(20.0) and not short.fits and short.margin == pytest.approx(-10.0)
-    fits = battery_minutes(38.0, 8.0, 0.1, rates, [("slides", 10.0)])
+    fits = battery_minutes(38.0, 8.0, Drain.scaled(0.1, rates), rates, [("slides", 10.0)])
     assert fits.fits and fits.minutes == pytest.approx(30.0)  # then the home screen, as slow as slides
 
 
