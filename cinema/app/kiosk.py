@@ -801,8 +801,11 @@ class _Lessons:
                                                        index=start.abandon.item_index).record()])
             began = engine.start()
         loop.recorder.check_space()  # as at every lesson start: a reserve made, the teacher told if space is low
-        # The devices as they last said on the home screen: the lesson shows and journals them too.
-        loop.apply(began + [fx for change in self.library.devices.values() for fx in engine.handle(change)])
+        # The devices and the battery as they last said on the home screen: the lesson shows and journals
+        # them too (on a low battery it works less from its start), and the screen, ticks and camera follow.
+        said = [*self.library.devices.values(), *([self.library.battery] if self.library.battery else [])]
+        loop.apply(began + [fx for change in said for fx in engine.handle(change)])
+        loop.follow_work()
         _keep_for_the_day()  # the lesson's playlist, activities and engine too
 
     def list_again(self) -> None:

@@ -71,6 +71,8 @@ class KioskLoop:
         self.started: float | None = None  # `now` of the first turn
         # Ticks come as often as the battery allows: the engine says so in SetWork effects.
         self.tick_seconds = engine.power.work.tick_seconds
+        work = engine.power.work
+        self.work = SetWork(work.brightness, work.tick_seconds, work.camera_rest)  # what the devices were last told
         self.exit_code: int | None = None  # set when the kiosk should stop
         self.view: View | None = None  # what the screen shows now
         self.frame = None  # the live picture on it (video frame, webcam preview), if any
@@ -220,6 +222,14 @@ class KioskLoop:
         if self.screens is not None:
             self.screens.invalidate_teacher()
 
+    def follow_work(self) -> None:
+        """The screen, ticks and camera as the owner's battery level says, when they were last told
+        another: a lesson started on a charger after one that ended on a low battery."""
+        w = self.engine.power.work
+        work = SetWork(w.brightness, w.tick_seconds, w.camera_rest)
+        if work != self.work:
+            self._set_work(work)
+
     def resized(self) -> None:
         """A new window size (resized, or a projector replugged at another resolution): lay the
         screens out for it, have video decoded to fit it, and draw everything again."""
@@ -327,6 +337,7 @@ class KioskLoop:
     def _set_work(self, work: SetWork) -> None:
         """The battery changed level: dim (or undim) the screen, tick and decode less (or as
         usual), and on a critical battery save where the lesson is at once."""
+        self.work = dataclasses.replace(work, save_now=False)
         self.tick_seconds = work.tick_seconds
         self.devices.set_camera_rest(work.camera_rest)
         if work.brightness < 1.0:

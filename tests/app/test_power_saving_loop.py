@@ -156,3 +156,76 @@ def test_the_camera_thread_reads_a_picture_per_rest_and_every_picture_again_at_o
         assert scanner.stats.frames - resting >= 15  # the camera's own rate again (30 a second, slow CI allowed)
     finally:
         scanner.stop()
+
+
+def test_a_lesson_started_on_a_low_battery_works_less_from_its_start_and_the_next_on_a_charger_does_not(project):
+    """From the home screen: the battery's last reading goes to the lesson, which journals its steps at
+    once; a later lesson started on a charger puts the screen, ticks and camera back (nothing else would:
+    a lesson that starts on a charger has no change of level to say)."""
+    import json
+    import sqlite3
+
+    import pygame
+
+    folder = project / "playlists"
+    (folder / "e2e.yaml").write_text(PLAYLIST.replace("id: save", "id: e2e"))
+    (folder / "clip.mp4").write_bytes(b"\0" * 64)
+    config = project / "kiosk_config" / "default.yaml"
+    config.write_text(config.read_text().replace("  source: auto", "  source: none"))
+    clock = FakeClock()
+    dimmer = FakeDimmer()
+    opts = RunOptions(config=config, journal=project / "j.sqlite", headless=True, library=True)
+    kiosk = Kiosk(opts, dimmer=dimmer, clock=clock)
+    kiosk.player = FakePlayer(kiosk.events.put, lambda t, r: None, clock=clock)
+    t = 0.0
+
+    def turns(seconds: float) -> None:
+        nonlocal t
+        for _ in range(round(seconds / 0.1)):
+            t = round(t + 0.1, 2)
+            clock.advance(0.1)
+            loop.step(t)
+
+    def press(key: int, unicode: str) -> None:
+        pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=key, unicode=unicode, mod=0, scancode=0))
+        turns(0.3)  # a typed key is held a moment (a card scanner's burst looks like typing)
+
+    def start_lesson() -> None:
+        press(pygame.K_RETURN, "\r")
+        turns(0.5)
+        assert loop.view.screen is Screen.TITLE
+
+    def quit_lesson() -> None:
+        loop.events.put(TeacherCommand(Command.QUIT))
+        turns(0.1)
+        for digit in "1234":
+            press(ord(digit), digit)
+        press(pygame.K_RETURN, "\r")
+        assert loop.view.screen is Screen.LIBRARY
+
+    with kiosk.opened() as loop:
+        camera = loop.devices.camera = PaceOnlyCamera()
+        turns(0.2)
+        for _ in range(2):
+            loop.events.put(PowerReading(15.0, 30.0, False))  # read at home, before the lesson
+        turns(0.5)
+        assert dimmer.levels == []  # the home screen does not dim
+        start_lesson()
+        assert loop.view.still and loop.tick_seconds == 0.5 and dimmer.levels == [0.6]
+        loop.events.put(TeacherCommand(Command.NEXT))  # the video: no cards read
+        turns(0.5)
+        assert camera.rest_between == 0.5
+        quit_lesson()
+        loop.events.put(PowerReading(16.0, None, True))  # plugged in at home
+        turns(0.5)
+        start_lesson()
+        assert not loop.view.still and loop.tick_seconds == 0.25 and dimmer.levels == [0.6, 1.0]
+        loop.events.put(TeacherCommand(Command.NEXT))
+        turns(0.5)
+        assert camera.rest_between == 0.0
+    db = sqlite3.connect(project / "j.sqlite")
+    rows = [(s, json.loads(p)) for s, p in db.execute(
+        "SELECT session_id, payload FROM records WHERE kind = 'power.saving' ORDER BY seq")]
+    first = rows[0][0]
+    assert [(p["step"], p["on"]) for s, p in rows if s == first] == [("camera_rate", True), ("no_animations", True)]
+    assert all(s == first for s, _p in rows)  # the second lesson, on a charger, took no step
