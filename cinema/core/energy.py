@@ -20,11 +20,11 @@ from cinema.core.content import Item
 # CPU seconds per lesson-minute by kind, as `cinema doctor --energy` measured the kiosk on the
 # development laptop (2 cores, headless 1280x720, 2026-12-07); each kiosk measures its own.
 DEFAULT_CPU: dict[str, float] = {
-    "video_720p": 12.5,
-    "video_1080p": 13.0,
-    "slides": 0.2,
+    "video_720p": 10.0,
+    "video_1080p": 12.5,
+    "slides": 0.25,
     "quiz": 0.25,  # a question waiting for answers
-    "attendance": 19.0,  # the camera on, decoding cards
+    "attendance": 6.7,  # the camera on: 30 pictures a second read for cards
     "hub_idle": 0.5,  # the home screen with the phone hub listening: nothing plays
 }
 KINDS = tuple(DEFAULT_CPU)
