@@ -13,6 +13,7 @@ from cinema.core.events import CardsInView, ClickerPressed, DeviceChanged, Marke
 from cinema.core.view import QuestionBody, Screen, View
 
 log = logging.getLogger("cinema.kiosk")
+STILL_PREVIEW_EVERY = 0.5  # seconds between two webcam previews on a still screen (a low battery)
 
 
 class Devices:
@@ -85,12 +86,15 @@ class Devices:
 
     def follow(self, view: View) -> None:
         """The camera reads answer cards only while a question that takes them is open (the rest of
-        the lesson it reads QR cards alone: reading markers too costs CPU on every frame)."""
+        the lesson it reads QR cards alone: reading markers too costs CPU on every frame); on a low
+        battery it rests between pictures except where cards are read, and its preview is made less often."""
         body = view.body
         answer_cards = view.screen is Screen.QUESTION and isinstance(body, QuestionBody) and body.cards
         self._reading_cards = answer_cards or view.screen in (Screen.ATTENDANCE, Screen.PAIRING)
         if self.camera is not None:
             self.camera.want_markers(answer_cards)
+            # A still screen (a low battery): the live picture twice a second, the reading at full rate.
+            self.camera.preview_every = STILL_PREVIEW_EVERY if view.still else 0.0
         self._pace_camera()
 
     def simulate(self, view: View) -> None:

@@ -18,9 +18,11 @@ from cinema.core.records import PowerSavingRecord
 class Step(Enum):
     """One way the kiosk works less; the value is the `step` of a `power.saving` record."""
 
-    LOW_POWER_VIDEO = "low_power_video"  # a video or sound item starts from its lighter copy (`cinema import --low-power`)
+    LOW_POWER_VIDEO = "low_power_video"  # videos play their lighter copy (`cinema import --low-power`)
     CAMERA_RATE = "camera_rate"  # fewer camera pictures read, outside attendance and answer-card questions
-    NO_ANIMATIONS = "no_animations"  # nothing moves on screen that carries no information
+    # Nothing moves on screen that tells nothing: the audio screen's sound waves stand still, the webcam's
+    # preview changes twice a second unless a card is in view (countdowns and times still count).
+    NO_ANIMATIONS = "no_animations"
 
 
 ALL_STEPS = frozenset(Step)

@@ -4,6 +4,7 @@ every second, the camera reads fewer pictures outside card reading and all of th
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from dataclasses import dataclass
 
@@ -47,6 +48,7 @@ class PaceOnlyCamera:
 
     rest_between: float = 0.0
     markers: bool = False
+    preview_every: float = 0.0
 
     def want_markers(self, wanted: bool) -> None:
         self.markers = wanted
@@ -135,15 +137,19 @@ def test_the_camera_reads_fewer_pictures_on_a_low_battery_except_where_cards_are
     devices.set_camera_rest(0.5)
     devices.follow(shown)
     assert (devices.camera.rest_between, devices.camera.markers) == (rest, markers)
+    assert devices.camera.preview_every == 0.0  # the screen is not still: every picture previewed
+    devices.follow(dataclasses.replace(shown, still=True))
+    assert (devices.camera.rest_between, devices.camera.preview_every) == (rest, 0.5)  # the live picture twice a second
     devices.set_camera_rest(0.0)  # power back
-    assert devices.camera.rest_between == 0.0
+    devices.follow(shown)
+    assert (devices.camera.rest_between, devices.camera.preview_every) == (0.0, 0.0)
 
 
 def test_the_camera_thread_reads_a_picture_per_rest_and_every_picture_again_at_once():
     """A generated 30 frames/s source: at a 0.5 s rest a handful of pictures read and decoded a second,
     at none (attendance) the camera's own rate, taken up at once though the thread was resting."""
     frames = [np.full((360, 640), 40 + i, np.uint8) for i in range(30)]
-    scanner = CameraScanner(FakeCamera(frames, fps=30).open, lambda e: None, preview_size=None)
+    scanner = CameraScanner(FakeCamera(frames, fps=30).open, lambda e: None)
     scanner.rest_between = 0.5
     scanner.start()
     try:
@@ -154,6 +160,12 @@ def test_the_camera_thread_reads_a_picture_per_rest_and_every_picture_again_at_o
         scanner.rest_between = 0.0
         time.sleep(1.0)
         assert scanner.stats.frames - resting >= 15  # the camera's own rate again (30 a second, slow CI allowed)
+        # A still screen: every picture decoded, a preview of one twice a second (no card in these pictures).
+        scanner.preview_every = 0.5
+        decoded, previews = scanner.stats.decoded, scanner.stats.previews
+        time.sleep(1.0)
+        assert scanner.stats.decoded - decoded >= 15
+        assert scanner.stats.previews - previews <= 3
     finally:
         scanner.stop()
 
@@ -229,3 +241,19 @@ def test_a_lesson_started_on_a_low_battery_works_less_from_its_start_and_the_nex
     first = rows[0][0]
     assert [(p["step"], p["on"]) for s, p in rows if s == first] == [("camera_rate", True), ("no_animations", True)]
     assert all(s == first for s, _p in rows)  # the second lesson, on a charger, took no step
+
+
+def test_on_a_still_screen_a_card_in_view_is_previewed_at_once_with_its_outline():
+    from tests.devices.cards.test_camera import EMPTY, frame_with
+
+    frames = [EMPTY] * 5 + [frame_with("amal")] * 25
+    scanner = CameraScanner(FakeCamera(frames, fps=30, loop=False).open, lambda e: None)
+    scanner.preview_every = 60.0  # only the first picture would be previewed, but for cards
+    scanner.start()
+    try:
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and not (scanner.preview() and scanner.preview().codes):
+            time.sleep(0.02)
+        assert scanner.preview() is not None and scanner.preview().codes  # the card, outlined, not a minute later
+    finally:
+        scanner.stop()

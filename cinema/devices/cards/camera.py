@@ -98,6 +98,7 @@ class CameraStats:
     marker_frames: int = 0  # frames read for answer cards (only while a question takes them)
     markers: int = 0  # answer cards found, all those frames together
     marker_seconds: float = 0.0  # of decode_seconds, the time spent reading answer cards
+    previews: int = 0  # small pictures made for the screen's preview
     opens: int = 0
     losses: int = 0
     decode_seconds: float = 0.0
@@ -141,6 +142,10 @@ class CameraScanner:
         self.reopen_every = reopen_every
         self.lost_after = lost_after
         self.preview_size = preview_size
+        # Seconds between two previews (0: one for every decoded picture); raised on a low battery, where
+        # the screen's live picture changes twice a second, or at once when a code is found in view.
+        self.preview_every = 0.0
+        self._preview_at = float("-inf")
         self.options = options
         self.decoder = FrameDecoder(options)  # one per camera: it follows codes from frame to frame
         self.name = name
@@ -311,7 +316,11 @@ class CameraScanner:
             if markers:
                 self._read_markers(gray)
             dark_since = self._watch_dark(frame, dark_since)
-            if self.preview_size:
+            due = time.monotonic()
+            card = any(not f.text.startswith(NOT_CARDS) for f in found)  # shown with its outline at once
+            if self.preview_size and (card or due - self._preview_at >= self.preview_every):
+                self._preview_at = due
+                self.stats.previews += 1
                 try:
                     self._preview = make_preview(frame, found, self.preview_size, self.stats.decoded)
                 except Exception:
