@@ -35,6 +35,9 @@ HARDWARE_ARGS = ("--avcodec-hw=any",)
 _CHECKED_ARGS = ("--stats",)
 _SOFTWARE_ARGS = ("--avcodec-hw=none", "--no-stats")
 PICTURE_TIMEOUT_S = 2.0  # playing this long with a video stream and no picture: hardware decoding is dropped
+# ...and the file's clock must have run this far past where it started: while VLC decodes its way from a
+# key frame to a resume point (or a seek), the clock stands still and no picture is due yet.
+_CLOCK_RUN_S = 0.2
 # The kiosk never calls XInitThreads, so VLC must not use Xlib in its window (libvlc docs).
 _WINDOW_ARGS = ("--no-xlib",)
 _DUMMY_ARGS = ("--vout=dummy", "--aout=dummy")
@@ -77,8 +80,12 @@ class _Item:
     paused_total: float = 0.0
     seeked: bool = False
     done: bool = False
+    time_s: float = 0.0  # the file's clock, as VLC last said it
     vout: bool = False  # VLC opened a video output: the decoder gave a picture format
     pictured: bool = False  # VLC counted a shown picture (hardware decoding works for this item)
+    shown: int = 0  # pictures shown (or dropped late) so far, while hardware decoding is checked
+    decoded: int = 0  # video blocks decoded when `shown` last went up
+    shown_clock: float | None = None  # the file's clock then (None: take it again, after a seek)
 
 
 @dataclass(frozen=True)
@@ -87,6 +94,7 @@ class _FallBack:
 
     gen: int
     reason: str
+    position: float | None = None  # where to start again (None: where the item started, or was sought to)
 
 
 class VlcPlayer:
@@ -98,8 +106,9 @@ class VlcPlayer:
 
     Hardware decoding is asked for unless `hardware_decoding` is False. When an item with a video
     stream shows no picture (none after `picture_timeout` s of playing, or it ends or errs before
-    one), the player drops it for the rest of its life: VLC is opened again decoding in software,
-    the same item starts again where its picture was lost (same token), and
+    one, or its pictures stop for that long while VLC goes on decoding), the player drops it for the
+    rest of its life: VLC is opened again decoding in software, the same item starts again where its
+    picture was lost (same token), and
     `on_decoding(token, media, position, reason)` says so once (media: the file's name).
     `hardware_args` are the VLC options that ask for it (tests give ones that make the decoder fail).
     """
@@ -271,6 +280,7 @@ class VlcPlayer:
                 if self._item is not None:
                     self._item.seeked = True
                     self._item.progress_at = time.monotonic()
+                    self._item.shown_clock = None  # no picture is due while VLC decodes its way there
 
     def stop(self) -> None:
         """Stop playing; no callback comes for the stopped item."""
@@ -524,6 +534,7 @@ class VlcPlayer:
             elif value == _ES_AUDIO:
                 item.audio += 1
         elif kind == "time":
+            item.time_s = value
             if value > item.max_time_s:
                 item.max_time_s = value
                 item.progress_at = now
@@ -551,35 +562,53 @@ class VlcPlayer:
         if item.playing_at is None and now - item.requested_at > self._start_timeout:
             return self._finish(item, f"did not start within {self._start_timeout:g} s")
         if item.playing_at is not None and now - item.progress_at > self._stall_timeout:
+            if self._hardware and item.video and not item.pictured:
+                return self._give_up_hardware(item, "playback stuck before the first picture")
             return self._finish(item, f"playback stuck for {self._stall_timeout:g} s")
-        if self._hardware and item.video and not item.pictured and item.playing_at is not None:
-            if self._shown_pictures() > 0:
-                item.pictured = True
-            elif now - item.playing_at - item.paused_total > self._picture_timeout:
+        if self._hardware and item.video and item.playing_at is not None:
+            return self._check_pictures(item, now)
+        return None
+
+    def _check_pictures(self, item: _Item, now: float) -> _FallBack | None:
+        """While hardware decoding is on: give it up when a video shows no picture while its clock runs,
+        at first (`no picture after 2 s`) or later (the decoder takes blocks and gives no picture)."""
+        decoded, shown = self._picture_counts()
+        if shown > item.shown or item.shown_clock is None:
+            item.pictured = item.pictured or shown > 0
+            item.shown, item.decoded, item.shown_clock = shown, decoded, item.time_s
+            return None
+        if not item.pictured:
+            if (now - item.playing_at - item.paused_total > self._picture_timeout
+                    and item.time_s - item.start_at >= _CLOCK_RUN_S):
                 return self._give_up_hardware(item, f"no picture after {self._picture_timeout:g} s")
+            return None
+        if decoded > item.decoded and item.time_s - item.shown_clock >= self._picture_timeout:
+            return self._give_up_hardware(item, f"the pictures stopped at {item.shown_clock:.1f} s",
+                                          position=item.shown_clock)
         return None
 
     def _no_picture(self, item: _Item) -> bool:
         """True when hardware decoding is on and this item's video stream never gave a picture."""
         return bool(self._hardware and item.video and not item.pictured and not item.vout
-                    and self._shown_pictures() == 0)
+                    and self._picture_counts()[1] == 0)
 
-    def _shown_pictures(self) -> int:
-        """How many pictures VLC has shown of the current file (counted only with hardware decoding on)."""
+    def _picture_counts(self) -> tuple[int, int]:
+        """VLC's counts for the current file (kept only while hardware decoding is on): video blocks
+        decoded, and pictures shown or dropped for being late."""
         media = self._media
         if media is None:
-            return 0
+            return 0, 0
         stats = vlc.MediaStats()
         try:
             if not media.get_stats(stats):
-                return 0
+                return 0, 0
         except Exception:  # a libvlc surprise: count it as no news
-            return 0
-        return int(stats.displayed_pictures)
+            return 0, 0
+        return int(stats.decoded_video), int(stats.displayed_pictures) + int(stats.lost_pictures)
 
-    def _give_up_hardware(self, item: _Item, reason: str) -> _FallBack:
+    def _give_up_hardware(self, item: _Item, reason: str, position: float | None = None) -> _FallBack:
         item.done = True  # nothing more is said about this try; the software one carries the token on
-        return _FallBack(item.gen, reason)
+        return _FallBack(item.gen, reason, position)
 
     def _fall_back(self, fall: _FallBack) -> None:
         """Open VLC again decoding in software and start the same item again where its picture was lost."""
@@ -588,7 +617,9 @@ class VlcPlayer:
                 item = self._item
             if self._closed or item is None or item.gen != fall.gen or not self._hardware:
                 return  # another item, or stop(), came first
-            position = self.position() if item.seeked else item.start_at
+            position = fall.position
+            if position is None:  # no picture yet: from where it started (or was sought to) again
+                position = self.position() if item.seeked else item.start_at
             paused = item.paused_since is not None
             token, path, subtitles = item.token, item.path, self._subtitles
             self._stop_vlc()
