@@ -520,7 +520,7 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--language", metavar="L", help="the lesson's language, e.g. ar (default: the kiosk's)")
     imp.add_argument("--topic", metavar="NAME", help="Kolibri: the topic to import (its title or id)")
     imp.add_argument("--low-power", action="store_true",
-                     help="also make a lighter copy of each video, played while the laptop is on battery")
+                     help="also make a lighter copy of each video, played once the battery is low")
     imp.add_argument("--config", help=CONFIG_HELP + "; it names the lessons and activities folders")
     imp.add_argument("--keys", metavar="FILE", help="lesson packs: the programme's card key file to check the "
                      "signature (default: the config's)")

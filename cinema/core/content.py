@@ -62,7 +62,7 @@ class Item:
     unplayable: str = ""  # why its files must not be opened (found by the loader); the item fails at start
     take_home: bool = False  # its media (video, audio) or slides may be downloaded by phones on the hub
     duration: float | None = None  # video/audio: its length in seconds as measured on import (power plan)
-    low_power: Path | None = None  # video: a lighter copy played instead while on battery
+    low_power: Path | None = None  # video: a lighter copy played instead below the battery's warning level
 
 
 @dataclass(frozen=True)
