@@ -2,8 +2,8 @@
 
 In that mode VLC's own window covers the kiosk's, so nothing pygame draws shows while a video plays. What
 pygame would draw on top (the status strip, the time bar while paused, the PIN prompt, toasts, hints, the
-picker) is drawn instead on a see-through layer the size of the video on the screen, cut to the part that
-has something on it, and handed to VLC as one PNG picture that its logo filter lays over each frame.
+picker) is drawn as well on a see-through layer the size of the window; the part of it over the video, cut
+to what has something on it, is handed to VLC as one PNG picture that its logo filter lays over each frame.
 No frame is copied: measured in benchmarks/bench_overlays.py at the cost of bare VLC (issue 16).
 
 The picture is made again only when what it shows changes (the clock's minute, the battery, a toast, a
@@ -64,7 +64,6 @@ class VideoOverlay:
         self._key: tuple | None = None
         self._picture: tuple[int, int, float] | None = None
         self._picture_of: tuple | None = None  # (path, window size) the picture size was asked for
-        self._layers: dict[tuple[int, int], Renderer] = {}  # one renderer per size of video area
         self._shown = False
         self._turn = 0
         self._failed = False
@@ -111,11 +110,13 @@ class VideoOverlay:
         return self._picture
 
     def _make(self, view: View, renderer: Renderer, window_size, picture, now: float) -> None:
+        # The layer is drawn for the whole window, where pygame draws the same things on its own screen:
+        # where the video does not reach (a 16:9 video on a 4:3 projector) pygame's drawing shows, and VLC
+        # is handed only the part over the video, so the two meet without a seam.
         area = video_area(window_size, picture)
-        layer_renderer = self._layer_renderer(area.size, renderer)
-        layer = pygame.Surface(area.size, pygame.SRCALPHA)
-        layer_renderer.draw_layer(layer, view, now)
-        drawn = layer.get_bounding_rect()
+        layer = pygame.Surface(window_size, pygame.SRCALPHA)
+        renderer.draw_layer(layer, view, now)
+        drawn = layer.get_bounding_rect().clip(area)
         if drawn.width == 0 or drawn.height == 0:
             self.clear()
             return
@@ -138,17 +139,9 @@ class VideoOverlay:
             self.clear()
             return
         self._failed = False
-        self.player.set_overlay(path, round(drawn.left * sx), round(drawn.top * sy))
+        self.player.set_overlay(path, round((drawn.left - area.left) * sx), round((drawn.top - area.top) * sy))
         self._shown = True
         self.made += 1
-
-    def _layer_renderer(self, size: tuple[int, int], renderer: Renderer) -> Renderer:
-        layer = self._layers.get(size)
-        if layer is None or layer.language != renderer.language or layer.digits != renderer.digits:
-            layer = Renderer(size, renderer.language, theme=renderer.theme, text=renderer.text,
-                             digits=renderer.digits)
-            self._layers = {size: layer}
-        return layer
 
     def _path(self) -> str | None:
         """A new file name each time (two in turn): VLC never reads a picture half written."""
