@@ -7,7 +7,11 @@ The kiosk's video is compared with bare python-vlc decoding the same file into a
 (`cvlc` refuses to run as root, see DESIGN.md, so this is the "bare VLC" of bench_video.py);
 its slides and quiz screens with a pygame loop redrawing the same screen 60 times a second.
 
-Usage: python benchmarks/bench_energy.py [--seconds 20] [--warmup 3] [--media DIR]
+Then, in an X window (Xvfb when there is no DISPLAY), the video table of bench_video.py per lesson-minute:
+bare VLC drawing into a window, the whole kiosk with `video: window` (the status bar laid over the video by
+VLC) and with `video: frames`, for the 720p demo video and a generated 1080p 60-second clip.
+
+Usage: python benchmarks/bench_energy.py [--seconds 20] [--warmup 3] [--media DIR] [--video-runs 1] [--no-video-table]
 """
 
 from __future__ import annotations
@@ -118,6 +122,9 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=20.0, help="measured wall seconds per scenario")
     parser.add_argument("--warmup", type=float, default=3.0, help="seconds after start before measuring")
     parser.add_argument("--media", type=Path, default=Path(tempfile.gettempdir()) / "cinema-demo-media")
+    parser.add_argument("--video-runs", type=int, default=1,
+                        help="runs of each way in the video table (bare VLC window, kiosk window + overlays, frames)")
+    parser.add_argument("--no-video-table", action="store_true", help="only the headless scenarios")
     opts = parser.parse_args()
 
     os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
@@ -135,6 +142,19 @@ def main() -> int:
             base = measure(baseline, env, opts.warmup, opts.seconds)
             rows.append((ours, base))
 
+        video_rows = []
+        if not opts.no_video_table:  # VLC drawing into an X window: the cheap way, with the kiosk's overlays
+            xvfb = bench_video.start_xvfb()
+            try:
+                video_env = dict(os.environ, PYTHONPATH=str(ROOT), SDL_FRAMEBUFFER_ACCELERATION="0",
+                                 PYGAME_HIDE_SUPPORT_PROMPT="1", SDL_AUDIODRIVER="dummy", CINEMA_LOG="warning")
+                clips = [video, bench_video.clip_1080p(folder)]
+                video_rows = bench_video.video_table(clips, opts.seconds, opts.video_runs, video_env)
+            finally:
+                if xvfb is not None:
+                    xvfb.terminate()
+                    xvfb.wait(5)
+
     print(f"\nCPU seconds per minute of lesson ({opts.seconds:g} s measured after {opts.warmup:g} s, "
           f"headless {SIZE[0]}x{SIZE[1]}, {os.cpu_count()} cores, load {load_before:.1f} -> {os.getloadavg()[0]:.1f})")
     print(f"{'scenario':<26} {'CPU s / lesson-min':>19} {'ratio vs baseline':>18}")
@@ -142,6 +162,8 @@ def main() -> int:
         ratio = ours.cpu_per_minute / base.cpu_per_minute if base.cpu_per_minute else float("nan")
         print(f"{ours.name:<26} {ours.cpu_per_minute:>19.2f} {ratio:>17.3f}x")
         print(f"{'  ' + base.name:<26} {base.cpu_per_minute:>19.2f} {'(baseline)':>18}")
+    if video_rows:
+        bench_video.print_video_table(video_rows, opts.seconds, opts.video_runs, per_minute=True)
     return 0
 
 

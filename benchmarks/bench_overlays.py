@@ -10,7 +10,8 @@ run, the CPU (user + system, the whole process) of bare VLC in an X window and o
 those overlays on, the bar's picture replaced every second (the worst case: a clock with seconds).
 The overlays are switched on through libvlc's API (video_set_logo_*, video_set_marquee_*): the
 `--sub-source` command-line options drew nothing when given to a libvlc instance (seen on
-screenshots, VLC 3.0). Not yet used by the kiosk. Without a DISPLAY an Xvfb is started.
+screenshots, VLC 3.0). The kiosk now does this (cinema/app/video_overlay.py); bench_video.py measures the
+whole kiosk that way. Without a DISPLAY an Xvfb is started.
 """
 
 from __future__ import annotations
@@ -26,10 +27,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import bench_video  # noqa: E402 (its child measurer, bare VLC window and Xvfb)
 
 OVERLAYS = bench_video._MEASURE + r"""
-import vlc
+import pygame, vlc
 video, seconds, bar = sys.argv[1], float(sys.argv[2]), sys.argv[3]
+pygame.display.init()
+window = pygame.display.set_mode((1280, 720))  # as bench_video's bare VLC window
 inst = vlc.Instance(%(args)r + ["--no-xlib"])
 mp = inst.media_player_new()
+mp.set_xwindow(pygame.display.get_wm_info()["window"])
 mp.set_media(inst.media_new_path(video))
 mp.play()
 while mp.get_state() != vlc.State.Playing:
@@ -42,6 +46,7 @@ mp.video_set_marquee_int(vlc.VideoMarqueeOption.Size, 40)
 mp.video_set_marquee_int(vlc.VideoMarqueeOption.Enable, 1)
 n = [0]
 def tick():
+    pygame.event.pump()
     time.sleep(0.05)
     n[0] += 1
     if n[0] %% 20 == 0:  # a new status bar picture every second

@@ -1,9 +1,12 @@
 """Measure video playback: CPU of our player path against bare VLC, and the gap between items.
 
-Usage: python benchmarks/bench_video.py [--seconds N] [--media DIR] [--gaps K]
+Usage: python benchmarks/bench_video.py [--seconds N] [--runs K] [--no-1080p] [--media DIR] [--gaps K]
 
-Each player runs in its own process and reports the CPU (user+sys, all threads) it used
-over the same stretch of the same demo video. Without a DISPLAY an Xvfb is started.
+For the 720p demo video and a generated 1080p 60-second clip, in one run: bare python-vlc drawing into
+an X window, the whole kiosk (`cinema run`) with `video: window` (VLC draws, the status bar laid over
+the video by VLC's logo filter), and the whole kiosk with `video: frames` (frames copied into pygame).
+Each runs in its own process; the CPU (user+sys, all threads) over the same stretch is compared.
+Then the gap between consecutive videos. Without a DISPLAY an Xvfb is started.
 """
 
 from __future__ import annotations
@@ -41,15 +44,21 @@ def measure(seconds, warmup=0.5, tick=None):
 """
 
 BARE_WINDOW = _MEASURE + r"""
-import vlc
+import pygame, vlc
 video, seconds = sys.argv[1], float(sys.argv[2])
+pygame.display.init()
+window = pygame.display.set_mode((1280, 720))  # the kiosk's window size: VLC scales the video into it alike
 inst = vlc.Instance(%(args)r + ["--no-xlib"])
-mp = inst.media_player_new()          # VLC opens its own X window
+mp = inst.media_player_new()
+mp.set_xwindow(pygame.display.get_wm_info()["window"])
 mp.set_media(inst.media_new_path(video))
 mp.play()
 while mp.get_state() != vlc.State.Playing:
     time.sleep(0.01)
-measure(seconds, tick=lambda: time.sleep(0.05))
+def tick():
+    pygame.event.pump()
+    time.sleep(0.05)
+measure(seconds, tick=tick)
 """
 
 BARE_FRAMES = _MEASURE + r"""
@@ -69,36 +78,6 @@ while mp.get_state() != vlc.State.Playing:
     time.sleep(0.01)
 measure(seconds, tick=lambda: time.sleep(0.05))
 """
-
-# The kiosk's path: a pygame window, VlcPlayer in window or frames mode, and a main loop
-# that waits for events and redraws only when something changed.
-KIOSK = _MEASURE + r"""
-import pygame
-from cinema.media.vlc_player import VlcPlayer
-video, seconds, mode = sys.argv[1], float(sys.argv[2]), sys.argv[3]
-pygame.display.init()
-screen = pygame.display.set_mode((1280, 720))
-kw = {"window_id": pygame.display.get_wm_info()["window"]} if mode == "window" else {"frame_size": (1280, 720)}
-player = VlcPlayer(lambda t: None, lambda t, r: None, mode, audio=False, **kw)
-player.play(1, video)
-while player.position() <= 0:
-    time.sleep(0.01)
-clock = pygame.time.Clock()
-shown = [0]
-def tick():
-    for _ in pygame.event.get():
-        pass
-    if mode == "frames" and player.frame_serial() != shown[0]:
-        shown[0] = player.frame_serial()
-        frame = player.frame()
-        if frame is not None:
-            screen.blit(frame, frame.get_rect(center=screen.get_rect().center))
-            pygame.display.flip()
-    clock.tick(60)
-measure(seconds, tick=tick)
-player.close()
-"""
-
 
 def run_child(code: str, args: list[str], env: dict) -> dict:
     result = subprocess.run(
@@ -213,11 +192,58 @@ def start_xvfb() -> subprocess.Popen | None:
     return proc
 
 
+def clip_1080p(folder: Path, seconds: int = 60) -> Path:
+    """A generated 1920x1080 25 fps clip (ffmpeg's testsrc2: moving, detailed, like a filmed lesson is not
+    still), H.264 High profile as `cinema import` makes lessons."""
+    out = folder / f"testsrc2-1080p-{seconds}s.mp4"
+    if not out.exists():
+        subprocess.run(["ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i", f"testsrc2=s=1920x1080:r=25:d={seconds}",
+                        "-c:v", "libx264", "-preset", "veryfast", "-profile:v", "high", "-pix_fmt", "yuv420p",
+                        str(out)], check=True, timeout=600)
+    return out
+
+
+WAYS = ("bare VLC, X window", "whole kiosk, window + overlays", "whole kiosk, frames")
+
+
+def video_table(clips: list[Path], seconds: float, runs: int, env: dict) -> list[tuple[str, str, list[float]]]:
+    """(clip, way, CPU seconds of each run) for every clip and way, the ways alternating run by run so a
+    busy moment of the machine falls on all of them alike. The kiosk ways are `cinema run` whole (one
+    process, its status bar laid over the video by VLC in window mode); bare VLC draws into its own window."""
+    rows = []
+    for clip in clips:
+        cpu: dict[str, list[float]] = {way: [] for way in WAYS}
+        for _ in range(runs):
+            cpu[WAYS[0]].append(run_child(BARE_WINDOW % {"args": VLC_ARGS}, [str(clip), str(seconds)], env)["cpu"])
+            cpu[WAYS[1]].append(run_real_kiosk(clip, seconds, "window", env))
+            cpu[WAYS[2]].append(run_real_kiosk(clip, seconds, "frames", env))
+        rows += [(clip.name, way, values) for way, values in cpu.items()]
+    return rows
+
+
+def print_video_table(rows, seconds: float, runs: int, per_minute: bool = False) -> None:
+    unit = "CPU s / lesson-min" if per_minute else f"CPU s over {seconds:g} s"
+    scale = 60.0 / seconds if per_minute else 1.0
+    print(f"\nVideo: {unit}, whole process, median of {runs} alternating run(s), {os.cpu_count()} cores"
+          " (target: the kiosk with overlays <= 1.10x bare VLC)")
+    print(f"{'clip':<26} {'way':<32} {'runs':<22} {'median':>7} {'vs bare':>8}")
+    bare: dict[str, float] = {}
+    for clip, way, values in rows:
+        median = statistics.median(values) * scale
+        if way == WAYS[0]:
+            bare[clip] = median
+        ratio = median / bare[clip] if bare.get(clip) else float("nan")
+        shown = " / ".join(f"{v * scale:.2f}" for v in values)
+        print(f"{clip:<26} {way:<32} {shown:<22} {median:>7.2f} {ratio:>7.2f}x")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--media", type=Path, default=Path(tempfile.gettempdir()) / "cinema-demo-media")
     parser.add_argument("--gaps", type=int, default=5)
+    parser.add_argument("--runs", type=int, default=3, help="alternating runs of each way (the median is kept)")
+    parser.add_argument("--no-1080p", action="store_true", help="only the 720p demo video (no generated 1080p clip)")
     opts = parser.parse_args()
 
     from cinema.media.demo_media import ensure_demo_media
@@ -229,21 +255,10 @@ def main() -> int:
                PYGAME_HIDE_SUPPORT_PROMPT="1", SDL_AUDIODRIVER="dummy")
     os.environ.update({k: env[k] for k in ("SDL_FRAMEBUFFER_ACCELERATION", "PYGAME_HIDE_SUPPORT_PROMPT", "SDL_AUDIODRIVER")})
     try:
-        n = str(opts.seconds)
-        rows = []
-        for label, bare_code, mode in (
-            ("X window (set_xwindow)", BARE_WINDOW, "window"),
-            ("frames (video callbacks)", BARE_FRAMES, "frames"),
-        ):
-            bare = run_child(bare_code % {"args": VLC_ARGS}, [str(video), n], env)
-            ours = run_child(KIOSK, [str(video), n, mode], env)
-            rows.append((label, bare["cpu"], ours["cpu"], ours["cpu"] / bare["cpu"] if bare["cpu"] else float("nan")))
-            whole = run_real_kiosk(video, opts.seconds, mode, env)
-            rows.append((f"  whole kiosk, {mode}", bare["cpu"], whole, whole / bare["cpu"] if bare["cpu"] else float("nan")))
-        print(f"\nCPU seconds over {opts.seconds:g} s of {video.name} (1280x720, 25 fps), {os.cpu_count()} cores")
-        print(f"{'output':<26} {'bare VLC':>9} {'kiosk path':>11} {'ratio':>7}  target <= 1.10")
-        for label, bare_cpu, ours_cpu, ratio in rows:
-            print(f"{label:<26} {bare_cpu:>9.2f} {ours_cpu:>11.2f} {ratio:>6.2f}x")
+        with tempfile.TemporaryDirectory() as tmp:
+            clips = [video] + ([] if opts.no_1080p else [clip_1080p(Path(tmp))])
+            rows = video_table(clips, opts.seconds, opts.runs, env)
+        print_video_table(rows, opts.seconds, opts.runs)
 
         print(f"\nGap between consecutive videos ({opts.gaps} times; end of one -> next playing / first frame)")
         print(f"{'mode':<26} {'median ms':>9} {'max ms':>8}  target < 500")

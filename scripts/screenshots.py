@@ -142,7 +142,8 @@ def make_project(work: Path, media: Path, language: str, presenter: bool = False
     # presenter: fullscreen on both monitors, the class's on the projector (the dummy Xorg's second output)
     window = ("  display: 0", "  display: 1") if presenter else ("  fullscreen: true", "  fullscreen: false")
     for old, new in (("  source: auto", "  source: none"), ("usb_stick: /media/cinema-usb", "usb_stick: null"),
-                     window, ("playlist: playlists/demo.yaml", "playlist: playlists/tour.yaml")):
+                     window, ("playlist: playlists/demo.yaml", "playlist: playlists/tour.yaml"),
+                     ("  video: window", "  video: frames")):  # pygame's own pictures of every screen, video too
         config = config.replace(old, new)
     if presenter:  # the teacher's own screen speaks the team's language (the kiosk's menus)
         config = config.replace("\nlanguage: en\n", f"\nlanguage: {language}\n", 1)

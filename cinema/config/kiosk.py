@@ -37,10 +37,10 @@ DISPLAY_SCHEMA = Schema("display", "Which screen the kiosk uses and how big its 
     Field("fullscreen", Boolean(),
           "true fills the screen (a lesson); false opens a window (preparing, testing).", default=True),
     Field("video", Choice(("frames", "window")),
-          "How video reaches the screen: frames (the kiosk draws each frame, so the status bar and "
-          "PIN prompt stay visible; works everywhere) or window (VLC draws straight into the window: "
-          "about a third of the CPU, so longer on battery, but nothing shows over a playing video).",
-          default="frames"),
+          "How video reaches the screen: window (VLC draws straight into the window and lays the status "
+          "bar, PIN prompt and notices over the video: a third of the CPU, so longer on battery) or frames "
+          "(the kiosk copies and draws each frame; what headless runs use).",
+          default="window"),
     Field("digits", Choice(("latn", "native")),
           "Which digits numbers are drawn with: latn (0123456789 in every language) or native (each "
           "language's own digits, from Babel's numbering systems: Arabic lessons then show ٠١٢٣٤٥٦٧٨٩; "

@@ -16,7 +16,7 @@ class DisplayConfig:
     width: int = 0  # 0 = the display's own size
     height: int = 0
     fullscreen: bool = True
-    video: str = "frames"  # frames | window (see kiosk_config/default.yaml)
+    video: str = "window"  # window | frames (see kiosk_config/default.yaml)
     digits: str = "latn"  # latn | native: each language's own digits (Arabic ٠١٢٣...), see config/kiosk.py
     caption_size: str = "medium"  # small | medium | large | huge (config/kiosk.py CAPTION_SCALES)
     hardware_decoding: str = "auto"  # auto | off: VLC decodes on the graphics chip where that works
