@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -152,7 +153,8 @@ items:
 
 
 def run_real_kiosk(video: Path, seconds: float, mode: str, env: dict) -> float:
-    """CPU seconds the whole kiosk (`cinema run`, one process) uses over `seconds` of video."""
+    """CPU seconds the whole kiosk (`cinema run`, one process) uses over `seconds` of video; it must really
+    have played it (the journal says so), else this stops with the kiosk's reason."""
     import psutil
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -160,13 +162,16 @@ def run_real_kiosk(video: Path, seconds: float, mode: str, env: dict) -> float:
         (tmp / "kiosk_config").mkdir()
         config = (ROOT / "kiosk_config" / "default.yaml").read_text()
         config = config.replace("playlist: playlists/demo.yaml", "playlist: playlists/bench.yaml")
-        config = config.replace("  video: frames", f"  video: {mode}")
+        config = re.sub(r"(?m)^  video: \w+$", f"  video: {mode}", config)
+        config += f"\nmedia_dirs:\n  - {json.dumps(str(video.parent.resolve()))}\n"  # the clip's own folder
         (tmp / "kiosk_config" / "default.yaml").write_text(config)
         shutil.copytree(ROOT / "activities", tmp / "activities")
         (tmp / "playlists").mkdir()
-        (tmp / "playlists" / "bench.yaml").write_text(KIOSK_PLAYLIST.format(video=video))
+        playlist = tmp / "playlists" / "bench.yaml"
+        playlist.write_text(KIOSK_PLAYLIST.format(video=video))
+        journal = tmp / "j.sqlite"
         proc = subprocess.Popen([sys.executable, "-m", "cinema", "run", "--config", str(tmp / "kiosk_config" / "default.yaml"),
-                                 "--windowed", "--size", "1280x720", "--journal", str(tmp / "j.sqlite")],
+                                 "--playlist", str(playlist), "--windowed", "--size", "1280x720", "--journal", str(journal)],
                                 env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
             p = psutil.Process(proc.pid)
@@ -174,10 +179,23 @@ def run_real_kiosk(video: Path, seconds: float, mode: str, env: dict) -> float:
             t0 = p.cpu_times()
             time.sleep(seconds)
             t1 = p.cpu_times()
-            return (t1.user + t1.system) - (t0.user + t0.system)
         finally:
             proc.kill()
             proc.wait(5)
+        kinds = _journal_kinds(journal)
+        if "item.failed" in kinds or "item.started" not in kinds:
+            raise SystemExit(f"the kiosk did not play {video.name} ({mode}): {kinds}")
+        return (t1.user + t1.system) - (t0.user + t0.system)
+
+
+def _journal_kinds(journal: Path) -> list[str]:
+    import sqlite3
+
+    db = sqlite3.connect(journal)
+    try:
+        return [kind for (kind,) in db.execute("SELECT kind FROM records ORDER BY seq")]
+    finally:
+        db.close()
 
 
 def start_xvfb() -> subprocess.Popen | None:

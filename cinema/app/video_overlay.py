@@ -62,6 +62,8 @@ class VideoOverlay:
         self._folder = folder
         self._own_folder = folder is None
         self._key: tuple | None = None
+        self._view: View | None = None  # the view of the last turn looked at, and its (minute, window size)
+        self._turn_key: tuple | None = None
         self._picture: tuple[int, int, float] | None = None
         self._picture_of: tuple | None = None  # (path, window size) the picture size was asked for
         self._shown = False
@@ -75,12 +77,15 @@ class VideoOverlay:
         if view is None or view.screen is not Screen.VIDEO or not self.player.draws_overlays:
             self.clear()
             return
+        now = time.time() if now is None else now
+        clock = clock_text(now)
+        if view is self._view and (clock, tuple(window_size)) == self._turn_key:
+            return  # the loop's idle turn: the very same view (nothing came in), the same minute
         picture = self._video_picture(view, window_size)
         if picture is None:
             return  # VLC does not know the video's size yet (its first moments): asked again next turn
-        now = time.time() if now is None else now
-        key = (_shown_part(view), clock_text(now), tuple(window_size), picture, renderer.language,
-               renderer.digits)
+        self._view, self._turn_key = view, (clock, tuple(window_size))
+        key = (_shown_part(view), clock, tuple(window_size), picture, renderer.language, renderer.digits)
         if key == self._key:
             return
         self._key = key
@@ -91,7 +96,7 @@ class VideoOverlay:
         if self._shown:
             self.player.set_overlay(None)
             self._shown = False
-        self._key = None
+        self._key = self._view = self._turn_key = None
         self._picture = self._picture_of = None
 
     def close(self) -> None:
