@@ -221,6 +221,14 @@ def clip_1080p(folder: Path, seconds: int = 60) -> Path:
     return out
 
 
+def long_clip(video: Path, folder: Path, seconds: float, length: float = 12.0) -> Path:
+    """`video` (the demo lesson: `length` s) repeated by stream copy to outlast `seconds` in every player."""
+    out = folder / f"{video.stem}-long{video.suffix}"
+    subprocess.run(["ffmpeg", "-v", "error", "-y", "-stream_loop", str(int(seconds // length) + 1), "-i", str(video),
+                    "-c", "copy", str(out)], check=True, timeout=120)
+    return out
+
+
 WAYS = ("bare VLC, X window", "whole kiosk, window + overlays", "whole kiosk, frames")
 
 
@@ -274,7 +282,7 @@ def main() -> int:
     os.environ.update({k: env[k] for k in ("SDL_FRAMEBUFFER_ACCELERATION", "PYGAME_HIDE_SUPPORT_PROMPT", "SDL_AUDIODRIVER")})
     try:
         with tempfile.TemporaryDirectory() as tmp:
-            clips = [video] + ([] if opts.no_1080p else [clip_1080p(Path(tmp))])
+            clips = [long_clip(video, Path(tmp), opts.seconds + 5)] + ([] if opts.no_1080p else [clip_1080p(Path(tmp))])
             rows = video_table(clips, opts.seconds, opts.runs, env)
         print_video_table(rows, opts.seconds, opts.runs)
 

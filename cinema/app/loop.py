@@ -30,6 +30,7 @@ IDLE_SLICE_SECONDS = 0.25  # headless: no keys to wait for, so the loop wakes fo
 # ten times a second for keys (a press is still seen within a tenth of a second). At 25 wakes a second
 # the loop took 1.1 % of a core, a fifth of what VLC itself takes to play a 720p lesson.
 VIDEO_SLICE_SECONDS = 0.1
+VIDEO_TICK_SECONDS = 1.0  # ticks then (the clock shows minutes; the position is saved every 2 s as ever)
 MAX_EVENTS_PER_LOOP = 2000  # so a flood of presses cannot starve the screen
 NEW_CODE_SECONDS = 2.0  # longest the join codes stay hidden while the hub makes a new lesson's code
 
@@ -100,7 +101,7 @@ class KioskLoop:
                 self.resized()
         for event in self.keyboard.poll(now, self.engine.pin is not None):
             self.events.put(event)
-        if now - self._last_tick >= self.tick_seconds:
+        if now - self._last_tick >= self._tick_every():
             self._last_tick = now
             self._tick()
         # Everything queued is handled, then its records are committed in one transaction
@@ -128,6 +129,15 @@ class KioskLoop:
             log.warning("stopping: --max-seconds reached")
             self.stop(2)
         return self.exit_code is None
+
+    def _tick_every(self) -> float:
+        """Seconds between ticks: as the battery allows, and no more than one a second while VLC draws a
+        playing video itself (nothing on the screen counts seconds then; paused, the time bar does)."""
+        view = self.view
+        if self.overlay is not None and view is not None and view.screen is Screen.VIDEO and not view.paused \
+                and self.frame is None:
+            return max(self.tick_seconds, VIDEO_TICK_SECONDS)
+        return self.tick_seconds
 
     def _publish(self, now: float) -> None:
         """The phones see the turn's change: the open question, the teacher's view (hub.publish is cheap and
