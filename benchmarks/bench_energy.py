@@ -38,21 +38,6 @@ ROOT = bench_kiosk.ROOT
 SIZE = (1280, 720)
 SLIDES = ("slide1.png", "slide2.png", "slide3.png")
 
-SLIDES_PLAYLIST = """\
-version: 1
-id: bench-slides
-title: Bench
-language: en
-items:
-  - type: slides
-    id: pictures
-    title: Pictures
-    slides: [{slides}]
-  - type: closing
-    id: bye
-    title: Bye
-"""
-
 _LOOP_VIEW = re.compile(r"^view = View\(.*?\)\n(?=clock = )", re.DOTALL | re.MULTILINE)
 
 
@@ -90,7 +75,7 @@ def loop_60fps(view: str | None = None) -> str:
 
 def scenarios(folder: Path, media: Path, video: Path) -> list[tuple[Scenario, Scenario]]:
     """(kiosk, baseline) pairs, each kiosk with its own playlist and journal."""
-    from cinema.energy_measure import Scenario
+    from cinema.energy_measure import SLIDES_PLAYLIST, Scenario
 
     config, _ = bench_kiosk.project(folder)
     playlists = folder / "playlists"
