@@ -11,7 +11,7 @@ Then, in an X window (Xvfb when there is no DISPLAY), the video table of bench_v
 bare VLC drawing into a window, the whole kiosk with `video: window` (the status bar laid over the video by
 VLC) and with `video: frames`, for the 720p demo video and a generated 1080p 60-second clip.
 
-Usage: python benchmarks/bench_energy.py [--seconds 20] [--warmup 3] [--media DIR] [--video-runs 1] [--no-video-table]
+Usage: python benchmarks/bench_energy.py [--seconds 20] [--warmup 3] [--media DIR] [--video-runs 3] [--no-video-table]
 """
 
 from __future__ import annotations
@@ -107,7 +107,7 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=20.0, help="measured wall seconds per scenario")
     parser.add_argument("--warmup", type=float, default=3.0, help="seconds after start before measuring")
     parser.add_argument("--media", type=Path, default=Path(tempfile.gettempdir()) / "cinema-demo-media")
-    parser.add_argument("--video-runs", type=int, default=1,
+    parser.add_argument("--video-runs", type=int, default=3,
                         help="runs of each way in the video table (bare VLC window, kiosk window + overlays, frames)")
     parser.add_argument("--no-video-table", action="store_true", help="only the headless scenarios")
     opts = parser.parse_args()

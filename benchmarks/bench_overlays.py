@@ -82,7 +82,7 @@ def main() -> int:
     bar = Path(tempfile.mkdtemp()) / "bar.png"
     status_bar_png(bar)
     xvfb = bench_video.start_xvfb()
-    env = dict(os.environ, PYTHONPATH=str(bench_video.ROOT))
+    env = dict(os.environ, PYTHONPATH=str(bench_video.ROOT), SDL_VIDEODRIVER="x11", SDL_FRAMEBUFFER_ACCELERATION="0")
     args = bench_video.VLC_ARGS
     ways = {
         "bare VLC, X window": (bench_video.BARE_WINDOW, args, []),
