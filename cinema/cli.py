@@ -75,11 +75,14 @@ def _hub_address(text: str | None) -> tuple[str, int] | None:
 def cmd_demo(args: argparse.Namespace) -> int:
     from cinema.app.kiosk import Kiosk, RunOptions
     from cinema.atomic import write_text
-    from cinema.media.demo_media import ensure_demo_media
+    from cinema.media.demo_media import DemoMediaError, ensure_demo_media
 
     root = PROJECT_ROOT
     print("Preparing the demo lesson's media (first time only)...", flush=True)
-    ensure_demo_media(root / "demo_media")
+    try:
+        ensure_demo_media(root / "demo_media")
+    except (DemoMediaError, OSError) as exc:  # one line for the teacher, not a traceback
+        raise UserError(f"the demo cannot start: {exc}") from None
     headless = args.headless or not _has_display()
     journal = Path(args.journal) if args.journal else root / "var" / "demo-journal.sqlite"
     playlist = root / "playlists" / (f"demo_{args.language}.yaml" if args.language != "en" else "demo.yaml")

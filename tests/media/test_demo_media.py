@@ -48,3 +48,13 @@ def test_missing_tool_is_one_readable_line(tmp_path, monkeypatch, capsys):
     assert demo_media.main([str(tmp_path)]) == 1
     err = capsys.readouterr().err.strip()
     assert err.count("\n") == 0 and "apt install" in err
+
+
+def test_an_installed_kiosk_without_ffmpeg_keeps_its_demo_media(tmp_path, monkeypatch):
+    """The offline bundle carries the demo's files; the laptop has no ffmpeg: the demo plays, no tool asked for."""
+    ensure_demo_media(tmp_path, only=QUICK)
+    monkeypatch.setattr(demo_media.shutil, "which", lambda tool: None)
+    assert ensure_demo_media(tmp_path, only=QUICK) == [tmp_path / name for name in FILES if name in QUICK]
+    (tmp_path / "uk" / "story.ogg").write_bytes(b"OggS cut short")  # a damaged file needs the tools again
+    with pytest.raises(demo_media.DemoMediaError, match=r"ffmpeg is not installed, and the demo's uk/story.ogg"):
+        ensure_demo_media(tmp_path, only=QUICK)
