@@ -77,8 +77,7 @@ class KioskLoop:
         self.started: float | None = None  # `now` of the first turn
         # Ticks come as often as the battery allows: the engine says so in SetWork effects.
         self.tick_seconds = engine.power.work.tick_seconds
-        work = engine.power.work
-        self.work = SetWork(work.brightness, work.tick_seconds, work.camera_rest)  # what the devices were last told
+        self.work = _work_of(engine)  # what the screen, ticks and camera were last told
         self.exit_code: int | None = None  # set when the kiosk should stop
         self.view: View | None = None  # what the screen shows now
         self.frame = None  # the live picture on it (video frame, webcam preview), if any
@@ -242,8 +241,7 @@ class KioskLoop:
     def follow_work(self) -> None:
         """The screen, ticks and camera as the owner's battery level says, when they were last told
         another: a lesson started on a charger after one that ended on a low battery."""
-        w = self.engine.power.work
-        work = SetWork(w.brightness, w.tick_seconds, w.camera_rest)
+        work = _work_of(self.engine)
         if work != self.work:
             self._set_work(work)
 
@@ -368,3 +366,9 @@ class KioskLoop:
         self.recorder.commit([result.record()])
         if work.save_now:
             self.recorder.save_resume()
+
+
+def _work_of(engine) -> SetWork:
+    """The SetWork the engine's battery level asks for."""
+    work = engine.power.work
+    return SetWork(work.brightness, work.tick_seconds, work.camera_rest)

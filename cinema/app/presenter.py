@@ -45,7 +45,7 @@ class Presenter:
         now = self.wall()
         minute = int(now) // 60  # the status clock shows HH:MM: once a minute is enough
         last = self.last_view
-        unchanged = (view == last or (last is not None and _as_drawn(view) == _as_drawn(last))) \
+        unchanged = (view == last or (last is not None and video_as_drawn(view) == video_as_drawn(last))) \
             and minute == self.last_minute
         if unchanged and serial == self.last_serial:
             return
@@ -86,8 +86,8 @@ class Presenter:
         return self.screenshots / f"{self._shots:03d}-{name}.png"
 
 
-def _as_drawn(view: View) -> View:
-    """The view as the class window draws it: a playing video's position is drawn nowhere (only in
+def video_as_drawn(view: View) -> View:
+    """The view as the class window (and the picture over a video VLC draws, app/video_overlay.py) draws it: a playing video's position is drawn nowhere (only in
     the time bar, while paused or just after a seek), so its change every second redraws nothing."""
     body = view.body
     if view.screen is Screen.VIDEO and isinstance(body, MediaBody) and not (view.paused or body.seeking):

@@ -23,6 +23,7 @@ from pathlib import Path
 
 import pygame
 
+from cinema.app.presenter import video_as_drawn
 from cinema.core.view import MediaBody, Screen, View
 from cinema.display.layout import fit_rect
 from cinema.display.renderer import Renderer
@@ -34,10 +35,9 @@ log = logging.getLogger(__name__)
 def _shown_part(view: View) -> View:
     """The view as far as the layer shows it: the video's position only while the time bar is up (it
     changes four times a second and is not drawn otherwise), and no phones' join panel (not drawn over video)."""
+    view = video_as_drawn(view)
     body = view.body
-    if isinstance(body, MediaBody) and not (view.paused or body.seeking):
-        body = dataclasses.replace(body, position=0.0)
-    elif isinstance(body, MediaBody):
+    if isinstance(body, MediaBody) and (view.paused or body.seeking):
         body = dataclasses.replace(body, position=float(int(body.position)))  # the time bar shows whole seconds
     return dataclasses.replace(view, body=body, join=None)
 
