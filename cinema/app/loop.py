@@ -94,6 +94,8 @@ class KioskLoop:
             self.started = now
         for ev in self.window.events():
             self._window_event(ev, now)
+        if self.renderer.size != tuple(self.window.size):  # a new size whose event was missed
+            self.resized()
         if self.screens is not None:
             change = self.screens.look(now)
             if change is not None:

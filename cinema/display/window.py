@@ -47,7 +47,17 @@ class Window:
     RESIZE_EVENTS = (pygame.VIDEORESIZE, pygame.WINDOWSIZECHANGED)
 
     def __init__(self, surface: pygame.Surface) -> None:
-        self.surface = surface
+        self._surface = surface
+        self._laid_out = surface.get_size()  # the size the last resize event was seen at
+
+    @property
+    def surface(self) -> pygame.Surface:
+        """The display's surface now: a resized window has a new one, which may come before,
+        after or (on a busy X server) without its resize event."""
+        surface = pygame.display.get_surface()
+        if surface is not None:
+            self._surface = surface
+        return self._surface
 
     @property
     def size(self) -> tuple[int, int]:
@@ -57,14 +67,11 @@ class Window:
         return pygame.event.get()
 
     def resized(self, event) -> bool:
-        """True when `event` changed the window's size; `surface` is then the new one."""
+        """True when `event` changed the window's size."""
         if event.type not in self.RESIZE_EVENTS:
             return False
-        surface = pygame.display.get_surface()
-        if surface is None:
-            return False
-        old, self.surface = self.surface.get_size(), surface
-        return surface.get_size() != old
+        old, self._laid_out = self._laid_out, self.size
+        return self._laid_out != old
 
     def show(self, area: pygame.Rect | None = None) -> None:
         """Put the drawing on the screen: all of it, or only `area`."""
