@@ -5,7 +5,8 @@
 #   sudo bash deploy/install.sh --offline BUNDLE      from a USB stick (deploy/make-offline-bundle.sh)
 #   sudo bash deploy/install.sh --root DIR ...        into another system's root folder (a chroot,
 #                                                     a disk image, a test): commands run in it by chroot
-# Options: --session cage|x11 (default cage), --card-key FILE (the programme's card key file).
+# Options: --session cage|x11|both (default: what the bundle carries, else cage; with both, the kiosk
+# draws with X11 when cage fails), --card-key FILE (the programme's card key file).
 #
 # What it does, each step only if needed: installs the system packages; makes the `cinema` user
 # (groups dialout, video, input, audio, render); copies the program to /opt/learning-cinema with
@@ -24,7 +25,7 @@ SERVICE=learning-cinema.service
 
 root=/
 offline=""
-session=cage
+session=""
 card_key=""
 source_dir=""
 changes=0
@@ -38,7 +39,7 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --root) root=${2:?--root needs a folder}; shift 2 ;;
     --offline) offline=${2:?--offline needs the bundle folder}; shift 2 ;;
-    --session) session=${2:?--session needs cage or x11}; shift 2 ;;
+    --session) session=${2:?--session needs cage, x11 or both}; shift 2 ;;
     --card-key) card_key=${2:?--card-key needs a file}; shift 2 ;;
     --source) source_dir=${2:?--source needs a folder}; shift 2 ;;
     -h|--help) usage; exit 0 ;;
@@ -51,7 +52,7 @@ done
 [ "$(id -u)" = 0 ] || die "run me as root: sudo bash $0 $*"
 [ -d "$root" ] || die "no such folder: $root"
 root=$(cd "$root" && pwd)
-case "$session" in cage|x11) ;; *) die "--session must be cage or x11, not $session" ;; esac
+case "$session" in ''|cage|x11|both) ;; *) die "--session must be cage, x11 or both, not $session" ;; esac
 [ -f "$root/etc/debian_version" ] || die "this is not Debian or Ubuntu ($root/etc/debian_version is missing)"
 
 if [ -n "$offline" ]; then
@@ -60,6 +61,10 @@ if [ -n "$offline" ]; then
   if [ ! -f "$offline/MANIFEST.sha256" ] || [ ! -d "$offline/wheels" ] || [ ! -d "$offline/debs" ]; then
     die "$offline is not a bundle made by make-offline-bundle.sh (MANIFEST.sha256, wheels/, debs/)"
   fi
+fi
+if [ -z "$session" ]; then  # a bundle's sessions (both by default: cage, and X11 when cage fails)
+  [ -z "$offline" ] || session=$(sed -n 's/^session=//p' "$offline/BUNDLE-INFO" 2>/dev/null || true)
+  case "$session" in cage|x11|both) ;; *) session=cage ;; esac
 fi
 if [ -z "$source_dir" ]; then
   if [ -n "$offline" ] && [ -f "$offline/source/pyproject.toml" ]; then
@@ -192,7 +197,8 @@ wanted_packages() {
   local name kind
   while read -r name kind; do
     case "$name" in ''|'#'*) continue ;; esac
-    if [ "$kind" = all ] || [ "$kind" = "$session" ] || { [ "$kind" = build ] && [ -z "$offline" ]; }; then
+    if [ "$kind" = all ] || [ "$kind" = "$session" ] || { [ "$session" = both ] && [ "$kind" != build ]; } \
+       || { [ "$kind" = build ] && [ -z "$offline" ]; }; then
       echo "$name"
     fi
   done < "$HERE/packages.txt"
@@ -404,17 +410,20 @@ install_udev() {
 install_session() {
   local before=$changes unit=learning-cinema.service
   [ "$session" = x11 ] && unit=learning-cinema-x11.service
+  # kiosk-start draws with cage, else X11, else puts a message on the screen (no dark restart loop).
+  put_file "$HERE/session/kiosk-start" "$APP_DIR/bin/kiosk-start" 0755
   put_file "$HERE/session/$unit" "/etc/systemd/system/$SERVICE" 0644
   put_file "$HERE/session/pam-learning-cinema" /etc/pam.d/learning-cinema 0644
   put_file "$HERE/session/logind.conf" /etc/systemd/logind.conf.d/learning-cinema.conf 0644
-  [ "$session" = x11 ] && put_file "$HERE/session/Xwrapper.config" /etc/X11/Xwrapper.config 0644
+  [ "$session" != cage ] && put_file "$HERE/session/Xwrapper.config" /etc/X11/Xwrapper.config 0644
   if [ -d "$(at /etc/default)" ]; then
     local grub_before=$changes
     put_file "$HERE/session/grub-consoleblank.cfg" /etc/default/grub.d/learning-cinema.cfg 0644
     if [ "$changes" != "$grub_before" ] && in_target sh -c 'command -v update-grub' >/dev/null 2>&1; then
-      in_target update-grub || echo "   note: update-grub failed; the text console may still blank"
+      in_target update-grub || echo "   note: update-grub failed; the boot menu may still wait and the text console may blank"
     fi
   fi
+  no_network_wait
   if [ "$changes" != "$before" ] && [ "$root" = / ] && [ -d /run/systemd/system ]; then
     systemctl daemon-reload
   fi
@@ -427,6 +436,25 @@ install_session() {
     in_target systemctl set-default multi-user.target
     changed "boots without the desktop (multi-user.target)"
   fi
+}
+
+# Nothing in the kiosk needs the network at boot (the Wi-Fi hotspot comes up by itself when
+# NetworkManager is ready), so the "wait until online" services, which can hold the boot for up to
+# 2 minutes on a laptop with no cable, are masked.
+no_network_wait() {
+  local unit dir found
+  for unit in systemd-networkd-wait-online.service NetworkManager-wait-online.service; do
+    found=""
+    for dir in /lib/systemd/system /usr/lib/systemd/system; do
+      [ -e "$(at "$dir/$unit")" ] && found=1
+    done
+    [ -n "$found" ] || continue  # not on this laptop
+    # What `systemctl mask` does, done here so that it works in a chroot and before the first boot.
+    [ "$(readlink "$(at "/etc/systemd/system/$unit")" || true)" = /dev/null ] && continue
+    mkdir -p "$(at /etc/systemd/system)"
+    ln -sfn /dev/null "$(at "/etc/systemd/system/$unit")"
+    changed "the boot does not wait for the network ($unit masked)"
+  done
 }
 
 # ---- the run --------------------------------------------------------------------------------------

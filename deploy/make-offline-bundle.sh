@@ -13,7 +13,7 @@ set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 SRC=$(cd "$HERE/.." && pwd)
 out=""
-session=cage
+session=both
 card_key=""
 
 die() { echo "make-offline-bundle.sh: $*" >&2; exit 1; }
