@@ -107,6 +107,7 @@ def run_checks(config_path: Path, machine: Machine | None = None) -> list[Check]
     checks.append(_access_check(config.devices if config else None, m))
     checks.append(_import_check(m))
     checks.append(_screen_check(m))
+    checks += _lesson_screen_checks(m)
     checks.append(_service_check(m))
     return checks
 
@@ -693,6 +694,18 @@ def _screen_check(m: Machine) -> Check:
         return Check("screen", name, Status.OK, _("no screen in this terminal; the kiosk service opens its own"))
     return Check("screen", name, Status.WARN, _("no screen found, and cage is not installed"),
                  _("run deploy/install.sh, or start `cinema run` from the desktop"))
+
+
+def _lesson_screen_checks(m: Machine) -> list[Check]:
+    """How the kiosk service draws now, and why (cinema.doctor_screen); nothing when it has not run this boot."""
+    from cinema.doctor_screen import STATE_FILE, judge, parse_state
+
+    state = parse_state(m.read_text(STATE_FILE))
+    if state is None:
+        return []
+    tools = {"cage": ("cage",), "x11": ("xinit", "Xorg")}
+    found = judge(state, lambda session: all(m.which(tool) for tool in tools[session]))
+    return [Check("lesson_screen", _("Lesson screen"), Status(found.status), found.message, found.fix)]
 
 
 def _service_check(m: Machine) -> Check:

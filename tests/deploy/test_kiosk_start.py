@@ -230,3 +230,14 @@ def test_kiosk_start_parses_and_passes_shellcheck():
         pytest.skip("shellcheck is not installed (apt install shellcheck)")
     done = subprocess.run(["shellcheck", str(SCRIPT)], capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stdout
+
+
+def test_cinema_doctor_reads_what_kiosk_start_wrote(kiosk):
+    from cinema.doctor_screen import judge, parse_state
+
+    kiosk.behave("cage", 1, CAGE_ERROR)
+    for _ in range(4):
+        kiosk.start()
+    found = judge(parse_state(kiosk.state_file.read_text()), installed=lambda session: True)
+    assert (found.status, found.message) == (
+        "warn", "runs on X11 because cage failed 3 times at start (Unable to create the wlroots backend)")
