@@ -35,6 +35,7 @@ die() { echo "install.sh: $*" >&2; exit 1; }
 step() { echo "== $*"; }
 changed() { changes=$((changes + 1)); echo "   changed: $*"; }
 
+given="$*"  # for the message below, if not run as root
 while [ $# -gt 0 ]; do
   case "$1" in
     --root) root=${2:?--root needs a folder}; shift 2 ;;
@@ -49,7 +50,12 @@ done
 
 # ---- where things are ------------------------------------------------------------------------
 
-[ "$(id -u)" = 0 ] || die "run me as root: sudo bash $0 $*"
+# sbin too: `su` without `-` keeps the user's PATH, where useradd and groupadd are not.
+PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin"
+if [ "$(id -u)" != 0 ]; then
+  me="$(cd "$(dirname "$0")" && pwd)/$(basename "$0") $given"
+  die "run me as root: sudo bash ${me% } (without sudo: su - -c \"bash ${me% }\", then root's password)"
+fi
 [ -d "$root" ] || die "no such folder: $root"
 root=$(cd "$root" && pwd)
 case "$session" in ''|cage|x11|both) ;; *) die "--session must be cage, x11 or both, not $session" ;; esac
@@ -225,8 +231,11 @@ install_packages() {
 }
 
 # The bundle's debs/ folder is a small apt repository: apt takes from it only what this laptop
-# lacks, so packages the laptop already has in a newer version are left alone.
+# lacks, so packages the laptop already has in a newer version are left alone. A dry run comes
+# first: when apt would refuse (a package the laptop lacks needs the exact version of one the
+# laptop has newer), the laptop is left as it was and the reason is said in one sentence.
 install_packages_offline() {
+  bundle_carries "$@"
   local work
   work=$(mktemp -d "$(at /tmp)/learning-cinema-apt.XXXXXX")
   chmod 0755 "$work"  # apt reads the files as its own user, _apt
@@ -235,10 +244,76 @@ install_packages_offline() {
   local inside=${work#"${root%/}"}
   echo "deb [trusted=yes] file:$inside/debs ./" > "$work/sources.list"
   local opts=(-o "Dir::Etc::SourceList=$inside/sources.list" -o "Dir::Etc::SourceParts=$inside/parts"
-              -o "Dir::State::Lists=$inside/lists" -o "APT::Get::List-Cleanup=0")
-  in_target apt-get "${opts[@]}" update -q
+              -o "Dir::State::Lists=$inside/lists" -o "APT::Get::List-Cleanup=0"
+              -o "Dir::Cache::pkgcache=" -o "Dir::Cache::srcpkgcache=")  # the laptop's apt cache is left as it was
+  in_target apt-get "${opts[@]}" update -qq
+  local plan
+  if ! plan=$(LC_ALL=C in_target apt-get "${opts[@]}" install --simulate -q --no-install-recommends "$@" 2>&1); then
+    rm -rf "$work"
+    apt_refused "$plan"
+  fi
   DEBIAN_FRONTEND=noninteractive in_target apt-get "${opts[@]}" install -y -q --no-install-recommends "$@"
   rm -rf "$work"
+}
+
+# bundle_carries PACKAGE...: each package this laptop lacks is in the bundle (one made with
+# --session cage has no X11 packages).
+bundle_carries() {
+  local p lacking=()
+  for p in "$@"; do
+    grep -qx "Package: $p" "$offline/debs/Packages" || lacking+=("$p")
+  done
+  [ "${#lacking[@]}" -eq 0 ] \
+    || die "this bundle does not carry $(few "${lacking[@]}"), which this laptop needs: make a new bundle with --session both"
+}
+
+# few ITEM...: "a, b, c, d and 3 more"
+few() {
+  local shown
+  shown=$(printf '%s, ' "${@:1:4}")
+  shown=${shown%, }
+  [ "$#" -le 4 ] || shown="$shown and $(($# - 4)) more"
+  echo "$shown"
+}
+
+# apt_refused APT_OUTPUT: apt's dry run failed; say why in words and stop (nothing was changed).
+apt_refused() {
+  local newer
+  newer=$(newer_here "$1")
+  if [ -n "$newer" ]; then
+    echo "install.sh: this bundle is older than this laptop's packages: make a new bundle on a machine updated like this laptop." >&2
+    echo "   newer on this laptop than in the bundle: $newer" >&2
+    exit 1
+  fi
+  grep -e '^E: ' -e ' : ' <<< "$1" | head -n 4 | sed 's/^ */   apt: /' >&2 || true
+  die "apt cannot install the bundle's packages on this laptop (its reason is above): make a new bundle on a machine like this laptop"
+}
+
+# newer_here APT_OUTPUT: the packages this laptop has in a newer version than the bundle, as
+# "name VERSION (the bundle's: VERSION)"; those apt named first, four at most.
+newer_here() {
+  local name mine theirs named=() others=() words
+  words=$(tr -s ' \t' '\n' <<< "$1" | LC_ALL=C sort -u)
+  while read -r name mine theirs; do
+    in_target dpkg --compare-versions "$mine" gt "$theirs" || continue
+    if grep -qxF -- "$name" <<< "$words"; then
+      named+=("$name $mine (the bundle's: $theirs)")
+    else
+      others+=("$name $mine (the bundle's: $theirs)")
+    fi
+  done < <(LC_ALL=C join <(laptop_versions) <(bundle_versions))
+  [ "$(( ${#named[@]} + ${#others[@]} ))" -eq 0 ] || few "${named[@]}" "${others[@]}"
+}
+
+# "name version" of each package installed on this laptop, and of each in the bundle (sorted by name).
+laptop_versions() {
+  # shellcheck disable=SC2016  # dpkg-query's fields, not shell variables
+  in_target dpkg-query -W -f='${db:Status-Abbrev} ${Package} ${Version}\n' 2>/dev/null \
+    | awk '$1 == "ii" { print $2, $3 }' | LC_ALL=C sort -u -k1,1
+}
+
+bundle_versions() {
+  awk '/^Package: / { p = $2 } /^Version: / { print p, $2 }' "$offline/debs/Packages" | LC_ALL=C sort -u -k1,1
 }
 
 check_bundle() {
@@ -383,6 +458,11 @@ install_data() {
   fi
   if [ -n "$card_key" ] && [ ! -f "$(at "$DATA_DIR/card-keys.json")" ]; then
     put_file "$card_key" "$DATA_DIR/card-keys.json" 0640 "$KIOSK_USER:$KIOSK_USER"
+  fi
+  # The answer cards' numbers, kept beside the key by `cinema cards`, come with it (also only once).
+  if [ -n "$card_key" ] && [ -f "$(dirname "$card_key")/card-numbers.json" ] \
+     && [ ! -f "$(at "$DATA_DIR/card-numbers.json")" ]; then
+    put_file "$(dirname "$card_key")/card-numbers.json" "$DATA_DIR/card-numbers.json" 0640 "$KIOSK_USER:$KIOSK_USER"
   fi
   own "$DATA_DIR/card-keys.json" "$KIOSK_USER:$KIOSK_USER" 0640
   local f

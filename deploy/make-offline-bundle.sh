@@ -8,6 +8,12 @@
 # built here), debs/ (the .deb files with all their dependencies, as a small apt repository),
 # install.sh (what to run on the laptop), BUNDLE-INFO and MANIFEST.sha256 (checked before
 # installing). Copy OUTDIR to a USB stick; on the laptop: sudo bash /media/.../OUTDIR/install.sh
+#
+# --session: both (the default: cage, and X11 when cage cannot draw), cage or x11 alone.
+# --card-key FILE: the programme's card key (the same file for every laptop of a programme: printed
+# cards are signed with it), put in as OUTDIR/card-keys.json with the card-numbers.json beside it.
+# Without it, copy them in later: cp var/card-keys.json var/card-numbers.json OUTDIR/. A programme's
+# first key is made once, by `.venv/bin/cinema cards ROSTER.csv -o cards.pdf` (in var/ of this copy).
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -24,15 +30,20 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --session) session=${2:?--session needs cage, x11 or both}; shift 2 ;;
     --card-key) card_key=${2:?--card-key needs a file}; shift 2 ;;
-    -h|--help) sed -n '2,10p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     -*) die "unknown option: $1" ;;
     *) [ -z "$out" ] || die "one OUTDIR only"; out=$1; shift ;;
   esac
 done
 [ -n "$out" ] || die "usage: sudo bash deploy/make-offline-bundle.sh OUTDIR"
-[ "$(id -u)" = 0 ] || die "run me as root (apt needs it): sudo bash $0 $out"
+if [ "$(id -u)" != 0 ]; then
+  me="$HERE/make-offline-bundle.sh $(realpath -m "$out")"
+  die "run me as root (apt needs it): sudo bash $me (without sudo: su - -c \"bash $me\", then root's password)"
+fi
 case "$session" in cage|x11|both) ;; *) die "--session must be cage, x11 or both" ;; esac
-[ -z "$card_key" ] || [ -f "$card_key" ] || die "no card key file at $card_key"
+[ -z "$card_key" ] || [ -f "$card_key" ] || die "no card key file at $card_key: leave --card-key out (then \
+copy the programme's key into the bundle later, as card-keys.json), or make the programme's first key with \
+\`.venv/bin/cinema cards ROSTER.csv -o cards.pdf\` (it writes var/card-keys.json)"
 if [ -e "$out" ] && [ -n "$(ls -A "$out")" ]; then
   die "$out is not empty: choose a new folder"
 fi
@@ -102,6 +113,9 @@ rm -rf "$out/debs/partial" "$out/debs/lock"
 if [ -n "$card_key" ]; then
   step "Card key"
   cp "$card_key" "$out/card-keys.json"
+  # The answer cards' numbers, which `cinema cards` keeps beside the key, go with it.
+  numbers="$(dirname "$card_key")/card-numbers.json"
+  [ ! -f "$numbers" ] || cp "$numbers" "$out/card-numbers.json"
 fi
 
 step "Launcher, description and checksums"
@@ -109,6 +123,10 @@ cat > "$out/install.sh" <<'EOF'
 #!/usr/bin/env bash
 # Install Learning Cinema from this USB stick, with no internet: sudo bash install.sh
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+if [ "$(id -u)" != 0 ]; then
+  echo "install.sh: run me as root: sudo bash $here/install.sh (without sudo: su - -c \"bash $here/install.sh\", then root's password)" >&2
+  exit 1
+fi
 exec bash "$here/source/deploy/install.sh" --offline "$here" "$@"
 EOF
 {
@@ -121,3 +139,6 @@ EOF
 (cd "$out" && find . -type f -printf '%P\0' | sort -z | xargs -0 sha256sum) > "$work/MANIFEST.sha256"
 mv "$work/MANIFEST.sha256" "$out/MANIFEST.sha256"
 echo "Bundle ready in $out ($(du -sh "$out" | cut -f1)): copy the whole folder to a USB stick."
+if [ -z "$card_key" ]; then
+  echo "No card key in it: for children's QR cards, copy the programme's key in: cp var/card-keys.json var/card-numbers.json $out/"
+fi

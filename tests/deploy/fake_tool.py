@@ -101,14 +101,18 @@ def apt_get(args: list[str]) -> int:
         if "--download-only" in args and archives:
             for package in words[1:]:
                 Path(archives, f"{package}_1.0_amd64.deb").write_text(package)
-        else:
+        elif "--simulate" not in args and "-s" not in args:  # a dry run installs nothing
             add_state("installed", *words[1:])
     return 0
 
 
 def apt_ftparchive(args: list[str]) -> int:
     log("apt-ftparchive", args)
-    print("Origin: fake" if args[0] == "release" else "Package: fake")
+    if args[0] == "release":
+        print("Origin: fake")
+    for deb in sorted(Path(".").glob("*.deb")) if args[0] == "packages" else ():  # NAME_VERSION_ARCH.deb
+        name, version, _ = deb.name.split("_")
+        print(f"Package: {name}\nVersion: {version}\nFilename: ./{deb.name}\n")
     return 0
 
 

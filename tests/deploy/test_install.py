@@ -182,8 +182,9 @@ def test_the_x11_session_installs_x_and_its_unit(system):
 def test_offline_install_uses_only_the_bundle(system, bundle):
     done = system.run("install.sh", "--root", str(system.root), "--offline", str(bundle))
 
-    update, install = system.calls("apt-get")
-    for call in (update, install):
+    update, dry_run, install = system.calls("apt-get")
+    assert "--simulate" in dry_run["args"] and "--simulate" not in install["args"]  # asked first, then done
+    for call in (update, dry_run, install):
         assert any(a.startswith("Dir::Etc::SourceList=") for a in call["args"])  # never the internet's lists
         assert "Dir::Etc::SourceParts=" in " ".join(call["args"])
         assert "[trusted=yes] file:" in call["sources"] and "libvlc5_1.0_amd64.deb" in call["debs"]
