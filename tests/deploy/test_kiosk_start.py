@@ -210,11 +210,14 @@ def test_enter_on_the_message_tries_again_from_cage(kiosk):
     assert kiosk.started() == ["cage"] * 4  # cage is tried again
 
 
-def test_a_start_waits_for_the_graphics_driver_to_appear(kiosk):
+def test_the_first_start_waits_for_the_graphics_driver_to_appear(kiosk):
     (kiosk.tmp / "dri" / "card0").unlink()
+    kiosk.behave("cage", 1, "Found 0 GPUs, cannot create backend\n")
     done = kiosk.start(KIOSK_DRM_WAIT="1")
     assert "no graphics device" in done.stderr and kiosk.started() == ["cage"]  # then starts anyway
     assert (kiosk.tmp / "slept").read_text().split() == ["sleep", "0.2"] * 5
+    kiosk.start(KIOSK_DRM_WAIT="1")  # a restart does not wait again
+    assert kiosk.started() == ["cage"] * 2 and len((kiosk.tmp / "slept").read_text().split()) == 10
 
 
 def test_a_state_folder_it_cannot_write_is_said_not_fatal(kiosk):
