@@ -519,11 +519,11 @@ install_session() {
 }
 
 # Nothing in the kiosk needs the network at boot (the Wi-Fi hotspot comes up by itself when
-# NetworkManager is ready), so the "wait until online" services, which can hold the boot for up to
-# 2 minutes on a laptop with no cable, are masked.
+# NetworkManager is ready), so the "wait until online" services, which can hold the boot for a
+# minute or more on a laptop with no cable when anything asks for network-online.target, are masked.
 no_network_wait() {
   local unit dir found
-  for unit in systemd-networkd-wait-online.service NetworkManager-wait-online.service; do
+  for unit in systemd-networkd-wait-online.service NetworkManager-wait-online.service ifupdown-wait-online.service; do
     found=""
     for dir in /lib/systemd/system /usr/lib/systemd/system; do
       [ -e "$(at "$dir/$unit")" ] && found=1
