@@ -158,7 +158,8 @@ def on_tty1(kiosk: Kiosk, then: bytes | None) -> tuple[str, subprocess.Popen]:
     """A start with a real terminal as tty1: what it shows there once it waits for a key; then Enter
     (b"\\n") or, with None, the keyboard goes away."""
     master, slave = pty.openpty()
-    proc = subprocess.Popen(["bash", str(SCRIPT)], env=kiosk.env(KIOSK_TTY=os.ttyname(slave)),
+    # as systemd starts it: tty1 is its standard input, open for reading and writing
+    proc = subprocess.Popen(["bash", str(SCRIPT)], env=kiosk.env(KIOSK_TTY=""), stdin=slave,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         screen = b""
