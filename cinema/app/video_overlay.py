@@ -153,7 +153,8 @@ class VideoOverlay:
         if self._folder is None:
             try:
                 shm = "/dev/shm" if os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK) else None
-                self._folder = Path(tempfile.mkdtemp(prefix="cinema-overlay-", dir=shm))
+                sweep_left_behind(Path(shm or tempfile.gettempdir()))
+                self._folder = Path(tempfile.mkdtemp(prefix=f"{FOLDER_PREFIX}{os.getpid()}-", dir=shm))
             except OSError as exc:
                 if not self._failed:
                     log.error("no folder for the picture over the video (%s); the video plays on", exc)
@@ -161,3 +162,32 @@ class VideoOverlay:
                 return None
         self._turn ^= 1
         return str(self._folder / f"over-video-{self._turn}.png")
+
+
+FOLDER_PREFIX = "cinema-overlay-"
+
+
+def sweep_left_behind(parent: Path) -> int:
+    """Remove the picture folders of kiosks that are no longer running (killed, or crashed and started
+    again by systemd: memory in /dev/shm is only given back at the next boot); returns how many."""
+    removed = 0
+    for folder in parent.glob(FOLDER_PREFIX + "*"):
+        pid = folder.name[len(FOLDER_PREFIX):].split("-")[0]
+        try:
+            if not pid.isdigit() or folder.stat().st_uid != os.getuid() or _running(int(pid)):
+                continue
+        except OSError:
+            continue
+        shutil.rmtree(folder, ignore_errors=True)
+        removed += 1
+    return removed
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

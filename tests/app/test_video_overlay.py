@@ -151,3 +151,22 @@ def test_no_room_for_the_picture_is_said_once_and_the_video_plays_on(tmp_path, c
         overlay.show(video_view(), renderer, (1280, 720), now=NOON + 60 * minute)
     assert player.calls == []
     assert sum("cannot be shown over the video" in r.message for r in caplog.records) == 1
+
+
+def test_picture_folders_left_by_a_killed_kiosk_are_removed_and_a_running_ones_kept(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    from cinema.app.video_overlay import FOLDER_PREFIX, sweep_left_behind
+
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
+                          text=True, check=True)
+    dead = tmp_path / f"{FOLDER_PREFIX}{gone.stdout.strip()}-abc"
+    live = tmp_path / f"{FOLDER_PREFIX}{os.getpid()}-def"
+    other = tmp_path / "cinema-overlay-notapid"
+    for folder in (dead, live, other):
+        folder.mkdir()
+        (folder / "over-video-1.png").write_bytes(b"png")
+    assert sweep_left_behind(tmp_path) == 1
+    assert not dead.exists() and live.exists() and other.exists()
