@@ -59,13 +59,14 @@ def toy_bundle(tmp_path, system) -> Path:
     return make_toy_bundle(tmp_path / "toy-bundle", system, "toy-venv all\n")
 
 
-def make_toy_bundle(bundle: Path, system: System, wanted: str) -> Path:
+def make_toy_bundle(bundle: Path, system: System, wanted: str,
+                    venv_needs: str = f"toy-python (= {BUNDLE_PYTHON})") -> Path:
     """A bundle of two .debs: toy-python and toy-venv, which depends on exactly that toy-python;
     the installer in it asks for `wanted` (its packages.txt)."""
     debs = bundle / "debs"
     debs.mkdir(parents=True)
     made = [make_deb(debs, "toy-python", BUNDLE_PYTHON),
-            make_deb(debs, "toy-venv", BUNDLE_PYTHON, f"toy-python (= {BUNDLE_PYTHON})")]
+            make_deb(debs, "toy-venv", BUNDLE_PYTHON, venv_needs)]
     (debs / "Packages").write_text(packages_index(made))
     (bundle / "wheels").mkdir()
     (bundle / "wheels" / "pip-1.0-py3-none-any.whl").write_text("pip")
@@ -141,3 +142,19 @@ def test_a_package_the_bundle_does_not_carry_is_named(system, tmp_path):
     assert done.returncode != 0
     assert done.stderr.strip() == ("install.sh: this bundle does not carry xinit, which this laptop needs: "
                                    "make a new bundle with --session both")
+
+
+def test_any_other_refusal_shows_apts_reason_and_one_sentence(system, tmp_path):
+    bundle = make_toy_bundle(tmp_path / "incomplete", system, "toy-venv all\n", venv_needs="toy-missing")
+    laptop_has(system, BUNDLE_PYTHON)
+    before = files_of(system.root)
+
+    done = install(system, bundle)
+
+    assert done.returncode != 0
+    assert done.stderr.splitlines() == [
+        "   apt: toy-venv : Depends: toy-missing but it is not installable",
+        "   apt: E: Unable to correct problems, you have held broken packages.",
+        "install.sh: apt cannot install the bundle's packages on this laptop (its reason is above): "
+        "make a new bundle on a machine like this laptop"], done.stderr
+    assert files_of(system.root) == before
