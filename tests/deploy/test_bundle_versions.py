@@ -22,7 +22,8 @@ from tests.deploy.conftest import DEPLOY, System
 
 pytestmark = [
     pytest.mark.skipif(os.geteuid() != 0, reason="the installer runs as root; run these tests as root, as CI does"),
-    pytest.mark.skipif(not (shutil.which("apt-get") and shutil.which("dpkg-deb")), reason="needs Debian's apt and dpkg"),
+    pytest.mark.skipif(not (shutil.which("apt-get") and shutil.which("dpkg-deb")),
+                       reason="needs Debian's apt and dpkg"),
 ]
 
 BUNDLE_PYTHON = "1.0-1+deb12u1"
@@ -76,8 +77,8 @@ def make_toy_bundle(bundle: Path, system: System, wanted: str,
     release = {k: v.strip('"') for k, v in (line.split("=", 1) for line in
                system.path("/etc/os-release").read_text().splitlines() if "=" in line)}
     arch = subprocess.run(["dpkg", "--print-architecture"], check=True, capture_output=True, text=True).stdout.strip()
-    (bundle / "BUNDLE-INFO").write_text(f"release={release['ID']} {release['VERSION_ID']}\narchitecture={arch}\n"
-                                        "session=cage\n")
+    made_for = f"{release.get('ID', '')} {release.get('VERSION_ID', '')}"
+    (bundle / "BUNDLE-INFO").write_text(f"release={made_for}\narchitecture={arch}\nsession=cage\n")
     files = sorted(p for p in bundle.rglob("*") if p.is_file())
     (bundle / "MANIFEST.sha256").write_text("".join(
         f"{hashlib.sha256(p.read_bytes()).hexdigest()}  {p.relative_to(bundle)}\n" for p in files))
