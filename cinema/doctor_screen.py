@@ -94,3 +94,57 @@ def judge(state: ScreenState, installed: Callable[[str], bool]) -> Finding:
     if state.session == "cage":
         return Finding("ok", _("drawn with cage (Wayland)"))
     return Finding("ok", _("drawn with X11"))
+
+
+# The text console draws Latin letters only for sure: no Arabic (no joined letters, no right to left),
+# and often no Cyrillic font. In another language the message is in English.
+CONSOLE_LANGUAGES = ("en", "fr", "pt", "es")
+
+
+def console_message(state: ScreenState | None, missing: tuple[str, ...]) -> str:
+    """What kiosk-start shows on tty1 when neither way of drawing could start."""
+    why = []
+    for session in SESSIONS:
+        if session in missing:
+            why.append(f"  {_label(session)}: {_('not installed')}")
+        elif state is not None and state.failed(session):
+            why.append(f"  {_label(session)}: {_why(state, session)}")
+    return "\n".join([
+        "", "  " + _("Learning Cinema could not start the lesson screen on this laptop."),
+        "  " + _("It tried {n} times with each way of drawing it has; what went wrong:").format(n=MAX_FAILURES),
+        *why, "",
+        "  " + _("Press Ctrl+Alt+F2, log in and run: cinema doctor"),
+        "  " + _("Press Enter here to try again (or restart the laptop)."), ""])
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m cinema.doctor_screen STATE_FILE CONFIG [MISSING_SESSION...]`: kiosk-start's message for
+    tty1, in the kiosk's language when the text console can draw it."""
+    import sys
+    from pathlib import Path
+
+    from cinema.locale.runtime import set_language
+
+    args = sys.argv[1:] if argv is None else argv
+    if len(args) < 2:
+        print("usage: python -m cinema.doctor_screen STATE_FILE CONFIG [MISSING_SESSION...]", file=sys.stderr)
+        return 2
+    language = "en"
+    try:
+        from cinema.config import read_kiosk_config
+
+        config, _problems = read_kiosk_config(Path(args[1]))
+        language = config.language if config is not None else "en"
+    except (OSError, ValueError):
+        pass  # settings that cannot be read: the message in English
+    set_language(language if language.split("_")[0].split("-")[0] in CONSOLE_LANGUAGES else "en")
+    try:
+        text = Path(args[0]).read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        text = None
+    sys.stdout.write(console_message(parse_state(text), tuple(args[2:])))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

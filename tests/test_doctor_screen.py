@@ -3,6 +3,7 @@ deploy/session/kiosk-start keeps in /run/learning-cinema/screen; nothing when th
 
 import io
 from argparse import Namespace
+from pathlib import Path
 
 import pytest
 
@@ -67,3 +68,19 @@ def test_the_doctor_prints_it_as_a_warning_line_with_what_to_do(tmp_path):
     assert line == ("! Lesson screen: runs on X11 because cage failed 3 times at start (Unable to create the wlroots "
                     "backend) — lessons work as they are; to try cage again, restart the laptop")
     assert code == 1  # (the missing settings file fails; the fallback itself is only a warning)
+
+
+def test_the_message_for_the_text_console_is_in_english_when_the_console_cannot_draw_the_language(tmp_path, capsys):
+    from cinema.doctor_screen import main
+
+    settings = tmp_path / "kiosk.yaml"
+    settings.write_text((Path(__file__).parents[1] / "kiosk_config" / "default.yaml").read_text().replace(
+        "\nlanguage: en\n", "\nlanguage: ar\n"))
+    screen = tmp_path / "screen"
+    screen.write_text(state("none", cage=3, cage_error="Found 0 GPUs"))
+
+    assert main([str(screen), str(settings), "x11"]) == 0
+
+    said = capsys.readouterr().out
+    assert "Learning Cinema could not start the lesson screen on this laptop." in said  # no Arabic on the console
+    assert "  cage: Found 0 GPUs\n  X11: not installed\n" in said and "cinema doctor" in said

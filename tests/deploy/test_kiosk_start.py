@@ -9,6 +9,7 @@ import pty
 import select
 import shutil
 import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -154,16 +155,16 @@ def test_x11_first_when_asked_and_cage_when_x11_fails(kiosk):
     assert kiosk.state()["x11_error"] == "no screens found"  # the X server's reason, not xinit's
 
 
-def on_tty1(kiosk: Kiosk, then: bytes | None) -> tuple[str, subprocess.Popen]:
+def on_tty1(kiosk: Kiosk, then: bytes | None, **env: str) -> tuple[str, subprocess.Popen]:
     """A start with a real terminal as tty1: what it shows there once it waits for a key; then Enter
     (b"\\n") or, with None, the keyboard goes away."""
     master, slave = pty.openpty()
     # as systemd starts it: tty1 is its standard input, open for reading and writing
-    proc = subprocess.Popen(["bash", str(SCRIPT)], env=kiosk.env(KIOSK_TTY=""), stdin=slave,
+    proc = subprocess.Popen(["bash", str(SCRIPT)], env=kiosk.env(KIOSK_TTY="", **env), stdin=slave,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         screen = b""
-        while b"try again" not in screen:
+        while b"cinema doctor" not in screen or not screen.rstrip().endswith(b")."):  # to its last line
             ready, _, _ = select.select([master], [], [], 30)
             assert ready, screen
             screen += os.read(master, 4096)
@@ -188,9 +189,9 @@ def test_when_nothing_can_draw_the_screen_says_what_to_do_and_the_restarts_stop(
     screen, proc = on_tty1(kiosk, then=None)
 
     assert kiosk.started() == ["cage"] * 3 + ["xinit"] * 3  # no seventh dark start
-    assert "Learning Cinema cannot draw on this laptop's screen." in screen
+    assert "Learning Cinema could not start the lesson screen on this laptop." in screen
     assert "cage: Unable to create the wlroots backend" in screen and "x11: no screens found" in screen
-    assert "Press Ctrl+Alt+F2, log in and run:  cinema doctor" in screen
+    assert "Press Ctrl+Alt+F2, log in and run: cinema doctor" in screen
     assert kiosk.state()["session"] == "none"
     # no keyboard to wait for: it keeps the message up (systemd would clear the screen if it ended)
     assert (kiosk.tmp / "slept").read_text() == "sleep infinity\n"
@@ -209,6 +210,35 @@ def test_enter_on_the_message_tries_again_from_cage(kiosk):
     assert kiosk.state()["cage_failures"] == "0"
     kiosk.start()
     assert kiosk.started() == ["cage"] * 4  # cage is tried again
+
+
+def test_the_message_is_in_the_kiosks_language_when_the_program_can_say_it(kiosk):
+    from cinema.doctor_screen import console_message, parse_state
+    from cinema.locale.runtime import set_language
+
+    app = kiosk.tmp / "app"
+    (app / ".venv" / "bin").mkdir(parents=True)
+    python = app / ".venv" / "bin" / "python"
+    python.write_text(f'#!/bin/sh\nexec "{sys.executable}" "$@"\n')  # this checkout's, as the laptop's own
+    python.chmod(0o755)
+    config = kiosk.tmp / "kiosk.yaml"
+    config.write_text((DEPLOY.parent / "kiosk_config" / "default.yaml").read_text().replace(
+        "\nlanguage: en\n", "\nlanguage: fr\n"))
+    assert "language: fr" in config.read_text()
+    kiosk.behave("cage", 1, CAGE_ERROR)
+    kiosk.uninstall("xinit")
+    for _ in range(3):
+        kiosk.start()
+
+    screen, _proc = on_tty1(kiosk, then=None, KIOSK_APP_DIR=str(app), CINEMA_CONFIG=str(config))
+
+    try:
+        set_language("fr")
+        said = console_message(parse_state(kiosk.state_file.read_text()), missing=("x11",))
+    finally:
+        set_language("en")
+    assert "X11: " in said  # (the words kiosk-start has of its own, for when Python cannot start, say "x11: ")
+    assert screen.replace("\r\n", "\n").rstrip("\n").endswith(said.rstrip("\n"))  # cinema.doctor_screen's words, in French
 
 
 def test_the_first_start_waits_for_the_graphics_driver_to_appear(kiosk):
