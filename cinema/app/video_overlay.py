@@ -7,8 +7,11 @@ to what has something on it, is handed to VLC as one PNG picture that its logo f
 No frame is copied: measured in benchmarks/bench_overlays.py at the cost of bare VLC (issue 16).
 
 The picture is made again only when what it shows changes (the clock's minute, the battery, a toast, a
-digit typed into the PIN prompt), not for every frame nor for every tick. Captions are VLC's own
-subtitles (the player's `--sub-file`), drawn by VLC as before.
+digit typed into the PIN prompt), not for every frame nor for every tick. After a change the whole status
+strip shows for FULL_STRIP_SECONDS; then, with nothing else over the video, only its badge in the corner
+(clock, battery, attendance, devices): VLC blends its picture into every frame at a cost that grows with
+its size (a strip across a 720p video: +10 % CPU against bare VLC; the badge: within noise), and the
+children see the whole video. Captions are VLC's own subtitles (the player's `--sub-file`).
 """
 
 from __future__ import annotations
@@ -42,6 +45,16 @@ def _shown_part(view: View) -> View:
     return dataclasses.replace(view, body=body, join=None)
 
 
+FULL_STRIP_SECONDS = 8.0  # the whole status strip over a video after a change; then only its badge
+
+
+def _only_status(view: View) -> bool:
+    """Nothing but the status strip shows over the video: no PIN prompt, time bar, notice, advice or picker."""
+    body = view.body
+    return (view.pin is None and not view.paused and not (isinstance(body, MediaBody) and body.seeking)
+            and not view.toast and view.power_advice is None and not view.keyboard_locked and view.picker is None)
+
+
 def video_area(window: tuple[int, int], picture: tuple[int, int, float]) -> pygame.Rect:
     """Where VLC shows the video in a window of size `window`: the picture (width, height, pixel shape)
     as it looks, made as big as fits and centred (VLC's own fitting)."""
@@ -57,8 +70,11 @@ class VideoOverlay:
     does not take the status bar away (and then only the overlay is lost: said once, the video plays on).
     """
 
-    def __init__(self, player, folder: Path | None = None) -> None:
+    def __init__(self, player, folder: Path | None = None, clock=time.monotonic) -> None:
         self.player = player
+        self.clock = clock
+        self._content: tuple | None = None  # what was shown, but the clock's minute
+        self._full_until = float("-inf")  # the whole strip shows until then, its badge after
         self._folder = folder
         self._own_folder = folder is None
         self._key: tuple | None = None
@@ -67,6 +83,7 @@ class VideoOverlay:
         self._picture: tuple[int, int, float] | None = None
         self._picture_of: tuple | None = None  # (path, window size) the picture size was asked for
         self._shown = False
+        self._compact = False
         self._turn = 0
         self._failed = False
         self.made = 0  # pictures made (the benchmark and tests read it)
@@ -79,25 +96,36 @@ class VideoOverlay:
             return
         now = time.time() if now is None else now
         clock = clock_text(now)
-        if view is self._view and (clock, tuple(window_size)) == self._turn_key:
+        moment = self.clock()
+        settling = (self._content is not None and not self._compact and moment >= self._full_until
+                    and _only_status(view))  # the whole strip has shown long enough: its badge now
+        if view is self._view and (clock, tuple(window_size)) == self._turn_key and not settling:
             return  # the loop's idle turn: the very same view (nothing came in), the same minute
         picture = self._video_picture(view, window_size)
         if picture is None:
             return  # VLC does not know the video's size yet (its first moments): asked again next turn
         self._view, self._turn_key = view, (clock, tuple(window_size))
-        key = (_shown_part(view), clock, tuple(window_size), picture, renderer.language, renderer.digits)
+        content = (_shown_part(view), tuple(window_size), picture, renderer.language, renderer.digits)
+        if content != self._content:  # something new to see: the whole strip, for a while
+            self._content = content
+            self._full_until = moment + FULL_STRIP_SECONDS
+        compact = moment >= self._full_until and _only_status(view)
+        key = (content, clock, compact)
         if key == self._key:
             return
         self._key = key
-        self._make(view, renderer, window_size, picture, now)
+        self._compact = compact
+        self._make(view, renderer, window_size, picture, now, compact)
 
     def clear(self) -> None:
         """No picture over the video (the next video starts without the last one's status bar)."""
         if self._shown:
             self.player.set_overlay(None)
             self._shown = False
-        self._key = self._view = self._turn_key = None
+        self._key = self._view = self._turn_key = self._content = None
         self._picture = self._picture_of = None
+        self._full_until = float("-inf")
+        self._compact = False
 
     def close(self) -> None:
         self.clear()
@@ -114,13 +142,13 @@ class VideoOverlay:
             self._picture_of = asked if self._picture is not None else None
         return self._picture
 
-    def _make(self, view: View, renderer: Renderer, window_size, picture, now: float) -> None:
+    def _make(self, view: View, renderer: Renderer, window_size, picture, now: float, compact: bool) -> None:
         # The layer is drawn for the whole window, where pygame draws the same things on its own screen:
         # where the video does not reach (a 16:9 video on a 4:3 projector) pygame's drawing shows, and VLC
         # is handed only the part over the video, so the two meet without a seam.
         area = video_area(window_size, picture)
         layer = pygame.Surface(window_size, pygame.SRCALPHA)
-        renderer.draw_layer(layer, view, now)
+        renderer.draw_layer(layer, view, now, compact_status=compact)
         drawn = layer.get_bounding_rect().clip(area)
         if drawn.width == 0 or drawn.height == 0:
             self.clear()

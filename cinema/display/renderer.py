@@ -121,10 +121,12 @@ class Renderer:
         self._last_second = int(now)
         return layout
 
-    def draw_layer(self, surface: pygame.Surface, view: View, now: float | None = None) -> Layout:
-        """What shows over a video VLC draws into the window itself (video: window): the status strip, the
-        time bar while paused or seeking, the PIN prompt, the notices and hints, the picker, on the
-        see-through `surface` (SRCALPHA, cleared here). VLC lays it over every frame (app/video_overlay.py)."""
+    def draw_layer(self, surface: pygame.Surface, view: View, now: float | None = None,
+                   compact_status: bool = False) -> Layout:
+        """What shows over a video VLC draws into the window itself (video: window): the status strip (or
+        its badge, `compact_status`), the time bar while paused or seeking, the PIN prompt, the notices and
+        hints, the picker, on the see-through `surface` (SRCALPHA, cleared here). VLC lays it over every
+        frame (app/video_overlay.py)."""
         now = time.time() if now is None else now
         canvas = self._canvas(surface, view)
         surface.fill((0, 0, 0, 0))
@@ -136,7 +138,7 @@ class Renderer:
             if self.strict:
                 raise
             log.exception("could not draw what shows over the %s screen", view.screen)
-        draw_status(canvas, view, now)
+        draw_status(canvas, view, now, compact=compact_status)
         return canvas.layout
 
     def _canvas(self, surface: pygame.Surface, view: View) -> Canvas:

@@ -38,11 +38,13 @@ def battery_color(c: Canvas, percent: float) -> tuple[int, int, int]:
 Piece = tuple[str, int, Callable[[pygame.Rect], None]]
 
 
-def draw_status(c: Canvas, view: View, now: float | None) -> None:
+def draw_status(c: Canvas, view: View, now: float | None, compact: bool = False) -> None:
+    """The strip across the top, with the progress bar under it. `compact`: only a badge in the top
+    corner where reading starts, with the clock, battery, attendance, devices and a disk warning (over a
+    playing video once nothing has changed for a while: VLC then lays a small picture over each frame, not
+    a band across the whole video, and the children see more of the video)."""
     m = c.metrics
     strip = pygame.Rect(0, 0, m.width, m.status_height)
-    pygame.draw.rect(c.surface, c.theme.status_bg, strip)
-    c.record("status", c.metrics.status_rect, "status")
     size = m.min_text
     inner = strip.inflate(-2 * m.margin, 0)
     icon_side = round(m.status_height * 0.7)
@@ -102,12 +104,33 @@ def draw_status(c: Canvas, view: View, now: float | None) -> None:
         full = status.disk == "full"
         end.append(text_piece("status.disk", c._("Disk full: not saved") if full else c._("Disk almost full"),
                               c.theme.bad if full else c.theme.warn))
-    if view.item_count:
+    if view.item_count and not compact:
         end.append(text_piece("status.items", f"{view.item_number} / {view.item_count}"))
 
     gap = m.gap
     small_gap = max(3, gap // 2)
     widths = lambda pieces: sum(p[1] for p in pieces) + gap * len(pieces)  # noqa: E731
+    if compact:
+        if optional:
+            at = next(i for i, p in enumerate(start) if p[0] == "status.battery.percent") + 1
+            start[at:at] = optional
+        start += end  # the disk warning: never dropped
+        names = [p[0] for p in start]
+        while widths(start) > inner.width // 2:
+            droppable = [i for i, name in enumerate(names) if name not in ("status.clock", "status.disk")]
+            if not droppable:
+                break
+            drop = names.index("status.battery.time") if "status.battery.time" in names else droppable[-1]
+            start.pop(drop)
+            names.pop(drop)
+        badge = c.mirror(pygame.Rect(0, 0, widths(start) - gap + 2 * m.margin, m.status_height), strip)
+        corner = {"border_bottom_left_radius" if c.rtl else "border_bottom_right_radius": m.gap}
+        pygame.draw.rect(c.surface, c.theme.status_bg, badge, **corner)  # square where it meets the edges
+        c.record("status", badge, "status")
+        _place(c, start, badge.inflate(-2 * m.margin, 0), gap, small_gap, from_start=True)
+        return
+    pygame.draw.rect(c.surface, c.theme.status_bg, strip)
+    c.record("status", c.metrics.status_rect, "status")
     if optional and widths(start) + widths(optional) + widths(end) <= inner.width:
         # time left goes right after the battery percent
         at = next(i for i, p in enumerate(start) if p[0] == "status.battery.percent") + 1

@@ -9,7 +9,7 @@ import dataclasses
 import pygame
 import pytest
 
-from cinema.app.video_overlay import VideoOverlay, video_area
+from cinema.app.video_overlay import FULL_STRIP_SECONDS, VideoOverlay, video_area
 from cinema.core.view import MediaBody, PinPrompt, Screen, StatusBar, TitleBody, View
 from cinema.display.renderer import Renderer
 
@@ -42,11 +42,21 @@ def video_view(**changes) -> View:
     return dataclasses.replace(view, **changes)
 
 
+class Clock:
+    """The overlay's monotonic clock, moved by hand."""
+
+    def __init__(self) -> None:
+        self.t = 100.0
+
+    def __call__(self) -> float:
+        return self.t
+
+
 @pytest.fixture
 def overlay(tmp_path):
     pygame.init()
     player = Player()
-    over = VideoOverlay(player, folder=tmp_path)
+    over = VideoOverlay(player, folder=tmp_path, clock=Clock())
     yield over
     over.close()
 
@@ -170,3 +180,41 @@ def test_picture_folders_left_by_a_killed_kiosk_are_removed_and_a_running_ones_k
         (folder / "over-video-1.png").write_bytes(b"png")
     assert sweep_left_behind(tmp_path) == 1
     assert not dead.exists() and live.exists() and other.exists()
+
+
+@pytest.mark.parametrize("language", ["en", "ar"])
+def test_once_nothing_changes_only_the_status_badge_stays_over_the_video(overlay, language):
+    renderer = Renderer((1280, 720))
+    clock = overlay.clock
+    playing = video_view(language=language)
+    overlay.show(playing, renderer, (1280, 720), now=NOON)
+    assert overlay.player.shown.get_width() == 1280  # a new video: the whole strip, item count and progress
+    clock.t += FULL_STRIP_SECONDS - 0.5
+    overlay.show(playing, renderer, (1280, 720), now=NOON)
+    assert overlay.made == 1
+    clock.t += 1.0  # nothing changed for a while: the loop's idle turn (the very same view) folds it
+    overlay.show(playing, renderer, (1280, 720), now=NOON)
+    badge, (_png, x, y) = overlay.player.shown, overlay.player.calls[-1]
+    assert overlay.made == 2 and y == 0
+    assert badge.get_width() < 1280 // 2 and badge.get_height() == renderer.metrics.status_height
+    # In the corner where reading starts: the top left, or the top right in Arabic.
+    assert (x == 0) if language == "en" else (x + badge.get_width() == 1280)
+    assert opaque(badge, badge.get_rect()) > 0.9  # the clock and battery on the strip's colour
+    for second in range(1, 20):  # the video plays on: the badge stays, made once
+        body = dataclasses.replace(playing.body, position=12.0 + second)
+        clock.t += 0.25
+        overlay.show(dataclasses.replace(playing, body=body), renderer, (1280, 720), now=NOON)
+    assert overlay.made == 2
+    # The battery drops a step: the whole strip again, for a while.
+    lower = dataclasses.replace(playing, status=StatusBar(battery_percent=40.0, battery_minutes=60.0))
+    overlay.show(lower, renderer, (1280, 720), now=NOON)
+    assert overlay.made == 3 and overlay.player.shown.get_width() == 1280
+
+
+def test_the_pin_prompt_keeps_the_whole_strip_however_long_it_is_up(overlay):
+    renderer = Renderer((1280, 720))
+    asking = video_view(pin=PinPrompt(digits=1, purpose="unlock"))
+    overlay.show(asking, renderer, (1280, 720), now=NOON)
+    overlay.clock.t += 3 * FULL_STRIP_SECONDS
+    overlay.show(asking, renderer, (1280, 720), now=NOON)
+    assert overlay.made == 1 and overlay.player.shown.get_size() == (1280, 720)
