@@ -89,7 +89,9 @@ def test_the_status_bar_caption_and_pin_prompt_show_over_a_video_vlc_draws(kiosk
 
     theme = Theme()
     width, height = SIZE
-    status = pygame.Rect(0, 2, width, 20)  # the top of the status strip (27 px high at this size)
+    # The top of the status strip (27 px high at this size) where the clock is: the strip's start, also once
+    # it has folded to its badge (8 s after the video's last change).
+    status = pygame.Rect(0, 2, width // 6, 20)
     middle = pygame.Rect(width // 4, height // 3, width // 2, height // 6)
     caption = pygame.Rect(width // 4, height - 90, width // 2, 70)
     assert share(playing, middle, lambda p: near(p, GREEN)) > 0.9, "the video is not seen"
