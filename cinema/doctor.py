@@ -690,7 +690,7 @@ def _screen_check(m: Machine) -> Check:
     name = _("Screen")
     if m.environ.get("WAYLAND_DISPLAY") or m.environ.get("DISPLAY"):
         return Check("screen", name, Status.OK, _("a screen is available"))
-    if m.which("cage"):
+    if m.which("cage") or (m.which("xinit") and m.which("Xorg")):  # the kiosk service draws with either
         return Check("screen", name, Status.OK, _("no screen in this terminal; the kiosk service opens its own"))
     return Check("screen", name, Status.WARN, _("no screen found, and cage is not installed"),
                  _("run deploy/install.sh, or start `cinema run` from the desktop"))

@@ -104,6 +104,8 @@ def test_a_missing_video_is_a_media_failure_not_a_settings_one(project, laptop):
     (dict(groups_of=lambda user: None), "groups", Status.FAIL, "there is no user cinema"),
     (dict(environ={}, which=lambda name: None), "screen", Status.WARN, "cage is not installed"),
     (dict(environ={}), "screen", Status.OK, "the kiosk service opens its own"),
+    (dict(environ={}, which=lambda name: f"/usr/bin/{name}" if name in ("xinit", "Xorg") else None), "screen",
+     Status.OK, "the kiosk service opens its own"),  # an X11-only laptop (install.sh --session x11)
     (dict(which=lambda name: "/usr/bin/cage" if name in ("cage", "systemctl") else None), "import", Status.WARN,
      "sudo apt install ffmpeg"),
     (dict(run=lambda argv: (1, "disabled\n")), "service", Status.WARN, "systemctl enable learning-cinema"),
