@@ -84,9 +84,16 @@ done
 [ -z "$base" ] || [ -f "$base/etc/debian_version" ] || die "--base $base is not a Debian root folder"
 [ "$(id -u)" = 0 ] || die "run me as root (debootstrap, chroot and unshare need it): su - then bash $0"
 
-mkdir -p "$work"
-work=$(cd "$work" && pwd)
+work=$(realpath -m "$work")
 [ -n "$root" ] || root=$work/root
+root=$(realpath -m "$root")
+# The root folder is changed and copied whole into the image: never this machine's own, nor the base.
+[ "$root" != / ] || die "--root / is this machine: give a folder for the VM's system"
+[ -z "$base" ] || [ "$root" != "$(realpath -m "$base")" ] || die "--root must not be --base (the base is copied, never changed)"
+if [ -d "$root" ] && [ ! -f "$root/etc/debian_version" ] && [ -n "$(ls -A "$root")" ]; then
+  die "$root is not empty and not a Debian root: give a new folder or a Debian 12 root"
+fi
+mkdir -p "$work"
 img=$work/disk.img
 times=$work/times.txt
 

@@ -4,6 +4,7 @@ before it touches anything (no root folder, no image, no apt-get)."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 
@@ -45,8 +46,12 @@ def test_help_says_how_to_run_it_and_what_it_measures():
     (("--vm-env", "pixman", "{bundle}"), "--vm-env must look like NAME=VALUE"),
     (("--base", "{tmp}", "{bundle}"), "is not a Debian root folder"),
     (("--colour", "blue"), "unknown option: --colour"),
+    (("--root", "/", "{bundle}"), "--root / is this machine"),
+    (("--root", "{tmp}", "{bundle}"), "is not empty and not a Debian root"),
 ])
 def test_bad_input_is_refused_with_a_sentence_before_anything_is_made(tmp_path, args, words):
+    if "--root" in args and os.geteuid() != 0:
+        pytest.skip("the root folder is checked after the check for root")
     bundle = tmp_path / "bundle"
     bundle.mkdir()
     (bundle / "install.sh").write_text("exit 1\n")
