@@ -53,7 +53,7 @@ _VLC_EVENTS = (
     ("MediaPlayerVout", "vout"),
 )
 _ES_AUDIO, _ES_VIDEO = 0, 1
-_TICK_S = 0.2
+_TICK_S = 0.5  # the supervisor looks at a playing item this often (and at each VLC event)
 
 
 class _EsChanged(ctypes.Structure):
