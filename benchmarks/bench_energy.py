@@ -133,7 +133,8 @@ def main() -> int:
             try:
                 video_env = dict(os.environ, PYTHONPATH=str(ROOT), SDL_FRAMEBUFFER_ACCELERATION="0",
                                  PYGAME_HIDE_SUPPORT_PROMPT="1", SDL_AUDIODRIVER="dummy", CINEMA_LOG="warning")
-                clips = [video, bench_video.clip_1080p(folder)]
+                clips = [bench_video.long_clip(video, folder, bench_video.WARMUP_S + opts.seconds + 5),
+                         bench_video.clip_1080p(folder)]
                 video_rows = bench_video.video_table(clips, opts.seconds, opts.video_runs, video_env)
             finally:
                 if xvfb is not None:
