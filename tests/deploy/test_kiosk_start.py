@@ -275,3 +275,30 @@ def test_cinema_doctor_reads_what_kiosk_start_wrote(kiosk):
     found = judge(parse_state(kiosk.state_file.read_text()), installed=lambda session: True)
     assert (found.status, found.message) == (
         "warn", "runs on X11 because cage failed 3 times at start (Unable to create the wlroots backend)")
+
+
+def test_a_crash_is_named_and_a_program_left_running_does_not_hold_the_start(kiosk):
+    # cage crashes in the graphics driver (as in a VM with Mesa's software GL) after starting the kiosk,
+    # which goes on running and keeps cage's output open.
+    left = kiosk.tmp / "left-running.pid"
+    (kiosk.bin / "cage").write_text(
+        "#!/bin/bash\n"
+        f'echo "cage $*" >> "{kiosk.tmp / "started"}"\n'
+        'echo "libEGL warning: NEEDS EXTENSION: falling back to kms_swrast" >&2\n'
+        f'/bin/sleep 60 & echo $! > "{left}"\n'
+        "kill -SEGV $$\n")
+    with open(kiosk.tmp / "journal", "w") as journal:  # not a pipe: what was left running holds it open
+        start = subprocess.Popen(["bash", str(SCRIPT)], env=kiosk.env(), stdout=journal, stderr=journal)
+        try:
+            code = start.wait(timeout=50)
+            child = int(left.read_text())
+            # kiosk-start ended with cage, while what cage left behind still ran (systemd stops it then).
+            assert os.path.exists(f"/proc/{child}")
+        finally:
+            start.kill()
+            if left.exists():
+                subprocess.run(["kill", left.read_text().strip()], check=False)
+    assert code == 139
+    assert kiosk.state()["cage_failures"] == "1"
+    assert kiosk.state()["cage_error"] == ("crashed (SIGSEGV); last words: libEGL warning: NEEDS EXTENSION: "
+                                           "falling back to kms_swrast")
