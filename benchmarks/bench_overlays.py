@@ -1,17 +1,17 @@
-"""What VLC's own overlays cost (issue 16, first measurement): a status bar, a prompt and captions drawn by VLC.
+"""What VLC's own overlays cost (issue 16): the kiosk's status strip, its badge, a prompt and captions drawn by VLC.
 
 Usage: python benchmarks/bench_overlays.py [--seconds N] [--runs K] [--media DIR]
 
 Issue 16 asks for the status bar, captions and the PIN prompt over a playing video at the cost of
-bare VLC drawing into an X window. One way is VLC's own sub-picture filters: `logo` (a picture: the
-status bar drawn once by pygame and handed over as a PNG, replaced when it changes), `marq` (text:
-a prompt) and VLC's subtitle renderer (captions). This prints, for the same demo video in the same
-run, the CPU (user + system, the whole process) of bare VLC in an X window and of the same with
-those overlays on, the bar's picture replaced every second (the worst case: a clock with seconds).
-The overlays are switched on through libvlc's API (video_set_logo_*, video_set_marquee_*): the
-`--sub-source` command-line options drew nothing when given to a libvlc instance (seen on
-screenshots, VLC 3.0). The kiosk now does this (cinema/app/video_overlay.py); bench_video.py measures the
-whole kiosk that way. Without a DISPLAY an Xvfb is started.
+bare VLC drawing into an X window. The kiosk uses VLC's own sub-picture filters: `logo` (a picture: what
+pygame draws over the video, handed over as a PNG, replaced when it changes; cinema/app/video_overlay.py)
+and VLC's subtitle renderer (captions); `marq` (text) is measured for a prompt. This prints, for the same
+demo video in the same run, the CPU (user + system, the whole process) of bare VLC in an X window and of
+the same with the kiosk's real pictures laid over it: the whole status strip (1280 px wide) and the badge
+it folds to once nothing changed for 8 s. VLC blends the picture into every frame, at a cost that grows
+with its size. Each run ends with a grab of the screen: "seen" says the picture was really drawn (the
+first version of this benchmark set the overlays before VLC had its video output, and they never were).
+Without a DISPLAY an Xvfb is started.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ import bench_video  # noqa: E402 (its child measurer, bare VLC window and Xvfb)
 
 OVERLAYS = bench_video._MEASURE + r"""
 import pygame, vlc
-video, seconds, bar = sys.argv[1], float(sys.argv[2]), sys.argv[3]
+video, seconds, picture, marquee = sys.argv[1], float(sys.argv[2]), sys.argv[3], sys.argv[4] == "marquee"
 pygame.display.init()
 window = pygame.display.set_mode((1280, 720))  # as bench_video's bare VLC window
 inst = vlc.Instance(%(args)r + ["--no-xlib"])
@@ -36,36 +36,63 @@ mp = inst.media_player_new()
 mp.set_xwindow(pygame.display.get_wm_info()["window"])
 mp.set_media(inst.media_new_path(video))
 mp.play()
-while mp.get_state() != vlc.State.Playing:
+# The overlays are set once VLC has made its video output, as the kiosk does (it waits for the video's
+# size): set before that, at "Playing", they were never drawn (seen on screenshots).
+while mp.get_state() != vlc.State.Playing or not mp.has_vout():
     time.sleep(0.01)
-mp.video_set_logo_string(vlc.VideoLogoOption.logo_file, bar)
-mp.video_set_logo_int(vlc.VideoLogoOption.logo_position, 4)  # top
+mp.video_set_logo_string(vlc.VideoLogoOption.logo_file, picture)
+mp.video_set_logo_int(vlc.VideoLogoOption.logo_position, -1)
+mp.video_set_logo_int(vlc.VideoLogoOption.logo_x, 0)
+mp.video_set_logo_int(vlc.VideoLogoOption.logo_y, 0)
+mp.video_set_logo_int(vlc.VideoLogoOption.logo_opacity, 255)
 mp.video_set_logo_int(vlc.VideoLogoOption.logo_enable, 1)
-mp.video_set_marquee_string(vlc.VideoMarqueeOption.Text, "PIN: ****")
-mp.video_set_marquee_int(vlc.VideoMarqueeOption.Size, 40)
-mp.video_set_marquee_int(vlc.VideoMarqueeOption.Enable, 1)
-n = [0]
+if marquee:
+    mp.video_set_marquee_string(vlc.VideoMarqueeOption.Text, "PIN: ****")
+    mp.video_set_marquee_int(vlc.VideoMarqueeOption.Size, 40)
+    mp.video_set_marquee_int(vlc.VideoMarqueeOption.Position, 8)  # bottom
+    mp.video_set_marquee_int(vlc.VideoMarqueeOption.Enable, 1)
 def tick():
     pygame.event.pump()
     time.sleep(0.05)
-    n[0] += 1
-    if n[0] %% 20 == 0:  # a new status bar picture every second
-        mp.video_set_logo_string(vlc.VideoLogoOption.logo_file, bar)
-measure(seconds, tick=tick)
+measure(seconds, warmup=1.0, tick=tick)
+import subprocess
+shot = picture + ".screen.png"
+subprocess.run(["ffmpeg", "-v", "error", "-y", "-f", "x11grab", "-video_size", "1280x720", "-i", os.environ["DISPLAY"],
+                "-frames:v", "1", shot], check=False, timeout=30)
 """
 
 
-def status_bar_png(path: Path) -> None:
-    """A 1280x48 status bar picture as the kiosk would hand it to VLC."""
+def kiosk_pictures(folder: Path) -> dict[str, Path]:
+    """The kiosk's own pictures over a 1280x720 video (its renderer, as cinema/app/video_overlay.py hands them
+    to VLC): the whole status strip with the progress line, and the badge it folds to after 8 s."""
     os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
     import pygame
 
-    pygame.font.init()
-    bar = pygame.Surface((1280, 48), pygame.SRCALPHA)
-    bar.fill((20, 24, 32, 230))
-    font = pygame.font.Font(None, 36)
-    bar.blit(font.render("2 / 6     78 %  2 h 10 min     03:07", True, (240, 240, 240)), (16, 10))
-    pygame.image.save(bar, str(path))
+    from cinema.core.view import MediaBody, Screen, StatusBar, View
+    from cinema.display.renderer import Renderer
+
+    pygame.init()
+    renderer = Renderer((1280, 720))
+    view = View(Screen.VIDEO, MediaBody("lesson.mp4", "Water", position=12.0, duration=60.0), item_number=2,
+                item_count=6, status=StatusBar(battery_percent=78.0, battery_minutes=130.0, attendance=23))
+    out = {}
+    for name, compact in (("strip", False), ("badge", True)):
+        layer = pygame.Surface((1280, 720), pygame.SRCALPHA)
+        renderer.draw_layer(layer, view, compact_status=compact)
+        out[name] = folder / f"{name}.png"
+        pygame.image.save(layer.subsurface(layer.get_bounding_rect()), str(out[name]))
+    return out
+
+
+def drawn(picture: Path) -> bool:
+    """The screen grabbed at the end of the run shows the picture's top-left corner (the strip's colour)."""
+    import pygame
+
+    shot = Path(str(picture) + ".screen.png")
+    if not shot.exists():
+        return False
+    want, got = pygame.image.load(str(picture)).get_at((2, 2)), pygame.image.load(str(shot)).get_at((2, 2))
+    return max(abs(a - b) for a, b in zip(want[:3], got[:3])) < 40
 
 
 def main() -> int:
@@ -79,15 +106,17 @@ def main() -> int:
 
     ensure_demo_media(opts.media, only=("lesson.mp4", "lesson.srt"))
     video, captions = opts.media / "lesson.mp4", opts.media / "lesson.srt"
-    bar = Path(tempfile.mkdtemp()) / "bar.png"
-    status_bar_png(bar)
+    pictures = kiosk_pictures(Path(tempfile.mkdtemp()))
     xvfb = bench_video.start_xvfb()
     env = dict(os.environ, PYTHONPATH=str(bench_video.ROOT), SDL_VIDEODRIVER="x11", SDL_FRAMEBUFFER_ACCELERATION="0")
     args = bench_video.VLC_ARGS
+    subs = args + [f"--sub-file={captions}"]
     ways = {
         "bare VLC, X window": (bench_video.BARE_WINDOW, args, []),
-        "bare VLC + its subtitles": (bench_video.BARE_WINDOW, args + [f"--sub-file={captions}"], []),
-        "+ status bar (logo, new each s) + prompt (marq)": (OVERLAYS, args + [f"--sub-file={captions}"], [str(bar)]),
+        "bare VLC + its subtitles": (bench_video.BARE_WINDOW, subs, []),
+        "+ the kiosk's whole status strip (logo)": (OVERLAYS, subs, [str(pictures["strip"]), "-"]),
+        "+ the strip + a prompt (marquee)": (OVERLAYS, subs, [str(pictures["strip"]), "marquee"]),
+        "+ the strip's badge (logo), as after 8 s": (OVERLAYS, subs, [str(pictures["badge"]), "-"]),
     }
     cpu: dict[str, list[float]] = {name: [] for name in ways}
     try:
@@ -101,10 +130,14 @@ def main() -> int:
     bare = statistics.median(cpu["bare VLC, X window"])
     print(f"\nCPU seconds over {opts.seconds:g} s of {video.name} (1280x720), {opts.runs} alternating runs, "
           f"{os.cpu_count()} cores")
-    print(f"{'way':<50} {'runs':<22} {'median':>7} {'vs bare':>8}  target <= 1.10")
+    print(f"{'way':<44} {'runs':<22} {'median':>7} {'vs bare':>8}  {'seen':<5} target <= 1.10")
     for name, values in cpu.items():
         median = statistics.median(values)
-        print(f"{name:<50} {' / '.join(f'{v:.2f}' for v in values):<22} {median:>7.2f} {median / bare:>7.2f}x")
+        extra = ways[name][2]
+        seen = ("yes" if drawn(Path(extra[0])) else "NO") if extra else ""
+        print(f"{name:<44} {' / '.join(f'{v:.2f}' for v in values):<22} {median:>7.2f} {median / bare:>7.2f}x  {seen:<5}")
+    sizes = {name: __import__("pygame").image.load(str(path)).get_size() for name, path in pictures.items()}
+    print("pictures: " + ", ".join(f"{name} {w}x{h}" for name, (w, h) in sizes.items()))
     return 0
 
 

@@ -40,7 +40,7 @@ Piece = tuple[str, int, Callable[[pygame.Rect], None]]
 
 def draw_status(c: Canvas, view: View, now: float | None, compact: bool = False) -> None:
     """The strip across the top, with the progress bar under it. `compact`: only a badge in the top
-    corner where reading starts, with the clock, battery, attendance, devices and a disk warning (over a
+    corner where reading starts, with the clock, battery level, attendance, devices and a disk warning (over a
     playing video once nothing has changed for a while: VLC then lays a small picture over each frame, not
     a band across the whole video, and the children see more of the video)."""
     m = c.metrics
@@ -111,18 +111,15 @@ def draw_status(c: Canvas, view: View, now: float | None, compact: bool = False)
     small_gap = max(3, gap // 2)
     widths = lambda pieces: sum(p[1] for p in pieces) + gap * len(pieces)  # noqa: E731
     if compact:
-        if optional:
-            at = next(i for i, p in enumerate(start) if p[0] == "status.battery.percent") + 1
-            start[at:at] = optional
+        # No time left on the battery (the whole strip shows it for a while whenever it changes).
         start += end  # the disk warning: never dropped
         names = [p[0] for p in start]
         while widths(start) > inner.width // 2:
             droppable = [i for i, name in enumerate(names) if name not in ("status.clock", "status.disk")]
             if not droppable:
                 break
-            drop = names.index("status.battery.time") if "status.battery.time" in names else droppable[-1]
-            start.pop(drop)
-            names.pop(drop)
+            start.pop(droppable[-1])
+            names.pop(droppable[-1])
         badge = c.mirror(pygame.Rect(0, 0, widths(start) - gap + 2 * m.margin, m.status_height), strip)
         corner = {"border_bottom_left_radius" if c.rtl else "border_bottom_right_radius": m.gap}
         pygame.draw.rect(c.surface, c.theme.status_bg, badge, **corner)  # square where it meets the edges
