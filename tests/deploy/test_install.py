@@ -249,10 +249,13 @@ def test_make_offline_bundle_refuses_a_folder_that_is_not_empty(system, tmp_path
     assert system.calls() == [] and [p.name for p in out.iterdir()] == ["photos.jpg"]
 
 
-@pytest.mark.parametrize("script", ["install.sh", "make-offline-bundle.sh", "session/kiosk-xsession"])
+@pytest.mark.parametrize("script", ["install.sh", "make-offline-bundle.sh", "boot-test.sh", "session/kiosk-xsession",
+                                    "session/kiosk-start"])
 def test_scripts_parse_and_pass_shellcheck(script):
     path = DEPLOY / script
     assert subprocess.run(["bash", "-n", str(path)], capture_output=True, check=False).returncode == 0
+    if script.startswith(("boot-test", "session/")):
+        assert path.stat().st_mode & 0o111  # run as a program (kiosk-start by systemd)
     if shutil.which("shellcheck") is None:
         pytest.skip("shellcheck is not installed (apt install shellcheck)")
     done = subprocess.run(["shellcheck", str(path)], capture_output=True, text=True, check=False)

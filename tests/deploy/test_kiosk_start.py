@@ -7,7 +7,6 @@ from __future__ import annotations
 import os
 import pty
 import select
-import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -255,15 +254,6 @@ def test_a_state_folder_it_cannot_write_is_said_not_fatal(kiosk):
     done = kiosk.start(KIOSK_STATE_DIR="/proc/no-such-place")
     assert done.returncode == 0 and kiosk.started() == ["cage"]
     assert "failed starts are not counted" in done.stderr
-
-
-def test_kiosk_start_parses_and_passes_shellcheck():
-    assert subprocess.run(["bash", "-n", str(SCRIPT)], capture_output=True, check=False).returncode == 0
-    assert SCRIPT.stat().st_mode & 0o111
-    if shutil.which("shellcheck") is None:
-        pytest.skip("shellcheck is not installed (apt install shellcheck)")
-    done = subprocess.run(["shellcheck", str(SCRIPT)], capture_output=True, text=True, check=False)
-    assert done.returncode == 0, done.stdout
 
 
 def test_cinema_doctor_reads_what_kiosk_start_wrote(kiosk):
