@@ -130,12 +130,12 @@ def main() -> int:
     bare = statistics.median(cpu["bare VLC, X window"])
     print(f"\nCPU seconds over {opts.seconds:g} s of {video.name} (1280x720), {opts.runs} alternating runs, "
           f"{os.cpu_count()} cores")
-    print(f"{'way':<44} {'runs':<22} {'median':>7} {'vs bare':>8}  {'seen':<5} target <= 1.10")
+    print(f"{'way':<44} {'runs':<34} {'median':>7} {'vs bare':>8}  {'seen':<5} target <= 1.10")
     for name, values in cpu.items():
         median = statistics.median(values)
         extra = ways[name][2]
         seen = ("yes" if drawn(Path(extra[0])) else "NO") if extra else ""
-        print(f"{name:<44} {' / '.join(f'{v:.2f}' for v in values):<22} {median:>7.2f} {median / bare:>7.2f}x  {seen:<5}")
+        print(f"{name:<44} {' / '.join(f'{v:.2f}' for v in values):<34} {median:>7.2f} {median / bare:>7.2f}x  {seen:<5}")
     sizes = {name: __import__("pygame").image.load(str(path)).get_size() for name, path in pictures.items()}
     print("pictures: " + ", ".join(f"{name} {w}x{h}" for name, (w, h) in sizes.items()))
     return 0
