@@ -126,8 +126,8 @@ def main() -> int:
                                      "and an estimate for a real laptop (runs deploy/boot-test.sh; root).")
     parser.add_argument("bundle", help="an offline bundle (deploy/make-offline-bundle.sh)")
     parser.add_argument("--runs", type=int, default=2, help="boots of the same image's root (default 2)")
-    parser.add_argument("--base", default="/work/roots/base" if Path("/work/roots/base/etc/debian_version").exists()
-                        else "", help="a Debian 12 root to copy instead of debootstrap")
+    parser.add_argument("--base", default="", help="a Debian 12 root to copy instead of debootstrap (the first time:"
+                        " later runs reuse WORK/root)")
     parser.add_argument("--work", default=str(ROOT / "var" / "bench-boot"), help="where the roots and images go")
     parser.add_argument("--session", default="", choices=("", "cage", "x11", "both"),
                         help="passed to install.sh (default: what the bundle carries)")
