@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
+from cinema.app.wake_queue import WakingQueue
 from cinema.core.events import JournalHealth, JournalState, MediaFailed, MediaFinished, Record
 from cinema.core.messages import N_
 from cinema.core.power import PowerPolicy
@@ -86,7 +87,7 @@ class Kiosk:
         `wall` is what the status bar's clock reads."""
         self.opts = opts
         self.out = out
-        self.events: queue.Queue = queue.Queue()
+        self.events: queue.Queue = WakingQueue()  # its puts also wake a loop sleeping while VLC draws a video
         self.player = player
         self.clock = clock
         self.wall = wall

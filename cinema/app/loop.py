@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import queue
+import select
 
 import pygame
 
@@ -30,7 +31,7 @@ IDLE_SLICE_SECONDS = 0.25  # headless: no keys to wait for, so the loop wakes fo
 # times a second for the laptop's keys (locked in a lesson; Escape is held 2 s to open it). A remote's press
 # comes through the queue and wakes it at once. At 25 wakes a second the main thread took 0.3-0.5 % of a
 # core, a tenth of what VLC takes to play a 720p lesson; at 4, 0.2 %.
-VIDEO_SLICE_SECONDS = 0.25
+VIDEO_SLICE_SECONDS = 0.25  # while a video plays and there is no X connection to sleep on (Wayland)
 VIDEO_TICK_SECONDS = 1.0  # ticks then (the clock shows minutes; the position is saved every 2 s as ever)
 MAX_EVENTS_PER_LOOP = 2000  # so a flood of presses cannot starve the screen
 NEW_CODE_SECONDS = 2.0  # longest the join codes stay hidden while the hub makes a new lesson's code
@@ -83,6 +84,7 @@ class KioskLoop:
         self.frame = None  # the live picture on it (video frame, webcam preview), if any
         self.dimmed = False
         self._carry: list = []  # an event taken off the queue while sleeping
+        self._x_fd: int | None | bool = False  # the X server's connection while a video plays (False: not looked up)
         self._last_tick = float("-inf")
         self._last_save = float("-inf")
 
@@ -178,8 +180,9 @@ class KioskLoop:
         return shown
 
     def wait(self) -> None:
-        """Until the next turn: briefly while a video plays, else until a device event (the queue
-        wakes us at once) or a short slice for keys.
+        """Until the next turn: while VLC draws a playing video, until something happens (a queued event,
+        the X server's, the next tick: `_sleep_until_woken`); else until a device event (the queue wakes
+        us at once) or a short slice for keys.
 
         pygame's event.wait() polls every millisecond (1.4 % of a core idle under X), so the loop
         blocks on its own queue instead: 40 ms slices keep keys instant and cost about 0.25 %.
@@ -190,11 +193,37 @@ class KioskLoop:
             return
         if not self.events.empty():
             return
+        if video and not self.headless and self._sleep_until_woken():
+            return
         slice_ = IDLE_SLICE_SECONDS if self.headless else VIDEO_SLICE_SECONDS if video else KEY_SLICE_SECONDS
         try:
             self._carry.append(self.events.get(timeout=slice_))
         except queue.Empty:
             pass
+
+    def _sleep_until_woken(self) -> bool:
+        """While VLC draws the video: sleep until an event is queued, the X server has something for the
+        window (a key, a resize) or the next tick is due; shorter while a key is being held or typed (the
+        held Escape, a scanner's burst). False where there is nothing to sleep on (not X11, an event queue
+        without a wake-up): the caller waits its slice."""
+        wake = getattr(self.events, "fd", None)
+        if wake is None:
+            return False
+        if self._x_fd is False:
+            from cinema.app.wake_queue import x_connection_fd
+
+            self._x_fd = x_connection_fd()
+        if self._x_fd is None:
+            return False
+        busy = self.keyboard.escape_down is not None or self.keyboard.wedge.pending()
+        timeout = KEY_SLICE_SECONDS if busy or self.engine.pin is not None else VIDEO_TICK_SECONDS
+        try:
+            select.select([self._x_fd, wake], [], [], timeout)
+        except (OSError, ValueError):  # the window went (a projector replugged): look again next time
+            self._x_fd = False
+            return False
+        self.events.clear_wake()
+        return True
 
     def stop(self, code: int) -> None:
         """End the loop after this turn (the end of the lesson, --max-seconds, SIGTERM)."""
@@ -251,6 +280,7 @@ class KioskLoop:
         """A new window size (resized, or a projector replugged at another resolution): lay the
         screens out for it, have video decoded to fit it, and draw everything again."""
         self.renderer.resize(self.window.size)
+        self._x_fd = False  # a new window may be another connection: looked up again
         if self.player is not None:
             self.player.set_frame_size(self.renderer.content_rect.size)
             handle = getattr(self.screens, "video_window", None) if self.screens is not None else None
