@@ -103,6 +103,11 @@ class KeyboardInput:
         if key == pygame.K_ESCAPE:
             self.escape_down = None
 
+    def busy(self) -> bool:
+        """True while the loop must look again soon: Escape held and not yet counted, or a scanner's
+        burst being typed (its keys held back until `poll`)."""
+        return (self.escape_down is not None and not self.hold_sent) or self.wedge.pending()
+
     def poll(self, now: float, pin_open: bool) -> list:
         events = self._convert(self.wedge.poll(now), pin_open)
         if self.escape_down is not None and not self.hold_sent and now - self.escape_down >= HOLD_SECONDS:

@@ -215,9 +215,8 @@ class KioskLoop:
             self._x_fd = x_connection_fd()
         if self._x_fd is None:
             return False
-        keys = self.keyboard
-        busy = (keys.escape_down is not None and not keys.hold_sent) or keys.wedge.pending()
-        timeout = KEY_SLICE_SECONDS if busy or self.engine.pin is not None else VIDEO_TICK_SECONDS
+        busy = self.keyboard.busy() or self.engine.pin is not None
+        timeout = KEY_SLICE_SECONDS if busy else VIDEO_TICK_SECONDS
         try:
             select.select([self._x_fd, wake], [], [], timeout)
         except (OSError, ValueError):  # the window went (a projector replugged): look again next time

@@ -31,6 +31,7 @@ from cinema.core.view import MediaBody, Screen, View
 from cinema.display.layout import fit_rect
 from cinema.display.renderer import Renderer
 from cinema.display.status import clock_text
+from cinema.processes import alive
 
 log = logging.getLogger(__name__)
 
@@ -202,20 +203,10 @@ def sweep_left_behind(parent: Path) -> int:
     for folder in parent.glob(FOLDER_PREFIX + "*"):
         pid = folder.name[len(FOLDER_PREFIX):].split("-")[0]
         try:
-            if not pid.isdigit() or folder.stat().st_uid != os.getuid() or _running(int(pid)):
+            if not pid.isdigit() or folder.stat().st_uid != os.getuid() or alive(int(pid)):
                 continue
         except OSError:
             continue
         shutil.rmtree(folder, ignore_errors=True)
         removed += 1
     return removed
-
-
-def _running(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True

@@ -44,11 +44,8 @@ class Window:
     """The kiosk's window as the main loop sees it: its events, its current surface (which a
     resized window or a replugged projector replaces), and showing what was drawn."""
 
-    RESIZE_EVENTS = (pygame.VIDEORESIZE, pygame.WINDOWSIZECHANGED)
-
     def __init__(self, surface: pygame.Surface) -> None:
         self._surface = surface
-        self._laid_out = surface.get_size()  # the size the last resize event was seen at
 
     @property
     def surface(self) -> pygame.Surface:
@@ -67,11 +64,9 @@ class Window:
         return pygame.event.get()
 
     def resized(self, event) -> bool:
-        """True when `event` changed the window's size."""
-        if event.type not in self.RESIZE_EVENTS:
-            return False
-        old, self._laid_out = self._laid_out, self.size
-        return self._laid_out != old
+        """Always False: the loop lays the screen out again whenever `size` differs from its layout (the
+        new surface may come before, after or without its resize event), so an event adds nothing."""
+        return False
 
     def show(self, area: pygame.Rect | None = None) -> None:
         """Put the drawing on the screen: all of it, or only `area`."""

@@ -22,6 +22,7 @@ from typing import Iterator
 from cinema.config.problems import Problem
 from cinema.locale.runtime import gettext as _
 from cinema.locale.runtime import ngettext
+from cinema.processes import alive
 
 from . import checksums
 from . import pack_format as fmt
@@ -324,23 +325,13 @@ def _clear_stale(folder: Path) -> None:
     for prefix in (_STAGING, _OLD):
         for path in folder.glob(f"{prefix}*"):
             name, _dash, pid = path.name[len(prefix):].rpartition("-")
-            if not pid.isdigit() or int(pid) == os.getpid() or _alive(int(pid)):
+            if not pid.isdigit() or int(pid) == os.getpid() or alive(int(pid)):
                 continue
             live = folder / name
             if prefix == _OLD and LESSON_NAME.fullmatch(name) and not os.path.lexists(live):
                 os.rename(path, live)
             else:
                 shutil.rmtree(path, ignore_errors=True)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:
-        return True
-    return True
 
 
 def _stage_files(pack: Path, contents: PackContents, stage: Path, act_stage: Path,
